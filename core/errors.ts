@@ -1,0 +1,47 @@
+/**
+ * The failure taxonomy (see STYLE.md). The stage runner decides what to do from the class:
+ * invalid data is dead-lettered, an unavailable dependency is retried and then stops the
+ * stage without committing, anything else is a bug and crashes loudly.
+ */
+export abstract class EarshotError extends Error {
+  abstract readonly code: string;
+  abstract readonly retriable: boolean;
+  readonly context: Record<string, unknown>;
+
+  constructor(
+    message: string,
+    options: { cause?: unknown; context?: Record<string, unknown> } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.context = options.context ?? {};
+  }
+}
+
+/** The message itself is bad: retrying cannot help. Goes to `<topic>.dlq`. */
+export class InvalidMessageError extends EarshotError {
+  readonly code = 'invalid_message';
+  readonly retriable = false;
+}
+
+/** Kafka, ClickHouse or a source is unreachable or overloaded: retry with backoff. */
+export class DependencyUnavailableError extends EarshotError {
+  readonly code = 'dependency_unavailable';
+  readonly retriable = true;
+}
+
+/** Configuration is wrong: print every problem and exit non-zero. */
+export class ConfigError extends EarshotError {
+  readonly code = 'config_error';
+  readonly retriable = false;
+}
+
+export function isRetriable(error: unknown): boolean {
+  return error instanceof EarshotError && error.retriable;
+}
+
+/** A short, log-safe description of any thrown value (no mention text in our messages). */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

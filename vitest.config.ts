@@ -1,0 +1,37 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Two projects: `unit` (pure code, no services, runs anywhere in seconds) and `integration`
+ * (real Kafka and a real ClickHouse engine, found or started by test/support/global-setup.ts).
+ * Integration files run in forked processes because chdb binds one data directory per process.
+ */
+export default defineConfig({
+  test: {
+    reporters: ['default'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: [
+            '{core,ingest,enrich,store,api,cli,scripts,dashboards}/**/*.test.ts',
+            'test/unit/**/*.test.ts',
+          ],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          pool: 'forks',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.int.test.ts', 'test/e2e/**/*.int.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          pool: 'forks',
+          // Kafka consumer-group joins and the chdb engine are slow to start on 2 cores.
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
