@@ -1,4 +1,6 @@
 import type { BenchSuite } from './types.ts';
 
 /** Every benchmark suite, one line each. `npm run bench -- <area>` runs only matching areas. */
-export const suites: Array<{ area: string; load: () => Promise<{ default: BenchSuite }> }> = [];
+export const suites: Array<{ area: string; load: () => Promise<{ default: BenchSuite }> }> = [
+  { area: 'match', load: () => import('./match.ts') },
+];

@@ -45,3 +45,9 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }
+
+/** A stage dead-lettered too much in a row: stop rather than drain the stream into the DLQ. */
+export class TooManyDeadLettersError extends EarshotError {
+  readonly code = 'too_many_dead_letters';
+  readonly retriable = false;
+}

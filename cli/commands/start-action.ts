@@ -1,0 +1,49 @@
+import { loadConfig } from '../../core/config.ts';
+import { installShutdown } from '../../core/lifecycle.ts';
+import { createLogger } from '../../core/logger.ts';
+import { startPipeline } from '../embedded.ts';
+import { openRuntime, runDemo, startApi } from '../roles.ts';
+import { AppSettingsSchema } from '../settings.ts';
+
+/** `earshot start` / `npm start`: the embedded default, every role in this process. */
+export async function runStart(options: { demo: boolean }): Promise<void> {
+  const settings = loadConfig(AppSettingsSchema, { LOG_PRETTY: process.stdout.isTTY ? 'true' : 'false', ...process.env });
+  const logger = createLogger({ name: 'earshot', level: settings.LOG_LEVEL, pretty: settings.LOG_PRETTY });
+  const rt = await openRuntime(settings, logger);
+  let ready = false;
+  const pipeline = startPipeline(rt);
+  const demoAbort = new AbortController();
+  const demoEnabled = options.demo && settings.DEMO_ENABLED;
+  const demo = demoEnabled ? runDemo(rt, demoAbort.signal) : Promise.resolve();
+  const api = await startApi(rt, () => ready);
+  ready = true;
+
+  const address = api.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.PORT;
+  const url = `http://${settings.HOST === '0.0.0.0' ? '127.0.0.1' : settings.HOST}:${port}`;
+  logger.info({ event: 'started', url, config: rt.configFile, store: settings.CHDB_PATH, demo: demoEnabled }, `earshot is running at ${url}`);
+  process.stdout.write(`\n  earshot is running at ${url}\n  try: curl '${url}/v1/brands'\n\n`);
+
+  const { shutdown } = installShutdown(
+    () => [
+      { name: 'not ready', run: () => Promise.resolve((ready = false)) },
+      { name: 'stop demo source', run: async () => (demoAbort.abort(), await demo) },
+      { name: 'drain pipeline', run: () => pipeline.drain(settings.SHUTDOWN_TIMEOUT_S * 500) },
+      { name: 'stop api', run: () => api.close() },
+      { name: 'stop stages', run: () => pipeline.stop() },
+      { name: 'close bus', run: () => rt.bus.close() },
+      { name: 'close store', run: () => rt.store.close() },
+    ],
+    logger,
+    settings.SHUTDOWN_TIMEOUT_S * 1000,
+  );
+  demo.catch(async (error: unknown) => {
+    logger.error({ event: 'demo_failed', err: error });
+    process.exitCode = 1;
+    await shutdown('demo source failed');
+  });
+  pipeline.failed.catch(async () => {
+    process.exitCode = 1;
+    await shutdown('a stage failed');
+  });
+}

@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { BusConfigSchema, env, LogConfigSchema, StoreConfigSchema } from '../core/config.ts';
+
+export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../ingest/demo/earshot.config.yaml', import.meta.url));
+
+/**
+ * The environment of every earshot process, one schema for all roles. Parsed once in the
+ * command's action; modules receive the slice they need. docker-compose.yml sets these.
+ */
+export const AppSettingsSchema = LogConfigSchema.extend(BusConfigSchema.shape)
+  .extend(StoreConfigSchema.shape)
+  .extend({
+    /** Workspaces, brands, sources, alert rules. Default: ./earshot.config.yaml, else the demo's. */
+    EARSHOT_CONFIG: z.string().optional(),
+    /** HTTP port of the API and the web UI. */
+    PORT: env.int(0, 65_535, 3000),
+    HOST: z.string().default('127.0.0.1'),
+    /** Run the synthetic demo source (on by default in `earshot start`). */
+    DEMO_ENABLED: env.bool(true),
+    DEMO_RATE_PER_MINUTE: env.int(1, 100_000, 20),
+    DEMO_BACKFILL_HOURS: env.int(0, 24 * 60, 72),
+    DEMO_TICK_MS: env.int(100, 600_000, 2_000),
+    /** The sink inserts at most this many rows at once… */
+    SINK_BATCH_MAX_ROWS: env.int(1, 1_000_000, 5_000),
+    /** …and waits at most this long for a batch to fill before inserting what it has. */
+    SINK_FLUSH_INTERVAL_MS: env.int(1, 60_000, 1_000),
+    ENRICH_BATCH_MAX: env.int(1, 100_000, 2_000),
+    /** Seconds to finish in-flight work on SIGTERM before exiting 1. */
+    SHUTDOWN_TIMEOUT_S: env.int(1, 600, 30),
+  });
+export type AppSettings = z.infer<typeof AppSettingsSchema>;
+
+export function configPath(settings: Pick<AppSettings, 'EARSHOT_CONFIG'>): string {
+  if (settings.EARSHOT_CONFIG) return settings.EARSHOT_CONFIG;
+  return existsSync('earshot.config.yaml') ? 'earshot.config.yaml' : DEMO_CONFIG_PATH;
+}

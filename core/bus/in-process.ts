@@ -1,0 +1,273 @@
+import type {
+  BatchHandler,
+  Bus,
+  BusConsumer,
+  ConsumedMessage,
+  ConsumerOptions,
+  OutgoingMessage,
+} from './port.ts';
+
+/**
+ * The bus of the embedded default: one process, no Kafka, the same semantics as `kafka.ts`.
+ * Each topic is one in-memory log (one partition); a consumer group keeps a committed offset
+ * per topic; a handler that throws commits nothing, so a restarted consumer sees the batch
+ * again. `produce` waits while the slowest group is more than `maxLag` messages behind:
+ * that is the backpressure that keeps a fast source from filling memory.
+ */
+export interface InProcessBusOptions {
+  /** Messages a topic may hold beyond the slowest group's committed offset before produce waits. */
+  maxLag?: number;
+  /** Messages kept for a topic nobody consumes (e.g. a DLQ without a reader) before the oldest go. */
+  maxRetainedWithoutConsumers?: number;
+  onDiscard?: (topic: string, count: number) => void;
+}
+
+interface TopicLog {
+  /** Offset of messages[0]. */
+  base: number;
+  messages: ConsumedMessage[];
+  /** group id → next offset to consume (committed). */
+  committed: Map<string, number>;
+  /** Wakes consumers waiting for data and producers waiting for room. */
+  waiters: Set<() => void>;
+}
+
+export class InProcessBus implements Bus {
+  readonly kind = 'memory' as const;
+  private readonly topics = new Map<string, TopicLog>();
+  private readonly activeGroups = new Set<string>();
+  private readonly maxLag: number;
+  private readonly maxRetained: number;
+  private closed = false;
+
+  constructor(private readonly options: InProcessBusOptions = {}) {
+    this.maxLag = options.maxLag ?? 20_000;
+    this.maxRetained = options.maxRetainedWithoutConsumers ?? 100_000;
+  }
+
+  ensureTopics(topics: string[]): Promise<void> {
+    for (const t of topics) this.log(t);
+    return Promise.resolve();
+  }
+
+  async produce(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (this.closed) throw new Error('bus is closed');
+    const log = this.log(topic);
+    let i = 0;
+    while (i < messages.length) {
+      const room = this.room(log);
+      if (room <= 0) {
+        await this.wait(log);
+        continue;
+      }
+      const chunk = messages.slice(i, i + room);
+      for (const m of chunk) {
+        const offset = log.base + log.messages.length;
+        log.messages.push({
+          topic,
+          partition: 0,
+          offset: String(offset),
+          key: m.key,
+          value: typeof m.value === 'string' ? Buffer.from(m.value) : m.value,
+          headers: { ...(m.headers ?? {}) },
+        });
+      }
+      i += chunk.length;
+      this.trimUnconsumed(log, topic);
+      this.wake(log);
+    }
+  }
+
+  consumer(options: ConsumerOptions): BusConsumer {
+    return new InProcessConsumer(this, options);
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    for (const log of this.topics.values()) this.wake(log);
+    return Promise.resolve();
+  }
+
+  /** Messages not yet committed by `groupId` (its lag), for tests and the health endpoint. */
+  lag(topic: string, groupId: string): number {
+    const log = this.log(topic);
+    const next = log.committed.get(groupId) ?? log.base;
+    return log.base + log.messages.length - next;
+  }
+
+  // --- used by InProcessConsumer -------------------------------------------------------
+
+  /** @internal */
+  join(groupId: string, topics: string[], fromBeginning: boolean): void {
+    if (this.activeGroups.has(groupId)) {
+      throw new Error(`consumer group "${groupId}" already has a running member in this process`);
+    }
+    this.activeGroups.add(groupId);
+    for (const t of topics) {
+      const log = this.log(t);
+      if (!log.committed.has(groupId)) {
+        log.committed.set(groupId, fromBeginning ? log.base : log.base + log.messages.length);
+      }
+    }
+  }
+
+  /** @internal */
+  leave(groupId: string): void {
+    this.activeGroups.delete(groupId);
+  }
+
+  /** @internal */
+  fetch(topic: string, groupId: string, max: number): ConsumedMessage[] {
+    const log = this.log(topic);
+    const next = log.committed.get(groupId) ?? log.base;
+    const start = Math.max(0, next - log.base);
+    return log.messages.slice(start, start + max);
+  }
+
+  /** @internal */
+  available(topic: string, groupId: string): number {
+    return this.lag(topic, groupId);
+  }
+
+  /** @internal */
+  commit(topic: string, groupId: string, nextOffset: number): void {
+    const log = this.log(topic);
+    const current = log.committed.get(groupId) ?? log.base;
+    if (nextOffset > current) log.committed.set(groupId, nextOffset);
+    this.trimConsumed(log);
+    this.wake(log);
+  }
+
+  /** @internal Resolves when something changes on one of the topics, or after `timeoutMs`. */
+  waitAny(topics: string[], timeoutMs: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const logs = topics.map((t) => this.log(t));
+      const done = () => {
+        clearTimeout(timer);
+        for (const l of logs) l.waiters.delete(done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      for (const l of logs) l.waiters.add(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  // --- internals -------------------------------------------------------------------------
+
+  private log(topic: string): TopicLog {
+    let log = this.topics.get(topic);
+    if (!log) {
+      log = { base: 0, messages: [], committed: new Map(), waiters: new Set() };
+      this.topics.set(topic, log);
+    }
+    return log;
+  }
+
+  private room(log: TopicLog): number {
+    if (log.committed.size === 0) return Number.MAX_SAFE_INTEGER;
+    const slowest = Math.min(...log.committed.values());
+    return this.maxLag - (log.base + log.messages.length - slowest);
+  }
+
+  private wait(log: TopicLog): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('bus is closed'));
+    return new Promise((resolve) => {
+      const done = () => {
+        log.waiters.delete(done);
+        resolve();
+      };
+      log.waiters.add(done);
+    });
+  }
+
+  private wake(log: TopicLog): void {
+    for (const w of [...log.waiters]) w();
+  }
+
+  /** Drop what every group has committed: memory stays bounded by `maxLag`. */
+  private trimConsumed(log: TopicLog): void {
+    if (log.committed.size === 0) return;
+    const slowest = Math.min(...log.committed.values());
+    const drop = slowest - log.base;
+    if (drop > 0) {
+      log.messages.splice(0, drop);
+      log.base = slowest;
+    }
+  }
+
+  private trimUnconsumed(log: TopicLog, topic: string): void {
+    if (log.committed.size > 0) return;
+    const excess = log.messages.length - this.maxRetained;
+    if (excess > 0) {
+      log.messages.splice(0, excess);
+      log.base += excess;
+      this.options.onDiscard?.(topic, excess);
+    }
+  }
+}
+
+class InProcessConsumer implements BusConsumer {
+  private readonly abort = new AbortController();
+  private running = false;
+  private finished: Promise<void> | null = null;
+
+  constructor(
+    private readonly bus: InProcessBus,
+    private readonly options: ConsumerOptions,
+  ) {}
+
+  run(handler: BatchHandler): Promise<void> {
+    if (this.finished) throw new Error('consumer already running');
+    this.bus.join(this.options.groupId, this.options.topics, this.options.fromBeginning ?? true);
+    this.running = true;
+    this.finished = this.loop(handler).finally(() => {
+      this.running = false;
+      this.bus.leave(this.options.groupId);
+    });
+    return this.finished;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    await this.finished?.catch(() => undefined);
+  }
+
+  private async loop(handler: BatchHandler): Promise<void> {
+    const { groupId, topics } = this.options;
+    const maxBatch = this.options.maxBatchSize ?? 1_000;
+    const maxWaitMs = this.options.maxWaitMs ?? 50;
+    const context = { isRunning: () => this.running && !this.bus.isClosed, heartbeat: () => Promise.resolve() };
+
+    while (context.isRunning()) {
+      let handled = false;
+      for (const topic of topics) {
+        if (!context.isRunning()) break;
+        // Fill the batch up to maxBatch or until maxWaitMs passed: fewer, larger batches.
+        const deadline = Date.now() + maxWaitMs;
+        while (
+          context.isRunning() &&
+          this.bus.available(topic, groupId) > 0 &&
+          this.bus.available(topic, groupId) < maxBatch &&
+          Date.now() < deadline
+        ) {
+          await this.bus.waitAny([topic], deadline - Date.now(), this.abort.signal);
+        }
+        if (!context.isRunning()) break;
+        const messages = this.bus.fetch(topic, groupId, maxBatch);
+        if (messages.length === 0) continue;
+        const outcome = await handler({ topic, partition: 0, messages }, context);
+        const last = outcome?.lastProcessedOffset ?? messages[messages.length - 1]!.offset;
+        this.bus.commit(topic, groupId, Number(last) + 1);
+        handled = true;
+      }
+      if (!handled) await this.bus.waitAny(topics, 1_000, this.abort.signal);
+    }
+  }
+}

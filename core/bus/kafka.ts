@@ -1,0 +1,253 @@
+import kafkajs from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Producer, KafkaMessage } from 'kafkajs';
+import { DependencyUnavailableError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type {
+  BatchHandler,
+  Bus,
+  BusConsumer,
+  ConsumedMessage,
+  ConsumerOptions,
+  Headers,
+  OutgoingMessage,
+} from './port.ts';
+
+const { Kafka, logLevel, CompressionTypes } = kafkajs;
+
+/**
+ * The production bus: Apache Kafka through kafkajs. kafkajs is unmaintained (2.2.4, 2023) but
+ * speaks the protocol versions Kafka 4.x kept; it stays behind the bus port so it can be
+ * swapped (see docs/architecture.md). Every kafkajs error is mapped here, once.
+ */
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  /** Partitions for topics we create. */
+  partitions: number;
+  logger: Logger;
+}
+
+export class KafkaBus implements Bus {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: InstanceType<typeof Kafka>;
+  private producer: Producer | null = null;
+  private producerReady: Promise<Producer> | null = null;
+  private readonly knownTopics = new Set<string>();
+
+  constructor(private readonly options: KafkaBusOptions) {
+    const log = options.logger.child({ component: 'kafkajs' });
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: 5_000,
+      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 10_000 },
+      logLevel: logLevel.WARN,
+      logCreator:
+        () =>
+        ({ level, log: entry }) => {
+          const { message, ...rest } = entry;
+          if (level <= logLevel.ERROR) log.error({ event: 'kafka_client_error', ...rest }, message);
+          else log.warn({ event: 'kafka_client_warning', ...rest }, message);
+        },
+    });
+  }
+
+  async ensureTopics(topics: string[]): Promise<void> {
+    const missing = topics.filter((t) => !this.knownTopics.has(t));
+    if (missing.length === 0) return;
+    const admin: Admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      const existing = new Set(await admin.listTopics());
+      const toCreate = missing.filter((t) => !existing.has(t));
+      if (toCreate.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: toCreate.map((topic) => ({ topic, numPartitions: this.options.partitions, replicationFactor: -1 })),
+        });
+      }
+      for (const t of missing) this.knownTopics.add(t);
+    } catch (error) {
+      throw mapKafkaError(error, 'ensure_topics');
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  async produce(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const producer = await this.getProducer();
+    try {
+      await producer.send({
+        topic,
+        // All in-sync replicas must have the batch before we commit anything upstream.
+        acks: -1,
+        compression: CompressionTypes.GZIP,
+        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+      });
+    } catch (error) {
+      throw mapKafkaError(error, 'produce', { topic });
+    }
+  }
+
+  consumer(options: ConsumerOptions): BusConsumer {
+    return new KafkaConsumerAdapter(this.kafka, options, this.options.logger);
+  }
+
+  async close(): Promise<void> {
+    const p = this.producer;
+    this.producer = null;
+    this.producerReady = null;
+    await p?.disconnect();
+  }
+
+  private getProducer(): Promise<Producer> {
+    this.producerReady ??= (async () => {
+      // Idempotent producer: a retried send never writes a message twice into the log.
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+      try {
+        await producer.connect();
+      } catch (error) {
+        this.producerReady = null;
+        throw mapKafkaError(error, 'producer_connect');
+      }
+      this.producer = producer;
+      return producer;
+    })();
+    return this.producerReady;
+  }
+}
+
+class KafkaConsumerAdapter implements BusConsumer {
+  private consumer: Consumer | null = null;
+  private fatal: unknown = null;
+  private settle: { resolve: () => void; reject: (e: unknown) => void } | null = null;
+  private stopping: Promise<void> | null = null;
+
+  constructor(
+    private readonly kafka: InstanceType<typeof Kafka>,
+    private readonly options: ConsumerOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  async run(handler: BatchHandler): Promise<void> {
+    const maxWait = this.options.maxWaitMs ?? 500;
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      // Fetch size and wait time are the "batch by size and time" knobs: the broker holds the
+      // fetch until minBytes are there or maxWaitTimeInMs passed.
+      minBytes: 64 * 1024,
+      maxBytes: 16 * 1024 * 1024,
+      maxWaitTimeInMs: maxWait,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: true,
+    });
+    this.consumer = consumer;
+    const done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (!payload.restart) this.fail(payload.error);
+      });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (payload) => this.eachBatch(payload, handler),
+      });
+    } catch (error) {
+      this.fail(mapKafkaError(error, 'consumer_start', { group: this.options.groupId }));
+    }
+    return done;
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      try {
+        // disconnect() waits for the batch in flight, then leaves the group.
+        await this.consumer?.disconnect();
+      } finally {
+        if (this.fatal) this.settle?.reject(this.fatal);
+        else this.settle?.resolve();
+      }
+    })();
+    return this.stopping;
+  }
+
+  private fail(error: unknown): void {
+    this.fatal ??= error;
+    void this.stop();
+  }
+
+  private async eachBatch(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
+    const { batch, isRunning, isStale, heartbeat, resolveOffset, commitOffsetsIfNecessary } = payload;
+    if (this.fatal) return;
+    const maxBatch = this.options.maxBatchSize ?? 1_000;
+    const all = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
+    // kafkajs hands whole fetches; cut them to the configured batch size.
+    for (let i = 0; i < all.length; i += maxBatch) {
+      if (!isRunning() || isStale() || this.fatal) return;
+      const messages = all.slice(i, i + maxBatch);
+      let outcome;
+      try {
+        outcome = await handler(
+          { topic: batch.topic, partition: batch.partition, messages },
+          { isRunning: () => isRunning() && !isStale() && !this.fatal, heartbeat },
+        );
+      } catch (error) {
+        // Nothing of this batch is resolved or committed: it is delivered again after restart.
+        this.logger.error({ event: 'batch_failed', topic: batch.topic, partition: batch.partition, err: error });
+        this.fail(error);
+        return;
+      }
+      const last = outcome?.lastProcessedOffset ?? messages[messages.length - 1]!.offset;
+      if (BigInt(last) >= BigInt(messages[0]!.offset)) {
+        resolveOffset(last);
+        try {
+          await commitOffsetsIfNecessary({
+            topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }],
+          });
+        } catch (error) {
+          this.fail(mapKafkaError(error, 'commit', { topic: batch.topic }));
+          return;
+        }
+      }
+      if (last !== messages[messages.length - 1]!.offset) return; // stopped mid-batch
+      await heartbeat();
+    }
+  }
+}
+
+function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
+  const headers: Headers = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) {
+    if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
+  }
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key ? m.key.toString() : null,
+    value: m.value ?? Buffer.alloc(0),
+    headers,
+  };
+}
+
+/** kafkajs errors carry `retriable`; connection problems become DependencyUnavailableError. */
+export function mapKafkaError(error: unknown, operation: string, context: Record<string, unknown> = {}): Error {
+  const e = error as { name?: string; retriable?: boolean; message?: string };
+  const retriable =
+    e?.retriable === true ||
+    ['KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound'].includes(
+      e?.name ?? '',
+    );
+  if (retriable) {
+    return new DependencyUnavailableError(`kafka ${operation} failed: ${e?.message ?? String(error)}`, {
+      cause: error,
+      context,
+    });
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { EnrichedMentionSchema, MentionSchema } from './mention.ts';
+
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
+
+describe('Mention contract (golden fixtures)', () => {
+  it('accepts the full v1 fixture unchanged', () => {
+    const input = fixture('mention.v1.json');
+    expect(MentionSchema.parse(input)).toEqual(input);
+  });
+
+  it('fills defaults for a minimal mention', () => {
+    const m = MentionSchema.parse(fixture('mention.v1.minimal.json'));
+    expect(m.author).toEqual({ id: null, handle: null, display_name: null, followers: null });
+    expect(m.engagement).toEqual({ likes: 0, reposts: 0, replies: 0, views: null });
+    expect(m.lang).toBeNull();
+    expect(m.synthetic).toBe(false);
+  });
+
+  it('accepts the enriched v1 fixture unchanged', () => {
+    const input = fixture('enriched-mention.v1.json');
+    expect(EnrichedMentionSchema.parse(input)).toEqual(input);
+  });
+
+  it.each([
+    ['id without source prefix', { id: 'abc' }, 'id'],
+    ['bad timestamp', { created_at: 'yesterday' }, 'created_at'],
+    ['negative likes', { engagement: { likes: -1 } }, 'engagement'],
+    ['uppercase source', { source: 'BlueSky' }, 'source'],
+    ['text too long', { text: 'x'.repeat(100_001) }, 'text'],
+  ])('rejects %s and names the field', (_what, patch, field) => {
+    const input = { ...(fixture('mention.v1.json') as object), ...patch };
+    const result = MentionSchema.safeParse(input);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path[0])).toContain(field);
+  });
+
+  it('rejects an enriched mention with an out-of-range score', () => {
+    const input = fixture('enriched-mention.v1.json') as { sentiment: { score: number } };
+    input.sentiment.score = 1.5;
+    expect(EnrichedMentionSchema.safeParse(input).success).toBe(false);
+  });
+});

@@ -1,0 +1,51 @@
+import type { Logger } from './logger.ts';
+
+export interface ShutdownStep {
+  name: string;
+  run: () => Promise<unknown>;
+}
+
+/**
+ * Graceful shutdown on SIGTERM/SIGINT, in the order given (STYLE.md): not ready → stop
+ * schedulers and listeners → stop consumers (the batch in flight finishes) → flush producers →
+ * close stores → exit 0. A second signal or the timeout exits 1.
+ */
+export function installShutdown(steps: () => ShutdownStep[], logger: Logger, timeoutMs = 30_000): { shutdown: (reason: string) => Promise<void> } {
+  let shuttingDown: Promise<void> | null = null;
+
+  const shutdown = (reason: string): Promise<void> => {
+    shuttingDown ??= (async () => {
+      logger.info({ event: 'shutdown_started', reason }, 'shutting down');
+      const timer = setTimeout(() => {
+        logger.error({ event: 'shutdown_timeout', timeoutMs }, 'shutdown took too long; exiting');
+        process.exit(1);
+      }, timeoutMs);
+      timer.unref();
+      let failed = false;
+      for (const step of steps()) {
+        try {
+          await step.run();
+          logger.debug({ event: 'shutdown_step_done', step: step.name });
+        } catch (error) {
+          failed = true;
+          logger.error({ event: 'shutdown_step_failed', step: step.name, err: error });
+        }
+      }
+      clearTimeout(timer);
+      logger.info({ event: 'shutdown_done' }, 'stopped cleanly');
+      process.exitCode = failed ? 1 : (process.exitCode ?? 0);
+    })();
+    return shuttingDown;
+  };
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (shuttingDown) {
+      logger.warn({ event: 'shutdown_forced', signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    void shutdown(signal);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  return { shutdown };
+}

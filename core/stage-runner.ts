@@ -1,0 +1,199 @@
+import type { BatchOutcome, Bus, BusConsumer, ConsumedBatch, ConsumedMessage, ConsumerOptions, OutgoingMessage } from './bus/port.ts';
+import { dlqTopic } from './contracts/topics.ts';
+import { describeError, InvalidMessageError, TooManyDeadLettersError } from './errors.ts';
+import type { Logger } from './logger.ts';
+import { defaultRetry, withRetry, type RetryOptions } from './retry.ts';
+
+/**
+ * A stage, as the runner sees it: decode each message (invalid → dead letter), process the
+ * valid ones in micro-batches (pure), then deliver the outputs (produce to a topic, or insert
+ * into the store). The runner owns the delivery guarantees:
+ *
+ *   consume batch → decode → process → deliver outputs + dead letters → commit
+ *
+ * Offsets are committed only after `deliver` and the dead-letter produce resolved. A
+ * retriable failure is retried with backoff; if it persists the stage stops without
+ * committing. Any other error is a bug: the stage stops, nothing of the batch is committed.
+ */
+export type ProcessResult<Out> = { ok: true; value: Out } | { ok: false; reason: string };
+
+export interface Stage<In, Out> {
+  name: string;
+  /** Parse and validate one message. Throw InvalidMessageError for bad data. */
+  decode(message: ConsumedMessage): In;
+  /** Pure work on a micro-batch; one result per input, in order. */
+  process(inputs: In[]): ProcessResult<Out>[] | Promise<ProcessResult<Out>[]>;
+  /** Make the outputs durable (produce with acks=-1, or insert). Must be idempotent. */
+  deliver(outputs: Out[], source: DeliveryInfo): Promise<void>;
+}
+
+export interface DeliveryInfo {
+  topic: string;
+  partition: number;
+  firstOffset: string;
+  lastOffset: string;
+}
+
+export interface StageRunnerOptions {
+  bus: Bus;
+  logger: Logger;
+  consumer: ConsumerOptions;
+  /** Inputs per call of `process`; between micro-batches the runner checks for shutdown. */
+  microBatchSize?: number;
+  retry?: RetryOptions;
+  /** Stop the stage after this many dead letters in a row: a broken upstream, not bad luck. */
+  maxConsecutiveDeadLetters?: number;
+  onBatch?: (stats: BatchStats) => void;
+}
+
+export interface BatchStats {
+  stage: string;
+  topic: string;
+  partition: number;
+  consumed: number;
+  delivered: number;
+  deadLettered: number;
+  durationMs: number;
+}
+
+interface DeadLetter {
+  message: ConsumedMessage;
+  code: string;
+  reason: string;
+}
+
+export class StageRunner<In, Out> {
+  private consumer: BusConsumer | null = null;
+  private consecutiveDead = 0;
+  private readonly retry: RetryOptions;
+
+  constructor(
+    private readonly stage: Stage<In, Out>,
+    private readonly options: StageRunnerOptions,
+  ) {
+    this.retry = options.retry ?? defaultRetry;
+  }
+
+  /** Runs until `stop()`; rejects if the stage had to stop on an error (nothing uncommitted is lost). */
+  async run(): Promise<void> {
+    const { bus, consumer: consumerOptions, logger } = this.options;
+    await withRetry(() => bus.ensureTopics([...consumerOptions.topics, ...consumerOptions.topics.map(dlqTopic)]), {
+      ...this.retry,
+      onRetry: (err, attempt, delayMs) =>
+        logger.warn({ event: 'dependency_retry', stage: this.stage.name, attempt, delayMs, err: describeError(err) }),
+    });
+    this.consumer = bus.consumer(consumerOptions);
+    logger.info({ event: 'stage_started', stage: this.stage.name, topics: consumerOptions.topics, group: consumerOptions.groupId });
+    await this.consumer.run((batch, context) => this.handleBatch(batch, context.isRunning));
+    logger.info({ event: 'stage_stopped', stage: this.stage.name });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  /** Exposed for tests: one consumed batch through decode → process → deliver. */
+  async handleBatch(batch: ConsumedBatch, isRunning: () => boolean = () => true): Promise<BatchOutcome> {
+    const started = performance.now();
+    const size = this.options.microBatchSize ?? 500;
+    const outputs: Out[] = [];
+    const dead: DeadLetter[] = [];
+    let lastProcessed: ConsumedMessage | null = null;
+
+    for (let i = 0; i < batch.messages.length; i += size) {
+      if (i > 0 && !isRunning()) break; // shutdown: finish what we have, leave the rest uncommitted
+      const slice = batch.messages.slice(i, i + size);
+      const decoded: Array<{ message: ConsumedMessage; input: In }> = [];
+      for (const message of slice) {
+        try {
+          decoded.push({ message, input: this.stage.decode(message) });
+        } catch (error) {
+          if (!(error instanceof InvalidMessageError)) throw error;
+          dead.push({ message, code: error.code, reason: error.message });
+        }
+      }
+      const results = decoded.length > 0 ? await this.stage.process(decoded.map((d) => d.input)) : [];
+      if (results.length !== decoded.length) {
+        throw new Error(`stage ${this.stage.name}: process returned ${results.length} results for ${decoded.length} inputs`);
+      }
+      results.forEach((result, j) => {
+        if (result.ok) outputs.push(result.value);
+        else dead.push({ message: decoded[j]!.message, code: 'processing_failed', reason: result.reason });
+      });
+      this.trackDeadRun(slice.length, dead.length, decoded.length - results.filter((r) => !r.ok).length);
+      lastProcessed = slice[slice.length - 1]!;
+    }
+
+    if (lastProcessed === null) {
+      // Stopped before anything was processed: commit nothing.
+      return { lastProcessedOffset: (BigInt(batch.messages[0]!.offset) - 1n).toString() };
+    }
+
+    const info: DeliveryInfo = {
+      topic: batch.topic,
+      partition: batch.partition,
+      firstOffset: batch.messages[0]!.offset,
+      lastOffset: lastProcessed.offset,
+    };
+    const retry = {
+      ...this.retry,
+      onRetry: (err: unknown, attempt: number, delayMs: number) =>
+        this.options.logger.warn({ event: 'dependency_retry', stage: this.stage.name, attempt, delayMs, err: describeError(err) }),
+    };
+    if (outputs.length > 0) await withRetry(() => this.stage.deliver(outputs, info), retry);
+    if (dead.length > 0) {
+      await withRetry(() => this.options.bus.produce(dlqTopic(batch.topic), dead.map((d) => toDeadLetter(d, this.stage.name))), retry);
+      this.options.logger.warn({
+        event: 'dlq_produced',
+        stage: this.stage.name,
+        topic: dlqTopic(batch.topic),
+        count: dead.length,
+        first_reason: dead[0]!.reason.slice(0, 200),
+      });
+    }
+
+    const stats: BatchStats = {
+      stage: this.stage.name,
+      topic: batch.topic,
+      partition: batch.partition,
+      consumed: batch.messages.length,
+      delivered: outputs.length,
+      deadLettered: dead.length,
+      durationMs: performance.now() - started,
+    };
+    this.options.logger.debug({ event: 'batch_processed', ...stats });
+    this.options.onBatch?.(stats);
+    return { lastProcessedOffset: lastProcessed.offset };
+  }
+
+  private trackDeadRun(sliceSize: number, deadSoFar: number, okInSlice: number): void {
+    const limit = this.options.maxConsecutiveDeadLetters ?? 10_000;
+    if (okInSlice > 0) this.consecutiveDead = 0;
+    else this.consecutiveDead += sliceSize;
+    if (this.consecutiveDead >= limit) {
+      throw new TooManyDeadLettersError(
+        `stage ${this.stage.name} stopped: ${this.consecutiveDead} messages in a row were invalid (${deadSoFar} in this batch); ` +
+          'check the producer upstream, the dead letters are in the DLQ',
+        { context: { stage: this.stage.name } },
+      );
+    }
+  }
+}
+
+/** The original bytes, with why and where in headers, so a DLQ reader can replay or inspect. */
+function toDeadLetter(dead: DeadLetter, stage: string): OutgoingMessage {
+  return {
+    key: dead.message.key,
+    value: dead.message.value,
+    headers: {
+      ...dead.message.headers,
+      'x-error-code': dead.code,
+      'x-error-reason': dead.reason.slice(0, 4_000),
+      'x-error-stage': stage,
+      'x-source-topic': dead.message.topic,
+      'x-source-partition': String(dead.message.partition),
+      'x-source-offset': dead.message.offset,
+      'x-failed-at': new Date().toISOString(),
+    },
+  };
+}

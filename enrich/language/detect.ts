@@ -1,0 +1,266 @@
+import { eld } from 'eld/medium';
+import { countScripts, dominantScript, persianArabicVotes, type ScriptCounts } from './script.ts';
+
+/**
+ * Language identification for one mention.
+ *
+ * Order of evidence, cheapest and surest first:
+ *   1. script fast paths: a text written in Greek, Hebrew, Hangul, Kana, Thai … letters has one
+ *      plausible language; Arabic script is split into Persian / Arabic / Urdu by the letters
+ *      only one of them uses;
+ *   2. the eld n-gram model (measured best of the npm detectors on multilingual tweets) for
+ *      Latin, Cyrillic and Devanagari text, and for Arabic script without telltale letters;
+ *   3. the source's declared language as a hint: it wins only where the text is too short to
+ *      decide or the model rates it (nearly) as high as its own top guess — never blindly, so
+ *      a source that labels everything `en` cannot mislabel a Greek post.
+ * Too little text → `und` (method `short`), an expected outcome, not an error.
+ *
+ * The `medium` eld database is used: same accuracy as `large` on our dev data (measured), 35 %
+ * faster and half the memory.
+ */
+export interface LanguageGuess {
+  /** ISO 639-1, or `und` when unsure. */
+  lang: string;
+  /** 0..1 */
+  confidence: number;
+  method: 'script' | 'model' | 'hint' | 'short';
+}
+
+/** Fewer letters than this (after removing URLs, @handles, emoji, digits) → too short to guess. */
+const MIN_LETTERS_MODEL = 8;
+/** Scripts that identify a language on their own need far less text. */
+const MIN_LETTERS_SCRIPT = 2;
+/** A hint wins over the model when its score is within this fraction of the model's top score. */
+const HINT_TOLERANCE = 0.93;
+
+const URL_RE = /\b(?:https?:\/\/|www\.)\S+/giu;
+const HANDLE_RE = /(?:^|\s)[@＠][\p{L}\p{N}_.-]+/gu;
+const EMAIL_RE = /\S+@\S+\.\S+/gu;
+/** The placeholder tokens datasets use for anonymised handles and links. */
+const PLACEHOLDER_RE = /(?:^|\s)(?:@user|http|RT)(?=\s|$|:)/gu;
+
+const HASHTAG_RE = /[#＃][\p{L}\p{M}\p{N}_]+/gu;
+const NOTHING_RE = /(?!)/gu;
+const PRESENTATION_FORMS_RE = /[\ufb50-\ufdff\ufe70-\ufeff]/u;
+
+/** Strip what carries no language signal: links, handles, the hashtag sign (keep its words). */
+export function cleanForDetection(text: string, keepHashtags = true): string {
+  // Arabic presentation forms (legacy encodings) to base letters, only when present: NFKC is slow.
+  const t = PRESENTATION_FORMS_RE.test(text) ? text.normalize('NFKC') : text;
+  return t
+    .replace(keepHashtags ? NOTHING_RE : HASHTAG_RE, ' ')
+    .replace(URL_RE, ' ')
+    .replace(EMAIL_RE, ' ')
+    .replace(HANDLE_RE, ' ')
+    .replace(PLACEHOLDER_RE, ' ')
+    .replace(/#/gu, ' ')
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
+/** `pt-BR` → `pt`, `EN` → `en`; anything that is not a language code → null. */
+export function normalizeHint(hint: string | null | undefined): string | null {
+  if (hint === null || hint === undefined) return null;
+  const m = /^([a-zA-Z]{2,3})(?:[-_].*)?$/u.exec(hint.trim());
+  if (m === null) return null;
+  const code = m[1]!.toLowerCase();
+  return code === 'und' || code === 'mul' || code === 'zxx' ? null : code;
+}
+
+function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** Arabic script: Urdu by its letters, else Persian vs Arabic by letters and function words. */
+function arabicScriptLanguage(
+  text: string,
+  c: ScriptCounts,
+): { lang: string; margin: number } | null {
+  if (c.urduOnly >= 2 && c.urduOnly * 2 >= c.persianOnly) return { lang: 'ur', margin: 0.8 };
+  const { fa, ar } = persianArabicVotes(text);
+  if (fa + ar < 2) return null;
+  return fa > ar
+    ? { lang: 'fa', margin: (fa - ar) / (fa + ar) }
+    : { lang: 'ar', margin: (ar - fa) / (fa + ar) };
+}
+
+/** Languages whose script alone decides. */
+const SCRIPT_LANG: Partial<Record<string, string>> = {
+  greek: 'el',
+  hebrew: 'he',
+  hangul: 'ko',
+  kana: 'ja',
+  thai: 'th',
+  armenian: 'hy',
+  georgian: 'ka',
+};
+
+const DECISIVE_SCRIPTS = [
+  'greek',
+  'hebrew',
+  'hangul',
+  'kana',
+  'thai',
+  'armenian',
+  'georgian',
+] as const;
+/** Share of the letters a decisive script needs to decide the language. */
+const DECISIVE_SHARE = 0.3;
+
+/** Which languages eld may answer for a given script (keeps it from wandering across scripts). */
+const SCRIPT_OF_LANG: Record<string, string> = {
+  el: 'greek',
+  he: 'hebrew',
+  ko: 'korean',
+  ja: 'kana',
+  th: 'thai',
+  hy: 'armenian',
+  ka: 'georgian',
+  ar: 'arabic',
+  fa: 'arabic',
+  ur: 'arabic',
+  ps: 'arabic',
+  ku: 'arabic',
+  ru: 'cyrillic',
+  uk: 'cyrillic',
+  bg: 'cyrillic',
+  sr: 'cyrillic',
+  mk: 'cyrillic',
+  be: 'cyrillic',
+  kk: 'cyrillic',
+  hi: 'devanagari',
+  mr: 'devanagari',
+  ne: 'devanagari',
+  zh: 'han',
+};
+
+function scriptOf(lang: string): string {
+  return SCRIPT_OF_LANG[lang] ?? 'latin';
+}
+
+export function detectLanguage(text: string, hint?: string | null): LanguageGuess {
+  const declared = normalizeHint(hint);
+  // Hashtags are often English or brand names inside other languages: leave them out unless
+  // they are all the text there is.
+  let clean = cleanForDetection(text, false);
+  let counts = countScripts(clean);
+  if (counts.letters < MIN_LETTERS_MODEL) {
+    clean = cleanForDetection(text, true);
+    counts = countScripts(clean);
+  }
+  let { script, share } = dominantScript(counts);
+  // Latin-script product and brand names inside Persian, Arabic or Russian text are common; the
+  // other script's letters are the language's.
+  if (script === 'latin' && counts.letters > 0) {
+    for (const s of ['arabic', 'cyrillic', 'devanagari', 'han'] as const) {
+      if (counts[s] >= counts.letters * DECISIVE_SHARE) {
+        script = s;
+        share = counts[s] / counts.letters;
+      }
+    }
+  }
+
+  if (counts.letters < MIN_LETTERS_SCRIPT) {
+    return declared !== null && counts.letters > 0
+      ? { lang: declared, confidence: 0.5, method: 'hint' }
+      : { lang: 'und', confidence: 0, method: 'short' };
+  }
+
+  // 1. Script fast paths. A single-language script decides even when it is not the majority
+  // (Greek posts quote Latin-script names and brands), as long as it is a fair share.
+  for (const s of DECISIVE_SCRIPTS) {
+    const n = counts[s];
+    if (n >= MIN_LETTERS_SCRIPT && n >= counts.letters * DECISIVE_SHARE) {
+      const lang = SCRIPT_LANG[s]!;
+      return {
+        lang,
+        confidence: round3(clamp01(0.6 + 0.39 * (n / counts.letters))),
+        method: 'script',
+      };
+    }
+  }
+  if (script === 'han' && counts.kana > 0) {
+    return { lang: 'ja', confidence: round3(clamp01(0.6 + 0.39 * share)), method: 'script' };
+  }
+  if (script === 'han') {
+    if (declared === 'ja' || declared === 'zh')
+      return { lang: declared, confidence: 0.9, method: 'hint' };
+    return { lang: 'zh', confidence: round3(clamp01(0.5 + 0.4 * share)), method: 'script' };
+  }
+  if (script === 'arabic') {
+    if (
+      declared !== null &&
+      scriptOf(declared) === 'arabic' &&
+      counts.letters < MIN_LETTERS_MODEL
+    ) {
+      return { lang: declared, confidence: 0.7, method: 'hint' };
+    }
+    const a = arabicScriptLanguage(clean, counts);
+    if (a !== null && a.margin >= 0.5) {
+      return {
+        lang: a.lang,
+        confidence: round3(clamp01(0.55 + 0.44 * a.margin * share)),
+        method: 'script',
+      };
+    }
+  }
+
+  // 2. Too little text for an n-gram model (script paths above need far less).
+  if (counts.letters < MIN_LETTERS_MODEL) {
+    if (declared !== null && scriptOf(declared) === scriptFamily(script)) {
+      return { lang: declared, confidence: 0.6, method: 'hint' };
+    }
+    return { lang: 'und', confidence: 0, method: 'short' };
+  }
+
+  // 3. The n-gram model, restricted to languages written in the text's dominant script.
+  const result = eld.detect(clean);
+  const scores = result.getScores();
+  let top = '';
+  let topScore = 0;
+  let second = 0;
+  const family = scriptFamily(script);
+  for (const [lang, s] of Object.entries(scores)) {
+    if (scriptOf(lang) !== family) continue;
+    if (s > topScore) {
+      second = topScore;
+      topScore = s;
+      top = lang;
+    } else if (s > second) second = s;
+  }
+  if (top === '') {
+    if (declared !== null && scriptOf(declared) === family) {
+      return { lang: declared, confidence: 0.5, method: 'hint' };
+    }
+    return { lang: 'und', confidence: 0, method: 'short' };
+  }
+
+  // A relative margin between the two best languages, and how much text backed the decision.
+  const margin = (topScore - second) / topScore;
+  const support = clamp01(counts.letters / 60);
+  const confidence = clamp01(0.35 + 0.45 * Math.sqrt(margin) + 0.2 * support) * share;
+
+  if (declared !== null && declared !== top) {
+    const hinted = scores[declared];
+    if (hinted !== undefined && hinted >= topScore * HINT_TOLERANCE) {
+      return {
+        lang: declared,
+        confidence: round3(clamp01(0.6 + 0.3 * (hinted / topScore))),
+        method: 'hint',
+      };
+    }
+  }
+  if (declared === top) {
+    return { lang: top, confidence: round3(clamp01(Math.max(confidence, 0.9))), method: 'model' };
+  }
+  return { lang: top, confidence: round3(confidence), method: 'model' };
+}
+
+/** The script name as SCRIPT_OF_LANG uses it. */
+function scriptFamily(script: string): string {
+  return script === 'hangul' ? 'korean' : script;
+}

@@ -1,0 +1,10 @@
+/**
+ * Watch queries (brand matching): the query language, its compiler and the many-queries
+ * matcher. Pure code; the enrich stage and firehose sources call `compileWatchQueries` once per
+ * config and `match` per post. Language reference: docs/queries.md.
+ */
+export { parseQuery, QuerySyntaxError } from './parse.ts';
+export type { FieldName, QueryAst, TermWord } from './parse.ts';
+export { compileWatchQueries, queryId, shortHash } from './compile.ts';
+export type { MatchInput, WatchMatch, WatchMatcher, WatchQueryDef } from './compile.ts';
+export { formatQueryError } from './format-error.ts';

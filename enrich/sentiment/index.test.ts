@@ -1,0 +1,183 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SentimentSchema } from '../../core/contracts/mention.ts';
+import { DEFAULT_MODEL_DIR, loadSentimentScorer } from './index.ts';
+
+const scorer = loadSentimentScorer();
+const label = (text: string, lang: string): string => scorer.score(text, lang).label;
+const score = (text: string, lang: string): number => scorer.score(text, lang).score;
+
+describe('loadSentimentScorer', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'earshot-sent-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('names the model', () => {
+    expect(scorer.model.name).toBe('earshot-sentiment');
+    expect(scorer.model.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('a missing directory is a clear error naming the file', () => {
+    const dir = join(tmp, 'nope');
+    expect(() => loadSentimentScorer({ modelDir: dir })).toThrow(join(dir, 'manifest.json'));
+  });
+
+  it('a missing lexicon file is a clear error naming it', () => {
+    const dir = join(tmp, 'missing');
+    cpSync(DEFAULT_MODEL_DIR, dir, { recursive: true });
+    rmSync(join(dir, 'emoji.json'));
+    expect(() => loadSentimentScorer({ modelDir: dir })).toThrow(
+      /missing or unreadable: .*emoji\.json/,
+    );
+  });
+
+  it('a corrupt file is a clear error naming it', () => {
+    const dir = join(tmp, 'corrupt');
+    cpSync(DEFAULT_MODEL_DIR, dir, { recursive: true });
+    writeFileSync(join(dir, 'lexicons.json'), '{"en": {"good": 3,');
+    expect(() => loadSentimentScorer({ modelDir: dir })).toThrow(/not valid JSON.*lexicons\.json/);
+  });
+
+  it('a file of the wrong shape is a clear error naming it', () => {
+    const dir = join(tmp, 'shape');
+    cpSync(DEFAULT_MODEL_DIR, dir, { recursive: true });
+    writeFileSync(join(dir, 'emoticons.json'), '{":)": "happy"}');
+    expect(() => loadSentimentScorer({ modelDir: dir })).toThrow(
+      /unexpected shape.*emoticons\.json/,
+    );
+  });
+});
+
+// Table-driven: [lang, text, expected label]
+const CASES: Array<[string, string, 'pos' | 'neg' | 'neu']> = [
+  // plain polarity
+  ['en', 'I love this phone, it is great', 'pos'],
+  ['en', 'This is the worst service ever, terrible', 'neg'],
+  ['en', 'The meeting is at 5pm in room 4', 'neu'],
+  ['de', 'Das ist wirklich toll, ich liebe es', 'pos'],
+  ['de', 'Das ist schrecklich und enttäuschend', 'neg'],
+  ['el', 'Είναι υπέροχο, μου αρέσει πολύ', 'pos'],
+  ['el', 'Αυτό είναι απαίσιο και θλιβερό', 'neg'],
+  ['sl', 'To je odlično, hvala', 'pos'],
+  ['sl', 'To je grozno in žalostno', 'neg'],
+  ['fa', 'این گوشی عالی است', 'pos'],
+  ['fa', 'این گوشی افتضاح است', 'neg'],
+  ['es', 'Me encanta, es excelente', 'pos'],
+  ['es', 'Es horrible y triste', 'neg'],
+  ['fr', "C'est magnifique, j'adore", 'pos'],
+  ['fr', "C'est horrible et triste", 'neg'],
+  ['it', 'È fantastico, lo adoro', 'pos'],
+  ['it', 'È orribile e triste', 'neg'],
+  ['pt', 'É excelente, eu amo', 'pos'],
+  ['pt', 'É horrível e triste', 'neg'],
+  ['ar', 'هذا رائع وممتاز', 'pos'],
+  ['ar', 'هذا سيء وفظيع', 'neg'],
+  // negation
+  ['en', 'This is not good', 'neg'],
+  ['en', "I don't like it", 'neg'],
+  ['de', 'Das ist nicht gut', 'neg'],
+  ['es', 'No es bueno', 'neg'],
+  ['fr', "Ce n'est pas bon", 'neg'],
+  ['it', 'Non è buono', 'neg'],
+  ['pt', 'Não é bom', 'neg'],
+  ['sl', 'Ni dobro', 'neg'],
+  ['el', 'Δεν είναι καλό', 'neg'],
+  // emoji only / emoticons
+  ['und', '😍😍😍', 'pos'],
+  ['und', '😡😡', 'neg'],
+  ['en', ':)', 'pos'],
+  ['en', ':(', 'neg'],
+  // contrast: the clause after "but" wins
+  ['en', 'The food was good but the service was terrible', 'neg'],
+  ['de', 'Das Essen war gut, aber der Service war schrecklich', 'neg'],
+  ['el', 'Το φαγητό ήταν καλό αλλά η εξυπηρέτηση απαίσια', 'neg'],
+  ['sl', 'Hrana je bila dobra, ampak postrežba grozna', 'neg'],
+  ['fa', 'غذا خوب بود اما خدمات افتضاح بود', 'neg'],
+  ['es', 'La comida estaba buena pero el servicio fue horrible', 'neg'],
+  // sarcasm markers keep marked "praise" from counting as praise
+  ['en', 'Great, another Monday #sarcasm', 'neg'],
+  ['en', 'Oh wonderful, the train is late again 🙄', 'neg'],
+];
+
+describe('score: table', () => {
+  it.each(CASES)('%s: %s → %s', (lang, text, expected) => {
+    const s = scorer.score(text, lang);
+    expect(SentimentSchema.parse(s)).toEqual(s);
+    expect(s.label).toBe(expected);
+  });
+});
+
+describe('score: modifiers', () => {
+  it.each([
+    ['en', 'good', 'very good'],
+    ['de', 'gut', 'sehr gut'],
+    ['es', 'bueno', 'muy bueno'],
+    ['it', 'buono', 'molto buono'],
+    ['pt', 'bom', 'muito bom'],
+    ['el', 'καλό', 'πολύ καλό'],
+    ['sl', 'dobro', 'zelo dobro'],
+    ['fr', 'bon', 'très bon'],
+  ])('%s intensifier: "%s" < "%s"', (lang, base, boosted) => {
+    expect(score(boosted, lang)).toBeGreaterThan(score(base, lang));
+  });
+
+  it('diminishers soften', () => {
+    expect(score('slightly good', 'en')).toBeLessThan(score('good', 'en'));
+  });
+
+  it('capitals, elongation and exclamation marks add emphasis', () => {
+    expect(score('this is GREAT', 'en')).toBeGreaterThan(score('this is great', 'en'));
+    expect(score('this is greeeat', 'en')).toBeGreaterThan(score('this is great', 'en'));
+    expect(score('this is great!!!', 'en')).toBeGreaterThan(score('this is great', 'en'));
+  });
+
+  it('hashtags are split into words', () => {
+    expect(label('#BestDayEver', 'en')).toBe('pos');
+  });
+});
+
+describe('score: explanation', () => {
+  it('points at the words with UTF-16 offsets', () => {
+    const text = 'The 🍕 was not good 😡';
+    const s = scorer.score(text, 'en');
+    expect(s.explanation.length).toBeGreaterThan(0);
+    for (const e of s.explanation) {
+      if (e.start === null || e.end === null) continue;
+      expect(text.slice(e.start, e.end)).toBe(e.text);
+    }
+    expect(s.explanation.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['negation', 'negated', 'emoji']),
+    );
+  });
+
+  it('stays small for very long text', () => {
+    const text = 'good bad great awful '.repeat(5000);
+    const s = scorer.score(text, 'en');
+    expect(s.explanation.length).toBeLessThanOrEqual(24);
+    expect(['pos', 'neu', 'neg']).toContain(s.label);
+  });
+});
+
+describe('score: unscored path', () => {
+  it('an unsupported language is unscored, never a silent neutral', () => {
+    const s = scorer.score('Это просто ужасно', 'ru');
+    expect(s).toMatchObject({ label: 'unscored', score: 0, confidence: 0, explanation: [] });
+  });
+  it('undetermined text without emoji is unscored', () => {
+    expect(label('ok', 'und')).toBe('unscored');
+    expect(label('', 'und')).toBe('unscored');
+  });
+  it('empty text in a supported language is neutral', () => {
+    expect(label('', 'en')).toBe('neu');
+  });
+  it('region subtags use the base language', () => {
+    expect(label('É excelente', 'pt-BR')).toBe('pos');
+  });
+});
+
+describe('emotion', () => {
+  it('is null where not supported honestly', () => {
+    expect(scorer.emotion('I am so angry', 'ru')).toBeNull();
+  });
+});

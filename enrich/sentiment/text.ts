@@ -1,0 +1,210 @@
+/**
+ * Tokenizing and folding for sentiment. Tokens keep UTF-16 offsets into the original text, so
+ * an explanation can point the UI at the exact characters that moved a score.
+ */
+
+export type TokenKind = 'word' | 'hashtag' | 'mention' | 'url' | 'emoji' | 'emoticon' | 'punct';
+
+export interface Token {
+  kind: TokenKind;
+  /** The original characters, `text.slice(start, end)`. */
+  raw: string;
+  /** Folded form used for lookups (see `fold`); for emoji the emoji without variation selectors. */
+  norm: string;
+  start: number;
+  end: number;
+}
+
+// Emoticons are listed explicitly: a generic punctuation pattern would eat "(1)" or "8)".
+const EMOTICONS = [
+  ':-)',
+  ':)',
+  ':-]',
+  ':]',
+  ':-D',
+  ':D',
+  ':-d',
+  '=)',
+  '=D',
+  ';-)',
+  ';)',
+  ';-D',
+  ';D',
+  ':-P',
+  ':P',
+  ':-p',
+  ':p',
+  ';P',
+  ';p',
+  'xD',
+  'XD',
+  'xd',
+  ':*',
+  ':-*',
+  '<3',
+  '<33',
+  '<333',
+  '^^',
+  '^_^',
+  '^.^',
+  '(:',
+  '(=',
+  ':o)',
+  ':3',
+  'B-)',
+  '8-)',
+  '\\o/',
+  ':-(',
+  ':(',
+  ':-[',
+  ':[',
+  ":'(",
+  ":'-(",
+  ':((',
+  ':(((',
+  ':-((',
+  '=(',
+  ':-/',
+  ':/',
+  ':-\\',
+  ':\\',
+  ':-|',
+  ':|',
+  '</3',
+  'D:',
+  '-_-',
+  '-.-',
+  'T_T',
+  'T.T',
+  ';(',
+  ';-(',
+  '>:(',
+  '>:-(',
+  ':@',
+  ':S',
+  ':s',
+  ':-S',
+  ':O',
+  ':o',
+  ':-O',
+  ':-o',
+  ":')",
+  ":'-)",
+  ':))',
+  ':)))',
+  ':-))',
+  ';))',
+];
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+const EMOTICON_ALT = [...EMOTICONS]
+  .sort((a, b) => b.length - a.length)
+  .map(escapeRe)
+  .join('|');
+
+/**
+ * One alternation, tried left to right at each position (sticky `y` via matchAll on `g`).
+ * Emoticons must be delimited by space or text edges so "http://x.com/D:" is a URL, not a frown.
+ */
+const TOKEN_RE = new RegExp(
+  [
+    '(?<url>(?:https?:\\/\\/|www\\.)\\S+)',
+    '(?<mention>[@＠][\\p{L}\\p{N}_.]+)',
+    '(?<hashtag>[#＃][\\p{L}\\p{M}\\p{N}_]+)',
+    `(?<emoticon>(?<![\\p{L}\\p{N}])(?:${EMOTICON_ALT})(?![\\p{L}\\p{N}]))`,
+    "(?<word>[\\p{L}\\p{M}\\p{N}\\u200c\\u200d]+(?:['’][\\p{L}\\p{M}]+)*)",
+    '(?<emoji>(?:\\p{Regional_Indicator}{2})|(?:\\p{Extended_Pictographic}(?:\\ufe0f|\\u20e3|[\\u{1f3fb}-\\u{1f3ff}])*(?:\\u200d\\p{Extended_Pictographic}(?:\\ufe0f)?)*))',
+    '(?<punct>[!?！？]+|[.…]{2,})',
+  ].join('|'),
+  'gu',
+);
+
+const COMBINING_RE = /\p{M}/gu;
+const NON_ASCII_RE = /[^ -~\t\n\r]/;
+const ARABIC_RE = /[\u0600-\u06ff]/;
+
+/**
+ * Lookup form of a word: lower case, diacritics and Arabic short vowels removed, Arabic-script
+ * letter variants unified (ي/ی, ك/ک, أ/إ/آ → ا, ة → ه, tatweel dropped), typographic apostrophe
+ * → ASCII. Social text drops accents freely ("αλλα", "nao", "tres"), so the lexicons are folded
+ * the same way at build time. Collisions this creates are rare and averaged when building.
+ */
+export function fold(word: string): string {
+  const lower = word.toLowerCase();
+  if (!NON_ASCII_RE.test(lower)) return lower;
+  let s = lower.normalize('NFD').replace(COMBINING_RE, '').replace(/’/g, "'");
+  if (ARABIC_RE.test(s)) {
+    s = s
+      .replace(/[\u064a\u0649]/g, '\u06cc') // ي ى → ی
+      .replace(/\u0643/g, '\u06a9') // ك → ک
+      .replace(/[\u0623\u0625\u0622\u0671]/g, '\u0627') // أ إ آ ٱ → ا
+      .replace(/\u0629/g, '\u0647') // ة → ه
+      .replace(/[\u0640\u200c\u200d]/g, ''); // tatweel, ZWNJ, ZWJ
+  }
+  return s.normalize('NFC');
+}
+
+/** "soooo" → "soo": runs of 3+ identical letters shortened to 2 (then to 1 if needed). */
+export function squeeze(word: string, keep: 1 | 2): string {
+  return keep === 2 ? word.replace(/(\p{L})\1{2,}/gu, '$1$1') : word.replace(/(\p{L})\1+/gu, '$1');
+}
+
+export function hasElongation(word: string): boolean {
+  return /(\p{L})\1{2,}/u.test(word);
+}
+
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const m of text.matchAll(TOKEN_RE)) {
+    const g = m.groups!;
+    const start = m.index;
+    const raw = m[0];
+    const end = start + raw.length;
+    let kind: TokenKind;
+    let norm: string;
+    if (g['word'] !== undefined) {
+      kind = 'word';
+      norm = fold(raw);
+    } else if (g['emoji'] !== undefined) {
+      kind = 'emoji';
+      norm = raw.replace(/\ufe0f|\p{Emoji_Modifier}/gu, '');
+    } else if (g['hashtag'] !== undefined) {
+      kind = 'hashtag';
+      norm = fold(raw.slice(1));
+    } else if (g['emoticon'] !== undefined) {
+      kind = 'emoticon';
+      norm = raw;
+    } else if (g['punct'] !== undefined) {
+      kind = 'punct';
+      norm = raw;
+    } else if (g['mention'] !== undefined) {
+      kind = 'mention';
+      norm = '';
+    } else {
+      kind = 'url';
+      norm = '';
+    }
+    tokens.push({ kind, raw, norm, start, end });
+  }
+  return tokens;
+}
+
+/** "#NotGood" / "#not_good" → word pieces with offsets inside the original text. */
+export function splitHashtag(token: Token): Token[] {
+  const body = token.raw.slice(1);
+  const parts: Token[] = [];
+  const re = /\p{Lu}?\p{Ll}+|\p{Lu}+(?!\p{Ll})|\p{N}+|[\p{L}\p{M}]+/gu;
+  for (const m of body.matchAll(re)) {
+    const start = token.start + 1 + m.index;
+    parts.push({ kind: 'word', raw: m[0], norm: fold(m[0]), start, end: start + m[0].length });
+  }
+  return parts;
+}
+
+/** True when the word is written in capitals (and is long enough to be shouting, not an acronym). */
+export function isShouted(raw: string): boolean {
+  return raw.length >= 3 && raw === raw.toUpperCase() && raw !== raw.toLowerCase();
+}

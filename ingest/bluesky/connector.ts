@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import type { Mention } from '../../core/contracts/mention.ts';
+import { describeError } from '../../core/errors.ts';
+import type { Connector, ConnectorDeps, RunOptions } from '../connector.ts';
+import { convertOne, deliver } from '../emit.ts';
+import { backoffDelay, sleep as realSleep } from '../http/backoff.ts';
+import type { IngestDeadLetter, IngestPorts } from '../ports.ts';
+import { runSocket } from '../ws/socket.ts';
+import type { BlueskyConfig } from './config.ts';
+import { normalizeJetstreamEvent, parseJetstreamFrame } from './normalize.ts';
+
+const SOURCE = 'bluesky';
+const CURSOR_KEY = 'jetstream';
+/** Jetstream v2: `?cursor=N` below this is an instance-local seq, above it a v1 time_us. */
+const SEQ_MAX = 1e15;
+
+/** Saved position: always time_us; the v2 seq too when the server sends one, with its host. */
+const PositionSchema = z.object({
+  time_us: z.number().int().nonnegative(),
+  seq: z.number().int().nonnegative().nullable().default(null),
+  host: z.string().nullable().default(null),
+});
+export type JetstreamPosition = z.infer<typeof PositionSchema>;
+
+/**
+ * The resume rule (sources notes §1): same host and a seq → resume at the seq (inclusive, the
+ * last event comes again); otherwise time_us minus a rewind (delivery is at-least-once and
+ * seqs are per instance). No saved position → live tail.
+ */
+export function subscribeUrl(config: BlueskyConfig, position: JetstreamPosition | null): string {
+  const url = new URL('/subscribe', config.base_url.replace(/^http/, 'ws'));
+  url.searchParams.append('wantedCollections', 'app.bsky.feed.post');
+  for (const did of config.wanted_dids) url.searchParams.append('wantedDids', did);
+  if (position) {
+    const sameHost = position.host === url.host;
+    const cursor =
+      sameHost && position.seq !== null && position.seq < SEQ_MAX
+        ? position.seq
+        : Math.max(0, position.time_us - config.rewind_s * 1_000_000);
+    url.searchParams.set('cursor', String(cursor));
+  }
+  return url.toString();
+}
+
+/**
+ * One socket at a time; frames are handled in order (runSocket pauses the socket when we fall
+ * behind). Events are batched: per batch one dead-letter call, one produce of the matching
+ * posts, and only after both are acked the cursor moves to the last event of the batch. On any
+ * disconnect: flush what was handled, back off, reconnect from the saved position.
+ */
+export function createBlueskyConnector(config: BlueskyConfig, deps: ConnectorDeps = {}): Connector {
+  return {
+    source: SOURCE,
+    async run(ports: IngestPorts, options: RunOptions = {}) {
+      const sleep = deps.sleep ?? realSleep;
+      const backoff = deps.loopBackoff ?? { baseMs: 1_000, maxMs: 60_000 };
+      const host = new URL(config.base_url).host;
+      let position = await loadPosition(ports);
+      let failures = 0;
+
+      while (!ports.signal.aborted) {
+        options.onState?.('running');
+        const batch = new Batch();
+        let flushError: Error | null = null;
+        const lock = mutex();
+        const flush = () =>
+          lock(async () => {
+            if (batch.events === 0) return;
+            const { mentions, dead, last } = batch.take();
+            await deliver(ports, { mentions, dead });
+            if (last) {
+              position = { time_us: last.time_us, seq: last.seq ?? position?.seq ?? null, host };
+              await ports.cursors.set(SOURCE, CURSOR_KEY, JSON.stringify(position));
+            }
+          });
+        const timer = setInterval(() => {
+          flush().catch((error: unknown) => {
+            flushError = error instanceof Error ? error : new Error(String(error));
+          });
+        }, config.batch_max_wait_ms);
+
+        const outcome = await runSocket(subscribeUrl(config, position), {
+          signal: ports.signal,
+          idleTimeoutMs: config.idle_timeout_s * 1000,
+          handle: async (frame) => {
+            if (flushError) throw flushError;
+            await lock(() => {
+              batch.add(frame, ports.now(), config, deps.filter);
+              return Promise.resolve();
+            });
+            if (batch.events >= config.batch_size) await flush();
+          },
+        });
+        clearInterval(timer);
+        // Save what this connection delivered, even on shutdown (the produce port is still up).
+        let closeError: Error | undefined = outcome.error;
+        try {
+          if (!flushError) await flush();
+        } catch (error) {
+          closeError ??= error instanceof Error ? error : new Error(String(error));
+        }
+        if (flushError) closeError ??= flushError;
+        if (ports.signal.aborted) break;
+        if (options.once) {
+          if (closeError) throw closeError;
+          break;
+        }
+        if (outcome.opened && outcome.handled > 0) failures = 0;
+        const problem = closeError ? describeError(closeError) : `closed ${outcome.code} ${outcome.reason}`.trim();
+        const wait = backoffDelay(failures++, backoff, deps.random ?? Math.random);
+        options.onState?.('backoff', problem);
+        ports.logger.warn({ event: 'stream_reconnect', source: SOURCE, wait_ms: wait, problem }, 'jetstream lost, reconnecting');
+        await sleep(wait, ports.signal);
+      }
+      options.onState?.('stopped');
+    },
+  };
+}
+
+class Batch {
+  events = 0;
+  private mentions: Mention[] = [];
+  private dead: IngestDeadLetter[] = [];
+  private last: { time_us: number; seq: number | null } | null = null;
+
+  add(frame: string, now: Date, config: BlueskyConfig, filter: ConnectorDeps['filter']): void {
+    this.events++;
+    let event;
+    try {
+      event = parseJetstreamFrame(frame);
+    } catch (error) {
+      this.dead.push({ source: SOURCE, payload: frame, reason: (error as Error).message });
+      return;
+    }
+    // Events arrive in time order; a replayed older one must not move the position back.
+    if (this.last === null || event.time_us >= this.last.time_us) {
+      this.last = { time_us: event.time_us, seq: event.cursor ?? null };
+    }
+    const result = convertOne(
+      SOURCE,
+      event,
+      (e) => normalizeJetstreamEvent(e, { fetchedAt: now, maxSkewMs: config.max_clock_skew_s * 1000 }),
+      () => frame,
+    );
+    if (result === null) return;
+    if ('reason' in result) this.dead.push(result);
+    else if (!filter || filter(result)) this.mentions.push(result);
+  }
+
+  take() {
+    const taken = { mentions: this.mentions, dead: this.dead, last: this.last };
+    this.events = 0;
+    this.mentions = [];
+    this.dead = [];
+    this.last = null;
+    return taken;
+  }
+}
+
+async function loadPosition(ports: IngestPorts): Promise<JetstreamPosition | null> {
+  const stored = await ports.cursors.get(SOURCE, CURSOR_KEY);
+  if (stored === null) return null;
+  try {
+    return PositionSchema.parse(JSON.parse(stored));
+  } catch {
+    ports.logger.warn({ event: 'cursor_unreadable', source: SOURCE }, 'saved jetstream cursor unreadable; live tail');
+    return null;
+  }
+}
+
+function mutex() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}

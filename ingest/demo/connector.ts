@@ -1,0 +1,82 @@
+import { sleep } from '../../core/retry.ts';
+import type { IngestPorts } from '../ports.ts';
+import { mentionsForMinute, type DemoOptions } from './generator.ts';
+
+const MINUTE = 60_000;
+const SOURCE = 'demo';
+
+export interface DemoConnectorOptions extends DemoOptions {
+  /** History generated on first start, newest hour first so dashboards fill at once. */
+  backfillHours: number;
+  /** How often live mentions are emitted. */
+  tickMs: number;
+}
+
+/**
+ * Runs the demo source: first catches up from its cursor, then backfills history (newest
+ * hour first), then emits live mentions as their timestamps pass. Cursors (`live_until`,
+ * `backfilled_from`) advance only after the produce was acknowledged; a restart resumes.
+ */
+export async function runDemoConnector(options: DemoConnectorOptions, ports: IngestPorts): Promise<void> {
+  const { cursors, logger, signal } = ports;
+  const nowMs = ports.now().getTime();
+  const earliest = Math.floor((nowMs - options.backfillHours * 3_600_000) / MINUTE) * MINUTE;
+
+  // 1. Live part: from where the last run stopped (or now) up to now.
+  const liveUntilText = await cursors.get(SOURCE, 'live_until');
+  let liveUntil = liveUntilText ? Number(liveUntilText) : nowMs;
+
+  // 2. History, newest first, down to `earliest`.
+  const backfilledText = await cursors.get(SOURCE, 'backfilled_from');
+  let backfilledFrom = backfilledText ? Number(backfilledText) : liveUntil;
+  if (backfilledFrom > earliest) {
+    logger.info({ event: 'demo_backfill_started', hours: ((backfilledFrom - earliest) / 3_600_000).toFixed(1) }, 'generating synthetic demo history');
+    let produced = 0;
+    while (backfilledFrom > earliest && !signal.aborted) {
+      const from = Math.max(earliest, backfilledFrom - 3_600_000);
+      const mentions = range(from, backfilledFrom, options);
+      await ports.produce(mentions);
+      produced += mentions.length;
+      backfilledFrom = from;
+      await cursors.set(SOURCE, 'backfilled_from', String(backfilledFrom));
+    }
+    logger.info({ event: 'demo_backfill_done', mentions: produced });
+  }
+  await cursors.set(SOURCE, 'live_until', String(liveUntil));
+
+  // 3. Live.
+  while (!signal.aborted) {
+    const now = ports.now().getTime();
+    if (now > liveUntil) {
+      const mentions = range(liveUntil, now, options);
+      if (mentions.length > 0) await ports.produce(mentions);
+      liveUntil = now;
+      await cursors.set(SOURCE, 'live_until', String(liveUntil));
+    }
+    await sleep(options.tickMs, signal);
+  }
+}
+
+/** Mentions with created_at in [fromMs, toMs). */
+export function range(fromMs: number, toMs: number, options: DemoOptions) {
+  const out = [];
+  for (let minute = Math.floor(fromMs / MINUTE); minute * MINUTE < toMs; minute++) {
+    for (const m of mentionsForMinute(minute, options)) {
+      const t = Date.parse(m.created_at);
+      if (t >= fromMs && t < toMs) out.push(m);
+    }
+  }
+  return out;
+}
+
+/**
+ * When the planted incident happens: fixed at the first start (five hours before it, so it
+ * lies in the backfilled history) and remembered, so restarts replay the same story.
+ */
+export async function resolveDemoIncidentStart(ports: Pick<IngestPorts, 'cursors' | 'now'>): Promise<Date> {
+  const saved = await ports.cursors.get(SOURCE, 'incident_start');
+  if (saved) return new Date(Number(saved));
+  const start = Math.floor(ports.now().getTime() / 3_600_000) * 3_600_000 - 5 * 3_600_000;
+  await ports.cursors.set(SOURCE, 'incident_start', String(start));
+  return new Date(start);
+}

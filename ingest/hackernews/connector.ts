@@ -1,0 +1,88 @@
+import type { Mention } from '../../core/contracts/mention.ts';
+import { makeHttpClient, pollLoop, USER_AGENT, type Connector, type ConnectorDeps, type RunOptions } from '../connector.ts';
+import { convertItems, deliver } from '../emit.ts';
+import { RequestBudget } from '../http/budget.ts';
+import type { IngestPorts } from '../ports.ts';
+import { HackerNewsClient } from './client.ts';
+import type { HackerNewsConfig } from './config.ts';
+import { normalizeHackerNewsHit } from './normalize.ts';
+
+const SOURCE = 'hackernews';
+
+/**
+ * Polls Algolia `search_by_date` per query. Cursor per query = the newest `created_at_i`
+ * produced (epoch seconds). Pages are produced as they arrive (bounded memory), but the
+ * cursor moves only after the whole cycle's produces were acked: pages come newest first, so
+ * moving it earlier would skip the older pages if we crashed in between.
+ */
+export function createHackerNewsConnector(config: HackerNewsConfig, deps: ConnectorDeps = {}): Connector {
+  return {
+    source: SOURCE,
+    run(ports: IngestPorts, options: RunOptions = {}) {
+      const http = makeHttpClient(SOURCE, ports, deps, {
+        budget: new RequestBudget({ requests: config.requests_per_minute, perMs: 60_000 }),
+        userAgent: USER_AGENT,
+      });
+      const client = new HackerNewsClient(http, config.base_url);
+      // ids produced in the overlap window, so one process does not re-produce them each poll.
+      const recent = new Map<string, number>();
+      return pollLoop({
+        source: SOURCE,
+        ports,
+        intervalMs: config.poll_interval_s * 1000,
+        ...(options.once !== undefined ? { once: options.once } : {}),
+        ...(options.onState ? { onState: options.onState } : {}),
+        ...(deps.loopBackoff ? { backoff: deps.loopBackoff } : {}),
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        cycle: async () => {
+          for (const query of config.queries) {
+            if (ports.signal.aborted) return;
+            await pollQuery(query, client, config, ports, recent, deps);
+          }
+        },
+      });
+    },
+  };
+}
+
+async function pollQuery(
+  query: string,
+  client: HackerNewsClient,
+  config: HackerNewsConfig,
+  ports: IngestPorts,
+  recent: Map<string, number>,
+  deps: ConnectorDeps,
+): Promise<void> {
+  const key = `query:${query}`;
+  const stored = await ports.cursors.get(SOURCE, key);
+  const last = stored === null ? null : Number(stored);
+  const nowS = Math.floor(ports.now().getTime() / 1000);
+  const since = last !== null && Number.isFinite(last) ? last - config.overlap_s : nowS - config.lookback_s;
+  let newest = last ?? 0;
+
+  for (let page = 0; page < config.max_pages && !ports.signal.aborted; page++) {
+    const result = await client.searchByDate({
+      query,
+      tags: config.tags,
+      sinceSeconds: since,
+      page,
+      hitsPerPage: config.hits_per_page,
+      signal: ports.signal,
+    });
+    const converted = convertItems(SOURCE, result.hits, (hit) => normalizeHackerNewsHit(hit, ports.now()));
+    const fresh: Mention[] = [];
+    for (const mention of converted.mentions) {
+      const at = Math.floor(Date.parse(mention.created_at) / 1000);
+      newest = Math.max(newest, at);
+      if (recent.has(mention.id)) continue;
+      if (deps.filter && !deps.filter(mention)) continue;
+      recent.set(mention.id, at);
+      fresh.push(mention);
+    }
+    await deliver(ports, { mentions: fresh, dead: converted.dead });
+    if (page + 1 >= result.nbPages || result.hits.length === 0) break;
+  }
+
+  if (newest > (last ?? 0)) await ports.cursors.set(SOURCE, key, String(newest));
+  for (const [id, at] of recent) if (at <= newest - config.overlap_s) recent.delete(id);
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { HttpClient } from '../http/client.ts';
+import { SourceRejectedError } from '../http/errors.ts';
+import { parseJsonBody } from '../http/json.ts';
+import { parseLinkHeader } from '../http/link.ts';
+import type { MastodonTimeline } from './config.ts';
+
+export interface TimelinePage {
+  statuses: unknown[];
+  /** Link rel="prev": the page of newer statuses (`min_id=` newest of this page). */
+  prevUrl: string | null;
+}
+
+/** Mastodon REST timelines. Statuses stay `unknown`; each is validated in normalize. */
+export class MastodonClient {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly baseUrl: string,
+    private readonly token: string | null,
+  ) {}
+
+  timelineUrl(timeline: MastodonTimeline, params: { minId: string | null; limit: number }): string {
+    const path =
+      timeline.type === 'public' ? '/api/v1/timelines/public' : `/api/v1/timelines/tag/${encodeURIComponent(timeline.tag)}`;
+    const url = new URL(path, this.baseUrl);
+    if (timeline.local) url.searchParams.set('local', 'true');
+    if (timeline.type === 'public' && timeline.remote) url.searchParams.set('remote', 'true');
+    url.searchParams.set('limit', String(params.limit));
+    if (params.minId) url.searchParams.set('min_id', params.minId);
+    return url.toString();
+  }
+
+  async fetchPage(url: string, signal?: AbortSignal): Promise<TimelinePage> {
+    // Only follow pagination links on the configured instance: the token must not leak elsewhere.
+    if (new URL(url).origin !== new URL(this.baseUrl).origin) {
+      throw new SourceRejectedError('mastodon: pagination link points to another host', { context: { url } });
+    }
+    const res = await this.http.request(url, {
+      headers: { accept: 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+      ...(signal ? { signal } : {}),
+    });
+    if (res.status === 401 || res.status === 403) {
+      throw new SourceRejectedError(
+        `mastodon: timeline needs authentication (HTTP ${res.status}); set token_env to a user token with read:statuses`,
+        { context: { status: res.status } },
+      );
+    }
+    if (res.status !== 200) {
+      throw new SourceRejectedError(`mastodon: timeline returned HTTP ${res.status}`, { context: { status: res.status } });
+    }
+    const statuses = parseJsonBody('mastodon', res.body, z.array(z.unknown()), 'timeline page');
+    const links = parseLinkHeader(res.headers.get('link'));
+    return { statuses, prevUrl: links.prev ?? null };
+  }
+}

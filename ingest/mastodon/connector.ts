@@ -1,0 +1,94 @@
+import { makeHttpClient, pollLoop, USER_AGENT, type Connector, type ConnectorDeps, type RunOptions } from '../connector.ts';
+import { convertItems, deliver } from '../emit.ts';
+import { RequestBudget } from '../http/budget.ts';
+import type { IngestPorts } from '../ports.ts';
+import { MastodonClient } from './client.ts';
+import { timelineKey, type MastodonConfig, type MastodonTimeline } from './config.ts';
+import { compareStatusIds, normalizeMastodonStatus } from './normalize.ts';
+import { runMastodonStream } from './stream.ts';
+
+const SOURCE = 'mastodon';
+
+/**
+ * REST polling of each timeline with `min_id` (oldest-new first, following `Link rel="prev"`),
+ * cursor = newest status id produced, moved after each page's produce is acked. With a user
+ * token and `streaming: true`, the streaming API delivers live and REST backfills what was
+ * missed on every (re)connect: streams have no resume cursor.
+ */
+export function createMastodonConnector(
+  config: MastodonConfig,
+  token: string | null,
+  deps: ConnectorDeps = {},
+): Connector {
+  return {
+    source: SOURCE,
+    run(ports: IngestPorts, options: RunOptions = {}) {
+      const http = makeHttpClient(SOURCE, ports, deps, {
+        budget: new RequestBudget({ requests: config.requests_per_5min, perMs: 5 * 60_000 }),
+        userAgent: USER_AGENT,
+      });
+      const client = new MastodonClient(http, config.base_url, token);
+      const backfill = async () => {
+        for (const timeline of config.timelines) {
+          if (ports.signal.aborted) return;
+          await pollTimeline(timeline, client, config, ports, deps);
+        }
+      };
+      if (token && config.streaming && !options.once) {
+        return runMastodonStream({ config, token, ports, deps, backfill, ...(options.onState ? { onState: options.onState } : {}) });
+      }
+      return pollLoop({
+        source: SOURCE,
+        ports,
+        intervalMs: config.poll_interval_s * 1000,
+        ...(options.once !== undefined ? { once: options.once } : {}),
+        ...(options.onState ? { onState: options.onState } : {}),
+        ...(deps.loopBackoff ? { backoff: deps.loopBackoff } : {}),
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        cycle: backfill,
+      });
+    },
+  };
+}
+
+export async function pollTimeline(
+  timeline: MastodonTimeline,
+  client: MastodonClient,
+  config: MastodonConfig,
+  ports: IngestPorts,
+  deps: ConnectorDeps,
+): Promise<void> {
+  const key = `timeline:${timelineKey(timeline)}`;
+  let cursor = await ports.cursors.get(SOURCE, key);
+  const firstRun = cursor === null;
+  const instanceHost = new URL(config.base_url).host;
+  // First run: just the latest page (no history crawl); later: forward from the cursor.
+  let url: string | null = client.timelineUrl(timeline, { minId: cursor, limit: config.page_limit });
+  for (let page = 0; url !== null && page < config.max_pages && !ports.signal.aborted; page++) {
+    const result = await client.fetchPage(url, ports.signal);
+    if (result.statuses.length === 0) break;
+    const converted = convertItems(SOURCE, result.statuses, (s) =>
+      normalizeMastodonStatus(s, { instanceHost, fetchedAt: ports.now(), respectNoindex: config.respect_noindex }),
+    );
+    const mentions = deps.filter ? converted.mentions.filter(deps.filter) : converted.mentions;
+    // Statuses within a page come newest first; produce oldest first, as they happened.
+    await deliver(ports, { mentions: [...mentions].reverse(), dead: converted.dead });
+    const newest = newestId(result.statuses);
+    if (newest !== null && (cursor === null || compareStatusIds(newest, cursor) > 0)) {
+      cursor = newest;
+      await ports.cursors.set(SOURCE, key, cursor);
+    }
+    if (firstRun) break; // first run: the latest page only
+    url = result.prevUrl;
+  }
+}
+
+/** The largest instance-local id on a page (also of items that were dead-lettered or skipped). */
+function newestId(statuses: unknown[]): string | null {
+  let newest: string | null = null;
+  for (const s of statuses) {
+    const id = s && typeof s === 'object' && 'id' in s && typeof s.id === 'string' ? s.id : null;
+    if (id && /^\d+$/.test(id) && (newest === null || compareStatusIds(id, newest) > 0)) newest = id;
+  }
+  return newest;
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { describeError } from '../../core/errors.ts';
+import { makeHttpClient, pollLoop, USER_AGENT, type Connector, type ConnectorDeps, type RunOptions } from '../connector.ts';
+import { convertItems, deliver } from '../emit.ts';
+import { RequestBudget } from '../http/budget.ts';
+import type { HttpClient } from '../http/client.ts';
+import { truncatePayload } from '../http/errors.ts';
+import type { IngestPorts } from '../ports.ts';
+import { fetchFeed } from './client.ts';
+import type { RssConfig } from './config.ts';
+import { normalizeFeedItem } from './normalize.ts';
+import { parseFeed } from './parse.ts';
+
+const SOURCE = 'rss';
+/** Feeds hold tens of items; remembering the last 1,000 ids is plenty and stays small. */
+const MAX_SEEN = 1_000;
+
+/** Per feed: the validators for conditional GET and the ids already produced. */
+const FeedCursorSchema = z.object({
+  etag: z.string().nullable().default(null),
+  last_modified: z.string().nullable().default(null),
+  seen: z.array(z.string()).default([]),
+});
+type FeedCursor = z.infer<typeof FeedCursorSchema>;
+
+/**
+ * Polls each feed with a conditional GET. Feeds have no resume parameter, so the cursor is the
+ * set of item ids already produced (dates are optional in RSS and unreliable anyway). One
+ * failing feed is logged and skipped; the others still poll.
+ */
+export function createRssConnector(config: RssConfig, deps: ConnectorDeps = {}): Connector {
+  return {
+    source: SOURCE,
+    run(ports: IngestPorts, options: RunOptions = {}) {
+      const http = makeHttpClient(SOURCE, ports, deps, {
+        budget: new RequestBudget({ requests: config.requests_per_minute, perMs: 60_000 }),
+        userAgent: USER_AGENT,
+      });
+      return pollLoop({
+        source: SOURCE,
+        ports,
+        intervalMs: config.poll_interval_s * 1000,
+        ...(options.once !== undefined ? { once: options.once } : {}),
+        ...(options.onState ? { onState: options.onState } : {}),
+        ...(deps.loopBackoff ? { backoff: deps.loopBackoff } : {}),
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        cycle: async () => {
+          const failures: unknown[] = [];
+          for (const feed of config.feeds) {
+            if (ports.signal.aborted) return;
+            try {
+              await pollFeed(feed.url, http, ports, deps);
+            } catch (error) {
+              if (ports.signal.aborted) return;
+              failures.push(error);
+              ports.logger.warn(
+                { event: 'feed_failed', source: SOURCE, feed: feed.name ?? new URL(feed.url).host, error: describeError(error) },
+                'feed poll failed',
+              );
+            }
+          }
+          // Only when every feed failed is the source itself in trouble (network down).
+          if (failures.length > 0 && failures.length === config.feeds.length) {
+            throw failures[0];
+          }
+        },
+      });
+    },
+  };
+}
+
+async function pollFeed(url: string, http: HttpClient, ports: IngestPorts, deps: ConnectorDeps): Promise<void> {
+  const key = `feed:${url}`;
+  const stored = await ports.cursors.get(SOURCE, key);
+  const cursor: FeedCursor = stored === null ? FeedCursorSchema.parse({}) : parseCursor(stored);
+  const fetched = await fetchFeed(http, url, { etag: cursor.etag, lastModified: cursor.last_modified }, ports.signal);
+  if (fetched.status === 'not_modified') return;
+
+  const next: FeedCursor = {
+    etag: fetched.validators.etag,
+    last_modified: fetched.validators.lastModified,
+    seen: cursor.seen,
+  };
+  let parsed;
+  try {
+    parsed = parseFeed(fetched.body);
+  } catch (error) {
+    // Keep the evidence once, and remember the validators so the same broken document is
+    // not dead-lettered again on every poll (it will come back as a 304).
+    await ports.deadLetter([{ source: SOURCE, payload: truncatePayload(fetched.body), reason: `feed ${url}: ${(error as Error).message}` }]);
+    await ports.cursors.set(SOURCE, key, JSON.stringify(next));
+    return;
+  }
+
+  const now = ports.now();
+  const converted = convertItems(
+    SOURCE,
+    parsed.items,
+    (item) => normalizeFeedItem(item, url, now),
+    (item) => JSON.stringify(item.raw),
+  );
+  const seen = new Set(cursor.seen);
+  const fresh = converted.mentions.filter((m) => !seen.has(m.id));
+  const wanted = deps.filter ? fresh.filter(deps.filter) : fresh;
+  await deliver(ports, { mentions: wanted, dead: converted.dead });
+  // Every id now in the feed counts as seen (filtered-out ones too: they will not match later).
+  next.seen = [...new Set([...converted.mentions.map((m) => m.id), ...cursor.seen])].slice(0, MAX_SEEN);
+  await ports.cursors.set(SOURCE, key, JSON.stringify(next));
+}
+
+function parseCursor(text: string): FeedCursor {
+  try {
+    return FeedCursorSchema.parse(JSON.parse(text));
+  } catch {
+    return FeedCursorSchema.parse({});
+  }
+}

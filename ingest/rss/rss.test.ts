@@ -1,0 +1,174 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFixture, startHttpReplay, type HttpReplayServer } from '../../test/support/replay-servers.ts';
+import type { ConnectorDeps } from '../connector.ts';
+import { convertItems } from '../emit.ts';
+import { recordingPorts } from '../testing/recording-ports.ts';
+import { RssConfigSchema } from './config.ts';
+import { createRssConnector } from './connector.ts';
+import { normalizeFeedItem, normalizeLang, unwrapGoogleLink } from './normalize.ts';
+import { parseFeed } from './parse.ts';
+
+const FETCHED = new Date('2026-11-20T10:00:00Z');
+const FEED = 'https://news.example.com/feed';
+const fast: ConnectorDeps = {
+  http: { timeoutMs: 200, maxRetries: 1, backoff: { baseMs: 1, maxMs: 2 } },
+  loopBackoff: { baseMs: 1, maxMs: 2 },
+  sleep: () => Promise.resolve(),
+};
+
+describe('RSS 2.0 parsing and normalization', () => {
+  const feed = parseFeed(readFixture('rss/news.rss.xml'));
+  const { mentions, dead } = convertItems('rss', feed.items, (i) => normalizeFeedItem(i, FEED, FETCHED));
+
+  it('reads channel language and every item', () => {
+    expect(feed.kind).toBe('rss');
+    expect(feed.lang).toBe('en-US');
+    expect(feed.items).toHaveLength(4);
+  });
+
+  it('maps an item with escaped HTML description, creator and offset pubDate', () => {
+    expect(mentions[0]).toEqual({
+      id: 'rss:https://news.example.com/2026/11/acme-cloud-prices',
+      source: 'rss',
+      url: 'https://news.example.com/2026/11/acme-cloud-prices',
+      author: { id: null, handle: 'Jane Reporter', display_name: 'Jane Reporter', followers: null },
+      text: 'Acme Cloud cuts prices for startups\n\nAcme Cloud halves its entry tier & adds free egress.',
+      title: 'Acme Cloud cuts prices for startups',
+      lang: 'en-US',
+      created_at: '2026-11-20T07:30:00.000Z',
+      fetched_at: '2026-11-20T10:00:00.000Z',
+      engagement: { likes: 0, reposts: 0, replies: 0, views: null },
+      parent_id: null,
+      synthetic: false,
+    });
+  });
+
+  it('prefers content:encoded (CDATA, scripts dropped) and scopes a bare guid to its feed', () => {
+    expect(mentions[1]?.id).toBe(`rss:${FEED}#4711`);
+    expect(mentions[1]?.text).toBe('Regional outage hits Acme customers\n\nCustomers reported errors for two hours.');
+    expect(mentions[1]?.author.handle).toBe('desk@news.example.com (News Desk)');
+  });
+
+  it('falls back to the link as id and to the fetch time for undated items', () => {
+    expect(mentions[2]?.id).toBe('rss:https://news.example.com/2026/11/undated');
+    expect(mentions[2]?.created_at).toBe('2026-11-20T10:00:00.000Z');
+  });
+
+  it('dead-letters an unreadable date with the reason and the raw item', () => {
+    expect(dead).toHaveLength(1);
+    expect(dead[0]?.reason).toBe('unreadable pubDate');
+    expect(dead[0]?.payload).toContain('yesterday-ish');
+  });
+});
+
+describe('Atom and Google Alerts', () => {
+  it('maps Atom entries: html title, alternate link, xml:lang, offsets to UTC, xhtml content', () => {
+    const feed = parseFeed(readFixture('rss/blog.atom.xml'));
+    const ms = feed.items.map((i) => normalizeFeedItem(i, 'https://blog.example.de/feed', FETCHED));
+    expect(ms[0]).toMatchObject({
+      id: 'rss:urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a',
+      url: 'https://blog.example.de/acme-test',
+      title: 'Acme Cloud im Test',
+      text: 'Acme Cloud im Test\n\nKurz: schnell, aber teuer.',
+      lang: 'de',
+      created_at: '2026-11-20T08:00:00.000Z',
+      author: { handle: 'Max Muster' },
+    });
+    expect(ms[1]).toMatchObject({ lang: 'en', text: 'XHTML content entry\n\nAcme rocks', created_at: '2026-11-19T10:00:00.000Z' });
+  });
+
+  it('unwraps Google Alerts links and strips the <b> highlights', () => {
+    const feed = parseFeed(readFixture('rss/google-alerts.atom.xml'));
+    expect(feed.googleAlerts).toBe(true);
+    const m = normalizeFeedItem(feed.items[0]!, 'https://www.google.com/alerts/feeds/1/2', FETCHED);
+    expect(m.url).toBe('https://www.example-business.com/news/acme-cloud-frankfurt?utm=x');
+    expect(m.title).toBe('Acme Cloud announces new region in Frankfurt');
+    expect(m.text).toBe('Acme Cloud announces new region in Frankfurt\n\nThe new Acme Cloud region opens in Q1 ...');
+    expect(m.id).toBe('rss:tag:google.com,2013:googlealerts/feed:10328093948377645411');
+    expect(m.author?.handle).toBeNull();
+  });
+
+  it.each([
+    ['https://www.google.com/url?q=https://a.example/x&sa=U', 'https://a.example/x'],
+    ['https://www.google.co.uk/url?url=https%3A%2F%2Fb.example%2Fy', 'https://b.example/y'],
+    ['https://www.google.com/search?q=x', 'https://www.google.com/search?q=x'],
+    ['https://www.google.com/url?url=javascript:alert(1)', 'https://www.google.com/url?url=javascript:alert(1)'],
+  ])('unwrapGoogleLink(%s)', (input, expected) => expect(unwrapGoogleLink(input)).toBe(expected));
+
+  it.each([
+    ['en-US', 'en-US'],
+    ['EN', 'en'],
+    ['pt_BR', 'pt-BR'],
+    ['English', null],
+    [null, null],
+  ])('normalizeLang(%j) → %j', (input, expected) => expect(normalizeLang(input)).toBe(expected));
+
+  it('rejects malformed XML and non-feeds with a reason', () => {
+    expect(() => parseFeed(readFixture('rss/malformed.xml'))).toThrow(/malformed XML at line/);
+    expect(() => parseFeed('<html><body>hi</body></html>')).toThrow(/not an RSS or Atom feed/);
+  });
+});
+
+describe('RSS connector against a local feed server', () => {
+  let server: HttpReplayServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('uses conditional GET, produces only new items, survives a restart', async () => {
+    let body = readFixture('rss/news.rss.xml');
+    server = await startHttpReplay((req) => {
+      if (req.headers['if-none-match'] === `"v${body.length}"`) return { status: 304 };
+      return { headers: { etag: `"v${body.length}"`, 'last-modified': 'Fri, 20 Nov 2026 09:00:00 GMT' }, body };
+    });
+    const config = RssConfigSchema.parse({ feeds: [`${server.baseUrl}/feed.xml`] });
+    const rec = recordingPorts({ now: () => FETCHED });
+    await createRssConnector(config, fast).run(rec.ports, { once: true });
+    expect(rec.produced).toHaveLength(3);
+    expect(rec.dead).toHaveLength(1);
+
+    // Restart with the same cursor store: 304, nothing new.
+    const rec2 = recordingPorts({ now: () => FETCHED, cursors: rec.cursors });
+    await createRssConnector(config, fast).run(rec2.ports, { once: true });
+    expect(server.requests[1]?.headers['if-none-match']).toBe(`"v${body.length}"`);
+    expect(server.requests[1]?.headers['if-modified-since']).toBe('Fri, 20 Nov 2026 09:00:00 GMT');
+    expect(rec2.produced).toHaveLength(0);
+
+    // The feed changes: one new item on top; only it is produced.
+    body = body.replace(
+      '<item>',
+      '<item><title>Fresh Acme story</title><link>https://news.example.com/fresh</link><pubDate>Fri, 20 Nov 2026 09:59:00 GMT</pubDate></item><item>',
+    );
+    const rec3 = recordingPorts({ now: () => FETCHED, cursors: rec.cursors });
+    await createRssConnector(config, fast).run(rec3.ports, { once: true });
+    expect(rec3.produced.map((m) => m.id)).toEqual(['rss:https://news.example.com/fresh']);
+  });
+
+  it('dead-letters a malformed feed once, keeps the other feeds going', async () => {
+    server = await startHttpReplay((req) => {
+      if (req.url.pathname === '/broken.xml') {
+        return req.headers['if-none-match'] === '"b1"' ? { status: 304 } : { headers: { etag: '"b1"' }, body: readFixture('rss/malformed.xml') };
+      }
+      if (req.url.pathname === '/gone.xml') return { status: 410 };
+      return { body: readFixture('rss/blog.atom.xml') };
+    });
+    const config = RssConfigSchema.parse({
+      feeds: [`${server.baseUrl}/broken.xml`, `${server.baseUrl}/gone.xml`, { url: `${server.baseUrl}/ok.xml`, name: 'blog' }],
+    });
+    const rec = recordingPorts({ now: () => FETCHED });
+    await createRssConnector(config, fast).run(rec.ports, { once: true });
+    expect(rec.produced).toHaveLength(2);
+    expect(rec.dead).toHaveLength(1);
+    expect(rec.dead[0]?.reason).toMatch(/broken\.xml: malformed XML/);
+    await createRssConnector(config, fast).run(recordingPorts({ cursors: rec.cursors }).ports, { once: true });
+    expect(rec.dead).toHaveLength(1);
+  });
+
+  it('fails the cycle only when every feed fails', async () => {
+    server = await startHttpReplay(() => ({ status: 503 }));
+    const config = RssConfigSchema.parse({ feeds: [`${server.baseUrl}/a.xml`, `${server.baseUrl}/b.xml`] });
+    const rec = recordingPorts();
+    await expect(createRssConnector(config, fast).run(rec.ports, { once: true })).rejects.toThrow(/unavailable after 2 attempts/);
+  });
+});

@@ -1,0 +1,87 @@
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { DependencyUnavailableError } from '../core/errors.ts';
+import { INSERT_SETTINGS, QUERY_SETTINGS, type InsertOptions, type QueryParams, type Store } from './port.ts';
+
+export interface ClickHouseServerOptions {
+  url: string;
+  username: string;
+  password: string;
+  database: string;
+}
+
+/** A ClickHouse server or cluster over HTTP (`@clickhouse/client`). */
+export class ClickHouseServerStore implements Store {
+  readonly kind = 'clickhouse' as const;
+  readonly database: string;
+
+  private constructor(private readonly client: ClickHouseClient, database: string) {
+    this.database = database;
+  }
+
+  static async open(options: ClickHouseServerOptions): Promise<ClickHouseServerStore> {
+    const admin = createClient({ url: options.url, username: options.username, password: options.password });
+    try {
+      await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${options.database}` });
+    } catch (error) {
+      throw mapClickHouseError(error, 'create_database');
+    } finally {
+      await admin.close();
+    }
+    const client = createClient({
+      url: options.url,
+      username: options.username,
+      password: options.password,
+      database: options.database,
+      clickhouse_settings: { ...QUERY_SETTINGS, ...INSERT_SETTINGS },
+    });
+    return new ClickHouseServerStore(client, options.database);
+  }
+
+  async command(sql: string, params: QueryParams = {}): Promise<void> {
+    try {
+      await this.client.command({ query: sql, query_params: params });
+    } catch (error) {
+      throw mapClickHouseError(error, 'command');
+    }
+  }
+
+  async query<T = Record<string, unknown>>(sql: string, params: QueryParams = {}): Promise<T[]> {
+    try {
+      const result = await this.client.query({ query: sql.trim().replace(/;$/, ''), query_params: params, format: 'JSONEachRow' });
+      return await result.json<T>();
+    } catch (error) {
+      throw mapClickHouseError(error, 'query');
+    }
+  }
+
+  async insert(table: string, rows: readonly object[], options: InsertOptions = {}): Promise<void> {
+    if (rows.length === 0) return;
+    try {
+      await this.client.insert({
+        table,
+        values: rows as object[],
+        format: 'JSONEachRow',
+        clickhouse_settings: options.dedupToken ? { insert_deduplication_token: options.dedupToken } : {},
+      });
+    } catch (error) {
+      throw mapClickHouseError(error, 'insert');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+/** Network trouble is retriable; a ClickHouse error with a code (bad SQL, bad data) is not. */
+function mapClickHouseError(error: unknown, operation: string): Error {
+  const e = error as { code?: string; message?: string };
+  const network = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'];
+  if (e?.code && network.includes(e.code)) {
+    return new DependencyUnavailableError(`clickhouse ${operation} failed: ${e.message ?? e.code}`, { cause: error });
+  }
+  if (/timeout|socket hang up/i.test(e?.message ?? '')) {
+    return new DependencyUnavailableError(`clickhouse ${operation} failed: ${e.message}`, { cause: error });
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,28 @@
+import { ConfigError } from '../core/errors.ts';
+import { ChdbStore } from './chdb.ts';
+import { ClickHouseServerStore } from './clickhouse-server.ts';
+import type { Store } from './port.ts';
+
+export type { Store } from './port.ts';
+
+export interface StoreSettings {
+  EARSHOT_STORE: 'chdb' | 'clickhouse';
+  CHDB_PATH: string;
+  CLICKHOUSE_URL?: string | undefined;
+  CLICKHOUSE_USER: string;
+  CLICKHOUSE_PASSWORD: string;
+  CLICKHOUSE_DATABASE: string;
+}
+
+export async function openStore(settings: StoreSettings): Promise<Store> {
+  if (settings.EARSHOT_STORE === 'chdb') return ChdbStore.open(settings.CHDB_PATH, settings.CLICKHOUSE_DATABASE);
+  if (!settings.CLICKHOUSE_URL) {
+    throw new ConfigError('EARSHOT_STORE=clickhouse needs CLICKHOUSE_URL (e.g. http://127.0.0.1:8123)');
+  }
+  return ClickHouseServerStore.open({
+    url: settings.CLICKHOUSE_URL,
+    username: settings.CLICKHOUSE_USER,
+    password: settings.CLICKHOUSE_PASSWORD,
+    database: settings.CLICKHOUSE_DATABASE,
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * The store port: what the sink, the queries and the migrations need from ClickHouse. Two
+ * adapters run the same SQL text: `chdb.ts` (the engine in-process, the embedded default)
+ * and `clickhouse-server.ts` (a server or cluster over HTTP). Values always travel as bound
+ * parameters (`{brand:String}`), never inside the SQL text.
+ */
+export type QueryParams = Record<string, unknown>;
+
+export interface InsertOptions {
+  /**
+   * Same token → the server drops a repeated block: a redelivered batch is not inserted twice
+   * (tables carry `non_replicated_deduplication_window`).
+   */
+  dedupToken?: string;
+}
+
+export interface Store {
+  readonly kind: 'chdb' | 'clickhouse';
+  readonly database: string;
+  /** DDL and other statements without a result. */
+  command(sql: string, params?: QueryParams): Promise<void>;
+  /** Rows as objects (JSONEachRow; 64-bit integers come back as numbers). */
+  query<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
+  insert(table: string, rows: readonly object[], options?: InsertOptions): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Insert settings set explicitly on both adapters so they behave the same: ClickHouse 26.x
+ * defaults to async_insert=1, which would acknowledge before the data is durable.
+ */
+export const INSERT_SETTINGS = {
+  async_insert: 0,
+  date_time_input_format: 'best_effort',
+  deduplicate_blocks_in_dependent_materialized_views: 1,
+  input_format_skip_unknown_fields: 1,
+} as const;
+
+export const QUERY_SETTINGS = {
+  output_format_json_quote_64bit_integers: 0,
+  date_time_output_format: 'iso',
+} as const;
