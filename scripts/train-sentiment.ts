@@ -1,40 +1,163 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL_DIR } from '../enrich/sentiment/index.ts';
+import { CLASSES, quantize, type ClassName } from '../enrich/sentiment/linear.ts';
+import type { Lexicons } from '../enrich/sentiment/rules.ts';
+import { DEFAULT_DATA_DIR, readSplit } from './lib-sentiment-data.ts';
+import { LEXICON_LANGUAGES, buildLexicons, emojiLexicon, emoticonLexicon } from './lib-sentiment-lexicons.ts';
+import { macroF1 } from './lib-sentiment-metrics.ts';
 import {
-  LEXICON_LANGUAGES,
-  buildLexicons,
-  emojiLexicon,
-  emoticonLexicon,
-} from './lib-sentiment-lexicons.ts';
+  DEFAULT_PARAMS,
+  featurize,
+  fitTemperature,
+  outOfFold,
+  train,
+  type Example,
+  type TrainParams,
+} from './lib-sentiment-train.ts';
 
 /**
- * `npm run train:sentiment [-- --out <dir>]`: builds everything under enrich/sentiment/model/.
- * Deterministic: the same inputs give byte-identical files.
+ * `npm run train:sentiment [-- --data <dir>] [--out <dir>] [--bits n] [--epochs n] [--folds k] [--tune]`
+ *
+ * Builds everything under enrich/sentiment/model/: the lexicons, and the linear model trained on
+ * the *train* splits only (dev is never read here: it is for `npm run eval:sentiment`).
+ * Hyper-parameters are chosen by k-fold cross-validation on train (`--tune`; the defaults in
+ * lib-sentiment-train.ts are its result), temperatures are fitted on out-of-fold predictions.
+ * Deterministic: the same data and seed give byte-identical files.
  */
-function parseArgs(argv: string[]): { out: string } {
-  let out = DEFAULT_MODEL_DIR;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--out') out = argv[++i] ?? out;
+
+function log(msg: string): void {
+  process.stdout.write(`${msg}\n`);
+}
+
+function lexiconMaps(
+  words: Record<string, Record<string, number>>,
+  emoji: Record<string, number>,
+  emoticons: Record<string, number>,
+): Map<string, Lexicons> {
+  const e = new Map(Object.entries(emoji));
+  const m = new Map(Object.entries(emoticons));
+  return new Map(Object.entries(words).map(([lang, w]) => [lang, { words: new Map(Object.entries(w)), emoji: e, emoticons: m }]));
+}
+
+function argmax(z: Float64Array): number {
+  let b = 0;
+  for (let i = 1; i < z.length; i++) if (z[i]! > z[b]!) b = i;
+  return b;
+}
+
+/** Cross-validated macro-F1 per language (mean over languages is the tuning objective). */
+function cvScore(examples: readonly Example[], p: TrainParams, k: number): { mean: number; perLang: Record<string, number> } {
+  const oof = outOfFold(examples, p, k);
+  const langs = [...new Set(examples.map((e) => e.lang))].sort();
+  const perLang: Record<string, number> = {};
+  for (const lang of langs) {
+    const idx = examples.map((e, i) => (e.lang === lang ? i : -1)).filter((i) => i >= 0);
+    perLang[lang] = macroF1(
+      idx.map((i) => CLASSES[examples[i]!.y]!),
+      idx.map((i) => CLASSES[argmax(oof[i]!)]!),
+    );
   }
-  return { out };
+  const vals = Object.values(perLang);
+  return { mean: vals.reduce((a, b) => a + b, 0) / vals.length, perLang };
 }
 
 function main(): void {
-  const { out } = parseArgs(process.argv.slice(2));
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string', default: DEFAULT_DATA_DIR },
+      out: { type: 'string', default: DEFAULT_MODEL_DIR },
+      bits: { type: 'string' },
+      epochs: { type: 'string' },
+      folds: { type: 'string', default: '3' },
+      seed: { type: 'string' },
+      tune: { type: 'boolean', default: false },
+    },
+  });
+  const started = performance.now();
+  const params: TrainParams = {
+    ...DEFAULT_PARAMS,
+    features: { ...DEFAULT_PARAMS.features, bits: values.bits === undefined ? DEFAULT_PARAMS.features.bits : Number(values.bits) },
+    epochs: values.epochs === undefined ? DEFAULT_PARAMS.epochs : Number(values.epochs),
+    seed: values.seed === undefined ? DEFAULT_PARAMS.seed : Number(values.seed),
+  };
+  const k = Number(values.folds);
+  const out = values.out;
   mkdirSync(out, { recursive: true });
-  const write = (name: string, data: unknown): void =>
-    writeFileSync(join(out, name), JSON.stringify(data) + '\n');
-  write('lexicons.json', buildLexicons());
-  write('emoji.json', emojiLexicon());
-  write('emoticons.json', emoticonLexicon());
+  const write = (name: string, data: unknown): void => writeFileSync(join(out, name), JSON.stringify(data) + '\n');
+
+  const words = buildLexicons();
+  const emoji = emojiLexicon();
+  const emoticons = emoticonLexicon();
+  write('lexicons.json', words);
+  write('emoji.json', emoji);
+  write('emoticons.json', emoticons);
+  const lexicons = lexiconMaps(words, emoji, emoticons);
+
+  const rows = readSplit(values.data, 'train')
+    .flatMap((s) => s.rows)
+    .filter((r) => lexicons.has(r.lang));
+  log(`train rows: ${rows.length} (${[...new Set(rows.map((r) => r.lang))].sort().join(', ')})`);
+
+  if (values.tune) {
+    const grid: TrainParams[] = [];
+    for (const epochs of [5, 8, 12])
+      for (const lr of [0.3, 0.5, 1])
+        for (const charMax of [0, 4, 5]) {
+          grid.push({ ...params, epochs, lr, features: { ...params.features, charMin: charMax === 0 ? 0 : 2, charMax } });
+        }
+    for (const p of grid) {
+      const ex = featurize(rows, lexicons, p.features);
+      const s = cvScore(ex, p, k);
+      log(`tune epochs=${p.epochs} lr=${p.lr} char=${p.features.charMin}-${p.features.charMax}: cv macro-F1 ${s.mean.toFixed(4)}`);
+    }
+    return;
+  }
+
+  const examples = featurize(rows, lexicons, params.features);
+  // Calibration: a temperature per language on out-of-fold logits.
+  const oof = outOfFold(examples, params, k);
+  const temperatures: Record<string, number> = {};
+  const languages: Record<string, ClassName[]> = {};
+  for (const lang of [...new Set(examples.map((e) => e.lang))].sort()) {
+    const idx = examples.map((e, i) => (e.lang === lang ? i : -1)).filter((i) => i >= 0);
+    temperatures[lang] = fitTemperature(
+      idx.map((i) => oof[i]!),
+      idx.map((i) => examples[i]!.y),
+    );
+    languages[lang] = CLASSES.filter((_, c) => examples[idx[0]!]!.allowed[c]);
+    const f1 = macroF1(
+      idx.map((i) => CLASSES[examples[i]!.y]!),
+      idx.map((i) => CLASSES[argmax(oof[i]!)]!),
+    );
+    log(`  ${lang}: ${idx.length} rows, classes ${languages[lang].join('/')}, cv macro-F1 ${f1.toFixed(3)}, T=${temperatures[lang]}`);
+  }
+
+  const trained = train(examples, params);
+  const q = quantize(trained.sparse);
+  writeFileSync(join(out, 'linear.bin'), q.bytes);
   write('manifest.json', {
     name: 'earshot-sentiment',
-    version: '1.0.0',
+    version: '2.0.0',
     languages: [...LEXICON_LANGUAGES],
     files: { lexicons: 'lexicons.json', emoji: 'emoji.json', emoticons: 'emoticons.json' },
+    linear: {
+      file: 'linear.bin',
+      sha256: createHash('sha256').update(q.bytes).digest('hex'),
+      bits: params.features.bits,
+      charMin: params.features.charMin,
+      charMax: params.features.charMax,
+      wordBigrams: params.features.wordBigrams,
+      sparseScale: q.scale,
+      dense: Array.from(trained.dense, (v) => Math.round(v * 1e6) / 1e6),
+      temperatures,
+      languages,
+    },
+    training: { params, rows: rows.length, folds: k },
   });
-  process.stdout.write(`wrote model to ${out}\n`);
+  log(`wrote model to ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 main();

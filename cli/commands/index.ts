@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import { register as query } from './query.ts';
 import { register as start } from './start.ts';
+import { register as run } from './run.ts';
+import { register as importFile } from './import.ts';
+import { register as enrich } from './enrich.ts';
+import { register as migrate } from './migrate.ts';
 
 /** Every CLI command, in the order `earshot --help` lists them. One line per command module. */
-export const commands: Array<(program: Command) => void> = [start, query];
+export const commands: Array<(program: Command) => void> = [start, run, importFile, enrich, query, migrate];

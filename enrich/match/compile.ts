@@ -1,3 +1,4 @@
+import { shortHash } from '../text/hash.ts';
 import { normalizeWord, tokenize, type Token } from '../text/tokenize.ts';
 import {
   parseQuery,
@@ -67,16 +68,6 @@ interface CompiledQuery {
 
 /** Title tokens sit this far after the text's so phrases and NEAR never span title → text. */
 const TITLE_GAP = 1_000_000;
-
-/** FNV-1a 32-bit: a short, stable, dependency-free hash for query ids. */
-export function shortHash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
-}
 
 export function queryId(brand: string, query: string): string {
   return `${brand}:${shortHash(query.trim())}`;

@@ -5,6 +5,7 @@
  */
 export { parseQuery, QuerySyntaxError } from './parse.ts';
 export type { FieldName, QueryAst, TermWord } from './parse.ts';
-export { compileWatchQueries, queryId, shortHash } from './compile.ts';
+export { compileWatchQueries, queryId } from './compile.ts';
+export { shortHash } from '../text/hash.ts';
 export type { MatchInput, WatchMatch, WatchMatcher, WatchQueryDef } from './compile.ts';
 export { formatQueryError } from './format-error.ts';

@@ -78,11 +78,11 @@ const EMOJI_SEED = seed('*', '|e|');
 
 /** Reusable buffers: feature extraction runs per mention on the hot path. */
 export class FeatureBuffer {
-  idx = new Int32Array(4096);
-  val = new Float32Array(4096);
-  src = new Int32Array(4096);
+  idx: Int32Array = new Int32Array(4096);
+  val: Float32Array = new Float32Array(4096);
+  src: Int32Array = new Int32Array(4096);
   n = 0;
-  dense = new Float32Array(DENSE_SIZE);
+  dense: Float32Array = new Float32Array(DENSE_SIZE);
 
   reset(): void {
     this.n = 0;

@@ -3,13 +3,23 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ExplanationItem, Sentiment } from '../../core/contracts/mention.ts';
+import { createHash } from 'node:crypto';
+import { DENSE_SIZE, FeatureBuffer, extractFeatures } from './features.ts';
 import { rulesFor } from './lang-rules.ts';
+import { CLASSES, K, LinearModel, dequantize } from './linear.ts';
 import { scoreRules, type Lexicons } from './rules.ts';
 import { tokenize } from './text.ts';
 
 /**
- * Sentiment for one mention: the rule layer (VADER generalised per language) over the committed
- * lexicons, with an `unscored` result for languages we cannot score honestly.
+ * Sentiment for one mention, in three layers:
+ *   1. the rule layer (VADER generalised per language) over the committed lexicons: it reads
+ *      negation, intensifiers, contrast, emphasis and emoji, and explains itself word by word;
+ *   2. the trained linear model over hashed words and character n-grams *and* the rule layer's
+ *      outputs, so the combination of the two is learned per language, not hand-weighted;
+ *   3. a temperature per language fitted on out-of-fold predictions, so `confidence` is a
+ *      calibrated probability.
+ * A language with a lexicon but no trained model falls back to the rules alone; a language with
+ * neither is `unscored` (only emoji and emoticons are read, as they mean the same everywhere).
  */
 export interface SentimentScorer {
   readonly model: { name: string; version: string };
@@ -30,6 +40,21 @@ const ManifestSchema = z.object({
     emoji: z.string(),
     emoticons: z.string(),
   }),
+  /** The trained model; absent → rules only. */
+  linear: z
+    .object({
+      file: z.string(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      bits: z.number().int().min(8).max(24),
+      charMin: z.number().int().min(0).max(8),
+      charMax: z.number().int().min(0).max(8),
+      wordBigrams: z.boolean(),
+      sparseScale: z.number().positive(),
+      dense: z.array(z.number().finite()).length(DENSE_SIZE * K),
+      temperatures: z.record(z.string(), z.number().positive()),
+      languages: z.record(z.string(), z.array(z.enum(CLASSES))),
+    })
+    .optional(),
 });
 export type SentimentManifest = z.infer<typeof ManifestSchema>;
 
@@ -91,7 +116,39 @@ function baseLang(lang: string): string {
 }
 
 export function loadSentimentScorer(options: { modelDir?: string } = {}): SentimentScorer {
-  const dir = options.modelDir ?? DEFAULT_MODEL_DIR;
+  return createScorer(options.modelDir ?? DEFAULT_MODEL_DIR, { useModel: true });
+}
+
+function readLinear(dir: string, spec: NonNullable<SentimentManifest['linear']>): LinearModel {
+  const path = join(dir, spec.file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (cause) {
+    throw new Error(`sentiment model file missing or unreadable: ${path}`, { cause });
+  }
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  if (digest !== spec.sha256) {
+    throw new Error(`sentiment model file is corrupt (sha256 ${digest.slice(0, 12)}… ≠ manifest): ${path}`);
+  }
+  const expected = (1 << spec.bits) * K * 2;
+  if (bytes.length !== expected) {
+    throw new Error(`sentiment model file has ${bytes.length} bytes, expected ${expected}: ${path}`);
+  }
+  return new LinearModel({
+    config: { bits: spec.bits, charMin: spec.charMin, charMax: spec.charMax, wordBigrams: spec.wordBigrams },
+    sparse: dequantize(bytes, spec.sparseScale),
+    dense: Float32Array.from(spec.dense),
+    temperatures: spec.temperatures,
+    languages: spec.languages,
+  });
+}
+
+/**
+ * The scorer behind `loadSentimentScorer`; `useModel: false` scores with the rule layer alone
+ * (the evaluation reports both, to show what the trained model adds).
+ */
+export function createScorer(dir: string, opts: { useModel: boolean }): SentimentScorer {
   const manifest = readJson(join(dir, 'manifest.json'), ManifestSchema);
   const lexFile = readJson(join(dir, manifest.files.lexicons), LexiconsFileSchema);
   const emoji = new Map(
@@ -114,7 +171,13 @@ export function loadSentimentScorer(options: { modelDir?: string } = {}): Sentim
   // Text in no known language can still carry emoji and emoticons, which mean the same everywhere.
   const symbolsOnly: Lexicons = { words: new Map(), emoji, emoticons };
 
-  const model = Object.freeze({ name: manifest.name, version: manifest.version });
+  const linear = opts.useModel && manifest.linear !== undefined ? readLinear(dir, manifest.linear) : null;
+  const model = Object.freeze({
+    name: manifest.name,
+    version: linear === null ? `${manifest.version}+rules` : manifest.version,
+  });
+  const buf = new FeatureBuffer();
+  const probs = new Float64Array(K);
   const unscored = (): Sentiment => ({
     label: 'unscored',
     score: 0,
@@ -135,8 +198,15 @@ export function loadSentimentScorer(options: { modelDir?: string } = {}): Sentim
         if (r.emojiHits === 0) return unscored();
         return toSentiment(r.compound, r.hits, trimItems(r.items), model);
       }
-      const r = scoreRules(text, tokens, lex, rulesFor(base) ?? null);
-      return toSentiment(r.compound, r.hits, trimItems(r.items), model);
+      const rules = rulesFor(base) ?? null;
+      const r = scoreRules(text, tokens, lex, rules);
+      if (linear === null || linear.languages[base] === undefined) {
+        return toSentiment(r.compound, r.hits, trimItems(r.items), model);
+      }
+      extractFeatures(buf, linear.config, base, text, tokens, r, rules?.negators ?? null);
+      linear.probabilities(buf, base, probs);
+      const items = r.items.concat(modelItems(linear, buf, tokens));
+      return fromProbabilities(probs, trimItems(items), model);
     },
     emotion(): Record<string, number> | null {
       return null;
@@ -160,4 +230,44 @@ function toSentiment(
     clamp(0.34 + 0.4 * strength * (label === 'neu' ? 0.5 : evidence), 0, 1),
   );
   return { label, score, confidence, explanation, model };
+}
+
+/**
+ * What the trained model read, per token: the summed (pos − neg) logit contributions of the
+ * token's word, bigram and character n-gram features. Tokens whose total is negligible are left
+ * out, so the explanation names only words that moved the result.
+ */
+function modelItems(linear: LinearModel, buf: FeatureBuffer, tokens: ReturnType<typeof tokenize>): ExplanationItem[] {
+  const byToken = new Map<number, number>();
+  for (let i = 0; i < buf.n; i++) {
+    const t = buf.src[i]!;
+    if (t < 0) continue;
+    byToken.set(t, (byToken.get(t) ?? 0) + linear.polarityOf(buf, i));
+  }
+  const items: ExplanationItem[] = [];
+  for (const [ti, w] of byToken) {
+    if (Math.abs(w) < MIN_MODEL_WEIGHT) continue;
+    const t = tokens[ti]!;
+    items.push({ text: t.raw, start: t.start, end: t.end, weight: round3(w), kind: 'model' });
+  }
+  return items;
+}
+
+/** Logit contributions below this are noise for a reader. */
+const MIN_MODEL_WEIGHT = 0.05;
+
+function fromProbabilities(
+  p: Float64Array,
+  explanation: ExplanationItem[],
+  model: { name: string; version: string },
+): Sentiment {
+  let best = 0;
+  for (let c = 1; c < K; c++) if (p[c]! > p[best]!) best = c;
+  return {
+    label: CLASSES[best]!,
+    score: round3(clamp(p[2]! - p[0]!, -1, 1)),
+    confidence: round3(p[best]!),
+    explanation,
+    model,
+  };
 }

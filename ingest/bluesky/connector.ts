@@ -69,7 +69,7 @@ export function createBlueskyConnector(config: BlueskyConfig, deps: ConnectorDep
             const { mentions, dead, last } = batch.take();
             await deliver(ports, { mentions, dead });
             if (last) {
-              position = { time_us: last.time_us, seq: last.seq ?? position?.seq ?? null, host };
+              position = { time_us: last.time_us, seq: last.seq, host };
               await ports.cursors.set(SOURCE, CURSOR_KEY, JSON.stringify(position));
             }
           });

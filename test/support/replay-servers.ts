@@ -131,8 +131,10 @@ export async function startJetstreamReplay(
       if (sent >= limit) break;
       const event = parseFrame(frame);
       if (event && cursor !== null) {
+        // A real v2 server has a seq on every event; fixture frames without one (v1 captures)
+        // are not replayable by seq, so they are skipped when resuming by seq.
         const position = cursor < 1e15 ? event.cursor : event.time_us;
-        if (position !== undefined && position < cursor) continue;
+        if (position === undefined || position < cursor) continue;
       }
       if (event?.kind === 'commit' && wanted.length > 0 && !wanted.includes(event.commit?.collection ?? '')) {
         continue;

@@ -1,0 +1,59 @@
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { summarizeIssues } from '../../core/contracts/codec.ts';
+import { MentionSchema } from '../../core/contracts/mention.ts';
+import { loadEarshotConfig } from '../../core/workspace-config.ts';
+import { compileWatchQueries } from '../../enrich/match/index.ts';
+import { enrichMention, type Enrichers } from '../../enrich/pipeline/enrich.ts';
+import { loadSentimentScorer } from '../../enrich/sentiment/index.ts';
+
+/** A line needs only `text`; everything else gets a default so ad-hoc files just work. */
+const LooseMention = z
+  .object({ text: z.string(), id: z.union([z.string(), z.number()]).optional(), lang: z.string().nullish() })
+  .loose();
+
+/**
+ * `earshot enrich`: bulk (re-)scoring from the shell. Streams stdin → stdout; a bad line gets
+ * an `{"line", "error"}` object in its place so output lines stay aligned with input lines.
+ */
+export async function runEnrich(options: { config?: string }): Promise<void> {
+  const started = new Date().toISOString();
+  const matcher = options.config
+    ? compileWatchQueries(
+        loadEarshotConfig(options.config).workspaces.flatMap((ws) => ws.brands.map((b) => ({ workspace: ws.id, brand: b.id, query: b.query }))),
+      )
+    : null;
+  const enrichers: Enrichers = { sentiment: loadSentimentScorer(), matcher, now: () => new Date() };
+
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let lineNo = 0;
+  let buffer: string[] = [];
+  const flush = async () => {
+    if (buffer.length === 0) return;
+    const chunk = buffer.join('');
+    buffer = [];
+    if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
+  };
+  for await (const line of rl) {
+    lineNo++;
+    buffer.push(`${JSON.stringify(enrichLine(line, lineNo, enrichers, started))}\n`);
+    if (buffer.length >= 512) await flush();
+  }
+  await flush();
+}
+
+function enrichLine(line: string, lineNo: number, enrichers: Enrichers, started: string): unknown {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch (error) {
+    return { line: lineNo, error: `not JSON: ${(error as Error).message}` };
+  }
+  const loose = LooseMention.safeParse(json);
+  if (!loose.success) return { line: lineNo, error: summarizeIssues(loose.error) };
+  const raw = loose.data;
+  const id = raw.id === undefined ? `stdin:${lineNo}` : /^[a-z][a-z0-9_-]*:/.test(String(raw.id)) ? String(raw.id) : `stdin:${String(raw.id)}`;
+  const mention = MentionSchema.safeParse({ source: 'stdin', created_at: started, ...raw, id, lang: raw.lang ?? null });
+  if (!mention.success) return { line: lineNo, id, error: summarizeIssues(mention.error) };
+  return enrichMention(mention.data, enrichers);
+}

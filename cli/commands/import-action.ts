@@ -1,0 +1,94 @@
+import { createReadStream, existsSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import { loadConfig } from '../../core/config.ts';
+import type { Mention } from '../../core/contracts/mention.ts';
+import { ConfigError } from '../../core/errors.ts';
+import { createLogger } from '../../core/logger.ts';
+import { readMentionFile } from '../../ingest/files/read.ts';
+import { startPipeline } from '../embedded.ts';
+import { ingestPorts, openRuntime } from '../roles.ts';
+import { AppSettingsSchema } from '../settings.ts';
+
+/**
+ * `earshot import FILE`: the file becomes a source. On the embedded default the pipeline runs
+ * in this process until everything is stored; with EARSHOT_BUS=kafka the mentions go to
+ * mentions.raw.v1 and the running stages take them from there. Bad lines are dead-lettered
+ * with their line number and reason, and counted in the summary.
+ */
+export async function runImport(file: string, options: { format?: 'jsonl' | 'csv'; map?: string; source: string }): Promise<void> {
+  if (!existsSync(file)) throw new ConfigError(`no such file: ${file}`);
+  if (options.format && !['jsonl', 'csv'].includes(options.format)) throw new ConfigError(`--format must be jsonl or csv, not "${options.format}"`);
+  const columns = parseMapping(options.map);
+  const settings = loadConfig(AppSettingsSchema, process.env);
+  const logger = createLogger({ name: 'earshot-import', level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL });
+  const rt = await openRuntime(settings, logger);
+  const pipeline = rt.bus.kind === 'memory' ? startPipeline(rt) : null;
+  const ports = ingestPorts(rt, new AbortController().signal);
+
+  const total = await countLines(file);
+  const bar = new cliProgress.SingleBar(
+    { format: 'importing {bar} {percentage}% | {value}/{total} lines | {invalid} invalid | {eta_formatted} left', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5_000 },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0, { invalid: 0 });
+
+  let valid = 0;
+  let invalid = 0;
+  let chunk: Mention[] = [];
+  const flush = async () => {
+    if (chunk.length > 0) await ports.produce(chunk);
+    chunk = [];
+  };
+  try {
+    for await (const record of readMentionFile(file, { ...(options.format ? { format: options.format } : {}), columns, source: options.source })) {
+      if ('mention' in record) {
+        chunk.push(record.mention);
+        valid++;
+        if (chunk.length >= 1_000) await flush();
+      } else {
+        invalid++;
+        await ports.deadLetter([{ source: `file:${file}`, payload: record.raw, reason: `line ${record.line}: ${record.error}` }]);
+        if (invalid <= 5) process.stderr.write(`\nline ${record.line}: ${record.error}\n`);
+      }
+      bar.update(record.line, { invalid });
+    }
+    await flush();
+    if (pipeline) {
+      const drained = await pipeline.drain(600_000);
+      if (!drained) throw new Error('the pipeline did not finish within 10 minutes');
+    }
+    bar.update(total, { invalid });
+    bar.stop();
+    process.stdout.write(
+      `imported ${valid} mentions${invalid > 0 ? `, ${invalid} invalid lines dead-lettered (see the dead_letters table)` : ''}\n`,
+    );
+  } finally {
+    bar.stop();
+    await pipeline?.stop();
+    await rt.bus.close();
+    await rt.store.close();
+  }
+  if (invalid > 0 && valid === 0) process.exitCode = 1;
+}
+
+function parseMapping(map: string | undefined): Record<string, string> {
+  if (!map) return {};
+  const out: Record<string, string> = {};
+  for (const pair of map.split(',')) {
+    const [field, column] = pair.split('=').map((s) => s.trim());
+    if (!field || !column) throw new ConfigError(`--map: "${pair}" is not field=column`);
+    out[field] = column;
+  }
+  return out;
+}
+
+async function countLines(file: string): Promise<number> {
+  let n = 0;
+  let last = 10;
+  for await (const chunk of createReadStream(file)) {
+    const buf = chunk as Buffer;
+    for (let i = 0; i < buf.length; i++) if (buf[i] === 10) n++;
+    last = buf[buf.length - 1] ?? 10;
+  }
+  return last === 10 ? n : n + 1;
+}

@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../core/config.ts';
+import { describeError } from '../../core/errors.ts';
+import { installShutdown, type ShutdownStep } from '../../core/lifecycle.ts';
+import { createLogger } from '../../core/logger.ts';
+import type { StageRunner } from '../../core/stage-runner.ts';
+import { enrichRunner, openRuntime, runDemo, sinkRunners, startApi } from '../roles.ts';
+import { AppSettingsSchema } from '../settings.ts';
+import type { Role } from './run.ts';
+
+/** `earshot run <roles…>`: the production entry point, configured by env vars only. */
+export async function runRoles(roles: Role[]): Promise<void> {
+  const settings = loadConfig(AppSettingsSchema, process.env);
+  const logger = createLogger({ name: `earshot-${roles.join('+')}`, level: settings.LOG_LEVEL, pretty: settings.LOG_PRETTY });
+  const rt = await openRuntime(settings, logger);
+  if (rt.bus.kind === 'memory' && roles.length < ROLE_COUNT) {
+    logger.warn({ event: 'memory_bus_partial' }, 'EARSHOT_BUS=memory with only some roles: the others cannot reach this process; use kafka or `earshot start`');
+  }
+  let ready = false;
+  const runners: Array<Pick<StageRunner<unknown, unknown>, 'run' | 'stop'>> = [];
+  if (roles.includes('sink')) runners.push(...sinkRunners(rt));
+  if (roles.includes('enrich')) runners.push(enrichRunner(rt));
+  const ingestAbort = new AbortController();
+  const ingest = roles.includes('ingest') && settings.DEMO_ENABLED ? runDemo(rt, ingestAbort.signal) : Promise.resolve();
+  let api: FastifyInstance | null = null;
+  if (roles.includes('api')) api = await startApi(rt, () => ready);
+  ready = true;
+
+  const { shutdown } = installShutdown(
+    (): ShutdownStep[] => [
+      { name: 'not ready', run: () => Promise.resolve((ready = false)) },
+      { name: 'stop api', run: () => api?.close() ?? Promise.resolve() },
+      { name: 'stop ingest', run: async () => (ingestAbort.abort(), await ingest) },
+      { name: 'stop stages', run: () => Promise.all(runners.map((r) => r.stop())) },
+      { name: 'close bus', run: () => rt.bus.close() },
+      { name: 'close store', run: () => rt.store.close() },
+    ],
+    logger,
+    settings.SHUTDOWN_TIMEOUT_S * 1000,
+  );
+  const fail = (what: string) => (error: unknown) => {
+    logger.error({ event: 'role_failed', role: what, err: describeError(error) });
+    process.exitCode = 1;
+    void shutdown(`${what} failed`);
+  };
+  for (const r of runners) r.run().catch(fail('stage'));
+  ingest.catch(fail('ingest'));
+  logger.info({ event: 'started', roles, bus: rt.bus.kind, store: rt.store.kind });
+}
+
+const ROLE_COUNT = 4;

@@ -1,0 +1,17 @@
+import type { Command } from 'commander';
+
+export const ROLES = ['ingest', 'enrich', 'sink', 'api'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description(`run one or more roles of the pipeline in this process (production: one role per process on Kafka)`)
+    .argument('<roles...>', `any of: ${ROLES.join(', ')}`)
+    .action(async (roles: string[]) => {
+      const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+      if (unknown.length > 0) program.error(`unknown role ${unknown.join(', ')}; roles are ${ROLES.join(', ')}`, { exitCode: 2 });
+      const { runRoles } = await import('./run-action.ts');
+      await runRoles(roles as Role[]);
+    });
+}

@@ -1,0 +1,140 @@
+import type { Mention } from '../../core/contracts/mention.ts';
+import { describeError } from '../../core/errors.ts';
+import { makeHttpClient, pollLoop, USER_AGENT, type Connector, type ConnectorDeps, type RunOptions } from '../connector.ts';
+import { convertOne, deliver } from '../emit.ts';
+import type { IngestDeadLetter, IngestPorts } from '../ports.ts';
+import { advanceNewestFirst, isNewer, readNewestFirst } from '../newest-first.ts';
+import { QuotaExhaustedError, TargetUnavailableError, YouTubeClient, type ThreadTarget } from './client.ts';
+import type { YouTubeConfig } from './config.ts';
+import { flattenThread, normalizeYouTubeComment } from './normalize.ts';
+
+const SOURCE = 'youtube';
+
+/** The quota day is the Pacific-time calendar day (quota resets at midnight PT). */
+export function quotaDay(now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Los_Angeles', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/**
+ * Polls `commentThreads.list` (order=time) per video / channel, newest first, stopping at the
+ * first thread already produced. Quota-aware: every call is counted in the cursor store per
+ * Pacific day *before* it is made, so a restart cannot overspend; at the configured budget, or
+ * when Google answers `quotaExceeded`, the connector idles until the next quota day.
+ */
+export function createYouTubeConnector(config: YouTubeConfig, apiKey: string, deps: ConnectorDeps = {}): Connector {
+  const targets: ThreadTarget[] = [
+    ...config.video_ids.map((id) => ({ kind: 'video' as const, id })),
+    ...config.channel_ids.map((id) => ({ kind: 'channel' as const, id })),
+  ];
+  return {
+    source: SOURCE,
+    run(ports: IngestPorts, options: RunOptions = {}) {
+      const http = makeHttpClient(SOURCE, ports, deps, { userAgent: USER_AGENT });
+      const client = new YouTubeClient(http, config.base_url, apiKey);
+      const quota = new QuotaLedger(ports, config.daily_quota_units);
+      return pollLoop({
+        source: SOURCE,
+        ports,
+        intervalMs: config.poll_interval_s * 1000,
+        ...(options.once !== undefined ? { once: options.once } : {}),
+        ...(options.onState ? { onState: options.onState } : {}),
+        ...(deps.loopBackoff ? { backoff: deps.loopBackoff } : {}),
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        cycle: async () => {
+          for (const target of targets) {
+            if (ports.signal.aborted) return;
+            try {
+              await pollTarget(target, client, quota, config, ports, deps);
+            } catch (error) {
+              if (error instanceof QuotaExhaustedError) {
+                await quota.exhaust();
+                options.onState?.('quota_exhausted');
+                ports.logger.warn({ event: 'quota_exhausted', source: SOURCE, day: quota.day() }, 'youtube quota spent for today');
+                return;
+              }
+              if (error instanceof TargetUnavailableError) {
+                ports.logger.warn(
+                  { event: 'target_unavailable', source: SOURCE, target: `${target.kind}:${target.id}`, reason: error.reason },
+                  'youtube target skipped',
+                );
+                continue;
+              }
+              throw error;
+            }
+          }
+        },
+      });
+    },
+  };
+}
+
+/** Units spent per Pacific day, persisted in the cursor store. */
+class QuotaLedger {
+  constructor(
+    private readonly ports: IngestPorts,
+    private readonly limit: number,
+  ) {}
+
+  day(): string {
+    return quotaDay(this.ports.now());
+  }
+
+  async spend(units: number): Promise<void> {
+    const key = `quota:${this.day()}`;
+    const used = Number((await this.ports.cursors.get(SOURCE, key)) ?? '0');
+    if (used + units > this.limit) throw new QuotaExhaustedError();
+    await this.ports.cursors.set(SOURCE, key, String(used + units));
+  }
+
+  async exhaust(): Promise<void> {
+    await this.ports.cursors.set(SOURCE, `quota:${this.day()}`, String(this.limit));
+  }
+}
+
+async function pollTarget(
+  target: ThreadTarget,
+  client: YouTubeClient,
+  quota: QuotaLedger,
+  config: YouTubeConfig,
+  ports: IngestPorts,
+  deps: ConnectorDeps,
+): Promise<void> {
+  const key = `${target.kind}:${target.id}`;
+  const state = readNewestFirst(await ports.cursors.get(SOURCE, key));
+  let next = state;
+  let pageToken: string | null = null;
+  for (let page = 0; page < config.max_pages && !ports.signal.aborted; page++) {
+    await quota.spend(1);
+    const result = await client.listThreads(target, pageToken, ports.signal);
+    const mentions: Mention[] = [];
+    const dead: IngestDeadLetter[] = [];
+    let reachedSeen = false;
+    for (const raw of result.items) {
+      let comments;
+      try {
+        comments = flattenThread(raw);
+      } catch (error) {
+        dead.push({ source: SOURCE, payload: JSON.stringify(raw), reason: describeError(error).replace(/^\w+: /, '') });
+        continue;
+      }
+      const top = comments[0]!;
+      const at = Date.parse(top.comment.snippet.publishedAt);
+      if (!isNewer(state, at, top.comment.id)) {
+        reachedSeen = true;
+        break;
+      }
+      for (const c of comments) {
+        const result = convertOne(SOURCE, c, (item) => normalizeYouTubeComment(item, ports.now()), () => JSON.stringify(raw));
+        if (result === null) continue;
+        if ('reason' in result) dead.push(result);
+        else if (!deps.filter || deps.filter(result)) mentions.push(result);
+      }
+      if (Number.isFinite(at)) next = advanceNewestFirst(next, [{ atMs: at, id: top.comment.id }]);
+    }
+    await deliver(ports, { mentions, dead });
+    if (reachedSeen || !result.nextPageToken) break;
+    pageToken = result.nextPageToken;
+  }
+  // Newest first: only once every page of this cycle was acked may the cursor move.
+  if (next !== state && next !== null) await ports.cursors.set(SOURCE, key, JSON.stringify(next));
+}

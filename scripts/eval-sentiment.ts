@@ -1,0 +1,173 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { detectLanguage } from '../enrich/language/detect.ts';
+import { DEFAULT_MODEL_DIR, createScorer } from '../enrich/sentiment/index.ts';
+import { loadBaselines, type Baseline } from './lib-sentiment-baselines.ts';
+import { DEFAULT_DATA_DIR, readSplit, type LabelledRow } from './lib-sentiment-data.ts';
+import { accuracy, expectedCalibrationError, macroF1 } from './lib-sentiment-metrics.ts';
+
+/**
+ * `npm run eval:sentiment [-- --data <dir>] [--model <dir>] [--no-write]`
+ *
+ * Scores every dev split with earshot (end to end: detected language, then sentiment) and with
+ * the off-the-shelf tools, side by side, and measures language identification on the same
+ * files. Writes the table into docs/benchmarks.md between the `sentiment` markers.
+ *
+ * Protocol: dev rows whose text also occurs in any train file (after lower-casing and collapsing
+ * whitespace) are left out, because the model has seen them. That matters for tweeteval_en,
+ * whose dev split largely overlaps umsab_en's train split (both come from SemEval-2017).
+ */
+
+const DOCS = new URL('../docs/benchmarks.md', import.meta.url).pathname;
+const BEGIN = '<!-- sentiment:begin -->';
+const END = '<!-- sentiment:end -->';
+
+function norm(t: string): string {
+  return t.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+interface SetResult {
+  set: string;
+  lang: string;
+  n: number;
+  removed: number;
+  scores: Record<string, { m3: number; pn: number }>;
+  ece: number;
+  unscored: number;
+}
+
+function fmt(x: number): string {
+  return x.toFixed(3);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string', default: DEFAULT_DATA_DIR },
+      model: { type: 'string', default: DEFAULT_MODEL_DIR },
+      'no-write': { type: 'boolean', default: false },
+    },
+  });
+  const started = performance.now();
+  const trainTexts = new Set(
+    readSplit(values.data, 'train')
+      .flatMap((s) => s.rows)
+      .map((r) => norm(r.text)),
+  );
+  const dev = readSplit(values.data, 'dev');
+  const full = createScorer(values.model, { useModel: true });
+  const rulesOnly = createScorer(values.model, { useModel: false });
+  const baselines: Baseline[] = await loadBaselines();
+  const OURS = 'earshot';
+  const RULES = 'earshot rules only';
+  const systems = [OURS, RULES, ...baselines.map((b) => b.name)];
+
+  const results: SetResult[] = [];
+  // Language ID over all dev rows (all languages mixed), before the overlap filter: it is not trained.
+  const langGold: string[] = [];
+  const langPred: string[] = [];
+  for (const { set, rows: allRows } of dev) {
+    for (const r of allRows) {
+      langGold.push(r.lang);
+      langPred.push(detectLanguage(r.text).lang);
+    }
+    const rows: LabelledRow[] = allRows.filter((r) => !trainTexts.has(norm(r.text)));
+    const gold = rows.map((r) => r.label);
+    const scores: SetResult['scores'] = {};
+    const preds: Record<string, string[]> = {};
+    const correct: boolean[] = [];
+    const conf: number[] = [];
+    let unscored = 0;
+    preds[OURS] = [];
+    preds[RULES] = [];
+    for (const r of rows) {
+      const lang = detectLanguage(r.text).lang;
+      const s = full.score(r.text, lang);
+      // An unscored mention counts as a miss in every class (it is neither pos, neu nor neg).
+      preds[OURS].push(s.label);
+      if (s.label === 'unscored') unscored++;
+      else {
+        correct.push(s.label === r.label);
+        conf.push(s.confidence);
+      }
+      preds[RULES].push(rulesOnly.score(r.text, lang).label);
+    }
+    for (const b of baselines) {
+      const p: string[] = [];
+      for (const r of rows) p.push(await b.predict(r.text, r.lang));
+      preds[b.name] = p;
+    }
+    for (const name of systems) {
+      const p = preds[name]!;
+      // Classes: those in gold ∪ predictions, but 'unscored' is never a class of its own.
+      const classes = [...new Set([...gold, ...p])].filter((c) => c !== 'unscored').sort();
+      scores[name] = { m3: macroF1(gold, p, classes), pn: macroF1(gold, p, ['pos', 'neg']) };
+    }
+    const lang = rows[0]?.lang ?? '?';
+    results.push({ set, lang, n: rows.length, removed: allRows.length - rows.length, scores, ece: expectedCalibrationError(correct, conf), unscored });
+    process.stderr.write(`${set}: ${systems.map((s) => `${s} ${fmt(scores[s]!.m3)}`).join(', ')}\n`);
+  }
+
+  const langAll = accuracy(langGold, langPred);
+  const target = langGold.map((g, i) => [g, langPred[i]!] as const).filter(([g]) => g !== 'hi');
+  const langNoHi = accuracy(
+    target.map(([g]) => g),
+    target.map(([, p]) => p),
+  );
+  const perLang = [...new Set(langGold)].sort().map((l) => {
+    const idx = langGold.map((g, i) => (g === l ? i : -1)).filter((i) => i >= 0);
+    return `${l} ${fmt(accuracy(idx.map((i) => langGold[i]!), idx.map((i) => langPred[i]!)))}`;
+  });
+
+  const baseNames = baselines.map((b) => b.name);
+  const header = `| dev set | n | ${systems.join(' | ')} | margin vs best tool |`;
+  const sep = `|---|---:|${systems.map(() => '---:').join('|')}|---:|`;
+  const lines = results.map((r) => {
+    const best = Math.max(...baseNames.map((b) => r.scores[b]!.m3));
+    const cells = systems.map((s) => {
+      const v = r.scores[s]!;
+      const cell = `${fmt(v.m3)} / ${fmt(v.pn)}`;
+      return s === OURS ? `**${cell}**` : cell;
+    });
+    return `| ${r.set} | ${r.n}${r.removed > 0 ? ` (−${r.removed})` : ''} | ${cells.join(' | ')} | ${(r.scores[OURS]!.m3 - best >= 0 ? '+' : '') + fmt(r.scores[OURS]!.m3 - best)} |`;
+  });
+  const calib = results.map((r) => `${r.set} ${fmt(r.ece)}${r.unscored > 0 ? ` (${r.unscored} unscored)` : ''}`).join(', ');
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const block = [
+    BEGIN,
+    '## Sentiment and language identification (dev splits)',
+    '',
+    `Command: \`npm run eval:sentiment\` (model \`${full.model.name}@${full.model.version}\`). Machine: ${os.cpus().length} × ${cpu}, node ${process.version}. ` +
+      `Data: \`../shared/data/sentiment/*.dev.jsonl\`; the model is trained on the train splits only (\`npm run train:sentiment\`), hyper-parameters chosen by cross-validation on train.`,
+    '',
+    'Each cell: 3-class macro-F1 / pos-neg macro-F1 (SemEval F1^PN). earshot runs end to end: language detected from the text, then scored. ' +
+      'The multilingual tools are given the true language; the English-only tools score everything as English. ' +
+      'Dev rows whose text occurs in a train file are left out (count in parentheses): tweeteval_en overlaps umsab_en train. ' +
+      'mozetic_sl has no neutral class, so any neutral prediction lowers the 3-class figure; umsab_hi is romanised Hindi, not a target language (earshot detects no `hi` in Latin script and scores it as the language it detects).',
+    '',
+    header,
+    sep,
+    ...lines,
+    '',
+    `Calibration of earshot's confidence (expected calibration error, 10 bins, lower is better): ${calib}.`,
+    '',
+    `Language identification on the same dev files, all languages mixed (${langGold.length} texts, no hints): accuracy ${fmt(langAll)} overall, ` +
+      `**${fmt(langNoHi)}** without umsab_hi (romanised Hindi, which eld cannot know). Per language: ${perLang.join(', ')}.`,
+    '',
+    `Evaluation took ${((performance.now() - started) / 1000).toFixed(0)} s.`,
+    END,
+  ].join('\n');
+
+  process.stdout.write(`${block}\n`);
+  if (!values['no-write']) {
+    const doc = existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : '# Benchmarks\n';
+    const b = doc.indexOf(BEGIN);
+    const e = doc.indexOf(END);
+    const next = b >= 0 && e > b ? doc.slice(0, b) + block + doc.slice(e + END.length) : `${doc.trimEnd()}\n\n${block}\n`;
+    writeFileSync(DOCS, next);
+    process.stderr.write(`wrote ${DOCS}\n`);
+  }
+}
+
+await main();

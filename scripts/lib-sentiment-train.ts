@@ -1,0 +1,235 @@
+import { DENSE_SIZE, FeatureBuffer, extractFeatures, type FeatureConfig, type Features } from '../enrich/sentiment/features.ts';
+import { rulesFor } from '../enrich/sentiment/lang-rules.ts';
+import { CLASSES, K, LinearModel, softmaxInPlace, type ClassName } from '../enrich/sentiment/linear.ts';
+import { scoreRules, type Lexicons } from '../enrich/sentiment/rules.ts';
+import { tokenize } from '../enrich/sentiment/text.ts';
+import type { LabelledRow } from './lib-sentiment-data.ts';
+
+/**
+ * Training of the linear sentiment model: multinomial logistic regression by SGD over hashed
+ * features (fastText's recipe without the hidden layer), with a linearly decaying learning rate,
+ * L2 on the touched weights, class weights that balance each language's label distribution, and
+ * a seeded shuffle so that the same data and seed give the same weights.
+ *
+ * Languages whose data lacks a class (Slovenian: no neutral) are trained on the classes they
+ * have: the softmax is taken over those only, so their words are never pushed away from a class
+ * they could not show. Their neutral then comes from the shared (rule) features.
+ */
+
+export interface TrainParams {
+  features: FeatureConfig;
+  epochs: number;
+  lr: number;
+  l2: number;
+  seed: number;
+}
+
+export const DEFAULT_PARAMS: TrainParams = {
+  features: { bits: 20, charMin: 2, charMax: 5, wordBigrams: true },
+  epochs: 8,
+  lr: 0.5,
+  l2: 1e-6,
+  seed: 42,
+};
+
+export interface Example {
+  lang: string;
+  y: number;
+  f: Features;
+  /** Class weight (balances each language's classes). */
+  weight: number;
+  /** Classes this example's language has in training (others are left out of its softmax). */
+  allowed: boolean[];
+}
+
+/** mulberry32: tiny, seeded, good enough for shuffling. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function featurize(
+  rows: readonly LabelledRow[],
+  lexicons: ReadonlyMap<string, Lexicons>,
+  cfg: FeatureConfig,
+): Example[] {
+  const buf = new FeatureBuffer();
+  // Class balance per language, over the whole set given.
+  const counts = new Map<string, number[]>();
+  for (const r of rows) {
+    const c = counts.get(r.lang) ?? [0, 0, 0];
+    c[CLASSES.indexOf(r.label)]!++;
+    counts.set(r.lang, c);
+  }
+  const out: Example[] = [];
+  for (const r of rows) {
+    const lex = lexicons.get(r.lang);
+    if (lex === undefined) continue;
+    const rules = rulesFor(r.lang) ?? null;
+    const tokens = tokenize(r.text);
+    const rr = scoreRules(r.text, tokens, lex, rules);
+    extractFeatures(buf, cfg, r.lang, r.text, tokens, rr, rules?.negators ?? null);
+    const c = counts.get(r.lang)!;
+    const present = c.filter((n) => n > 0).length;
+    const total = c.reduce((a, b) => a + b, 0);
+    const y = CLASSES.indexOf(r.label);
+    out.push({
+      lang: r.lang,
+      y,
+      f: buf.snapshot(),
+      weight: total / (present * c[y]!),
+      allowed: c.map((n) => n > 0),
+    });
+  }
+  return out;
+}
+
+export interface Trained {
+  sparse: Float32Array;
+  dense: Float32Array;
+}
+
+export function train(examples: readonly Example[], p: TrainParams): Trained {
+  const sparse = new Float32Array((1 << p.features.bits) * K);
+  const dense = new Float32Array(DENSE_SIZE * K);
+  const order = examples.map((_, i) => i);
+  const rand = rng(p.seed);
+  const total = p.epochs * examples.length;
+  const z = new Float64Array(K);
+  const g = new Float64Array(K);
+  let step = 0;
+  for (let epoch = 0; epoch < p.epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+    }
+    for (const ei of order) {
+      const ex = examples[ei]!;
+      const lr = p.lr * (1 - step / total);
+      step++;
+      const f = ex.f;
+      let z0 = 0;
+      let z1 = 0;
+      let z2 = 0;
+      for (let i = 0; i < f.n; i++) {
+        const o = f.idx[i]! * 3;
+        const v = f.val[i]!;
+        z0 += sparse[o]! * v;
+        z1 += sparse[o + 1]! * v;
+        z2 += sparse[o + 2]! * v;
+      }
+      for (let k = 0; k < DENSE_SIZE; k++) {
+        const v = f.dense[k]!;
+        if (v === 0) continue;
+        z0 += dense[k * 3]! * v;
+        z1 += dense[k * 3 + 1]! * v;
+        z2 += dense[k * 3 + 2]! * v;
+      }
+      z[0] = z0;
+      z[1] = z1;
+      z[2] = z2;
+      // Softmax over the classes this language has.
+      let max = -Infinity;
+      for (let c = 0; c < K; c++) if (ex.allowed[c] && z[c]! > max) max = z[c]!;
+      let sum = 0;
+      for (let c = 0; c < K; c++) {
+        z[c] = ex.allowed[c] ? Math.exp(z[c]! - max) : 0;
+        sum += z[c]!;
+      }
+      for (let c = 0; c < K; c++) g[c] = ex.weight * (z[c]! / sum - (c === ex.y ? 1 : 0));
+      const decay = 1 - lr * p.l2;
+      for (let i = 0; i < f.n; i++) {
+        const o = f.idx[i]! * 3;
+        const v = f.val[i]! * lr;
+        for (let c = 0; c < K; c++) sparse[o + c] = sparse[o + c]! * decay - g[c]! * v;
+      }
+      for (let k = 0; k < DENSE_SIZE; k++) {
+        const v = f.dense[k]!;
+        if (v === 0) continue;
+        // The dense features are few and always present: a smaller step keeps them stable.
+        const s = v * lr * 0.1;
+        for (let c = 0; c < K; c++) dense[k * 3 + c] = dense[k * 3 + c]! - g[c]! * s;
+      }
+    }
+  }
+  return { sparse, dense };
+}
+
+export function modelOf(t: Trained, p: TrainParams, temperatures: Record<string, number>, languages: Record<string, ClassName[]>): LinearModel {
+  return new LinearModel({ config: p.features, sparse: t.sparse, dense: t.dense, temperatures, languages });
+}
+
+/** Raw logits of each example under trained weights. */
+export function logitsOf(t: Trained, p: TrainParams, examples: readonly Example[]): Float64Array[] {
+  const m = modelOf(t, p, {}, {});
+  const buf = new FeatureBuffer();
+  return examples.map((ex) => {
+    buf.n = ex.f.n;
+    buf.idx = ex.f.idx;
+    buf.val = ex.f.val;
+    buf.dense = ex.f.dense;
+    const out = new Float64Array(K);
+    m.logits(buf, out);
+    return out;
+  });
+}
+
+/** k folds by a seeded shuffle, stratified by language. */
+export function folds(examples: readonly Example[], k: number, seed: number): number[] {
+  const rand = rng(seed);
+  const fold = new Array<number>(examples.length).fill(0);
+  const byLang = new Map<string, number[]>();
+  examples.forEach((ex, i) => byLang.set(ex.lang, [...(byLang.get(ex.lang) ?? []), i]));
+  for (const idx of byLang.values()) {
+    for (let i = idx.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      const t = idx[i]!;
+      idx[i] = idx[j]!;
+      idx[j] = t;
+    }
+    idx.forEach((ei, n) => (fold[ei] = n % k));
+  }
+  return fold;
+}
+
+/** Out-of-fold logits: each example scored by a model that did not see it. */
+export function outOfFold(examples: readonly Example[], p: TrainParams, k: number): Float64Array[] {
+  const fold = folds(examples, k, p.seed + 1);
+  const out = new Array<Float64Array>(examples.length);
+  for (let f = 0; f < k; f++) {
+    const trainSet = examples.filter((_, i) => fold[i] !== f);
+    const t = train(trainSet, p);
+    const testIdx = examples.map((_, i) => i).filter((i) => fold[i] === f);
+    const l = logitsOf(t, p, testIdx.map((i) => examples[i]!));
+    testIdx.forEach((ei, n) => (out[ei] = l[n]!));
+  }
+  return out;
+}
+
+/** The temperature minimising the negative log-likelihood of the labels (grid 0.25..4). */
+export function fitTemperature(logits: readonly Float64Array[], ys: readonly number[]): number {
+  let best = 1;
+  let bestNll = Infinity;
+  const z = new Float64Array(K);
+  for (let t = 0.25; t <= 4.0001; t *= 1.05) {
+    let nll = 0;
+    for (let i = 0; i < logits.length; i++) {
+      z.set(logits[i]!);
+      softmaxInPlace(z, t);
+      nll -= Math.log(Math.max(z[ys[i]!]!, 1e-12));
+    }
+    if (nll < bestNll) {
+      bestNll = nll;
+      best = t;
+    }
+  }
+  return Math.round(best * 1000) / 1000;
+}
