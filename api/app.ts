@@ -22,7 +22,8 @@ export interface ApiContext extends Required<Omit<ApiDependencies, 'logger'>> {
 
 /** The HTTP API. Built without listening so tests call it in process (`app.inject`). */
 export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger, disableRequestLogging: true });
+  const loggerInstance: FastifyBaseLogger = deps.logger.child({ component: 'api' });
+  const app = Fastify({ loggerInstance, disableRequestLogging: true });
   const ctx: ApiContext = { now: () => new Date(), ready: () => true, ...deps };
   installErrorHandler(app);
   await app.register(systemRoutes(ctx));

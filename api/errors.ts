@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { describeError, EarshotError } from '../core/errors.ts';
 
 /** An error the API answers with `{ "error": { "code", "message", "details" } }`. */
@@ -15,22 +15,38 @@ export class ApiError extends Error {
 }
 
 /** Validate input with zod; a problem is a 400 naming each bad parameter. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where: 'query' | 'params' | 'body'): z.infer<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  where: 'query' | 'params' | 'body',
+): z.infer<S> {
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((i) => ({ parameter: i.path.join('.') || where, message: i.message }));
+  const details = parsed.error.issues.map((i) => ({
+    parameter: i.path.join('.') || where,
+    message: i.message,
+  }));
   const names = details.map((d) => d.parameter).join(', ');
-  throw new ApiError(400, 'invalid_parameter', `invalid ${where} parameter${details.length > 1 ? 's' : ''}: ${names}`, details);
+  throw new ApiError(
+    400,
+    'invalid_parameter',
+    `invalid ${where} parameter${details.length > 1 ? 's' : ''}: ${names}`,
+    details,
+  );
 }
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError | Error, request, reply) => {
     if (error instanceof ApiError) {
-      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message, details: error.details } });
+      return reply
+        .status(error.statusCode)
+        .send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     const fe = error as FastifyError;
     if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return reply.status(fe.statusCode).send({ error: { code: fe.code ?? 'bad_request', message: fe.message, details: null } });
+      return reply
+        .status(fe.statusCode)
+        .send({ error: { code: fe.code ?? 'bad_request', message: fe.message, details: null } });
     }
     const retriable = error instanceof EarshotError && error.retriable;
     request.log.error({ event: 'request_failed', err: describeError(error) });
@@ -43,6 +59,12 @@ export function installErrorHandler(app: FastifyInstance): void {
     });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: null } }),
+    reply.status(404).send({
+      error: {
+        code: 'not_found',
+        message: `no route ${request.method} ${request.url.split('?')[0]}`,
+        details: null,
+      },
+    }),
   );
 }

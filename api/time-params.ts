@@ -15,10 +15,16 @@ export const DurationSchema = z
  */
 export const TimeSchema = z
   .string()
-  .refine((s) => /^(now)?(-\d{1,4}[mhdw])?$/.test(s) || !Number.isNaN(Date.parse(s)), 'use ISO 8601 or now-24h')
+  .refine(
+    (s) => /^(now)?(-\d{1,4}[mhdw])?$/.test(s) || !Number.isNaN(Date.parse(s)),
+    'use ISO 8601 or now-24h',
+  )
   .transform((s) => (now: Date): Date => {
     const rel = /^(?:now)?(?:-(\d{1,4})([mhdw]))?$/.exec(s);
-    if (rel && s.length > 0) return new Date(now.getTime() - (rel[1] ? Number(rel[1]) * UNIT_MS[rel[2] as keyof typeof UNIT_MS] : 0));
+    if (rel && s.length > 0)
+      return new Date(
+        now.getTime() - (rel[1] ? Number(rel[1]) * UNIT_MS[rel[2] as keyof typeof UNIT_MS] : 0),
+      );
     return new Date(s);
   });
 
@@ -30,19 +36,33 @@ export interface ResolvedRange {
 
 /** Default: the last 24 h; interval picked to give about 24–100 buckets; at most 2,000 buckets. */
 export function resolveRange(
-  q: { from?: ((now: Date) => Date) | undefined; to?: ((now: Date) => Date) | undefined; interval?: number | undefined },
+  q: {
+    from?: ((now: Date) => Date) | undefined;
+    to?: ((now: Date) => Date) | undefined;
+    interval?: number | undefined;
+  },
   now: Date,
 ): ResolvedRange | { error: string; parameter: string } {
   const to = q.to ? q.to(now) : now;
   const from = q.from ? q.from(now) : new Date(to.getTime() - UNIT_MS.d);
-  if (from.getTime() >= to.getTime()) return { error: '`from` must be before `to`', parameter: 'from' };
+  if (from.getTime() >= to.getTime())
+    return { error: '`from` must be before `to`', parameter: 'from' };
   const span = to.getTime() - from.getTime();
   const intervalMs = q.interval ?? pickInterval(span);
-  if (span / intervalMs > 2_000) return { error: 'too many buckets (max 2000): use a longer interval', parameter: 'interval' };
+  if (span / intervalMs > 2_000)
+    return { error: 'too many buckets (max 2000): use a longer interval', parameter: 'interval' };
   return { from, to, intervalMs };
 }
 
 function pickInterval(spanMs: number): number {
-  const candidates = [5 * 60_000, 15 * 60_000, UNIT_MS.h, 3 * UNIT_MS.h, 6 * UNIT_MS.h, UNIT_MS.d, UNIT_MS.w];
+  const candidates = [
+    5 * 60_000,
+    15 * 60_000,
+    UNIT_MS.h,
+    3 * UNIT_MS.h,
+    6 * UNIT_MS.h,
+    UNIT_MS.d,
+    UNIT_MS.w,
+  ];
   return candidates.find((c) => spanMs / c <= 100) ?? UNIT_MS.w;
 }

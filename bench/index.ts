@@ -3,4 +3,7 @@ import type { BenchSuite } from './types.ts';
 /** Every benchmark suite, one line each. `npm run bench -- <area>` runs only matching areas. */
 export const suites: Array<{ area: string; load: () => Promise<{ default: BenchSuite }> }> = [
   { area: 'match', load: () => import('./match.ts') },
+  { area: 'topics', load: () => import('./topics.ts') },
+  { area: 'dedup', load: () => import('./dedup.ts') },
+  { area: 'ingest', load: () => import('./ingest.ts') },
 ];

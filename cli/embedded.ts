@@ -38,7 +38,11 @@ export function startPipeline(rt: Runtime): RunningPipeline {
       const bus = rt.bus;
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
-        if (bus.lag(Topics.raw, 'earshot-enrich') === 0 && bus.lag(Topics.enriched, 'earshot-sink') === 0) return true;
+        if (
+          bus.lag(Topics.raw, 'earshot-enrich') === 0 &&
+          bus.lag(Topics.enriched, 'earshot-sink') === 0
+        )
+          return true;
         await sleep(50);
       }
       return false;

@@ -38,25 +38,46 @@ export async function openRuntime(settings: AppSettings, logger: Logger): Promis
   const config = loadEarshotConfig(configFile);
   const store = await openStore(settings);
   const applied = await migrate(store, logger);
-  logger.info({ event: 'store_ready', store: store.kind, database: store.database, migrations_applied: applied.length });
+  logger.info({
+    event: 'store_ready',
+    store: store.kind,
+    database: store.database,
+    migrations_applied: applied.length,
+  });
   const bus = createBus(settings, logger);
   return { settings, logger, bus, store, config: () => config, configFile };
 }
 
 export function loadEnrichers(config: EarshotConfig): Enrichers {
-  const defs = config.workspaces.flatMap((ws) => ws.brands.map((b) => ({ workspace: ws.id, brand: b.id, query: b.query })));
-  return { sentiment: loadSentimentScorer(), matcher: compileWatchQueries(defs), now: () => new Date() };
+  const defs = config.workspaces.flatMap((ws) =>
+    ws.brands.map((b) => ({ workspace: ws.id, brand: b.id, query: b.query })),
+  );
+  return {
+    sentiment: loadSentimentScorer(),
+    matcher: compileWatchQueries(defs),
+    now: () => new Date(),
+  };
 }
 
-export function enrichRunner(rt: Runtime, enrichers: Enrichers = loadEnrichers(rt.config())): StageRunner<Mention, unknown> {
+export function enrichRunner(
+  rt: Runtime,
+  enrichers: Enrichers = loadEnrichers(rt.config()),
+): StageRunner<Mention, unknown> {
   return new StageRunner(enrichStage(rt.bus, enrichers), {
     bus: rt.bus,
     logger: rt.logger.child({ role: 'enrich' }),
-    consumer: { groupId: 'earshot-enrich', topics: [Topics.raw], maxBatchSize: rt.settings.ENRICH_BATCH_MAX, maxWaitMs: 100 },
+    consumer: {
+      groupId: 'earshot-enrich',
+      topics: [Topics.raw],
+      maxBatchSize: rt.settings.ENRICH_BATCH_MAX,
+      maxWaitMs: 100,
+    },
   });
 }
 
-export function sinkRunners(rt: Runtime): Array<StageRunner<Record<string, unknown>, Record<string, unknown>>> {
+export function sinkRunners(
+  rt: Runtime,
+): Array<StageRunner<Record<string, unknown>, Record<string, unknown>>> {
   const logger = rt.logger.child({ role: 'sink' });
   return [
     new StageRunner(sinkStage(rt.store), {
@@ -74,7 +95,11 @@ export function sinkRunners(rt: Runtime): Array<StageRunner<Record<string, unkno
     new StageRunner(deadLetterSinkStage(rt.store), {
       bus: rt.bus,
       logger,
-      consumer: { groupId: 'earshot-dlq-sink', topics: [dlqTopic(Topics.raw), dlqTopic(Topics.enriched)], maxWaitMs: 1_000 },
+      consumer: {
+        groupId: 'earshot-dlq-sink',
+        topics: [dlqTopic(Topics.raw), dlqTopic(Topics.enriched)],
+        maxWaitMs: 1_000,
+      },
     }),
   ];
 }

@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { BusConfigSchema, env, LogConfigSchema, StoreConfigSchema } from '../core/config.ts';
 
-export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../ingest/demo/earshot.config.yaml', import.meta.url));
+export const DEMO_CONFIG_PATH = fileURLToPath(
+  new URL('../ingest/demo/earshot.config.yaml', import.meta.url),
+);
 
 /**
  * The environment of every earshot process, one schema for all roles. Parsed once in the

@@ -10,7 +10,11 @@ export interface ShutdownStep {
  * schedulers and listeners → stop consumers (the batch in flight finishes) → flush producers →
  * close stores → exit 0. A second signal or the timeout exits 1.
  */
-export function installShutdown(steps: () => ShutdownStep[], logger: Logger, timeoutMs = 30_000): { shutdown: (reason: string) => Promise<void> } {
+export function installShutdown(
+  steps: () => ShutdownStep[],
+  logger: Logger,
+  timeoutMs = 30_000,
+): { shutdown: (reason: string) => Promise<void> } {
   let shuttingDown: Promise<void> | null = null;
 
   const shutdown = (reason: string): Promise<void> => {

@@ -15,7 +15,12 @@ export const defaultRetry: RetryOptions = { attempts: 8, baseDelayMs: 200, maxDe
  * "Full jitter" exponential backoff: a random delay in [0, min(max, base·2^n)], so many
  * workers that failed together do not retry together.
  */
-export function backoffDelay(attempt: number, baseDelayMs: number, maxDelayMs: number, random = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  baseDelayMs: number,
+  maxDelayMs: number,
+  random = Math.random,
+): number {
   const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
   return Math.round(random() * ceiling);
 }
@@ -26,7 +31,8 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
     try {
       return await fn();
     } catch (error) {
-      if (!isRetriable(error) || attempt + 1 >= options.attempts || options.signal?.aborted) throw error;
+      if (!isRetriable(error) || attempt + 1 >= options.attempts || options.signal?.aborted)
+        throw error;
       const delay = backoffDelay(attempt, options.baseDelayMs, options.maxDelayMs);
       options.onRetry?.(error, attempt + 1, delay);
       await sleep(delay, options.signal);

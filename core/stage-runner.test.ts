@@ -17,18 +17,31 @@ function doubler(deliver: (out: number[]) => Promise<void>, failOn?: number): St
     name: 'doubler',
     decode: (m: ConsumedMessage) => decodeJson(Item, m),
     process: (items) =>
-      items.map((i) => (i.n === failOn ? { ok: false, reason: `cannot double ${i.n}` } : { ok: true, value: i.n * 2 })),
+      items.map((i) =>
+        i.n === failOn
+          ? { ok: false, reason: `cannot double ${i.n}` }
+          : { ok: true, value: i.n * 2 },
+      ),
     deliver,
   };
 }
 
-async function produceNumbers(bus: InProcessBus, topic: string, from: number, to: number): Promise<void> {
+async function produceNumbers(
+  bus: InProcessBus,
+  topic: string,
+  from: number,
+  to: number,
+): Promise<void> {
   const messages = [];
   for (let n = from; n < to; n++) messages.push({ key: String(n), value: JSON.stringify({ n }) });
   await bus.produce(topic, messages);
 }
 
-function runner(bus: InProcessBus, stage: Stage<Item, number>, extra: Partial<ConstructorParameters<typeof StageRunner>[1]> = {}) {
+function runner(
+  bus: InProcessBus,
+  stage: Stage<Item, number>,
+  extra: Partial<ConstructorParameters<typeof StageRunner>[1]> = {},
+) {
   return new StageRunner(stage, {
     bus,
     logger: silentLogger(),
@@ -45,10 +58,13 @@ describe('StageRunner on the in-process bus', () => {
     let release!: () => void;
     const acked = new Promise<void>((r) => (release = r));
     const delivered: number[] = [];
-    const r = runner(bus, doubler(async (out) => {
-      await acked;
-      delivered.push(...out);
-    }));
+    const r = runner(
+      bus,
+      doubler(async (out) => {
+        await acked;
+        delivered.push(...out);
+      }),
+    );
     const running = r.run();
     await new Promise((res) => setTimeout(res, 30));
     expect(delivered).toEqual([]);
@@ -76,7 +92,10 @@ describe('StageRunner on the in-process bus', () => {
       dlq.push(...batch.messages);
       return Promise.resolve();
     });
-    const r = runner(bus, doubler((out) => Promise.resolve(void delivered.push(...out)), 7));
+    const r = runner(
+      bus,
+      doubler((out) => Promise.resolve(void delivered.push(...out)), 7),
+    );
     const running = r.run();
     await waitUntil(() => dlq.length === 3 && bus.lag('in', 'g') === 0);
     expect(delivered).toEqual([2, 6]);
@@ -94,16 +113,22 @@ describe('StageRunner on the in-process bus', () => {
     const bus = new InProcessBus();
     await produceNumbers(bus, 'in', 0, 20);
     let attempts = 0;
-    const failing = runner(bus, doubler(() => {
-      attempts++;
-      return Promise.reject(new DependencyUnavailableError('store down'));
-    }));
+    const failing = runner(
+      bus,
+      doubler(() => {
+        attempts++;
+        return Promise.reject(new DependencyUnavailableError('store down'));
+      }),
+    );
     await expect(failing.run()).rejects.toThrow('store down');
     expect(attempts).toBe(fastRetry.attempts);
     expect(bus.lag('in', 'g')).toBe(20);
 
     const delivered: number[] = [];
-    const healthy = runner(bus, doubler((out) => Promise.resolve(void delivered.push(...out))));
+    const healthy = runner(
+      bus,
+      doubler((out) => Promise.resolve(void delivered.push(...out))),
+    );
     const running = healthy.run();
     await waitUntil(() => bus.lag('in', 'g') === 0);
     expect(delivered).toHaveLength(20);
@@ -115,10 +140,13 @@ describe('StageRunner on the in-process bus', () => {
     const bus = new InProcessBus();
     await produceNumbers(bus, 'in', 0, 5);
     let attempts = 0;
-    const r = runner(bus, doubler(() => {
-      attempts++;
-      return Promise.reject(new TypeError('bug'));
-    }));
+    const r = runner(
+      bus,
+      doubler(() => {
+        attempts++;
+        return Promise.reject(new TypeError('bug'));
+      }),
+    );
     await expect(r.run()).rejects.toThrow('bug');
     expect(attempts).toBe(1);
     expect(bus.lag('in', 'g')).toBe(5);
@@ -128,18 +156,32 @@ describe('StageRunner on the in-process bus', () => {
     const bus = new InProcessBus();
     await produceNumbers(bus, 'in', 0, 100);
     const delivered: number[] = [];
-    const r = runner(bus, doubler((out) => Promise.resolve(void delivered.push(...out))), { microBatchSize: 10 });
+    const r = runner(
+      bus,
+      doubler((out) => Promise.resolve(void delivered.push(...out))),
+      { microBatchSize: 10 },
+    );
     const messages = (await collectBatch(bus, 100)).messages;
     let checks = 0;
-    const outcome = await r.handleBatch({ topic: 'in', partition: 0, messages }, () => ++checks < 3);
+    const outcome = await r.handleBatch(
+      { topic: 'in', partition: 0, messages },
+      () => ++checks < 3,
+    );
     expect(delivered).toHaveLength(30);
     expect(outcome.lastProcessedOffset).toBe('29');
   });
 
   it('stops a stage that dead-letters too much in a row', async () => {
     const bus = new InProcessBus();
-    await bus.produce('in', Array.from({ length: 30 }, () => ({ key: null, value: 'garbage' })));
-    const r = runner(bus, doubler(() => Promise.resolve()), { maxConsecutiveDeadLetters: 20, microBatchSize: 10 });
+    await bus.produce(
+      'in',
+      Array.from({ length: 30 }, () => ({ key: null, value: 'garbage' })),
+    );
+    const r = runner(
+      bus,
+      doubler(() => Promise.resolve()),
+      { maxConsecutiveDeadLetters: 20, microBatchSize: 10 },
+    );
     await expect(r.run()).rejects.toBeInstanceOf(TooManyDeadLettersError);
     expect(bus.lag('in', 'g')).toBe(30);
   });
@@ -148,7 +190,12 @@ describe('StageRunner on the in-process bus', () => {
 describe('InProcessBus', () => {
   it('applies backpressure: produce waits while a group is maxLag behind', async () => {
     const bus = new InProcessBus({ maxLag: 10 });
-    const consumer = bus.consumer({ groupId: 'slow', topics: ['t'], maxBatchSize: 5, maxWaitMs: 1 });
+    const consumer = bus.consumer({
+      groupId: 'slow',
+      topics: ['t'],
+      maxBatchSize: 5,
+      maxWaitMs: 1,
+    });
     let release!: () => void;
     let gate = new Promise<void>((r) => (release = r));
     const running = consumer.run(async () => {
@@ -177,12 +224,17 @@ describe('InProcessBus', () => {
 
   it('redelivers an uncommitted batch to the next member of the group', async () => {
     const bus = new InProcessBus();
-    await bus.produce('t', [{ key: null, value: 'a' }, { key: null, value: 'b' }]);
+    await bus.produce('t', [
+      { key: null, value: 'a' },
+      { key: null, value: 'b' },
+    ]);
     const first = bus.consumer({ groupId: 'g', topics: ['t'], maxWaitMs: 1 });
     await expect(first.run(() => Promise.reject(new Error('crash')))).rejects.toThrow('crash');
     const seen: string[] = [];
     const second = bus.consumer({ groupId: 'g', topics: ['t'], maxWaitMs: 1 });
-    const running = second.run((batch) => Promise.resolve(void seen.push(...batch.messages.map((m) => m.value.toString()))));
+    const running = second.run((batch) =>
+      Promise.resolve(void seen.push(...batch.messages.map((m) => m.value.toString()))),
+    );
     await waitUntil(() => seen.length === 2);
     expect(seen).toEqual(['a', 'b']);
     await second.stop();
@@ -192,7 +244,12 @@ describe('InProcessBus', () => {
 
 async function collectBatch(bus: InProcessBus, n: number) {
   const messages: ConsumedMessage[] = [];
-  const c = bus.consumer({ groupId: `peek-${Math.random()}`, topics: ['in'], maxBatchSize: n, maxWaitMs: 1 });
+  const c = bus.consumer({
+    groupId: `peek-${Math.random()}`,
+    topics: ['in'],
+    maxBatchSize: n,
+    maxWaitMs: 1,
+  });
   const running = c.run((batch) => {
     messages.push(...batch.messages);
     return Promise.resolve();

@@ -1,4 +1,12 @@
-import type { BatchOutcome, Bus, BusConsumer, ConsumedBatch, ConsumedMessage, ConsumerOptions, OutgoingMessage } from './bus/port.ts';
+import type {
+  BatchOutcome,
+  Bus,
+  BusConsumer,
+  ConsumedBatch,
+  ConsumedMessage,
+  ConsumerOptions,
+  OutgoingMessage,
+} from './bus/port.ts';
 import { dlqTopic } from './contracts/topics.ts';
 import { describeError, InvalidMessageError, TooManyDeadLettersError } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -77,13 +85,27 @@ export class StageRunner<In, Out> {
   /** Runs until `stop()`; rejects if the stage had to stop on an error (nothing uncommitted is lost). */
   async run(): Promise<void> {
     const { bus, consumer: consumerOptions, logger } = this.options;
-    await withRetry(() => bus.ensureTopics([...consumerOptions.topics, ...consumerOptions.topics.map(dlqTopic)]), {
-      ...this.retry,
-      onRetry: (err, attempt, delayMs) =>
-        logger.warn({ event: 'dependency_retry', stage: this.stage.name, attempt, delayMs, err: describeError(err) }),
-    });
+    await withRetry(
+      () => bus.ensureTopics([...consumerOptions.topics, ...consumerOptions.topics.map(dlqTopic)]),
+      {
+        ...this.retry,
+        onRetry: (err, attempt, delayMs) =>
+          logger.warn({
+            event: 'dependency_retry',
+            stage: this.stage.name,
+            attempt,
+            delayMs,
+            err: describeError(err),
+          }),
+      },
+    );
     this.consumer = bus.consumer(consumerOptions);
-    logger.info({ event: 'stage_started', stage: this.stage.name, topics: consumerOptions.topics, group: consumerOptions.groupId });
+    logger.info({
+      event: 'stage_started',
+      stage: this.stage.name,
+      topics: consumerOptions.topics,
+      group: consumerOptions.groupId,
+    });
     await this.consumer.run((batch, context) => this.handleBatch(batch, context.isRunning));
     logger.info({ event: 'stage_stopped', stage: this.stage.name });
   }
@@ -93,7 +115,10 @@ export class StageRunner<In, Out> {
   }
 
   /** Exposed for tests: one consumed batch through decode → process → deliver. */
-  async handleBatch(batch: ConsumedBatch, isRunning: () => boolean = () => true): Promise<BatchOutcome> {
+  async handleBatch(
+    batch: ConsumedBatch,
+    isRunning: () => boolean = () => true,
+  ): Promise<BatchOutcome> {
     const started = performance.now();
     const size = this.options.microBatchSize ?? 500;
     const outputs: Out[] = [];
@@ -112,15 +137,27 @@ export class StageRunner<In, Out> {
           dead.push({ message, code: error.code, reason: error.message });
         }
       }
-      const results = decoded.length > 0 ? await this.stage.process(decoded.map((d) => d.input)) : [];
+      const results =
+        decoded.length > 0 ? await this.stage.process(decoded.map((d) => d.input)) : [];
       if (results.length !== decoded.length) {
-        throw new Error(`stage ${this.stage.name}: process returned ${results.length} results for ${decoded.length} inputs`);
+        throw new Error(
+          `stage ${this.stage.name}: process returned ${results.length} results for ${decoded.length} inputs`,
+        );
       }
       results.forEach((result, j) => {
         if (result.ok) outputs.push(result.value);
-        else dead.push({ message: decoded[j]!.message, code: 'processing_failed', reason: result.reason });
+        else
+          dead.push({
+            message: decoded[j]!.message,
+            code: 'processing_failed',
+            reason: result.reason,
+          });
       });
-      this.trackDeadRun(slice.length, dead.length, decoded.length - results.filter((r) => !r.ok).length);
+      this.trackDeadRun(
+        slice.length,
+        dead.length,
+        decoded.length - results.filter((r) => !r.ok).length,
+      );
       lastProcessed = slice[slice.length - 1]!;
     }
 
@@ -138,11 +175,24 @@ export class StageRunner<In, Out> {
     const retry = {
       ...this.retry,
       onRetry: (err: unknown, attempt: number, delayMs: number) =>
-        this.options.logger.warn({ event: 'dependency_retry', stage: this.stage.name, attempt, delayMs, err: describeError(err) }),
+        this.options.logger.warn({
+          event: 'dependency_retry',
+          stage: this.stage.name,
+          attempt,
+          delayMs,
+          err: describeError(err),
+        }),
     };
     if (outputs.length > 0) await withRetry(() => this.stage.deliver(outputs, info), retry);
     if (dead.length > 0) {
-      await withRetry(() => this.options.bus.produce(dlqTopic(batch.topic), dead.map((d) => toDeadLetter(d, this.stage.name))), retry);
+      await withRetry(
+        () =>
+          this.options.bus.produce(
+            dlqTopic(batch.topic),
+            dead.map((d) => toDeadLetter(d, this.stage.name)),
+          ),
+        retry,
+      );
       this.options.logger.warn({
         event: 'dlq_produced',
         stage: this.stage.name,

@@ -1,5 +1,10 @@
 import { describeError, isRetriable } from '../core/errors.ts';
-import { backoffDelay, sleep as realSleep, type BackoffOptions, type Sleep } from './http/backoff.ts';
+import {
+  backoffDelay,
+  sleep as realSleep,
+  type BackoffOptions,
+  type Sleep,
+} from './http/backoff.ts';
 import type { RequestBudget } from './http/budget.ts';
 import { HttpClient, type HttpClientOptions } from './http/client.ts';
 import { InvalidResponseError } from './http/errors.ts';
@@ -8,13 +13,7 @@ import type { Mention } from '../core/contracts/mention.ts';
 
 /** What the runtime sees of a connector: one long-running loop per source. */
 export type ConnectorState =
-  | 'starting'
-  | 'running'
-  | 'idle'
-  | 'backoff'
-  | 'quota_exhausted'
-  | 'stopped'
-  | 'failed';
+  'starting' | 'running' | 'idle' | 'backoff' | 'quota_exhausted' | 'stopped' | 'failed';
 
 export interface RunOptions {
   /** One poll cycle (or, for streams, until the socket closes) and return: `--dry-run`. */
@@ -65,7 +64,10 @@ export async function pollLoop(options: PollLoopOptions): Promise<void> {
       const message = describeError(error);
       if (options.once || !isRetriable(error)) {
         options.onState?.('failed', message);
-        ports.logger.error({ event: 'connector_failed', source, error: message }, 'connector stopped');
+        ports.logger.error(
+          { event: 'connector_failed', source, error: message },
+          'connector stopped',
+        );
         throw error;
       }
       const wait = backoffDelay(failures++, backoff, options.random ?? Math.random);
@@ -85,7 +87,11 @@ export async function pollLoop(options: PollLoopOptions): Promise<void> {
 }
 
 /** An unreadable response is dead-lettered so the evidence is not lost. */
-export async function keepEvidence(ports: IngestPorts, source: string, error: unknown): Promise<void> {
+export async function keepEvidence(
+  ports: IngestPorts,
+  source: string,
+  error: unknown,
+): Promise<void> {
   if (!(error instanceof InvalidResponseError)) return;
   try {
     await ports.deadLetter([{ source, payload: error.payload, reason: error.message }]);

@@ -70,7 +70,11 @@ function safeRaw<T>(raw: (item: T) => string, item: T): string {
 export async function deliver(ports: IngestPorts, converted: Converted): Promise<void> {
   if (converted.dead.length > 0) {
     ports.logger.warn(
-      { event: 'ingest_dead_lettered', source: converted.dead[0]?.source, count: converted.dead.length },
+      {
+        event: 'ingest_dead_lettered',
+        source: converted.dead[0]?.source,
+        count: converted.dead.length,
+      },
       'source items dead-lettered',
     );
     await ports.deadLetter(converted.dead);

@@ -34,7 +34,8 @@ export function advanceNewestFirst(
   let next = state;
   for (const { atMs, id } of items) {
     if (next === null || atMs > next.newest_ms) next = { newest_ms: atMs, ids: [id] };
-    else if (atMs === next.newest_ms && !next.ids.includes(id)) next = { newest_ms: atMs, ids: [...next.ids, id].slice(-1_000) };
+    else if (atMs === next.newest_ms && !next.ids.includes(id))
+      next = { newest_ms: atMs, ids: [...next.ids, id].slice(-1_000) };
   }
   return next;
 }

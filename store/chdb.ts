@@ -1,7 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { Session } from 'chdb';
 import { DependencyUnavailableError } from '../core/errors.ts';
-import { INSERT_SETTINGS, QUERY_SETTINGS, type InsertOptions, type QueryParams, type Store } from './port.ts';
+import {
+  INSERT_SETTINGS,
+  QUERY_SETTINGS,
+  type InsertOptions,
+  type QueryParams,
+  type Store,
+} from './port.ts';
 
 /**
  * The embedded ClickHouse engine (npm `chdb`), data in a directory. chdb binds one data
@@ -33,13 +39,17 @@ export class ChdbStore implements Store {
 
   async command(sql: string, params: QueryParams = {}): Promise<void> {
     await this.run(() =>
-      Object.keys(params).length > 0 ? this.session.queryBindAsync(sql, params, { format: 'Null' }) : this.session.queryAsync(sql, { format: 'Null' }),
+      Object.keys(params).length > 0
+        ? this.session.queryBindAsync(sql, params, { format: 'Null' })
+        : this.session.queryAsync(sql, { format: 'Null' }),
     );
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: QueryParams = {}): Promise<T[]> {
     const text = `${sql.trim().replace(/;$/, '')}\nSETTINGS ${this.settingsClause}`;
-    const result = await this.run(() => this.session.queryBindAsync(text, params, { format: 'JSONEachRow' }));
+    const result = await this.run(() =>
+      this.session.queryBindAsync(text, params, { format: 'JSONEachRow' }),
+    );
     const body = result.text();
     if (body.length === 0) return [];
     return body
@@ -56,7 +66,10 @@ export class ChdbStore implements Store {
         table: `${this.database}.${table}`,
         values: payload,
         format: 'JSONEachRow',
-        settings: { ...INSERT_SETTINGS, ...(options.dedupToken ? { insert_deduplication_token: options.dedupToken } : {}) },
+        settings: {
+          ...INSERT_SETTINGS,
+          ...(options.dedupToken ? { insert_deduplication_token: options.dedupToken } : {}),
+        },
       }),
     );
   }

@@ -1,6 +1,12 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { DependencyUnavailableError } from '../core/errors.ts';
-import { INSERT_SETTINGS, QUERY_SETTINGS, type InsertOptions, type QueryParams, type Store } from './port.ts';
+import {
+  INSERT_SETTINGS,
+  QUERY_SETTINGS,
+  type InsertOptions,
+  type QueryParams,
+  type Store,
+} from './port.ts';
 
 export interface ClickHouseServerOptions {
   url: string;
@@ -14,12 +20,19 @@ export class ClickHouseServerStore implements Store {
   readonly kind = 'clickhouse' as const;
   readonly database: string;
 
-  private constructor(private readonly client: ClickHouseClient, database: string) {
+  private constructor(
+    private readonly client: ClickHouseClient,
+    database: string,
+  ) {
     this.database = database;
   }
 
   static async open(options: ClickHouseServerOptions): Promise<ClickHouseServerStore> {
-    const admin = createClient({ url: options.url, username: options.username, password: options.password });
+    const admin = createClient({
+      url: options.url,
+      username: options.username,
+      password: options.password,
+    });
     try {
       await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${options.database}` });
     } catch (error) {
@@ -47,7 +60,11 @@ export class ClickHouseServerStore implements Store {
 
   async query<T = Record<string, unknown>>(sql: string, params: QueryParams = {}): Promise<T[]> {
     try {
-      const result = await this.client.query({ query: sql.trim().replace(/;$/, ''), query_params: params, format: 'JSONEachRow' });
+      const result = await this.client.query({
+        query: sql.trim().replace(/;$/, ''),
+        query_params: params,
+        format: 'JSONEachRow',
+      });
       return await result.json<T>();
     } catch (error) {
       throw mapClickHouseError(error, 'query');
@@ -59,9 +76,11 @@ export class ClickHouseServerStore implements Store {
     try {
       await this.client.insert({
         table,
-        values: rows as object[],
+        values: [...rows],
         format: 'JSONEachRow',
-        clickhouse_settings: options.dedupToken ? { insert_deduplication_token: options.dedupToken } : {},
+        clickhouse_settings: options.dedupToken
+          ? { insert_deduplication_token: options.dedupToken }
+          : {},
       });
     } catch (error) {
       throw mapClickHouseError(error, 'insert');
@@ -78,10 +97,15 @@ function mapClickHouseError(error: unknown, operation: string): Error {
   const e = error as { code?: string; message?: string };
   const network = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'];
   if (e?.code && network.includes(e.code)) {
-    return new DependencyUnavailableError(`clickhouse ${operation} failed: ${e.message ?? e.code}`, { cause: error });
+    return new DependencyUnavailableError(
+      `clickhouse ${operation} failed: ${e.message ?? e.code}`,
+      { cause: error },
+    );
   }
   if (/timeout|socket hang up/i.test(e?.message ?? '')) {
-    return new DependencyUnavailableError(`clickhouse ${operation} failed: ${e.message}`, { cause: error });
+    return new DependencyUnavailableError(`clickhouse ${operation} failed: ${e.message}`, {
+      cause: error,
+    });
   }
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -14,6 +14,8 @@ export class StoreCursorStore implements CursorStore {
   }
 
   async set(source: string, key: string, value: string): Promise<void> {
-    await this.store.insert('source_cursors', [{ source, key, value, updated_at: new Date().toISOString() }]);
+    await this.store.insert('source_cursors', [
+      { source, key, value, updated_at: new Date().toISOString() },
+    ]);
   }
 }

@@ -15,9 +15,12 @@ export interface StoreSettings {
 }
 
 export async function openStore(settings: StoreSettings): Promise<Store> {
-  if (settings.EARSHOT_STORE === 'chdb') return ChdbStore.open(settings.CHDB_PATH, settings.CLICKHOUSE_DATABASE);
+  if (settings.EARSHOT_STORE === 'chdb')
+    return ChdbStore.open(settings.CHDB_PATH, settings.CLICKHOUSE_DATABASE);
   if (!settings.CLICKHOUSE_URL) {
-    throw new ConfigError('EARSHOT_STORE=clickhouse needs CLICKHOUSE_URL (e.g. http://127.0.0.1:8123)');
+    throw new ConfigError(
+      'EARSHOT_STORE=clickhouse needs CLICKHOUSE_URL (e.g. http://127.0.0.1:8123)',
+    );
   }
   return ClickHouseServerStore.open({
     url: settings.CLICKHOUSE_URL,

@@ -17,7 +17,9 @@ afterAll(() => store.close());
 describe('migrations', () => {
   it('reads numbered files in order and splits statements', () => {
     const migrations = readMigrations();
-    expect(migrations.map((m) => m.version)).toEqual([...migrations.map((m) => m.version)].sort((a, b) => a - b));
+    expect(migrations.map((m) => m.version)).toEqual(
+      [...migrations.map((m) => m.version)].sort((a, b) => a - b),
+    );
     expect(migrations[0]!.name).toBe('0001_mentions');
     expect(migrations[0]!.statements.length).toBe(3);
   });
@@ -26,17 +28,25 @@ describe('migrations', () => {
     const first = await migrate(store);
     expect(first).toEqual(readMigrations().map((m) => m.name));
     expect(await migrate(store)).toEqual([]);
-    const recorded = await store.query<{ version: number }>('SELECT version FROM schema_migrations FINAL ORDER BY version');
+    const recorded = await store.query<{ version: number }>(
+      'SELECT version FROM schema_migrations FINAL ORDER BY version',
+    );
     expect(recorded.map((r) => r.version)).toEqual(readMigrations().map((m) => m.version));
   });
 
   it('applies only new files on a later run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'earshot-mig-dir-'));
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, '0001_a.sql'), 'CREATE TABLE IF NOT EXISTS a (x UInt8) ENGINE = MergeTree ORDER BY x;');
+    writeFileSync(
+      join(dir, '0001_a.sql'),
+      'CREATE TABLE IF NOT EXISTS a (x UInt8) ENGINE = MergeTree ORDER BY x;',
+    );
     const other = await ChdbStore.open(store.path, 'm2');
     expect(await migrate(other, undefined, dir)).toEqual(['0001_a']);
-    writeFileSync(join(dir, '0002_b.sql'), 'CREATE TABLE IF NOT EXISTS b (x UInt8) ENGINE = MergeTree ORDER BY x;\n-- comment\n');
+    writeFileSync(
+      join(dir, '0002_b.sql'),
+      'CREATE TABLE IF NOT EXISTS b (x UInt8) ENGINE = MergeTree ORDER BY x;\n-- comment\n',
+    );
     expect(await migrate(other, undefined, dir)).toEqual(['0002_b']);
   });
 

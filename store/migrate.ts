@@ -38,27 +38,41 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
  * Apply pending migrations in order, recording each in `schema_migrations`. Statements are
  * idempotent (`IF NOT EXISTS`), so a crash half-way is repaired by running again.
  */
-export async function migrate(store: Store, logger?: Logger, dir = MIGRATIONS_DIR): Promise<string[]> {
+export async function migrate(
+  store: Store,
+  logger?: Logger,
+  dir = MIGRATIONS_DIR,
+): Promise<string[]> {
   await store.command(`CREATE TABLE IF NOT EXISTS schema_migrations
     (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC'))
     ENGINE = ReplacingMergeTree ORDER BY version`);
   const applied = new Map(
-    (await store.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations FINAL')).map(
-      (r) => [r.version, r.checksum],
-    ),
+    (
+      await store.query<{ version: number; checksum: string }>(
+        'SELECT version, checksum FROM schema_migrations FINAL',
+      )
+    ).map((r) => [r.version, r.checksum]),
   );
   const done: string[] = [];
   for (const m of readMigrations(dir)) {
     const previous = applied.get(m.version);
     if (previous !== undefined) {
       if (previous !== m.checksum) {
-        logger?.warn({ event: 'migration_changed', migration: m.name }, 'applied migration file changed since; write a new migration instead');
+        logger?.warn(
+          { event: 'migration_changed', migration: m.name },
+          'applied migration file changed since; write a new migration instead',
+        );
       }
       continue;
     }
     for (const statement of m.statements) await store.command(statement);
     await store.insert('schema_migrations', [
-      { version: m.version, name: m.name, checksum: m.checksum, applied_at: new Date().toISOString() },
+      {
+        version: m.version,
+        name: m.name,
+        checksum: m.checksum,
+        applied_at: new Date().toISOString(),
+      },
     ]);
     logger?.info({ event: 'migration_applied', migration: m.name });
     done.push(m.name);

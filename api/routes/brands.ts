@@ -30,7 +30,13 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
       const ws = workspaceOf(q.workspace);
       return {
         workspace: ws.id,
-        brands: ws.brands.map((b) => ({ id: b.id, name: b.name, query: b.query, competitors: b.competitors, color: b.color ?? null })),
+        brands: ws.brands.map((b) => ({
+          id: b.id,
+          name: b.name,
+          query: b.query,
+          competitors: b.competitors,
+          color: b.color ?? null,
+        })),
       };
     });
 
@@ -39,9 +45,13 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
       const q = parseInput(HealthQuery, request.query, 'query');
       const ws = workspaceOf(q.workspace);
       const config = ws.brands.find((b) => b.id === brand);
-      if (!config) throw new ApiError(404, 'not_found', `no brand "${brand}" in workspace "${ws.id}"`);
+      if (!config)
+        throw new ApiError(404, 'not_found', `no brand "${brand}" in workspace "${ws.id}"`);
       const range = resolveRange(q, ctx.now());
-      if ('error' in range) throw new ApiError(400, 'invalid_parameter', range.error, [{ parameter: range.parameter, message: range.error }]);
+      if ('error' in range)
+        throw new ApiError(400, 'invalid_parameter', range.error, [
+          { parameter: range.parameter, message: range.error },
+        ]);
       const health = await brandHealth(ctx.store, {
         workspace: ws.id,
         brand,

@@ -9,7 +9,11 @@ import { loadSentimentScorer } from '../../enrich/sentiment/index.ts';
 
 /** A line needs only `text`; everything else gets a default so ad-hoc files just work. */
 const LooseMention = z
-  .object({ text: z.string(), id: z.union([z.string(), z.number()]).optional(), lang: z.string().nullish() })
+  .object({
+    text: z.string(),
+    id: z.union([z.string(), z.number()]).optional(),
+    lang: z.string().nullish(),
+  })
   .loose();
 
 /**
@@ -20,7 +24,9 @@ export async function runEnrich(options: { config?: string }): Promise<void> {
   const started = new Date().toISOString();
   const matcher = options.config
     ? compileWatchQueries(
-        loadEarshotConfig(options.config).workspaces.flatMap((ws) => ws.brands.map((b) => ({ workspace: ws.id, brand: b.id, query: b.query }))),
+        loadEarshotConfig(options.config).workspaces.flatMap((ws) =>
+          ws.brands.map((b) => ({ workspace: ws.id, brand: b.id, query: b.query })),
+        ),
       )
     : null;
   const enrichers: Enrichers = { sentiment: loadSentimentScorer(), matcher, now: () => new Date() };
@@ -52,8 +58,19 @@ function enrichLine(line: string, lineNo: number, enrichers: Enrichers, started:
   const loose = LooseMention.safeParse(json);
   if (!loose.success) return { line: lineNo, error: summarizeIssues(loose.error) };
   const raw = loose.data;
-  const id = raw.id === undefined ? `stdin:${lineNo}` : /^[a-z][a-z0-9_-]*:/.test(String(raw.id)) ? String(raw.id) : `stdin:${String(raw.id)}`;
-  const mention = MentionSchema.safeParse({ source: 'stdin', created_at: started, ...raw, id, lang: raw.lang ?? null });
+  const id =
+    raw.id === undefined
+      ? `stdin:${lineNo}`
+      : /^[a-z][a-z0-9_-]*:/.test(String(raw.id))
+        ? String(raw.id)
+        : `stdin:${String(raw.id)}`;
+  const mention = MentionSchema.safeParse({
+    source: 'stdin',
+    created_at: started,
+    ...raw,
+    id,
+    lang: raw.lang ?? null,
+  });
   if (!mention.success) return { line: lineNo, id, error: summarizeIssues(mention.error) };
   return enrichMention(mention.data, enrichers);
 }

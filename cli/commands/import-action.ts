@@ -15,19 +15,32 @@ import { AppSettingsSchema } from '../settings.ts';
  * mentions.raw.v1 and the running stages take them from there. Bad lines are dead-lettered
  * with their line number and reason, and counted in the summary.
  */
-export async function runImport(file: string, options: { format?: 'jsonl' | 'csv'; map?: string; source: string }): Promise<void> {
+export async function runImport(
+  file: string,
+  options: { format?: 'jsonl' | 'csv'; map?: string; source: string },
+): Promise<void> {
   if (!existsSync(file)) throw new ConfigError(`no such file: ${file}`);
-  if (options.format && !['jsonl', 'csv'].includes(options.format)) throw new ConfigError(`--format must be jsonl or csv, not "${options.format}"`);
+  if (options.format && !['jsonl', 'csv'].includes(options.format))
+    throw new ConfigError(`--format must be jsonl or csv, not "${options.format}"`);
   const columns = parseMapping(options.map);
   const settings = loadConfig(AppSettingsSchema, process.env);
-  const logger = createLogger({ name: 'earshot-import', level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL });
+  const logger = createLogger({
+    name: 'earshot-import',
+    level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL,
+  });
   const rt = await openRuntime(settings, logger);
   const pipeline = rt.bus.kind === 'memory' ? startPipeline(rt) : null;
   const ports = ingestPorts(rt, new AbortController().signal);
 
   const total = await countLines(file);
   const bar = new cliProgress.SingleBar(
-    { format: 'importing {bar} {percentage}% | {value}/{total} lines | {invalid} invalid | {eta_formatted} left', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5_000 },
+    {
+      format:
+        'importing {bar} {percentage}% | {value}/{total} lines | {invalid} invalid | {eta_formatted} left',
+      stream: process.stderr,
+      noTTYOutput: true,
+      notTTYSchedule: 5_000,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0, { invalid: 0 });
@@ -40,14 +53,24 @@ export async function runImport(file: string, options: { format?: 'jsonl' | 'csv
     chunk = [];
   };
   try {
-    for await (const record of readMentionFile(file, { ...(options.format ? { format: options.format } : {}), columns, source: options.source })) {
+    for await (const record of readMentionFile(file, {
+      ...(options.format ? { format: options.format } : {}),
+      columns,
+      source: options.source,
+    })) {
       if ('mention' in record) {
         chunk.push(record.mention);
         valid++;
         if (chunk.length >= 1_000) await flush();
       } else {
         invalid++;
-        await ports.deadLetter([{ source: `file:${file}`, payload: record.raw, reason: `line ${record.line}: ${record.error}` }]);
+        await ports.deadLetter([
+          {
+            source: `file:${file}`,
+            payload: record.raw,
+            reason: `line ${record.line}: ${record.error}`,
+          },
+        ]);
         if (invalid <= 5) process.stderr.write(`\nline ${record.line}: ${record.error}\n`);
       }
       bar.update(record.line, { invalid });

@@ -5,6 +5,17 @@ import { register as run } from './run.ts';
 import { register as importFile } from './import.ts';
 import { register as enrich } from './enrich.ts';
 import { register as migrate } from './migrate.ts';
+import { register as ingest } from './ingest.ts';
+import { register as sources } from './sources.ts';
 
 /** Every CLI command, in the order `earshot --help` lists them. One line per command module. */
-export const commands: Array<(program: Command) => void> = [start, run, importFile, enrich, query, migrate];
+export const commands: Array<(program: Command) => void> = [
+  start,
+  run,
+  importFile,
+  enrich,
+  query,
+  migrate,
+  ingest,
+  sources,
+];

@@ -11,17 +11,27 @@ import type { Role } from './run.ts';
 /** `earshot run <roles…>`: the production entry point, configured by env vars only. */
 export async function runRoles(roles: Role[]): Promise<void> {
   const settings = loadConfig(AppSettingsSchema, process.env);
-  const logger = createLogger({ name: `earshot-${roles.join('+')}`, level: settings.LOG_LEVEL, pretty: settings.LOG_PRETTY });
+  const logger = createLogger({
+    name: `earshot-${roles.join('+')}`,
+    level: settings.LOG_LEVEL,
+    pretty: settings.LOG_PRETTY,
+  });
   const rt = await openRuntime(settings, logger);
   if (rt.bus.kind === 'memory' && roles.length < ROLE_COUNT) {
-    logger.warn({ event: 'memory_bus_partial' }, 'EARSHOT_BUS=memory with only some roles: the others cannot reach this process; use kafka or `earshot start`');
+    logger.warn(
+      { event: 'memory_bus_partial' },
+      'EARSHOT_BUS=memory with only some roles: the others cannot reach this process; use kafka or `earshot start`',
+    );
   }
   let ready = false;
   const runners: Array<Pick<StageRunner<unknown, unknown>, 'run' | 'stop'>> = [];
   if (roles.includes('sink')) runners.push(...sinkRunners(rt));
   if (roles.includes('enrich')) runners.push(enrichRunner(rt));
   const ingestAbort = new AbortController();
-  const ingest = roles.includes('ingest') && settings.DEMO_ENABLED ? runDemo(rt, ingestAbort.signal) : Promise.resolve();
+  const ingest =
+    roles.includes('ingest') && settings.DEMO_ENABLED
+      ? runDemo(rt, ingestAbort.signal)
+      : Promise.resolve();
   let api: FastifyInstance | null = null;
   if (roles.includes('api')) api = await startApi(rt, () => ready);
   ready = true;

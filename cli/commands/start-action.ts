@@ -7,8 +7,15 @@ import { AppSettingsSchema } from '../settings.ts';
 
 /** `earshot start` / `npm start`: the embedded default, every role in this process. */
 export async function runStart(options: { demo: boolean }): Promise<void> {
-  const settings = loadConfig(AppSettingsSchema, { LOG_PRETTY: process.stdout.isTTY ? 'true' : 'false', ...process.env });
-  const logger = createLogger({ name: 'earshot', level: settings.LOG_LEVEL, pretty: settings.LOG_PRETTY });
+  const settings = loadConfig(AppSettingsSchema, {
+    LOG_PRETTY: process.stdout.isTTY ? 'true' : 'false',
+    ...process.env,
+  });
+  const logger = createLogger({
+    name: 'earshot',
+    level: settings.LOG_LEVEL,
+    pretty: settings.LOG_PRETTY,
+  });
   const rt = await openRuntime(settings, logger);
   let ready = false;
   const pipeline = startPipeline(rt);
@@ -21,7 +28,10 @@ export async function runStart(options: { demo: boolean }): Promise<void> {
   const address = api.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.PORT;
   const url = `http://${settings.HOST === '0.0.0.0' ? '127.0.0.1' : settings.HOST}:${port}`;
-  logger.info({ event: 'started', url, config: rt.configFile, store: settings.CHDB_PATH, demo: demoEnabled }, `earshot is running at ${url}`);
+  logger.info(
+    { event: 'started', url, config: rt.configFile, store: settings.CHDB_PATH, demo: demoEnabled },
+    `earshot is running at ${url}`,
+  );
   process.stdout.write(`\n  earshot is running at ${url}\n  try: curl '${url}/v1/brands'\n\n`);
 
   const { shutdown } = installShutdown(

@@ -243,7 +243,10 @@ class InProcessConsumer implements BusConsumer {
     const { groupId, topics } = this.options;
     const maxBatch = this.options.maxBatchSize ?? 1_000;
     const maxWaitMs = this.options.maxWaitMs ?? 50;
-    const context = { isRunning: () => this.running && !this.bus.isClosed, heartbeat: () => Promise.resolve() };
+    const context = {
+      isRunning: () => this.running && !this.bus.isClosed,
+      heartbeat: () => Promise.resolve(),
+    };
 
     while (context.isRunning()) {
       let handled = false;

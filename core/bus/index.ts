@@ -17,11 +17,16 @@ export function createBus(settings: BusSettings, logger: Logger): Bus {
   if (settings.EARSHOT_BUS === 'memory') {
     return new InProcessBus({
       onDiscard: (topic, count) =>
-        logger.warn({ event: 'bus_discarded', topic, count }, 'no consumer on topic; oldest messages discarded'),
+        logger.warn(
+          { event: 'bus_discarded', topic, count },
+          'no consumer on topic; oldest messages discarded',
+        ),
     });
   }
   if (!settings.KAFKA_BROKERS?.length) {
-    throw new ConfigError('EARSHOT_BUS=kafka needs KAFKA_BROKERS (e.g. KAFKA_BROKERS=127.0.0.1:19092; `npm run kafka:up` starts one)');
+    throw new ConfigError(
+      'EARSHOT_BUS=kafka needs KAFKA_BROKERS (e.g. KAFKA_BROKERS=127.0.0.1:19092; `npm run kafka:up` starts one)',
+    );
   }
   return new KafkaBus({
     brokers: settings.KAFKA_BROKERS,

@@ -63,7 +63,11 @@ export class KafkaBus implements Bus {
       if (toCreate.length > 0) {
         await admin.createTopics({
           waitForLeaders: true,
-          topics: toCreate.map((topic) => ({ topic, numPartitions: this.options.partitions, replicationFactor: -1 })),
+          topics: toCreate.map((topic) => ({
+            topic,
+            numPartitions: this.options.partitions,
+            replicationFactor: -1,
+          })),
         });
       }
       for (const t of missing) this.knownTopics.add(t);
@@ -104,7 +108,11 @@ export class KafkaBus implements Bus {
   private getProducer(): Promise<Producer> {
     this.producerReady ??= (async () => {
       // Idempotent producer: a retried send never writes a message twice into the log.
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: true,
+      });
       try {
         await producer.connect();
       } catch (error) {
@@ -147,7 +155,10 @@ class KafkaConsumerAdapter implements BusConsumer {
     const done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
     try {
       await consumer.connect();
-      await consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
+      await consumer.subscribe({
+        topics: this.options.topics,
+        fromBeginning: this.options.fromBeginning ?? true,
+      });
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         if (!payload.restart) this.fail(payload.error);
       });
@@ -182,7 +193,10 @@ class KafkaConsumerAdapter implements BusConsumer {
   }
 
   private async eachBatch(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
-    const { batch, isRunning, isStale, heartbeat, resolveOffset, commitOffsetsIfNecessary } = payload;
+    const { batch } = payload;
+    const isRunning = () => payload.isRunning();
+    const isStale = () => payload.isStale();
+    const heartbeat = () => payload.heartbeat();
     if (this.fatal) return;
     const maxBatch = this.options.maxBatchSize ?? 1_000;
     const all = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
@@ -198,16 +212,28 @@ class KafkaConsumerAdapter implements BusConsumer {
         );
       } catch (error) {
         // Nothing of this batch is resolved or committed: it is delivered again after restart.
-        this.logger.error({ event: 'batch_failed', topic: batch.topic, partition: batch.partition, err: error });
+        this.logger.error({
+          event: 'batch_failed',
+          topic: batch.topic,
+          partition: batch.partition,
+          err: error,
+        });
         this.fail(error);
         return;
       }
       const last = outcome?.lastProcessedOffset ?? messages[messages.length - 1]!.offset;
       if (BigInt(last) >= BigInt(messages[0]!.offset)) {
-        resolveOffset(last);
+        payload.resolveOffset(last);
         try {
-          await commitOffsetsIfNecessary({
-            topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }],
+          await payload.commitOffsetsIfNecessary({
+            topics: [
+              {
+                topic: batch.topic,
+                partitions: [
+                  { partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+                ],
+              },
+            ],
           });
         } catch (error) {
           this.fail(mapKafkaError(error, 'commit', { topic: batch.topic }));
@@ -236,18 +262,28 @@ function toConsumed(topic: string, partition: number, m: KafkaMessage): Consumed
 }
 
 /** kafkajs errors carry `retriable`; connection problems become DependencyUnavailableError. */
-export function mapKafkaError(error: unknown, operation: string, context: Record<string, unknown> = {}): Error {
+export function mapKafkaError(
+  error: unknown,
+  operation: string,
+  context: Record<string, unknown> = {},
+): Error {
   const e = error as { name?: string; retriable?: boolean; message?: string };
   const retriable =
     e?.retriable === true ||
-    ['KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound'].includes(
-      e?.name ?? '',
-    );
+    [
+      'KafkaJSConnectionError',
+      'KafkaJSNumberOfRetriesExceeded',
+      'KafkaJSRequestTimeoutError',
+      'KafkaJSBrokerNotFound',
+    ].includes(e?.name ?? '');
   if (retriable) {
-    return new DependencyUnavailableError(`kafka ${operation} failed: ${e?.message ?? String(error)}`, {
-      cause: error,
-      context,
-    });
+    return new DependencyUnavailableError(
+      `kafka ${operation} failed: ${e?.message ?? String(error)}`,
+      {
+        cause: error,
+        context,
+      },
+    );
   }
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -37,9 +37,9 @@ export interface ConsumedBatch {
 
 export interface BatchContext {
   /** False once `stop()` was called: a handler stops between micro-batches. */
-  isRunning(): boolean;
+  readonly isRunning: () => boolean;
   /** Tell the group we are alive during long batches. */
-  heartbeat(): Promise<void>;
+  readonly heartbeat: () => Promise<void>;
 }
 
 export interface BatchOutcome {

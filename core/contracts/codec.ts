@@ -1,9 +1,12 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ConsumedMessage } from '../bus/port.ts';
 import { InvalidMessageError } from '../errors.ts';
 
 /** Decode a JSON message with a schema; bad JSON or a bad shape is an InvalidMessageError. */
-export function decodeJson<S extends z.ZodType>(schema: S, message: Pick<ConsumedMessage, 'value' | 'offset' | 'topic'>): z.infer<S> {
+export function decodeJson<S extends z.ZodType>(
+  schema: S,
+  message: Pick<ConsumedMessage, 'value' | 'offset' | 'topic'>,
+): z.infer<S> {
   let json: unknown;
   try {
     json = JSON.parse(message.value.toString('utf8'));

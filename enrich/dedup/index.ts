@@ -100,7 +100,7 @@ function similarity(a: Uint32Array, b: Uint32Array): number {
 interface Entry {
   sig: Uint32Array;
   group: string;
-  bands: string[];
+  bands: Uint32Array;
   result: DedupResult;
 }
 
@@ -114,7 +114,8 @@ const SnapshotSchema = z.object({
 
 class MinHashIndex implements DedupIndex {
   private readonly entries = new Map<string, Entry>();
-  private readonly buckets = new Map<string, string[]>();
+  /** One map per band: band hash → ids (numeric keys: faster than string keys). */
+  private readonly buckets = Array.from({ length: BANDS }, () => new Map<number, string[]>());
   /** Group id → [total size, live entries]. */
   private readonly groups = new Map<string, [number, number]>();
   private readonly threshold: number;
@@ -146,8 +147,8 @@ class MinHashIndex implements DedupIndex {
     let best: Entry | null = null;
     let bestSim = 0;
     const seen = new Set<string>();
-    for (const key of bands) {
-      for (const other of this.buckets.get(key) ?? []) {
+    for (let b = 0; b < BANDS; b++) {
+      for (const other of this.buckets[b]!.get(bands[b]!) ?? []) {
         if (seen.has(other)) continue;
         seen.add(other);
         const entry = this.entries.get(other);
@@ -180,10 +181,12 @@ class MinHashIndex implements DedupIndex {
 
   private insert(id: string, entry: Entry): void {
     this.entries.set(id, entry);
-    for (const key of entry.bands) {
-      const list = this.buckets.get(key);
+    for (let b = 0; b < BANDS; b++) {
+      const bucket = this.buckets[b]!;
+      const key = entry.bands[b]!;
+      const list = bucket.get(key);
       if (list) list.push(id);
-      else this.buckets.set(key, [id]);
+      else bucket.set(key, [id]);
     }
     while (this.entries.size > this.maxEntries) this.evictOldest();
   }
@@ -194,12 +197,14 @@ class MinHashIndex implements DedupIndex {
     const id = first.value;
     const entry = this.entries.get(id)!;
     this.entries.delete(id);
-    for (const key of entry.bands) {
-      const list = this.buckets.get(key);
+    for (let b = 0; b < BANDS; b++) {
+      const bucket = this.buckets[b]!;
+      const key = entry.bands[b]!;
+      const list = bucket.get(key);
       if (!list) continue;
       const at = list.indexOf(id);
       if (at >= 0) list.splice(at, 1);
-      if (list.length === 0) this.buckets.delete(key);
+      if (list.length === 0) bucket.delete(key);
     }
     const g = this.groups.get(entry.group);
     if (g && --g[1] <= 0) this.groups.delete(entry.group);
@@ -239,12 +244,12 @@ class MinHashIndex implements DedupIndex {
   }
 }
 
-function bandKeys(sig: Uint32Array): string[] {
-  const keys: string[] = [];
+function bandKeys(sig: Uint32Array): Uint32Array {
+  const keys = new Uint32Array(BANDS);
   for (let b = 0; b < BANDS; b++) {
     let h = b;
     for (let r = 0; r < ROWS; r++) h = mix32(h ^ sig[b * ROWS + r]!);
-    keys.push(`${b}:${h.toString(36)}`);
+    keys[b] = h;
   }
   return keys;
 }

@@ -362,8 +362,11 @@ class Matcher implements WatchMatcher {
         const w = words[k]!;
         const tok = tokens[i + k]!;
         if (w.tag !== 0 && tok.flag !== w.tag) ok = false;
-        else if (entry.caseSensitive)
-          ok = w.prefix ? tok.raw.startsWith(w.text) : tok.raw === w.text;
+        else if (entry.caseSensitive) {
+          // NFC on both sides: "é" may arrive precomposed or as e + combining accent.
+          const raw = tok.raw.normalize('NFC');
+          ok = w.prefix ? raw.startsWith(w.text) : raw === w.text;
+        }
         else ok = w.prefix ? tok.norm.startsWith(w.text) : tok.norm === w.text;
       }
       if (!ok) continue;

@@ -256,7 +256,7 @@ function buildTerm(
     }
   }
   const words: TermWord[] = tokens.map((t) => ({
-    text: options.caseSensitive ? t.raw : t.norm,
+    text: options.caseSensitive ? t.raw.normalize('NFC') : t.norm,
     prefix: text[t.end] === '*',
     tag: options.tag !== FLAG_NONE ? options.tag : t.flag,
   }));

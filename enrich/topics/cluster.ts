@@ -189,8 +189,8 @@ class Clusterer implements TopicClusterer {
 
   constructor(options: TopicOptions, snapshot: unknown) {
     this.o = {
-      threshold: options.threshold ?? 0.3,
-      mergeThreshold: options.mergeThreshold ?? 0.5,
+      threshold: options.threshold ?? 0.2,
+      mergeThreshold: options.mergeThreshold ?? 0.4,
       mergeEvery: options.mergeEvery ?? 300,
       maxClustersPerBrand: options.maxClustersPerBrand ?? 100,
       maxBrands: options.maxBrands ?? 10_000,
@@ -227,7 +227,12 @@ class Clusterer implements TopicClusterer {
     this.n++;
     for (const f of features.keys()) this.df[f]!++;
 
-    const keys = input.brands.length > 0 ? input.brands : this.o.unbrandedKey === null ? [] : [this.o.unbrandedKey];
+    const keys =
+      input.brands.length > 0
+        ? input.brands
+        : this.o.unbrandedKey === null
+          ? []
+          : [this.o.unbrandedKey];
     const at = Date.parse(input.created_at);
     const time = Number.isFinite(at) ? at : 0;
     const topics: TopicRef[] = [];
@@ -297,7 +302,13 @@ class Clusterer implements TopicClusterer {
     return v;
   }
 
-  private place(key: string, brand: BrandState, v: Map<number, number>, id: string, time: number): Cluster {
+  private place(
+    key: string,
+    brand: BrandState,
+    v: Map<number, number>,
+    id: string,
+    time: number,
+  ): Cluster {
     let best: Cluster | null = null;
     let bestSim = 0;
     for (const c of brand.clusters) {
@@ -341,20 +352,28 @@ class Clusterer implements TopicClusterer {
     return best;
   }
 
-  private record(c: Cluster, lang: string, candidates: Candidate[], hashtags: string[], time: number): void {
+  private record(
+    c: Cluster,
+    lang: string,
+    candidates: Candidate[],
+    hashtags: string[],
+    time: number,
+  ): void {
     c.langs[lang] = (c.langs[lang] ?? 0) + 1;
     for (const cand of candidates) {
       const key = `${lang}\u0000${cand.norm}`;
       const stat = c.phrases.get(key);
       if (stat) stat.count++;
-      else if (c.phrases.size < PHRASES_MAX) c.phrases.set(key, { count: 1, lang, words: cand.words, surfaces: cand.surfaces });
+      else if (c.phrases.size < PHRASES_MAX)
+        c.phrases.set(key, { count: 1, lang, words: cand.words, surfaces: cand.surfaces });
       else decrementAll(c.phrases);
     }
     for (const tag of hashtags) {
       const key = `${lang}\u0000#${tag}`;
       const stat = c.phrases.get(key);
       if (stat) stat.count++;
-      else if (c.phrases.size < PHRASES_MAX) c.phrases.set(key, { count: 1, lang, words: [tag], surfaces: [`#${tag}`] });
+      else if (c.phrases.size < PHRASES_MAX)
+        c.phrases.set(key, { count: 1, lang, words: [tag], surfaces: [`#${tag}`] });
       else decrementAll(c.phrases);
     }
     if (time > 0) {
@@ -411,7 +430,12 @@ class Clusterer implements TopicClusterer {
     return c.label;
   }
 
-  private keywords(candidates: Candidate[], brands: BrandState[], exclude: string[], _n: number): string[] {
+  private keywords(
+    candidates: Candidate[],
+    brands: BrandState[],
+    exclude: string[],
+    _n: number,
+  ): string[] {
     const excluded = new Set(exclude.flatMap((t) => t.split(/\s+/)).map((w) => normalizeWord(w)));
     const scored: Array<{ text: string; score: number }> = [];
     for (const c of candidates) {
@@ -419,7 +443,10 @@ class Clusterer implements TopicClusterer {
         (w) => !excluded.has(w) && brands.every((b) => this.damp(b, wordFeature(w)) >= 0.5),
       );
       if (words.length === 0) continue;
-      const text = words.length === c.words.length ? c.surface : c.surfaces.filter((_s, i) => words.includes(c.words[i]!)).join(' ');
+      const text =
+        words.length === c.words.length
+          ? c.surface
+          : c.surfaces.filter((_s, i) => words.includes(c.words[i]!)).join(' ');
       let score = 0;
       for (const w of words) score += this.idf(wordFeature(w));
       scored.push({ text: text.toLowerCase().replace(/\s+/g, ' '), score });
@@ -488,21 +515,30 @@ class Clusterer implements TopicClusterer {
     const now = typeof options.now === 'string' ? Date.parse(options.now) : options.now.getTime();
     const period = options.periodHours ?? 24;
     const minVolume = options.minVolume ?? 10;
-    const nowHour = Math.floor(now / HOUR_MS);
+    // Hour buckets [h, h+1) that start before `now` (the current, partial hour included).
+    const endHour = Math.ceil(now / HOUR_MS);
     const out: TrendingTopic[] = [];
     for (const c of brand.clusters) {
       let current = 0;
       let previous = 0;
       for (const [h, n] of c.buckets) {
-        const age = nowHour - h; // 0 = the current hour
+        const age = endHour - 1 - h; // 0 = the hour that contains (or ends at) `now`
         if (age < 0) continue;
         if (age < period) current += n;
         else if (age < 2 * period) previous += n;
       }
       if (current < minVolume) continue;
-      out.push({ id: c.id, label: this.label(c, brand), current, previous, growth: (current - previous) / Math.max(previous, 1) });
+      out.push({
+        id: c.id,
+        label: this.label(c, brand),
+        current,
+        previous,
+        growth: (current - previous) / Math.max(previous, 1),
+      });
     }
-    return out.sort((a, b) => b.growth - a.growth || b.current - a.current).slice(0, options.limit ?? 10);
+    return out
+      .sort((a, b) => b.growth - a.growth || b.current - a.current)
+      .slice(0, options.limit ?? 10);
   }
 
   snapshot(): unknown {
@@ -535,6 +571,8 @@ class Clusterer implements TopicClusterer {
           first: c.first,
           last: c.last,
           touched: c.touched,
+          label: c.label,
+          label_at: c.labelAt,
         })),
       })),
     } satisfies z.input<typeof SnapshotSchema>;
@@ -567,8 +605,8 @@ class Clusterer implements TopicClusterer {
             buckets: new Map(c.buckets),
             first: c.first,
             last: c.last,
-            label: '',
-            labelAt: 0,
+            label: c.label,
+            labelAt: c.label_at,
             touched: c.touched,
           };
         }),
@@ -606,6 +644,8 @@ const SnapshotSchema = z.object({
           first: z.number(),
           last: z.number(),
           touched: z.number().int(),
+          label: z.string(),
+          label_at: z.number().int().nonnegative(),
         }),
       ),
     }),
@@ -662,6 +702,9 @@ function absorb(keep: Cluster, gone: Cluster): void {
 }
 
 /** A streaming topic clusterer; pass a previous `snapshot()` to continue after a restart. */
-export function createTopicClusterer(options: TopicOptions = {}, snapshot?: unknown): TopicClusterer {
+export function createTopicClusterer(
+  options: TopicOptions = {},
+  snapshot?: unknown,
+): TopicClusterer {
   return new Clusterer(options, snapshot);
 }

@@ -12,10 +12,49 @@ import { FLAG_HASHTAG, FLAG_MENTION, isUnspacedScript, tokenize } from '../text/
  */
 
 const SOCIAL = [
-  'rt', 'via', 'amp', 'lol', 'lmao', 'omg', 'pls', 'plz', 'thx', 'im', 'ive', 'dont', 'cant',
-  'wont', 'didnt', 'doesnt', 'isnt', 'thats', 'youre', 'http', 'https', 'www', 'com', 'org',
-  'net', 'html', 'ly', 'gt', 'lt', 'yeah', 'yes', 'ok', 'okay', 'gonna', 'wanna', 'gotta', 's',
-  't', 'll', 've', 're', 'd', 'm',
+  'rt',
+  'via',
+  'amp',
+  'lol',
+  'lmao',
+  'omg',
+  'pls',
+  'plz',
+  'thx',
+  'im',
+  'ive',
+  'dont',
+  'cant',
+  'wont',
+  'didnt',
+  'doesnt',
+  'isnt',
+  'thats',
+  'youre',
+  'http',
+  'https',
+  'www',
+  'com',
+  'org',
+  'net',
+  'html',
+  'ly',
+  'gt',
+  'lt',
+  'yeah',
+  'yes',
+  'ok',
+  'okay',
+  'gonna',
+  'wanna',
+  'gotta',
+  's',
+  't',
+  'll',
+  've',
+  're',
+  'd',
+  'm',
 ];
 
 type StopwordsIso = Record<string, string[]>;
@@ -84,7 +123,8 @@ export function extract(text: string, lang: string): Extracted {
       if (unspaced) {
         // Per-character scripts: adjacent character pairs stand in for words.
         if (segment.length === 1) addCandidate(segment, '');
-        for (let c = 0; c + 1 < segment.length; c++) addCandidate([segment[c]!, segment[c + 1]!], '');
+        for (let c = 0; c + 1 < segment.length; c++)
+          addCandidate([segment[c]!, segment[c + 1]!], '');
       } else {
         for (let c = 0; c < segment.length; c += MAX_PHRASE) {
           addCandidate(segment.slice(c, c + MAX_PHRASE), ' ');
@@ -99,7 +139,12 @@ export function extract(text: string, lang: string): Extracted {
     if (seen.has(norm)) return;
     seen.add(norm);
     const surface = clean.slice(part[0]!.start, part[part.length - 1]!.end);
-    candidates.push({ norm, surface, words: part.map((t) => t.norm), surfaces: part.map((t) => t.raw) });
+    candidates.push({
+      norm,
+      surface,
+      words: part.map((t) => t.norm),
+      surfaces: part.map((t) => t.raw),
+    });
   };
 
   for (let i = 0; i < tokens.length; i++) {

@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryCursorStore } from '../../core/cursor-store.ts';
-import { readFixture, startJetstreamReplay, waitFor, type JetstreamReplay } from '../../test/support/replay-servers.ts';
+import {
+  readFixture,
+  startJetstreamReplay,
+  waitFor,
+  type JetstreamReplay,
+} from '../../test/support/replay-servers.ts';
 import type { ConnectorDeps } from '../connector.ts';
 import { recordingPorts } from '../testing/recording-ports.ts';
 import { BlueskyConfigSchema } from './config.ts';
@@ -20,7 +25,12 @@ describe('Jetstream normalization', () => {
       id: 'bluesky:at://did:plc:q235v55g5unth4zjjdpacfdr/app.bsky.feed.post/3mmoojp4cd221',
       source: 'bluesky',
       url: 'https://bsky.app/profile/did:plc:q235v55g5unth4zjjdpacfdr/post/3mmoojp4cd221',
-      author: { id: 'did:plc:q235v55g5unth4zjjdpacfdr', handle: null, display_name: null, followers: null },
+      author: {
+        id: 'did:plc:q235v55g5unth4zjjdpacfdr',
+        handle: null,
+        display_name: null,
+        followers: null,
+      },
       text: 'Acme Cloud just saved my weekend 🎉',
       title: null,
       lang: 'en',
@@ -39,7 +49,10 @@ describe('Jetstream normalization', () => {
   });
 
   it('takes a link card title, no langs → null, update → same id', () => {
-    expect(normalize(frames[4]!)).toMatchObject({ title: 'Postmortem: Nov 19 outage', author: { id: 'did:web:acme.example' } });
+    expect(normalize(frames[4]!)).toMatchObject({
+      title: 'Postmortem: Nov 19 outage',
+      author: { id: 'did:web:acme.example' },
+    });
     expect(normalize(frames[5]!)?.lang).toBeNull();
     const update = normalize(frames[11]!);
     expect(update?.id).toBe(normalize(frames[5]!)?.id);
@@ -51,7 +64,9 @@ describe('Jetstream normalization', () => {
   });
 
   it('uses the server time when the client clock is far ahead', () => {
-    expect(normalize(frames[10]!)?.created_at).toBe(new Date((BASE_US + 12_000) / 1000).toISOString());
+    expect(normalize(frames[10]!)?.created_at).toBe(
+      new Date((BASE_US + 12_000) / 1000).toISOString(),
+    );
   });
 
   it('rejects garbled frames and records without text', () => {
@@ -61,7 +76,10 @@ describe('Jetstream normalization', () => {
 });
 
 describe('subscribeUrl (resume rule)', () => {
-  const config = BlueskyConfigSchema.parse({ base_url: 'wss://js.example', wanted_dids: ['did:plc:a'] });
+  const config = BlueskyConfigSchema.parse({
+    base_url: 'wss://js.example',
+    wanted_dids: ['did:plc:a'],
+  });
   it('live tail without a position', () => {
     expect(subscribeUrl(config, null)).toBe(
       'wss://js.example/subscribe?wantedCollections=app.bsky.feed.post&wantedDids=did%3Aplc%3Aa',
@@ -70,9 +88,9 @@ describe('subscribeUrl (resume rule)', () => {
   it('seq on the same host, time_us minus the rewind elsewhere', () => {
     const pos = { time_us: 1_795_169_700_000_000, seq: 5002, host: 'js.example' };
     expect(new URL(subscribeUrl(config, pos)).searchParams.get('cursor')).toBe('5002');
-    expect(new URL(subscribeUrl(config, { ...pos, host: 'other.example' })).searchParams.get('cursor')).toBe(
-      String(1_795_169_700_000_000 - 5_000_000),
-    );
+    expect(
+      new URL(subscribeUrl(config, { ...pos, host: 'other.example' })).searchParams.get('cursor'),
+    ).toBe(String(1_795_169_700_000_000 - 5_000_000));
     expect(new URL(subscribeUrl(config, { ...pos, seq: null })).searchParams.get('cursor')).toBe(
       String(1_795_169_700_000_000 - 5_000_000),
     );
@@ -109,19 +127,31 @@ describe('Bluesky connector against a local Jetstream replay', () => {
     await running;
 
     expect(server.connections).toHaveLength(2);
-    expect(server.connections[0]?.searchParams.getAll('wantedCollections')).toEqual(['app.bsky.feed.post']);
+    expect(server.connections[0]?.searchParams.getAll('wantedCollections')).toEqual([
+      'app.bsky.feed.post',
+    ]);
     expect(server.connections[0]?.searchParams.get('cursor')).toBeNull();
     // The first socket died after 6 frames (the like and the blog entry were filtered by the
     // server); the last event it delivered, the delete, had seq 5003 → resume there (inclusive).
     expect(server.connections[1]?.searchParams.get('cursor')).toBe('5003');
     const rkeys = rec.produced.map((m) => m.id.split('/').pop());
-    expect(rkeys).toEqual(['3mmoojp4cd221', '3mmoojp4cd223', '3mmoojp4cd225', '3mmoojp4cd226', '3mmoojp4cd232', '3mmoojp4cd226']);
+    expect(rkeys).toEqual([
+      '3mmoojp4cd221',
+      '3mmoojp4cd223',
+      '3mmoojp4cd225',
+      '3mmoojp4cd226',
+      '3mmoojp4cd232',
+      '3mmoojp4cd226',
+    ]);
     expect(rec.dead.map((d) => d.reason)).toEqual([
       'jetstream frame is not JSON',
       expect.stringMatching(/invalid post record/),
       expect.stringMatching(/mention contract.*text/),
     ]);
-    const saved = JSON.parse((await rec.cursors.get('bluesky', 'jetstream')) ?? '{}') as { seq: number; time_us: number };
+    const saved = JSON.parse((await rec.cursors.get('bluesky', 'jetstream')) ?? '{}') as {
+      seq: number;
+      time_us: number;
+    };
     expect(saved).toMatchObject({ seq: 5011, time_us: BASE_US + 14_500 });
   });
 
@@ -129,25 +159,37 @@ describe('Bluesky connector against a local Jetstream replay', () => {
     server = await startJetstreamReplay(frames, { closeWhenDone: true });
     const config = BlueskyConfigSchema.parse({ base_url: server.url, batch_size: 100 });
     const rec = recordingPorts({ now: () => FETCHED });
-    await createBlueskyConnector(config, { ...fast, filter: (m) => /acme/i.test(m.text) }).run(rec.ports, { once: true });
+    await createBlueskyConnector(config, { ...fast, filter: (m) => /acme/i.test(m.text) }).run(
+      rec.ports,
+      { once: true },
+    );
     expect(rec.produced.map((m) => m.text)).toEqual([
       'Acme Cloud just saved my weekend 🎉',
       'Concordo, a Acme é ótima',
       'Read our postmortem acme.example/blog/pm',
       'clock skew: client says 2099, Acme',
     ]);
-    expect(JSON.parse((await rec.cursors.get('bluesky', 'jetstream')) ?? '{}')).toMatchObject({ seq: 5010 });
+    expect(JSON.parse((await rec.cursors.get('bluesky', 'jetstream')) ?? '{}')).toMatchObject({
+      seq: 5010,
+    });
   });
 
   it('does not advance the cursor when the produce is not acked, and replays on reconnect', async () => {
     server = await startJetstreamReplay(frames.slice(0, 3), { closeWhenDone: true });
     const cursors = new MemoryCursorStore();
-    await cursors.set('bluesky', 'jetstream', JSON.stringify({ time_us: BASE_US, seq: null, host: 'elsewhere:1' }));
+    await cursors.set(
+      'bluesky',
+      'jetstream',
+      JSON.stringify({ time_us: BASE_US, seq: null, host: 'elsewhere:1' }),
+    );
     const config = BlueskyConfigSchema.parse({ base_url: server.url, rewind_s: 1 });
     const rec = recordingPorts({ now: () => FETCHED, cursors, stopAfter: 2 });
     rec.failProduce.remaining = 1;
     await createBlueskyConnector(config, fast).run(rec.ports);
-    expect(server.connections.map((c) => c.searchParams.get('cursor'))).toEqual([String(BASE_US - 1_000_000), String(BASE_US - 1_000_000)]);
+    expect(server.connections.map((c) => c.searchParams.get('cursor'))).toEqual([
+      String(BASE_US - 1_000_000),
+      String(BASE_US - 1_000_000),
+    ]);
     expect(rec.produced).toHaveLength(2);
   });
 });

@@ -106,10 +106,15 @@ export function createBlueskyConnector(config: BlueskyConfig, deps: ConnectorDep
           break;
         }
         if (outcome.opened && outcome.handled > 0) failures = 0;
-        const problem = closeError ? describeError(closeError) : `closed ${outcome.code} ${outcome.reason}`.trim();
+        const problem = closeError
+          ? describeError(closeError)
+          : `closed ${outcome.code} ${outcome.reason}`.trim();
         const wait = backoffDelay(failures++, backoff, deps.random ?? Math.random);
         options.onState?.('backoff', problem);
-        ports.logger.warn({ event: 'stream_reconnect', source: SOURCE, wait_ms: wait, problem }, 'jetstream lost, reconnecting');
+        ports.logger.warn(
+          { event: 'stream_reconnect', source: SOURCE, wait_ms: wait, problem },
+          'jetstream lost, reconnecting',
+        );
         await sleep(wait, ports.signal);
       }
       options.onState?.('stopped');
@@ -139,7 +144,8 @@ class Batch {
     const result = convertOne(
       SOURCE,
       event,
-      (e) => normalizeJetstreamEvent(e, { fetchedAt: now, maxSkewMs: config.max_clock_skew_s * 1000 }),
+      (e) =>
+        normalizeJetstreamEvent(e, { fetchedAt: now, maxSkewMs: config.max_clock_skew_s * 1000 }),
       () => frame,
     );
     if (result === null) return;
@@ -163,7 +169,10 @@ async function loadPosition(ports: IngestPorts): Promise<JetstreamPosition | nul
   try {
     return PositionSchema.parse(JSON.parse(stored));
   } catch {
-    ports.logger.warn({ event: 'cursor_unreadable', source: SOURCE }, 'saved jetstream cursor unreadable; live tail');
+    ports.logger.warn(
+      { event: 'cursor_unreadable', source: SOURCE },
+      'saved jetstream cursor unreadable; live tail',
+    );
     return null;
   }
 }

@@ -66,7 +66,8 @@ export function normalizeJetstreamEvent(
   const uri = `at://${event.did}/${POST}/${commit.rkey}`;
   const serverMs = Math.floor(event.time_us / 1000);
   const clientMs = Date.parse(record.createdAt);
-  const createdMs = Number.isFinite(clientMs) && clientMs - serverMs <= options.maxSkewMs ? clientMs : serverMs;
+  const createdMs =
+    Number.isFinite(clientMs) && clientMs - serverMs <= options.maxSkewMs ? clientMs : serverMs;
   const lang = (record.langs ?? []).map((l) => normalizeLang(l)).find((l) => l !== null) ?? null;
   return {
     id: `bluesky:${uri}`,

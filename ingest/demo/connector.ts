@@ -4,6 +4,7 @@ import { mentionsForMinute, type DemoOptions } from './generator.ts';
 
 const MINUTE = 60_000;
 const SOURCE = 'demo';
+const REWIND_MS = 5 * MINUTE;
 
 export interface DemoConnectorOptions extends DemoOptions {
   /** History generated on first start, newest hour first so dashboards fill at once. */
@@ -17,20 +18,31 @@ export interface DemoConnectorOptions extends DemoOptions {
  * hour first), then emits live mentions as their timestamps pass. Cursors (`live_until`,
  * `backfilled_from`) advance only after the produce was acknowledged; a restart resumes.
  */
-export async function runDemoConnector(options: DemoConnectorOptions, ports: IngestPorts): Promise<void> {
+export async function runDemoConnector(
+  options: DemoConnectorOptions,
+  ports: IngestPorts,
+): Promise<void> {
   const { cursors, logger, signal } = ports;
   const nowMs = ports.now().getTime();
   const earliest = Math.floor((nowMs - options.backfillHours * 3_600_000) / MINUTE) * MINUTE;
 
   // 1. Live part: from where the last run stopped (or now) up to now.
+  // Rewind a little: on the in-process bus a hard kill loses what was in flight, and
+  // re-emitting is harmless (same ids, idempotent store).
   const liveUntilText = await cursors.get(SOURCE, 'live_until');
-  let liveUntil = liveUntilText ? Number(liveUntilText) : nowMs;
+  let liveUntil = liveUntilText ? Math.max(earliest, Number(liveUntilText) - REWIND_MS) : nowMs;
 
   // 2. History, newest first, down to `earliest`.
   const backfilledText = await cursors.get(SOURCE, 'backfilled_from');
   let backfilledFrom = backfilledText ? Number(backfilledText) : liveUntil;
   if (backfilledFrom > earliest) {
-    logger.info({ event: 'demo_backfill_started', hours: ((backfilledFrom - earliest) / 3_600_000).toFixed(1) }, 'generating synthetic demo history');
+    logger.info(
+      {
+        event: 'demo_backfill_started',
+        hours: ((backfilledFrom - earliest) / 3_600_000).toFixed(1),
+      },
+      'generating synthetic demo history',
+    );
     let produced = 0;
     while (backfilledFrom > earliest && !signal.aborted) {
       const from = Math.max(earliest, backfilledFrom - 3_600_000);
@@ -73,7 +85,9 @@ export function range(fromMs: number, toMs: number, options: DemoOptions) {
  * When the planted incident happens: fixed at the first start (five hours before it, so it
  * lies in the backfilled history) and remembered, so restarts replay the same story.
  */
-export async function resolveDemoIncidentStart(ports: Pick<IngestPorts, 'cursors' | 'now'>): Promise<Date> {
+export async function resolveDemoIncidentStart(
+  ports: Pick<IngestPorts, 'cursors' | 'now'>,
+): Promise<Date> {
   const saved = await ports.cursors.get(SOURCE, 'incident_start');
   if (saved) return new Date(Number(saved));
   const start = Math.floor(ports.now().getTime() / 3_600_000) * 3_600_000 - 5 * 3_600_000;

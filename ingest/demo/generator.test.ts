@@ -23,13 +23,18 @@ describe('demo generator', () => {
 
   it('plants the incident: many more Nimbus mentions while it lasts', () => {
     const start = new Date(minute * 60_000);
-    const withIncident = { ratePerMinute: 20, incident: { brand: 'nimbus', start, durationMinutes: 60, volumeFactor: 5 } };
+    const withIncident = {
+      ratePerMinute: 20,
+      incident: { brand: 'nimbus', start, durationMinutes: 60, volumeFactor: 5 },
+    };
     const during = range(start.getTime(), start.getTime() + 3_600_000, withIncident);
     const normal = range(start.getTime(), start.getTime() + 3_600_000, options);
     const nimbus = (ms: typeof during) => ms.filter((m) => m.text.includes('Nimbus')).length;
     expect(nimbus(during)).toBeGreaterThan(3 * nimbus(normal));
     // Outside the incident window nothing changes.
     const after = start.getTime() + 7_200_000;
-    expect(range(after, after + 600_000, withIncident)).toEqual(range(after, after + 600_000, options));
+    expect(range(after, after + 600_000, withIncident)).toEqual(
+      range(after, after + 600_000, options),
+    );
   });
 });

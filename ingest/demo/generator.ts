@@ -41,27 +41,48 @@ export function mentionsForMinute(minute: number, options: DemoOptions): Mention
   const count = poisson(expected, rng);
 
   const mentions: Mention[] = [];
-  for (let i = 0; i < count; i++) mentions.push(buildMention(minute, i, rng, pickBrand(rng), false));
+  for (let i = 0; i < count; i++)
+    mentions.push(buildMention(minute, i, rng, pickBrand(rng), false));
 
   const incident = options.incident;
   if (incident) {
     const startMinute = Math.floor(incident.start.getTime() / MINUTE);
     if (minute >= startMinute && minute < startMinute + incident.durationMinutes) {
-      const brand = DEMO_BRANDS.find((b) => b.name.toLowerCase() === incident.brand) ?? DEMO_BRANDS[1]!;
+      const brand =
+        DEMO_BRANDS.find((b) => b.name.toLowerCase() === incident.brand) ?? DEMO_BRANDS[1]!;
       const extra = poisson(expected * brand.weight * (incident.volumeFactor - 1), rng);
-      for (let i = 0; i < extra; i++) mentions.push(buildMention(minute, count + i, rng, brand, true));
+      for (let i = 0; i < extra; i++)
+        mentions.push(buildMention(minute, count + i, rng, brand, true));
     }
   }
   return mentions;
 }
 
-function buildMention(minute: number, index: number, rng: () => number, brand: DemoBrand, incident: boolean): Mention {
+function buildMention(
+  minute: number,
+  index: number,
+  rng: () => number,
+  brand: DemoBrand,
+  incident: boolean,
+): Mention {
   const lang = pickWeighted(LANGUAGE_MIX, rng);
   const phrases = PHRASES[lang]!;
-  const sentiment: DemoSentiment = incident ? 'neg' : pickWeighted<DemoSentiment>([['pos', brand.mix[0]], ['neu', brand.mix[1]], ['neg', brand.mix[2]]], rng);
+  const sentiment: DemoSentiment = incident
+    ? 'neg'
+    : pickWeighted<DemoSentiment>(
+        [
+          ['pos', brand.mix[0]],
+          ['neu', brand.mix[1]],
+          ['neg', brand.mix[2]],
+        ],
+        rng,
+      );
   const templates = incident ? phrases.incident : phrases[sentiment];
   const aspect = ASPECTS[Math.floor(rng() * ASPECTS.length)]!;
-  const text = templates[Math.floor(rng() * templates.length)]!.replaceAll('{b}', brand.name).replaceAll('{a}', phrases.aspects[aspect]);
+  const text = templates[Math.floor(rng() * templates.length)]!.replaceAll(
+    '{b}',
+    brand.name,
+  ).replaceAll('{a}', phrases.aspects[aspect]);
   const authorNo = Math.floor(rng() ** 2 * 400); // a few authors post a lot
   const followers = Math.floor(20 * Math.exp(rng() * 9));
   const createdAt = new Date(minute * MINUTE + Math.floor(rng() * MINUTE));
@@ -94,7 +115,10 @@ function buildMention(minute: number, index: number, rng: () => number, brand: D
 }
 
 function pickBrand(rng: () => number): DemoBrand {
-  return pickWeighted(DEMO_BRANDS.map((b) => [b, b.weight] as [DemoBrand, number]), rng);
+  return pickWeighted(
+    DEMO_BRANDS.map((b) => [b, b.weight] as [DemoBrand, number]),
+    rng,
+  );
 }
 
 function pickWeighted<T>(items: Array<[T, number]>, rng: () => number): T {

@@ -18,7 +18,14 @@ export const ASPECTS: DemoAspect[] = ['camera', 'battery', 'support', 'price', '
 
 export const PHRASES: Record<string, LanguagePhrases> = {
   en: {
-    aspects: { camera: 'camera', battery: 'battery', support: 'support', price: 'price', update: 'update', design: 'design' },
+    aspects: {
+      camera: 'camera',
+      battery: 'battery',
+      support: 'support',
+      price: 'price',
+      update: 'update',
+      design: 'design',
+    },
     pos: [
       'Really love the new {b} {a}, works great!',
       'The {a} on my {b} is amazing 😍',
@@ -48,7 +55,14 @@ export const PHRASES: Record<string, LanguagePhrases> = {
     ],
   },
   de: {
-    aspects: { camera: 'Kamera', battery: 'Akku', support: 'Kundenservice', price: 'Preis', update: 'Update', design: 'Design' },
+    aspects: {
+      camera: 'Kamera',
+      battery: 'Akku',
+      support: 'Kundenservice',
+      price: 'Preis',
+      update: 'Update',
+      design: 'Design',
+    },
     pos: [
       'Ich liebe die neue {a} von {b}, einfach super!',
       '{b}: {a} ist wirklich großartig 😍',
@@ -74,7 +88,14 @@ export const PHRASES: Record<string, LanguagePhrases> = {
     ],
   },
   el: {
-    aspects: { camera: 'κάμερα', battery: 'μπαταρία', support: 'υποστήριξη', price: 'τιμή', update: 'ενημέρωση', design: 'σχεδίαση' },
+    aspects: {
+      camera: 'κάμερα',
+      battery: 'μπαταρία',
+      support: 'υποστήριξη',
+      price: 'τιμή',
+      update: 'ενημέρωση',
+      design: 'σχεδίαση',
+    },
     pos: [
       'Λατρεύω τη νέα {a} του {b}, τέλεια! 😍',
       'Η {a} του {b} είναι καταπληκτική',
@@ -96,7 +117,14 @@ export const PHRASES: Record<string, LanguagePhrases> = {
     ],
   },
   sl: {
-    aspects: { camera: 'kamera', battery: 'baterija', support: 'podpora', price: 'cena', update: 'posodobitev', design: 'oblikovanje' },
+    aspects: {
+      camera: 'kamera',
+      battery: 'baterija',
+      support: 'podpora',
+      price: 'cena',
+      update: 'posodobitev',
+      design: 'oblikovanje',
+    },
     pos: [
       'Obožujem novo {b}, {a} je odlična! 😍',
       '{b} {a} je res super, zelo sem zadovoljen',
@@ -118,7 +146,14 @@ export const PHRASES: Record<string, LanguagePhrases> = {
     ],
   },
   fa: {
-    aspects: { camera: 'دوربین', battery: 'باتری', support: 'پشتیبانی', price: 'قیمت', update: 'به‌روزرسانی', design: 'طراحی' },
+    aspects: {
+      camera: 'دوربین',
+      battery: 'باتری',
+      support: 'پشتیبانی',
+      price: 'قیمت',
+      update: 'به‌روزرسانی',
+      design: 'طراحی',
+    },
     pos: [
       '{a} جدید {b} عالی است، خیلی راضی هستم 😍',
       'واقعا {a} گوشی {b} فوق‌العاده است',
@@ -134,31 +169,87 @@ export const PHRASES: Record<string, LanguagePhrases> = {
       'بدترین {a} ممکن. {b} لطفا درستش کنید',
       '{a} گوشی {b} بعد از دو هفته خراب شد. خیلی بد است.',
     ],
-    incident: ['به‌روزرسانی {b} گوشی‌ام را خراب کرد. هیچ چیز کار نمی‌کند 😡', 'قطعی {b} از صبح، افتضاح است!'],
+    incident: [
+      'به‌روزرسانی {b} گوشی‌ام را خراب کرد. هیچ چیز کار نمی‌کند 😡',
+      'قطعی {b} از صبح، افتضاح است!',
+    ],
   },
   es: {
-    aspects: { camera: 'cámara', battery: 'batería', support: 'soporte', price: 'precio', update: 'actualización', design: 'diseño' },
-    pos: ['Me encanta la nueva {a} de {b}, ¡genial! 😍', 'La {a} del {b} es increíble 👍', 'Muy contento con {b}, la {a} es excelente'],
-    neu: ['¿Alguien sabe cuándo sale la nueva {a} de {b}?', '{b} anunció hoy detalles sobre la {a}.'],
-    neg: ['La {a} de {b} es horrible, muy decepcionado 😡', 'Peor {a} de la historia. {b} arréglalo', 'Se rompió la {a} de mi {b}. Fatal.'],
+    aspects: {
+      camera: 'cámara',
+      battery: 'batería',
+      support: 'soporte',
+      price: 'precio',
+      update: 'actualización',
+      design: 'diseño',
+    },
+    pos: [
+      'Me encanta la nueva {a} de {b}, ¡genial! 😍',
+      'La {a} del {b} es increíble 👍',
+      'Muy contento con {b}, la {a} es excelente',
+    ],
+    neu: [
+      '¿Alguien sabe cuándo sale la nueva {a} de {b}?',
+      '{b} anunció hoy detalles sobre la {a}.',
+    ],
+    neg: [
+      'La {a} de {b} es horrible, muy decepcionado 😡',
+      'Peor {a} de la historia. {b} arréglalo',
+      'Se rompió la {a} de mi {b}. Fatal.',
+    ],
     incident: ['La actualización de {b} destrozó mi móvil. Nada funciona 😡'],
   },
   fr: {
-    aspects: { camera: 'caméra', battery: 'batterie', support: 'support', price: 'prix', update: 'mise à jour', design: 'design' },
-    pos: ["J'adore la nouvelle {a} de {b}, génial ! 😍", 'La {a} du {b} est excellente 👍', 'Très content de {b}, la {a} est parfaite'],
-    neu: ['Quelqu’un sait quand sort la nouvelle {a} de {b} ?', '{b} a annoncé des détails sur la {a} aujourd’hui.'],
-    neg: ['La {a} de {b} est nulle, très déçu 😡', 'Pire {a} de tous les temps. {b} réparez ça', 'Ma {a} {b} est cassée après deux semaines. Honteux.'],
+    aspects: {
+      camera: 'caméra',
+      battery: 'batterie',
+      support: 'support',
+      price: 'prix',
+      update: 'mise à jour',
+      design: 'design',
+    },
+    pos: [
+      "J'adore la nouvelle {a} de {b}, génial ! 😍",
+      'La {a} du {b} est excellente 👍',
+      'Très content de {b}, la {a} est parfaite',
+    ],
+    neu: [
+      'Quelqu’un sait quand sort la nouvelle {a} de {b} ?',
+      '{b} a annoncé des détails sur la {a} aujourd’hui.',
+    ],
+    neg: [
+      'La {a} de {b} est nulle, très déçu 😡',
+      'Pire {a} de tous les temps. {b} réparez ça',
+      'Ma {a} {b} est cassée après deux semaines. Honteux.',
+    ],
     incident: ['La mise à jour {b} a détruit mon téléphone. Plus rien ne marche 😡'],
   },
   it: {
-    aspects: { camera: 'fotocamera', battery: 'batteria', support: 'assistenza', price: 'prezzo', update: 'aggiornamento', design: 'design' },
+    aspects: {
+      camera: 'fotocamera',
+      battery: 'batteria',
+      support: 'assistenza',
+      price: 'prezzo',
+      update: 'aggiornamento',
+      design: 'design',
+    },
     pos: ['Adoro la nuova {a} di {b}, fantastica! 😍', 'La {a} del {b} è ottima 👍'],
-    neu: ['Qualcuno sa quando esce la nuova {a} di {b}?', '{b} ha annunciato oggi dettagli sulla {a}.'],
+    neu: [
+      'Qualcuno sa quando esce la nuova {a} di {b}?',
+      '{b} ha annunciato oggi dettagli sulla {a}.',
+    ],
     neg: ['La {a} di {b} è pessima, molto deluso 😡', 'Peggior {a} di sempre. {b} sistemate!'],
     incident: ["L'aggiornamento di {b} ha distrutto il mio telefono. Non funziona niente 😡"],
   },
   pt: {
-    aspects: { camera: 'câmera', battery: 'bateria', support: 'suporte', price: 'preço', update: 'atualização', design: 'design' },
+    aspects: {
+      camera: 'câmera',
+      battery: 'bateria',
+      support: 'suporte',
+      price: 'preço',
+      update: 'atualização',
+      design: 'design',
+    },
     pos: ['Adorei a nova {a} da {b}, incrível! 😍', 'A {a} do {b} é excelente 👍'],
     neu: ['Alguém sabe quando sai a nova {a} da {b}?', 'A {b} anunciou hoje detalhes sobre a {a}.'],
     neg: ['A {a} da {b} é horrível, muito decepcionado 😡', 'Pior {a} de todas. {b} conserta isso'],

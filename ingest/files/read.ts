@@ -9,7 +9,8 @@ import { MentionSchema, type Mention } from '../../core/contracts/mention.ts';
  * `created_at`) and CSV with a column mapping. Pure parsing here; `earshot import` feeds
  * the result through the same pipeline as live sources.
  */
-export type FileRecord = { line: number; mention: Mention } | { line: number; error: string; raw: string };
+export type FileRecord =
+  { line: number; mention: Mention } | { line: number; error: string; raw: string };
 
 export interface ReadOptions {
   format?: 'jsonl' | 'csv';
@@ -23,7 +24,10 @@ export function detectFormat(path: string): 'jsonl' | 'csv' {
   return /\.csv$/i.test(path) ? 'csv' : 'jsonl';
 }
 
-export async function* readMentionFile(path: string, options: ReadOptions = {}): AsyncGenerator<FileRecord> {
+export async function* readMentionFile(
+  path: string,
+  options: ReadOptions = {},
+): AsyncGenerator<FileRecord> {
   const format = options.format ?? detectFormat(path);
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   const fileTag = basename(path).replace(/[^A-Za-z0-9_.-]/g, '_');
@@ -38,14 +42,20 @@ export async function* readMentionFile(path: string, options: ReadOptions = {}):
     return;
   }
   let header: string[] | null = null;
-  let n = 0;
   for await (const record of csvRecords(lines)) {
-    n = record.line;
     if (header === null) {
       header = record.fields.map((h) => h.trim());
       continue;
     }
-    yield fromCsv(header, record.fields, n, options.columns ?? {}, fileTag, source, record.raw);
+    yield fromCsv(
+      header,
+      record.fields,
+      record.line,
+      options.columns ?? {},
+      fileTag,
+      source,
+      record.raw,
+    );
   }
 }
 
@@ -56,7 +66,8 @@ function parseJsonLine(line: string, n: number, fileTag: string, source: string)
   } catch (error) {
     return { line: n, error: `not JSON: ${(error as Error).message}`, raw: line };
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { line: n, error: 'not a JSON object', raw: line };
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return { line: n, error: 'not a JSON object', raw: line };
   const obj = json as Record<string, unknown>;
   return validate({ source, ...obj, id: obj.id ?? `${source}:${fileTag}:${n}` }, n, line);
 }
@@ -88,25 +99,37 @@ function fromCsv(
     title: get('title') ?? null,
     url: get('url') ?? null,
     lang: get('lang') ?? null,
-    created_at: createdAt !== undefined && !Number.isNaN(Date.parse(createdAt)) ? new Date(createdAt).toISOString() : createdAt,
+    created_at:
+      createdAt !== undefined && !Number.isNaN(Date.parse(createdAt))
+        ? new Date(createdAt).toISOString()
+        : createdAt,
     author: {
       id: get('author.id') ?? null,
       handle: get('author.handle') ?? null,
       display_name: get('author.display_name') ?? null,
       followers: num('author.followers') ?? null,
     },
-    engagement: { likes: num('likes') ?? 0, reposts: num('reposts') ?? 0, replies: num('replies') ?? 0, views: num('views') ?? null },
+    engagement: {
+      likes: num('likes') ?? 0,
+      reposts: num('reposts') ?? 0,
+      replies: num('replies') ?? 0,
+      views: num('views') ?? null,
+    },
   };
   return validate(candidate, n, raw);
 }
 
 function validate(candidate: unknown, n: number, raw: string): FileRecord {
   const parsed = MentionSchema.safeParse(candidate);
-  return parsed.success ? { line: n, mention: parsed.data } : { line: n, error: summarizeIssues(parsed.error), raw };
+  return parsed.success
+    ? { line: n, mention: parsed.data }
+    : { line: n, error: summarizeIssues(parsed.error), raw };
 }
 
 /** RFC 4180 records: quoted fields may hold commas, doubled quotes and newlines. */
-async function* csvRecords(lines: AsyncIterable<string>): AsyncGenerator<{ line: number; fields: string[]; raw: string }> {
+async function* csvRecords(
+  lines: AsyncIterable<string>,
+): AsyncGenerator<{ line: number; fields: string[]; raw: string }> {
   let n = 0;
   let fields: string[] = [];
   let field = '';

@@ -10,7 +10,12 @@ export const HackerNewsConfigSchema = z.object({
   base_url: z.url().default('https://hn.algolia.com'),
   poll_interval_s: z.number().int().min(10).max(86_400).default(120),
   /** On the very first run (no cursor), how far back to start. */
-  lookback_s: z.number().int().min(0).max(30 * 86_400).default(3_600),
+  lookback_s: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .default(3_600),
   /** Re-query this much before the cursor: Algolia indexes with a lag, so late items still land. */
   overlap_s: z.number().int().min(0).max(3_600).default(60),
   hits_per_page: z.number().int().min(1).max(1_000).default(100),

@@ -1,5 +1,12 @@
 import type { Mention } from '../../core/contracts/mention.ts';
-import { makeHttpClient, pollLoop, USER_AGENT, type Connector, type ConnectorDeps, type RunOptions } from '../connector.ts';
+import {
+  makeHttpClient,
+  pollLoop,
+  USER_AGENT,
+  type Connector,
+  type ConnectorDeps,
+  type RunOptions,
+} from '../connector.ts';
 import { convertItems, deliver } from '../emit.ts';
 import { RequestBudget } from '../http/budget.ts';
 import type { IngestPorts } from '../ports.ts';
@@ -15,7 +22,10 @@ const SOURCE = 'hackernews';
  * cursor moves only after the whole cycle's produces were acked: pages come newest first, so
  * moving it earlier would skip the older pages if we crashed in between.
  */
-export function createHackerNewsConnector(config: HackerNewsConfig, deps: ConnectorDeps = {}): Connector {
+export function createHackerNewsConnector(
+  config: HackerNewsConfig,
+  deps: ConnectorDeps = {},
+): Connector {
   return {
     source: SOURCE,
     run(ports: IngestPorts, options: RunOptions = {}) {
@@ -57,7 +67,8 @@ async function pollQuery(
   const stored = await ports.cursors.get(SOURCE, key);
   const last = stored === null ? null : Number(stored);
   const nowS = Math.floor(ports.now().getTime() / 1000);
-  const since = last !== null && Number.isFinite(last) ? last - config.overlap_s : nowS - config.lookback_s;
+  const since =
+    last !== null && Number.isFinite(last) ? last - config.overlap_s : nowS - config.lookback_s;
   let newest = last ?? 0;
 
   for (let page = 0; page < config.max_pages && !ports.signal.aborted; page++) {
@@ -69,7 +80,9 @@ async function pollQuery(
       hitsPerPage: config.hits_per_page,
       signal: ports.signal,
     });
-    const converted = convertItems(SOURCE, result.hits, (hit) => normalizeHackerNewsHit(hit, ports.now()));
+    const converted = convertItems(SOURCE, result.hits, (hit) =>
+      normalizeHackerNewsHit(hit, ports.now()),
+    );
     const fresh: Mention[] = [];
     for (const mention of converted.mentions) {
       const at = Math.floor(Date.parse(mention.created_at) / 1000);

@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryCursorStore } from '../../core/cursor-store.ts';
-import { readJsonFixture, startHttpReplay, type HttpReplayServer } from '../../test/support/replay-servers.ts';
+import {
+  readJsonFixture,
+  startHttpReplay,
+  type HttpReplayServer,
+} from '../../test/support/replay-servers.ts';
 import type { ConnectorDeps } from '../connector.ts';
 import { recordingPorts } from '../testing/recording-ports.ts';
 import { HackerNewsConfigSchema } from './config.ts';
@@ -69,18 +73,26 @@ describe('HackerNews connector against a local Algolia replay', () => {
     HackerNewsConfigSchema.parse({ queries: ['acme'], base_url: baseUrl, hits_per_page: 2 });
 
   it('pages through search_by_date, dead-letters the bad hit, advances the cursor after the acks', async () => {
-    server = await startHttpReplay((req) => (req.url.searchParams.get('page') === '1' ? { body: page1 } : { body: page0 }));
+    server = await startHttpReplay((req) =>
+      req.url.searchParams.get('page') === '1' ? { body: page1 } : { body: page0 },
+    );
     const rec = recordingPorts({ now: () => FETCHED });
     await createHackerNewsConnector(config(server.baseUrl), fast).run(rec.ports, { once: true });
 
-    expect(rec.produced.map((m) => m.id)).toEqual(['hackernews:45990042', 'hackernews:45990001', 'hackernews:45989000']);
+    expect(rec.produced.map((m) => m.id)).toEqual([
+      'hackernews:45990042',
+      'hackernews:45990001',
+      'hackernews:45989000',
+    ]);
     expect(rec.dead).toHaveLength(1);
     expect(rec.dead[0]?.reason).toMatch(/invalid hackernews hit.*created_at_i/);
     expect(JSON.parse(rec.dead[0]?.payload ?? '{}')).toMatchObject({ objectID: '45988888' });
     // first run: lookback of one hour from "now"
     const first = server.requests[0]?.url;
     expect(first?.pathname).toBe('/api/v1/search_by_date');
-    expect(first?.searchParams.get('numericFilters')).toBe(`created_at_i>${FETCHED.getTime() / 1000 - 3600}`);
+    expect(first?.searchParams.get('numericFilters')).toBe(
+      `created_at_i>${FETCHED.getTime() / 1000 - 3600}`,
+    );
     expect(first?.searchParams.get('tags')).toBe('(story,comment)');
     expect(await rec.cursors.get('hackernews', 'query:acme')).toBe('1795169702');
   });
@@ -91,7 +103,9 @@ describe('HackerNews connector against a local Algolia replay', () => {
     await cursors.set('hackernews', 'query:acme', '1795169702');
     const rec = recordingPorts({ now: () => FETCHED, cursors });
     await createHackerNewsConnector(config(server.baseUrl), fast).run(rec.ports, { once: true });
-    expect(server.requests[0]?.url.searchParams.get('numericFilters')).toBe(`created_at_i>${1795169702 - 60}`);
+    expect(server.requests[0]?.url.searchParams.get('numericFilters')).toBe(
+      `created_at_i>${1795169702 - 60}`,
+    );
     expect(await cursors.get('hackernews', 'query:acme')).toBe('1795169702');
   });
 
@@ -99,9 +113,9 @@ describe('HackerNews connector against a local Algolia replay', () => {
     server = await startHttpReplay(() => ({ body: { ...page0, nbPages: 1 } }));
     const rec = recordingPorts({ now: () => FETCHED });
     rec.failProduce.remaining = 1;
-    await expect(createHackerNewsConnector(config(server.baseUrl), fast).run(rec.ports, { once: true })).rejects.toThrow(
-      /not acked/,
-    );
+    await expect(
+      createHackerNewsConnector(config(server.baseUrl), fast).run(rec.ports, { once: true }),
+    ).rejects.toThrow(/not acked/);
     expect(await rec.cursors.get('hackernews', 'query:acme')).toBeNull();
   });
 
@@ -145,8 +159,8 @@ describe('HackerNews connector against a local Algolia replay', () => {
   it('gives up on timeouts with a retriable error in --dry-run (once) mode', async () => {
     server = await startHttpReplay(() => ({ delayMs: 500, body: page0 }));
     const rec = recordingPorts({ now: () => FETCHED });
-    await expect(createHackerNewsConnector(config(server.baseUrl), fast).run(rec.ports, { once: true })).rejects.toThrow(
-      /unavailable after 3 attempts \(timeout/,
-    );
+    await expect(
+      createHackerNewsConnector(config(server.baseUrl), fast).run(rec.ports, { once: true }),
+    ).rejects.toThrow(/unavailable after 3 attempts \(timeout/);
   });
 });

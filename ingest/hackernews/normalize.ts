@@ -39,7 +39,12 @@ export function normalizeHackerNewsHit(raw: unknown, fetchedAt: Date): MentionIn
     id: `hackernews:${hit.objectID}`,
     source: 'hackernews',
     url: `https://news.ycombinator.com/item?id=${encodeURIComponent(hit.objectID)}`,
-    author: { id: hit.author ?? null, handle: hit.author ?? null, display_name: null, followers: null },
+    author: {
+      id: hit.author ?? null,
+      handle: hit.author ?? null,
+      display_name: null,
+      followers: null,
+    },
     text,
     title,
     lang: null,

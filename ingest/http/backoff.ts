@@ -16,7 +16,11 @@ export interface BackoffOptions {
  * Full jitter spreads retries of many clients best (AWS architecture blog, kafkajs does the
  * same); `random` is injected so tests are deterministic.
  */
-export function backoffDelay(attempt: number, options: BackoffOptions, random: () => number): number {
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions,
+  random: () => number,
+): number {
   const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt));
   return Math.round(ceiling * Math.min(1, Math.max(0, random())));
 }

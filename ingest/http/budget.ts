@@ -18,7 +18,8 @@ export class RequestBudget {
       sleep?: Sleep;
     },
   ) {
-    if (options.requests <= 0 || options.perMs <= 0) throw new RangeError('budget must be positive');
+    if (options.requests <= 0 || options.perMs <= 0)
+      throw new RangeError('budget must be positive');
     this.tokens = options.requests;
     this.ratePerMs = options.requests / options.perMs;
     this.last = this.clock();

@@ -107,7 +107,12 @@ export class HttpClient {
           this.pauseUntil = this.now().getTime() + Math.min(limited, this.opts.maxRetryAfterMs);
         }
         if (!RETRIABLE_STATUS.has(response.status)) {
-          return { status: response.status, headers: response.headers, body, url: response.url || url };
+          return {
+            status: response.status,
+            headers: response.headers,
+            body,
+            url: response.url || url,
+          };
         }
         lastProblem = `HTTP ${response.status}`;
         retryAfter = parseRetryAfter(response.headers.get('retry-after'), this.now()) ?? limited;
@@ -124,7 +129,14 @@ export class HttpClient {
           ? Math.min(retryAfter, this.opts.maxRetryAfterMs)
           : backoffDelay(attempt, this.opts.backoff, random);
       this.opts.logger?.warn(
-        { event: 'source_request_retry', source: this.opts.source, host, attempt, wait_ms: wait, problem: lastProblem },
+        {
+          event: 'source_request_retry',
+          source: this.opts.source,
+          host,
+          attempt,
+          wait_ms: wait,
+          problem: lastProblem,
+        },
         'source request failed, retrying',
       );
       await sleep(wait, init.signal);

@@ -32,10 +32,15 @@ describe('backoff and rate-limit headers (pure)', () => {
     const h = (o: Record<string, string>) => new Headers(o);
     // Mastodon: ISO timestamp
     expect(
-      rateLimitDelay(h({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2026-11-20T12:05:00.000Z' }), NOW),
+      rateLimitDelay(
+        h({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2026-11-20T12:05:00.000Z' }),
+        NOW,
+      ),
     ).toBe(300_000);
     // Reddit: seconds until reset
-    expect(rateLimitDelay(h({ 'x-ratelimit-remaining': '0.0', 'x-ratelimit-reset': '42' }), NOW)).toBe(42_000);
+    expect(
+      rateLimitDelay(h({ 'x-ratelimit-remaining': '0.0', 'x-ratelimit-reset': '42' }), NOW),
+    ).toBe(42_000);
     // epoch seconds
     expect(
       rateLimitDelay(
@@ -43,7 +48,9 @@ describe('backoff and rate-limit headers (pure)', () => {
         NOW,
       ),
     ).toBe(10_000);
-    expect(rateLimitDelay(h({ 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': '42' }), NOW)).toBeNull();
+    expect(
+      rateLimitDelay(h({ 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': '42' }), NOW),
+    ).toBeNull();
     expect(rateLimitDelay(h({}), NOW)).toBeNull();
   });
 });
@@ -77,7 +84,10 @@ describe('HttpClient against a local server', () => {
     server = undefined;
   });
 
-  function client(sleeps: number[], extra: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}) {
+  function client(
+    sleeps: number[],
+    extra: Partial<ConstructorParameters<typeof HttpClient>[0]> = {},
+  ) {
     return new HttpClient({
       source: 'test',
       timeoutMs: 200,
@@ -95,7 +105,9 @@ describe('HttpClient against a local server', () => {
 
   it('honours Retry-After on 429, then succeeds', async () => {
     server = await startHttpReplay((_req, i) =>
-      i === 0 ? { status: 429, headers: { 'retry-after': '7' }, body: 'slow down' } : { body: { ok: true } },
+      i === 0
+        ? { status: 429, headers: { 'retry-after': '7' }, body: 'slow down' }
+        : { body: { ok: true } },
     );
     const sleeps: number[] = [];
     const res = await client(sleeps).request(`${server.baseUrl}/x`);
@@ -118,7 +130,9 @@ describe('HttpClient against a local server', () => {
   });
 
   it('times out a hanging response and retries it', async () => {
-    server = await startHttpReplay((_req, i) => (i === 0 ? { delayMs: 1_000, body: 'late' } : { body: 'on time' }));
+    server = await startHttpReplay((_req, i) =>
+      i === 0 ? { delayMs: 1_000, body: 'late' } : { body: 'on time' },
+    );
     const sleeps: number[] = [];
     const res = await client(sleeps).request(`${server.baseUrl}/x`);
     expect(res.body).toBe('on time');

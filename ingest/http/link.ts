@@ -5,7 +5,9 @@
 export function parseLinkHeader(value: string | null): Record<string, string> {
   const links: Record<string, string> = {};
   if (!value) return links;
-  for (const match of value.matchAll(/<([^>]*)>\s*((?:;\s*[a-zA-Z*]+\s*=\s*(?:"[^"]*"|[^;,\s]*)\s*)*)/g)) {
+  for (const match of value.matchAll(
+    /<([^>]*)>\s*((?:;\s*[a-zA-Z*]+\s*=\s*(?:"[^"]*"|[^;,\s]*)\s*)*)/g,
+  )) {
     const url = match[1] ?? '';
     const params = match[2] ?? '';
     const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]*))/i.exec(params);

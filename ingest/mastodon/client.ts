@@ -21,7 +21,9 @@ export class MastodonClient {
 
   timelineUrl(timeline: MastodonTimeline, params: { minId: string | null; limit: number }): string {
     const path =
-      timeline.type === 'public' ? '/api/v1/timelines/public' : `/api/v1/timelines/tag/${encodeURIComponent(timeline.tag)}`;
+      timeline.type === 'public'
+        ? '/api/v1/timelines/public'
+        : `/api/v1/timelines/tag/${encodeURIComponent(timeline.tag)}`;
     const url = new URL(path, this.baseUrl);
     if (timeline.local) url.searchParams.set('local', 'true');
     if (timeline.type === 'public' && timeline.remote) url.searchParams.set('remote', 'true');
@@ -33,10 +35,15 @@ export class MastodonClient {
   async fetchPage(url: string, signal?: AbortSignal): Promise<TimelinePage> {
     // Only follow pagination links on the configured instance: the token must not leak elsewhere.
     if (new URL(url).origin !== new URL(this.baseUrl).origin) {
-      throw new SourceRejectedError('mastodon: pagination link points to another host', { context: { url } });
+      throw new SourceRejectedError('mastodon: pagination link points to another host', {
+        context: { url },
+      });
     }
     const res = await this.http.request(url, {
-      headers: { accept: 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+      headers: {
+        accept: 'application/json',
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      },
       ...(signal ? { signal } : {}),
     });
     if (res.status === 401 || res.status === 403) {
@@ -46,7 +53,9 @@ export class MastodonClient {
       );
     }
     if (res.status !== 200) {
-      throw new SourceRejectedError(`mastodon: timeline returned HTTP ${res.status}`, { context: { status: res.status } });
+      throw new SourceRejectedError(`mastodon: timeline returned HTTP ${res.status}`, {
+        context: { status: res.status },
+      });
     }
     const statuses = parseJsonBody('mastodon', res.body, z.array(z.unknown()), 'timeline page');
     const links = parseLinkHeader(res.headers.get('link'));

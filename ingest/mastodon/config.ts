@@ -26,9 +26,15 @@ export type MastodonTimeline = z.infer<typeof TimelineSchema>;
 export const MastodonConfigSchema = z.object({
   enabled: z.boolean().default(true),
   base_url: z.url().default('https://mastodon.social'),
-  timelines: z.array(TimelineSchema).min(1).default([{ type: 'public', local: false, remote: false }]),
+  timelines: z
+    .array(TimelineSchema)
+    .min(1)
+    .default([{ type: 'public', local: false, remote: false }]),
   /** Env var holding a user access token with `read:statuses` (never the token itself). */
-  token_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+  token_env: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/)
+    .optional(),
   /** With a token, listen on the streaming API and use REST only to backfill gaps. */
   streaming: z.boolean().default(true),
   /** Where the streaming API lives when it is not the instance host (`configuration.urls.streaming`). */

@@ -1,4 +1,11 @@
-import { makeHttpClient, pollLoop, USER_AGENT, type Connector, type ConnectorDeps, type RunOptions } from '../connector.ts';
+import {
+  makeHttpClient,
+  pollLoop,
+  USER_AGENT,
+  type Connector,
+  type ConnectorDeps,
+  type RunOptions,
+} from '../connector.ts';
 import { convertItems, deliver } from '../emit.ts';
 import { RequestBudget } from '../http/budget.ts';
 import type { IngestPorts } from '../ports.ts';
@@ -35,7 +42,14 @@ export function createMastodonConnector(
         }
       };
       if (token && config.streaming && !options.once) {
-        return runMastodonStream({ config, token, ports, deps, backfill, ...(options.onState ? { onState: options.onState } : {}) });
+        return runMastodonStream({
+          config,
+          token,
+          ports,
+          deps,
+          backfill,
+          ...(options.onState ? { onState: options.onState } : {}),
+        });
       }
       return pollLoop({
         source: SOURCE,
@@ -63,12 +77,19 @@ export async function pollTimeline(
   const firstRun = cursor === null;
   const instanceHost = new URL(config.base_url).host;
   // First run: just the latest page (no history crawl); later: forward from the cursor.
-  let url: string | null = client.timelineUrl(timeline, { minId: cursor, limit: config.page_limit });
+  let url: string | null = client.timelineUrl(timeline, {
+    minId: cursor,
+    limit: config.page_limit,
+  });
   for (let page = 0; url !== null && page < config.max_pages && !ports.signal.aborted; page++) {
     const result = await client.fetchPage(url, ports.signal);
     if (result.statuses.length === 0) break;
     const converted = convertItems(SOURCE, result.statuses, (s) =>
-      normalizeMastodonStatus(s, { instanceHost, fetchedAt: ports.now(), respectNoindex: config.respect_noindex }),
+      normalizeMastodonStatus(s, {
+        instanceHost,
+        fetchedAt: ports.now(),
+        respectNoindex: config.respect_noindex,
+      }),
     );
     const mentions = deps.filter ? converted.mentions.filter(deps.filter) : converted.mentions;
     // Statuses within a page come newest first; produce oldest first, as they happened.
@@ -88,7 +109,8 @@ function newestId(statuses: unknown[]): string | null {
   let newest: string | null = null;
   for (const s of statuses) {
     const id = s && typeof s === 'object' && 'id' in s && typeof s.id === 'string' ? s.id : null;
-    if (id && /^\d+$/.test(id) && (newest === null || compareStatusIds(id, newest) > 0)) newest = id;
+    if (id && /^\d+$/.test(id) && (newest === null || compareStatusIds(id, newest) > 0))
+      newest = id;
   }
   return newest;
 }

@@ -70,8 +70,12 @@ describe('normalizeMastodonStatus', () => {
 
   it('skips noindex authors, rejects a status without account', () => {
     expect(normalizeMastodonStatus(older[0], opts)).toBeNull();
-    expect(normalizeMastodonStatus(older[0], { ...opts, respectNoindex: false })?.text).toBe("J'adore Acme Cloud.");
-    expect(() => normalizeMastodonStatus(newest[3], opts)).toThrow(/invalid mastodon status.*account/);
+    expect(normalizeMastodonStatus(older[0], { ...opts, respectNoindex: false })?.text).toBe(
+      "J'adore Acme Cloud.",
+    );
+    expect(() => normalizeMastodonStatus(newest[3], opts)).toThrow(
+      /invalid mastodon status.*account/,
+    );
   });
 
   it('compares snowflake ids numerically', () => {
@@ -146,30 +150,41 @@ describe('Mastodon REST connector', () => {
   });
 
   it('polls hashtag timelines with the token and reports 401 as a config problem', async () => {
-    server = await timelineServer(older, (req) => (req.url.pathname.includes('/tag/') ? null : { status: 401, body: { error: 'This method requires an authenticated user' } }));
+    server = await timelineServer(older, (req) =>
+      req.url.pathname.includes('/tag/')
+        ? null
+        : { status: 401, body: { error: 'This method requires an authenticated user' } },
+    );
     const config = MastodonConfigSchema.parse({
       base_url: server.baseUrl,
       timelines: [{ type: 'hashtag', tag: '#AcmeCloud', local: true }, { type: 'public' }],
       streaming: false,
     });
     const rec = recordingPorts({ now: () => FETCHED });
-    await expect(createMastodonConnector(config, 'secret-token', fast).run(rec.ports, { once: true })).rejects.toThrow(
-      /needs authentication \(HTTP 401\)/,
-    );
+    await expect(
+      createMastodonConnector(config, 'secret-token', fast).run(rec.ports, { once: true }),
+    ).rejects.toThrow(/needs authentication \(HTTP 401\)/);
     expect(server.requests[0]?.url.pathname).toBe('/api/v1/timelines/tag/AcmeCloud');
     expect(server.requests[0]?.url.searchParams.get('local')).toBe('true');
     expect(server.requests[0]?.headers.authorization).toBe('Bearer secret-token');
-    expect(await rec.cursors.get('mastodon', 'timeline:hashtag:acmecloud:local')).toBe('113500000000000099');
+    expect(await rec.cursors.get('mastodon', 'timeline:hashtag:acmecloud:local')).toBe(
+      '113500000000000099',
+    );
   });
 
   it('backs off on 429 with Retry-After', async () => {
     const sleeps: number[] = [];
     server = await timelineServer(older, (req) =>
-      server && server.requests.length === 1 ? { status: 429, headers: { 'retry-after': '2' } } : (void req, null),
+      server && server.requests.length === 1
+        ? { status: 429, headers: { 'retry-after': '2' } }
+        : (void req, null),
     );
     const config = MastodonConfigSchema.parse({ base_url: server.baseUrl });
     const rec = recordingPorts({ now: () => FETCHED });
-    await createMastodonConnector(config, null, { ...fast, sleep: (ms) => (sleeps.push(ms), Promise.resolve()) }).run(rec.ports, {
+    await createMastodonConnector(config, null, {
+      ...fast,
+      sleep: (ms) => (sleeps.push(ms), Promise.resolve()),
+    }).run(rec.ports, {
       once: true,
     });
     expect(sleeps).toContain(2_000);
@@ -187,7 +202,12 @@ describe('Mastodon streaming connector', () => {
   });
 
   it('maps subscriptions and stream names to cursor keys', () => {
-    expect(subscribeMessages([{ type: 'hashtag', tag: 'Acme', local: false }, { type: 'public', local: true, remote: false }])).toEqual([
+    expect(
+      subscribeMessages([
+        { type: 'hashtag', tag: 'Acme', local: false },
+        { type: 'public', local: true, remote: false },
+      ]),
+    ).toEqual([
       '{"type":"subscribe","stream":"hashtag","tag":"Acme"}',
       '{"type":"subscribe","stream":"public:local"}',
     ]);
@@ -215,7 +235,9 @@ describe('Mastodon streaming connector', () => {
     });
     const rec = recordingPorts({ now: () => FETCHED });
     const states: string[] = [];
-    const running = createMastodonConnector(config, 'user-token', fast).run(rec.ports, { onState: (s) => states.push(s) });
+    const running = createMastodonConnector(config, 'user-token', fast).run(rec.ports, {
+      onState: (s) => states.push(s),
+    });
     await waitFor(() => (ws?.connections.length ?? 0) >= 2 && server!.requests.length >= 2);
     rec.controller.abort();
     await running;
@@ -224,7 +246,11 @@ describe('Mastodon streaming connector', () => {
     expect(first.headers.authorization).toBe('Bearer user-token');
     expect(first.received).toEqual(['{"type":"subscribe","stream":"hashtag","tag":"AcmeCloud"}']);
     // backfill (1 REST status: gina; frank is noindex) then the two live updates
-    expect(rec.produced.map((m) => m.author.handle)).toEqual(['gina@mastodon.social', 'hana@mastodon.social', 'ivan@mastodon.social']);
+    expect(rec.produced.map((m) => m.author.handle)).toEqual([
+      'gina@mastodon.social',
+      'hana@mastodon.social',
+      'ivan@mastodon.social',
+    ]);
     expect(rec.dead.map((d) => d.reason)).toEqual(['update payload is not JSON']);
     // the stream moved the REST cursor, so the backfill after the reconnect starts after ivan
     expect(server.requests[1]?.url.searchParams.get('min_id')).toBe('113500000000000201');

@@ -54,7 +54,10 @@ export interface MastodonNormalizeOptions {
  * across instances; the instance-local `id` is only the pagination cursor. Content warnings
  * are kept in front of the text: they often carry the sentiment ("CW: rant about Acme").
  */
-export function normalizeMastodonStatus(raw: unknown, options: MastodonNormalizeOptions): MentionInput | null {
+export function normalizeMastodonStatus(
+  raw: unknown,
+  options: MastodonNormalizeOptions,
+): MentionInput | null {
   const outer = parseItem(MastodonStatusSchema, raw, 'mastodon status');
   const status = outer.reblog ?? outer;
   if (options.respectNoindex && status.account.noindex === true) return null;
@@ -97,7 +100,10 @@ export function compareStatusIds(a: string, b: string): number {
 }
 
 /** A local account's acct has no domain; its profile URL says which server it lives on. */
-function accountHost(account: { uri?: string | null | undefined; url?: string | null | undefined }): string | null {
+function accountHost(account: {
+  uri?: string | null | undefined;
+  url?: string | null | undefined;
+}): string | null {
   for (const candidate of [account.uri, account.url]) {
     if (!candidate) continue;
     try {

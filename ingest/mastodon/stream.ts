@@ -21,7 +21,10 @@ export function subscribeMessages(timelines: MastodonTimeline[]): string[] {
   return timelines.map((t) =>
     JSON.stringify(
       t.type === 'public'
-        ? { type: 'subscribe', stream: t.local ? 'public:local' : t.remote ? 'public:remote' : 'public' }
+        ? {
+            type: 'subscribe',
+            stream: t.local ? 'public:local' : t.remote ? 'public:remote' : 'public',
+          }
         : { type: 'subscribe', stream: t.local ? 'hashtag:local' : 'hashtag', tag: t.tag },
     ),
   );
@@ -39,7 +42,8 @@ export function streamKey(stream: string[]): string | null {
 
 export function streamingUrl(config: MastodonConfig): string {
   const url = new URL('/api/v1/streaming', config.streaming_url ?? config.base_url);
-  url.protocol = url.protocol === 'http:' ? 'ws:' : url.protocol === 'https:' ? 'wss:' : url.protocol;
+  url.protocol =
+    url.protocol === 'http:' ? 'ws:' : url.protocol === 'https:' ? 'wss:' : url.protocol;
   return url.toString();
 }
 
@@ -75,7 +79,9 @@ export async function runMastodonStream(args: {
         for (const m of subscribeMessages(config.timelines)) socket.send(m);
         backfilled = args.backfill();
         // A failed backfill means a gap we cannot close on this connection: start over.
-        backfilled.catch((error: unknown) => socket.fail(error instanceof Error ? error : new Error(String(error))));
+        backfilled.catch((error: unknown) =>
+          socket.fail(error instanceof Error ? error : new Error(String(error))),
+        );
       },
       handle: async (data) => {
         if (backfilled) await backfilled;
@@ -84,10 +90,15 @@ export async function runMastodonStream(args: {
     });
     if (ports.signal.aborted) break;
     if (outcome.opened) failures = 0;
-    const problem = outcome.error ? describeError(outcome.error) : `closed ${outcome.code} ${outcome.reason}`.trim();
+    const problem = outcome.error
+      ? describeError(outcome.error)
+      : `closed ${outcome.code} ${outcome.reason}`.trim();
     const wait = backoffDelay(failures++, backoff, deps.random ?? Math.random);
     args.onState?.('backoff', problem);
-    ports.logger.warn({ event: 'stream_reconnect', source: SOURCE, wait_ms: wait, problem }, 'mastodon stream lost, reconnecting');
+    ports.logger.warn(
+      { event: 'stream_reconnect', source: SOURCE, wait_ms: wait, problem },
+      'mastodon stream lost, reconnecting',
+    );
     await sleep(wait, ports.signal);
   }
   args.onState?.('stopped');
@@ -97,7 +108,13 @@ export async function runMastodonStream(args: {
     try {
       message = StreamMessageSchema.parse(JSON.parse(data));
     } catch (error) {
-      await ports.deadLetter([{ source: SOURCE, payload: data, reason: `unreadable stream message: ${describeError(error)}` }]);
+      await ports.deadLetter([
+        {
+          source: SOURCE,
+          payload: data,
+          reason: `unreadable stream message: ${describeError(error)}`,
+        },
+      ]);
       return;
     }
     if (message.event !== 'update' || message.payload === undefined) return; // delete, status.update, filters_changed
@@ -105,21 +122,33 @@ export async function runMastodonStream(args: {
     try {
       status = JSON.parse(message.payload);
     } catch {
-      await ports.deadLetter([{ source: SOURCE, payload: data, reason: 'update payload is not JSON' }]);
+      await ports.deadLetter([
+        { source: SOURCE, payload: data, reason: 'update payload is not JSON' },
+      ]);
       return;
     }
     const result = convertOne(SOURCE, status, (s) =>
-      normalizeMastodonStatus(s, { instanceHost, fetchedAt: ports.now(), respectNoindex: config.respect_noindex }),
+      normalizeMastodonStatus(s, {
+        instanceHost,
+        fetchedAt: ports.now(),
+        respectNoindex: config.respect_noindex,
+      }),
     );
-    if (result !== null && 'reason' in result) await deliver(ports, { mentions: [], dead: [result] });
-    else if (result !== null && (!deps.filter || deps.filter(result))) await deliver(ports, { mentions: [result], dead: [] });
+    if (result !== null && 'reason' in result)
+      await deliver(ports, { mentions: [], dead: [result] });
+    else if (result !== null && (!deps.filter || deps.filter(result)))
+      await deliver(ports, { mentions: [result], dead: [] });
 
     const key = streamKey(message.stream);
-    const id = status && typeof status === 'object' && 'id' in status && typeof status.id === 'string' ? status.id : null;
+    const id =
+      status && typeof status === 'object' && 'id' in status && typeof status.id === 'string'
+        ? status.id
+        : null;
     if (key && keys.has(key) && id && /^\d+$/.test(id)) {
       const cursorKey = `timeline:${key}`;
       const current = await ports.cursors.get(SOURCE, cursorKey);
-      if (current === null || compareStatusIds(id, current) > 0) await ports.cursors.set(SOURCE, cursorKey, id);
+      if (current === null || compareStatusIds(id, current) > 0)
+        await ports.cursors.set(SOURCE, cursorKey, id);
     }
   }
 }

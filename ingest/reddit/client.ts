@@ -18,7 +18,8 @@ export const ListingSchema = z.object({
 });
 export type Listing = z.infer<typeof ListingSchema>['data'];
 
-export type RedditTarget = { kind: 'search'; query: string } | { kind: 'new' | 'comments'; subreddit: string };
+export type RedditTarget =
+  { kind: 'search'; query: string } | { kind: 'new' | 'comments'; subreddit: string };
 
 export function targetKey(t: RedditTarget): string {
   return t.kind === 'search' ? `search:${t.query}` : `${t.kind}:${t.subreddit.toLowerCase()}`;
@@ -33,31 +34,54 @@ export class RedditClient {
 
   constructor(
     private readonly http: HttpClient,
-    private readonly options: { apiBaseUrl: string; authBaseUrl: string; clientId: string; clientSecret: string; now: () => Date },
+    private readonly options: {
+      apiBaseUrl: string;
+      authBaseUrl: string;
+      clientId: string;
+      clientSecret: string;
+      now: () => Date;
+    },
   ) {}
 
   private async accessToken(signal?: AbortSignal): Promise<string> {
     const now = this.options.now().getTime();
     if (this.token && this.token.expiresAt > now) return this.token.value;
-    const basic = Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`).toString('base64');
-    const res = await this.http.request(new URL('/api/v1/access_token', this.options.authBaseUrl).toString(), {
-      method: 'POST',
-      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials',
-      ...(signal ? { signal } : {}),
-    });
+    const basic = Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`).toString(
+      'base64',
+    );
+    const res = await this.http.request(
+      new URL('/api/v1/access_token', this.options.authBaseUrl).toString(),
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${basic}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: 'grant_type=client_credentials',
+        ...(signal ? { signal } : {}),
+      },
+    );
     if (res.status !== 200) {
-      throw new SourceRejectedError(`reddit: token request returned HTTP ${res.status}; check the client id and secret`, {
-        context: { status: res.status },
-      });
+      throw new SourceRejectedError(
+        `reddit: token request returned HTTP ${res.status}; check the client id and secret`,
+        {
+          context: { status: res.status },
+        },
+      );
     }
     const token = parseJsonBody('reddit', res.body, TokenSchema, 'token response');
-    this.token = { value: token.access_token, expiresAt: now + Math.max(0, token.expires_in - 60) * 1000 };
+    this.token = {
+      value: token.access_token,
+      expiresAt: now + Math.max(0, token.expires_in - 60) * 1000,
+    };
     return token.access_token;
   }
 
   listingUrl(target: RedditTarget, after: string | null): string {
-    const path = target.kind === 'search' ? '/search' : `/r/${encodeURIComponent(target.subreddit)}/${target.kind}`;
+    const path =
+      target.kind === 'search'
+        ? '/search'
+        : `/r/${encodeURIComponent(target.subreddit)}/${target.kind}`;
     const url = new URL(path, this.options.apiBaseUrl);
     if (target.kind === 'search') {
       url.searchParams.set('q', target.query);
@@ -71,7 +95,11 @@ export class RedditClient {
     return url.toString();
   }
 
-  async listing(target: RedditTarget, after: string | null, signal?: AbortSignal): Promise<Listing> {
+  async listing(
+    target: RedditTarget,
+    after: string | null,
+    signal?: AbortSignal,
+  ): Promise<Listing> {
     const url = this.listingUrl(target, after);
     for (let attempt = 0; ; attempt++) {
       const token = await this.accessToken(signal);
@@ -84,7 +112,9 @@ export class RedditClient {
         continue;
       }
       if (res.status !== 200) {
-        throw new SourceRejectedError(`reddit: listing returned HTTP ${res.status}`, { context: { status: res.status } });
+        throw new SourceRejectedError(`reddit: listing returned HTTP ${res.status}`, {
+          context: { status: res.status },
+        });
       }
       return parseJsonBody('reddit', res.body, ListingSchema, 'listing').data;
     }

@@ -12,7 +12,12 @@ export const RedditConfigSchema = z
     client_id_env: EnvName.default('REDDIT_CLIENT_ID'),
     client_secret_env: EnvName.default('REDDIT_CLIENT_SECRET'),
     /** Reddit requires `<platform>:<app ID>:<version> (by /u/<user>)`; generic agents get throttled. */
-    user_agent: z.string().regex(/^.+:.+:.+ \(by \/u\/[A-Za-z0-9_-]+\)$/, 'format: <platform>:<app id>:<version> (by /u/<user>)'),
+    user_agent: z
+      .string()
+      .regex(
+        /^.+:.+:.+ \(by \/u\/[A-Za-z0-9_-]+\)$/,
+        'format: <platform>:<app id>:<version> (by /u/<user>)',
+      ),
     /** Site-wide searches (sort=new). */
     queries: z.array(z.string().min(1).max(512)).default([]),
     /** Subreddits whose new posts are read (`/r/<sub>/new`). */
@@ -27,5 +32,7 @@ export const RedditConfigSchema = z
     /** The free tier allows 100 queries/min per client id. */
     requests_per_minute: z.number().int().min(1).max(100).default(60),
   })
-  .refine((c) => c.queries.length + c.subreddits.length > 0, { message: 'list at least one of queries or subreddits' });
+  .refine((c) => c.queries.length + c.subreddits.length > 0, {
+    message: 'list at least one of queries or subreddits',
+  });
 export type RedditConfig = z.infer<typeof RedditConfigSchema>;

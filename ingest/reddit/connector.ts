@@ -1,5 +1,11 @@
 import type { Mention } from '../../core/contracts/mention.ts';
-import { makeHttpClient, pollLoop, type Connector, type ConnectorDeps, type RunOptions } from '../connector.ts';
+import {
+  makeHttpClient,
+  pollLoop,
+  type Connector,
+  type ConnectorDeps,
+  type RunOptions,
+} from '../connector.ts';
 import { convertOne, deliver } from '../emit.ts';
 import { RequestBudget } from '../http/budget.ts';
 import { advanceNewestFirst, isNewer, readNewestFirst } from '../newest-first.ts';

@@ -32,14 +32,19 @@ const GONE = new Set(['[deleted]', '[removed]']);
 /** When the listing is newest first, these say where an item sits (for the cursor). */
 export function thingPosition(raw: unknown): { id: string; atMs: number } | null {
   const parsed = ThingSchema.safeParse(raw);
-  return parsed.success ? { id: parsed.data.data.name, atMs: Math.round(parsed.data.data.created_utc * 1000) } : null;
+  return parsed.success
+    ? { id: parsed.data.data.name, atMs: Math.round(parsed.data.data.created_utc * 1000) }
+    : null;
 }
 
 /**
  * A listing child (t3 post or t1 comment) → Mention. Text is markdown as written. Removed or
  * deleted bodies are skipped; NSFW posts only when enabled.
  */
-export function normalizeRedditThing(raw: unknown, options: { fetchedAt: Date; includeNsfw: boolean }): MentionInput | null {
+export function normalizeRedditThing(
+  raw: unknown,
+  options: { fetchedAt: Date; includeNsfw: boolean },
+): MentionInput | null {
   const thing = parseItem(ThingSchema, raw, 'reddit thing');
   const d = thing.data;
   if (d.over_18 && !options.includeNsfw) return null;

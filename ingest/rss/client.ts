@@ -21,14 +21,17 @@ export async function fetchFeed(
   signal?: AbortSignal,
 ): Promise<FeedFetch> {
   const headers: Record<string, string> = {
-    accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5',
+    accept:
+      'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5',
   };
   if (validators.etag) headers['if-none-match'] = validators.etag;
   if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
   const res = await http.request(url, { headers, ...(signal ? { signal } : {}) });
   if (res.status === 304) return { status: 'not_modified' };
   if (res.status !== 200) {
-    throw new SourceRejectedError(`rss: feed returned HTTP ${res.status}`, { context: { status: res.status } });
+    throw new SourceRejectedError(`rss: feed returned HTTP ${res.status}`, {
+      context: { status: res.status },
+    });
   }
   return {
     status: 'ok',

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { describeError } from '../../core/errors.ts';
-import { makeHttpClient, pollLoop, USER_AGENT, type Connector, type ConnectorDeps, type RunOptions } from '../connector.ts';
+import {
+  makeHttpClient,
+  pollLoop,
+  USER_AGENT,
+  type Connector,
+  type ConnectorDeps,
+  type RunOptions,
+} from '../connector.ts';
 import { convertItems, deliver } from '../emit.ts';
 import { RequestBudget } from '../http/budget.ts';
 import type { HttpClient } from '../http/client.ts';
@@ -54,7 +61,12 @@ export function createRssConnector(config: RssConfig, deps: ConnectorDeps = {}):
               if (ports.signal.aborted) return;
               failures.push(error);
               ports.logger.warn(
-                { event: 'feed_failed', source: SOURCE, feed: feed.name ?? new URL(feed.url).host, error: describeError(error) },
+                {
+                  event: 'feed_failed',
+                  source: SOURCE,
+                  feed: feed.name ?? new URL(feed.url).host,
+                  error: describeError(error),
+                },
                 'feed poll failed',
               );
             }
@@ -69,11 +81,21 @@ export function createRssConnector(config: RssConfig, deps: ConnectorDeps = {}):
   };
 }
 
-async function pollFeed(url: string, http: HttpClient, ports: IngestPorts, deps: ConnectorDeps): Promise<void> {
+async function pollFeed(
+  url: string,
+  http: HttpClient,
+  ports: IngestPorts,
+  deps: ConnectorDeps,
+): Promise<void> {
   const key = `feed:${url}`;
   const stored = await ports.cursors.get(SOURCE, key);
   const cursor: FeedCursor = stored === null ? FeedCursorSchema.parse({}) : parseCursor(stored);
-  const fetched = await fetchFeed(http, url, { etag: cursor.etag, lastModified: cursor.last_modified }, ports.signal);
+  const fetched = await fetchFeed(
+    http,
+    url,
+    { etag: cursor.etag, lastModified: cursor.last_modified },
+    ports.signal,
+  );
   if (fetched.status === 'not_modified') return;
 
   const next: FeedCursor = {
@@ -87,7 +109,13 @@ async function pollFeed(url: string, http: HttpClient, ports: IngestPorts, deps:
   } catch (error) {
     // Keep the evidence once, and remember the validators so the same broken document is
     // not dead-lettered again on every poll (it will come back as a 304).
-    await ports.deadLetter([{ source: SOURCE, payload: truncatePayload(fetched.body), reason: `feed ${url}: ${(error as Error).message}` }]);
+    await ports.deadLetter([
+      {
+        source: SOURCE,
+        payload: truncatePayload(fetched.body),
+        reason: `feed ${url}: ${(error as Error).message}`,
+      },
+    ]);
     await ports.cursors.set(SOURCE, key, JSON.stringify(next));
     return;
   }
@@ -104,7 +132,10 @@ async function pollFeed(url: string, http: HttpClient, ports: IngestPorts, deps:
   const wanted = deps.filter ? fresh.filter(deps.filter) : fresh;
   await deliver(ports, { mentions: wanted, dead: converted.dead });
   // Every id now in the feed counts as seen (filtered-out ones too: they will not match later).
-  next.seen = [...new Set([...converted.mentions.map((m) => m.id), ...cursor.seen])].slice(0, MAX_SEEN);
+  next.seen = [...new Set([...converted.mentions.map((m) => m.id), ...cursor.seen])].slice(
+    0,
+    MAX_SEEN,
+  );
   await ports.cursors.set(SOURCE, key, JSON.stringify(next));
 }
 

@@ -150,11 +150,14 @@ function parseAtom(feed: Node): ParsedFeed {
     const e = entry as Node;
     const links = asArray(e.link);
     const alternate =
-      links.find((l) => attr(l, 'rel') === 'alternate') ?? links.find((l) => attr(l, 'rel') === null) ?? links[0];
+      links.find((l) => attr(l, 'rel') === 'alternate') ??
+      links.find((l) => attr(l, 'rel') === null) ??
+      links[0];
     const author = asArray(e.author)[0] as Node | undefined;
     return {
       guid: nonEmpty(textOf(e.id)),
-      link: alternate === undefined ? null : (attr(alternate, 'href') ?? nonEmpty(textOf(alternate))),
+      link:
+        alternate === undefined ? null : (attr(alternate, 'href') ?? nonEmpty(textOf(alternate))),
       title: nonEmpty(atomText(e.title)),
       body: nonEmpty(atomText(e.content)) ?? nonEmpty(atomText(e.summary)),
       author: author ? nonEmpty(textOf(author.name)) : null,

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFixture, startHttpReplay, type HttpReplayServer } from '../../test/support/replay-servers.ts';
+import {
+  readFixture,
+  startHttpReplay,
+  type HttpReplayServer,
+} from '../../test/support/replay-servers.ts';
 import type { ConnectorDeps } from '../connector.ts';
 import { convertItems } from '../emit.ts';
 import { recordingPorts } from '../testing/recording-ports.ts';
@@ -18,7 +22,9 @@ const fast: ConnectorDeps = {
 
 describe('RSS 2.0 parsing and normalization', () => {
   const feed = parseFeed(readFixture('rss/news.rss.xml'));
-  const { mentions, dead } = convertItems('rss', feed.items, (i) => normalizeFeedItem(i, FEED, FETCHED));
+  const { mentions, dead } = convertItems('rss', feed.items, (i) =>
+    normalizeFeedItem(i, FEED, FETCHED),
+  );
 
   it('reads channel language and every item', () => {
     expect(feed.kind).toBe('rss');
@@ -45,7 +51,9 @@ describe('RSS 2.0 parsing and normalization', () => {
 
   it('prefers content:encoded (CDATA, scripts dropped) and scopes a bare guid to its feed', () => {
     expect(mentions[1]?.id).toBe(`rss:${FEED}#4711`);
-    expect(mentions[1]?.text).toBe('Regional outage hits Acme customers\n\nCustomers reported errors for two hours.');
+    expect(mentions[1]?.text).toBe(
+      'Regional outage hits Acme customers\n\nCustomers reported errors for two hours.',
+    );
     expect(mentions[1]?.author.handle).toBe('desk@news.example.com (News Desk)');
   });
 
@@ -74,7 +82,11 @@ describe('Atom and Google Alerts', () => {
       created_at: '2026-11-20T08:00:00.000Z',
       author: { handle: 'Max Muster' },
     });
-    expect(ms[1]).toMatchObject({ lang: 'en', text: 'XHTML content entry\n\nAcme rocks', created_at: '2026-11-19T10:00:00.000Z' });
+    expect(ms[1]).toMatchObject({
+      lang: 'en',
+      text: 'XHTML content entry\n\nAcme rocks',
+      created_at: '2026-11-19T10:00:00.000Z',
+    });
   });
 
   it('unwraps Google Alerts links and strips the <b> highlights', () => {
@@ -83,7 +95,9 @@ describe('Atom and Google Alerts', () => {
     const m = normalizeFeedItem(feed.items[0]!, 'https://www.google.com/alerts/feeds/1/2', FETCHED);
     expect(m.url).toBe('https://www.example-business.com/news/acme-cloud-frankfurt?utm=x');
     expect(m.title).toBe('Acme Cloud announces new region in Frankfurt');
-    expect(m.text).toBe('Acme Cloud announces new region in Frankfurt\n\nThe new Acme Cloud region opens in Q1 ...');
+    expect(m.text).toBe(
+      'Acme Cloud announces new region in Frankfurt\n\nThe new Acme Cloud region opens in Q1 ...',
+    );
     expect(m.id).toBe('rss:tag:google.com,2013:googlealerts/feed:10328093948377645411');
     expect(m.author?.handle).toBeNull();
   });
@@ -92,7 +106,10 @@ describe('Atom and Google Alerts', () => {
     ['https://www.google.com/url?q=https://a.example/x&sa=U', 'https://a.example/x'],
     ['https://www.google.co.uk/url?url=https%3A%2F%2Fb.example%2Fy', 'https://b.example/y'],
     ['https://www.google.com/search?q=x', 'https://www.google.com/search?q=x'],
-    ['https://www.google.com/url?url=javascript:alert(1)', 'https://www.google.com/url?url=javascript:alert(1)'],
+    [
+      'https://www.google.com/url?url=javascript:alert(1)',
+      'https://www.google.com/url?url=javascript:alert(1)',
+    ],
   ])('unwrapGoogleLink(%s)', (input, expected) => expect(unwrapGoogleLink(input)).toBe(expected));
 
   it.each([
@@ -120,7 +137,10 @@ describe('RSS connector against a local feed server', () => {
     let body = readFixture('rss/news.rss.xml');
     server = await startHttpReplay((req) => {
       if (req.headers['if-none-match'] === `"v${body.length}"`) return { status: 304 };
-      return { headers: { etag: `"v${body.length}"`, 'last-modified': 'Fri, 20 Nov 2026 09:00:00 GMT' }, body };
+      return {
+        headers: { etag: `"v${body.length}"`, 'last-modified': 'Fri, 20 Nov 2026 09:00:00 GMT' },
+        body,
+      };
     });
     const config = RssConfigSchema.parse({ feeds: [`${server.baseUrl}/feed.xml`] });
     const rec = recordingPorts({ now: () => FETCHED });
@@ -148,27 +168,39 @@ describe('RSS connector against a local feed server', () => {
   it('dead-letters a malformed feed once, keeps the other feeds going', async () => {
     server = await startHttpReplay((req) => {
       if (req.url.pathname === '/broken.xml') {
-        return req.headers['if-none-match'] === '"b1"' ? { status: 304 } : { headers: { etag: '"b1"' }, body: readFixture('rss/malformed.xml') };
+        return req.headers['if-none-match'] === '"b1"'
+          ? { status: 304 }
+          : { headers: { etag: '"b1"' }, body: readFixture('rss/malformed.xml') };
       }
       if (req.url.pathname === '/gone.xml') return { status: 410 };
       return { body: readFixture('rss/blog.atom.xml') };
     });
     const config = RssConfigSchema.parse({
-      feeds: [`${server.baseUrl}/broken.xml`, `${server.baseUrl}/gone.xml`, { url: `${server.baseUrl}/ok.xml`, name: 'blog' }],
+      feeds: [
+        `${server.baseUrl}/broken.xml`,
+        `${server.baseUrl}/gone.xml`,
+        { url: `${server.baseUrl}/ok.xml`, name: 'blog' },
+      ],
     });
     const rec = recordingPorts({ now: () => FETCHED });
     await createRssConnector(config, fast).run(rec.ports, { once: true });
     expect(rec.produced).toHaveLength(2);
     expect(rec.dead).toHaveLength(1);
     expect(rec.dead[0]?.reason).toMatch(/broken\.xml: malformed XML/);
-    await createRssConnector(config, fast).run(recordingPorts({ cursors: rec.cursors }).ports, { once: true });
+    await createRssConnector(config, fast).run(recordingPorts({ cursors: rec.cursors }).ports, {
+      once: true,
+    });
     expect(rec.dead).toHaveLength(1);
   });
 
   it('fails the cycle only when every feed fails', async () => {
     server = await startHttpReplay(() => ({ status: 503 }));
-    const config = RssConfigSchema.parse({ feeds: [`${server.baseUrl}/a.xml`, `${server.baseUrl}/b.xml`] });
+    const config = RssConfigSchema.parse({
+      feeds: [`${server.baseUrl}/a.xml`, `${server.baseUrl}/b.xml`],
+    });
     const rec = recordingPorts();
-    await expect(createRssConnector(config, fast).run(rec.ports, { once: true })).rejects.toThrow(/unavailable after 2 attempts/);
+    await expect(createRssConnector(config, fast).run(rec.ports, { once: true })).rejects.toThrow(
+      /unavailable after 2 attempts/,
+    );
   });
 });

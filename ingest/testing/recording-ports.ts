@@ -36,7 +36,8 @@ export function recordingPorts(
         return Promise.reject(new Error('produce not acked'));
       }
       produced.push(...mentions);
-      if (options.stopAfter !== undefined && produced.length >= options.stopAfter) controller.abort();
+      if (options.stopAfter !== undefined && produced.length >= options.stopAfter)
+        controller.abort();
       return Promise.resolve();
     },
     deadLetter(items) {

@@ -63,7 +63,10 @@ export function runSocket(url: string, options: SocketOptions): Promise<SocketOu
     const armIdle = () => {
       if (!options.idleTimeoutMs) return;
       clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => fail(new Error(`no message for ${options.idleTimeoutMs} ms`)), options.idleTimeoutMs);
+      idleTimer = setTimeout(
+        () => fail(new Error(`no message for ${options.idleTimeoutMs} ms`)),
+        options.idleTimeoutMs,
+      );
     };
     const drain = async () => {
       if (draining) return;

@@ -13,7 +13,9 @@ const ErrorBodySchema = z.object({
   error: z.object({
     code: z.number().optional(),
     message: z.string().optional(),
-    errors: z.array(z.object({ reason: z.string().optional(), domain: z.string().optional() })).default([]),
+    errors: z
+      .array(z.object({ reason: z.string().optional(), domain: z.string().optional() }))
+      .default([]),
   }),
 });
 
@@ -43,27 +45,46 @@ export class YouTubeClient {
   ) {}
 
   /** One `commentThreads.list` call (1 quota unit). */
-  async listThreads(target: ThreadTarget, pageToken: string | null, signal?: AbortSignal): Promise<ThreadPage> {
+  async listThreads(
+    target: ThreadTarget,
+    pageToken: string | null,
+    signal?: AbortSignal,
+  ): Promise<ThreadPage> {
     const url = new URL('/youtube/v3/commentThreads', this.baseUrl);
     url.searchParams.set('part', 'snippet,replies');
-    url.searchParams.set(target.kind === 'video' ? 'videoId' : 'allThreadsRelatedToChannelId', target.id);
+    url.searchParams.set(
+      target.kind === 'video' ? 'videoId' : 'allThreadsRelatedToChannelId',
+      target.id,
+    );
     url.searchParams.set('order', 'time');
     url.searchParams.set('maxResults', '100');
     url.searchParams.set('textFormat', 'plainText');
     if (pageToken) url.searchParams.set('pageToken', pageToken);
     url.searchParams.set('key', this.apiKey);
-    const res = await this.http.request(url.toString(), { headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) });
-    if (res.status === 200) return parseJsonBody('youtube', res.body, ThreadPageSchema, 'commentThreads page');
+    const res = await this.http.request(url.toString(), {
+      headers: { accept: 'application/json' },
+      ...(signal ? { signal } : {}),
+    });
+    if (res.status === 200)
+      return parseJsonBody('youtube', res.body, ThreadPageSchema, 'commentThreads page');
     const reason = errorReason(res.body);
-    if (res.status === 403 && (reason === 'quotaExceeded' || reason === 'dailyLimitExceeded' || reason === 'rateLimitExceeded')) {
+    if (
+      res.status === 403 &&
+      (reason === 'quotaExceeded' ||
+        reason === 'dailyLimitExceeded' ||
+        reason === 'rateLimitExceeded')
+    ) {
       throw new QuotaExhaustedError();
     }
     if ((res.status === 403 && reason === 'commentsDisabled') || res.status === 404) {
       throw new TargetUnavailableError(reason ?? `HTTP ${res.status}`);
     }
-    throw new SourceRejectedError(`youtube: commentThreads.list returned HTTP ${res.status}${reason ? ` (${reason})` : ''}`, {
-      context: { status: res.status, reason },
-    });
+    throw new SourceRejectedError(
+      `youtube: commentThreads.list returned HTTP ${res.status}${reason ? ` (${reason})` : ''}`,
+      {
+        context: { status: res.status, reason },
+      },
+    );
   }
 }
 

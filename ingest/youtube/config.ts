@@ -8,10 +8,15 @@ export const YouTubeConfigSchema = z
   .object({
     enabled: z.boolean().default(true),
     /** Env var holding the API key (never the key itself). */
-    api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('YOUTUBE_API_KEY'),
+    api_key_env: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/)
+      .default('YOUTUBE_API_KEY'),
     video_ids: z.array(z.string().regex(/^[A-Za-z0-9_-]{6,20}$/, 'a YouTube video id')).default([]),
     /** All threads on a channel's videos (`allThreadsRelatedToChannelId`). */
-    channel_ids: z.array(z.string().regex(/^UC[A-Za-z0-9_-]{10,40}$/, 'a channel id like UC…')).default([]),
+    channel_ids: z
+      .array(z.string().regex(/^UC[A-Za-z0-9_-]{10,40}$/, 'a channel id like UC…'))
+      .default([]),
     base_url: z.url().default('https://www.googleapis.com'),
     poll_interval_s: z.number().int().min(60).max(86_400).default(900),
     /**

@@ -1,10 +1,22 @@
 import type { Mention } from '../../core/contracts/mention.ts';
 import { describeError } from '../../core/errors.ts';
-import { makeHttpClient, pollLoop, USER_AGENT, type Connector, type ConnectorDeps, type RunOptions } from '../connector.ts';
+import {
+  makeHttpClient,
+  pollLoop,
+  USER_AGENT,
+  type Connector,
+  type ConnectorDeps,
+  type RunOptions,
+} from '../connector.ts';
 import { convertOne, deliver } from '../emit.ts';
 import type { IngestDeadLetter, IngestPorts } from '../ports.ts';
 import { advanceNewestFirst, isNewer, readNewestFirst } from '../newest-first.ts';
-import { QuotaExhaustedError, TargetUnavailableError, YouTubeClient, type ThreadTarget } from './client.ts';
+import {
+  QuotaExhaustedError,
+  TargetUnavailableError,
+  YouTubeClient,
+  type ThreadTarget,
+} from './client.ts';
 import type { YouTubeConfig } from './config.ts';
 import { flattenThread, normalizeYouTubeComment } from './normalize.ts';
 
@@ -12,7 +24,12 @@ const SOURCE = 'youtube';
 
 /** The quota day is the Pacific-time calendar day (quota resets at midnight PT). */
 export function quotaDay(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Los_Angeles', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'America/Los_Angeles',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
 }
 
 /**
@@ -21,7 +38,11 @@ export function quotaDay(now: Date): string {
  * Pacific day *before* it is made, so a restart cannot overspend; at the configured budget, or
  * when Google answers `quotaExceeded`, the connector idles until the next quota day.
  */
-export function createYouTubeConnector(config: YouTubeConfig, apiKey: string, deps: ConnectorDeps = {}): Connector {
+export function createYouTubeConnector(
+  config: YouTubeConfig,
+  apiKey: string,
+  deps: ConnectorDeps = {},
+): Connector {
   const targets: ThreadTarget[] = [
     ...config.video_ids.map((id) => ({ kind: 'video' as const, id })),
     ...config.channel_ids.map((id) => ({ kind: 'channel' as const, id })),
@@ -49,12 +70,20 @@ export function createYouTubeConnector(config: YouTubeConfig, apiKey: string, de
               if (error instanceof QuotaExhaustedError) {
                 await quota.exhaust();
                 options.onState?.('quota_exhausted');
-                ports.logger.warn({ event: 'quota_exhausted', source: SOURCE, day: quota.day() }, 'youtube quota spent for today');
+                ports.logger.warn(
+                  { event: 'quota_exhausted', source: SOURCE, day: quota.day() },
+                  'youtube quota spent for today',
+                );
                 return;
               }
               if (error instanceof TargetUnavailableError) {
                 ports.logger.warn(
-                  { event: 'target_unavailable', source: SOURCE, target: `${target.kind}:${target.id}`, reason: error.reason },
+                  {
+                    event: 'target_unavailable',
+                    source: SOURCE,
+                    target: `${target.kind}:${target.id}`,
+                    reason: error.reason,
+                  },
                   'youtube target skipped',
                 );
                 continue;
@@ -114,7 +143,11 @@ async function pollTarget(
       try {
         comments = flattenThread(raw);
       } catch (error) {
-        dead.push({ source: SOURCE, payload: JSON.stringify(raw), reason: describeError(error).replace(/^\w+: /, '') });
+        dead.push({
+          source: SOURCE,
+          payload: JSON.stringify(raw),
+          reason: describeError(error).replace(/^\w+: /, ''),
+        });
         continue;
       }
       const top = comments[0]!;
@@ -124,7 +157,12 @@ async function pollTarget(
         break;
       }
       for (const c of comments) {
-        const result = convertOne(SOURCE, c, (item) => normalizeYouTubeComment(item, ports.now()), () => JSON.stringify(raw));
+        const result = convertOne(
+          SOURCE,
+          c,
+          (item) => normalizeYouTubeComment(item, ports.now()),
+          () => JSON.stringify(raw),
+        );
         if (result === null) continue;
         if ('reason' in result) dead.push(result);
         else if (!deps.filter || deps.filter(result)) mentions.push(result);

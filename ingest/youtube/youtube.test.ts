@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readJsonFixture, startHttpReplay, type HttpReplayServer } from '../../test/support/replay-servers.ts';
+import {
+  readJsonFixture,
+  startHttpReplay,
+  type HttpReplayServer,
+} from '../../test/support/replay-servers.ts';
 import type { ConnectorDeps } from '../connector.ts';
 import { recordingPorts } from '../testing/recording-ports.ts';
 import { YouTubeConfigSchema } from './config.ts';
@@ -24,7 +28,12 @@ describe('YouTube normalization', () => {
       id: 'youtube:UgzThreadNewest',
       source: 'youtube',
       url: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ&lc=UgzThreadNewest',
-      author: { id: 'UCreviewer00000000000001', handle: '@techreviewer', display_name: 'techreviewer', followers: null },
+      author: {
+        id: 'UCreviewer00000000000001',
+        handle: '@techreviewer',
+        display_name: 'techreviewer',
+        followers: null,
+      },
       text: "Acme's new dashboard is *so* much better",
       title: null,
       lang: null,
@@ -43,8 +52,12 @@ describe('YouTube normalization', () => {
   });
 
   it('converts offsets to UTC and rejects a thread without a top-level comment', () => {
-    expect(normalizeYouTubeComment(flattenThread(page2.items[0])[0]!, NOW).created_at).toBe('2026-11-19T21:00:00.000Z');
-    expect(() => flattenThread(page1.items[1])).toThrow(/invalid youtube comment thread.*topLevelComment/);
+    expect(normalizeYouTubeComment(flattenThread(page2.items[0])[0]!, NOW).created_at).toBe(
+      '2026-11-19T21:00:00.000Z',
+    );
+    expect(() => flattenThread(page1.items[1])).toThrow(
+      /invalid youtube comment thread.*topLevelComment/,
+    );
   });
 
   it('quota days are Pacific calendar days', () => {
@@ -61,14 +74,29 @@ describe('YouTube connector against a local API replay', () => {
   });
 
   it('pages with pageToken, counts quota, resumes without re-producing', async () => {
-    server = await startHttpReplay((req) => (req.url.searchParams.get('pageToken') ? { body: page2 } : { body: page1 }));
-    const config = YouTubeConfigSchema.parse({ base_url: server.baseUrl, video_ids: ['dQw4w9WgXcQ'] });
+    server = await startHttpReplay((req) =>
+      req.url.searchParams.get('pageToken') ? { body: page2 } : { body: page1 },
+    );
+    const config = YouTubeConfigSchema.parse({
+      base_url: server.baseUrl,
+      video_ids: ['dQw4w9WgXcQ'],
+    });
     const rec = recordingPorts({ now: () => NOW });
     await createYouTubeConnector(config, 'test-key', fast).run(rec.ports, { once: true });
-    expect(rec.produced.map((m) => m.id)).toEqual(['youtube:UgzThreadNewest', 'youtube:UgzThreadNewest.AbCdReply1', 'youtube:UgzThreadOlder']);
+    expect(rec.produced.map((m) => m.id)).toEqual([
+      'youtube:UgzThreadNewest',
+      'youtube:UgzThreadNewest.AbCdReply1',
+      'youtube:UgzThreadOlder',
+    ]);
     expect(rec.dead).toHaveLength(1);
     const q = server.requests[0]!.url.searchParams;
-    expect(Object.fromEntries(q)).toMatchObject({ part: 'snippet,replies', videoId: 'dQw4w9WgXcQ', order: 'time', key: 'test-key', maxResults: '100' });
+    expect(Object.fromEntries(q)).toMatchObject({
+      part: 'snippet,replies',
+      videoId: 'dQw4w9WgXcQ',
+      order: 'time',
+      key: 'test-key',
+      maxResults: '100',
+    });
     expect(server.requests[1]?.url.searchParams.get('pageToken')).toBe('QURTSl9pM2xfcGFnZTI=');
     expect(await rec.cursors.get('youtube', 'quota:2026-11-20')).toBe('2');
 
@@ -87,27 +115,51 @@ describe('YouTube connector against a local API replay', () => {
       if (video === 'quotaVideo') return { status: 403, body: quotaBody };
       return { body: { items: [] } };
     });
-    const config = YouTubeConfigSchema.parse({ base_url: server.baseUrl, video_ids: ['commentsOff', 'okVideo01', 'quotaVideo', 'neverAsked'] });
+    const config = YouTubeConfigSchema.parse({
+      base_url: server.baseUrl,
+      video_ids: ['commentsOff', 'okVideo01', 'quotaVideo', 'neverAsked'],
+    });
     const rec = recordingPorts({ now: () => NOW });
     const states: string[] = [];
-    await createYouTubeConnector(config, 'k', fast).run(rec.ports, { once: true, onState: (s) => states.push(s) });
-    expect(server.requests.map((r) => r.url.searchParams.get('videoId'))).toEqual(['commentsOff', 'okVideo01', 'quotaVideo']);
+    await createYouTubeConnector(config, 'k', fast).run(rec.ports, {
+      once: true,
+      onState: (s) => states.push(s),
+    });
+    expect(server.requests.map((r) => r.url.searchParams.get('videoId'))).toEqual([
+      'commentsOff',
+      'okVideo01',
+      'quotaVideo',
+    ]);
     expect(states).toContain('quota_exhausted');
-    expect(await rec.cursors.get('youtube', 'quota:2026-11-20')).toBe(String(config.daily_quota_units));
+    expect(await rec.cursors.get('youtube', 'quota:2026-11-20')).toBe(
+      String(config.daily_quota_units),
+    );
 
     // same day, new process: no call at all
-    await createYouTubeConnector(config, 'k', fast).run(recordingPorts({ now: () => NOW, cursors: rec.cursors }).ports, { once: true });
+    await createYouTubeConnector(config, 'k', fast).run(
+      recordingPorts({ now: () => NOW, cursors: rec.cursors }).ports,
+      { once: true },
+    );
     expect(server.requests).toHaveLength(3);
     // next Pacific day: calls again
     const tomorrow = new Date('2026-11-21T09:00:00Z');
-    await createYouTubeConnector(config, 'k', fast).run(recordingPorts({ now: () => tomorrow, cursors: rec.cursors }).ports, { once: true });
+    await createYouTubeConnector(config, 'k', fast).run(
+      recordingPorts({ now: () => tomorrow, cursors: rec.cursors }).ports,
+      { once: true },
+    );
     expect(server.requests.length).toBeGreaterThan(3);
   });
 
   it('honours a small configured budget', async () => {
     server = await startHttpReplay(() => ({ body: { items: [] } }));
-    const config = YouTubeConfigSchema.parse({ base_url: server.baseUrl, video_ids: ['aaaaaaa1', 'aaaaaaa2', 'aaaaaaa3'], daily_quota_units: 2 });
-    await createYouTubeConnector(config, 'k', fast).run(recordingPorts({ now: () => NOW }).ports, { once: true });
+    const config = YouTubeConfigSchema.parse({
+      base_url: server.baseUrl,
+      video_ids: ['aaaaaaa1', 'aaaaaaa2', 'aaaaaaa3'],
+      daily_quota_units: 2,
+    });
+    await createYouTubeConnector(config, 'k', fast).run(recordingPorts({ now: () => NOW }).ports, {
+      once: true,
+    });
     expect(server.requests).toHaveLength(2);
   });
 

@@ -64,17 +64,27 @@ describe('npm start (embedded default)', () => {
       timeoutMs: 30_000,
       what: 'non-zero volume for aurora',
     });
-    console.log(`[figure] npm start: demo brand volume visible ${((Date.now() - started) / 1000).toFixed(1)} s after the banner`);
+    console.log(
+      `[figure] npm start: demo brand volume visible ${((Date.now() - started) / 1000).toFixed(1)} s after the banner`,
+    );
     expect(volume).toBeGreaterThan(0);
 
-    const brands = (await (await fetch(`${first.url}/v1/brands`)).json()) as { brands: Array<{ id: string }> };
+    const brands = (await (await fetch(`${first.url}/v1/brands`)).json()) as {
+      brands: Array<{ id: string }>;
+    };
     expect(brands.brands.map((b) => b.id)).toEqual(['aurora', 'nimbus', 'zephyr']);
     const bad = await fetch(`${first.url}/v1/brands/aurora/health?from=yesterday`);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { details: Array<{ parameter: string }> } }).error.details[0]!.parameter).toBe('from');
+    expect(
+      ((await bad.json()) as { error: { details: Array<{ parameter: string }> } }).error.details[0]!
+        .parameter,
+    ).toBe('from');
 
     // Let the backfill finish so the restart has a full history to keep.
-    await waitFor(() => first.output().includes('demo_backfill_done'), { timeoutMs: 60_000, what: 'backfill done' });
+    await waitFor(() => first.output().includes('demo_backfill_done'), {
+      timeoutMs: 60_000,
+      what: 'backfill done',
+    });
     const before = await waitFor(async () => {
       const a = await totalVolume(first.url, 'aurora');
       await new Promise((r) => setTimeout(r, 1_000));

@@ -26,7 +26,12 @@ let bus: KafkaBus;
 let store: Store;
 
 beforeAll(async () => {
-  bus = new KafkaBus({ brokers: services.kafka.brokers, clientId: 'earshot-test', partitions: 4, logger });
+  bus = new KafkaBus({
+    brokers: services.kafka.brokers,
+    clientId: 'earshot-test',
+    partitions: 4,
+    logger,
+  });
   store = await freshStore(services);
 });
 
@@ -68,13 +73,20 @@ function sinkRunnerFor<T>(stage: Stage<T, T>, t: ReturnType<typeof topicsFor>, s
   return new StageRunner(stage, {
     bus,
     logger,
-    consumer: { groupId: `sink-${suffix}`, topics: [t.enriched], maxBatchSize: 5_000, maxWaitMs: 200 },
+    consumer: {
+      groupId: `sink-${suffix}`,
+      topics: [t.enriched],
+      maxBatchSize: 5_000,
+      maxWaitMs: 200,
+    },
     microBatchSize: 5_000,
   });
 }
 
 async function countMentions(): Promise<{ rows: number; unique: number }> {
-  const [r] = await store.query<{ rows: number; unique: number }>('SELECT count() AS rows, uniqExact(id) AS unique FROM mentions FINAL');
+  const [r] = await store.query<{ rows: number; unique: number }>(
+    'SELECT count() AS rows, uniqExact(id) AS unique FROM mentions FINAL',
+  );
   return r!;
 }
 
@@ -90,14 +102,21 @@ describe('pipeline on a real Kafka broker and a real ClickHouse engine', () => {
     const enrich = enrichRunnerFor(t, suffix);
     const sink = sinkRunnerFor(sinkStage(store), t, suffix);
     const running = [enrich.run(), sink.run()];
-    await waitFor(async () => (await countMentions()).rows >= 10_000, { timeoutMs: 120_000, what: '10,000 rows' });
+    await waitFor(async () => (await countMentions()).rows >= 10_000, {
+      timeoutMs: 120_000,
+      what: '10,000 rows',
+    });
     const seconds = (performance.now() - started) / 1000;
-    console.log(`[figure] kafka pipeline: 10,000 mentions produced → enriched → stored in ${seconds.toFixed(1)} s (${Math.round(10_000 / seconds)} rows/s)`);
+    console.log(
+      `[figure] kafka pipeline: 10,000 mentions produced → enriched → stored in ${seconds.toFixed(1)} s (${Math.round(10_000 / seconds)} rows/s)`,
+    );
 
     await Promise.all([enrich.stop(), sink.stop()]);
     await Promise.all(running);
     expect(await countMentions()).toEqual({ rows: 10_000, unique: 10_000 });
-    const [brands] = await store.query<{ n: number }>('SELECT count() AS n FROM brand_mentions FINAL');
+    const [brands] = await store.query<{ n: number }>(
+      'SELECT count() AS n FROM brand_mentions FINAL',
+    );
     expect(brands!.n).toBeGreaterThanOrEqual(10_000); // every demo mention names a demo brand
   });
 
@@ -133,7 +152,10 @@ describe('pipeline on a real Kafka broker and a real ClickHouse engine', () => {
     // Restart: the same group gets the uncommitted batch again.
     const sink = sinkRunnerFor(sinkStage(store), t, suffix);
     const sinking = sink.run();
-    await waitFor(async () => (await countMentions()).rows >= 10_000, { timeoutMs: 120_000, what: '10,000 rows after restart' });
+    await waitFor(async () => (await countMentions()).rows >= 10_000, {
+      timeoutMs: 120_000,
+      what: '10,000 rows after restart',
+    });
     await Promise.all([enrich.stop(), sink.stop()]);
     await Promise.all([enriching, sinking]);
     expect(await countMentions()).toEqual({ rows: 10_000, unique: 10_000 });
@@ -149,7 +171,10 @@ describe('pipeline on a real Kafka broker and a real ClickHouse engine', () => {
       i % 3 === 0
         ? { key: `bad-${i}`, value: `{not json ${i}` }
         : i % 3 === 1
-          ? { key: `bad-${i}`, value: JSON.stringify({ id: `x:${i}`, source: 'test', text: 'no date' }) }
+          ? {
+              key: `bad-${i}`,
+              value: JSON.stringify({ id: `x:${i}`, source: 'test', text: 'no date' }),
+            }
           : { key: `bad-${i}`, value: JSON.stringify({ ...valid[i], id: 'no-prefix' }) },
     );
     // Interleave: invalid messages must not hold up the valid ones.
@@ -167,7 +192,10 @@ describe('pipeline on a real Kafka broker and a real ClickHouse engine', () => {
       consumer: { groupId: `dlq-${suffix}`, topics: [dlqTopic(t.raw)], maxWaitMs: 200 },
     });
     const running = [enrich.run(), sink.run(), dlqSink.run()];
-    await waitFor(async () => (await countMentions()).rows >= 1_000, { timeoutMs: 120_000, what: 'valid mentions stored' });
+    await waitFor(async () => (await countMentions()).rows >= 1_000, {
+      timeoutMs: 120_000,
+      what: 'valid mentions stored',
+    });
     const deadLetters = await waitFor(
       async () => {
         const rows = await store.query<{ reason: string; error_code: string; payload: string }>(
@@ -183,7 +211,9 @@ describe('pipeline on a real Kafka broker and a real ClickHouse engine', () => {
 
     expect(await countMentions()).toEqual({ rows: 1_000, unique: 1_000 });
     expect(deadLetters).toHaveLength(100);
-    expect(deadLetters.every((d) => d.error_code === 'invalid_message' && d.reason.length > 0)).toBe(true);
+    expect(
+      deadLetters.every((d) => d.error_code === 'invalid_message' && d.reason.length > 0),
+    ).toBe(true);
     expect(deadLetters.filter((d) => d.reason.startsWith('not JSON'))).toHaveLength(34);
     expect(deadLetters.some((d) => /created_at/.test(d.reason))).toBe(true);
     expect(deadLetters.some((d) => /id must look like/.test(d.reason))).toBe(true);
@@ -198,7 +228,10 @@ describe('pipeline on a real Kafka broker and a real ClickHouse engine', () => {
 });
 
 async function firstDlqHeaders(topic: string, suffix: string): Promise<Record<string, string>> {
-  const kafka = new kafkajs.Kafka({ brokers: services.kafka.brokers, logLevel: kafkajs.logLevel.NOTHING });
+  const kafka = new kafkajs.Kafka({
+    brokers: services.kafka.brokers,
+    logLevel: kafkajs.logLevel.NOTHING,
+  });
   const consumer = kafka.consumer({ groupId: `peek-${suffix}` });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });

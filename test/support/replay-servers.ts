@@ -32,15 +32,18 @@ export interface RecordedRequest {
 export interface ReplayReply {
   status?: number;
   headers?: Record<string, string>;
-  /** Objects are sent as JSON. */
-  body?: string | object;
+  /** Strings are sent as they are, anything else as JSON. */
+  body?: unknown;
   /** Hold the response this long (to trigger client timeouts). */
   delayMs?: number;
   /** Drop the connection without answering. */
   destroy?: boolean;
 }
 
-export type ReplayHandler = (req: RecordedRequest, index: number) => ReplayReply | Promise<ReplayReply>;
+export type ReplayHandler = (
+  req: RecordedRequest,
+  index: number,
+) => ReplayReply | Promise<ReplayReply>;
 
 export interface HttpReplayServer {
   baseUrl: string;
@@ -68,8 +71,10 @@ export async function startHttpReplay(handler: ReplayHandler): Promise<HttpRepla
             req.socket.destroy();
             return;
           }
-          const isObject = typeof reply.body === 'object';
-          const body = isObject ? JSON.stringify(reply.body) : (reply.body ?? '');
+          const isObject = reply.body !== undefined && typeof reply.body !== 'string';
+          const body = isObject
+            ? JSON.stringify(reply.body)
+            : ((reply.body as string | undefined) ?? '');
           if (res.destroyed) return;
           res.writeHead(reply.status ?? 200, {
             ...(isObject ? { 'content-type': 'application/json' } : {}),
@@ -136,7 +141,11 @@ export async function startJetstreamReplay(
         const position = cursor < 1e15 ? event.cursor : event.time_us;
         if (position === undefined || position < cursor) continue;
       }
-      if (event?.kind === 'commit' && wanted.length > 0 && !wanted.includes(event.commit?.collection ?? '')) {
+      if (
+        event?.kind === 'commit' &&
+        wanted.length > 0 &&
+        !wanted.includes(event.commit?.collection ?? '')
+      ) {
         continue;
       }
       socket.send(frame);
@@ -179,7 +188,12 @@ function parseFrame(frame: string): FrameHead | null {
 /** A bare WebSocket server for protocol tests (Mastodon streaming): the test drives the socket. */
 export interface WebSocketReplay {
   url: string;
-  connections: Array<{ url: URL; headers: IncomingHttpHeaders; received: string[]; socket: WebSocket }>;
+  connections: Array<{
+    url: URL;
+    headers: IncomingHttpHeaders;
+    received: string[];
+    socket: WebSocket;
+  }>;
   close(): Promise<void>;
 }
 
@@ -194,7 +208,12 @@ export async function startWebSocketReplay(
     const received: string[] = [];
     socket.on('message', (data: Buffer) => received.push(data.toString('utf8')));
     const index =
-      connections.push({ url: new URL(req.url ?? '/', 'http://127.0.0.1'), headers: req.headers, received, socket }) - 1;
+      connections.push({
+        url: new URL(req.url ?? '/', 'http://127.0.0.1'),
+        headers: req.headers,
+        received,
+        socket,
+      }) - 1;
     onConnection(socket, index, received);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -216,7 +235,8 @@ export async function startWebSocketReplay(
 export async function waitFor(check: () => boolean, timeoutMs = 3_000): Promise<void> {
   const started = Date.now();
   while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -10,7 +10,15 @@ import { existsSync } from 'node:fs';
  */
 export interface TestServices {
   kafka: { brokers: string[]; via: 'env' | 'testcontainers' | 'local'; startMs: number };
-  clickhouse: { kind: 'chdb' } | { kind: 'server'; url: string; user: string; password: string; via: 'env' | 'testcontainers' };
+  clickhouse:
+    | { kind: 'chdb' }
+    | {
+        kind: 'server';
+        url: string;
+        user: string;
+        password: string;
+        via: 'env' | 'testcontainers';
+      };
 }
 
 export interface StartedServices {
@@ -24,16 +32,23 @@ export async function startServices(log: (line: string) => void): Promise<Starte
 
   let kafka: TestServices['kafka'];
   if (process.env.KAFKA_BROKERS) {
-    kafka = { brokers: process.env.KAFKA_BROKERS.split(',').map((s) => s.trim()), via: 'env', startMs: 0 };
+    kafka = {
+      brokers: process.env.KAFKA_BROKERS.split(',').map((s) => s.trim()),
+      via: 'env',
+      startMs: 0,
+    };
   } else if (docker) {
     const started = Date.now();
     const { KafkaContainer } = await import('@testcontainers/kafka');
     const container = await new KafkaContainer('apache/kafka:4.1.1').withKraft().start();
     stops.push(() => container.stop());
-    kafka = { brokers: [`${container.getHost()}:${container.getMappedPort(9093)}`], via: 'testcontainers', startMs: Date.now() - started };
+    kafka = {
+      brokers: [`${container.getHost()}:${container.getMappedPort(9093)}`],
+      via: 'testcontainers',
+      startMs: Date.now() - started,
+    };
   } else {
-    // @ts-expect-error -- plain ESM script without type declarations
-    const { ensureKafka, stopKafka, KafkaSetupError } = (await import('../../scripts/kafka.mjs')) as KafkaScript;
+    const { ensureKafka, stopKafka, KafkaSetupError } = await import('../../scripts/kafka.mjs');
     const port = Number(process.env.KAFKA_LOCAL_PORT ?? 19092);
     try {
       const r = await ensureKafka({ port, log });
@@ -63,7 +78,13 @@ export async function startServices(log: (line: string) => void): Promise<Starte
     const { ClickHouseContainer } = await import('@testcontainers/clickhouse');
     const container = await new ClickHouseContainer('clickhouse/clickhouse-server:25.8').start();
     stops.push(() => container.stop());
-    clickhouse = { kind: 'server', url: container.getHttpUrl(), user: container.getUsername(), password: container.getPassword(), via: 'testcontainers' };
+    clickhouse = {
+      kind: 'server',
+      url: container.getHttpUrl(),
+      user: container.getUsername(),
+      password: container.getPassword(),
+      via: 'testcontainers',
+    };
   } else {
     clickhouse = { kind: 'chdb' };
   }
@@ -76,16 +97,13 @@ export async function startServices(log: (line: string) => void): Promise<Starte
   };
 }
 
-interface KafkaScript {
-  ensureKafka(o: { port: number; log: (l: string) => void }): Promise<{ brokers: string[]; startedHere: boolean; startMs: number }>;
-  stopKafka(o: { port: number }): Promise<boolean>;
-  KafkaSetupError: new (...args: unknown[]) => Error;
-}
-
 /** True when a Docker engine answers on its socket (the client alone is not enough). */
 function dockerAnswers(): Promise<boolean> {
-  const socketPath = process.env.DOCKER_HOST?.startsWith('unix://') ? process.env.DOCKER_HOST.slice(7) : '/var/run/docker.sock';
-  if (process.env.DOCKER_HOST?.startsWith('tcp://') === false && !existsSync(socketPath)) return Promise.resolve(false);
+  const socketPath = process.env.DOCKER_HOST?.startsWith('unix://')
+    ? process.env.DOCKER_HOST.slice(7)
+    : '/var/run/docker.sock';
+  if (process.env.DOCKER_HOST?.startsWith('tcp://') === false && !existsSync(socketPath))
+    return Promise.resolve(false);
   if (!process.env.DOCKER_HOST && !existsSync(socketPath)) return Promise.resolve(false);
   return new Promise((resolve) => {
     const req = http.get({ socketPath, path: '/_ping', timeout: 2_000 }, (res) => {

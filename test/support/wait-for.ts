@@ -15,7 +15,9 @@ export async function waitFor<T>(
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${options.what ?? 'condition'} (last: ${String(last)})`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${options.what ?? 'condition'} (last: ${String(last)})`,
+      );
     }
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 100));
   }

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+
+export function register(program: Command): void {
+  program
+    .command('sources')
+    .description('list the source connectors and whether the config and environment can run them')
+    .option('--config <file>', 'config file (default: $EARSHOT_CONFIG, else ./earshot.config.yaml)')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (options: { config?: string; json?: boolean }) => {
+      const [{ existsSync }, { loadEarshotConfig }, { listConnectors }] = await Promise.all([
+        import('node:fs'),
+        import('../../core/workspace-config.ts'),
+        import('../../ingest/runtime.ts'),
+      ]);
+      const file =
+        options.config ??
+        process.env.EARSHOT_CONFIG ??
+        (existsSync('earshot.config.yaml') ? 'earshot.config.yaml' : null);
+      const sources = file ? loadEarshotConfig(file).sources : {};
+      const list = listConnectors(sources, process.env);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(`config: ${file ?? '(none found)'}\n\n`);
+      for (const s of list) {
+        process.stdout.write(
+          `${s.configured ? '✓' : '✗'} ${s.source.padEnd(11)} ${s.description}\n`,
+        );
+        for (const n of s.needs) process.stdout.write(`    needs: ${n}\n`);
+      }
+      process.stdout.write(
+        '\nwebhook: POST /v1/ingest accepts JSON or NDJSON mentions (see docs/sources.md)\n',
+      );
+    });
+}

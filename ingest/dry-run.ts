@@ -1,0 +1,117 @@
+import { parse as parseYaml } from 'yaml';
+import type { Mention } from '../core/contracts/mention.ts';
+import { MemoryCursorStore } from '../core/cursor-store.ts';
+import { ConfigError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { IngestPorts } from './ports.ts';
+import { checkSource, findSource, SOURCES } from './registry.ts';
+
+/**
+ * `earshot ingest <source> --dry-run`: run one connector once against the real source (or a
+ * `--base-url` replay) and print the normalized mentions as JSONL. No bus, no store: cursors
+ * live in memory, dead letters go to stderr, so it is safe to point at production config.
+ */
+export interface DryRunOptions {
+  source: string;
+  /** The config file's `sources` (may be empty: `--set` can supply the slice). */
+  sources: Record<string, unknown>;
+  env: Record<string, string | undefined>;
+  baseUrl?: string;
+  /** `key=value` overrides of the source's slice; values are YAML (`queries=[acme, "acme cloud"]`). */
+  set?: string[];
+  limit: number;
+  timeoutMs?: number;
+  out: (line: string) => void;
+  err: (line: string) => void;
+  logger: Logger;
+  signal?: AbortSignal;
+}
+
+export async function runDryRun(
+  options: DryRunOptions,
+): Promise<{ produced: number; deadLettered: number }> {
+  const def = findSource(options.source);
+  if (!def) {
+    throw new ConfigError(
+      `unknown source "${options.source}"; known: ${SOURCES.map((s) => s.source).join(', ')}`,
+    );
+  }
+  const slice = applyOverrides(options.sources[def.source], options.set ?? []);
+  // An explicit dry-run of a disabled source is still useful (checking before enabling it).
+  slice.enabled = true;
+  if (options.baseUrl) {
+    if (def.baseUrlKeys.length === 0) slice.feeds = [options.baseUrl];
+    for (const key of def.baseUrlKeys) slice[key] = options.baseUrl;
+  }
+  const check = checkSource(def, slice, options.env);
+  if (!check.configured) {
+    throw new ConfigError(`cannot run ${def.source}; it needs:\n  ${check.needs.join('\n  ')}`);
+  }
+
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = options.timeoutMs
+    ? setTimeout(() => controller.abort(), options.timeoutMs)
+    : undefined;
+  let produced = 0;
+  let deadLettered = 0;
+  const ports: IngestPorts = {
+    produce(mentions: Mention[]) {
+      for (const m of mentions) {
+        if (produced >= options.limit) break;
+        options.out(JSON.stringify(m));
+        produced++;
+      }
+      if (produced >= options.limit) controller.abort();
+      return Promise.resolve();
+    },
+    deadLetter(items) {
+      for (const item of items) {
+        deadLettered++;
+        options.err(
+          JSON.stringify({
+            dead_letter: {
+              source: item.source,
+              reason: item.reason,
+              payload: item.payload.slice(0, 500),
+            },
+          }),
+        );
+      }
+      return Promise.resolve();
+    },
+    cursors: new MemoryCursorStore(),
+    logger: options.logger,
+    signal: controller.signal,
+    now: () => new Date(),
+  };
+  try {
+    await def.create(check.config, options.env, {}).run(ports, { once: true });
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  return { produced, deadLettered };
+}
+
+function applyOverrides(raw: unknown, sets: string[]): Record<string, unknown> {
+  const slice: Record<string, unknown> =
+    raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as object) } : {};
+  for (const assignment of sets) {
+    const eq = assignment.indexOf('=');
+    if (eq <= 0) throw new ConfigError(`--set expects key=value, got "${assignment}"`);
+    const key = assignment.slice(0, eq).trim();
+    const text = assignment.slice(eq + 1);
+    let value: unknown;
+    try {
+      value = parseYaml(text);
+    } catch {
+      value = text;
+    }
+    slice[key] = value;
+  }
+  return slice;
+}

@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  readFixture,
+  readJsonFixture,
+  startHttpReplay,
+  startJetstreamReplay,
+  waitFor,
+  type HttpReplayServer,
+  type JetstreamReplay,
+} from '../test/support/replay-servers.ts';
+import { listConnectors, startConnectors } from './runtime.ts';
+import { recordingPorts } from './testing/recording-ports.ts';
+
+describe('listConnectors', () => {
+  it('lists every source with what it still needs', () => {
+    const list = listConnectors(
+      {
+        hackernews: { queries: ['acme'] },
+        youtube: { video_ids: ['dQw4w9WgXcQ'] },
+        reddit: { user_agent: 'linux:x:1 (by /u/me)', queries: ['acme'] },
+        rss: { feeds: ['not a url'] },
+        mastodon: { enabled: false },
+      },
+      { REDDIT_CLIENT_ID: 'id' },
+    );
+    const by = Object.fromEntries(list.map((l) => [l.source, l]));
+    expect(list.map((l) => l.source)).toEqual([
+      'bluesky',
+      'mastodon',
+      'hackernews',
+      'reddit',
+      'rss',
+      'youtube',
+    ]);
+    expect(by.hackernews).toMatchObject({ configured: true, needs: [] });
+    expect(by.bluesky).toMatchObject({
+      configured: false,
+      needs: ['a "sources.bluesky" section in the config'],
+    });
+    expect(by.youtube?.needs).toEqual(['env YOUTUBE_API_KEY (YouTube Data API key)']);
+    expect(by.reddit?.needs).toEqual(['env REDDIT_CLIENT_SECRET (OAuth client secret)']);
+    expect(by.rss?.needs[0]).toMatch(/^sources\.rss\.feeds\.0: /);
+    expect(by.mastodon?.needs).toEqual(['sources.mastodon.enabled is false']);
+    expect(by.hackernews?.description).toMatch(/Algolia/);
+  });
+});
+
+describe('startConnectors', () => {
+  let http: HttpReplayServer | undefined;
+  let jet: JetstreamReplay | undefined;
+  afterEach(async () => {
+    await http?.close();
+    await jet?.close();
+    http = jet = undefined;
+  });
+
+  it('runs configured sources concurrently; a failing one does not stop the others', async () => {
+    const hnPage = readJsonFixture<object>('hackernews/search-page-0.json');
+    http = await startHttpReplay((req) => {
+      if (req.url.pathname === '/api/v1/search_by_date') return { body: { ...hnPage, nbPages: 1 } };
+      return { status: 404 };
+    });
+    jet = await startJetstreamReplay(
+      readFixture('bluesky/jetstream-frames.jsonl').trim().split('\n'),
+    );
+    const rec = recordingPorts();
+    const running = startConnectors(
+      {
+        hackernews: { queries: ['acme'], base_url: http.baseUrl },
+        rss: { feeds: [`${http.baseUrl}/missing.xml`] },
+        bluesky: { base_url: jet.url, batch_max_wait_ms: 20 },
+        youtube: { video_ids: ['dQw4w9WgXcQ'] }, // no API key in env: not started
+        files: { path: './x' }, // someone else's source: ignored
+      },
+      rec.ports,
+      {},
+      {
+        filter: (m) => /acme/i.test(m.text),
+        deps: {
+          sleep: () => new Promise((r) => setTimeout(r, 5)),
+          loopBackoff: { baseMs: 1, maxMs: 2 },
+        },
+      },
+    );
+    await waitFor(() => {
+      const s = Object.fromEntries(running.status().map((x) => [x.source, x.state]));
+      return (
+        s.rss === 'failed' &&
+        rec.produced.some((m) => m.source === 'bluesky') &&
+        rec.produced.some((m) => m.source === 'hackernews')
+      );
+    });
+    const statuses = running.status();
+    expect(statuses.map((s) => s.source).sort()).toEqual(['bluesky', 'hackernews', 'rss']);
+    expect(statuses.find((s) => s.source === 'rss')?.lastError).toMatch(/HTTP 404/);
+    // the filter applies to every source
+    expect(rec.produced.every((m) => /acme/i.test(m.text))).toBe(true);
+    await running.stop();
+    expect(
+      running
+        .status()
+        .filter((s) => s.source !== 'rss')
+        .map((s) => s.state),
+    ).toEqual(['stopped', 'stopped']);
+  });
+});

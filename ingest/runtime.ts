@@ -1,0 +1,104 @@
+import { describeError } from '../core/errors.ts';
+import type { ConnectorDeps, ConnectorState, MentionFilter } from './connector.ts';
+import type { IngestPorts } from './ports.ts';
+import { checkSource, SOURCES } from './registry.ts';
+
+type Env = Record<string, string | undefined>;
+
+export interface ConnectorStatus {
+  source: string;
+  state: string;
+  lastError?: string;
+}
+
+export interface StartOptions {
+  /** Watch-query matcher: only matching mentions are produced (Bluesky needs it most). */
+  filter?: MentionFilter;
+  /** Test seams passed to every connector (short backoffs, fake sleep). */
+  deps?: ConnectorDeps;
+}
+
+/**
+ * Runs every configured and enabled connector concurrently, each in its own loop; one failing
+ * source never stops the others (a non-retriable failure, e.g. bad credentials, parks only
+ * that source in state `failed` with its error). `stop()` aborts all loops between pages and
+ * resolves when every one has returned.
+ */
+export function startConnectors(
+  config: Record<string, unknown>,
+  ports: IngestPorts,
+  env: Env,
+  options: StartOptions = {},
+): { stop(): Promise<void>; status(): ConnectorStatus[] } {
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort();
+  ports.signal.addEventListener('abort', onOuterAbort, { once: true });
+  if (ports.signal.aborted) controller.abort();
+
+  const statuses = new Map<string, ConnectorStatus>();
+  const runs: Promise<void>[] = [];
+  const deps: ConnectorDeps = {
+    ...options.deps,
+    ...(options.filter ? { filter: options.filter } : {}),
+  };
+
+  for (const def of SOURCES) {
+    const check = checkSource(def, config[def.source], env);
+    if (!check.configured) {
+      if (config[def.source] !== undefined) {
+        ports.logger.warn(
+          { event: 'source_not_started', source: def.source, needs: check.needs },
+          'source configured but not runnable',
+        );
+      }
+      continue;
+    }
+    const status: ConnectorStatus = { source: def.source, state: 'starting' };
+    statuses.set(def.source, status);
+    const setState = (state: ConnectorState, error?: string) => {
+      status.state = state;
+      if (error !== undefined) status.lastError = error;
+    };
+    const connectorPorts: IngestPorts = {
+      ...ports,
+      signal: controller.signal,
+      logger: ports.logger.child({ source: def.source }),
+    };
+    const run = (async () => {
+      try {
+        const connector = def.create(check.config, env, deps);
+        ports.logger.info({ event: 'source_started', source: def.source }, 'source started');
+        await connector.run(connectorPorts, { onState: setState });
+        status.state = 'stopped';
+      } catch (error) {
+        status.state = 'failed';
+        status.lastError = describeError(error);
+        ports.logger.error(
+          { event: 'source_failed', source: def.source, error: status.lastError },
+          'source stopped with an error',
+        );
+      }
+    })();
+    runs.push(run);
+  }
+
+  return {
+    async stop() {
+      controller.abort();
+      await Promise.allSettled(runs);
+      ports.signal.removeEventListener('abort', onOuterAbort);
+    },
+    status: () => [...statuses.values()].map((s) => ({ ...s })),
+  };
+}
+
+/** Every known connector and whether this config + env can run it (for `earshot sources`). */
+export function listConnectors(
+  config: Record<string, unknown>,
+  env: Env,
+): Array<{ source: string; configured: boolean; needs: string[]; description: string }> {
+  return SOURCES.map((def) => {
+    const { source, configured, needs, description } = checkSource(def, config[def.source], env);
+    return { source, configured, needs, description };
+  });
+}

@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The layout is the architecture (STYLE.md): this test reads every import specifier and keeps
+ * the dependency rules true. `core/` imports no other project folder; stages meet only at
+ * topics and contracts; the API reads the store through `store/queries`.
+ */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+const RULES: Record<string, { mayImport: string[] }> = {
+  core: { mayImport: ['core'] },
+  enrich: { mayImport: ['core', 'enrich'] },
+  ingest: { mayImport: ['core', 'ingest'] },
+  store: { mayImport: ['core', 'store'] },
+  api: {
+    mayImport: ['core', 'api', 'store/queries', 'store/port.ts', 'store/time.ts', 'ingest/webhook'],
+  },
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'node_modules' ? [] : sourceFiles(path);
+    return /\.ts$/.test(e.name) && !/\.test\.ts$/.test(e.name) ? [path] : [];
+  });
+}
+
+function projectImports(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  const specs = [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map(
+    (m) => m[1]!,
+  );
+  return specs.map((s) => relative(root, resolve(root, dirname(file), s)));
+}
+
+describe('architecture', () => {
+  for (const [folder, rule] of Object.entries(RULES)) {
+    it(`${folder}/ imports only ${rule.mayImport.join(', ')}`, () => {
+      const violations = sourceFiles(folder).flatMap((file) =>
+        projectImports(file)
+          .filter(
+            (target) =>
+              !rule.mayImport.some(
+                (allowed) => target === allowed || target.startsWith(`${allowed}/`),
+              ),
+          )
+          .map((target) => `${file} → ${target}`),
+      );
+      expect(violations).toEqual([]);
+    });
+  }
+
+  it('enrichment stages do not import each other (they share only enrich/text and the pipeline)', () => {
+    const stageDirs = ['language', 'sentiment', 'match', 'topics', 'dedup', 'spam'];
+    const violations = sourceFiles('enrich').flatMap((file) => {
+      const own = file.split('/')[1]!;
+      if (!stageDirs.includes(own)) return [];
+      return projectImports(file)
+        .filter(
+          (t) =>
+            t.startsWith('enrich/') &&
+            stageDirs.includes(t.split('/')[1]!) &&
+            t.split('/')[1] !== own,
+        )
+        .map((t) => `${file} → ${t}`);
+    });
+    expect(violations).toEqual([]);
+  });
+});
