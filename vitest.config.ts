@@ -32,6 +32,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: 'browser',
+          // Playwright driving the machine's Chromium against `earshot start` (see test/browser/).
+          include: ['test/browser/**/*.browser.test.ts'],
+          pool: 'forks',
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -1,32 +1,114 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+} from 'fastify';
 import type { Logger } from '../core/logger.ts';
+import { metrics } from '../core/metrics.ts';
 import type { EarshotConfig } from '../core/workspace-config.ts';
 import type { Store } from '../store/port.ts';
+import { DEFAULT_ENGAGEMENT_WEIGHTS, type EngagementWeights } from '../store/queries/metrics.ts';
+import { createAuth } from './auth.ts';
+import { ResultCache } from './cache.ts';
 import { installErrorHandler } from './errors.ts';
+import type { RouteSpec } from './openapi.ts';
 import { brandRoutes } from './routes/brands.ts';
+import { compareRoutes } from './routes/compare.ts';
+import { exportRoutes } from './routes/export.ts';
 import { systemRoutes } from './routes/system.ts';
 
 export interface ApiDependencies {
   store: Store;
-  /** The current configuration (a getter: the file may be reloaded while we run). */
+  /** The current configuration (a getter: the file is reloaded while we run). */
   config: () => EarshotConfig;
   logger: Logger;
   now?: () => Date;
   /** Readiness beyond "the process is up": e.g. migrations applied. */
   ready?: () => boolean;
+  /** `EARSHOT_DEMO_API_KEY`: a fixed key for the demo workspace. */
+  demoKey?: { key: string; workspace: string } | undefined;
+  /** Requests per second per API key (burst: twice that). */
+  rateLimitPerSecond?: number;
+  engagementWeights?: EngagementWeights;
+  /** Seconds-scale cache of read results (0 = off); see api/cache.ts. */
+  cacheTtlMs?: number;
+  /** More `/v1` route plugins (alerts, ingest webhook…), registered behind the same auth. */
+  extraRoutes?: Array<(ctx: ApiContext) => FastifyPluginAsync>;
+  /** Plugins at the root without auth (the web UI). */
+  rootPlugins?: FastifyPluginAsync[];
 }
 
-export interface ApiContext extends Required<Omit<ApiDependencies, 'logger'>> {
+export interface ApiContext {
+  store: Store;
+  config: () => EarshotConfig;
   logger: Logger;
+  now: () => Date;
+  ready: () => boolean;
+  engagementWeights: EngagementWeights;
+  /** Route declarations, for the OpenAPI document. */
+  routes: RouteSpec[];
+  cache: ResultCache;
+  version: string;
 }
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 /** The HTTP API. Built without listening so tests call it in process (`app.inject`). */
 export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> {
   const loggerInstance: FastifyBaseLogger = deps.logger.child({ component: 'api' });
-  const app = Fastify({ loggerInstance, disableRequestLogging: true });
-  const ctx: ApiContext = { now: () => new Date(), ready: () => true, ...deps };
+  // Per-request logs off: request latency goes to the Prometheus histogram instead.
+  const app = Fastify({
+    loggerInstance,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 10 * 1024 * 1024,
+  });
+  const ctx: ApiContext = {
+    store: deps.store,
+    config: deps.config,
+    logger: deps.logger,
+    now: deps.now ?? (() => new Date()),
+    ready: deps.ready ?? (() => true),
+    engagementWeights: deps.engagementWeights ?? DEFAULT_ENGAGEMENT_WEIGHTS,
+    routes: [],
+    cache: new ResultCache(deps.cacheTtlMs ?? 0),
+    version: VERSION,
+  };
   installErrorHandler(app);
+  app.addHook('onResponse', (request, reply, done) => {
+    metrics.httpSeconds.observe(
+      {
+        route: request.routeOptions.url ?? 'unmatched',
+        method: request.method,
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
   await app.register(systemRoutes(ctx));
-  await app.register(brandRoutes(ctx), { prefix: '/v1' });
+  for (const plugin of deps.rootPlugins ?? []) await app.register(plugin);
+  const auth = createAuth({
+    store: deps.store,
+    demoKey: deps.demoKey,
+    ratePerSecond: deps.rateLimitPerSecond ?? 200,
+  });
+  await app.register(
+    async (v1) => {
+      v1.decorateRequest('workspaceId', '');
+      v1.decorateRequest('apiKeyId', '');
+      v1.addHook('onRequest', auth);
+      await v1.register(brandRoutes(ctx));
+      await v1.register(compareRoutes(ctx));
+      await v1.register(exportRoutes(ctx));
+      for (const extra of deps.extraRoutes ?? []) await v1.register(extra(ctx));
+    },
+    { prefix: '/v1' },
+  );
   return app;
 }

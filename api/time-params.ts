@@ -34,7 +34,11 @@ export interface ResolvedRange {
   intervalMs: number;
 }
 
-/** Default: the last 24 h; interval picked to give about 24–100 buckets; at most 2,000 buckets. */
+/**
+ * Default: the last 24 h; the interval is picked for at most ~48 buckets; at most 2,000.
+ * `from` and `to` snap outward to the interval grid (buckets are whole), which also lets
+ * queries of whole hours read the hourly rollup.
+ */
 export function resolveRange(
   q: {
     from?: ((now: Date) => Date) | undefined;
@@ -51,7 +55,11 @@ export function resolveRange(
   const intervalMs = q.interval ?? pickInterval(span);
   if (span / intervalMs > 2_000)
     return { error: 'too many buckets (max 2000): use a longer interval', parameter: 'interval' };
-  return { from, to, intervalMs };
+  return {
+    from: new Date(Math.floor(from.getTime() / intervalMs) * intervalMs),
+    to: new Date(Math.ceil(to.getTime() / intervalMs) * intervalMs),
+    intervalMs,
+  };
 }
 
 function pickInterval(spanMs: number): number {
@@ -64,5 +72,5 @@ function pickInterval(spanMs: number): number {
     UNIT_MS.d,
     UNIT_MS.w,
   ];
-  return candidates.find((c) => spanMs / c <= 100) ?? UNIT_MS.w;
+  return candidates.find((c) => spanMs / c <= 48) ?? UNIT_MS.w;
 }

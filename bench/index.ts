@@ -6,4 +6,5 @@ export const suites: Array<{ area: string; load: () => Promise<{ default: BenchS
   { area: 'topics', load: () => import('./topics.ts') },
   { area: 'dedup', load: () => import('./dedup.ts') },
   { area: 'ingest', load: () => import('./ingest.ts') },
+  { area: 'api', load: () => import('./api.ts') },
 ];

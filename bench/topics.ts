@@ -31,6 +31,7 @@ export default function run(): Promise<BenchResult[]> {
   );
   const seconds = (performance.now() - t0) / 1000;
   const final = ids.map((id) => clusterer.resolve(id));
+  const snapshot = JSON.stringify(clusterer.snapshot());
   const labels = posts.map((p) => `${p.brand}/${p.topic}`);
   const byLang = posts.map((p) => `${p.brand}/${p.topic}/${p.lang}`);
   const clusters = new Set(final).size;
@@ -40,6 +41,12 @@ export default function run(): Promise<BenchResult[]> {
       name: 'assign (keyphrases + clustering), posts/s (1 core)',
       value: CORPUS / seconds,
       unit: 'posts/s',
+    },
+    {
+      area: 'topics',
+      name: 'snapshot after 10k posts (JSON)',
+      value: snapshot.length / 1e6,
+      unit: 'MB',
     },
     {
       area: 'topics',
@@ -122,5 +129,9 @@ export default function run(): Promise<BenchResult[]> {
     unit: 'topics',
     notes: trending.map((t) => `"${t.label}" ${t.previous}→${t.current}`).join('; '),
   });
+  // Ratios print with two decimals in the table; the note keeps three.
+  for (const r of results) {
+    if (r.unit === '') r.notes = [r.value.toFixed(3), r.notes].filter(Boolean).join('; ');
+  }
   return Promise.resolve(results);
 }

@@ -2,7 +2,7 @@ import { InProcessBus } from '../core/bus/in-process.ts';
 import { Topics } from '../core/contracts/topics.ts';
 import { describeError } from '../core/errors.ts';
 import { sleep } from '../core/retry.ts';
-import { enrichRunner, sinkRunners, type Runtime } from './roles.ts';
+import { createEnrichRole, sinkRunners, type Runtime } from './roles.ts';
 
 export interface RunningPipeline {
   /** Resolves when every message produced so far is enriched and stored (in-process bus only). */
@@ -16,8 +16,8 @@ export interface RunningPipeline {
  * Enrich and sink running in this process. With the in-process bus, unconsumed messages live
  * only in memory, so callers drain before stopping: nothing acknowledged is lost on a clean stop.
  */
-export function startPipeline(rt: Runtime): RunningPipeline {
-  const runners = [enrichRunner(rt), ...sinkRunners(rt)];
+export async function startPipeline(rt: Runtime): Promise<RunningPipeline> {
+  const runners = [await createEnrichRole(rt), ...sinkRunners(rt)];
   let stopping = false;
   const failed = new Promise<never>((_resolve, reject) => {
     for (const r of runners) {

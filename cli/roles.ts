@@ -1,17 +1,26 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/app.ts';
+import { ingestRoutes } from '../api/routes/ingest.ts';
+import { uiRoutes } from '../api/routes/ui.ts';
 import { createBus, type Bus } from '../core/bus/index.ts';
 import type { Mention } from '../core/contracts/mention.ts';
 import { dlqTopic, Topics } from '../core/contracts/topics.ts';
 import type { Logger } from '../core/logger.ts';
 import { StageRunner } from '../core/stage-runner.ts';
-import { loadEarshotConfig, type EarshotConfig } from '../core/workspace-config.ts';
+import { describeError } from '../core/errors.ts';
+import { loadEarshotConfig, watchEarshotConfig, type EarshotConfig } from '../core/workspace-config.ts';
 import type { Enrichers } from '../enrich/pipeline/enrich.ts';
-import { compileWatchQueries } from '../enrich/match/index.ts';
+import { compileWatchQueries, type WatchMatcher } from '../enrich/match/index.ts';
 import { loadSentimentScorer } from '../enrich/sentiment/index.ts';
 import { enrichStage } from '../enrich/stage.ts';
+import { freshStateful, restoreStateful, saveStateful } from '../enrich/pipeline/state.ts';
+import { StoreStateStore } from '../store/state-store.ts';
 import { resolveDemoIncidentStart, runDemoConnector } from '../ingest/demo/connector.ts';
 import type { IngestDeadLetter, IngestPorts } from '../ingest/ports.ts';
+import { startConnectors } from '../ingest/runtime.ts';
+import { createApiKey, listApiKeys, parseApiKey } from '../store/queries/api-keys.ts';
 import { StoreCursorStore } from '../store/cursor-store.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { migrate } from '../store/migrate.ts';
@@ -29,13 +38,39 @@ export interface Runtime {
   logger: Logger;
   bus: Bus;
   store: Store;
+  /** The configuration in force: reloaded when the file changes (a bad edit is ignored). */
   config: () => EarshotConfig;
+  /** Called after each successful reload. */
+  onConfigChange: (listener: (config: EarshotConfig) => void) => void;
   configFile: string;
+  /** Stop watching the config file. */
+  close: () => void;
 }
 
-export async function openRuntime(settings: AppSettings, logger: Logger): Promise<Runtime> {
+export async function openRuntime(
+  settings: AppSettings,
+  logger: Logger,
+  options: { watchConfig?: boolean } = {},
+): Promise<Runtime> {
   const configFile = configPath(settings);
-  const config = loadEarshotConfig(configFile);
+  let config = loadEarshotConfig(configFile);
+  const listeners: Array<(c: EarshotConfig) => void> = [];
+  const watcher =
+    options.watchConfig === false
+      ? null
+      : watchEarshotConfig(
+          configFile,
+          (next) => {
+            config = next;
+            logger.info({ event: 'config_reloaded', file: configFile });
+            for (const l of listeners) l(next);
+          },
+          (error) =>
+            logger.error(
+              { event: 'config_reload_failed', file: configFile, err: describeError(error) },
+              'config change ignored',
+            ),
+        );
   const store = await openStore(settings);
   const applied = await migrate(store, logger);
   logger.info({
@@ -45,24 +80,82 @@ export async function openRuntime(settings: AppSettings, logger: Logger): Promis
     migrations_applied: applied.length,
   });
   const bus = createBus(settings, logger);
-  return { settings, logger, bus, store, config: () => config, configFile };
-}
-
-export function loadEnrichers(config: EarshotConfig): Enrichers {
-  const defs = config.workspaces.flatMap((ws) =>
-    ws.brands.map((b) => ({ workspace: ws.id, brand: b.id, query: b.query })),
-  );
   return {
-    sentiment: loadSentimentScorer(),
-    matcher: compileWatchQueries(defs),
-    now: () => new Date(),
+    settings,
+    logger,
+    bus,
+    store,
+    config: () => config,
+    onConfigChange: (l) => listeners.push(l),
+    configFile,
+    close: () => watcher?.close(),
   };
 }
 
-export function enrichRunner(
-  rt: Runtime,
-  enrichers: Enrichers = loadEnrichers(rt.config()),
-): StageRunner<Mention, unknown> {
+export function compileMatcher(config: EarshotConfig): WatchMatcher {
+  return compileWatchQueries(
+    config.workspaces.flatMap((ws) =>
+      ws.brands.map((b) => ({ workspace: ws.id, brand: b.id, query: b.query })),
+    ),
+  );
+}
+
+/** Stateless enrichers plus fresh (empty) topic, dedup and spam state. */
+export function loadEnrichers(config: EarshotConfig): Enrichers {
+  return { sentiment: loadSentimentScorer(), matcher: compileMatcher(config), ...freshStateful(), now: () => new Date() };
+}
+
+/** A role that runs, and stops. */
+export interface RoleHandle {
+  run(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The enrich role: models loaded once, topic/dedup/spam state restored from the store and
+ * snapshotted every ENRICH_SNAPSHOT_INTERVAL_S and on stop, watch queries recompiled on
+ * config reload.
+ */
+export async function createEnrichRole(rt: Runtime): Promise<RoleHandle> {
+  const logger = rt.logger.child({ role: 'enrich' });
+  const state = new StoreStateStore(rt.store);
+  const prefix = rt.settings.ENRICH_STATE_KEY;
+  const enrichers: Enrichers = {
+    sentiment: loadSentimentScorer(),
+    matcher: compileMatcher(rt.config()),
+    ...(await restoreStateful(state, prefix, logger)),
+    now: () => new Date(),
+  };
+  // New or edited watch queries apply from the next batch, without a restart.
+  rt.onConfigChange((config) => {
+    try {
+      enrichers.matcher = compileMatcher(config);
+    } catch (error) {
+      logger.error({ event: 'watch_queries_invalid', err: describeError(error) }, 'keeping the previous watch queries');
+    }
+  });
+  const runner = enrichRunner(rt, enrichers);
+  const snapshot = async () => {
+    try {
+      await saveStateful(state, prefix, enrichers);
+      logger.debug({ event: 'enrich_state_saved' });
+    } catch (error) {
+      logger.warn({ event: 'enrich_state_save_failed', err: describeError(error) });
+    }
+  };
+  const timer = setInterval(() => void snapshot(), rt.settings.ENRICH_SNAPSHOT_INTERVAL_S * 1000);
+  timer.unref();
+  return {
+    run: () => runner.run(),
+    stop: async () => {
+      clearInterval(timer);
+      await runner.stop();
+      await snapshot();
+    },
+  };
+}
+
+export function enrichRunner(rt: Runtime, enrichers: Enrichers): StageRunner<Mention, unknown> {
   return new StageRunner(enrichStage(rt.bus, enrichers), {
     bus: rt.bus,
     logger: rt.logger.child({ role: 'enrich' }),
@@ -150,8 +243,56 @@ export async function runDemo(rt: Runtime, signal: AbortSignal): Promise<void> {
   );
 }
 
-export async function startApi(rt: Runtime, ready: () => boolean): Promise<FastifyInstance> {
-  const app = await buildApi({ store: rt.store, config: rt.config, logger: rt.logger, ready });
+/** The configured public sources (Bluesky, Mastodon, HN, …); firehoses keep only matching posts. */
+export function startSourceConnectors(rt: Runtime, signal: AbortSignal) {
+  let matcher = compileMatcher(rt.config());
+  rt.onConfigChange((config) => {
+    try {
+      matcher = compileMatcher(config);
+    } catch {
+      // reported by the enrich role's listener; keep the previous queries
+    }
+  });
+  // mayMatch, not match: at ingest the language is not detected yet, so a `lang:` filter must
+  // count as "unknown", not as a miss.
+  const filter = (m: Mention) =>
+    matcher.mayMatch({ text: m.text, title: m.title, lang: m.lang, source: m.source, author: m.author.handle, url: m.url });
+  return startConnectors(rt.config().sources, ingestPorts(rt, signal), process.env, { filter });
+}
+
+export async function startApi(rt: Runtime, ready: () => boolean, demoKey?: { key: string; workspace: string }): Promise<FastifyInstance> {
+  const produce = ingestPorts(rt, new AbortController().signal).produce;
+  const app = await buildApi({
+    store: rt.store,
+    config: rt.config,
+    logger: rt.logger,
+    ready,
+    demoKey,
+    rateLimitPerSecond: rt.settings.API_RATE_LIMIT_PER_S,
+    cacheTtlMs: rt.settings.API_CACHE_TTL_MS,
+    engagementWeights: rt.settings.ENGAGEMENT_WEIGHTS,
+    extraRoutes: [ingestRoutes(produce)],
+    rootPlugins: [uiRoutes()],
+  });
   await app.listen({ port: rt.settings.PORT, host: rt.settings.HOST });
   return app;
+}
+
+/**
+ * The demo workspace's key: EARSHOT_DEMO_API_KEY when set; otherwise one created on the first
+ * start and kept next to the data (the embedded demo is a local, single-user setup).
+ */
+export async function demoApiKey(rt: Runtime, workspace: string): Promise<{ key: string; workspace: string; fixed: boolean }> {
+  if (rt.settings.EARSHOT_DEMO_API_KEY) return { key: rt.settings.EARSHOT_DEMO_API_KEY, workspace, fixed: true };
+  const file = join(dirname(rt.settings.CHDB_PATH), 'demo-api-key');
+  const saved = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  const parsed = parseApiKey(saved);
+  if (parsed) {
+    const known = (await listApiKeys(rt.store)).find((k) => k.key_id === parsed.id && !k.revoked && k.workspace === workspace);
+    if (known) return { key: saved, workspace, fixed: false };
+  }
+  const { key } = await createApiKey(rt.store, workspace, 'demo (created by earshot start)');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return { key, workspace, fixed: false };
 }

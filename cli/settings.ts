@@ -29,6 +29,29 @@ export const AppSettingsSchema = LogConfigSchema.extend(BusConfigSchema.shape)
     /** …and waits at most this long for a batch to fill before inserting what it has. */
     SINK_FLUSH_INTERVAL_MS: env.int(1, 60_000, 1_000),
     ENRICH_BATCH_MAX: env.int(1, 100_000, 2_000),
+    /** How often topic/dedup/spam state is snapshotted to the store (and always on stop). */
+    ENRICH_SNAPSHOT_INTERVAL_S: env.int(5, 86_400, 300),
+    /** Snapshot key: give each enrich process of a scaled-out deployment its own. */
+    ENRICH_STATE_KEY: z.string().regex(/^[a-z0-9_-]{1,64}$/).default('enrich'),
+    /** A fixed API key the demo workspace accepts (scripted use); otherwise `start` creates one. */
+    EARSHOT_DEMO_API_KEY: z.string().min(8).optional(),
+    /** Read results are reused this long for identical requests (0 = off); data lands about once a second. */
+    API_CACHE_TTL_MS: env.int(0, 600_000, 5_000),
+    /** API requests per second per key (burst: twice that). */
+    API_RATE_LIMIT_PER_S: env.int(1, 100_000, 200),
+    /** Engagement = weighted likes + reposts + replies, e.g. "likes:1,reposts:2,replies:1". */
+    ENGAGEMENT_WEIGHTS: z
+      .string()
+      .regex(/^(likes|reposts|replies):\d+(\.\d+)?(,(likes|reposts|replies):\d+(\.\d+)?)*$/, 'use likes:1,reposts:2,replies:1')
+      .default('likes:1,reposts:1,replies:1')
+      .transform((s) => {
+        const w = { likes: 1, reposts: 1, replies: 1 };
+        for (const part of s.split(',')) {
+          const [k, v] = part.split(':') as ['likes' | 'reposts' | 'replies', string];
+          w[k] = Number(v);
+        }
+        return w;
+      }),
     /** Seconds to finish in-flight work on SIGTERM before exiting 1. */
     SHUTDOWN_TIMEOUT_S: env.int(1, 600, 30),
   });

@@ -10,6 +10,7 @@ import type {
 import { dlqTopic } from './contracts/topics.ts';
 import { describeError, InvalidMessageError, TooManyDeadLettersError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { metrics } from './metrics.ts';
 import { defaultRetry, withRetry, type RetryOptions } from './retry.ts';
 
 /**
@@ -211,6 +212,10 @@ export class StageRunner<In, Out> {
       deadLettered: dead.length,
       durationMs: performance.now() - started,
     };
+    metrics.messagesConsumed.inc({ stage: stats.stage }, stats.consumed);
+    metrics.messagesDelivered.inc({ stage: stats.stage }, stats.delivered);
+    if (stats.deadLettered > 0) metrics.deadLetters.inc({ stage: stats.stage }, stats.deadLettered);
+    metrics.batchSeconds.observe({ stage: stats.stage }, stats.durationMs / 1000);
     this.options.logger.debug({ event: 'batch_processed', ...stats });
     this.options.onBatch?.(stats);
     return { lastProcessedOffset: lastProcessed.offset };

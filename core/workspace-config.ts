@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, watch } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
@@ -112,4 +113,39 @@ export function loadEarshotConfig(path: string): EarshotConfig {
     });
   }
   return parseEarshotConfig(text, path);
+}
+
+/**
+ * Reload the config file when it changes, without restarting. A change that does not
+ * validate is logged and ignored: the last good configuration stays in force.
+ */
+export function watchEarshotConfig(
+  path: string,
+  onChange: (config: EarshotConfig) => void,
+  onError: (error: unknown) => void,
+): { close(): void } {
+  let timer: NodeJS.Timeout | null = null;
+  const reload = () => {
+    timer = null;
+    try {
+      onChange(loadEarshotConfig(path));
+    } catch (error) {
+      onError(error);
+    }
+  };
+  // Watch the directory: editors replace files (rename), which ends a watch on the file itself.
+  const dir = dirname(path);
+  const name = basename(path);
+  const watcher = watch(dir, (_event, file) => {
+    if (file !== null && file !== name) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(reload, 200); // editors write in several steps
+  });
+  watcher.on('error', onError);
+  return {
+    close: () => {
+      if (timer) clearTimeout(timer);
+      watcher.close();
+    },
+  };
 }

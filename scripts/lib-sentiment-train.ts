@@ -1,6 +1,14 @@
-import { DENSE_SIZE, FeatureBuffer, extractFeatures, type FeatureConfig, type Features } from '../enrich/sentiment/features.ts';
+import { DENSE_PER_COPY, DENSE_SIZE, FeatureBuffer, extractFeatures, type FeatureConfig, type Features } from '../enrich/sentiment/features.ts';
 import { rulesFor } from '../enrich/sentiment/lang-rules.ts';
-import { CLASSES, K, LinearModel, softmaxInPlace, type ClassName } from '../enrich/sentiment/linear.ts';
+import {
+  CLASSES,
+  COMBINER_INPUTS,
+  K,
+  LinearModel,
+  combine,
+  softmaxInPlace,
+  type ClassName,
+} from '../enrich/sentiment/linear.ts';
 import { scoreRules, type Lexicons } from '../enrich/sentiment/rules.ts';
 import { tokenize } from '../enrich/sentiment/text.ts';
 import type { LabelledRow } from './lib-sentiment-data.ts';
@@ -21,14 +29,29 @@ export interface TrainParams {
   epochs: number;
   lr: number;
   l2: number;
+  /** Learning-rate factor of the dense (rule) features relative to the sparse ones. */
+  denseLr: number;
+  /**
+   * 'stacked': the text model learns only the dense biases; the rule features enter through the
+   * per-language combiner fitted on out-of-fold logits. 'joint': one model over everything.
+   */
+  mode: 'stacked' | 'joint';
+  /** Fit the per-language combiner on out-of-fold logits (always on in 'stacked' mode). */
+  combiner: boolean;
+  /** L2 of the combiner (per-example mean loss), pulling it towards "trust the text model". */
+  combinerL2: number;
   seed: number;
 }
 
 export const DEFAULT_PARAMS: TrainParams = {
-  features: { bits: 20, charMin: 2, charMax: 5, wordBigrams: true },
+  features: { bits: 20, charMin: 2, charMax: 5, wordBigrams: true, charWeight: 0.5 },
   epochs: 8,
   lr: 0.5,
-  l2: 1e-6,
+  l2: 1e-3,
+  denseLr: 0.1,
+  mode: 'joint',
+  combiner: true,
+  combinerL2: 1e-3,
   seed: 42,
 };
 
@@ -103,18 +126,20 @@ export function train(examples: readonly Example[], p: TrainParams): Trained {
   const total = p.epochs * examples.length;
   const z = new Float64Array(K);
   const g = new Float64Array(K);
-  let step = 0;
+  // Stacked: only each copy's bias (its first dense value) is learned here.
+  const step = p.mode === 'stacked' ? DENSE_PER_COPY : 1;
+  let t = 0;
   for (let epoch = 0; epoch < p.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
-      const t = order[i]!;
+      const tmp = order[i]!;
       order[i] = order[j]!;
-      order[j] = t;
+      order[j] = tmp;
     }
     for (const ei of order) {
       const ex = examples[ei]!;
-      const lr = p.lr * (1 - step / total);
-      step++;
+      const lr = p.lr * (1 - t / total);
+      t++;
       const f = ex.f;
       let z0 = 0;
       let z1 = 0;
@@ -126,7 +151,7 @@ export function train(examples: readonly Example[], p: TrainParams): Trained {
         z1 += sparse[o + 1]! * v;
         z2 += sparse[o + 2]! * v;
       }
-      for (let k = 0; k < DENSE_SIZE; k++) {
+      for (let k = 0; k < DENSE_SIZE; k += step) {
         const v = f.dense[k]!;
         if (v === 0) continue;
         z0 += dense[k * 3]! * v;
@@ -151,11 +176,10 @@ export function train(examples: readonly Example[], p: TrainParams): Trained {
         const v = f.val[i]! * lr;
         for (let c = 0; c < K; c++) sparse[o + c] = sparse[o + c]! * decay - g[c]! * v;
       }
-      for (let k = 0; k < DENSE_SIZE; k++) {
+      for (let k = 0; k < DENSE_SIZE; k += step) {
         const v = f.dense[k]!;
         if (v === 0) continue;
-        // The dense features are few and always present: a smaller step keeps them stable.
-        const s = v * lr * 0.1;
+        const s = v * lr * p.denseLr;
         for (let c = 0; c < K; c++) dense[k * 3 + c] = dense[k * 3 + c]! - g[c]! * s;
       }
     }
@@ -163,8 +187,65 @@ export function train(examples: readonly Example[], p: TrainParams): Trained {
   return { sparse, dense };
 }
 
-export function modelOf(t: Trained, p: TrainParams, temperatures: Record<string, number>, languages: Record<string, ClassName[]>): LinearModel {
-  return new LinearModel({ config: p.features, sparse: t.sparse, dense: t.dense, temperatures, languages });
+export function modelOf(
+  t: Trained,
+  p: TrainParams,
+  temperatures: Record<string, number>,
+  languages: Record<string, ClassName[]>,
+  combiners: Record<string, Float32Array> = {},
+): LinearModel {
+  return new LinearModel({ config: p.features, sparse: t.sparse, dense: t.dense, temperatures, languages, combiners });
+}
+
+/**
+ * The per-language combiner: multinomial logistic regression over [text-model logits, rule
+ * features], fitted by full-batch gradient descent on out-of-fold logits (deterministic, no
+ * shuffling), with the same class weights and allowed classes as the text model.
+ */
+export function fitCombiner(examples: readonly Example[], logits: readonly Float64Array[], l2: number, iterations = 600): Float32Array {
+  const n = examples.length;
+  const w = new Float32Array(COMBINER_INPUTS * K);
+  // Start from "trust the text model": identity on its logits.
+  for (let k = 0; k < K; k++) w[k * 3 + k] = 1;
+  const grad = new Float64Array(COMBINER_INPUTS * K);
+  const out = new Float64Array(K);
+  const x = new Float64Array(COMBINER_INPUTS);
+  let wsum = 0;
+  for (const ex of examples) wsum += ex.weight;
+  // Adam: the inputs differ in scale (logits vs 0..1 features), plain steps would crawl.
+  const m = new Float64Array(w.length);
+  const v = new Float64Array(w.length);
+  const lr = 0.05;
+  for (let it = 1; it <= iterations; it++) {
+    grad.fill(0);
+    for (let i = 0; i < n; i++) {
+      const ex = examples[i]!;
+      combine(w, logits[i]!, ex.f.dense, out);
+      let max = -Infinity;
+      for (let c = 0; c < K; c++) if (ex.allowed[c] && out[c]! > max) max = out[c]!;
+      let sum = 0;
+      for (let c = 0; c < K; c++) {
+        out[c] = ex.allowed[c] ? Math.exp(out[c]! - max) : 0;
+        sum += out[c]!;
+      }
+      for (let j = 0; j < K; j++) x[j] = logits[i]![j]!;
+      for (let j = 0; j < DENSE_PER_COPY; j++) x[K + j] = ex.f.dense[j]!;
+      for (let c = 0; c < K; c++) {
+        const g = (ex.weight * (out[c]! / sum - (c === ex.y ? 1 : 0))) / wsum;
+        if (g === 0) continue;
+        for (let j = 0; j < COMBINER_INPUTS; j++) grad[j * 3 + c] = grad[j * 3 + c]! + g * x[j]!;
+      }
+    }
+    for (let q = 0; q < w.length; q++) {
+      const g = grad[q]! + l2 * (w[q]! - (q % 3 === Math.floor(q / 3) && q < K * 3 ? 1 : 0));
+      m[q] = 0.9 * m[q]! + 0.1 * g;
+      v[q] = 0.999 * v[q]! + 0.001 * g * g;
+      const mh = m[q]! / (1 - 0.9 ** it);
+      const vh = v[q]! / (1 - 0.999 ** it);
+      w[q] = w[q]! - (lr * mh) / (Math.sqrt(vh) + 1e-8);
+    }
+  }
+  return w;
 }
 
 /** Raw logits of each example under trained weights. */

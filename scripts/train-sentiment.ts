@@ -3,14 +3,22 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL_DIR } from '../enrich/sentiment/index.ts';
-import { CLASSES, quantize, type ClassName } from '../enrich/sentiment/linear.ts';
-import type { Lexicons } from '../enrich/sentiment/rules.ts';
+import { CLASSES, combine, quantize, type ClassName } from '../enrich/sentiment/linear.ts';
+import { makeLexicons, type Lexicons } from '../enrich/sentiment/rules.ts';
 import { DEFAULT_DATA_DIR, readSplit } from './lib-sentiment-data.ts';
-import { LEXICON_LANGUAGES, buildLexicons, emojiLexicon, emoticonLexicon } from './lib-sentiment-lexicons.ts';
+import {
+  LEXICON_LANGUAGES,
+  buildLexicons,
+  emojiLexicon,
+  emoticonLexicon,
+  pruneWithData,
+} from './lib-sentiment-lexicons.ts';
 import { macroF1 } from './lib-sentiment-metrics.ts';
 import {
   DEFAULT_PARAMS,
   featurize,
+  fitCombiner,
+  folds,
   fitTemperature,
   outOfFold,
   train,
@@ -34,12 +42,15 @@ function log(msg: string): void {
 
 function lexiconMaps(
   words: Record<string, Record<string, number>>,
+  curated: Record<string, string[]>,
   emoji: Record<string, number>,
   emoticons: Record<string, number>,
 ): Map<string, Lexicons> {
   const e = new Map(Object.entries(emoji));
   const m = new Map(Object.entries(emoticons));
-  return new Map(Object.entries(words).map(([lang, w]) => [lang, { words: new Map(Object.entries(w)), emoji: e, emoticons: m }]));
+  return new Map(
+    Object.entries(words).map(([lang, w]) => [lang, makeLexicons(new Map(Object.entries(w)), e, m, new Set(curated[lang] ?? []))]),
+  );
 }
 
 function argmax(z: Float64Array): number {
@@ -73,6 +84,9 @@ function main(): void {
       epochs: { type: 'string' },
       folds: { type: 'string', default: '3' },
       seed: { type: 'string' },
+      'dense-lr': { type: 'string' },
+      mode: { type: 'string' },
+      'combiner-l2': { type: 'string' },
       tune: { type: 'boolean', default: false },
     },
   });
@@ -82,23 +96,37 @@ function main(): void {
     features: { ...DEFAULT_PARAMS.features, bits: values.bits === undefined ? DEFAULT_PARAMS.features.bits : Number(values.bits) },
     epochs: values.epochs === undefined ? DEFAULT_PARAMS.epochs : Number(values.epochs),
     seed: values.seed === undefined ? DEFAULT_PARAMS.seed : Number(values.seed),
+    denseLr: values['dense-lr'] === undefined ? DEFAULT_PARAMS.denseLr : Number(values['dense-lr']),
+    mode: values.mode === 'joint' ? 'joint' : values.mode === 'stacked' ? 'stacked' : DEFAULT_PARAMS.mode,
+    combinerL2: values['combiner-l2'] === undefined ? DEFAULT_PARAMS.combinerL2 : Number(values['combiner-l2']),
   };
   const k = Number(values.folds);
   const out = values.out;
   mkdirSync(out, { recursive: true });
   const write = (name: string, data: unknown): void => writeFileSync(join(out, name), JSON.stringify(data) + '\n');
 
-  const words = buildLexicons();
+  const built = buildLexicons();
+  const curated = built.curated;
+  const trainRows = readSplit(values.data, 'train').flatMap((s) => s.rows);
+  const words: Record<string, Record<string, number>> = {};
+  for (const [lang, w] of Object.entries(built.words)) {
+    const pruned = pruneWithData(
+      w,
+      new Set(curated[lang] ?? []),
+      trainRows.filter((r) => r.lang === lang),
+    );
+    words[lang] = pruned.words;
+    if (pruned.dropped.length > 0) log(`lexicon ${lang}: dropped ${pruned.dropped.length} entries the training data contradicts`);
+  }
   const emoji = emojiLexicon();
   const emoticons = emoticonLexicon();
   write('lexicons.json', words);
+  write('curated.json', curated);
   write('emoji.json', emoji);
   write('emoticons.json', emoticons);
-  const lexicons = lexiconMaps(words, emoji, emoticons);
+  const lexicons = lexiconMaps(words, curated, emoji, emoticons);
 
-  const rows = readSplit(values.data, 'train')
-    .flatMap((s) => s.rows)
-    .filter((r) => lexicons.has(r.lang));
+  const rows = trainRows.filter((r) => lexicons.has(r.lang));
   log(`train rows: ${rows.length} (${[...new Set(rows.map((r) => r.lang))].sort().join(', ')})`);
 
   if (values.tune) {
@@ -121,6 +149,7 @@ function main(): void {
   const oof = outOfFold(examples, params, k);
   const temperatures: Record<string, number> = {};
   const languages: Record<string, ClassName[]> = {};
+  const combiners: Record<string, Float32Array> = {};
   for (const lang of [...new Set(examples.map((e) => e.lang))].sort()) {
     const idx = examples.map((e, i) => (e.lang === lang ? i : -1)).filter((i) => i >= 0);
     temperatures[lang] = fitTemperature(
@@ -132,7 +161,35 @@ function main(): void {
       idx.map((i) => CLASSES[examples[i]!.y]!),
       idx.map((i) => CLASSES[argmax(oof[i]!)]!),
     );
-    log(`  ${lang}: ${idx.length} rows, classes ${languages[lang].join('/')}, cv macro-F1 ${f1.toFixed(3)}, T=${temperatures[lang]}`);
+    let line = `  ${lang}: ${idx.length} rows, classes ${languages[lang].join('/')}, text-model cv macro-F1 ${f1.toFixed(3)}, T=${temperatures[lang]}`;
+    if (params.mode === 'stacked' || params.combiner) {
+      // The combiner is kept only where it beats the text model in cross-validation over the
+      // out-of-fold logits (nested, so neither figure has seen the rows it is scored on).
+      const exs = idx.map((i) => examples[i]!);
+      const zs = idx.map((i) => oof[i]!);
+      const gold = exs.map((ex) => CLASSES[ex.y]!);
+      const fold = folds(exs, k, params.seed + 2);
+      const pred = new Array<string>(exs.length);
+      const out = new Float64Array(3);
+      for (let f = 0; f < k; f++) {
+        const tr = exs.map((_, n) => n).filter((n) => fold[n] !== f);
+        const c = fitCombiner(
+          tr.map((n) => exs[n]!),
+          tr.map((n) => zs[n]!),
+          params.combinerL2,
+        );
+        exs.forEach((ex, n) => {
+          if (fold[n] !== f) return;
+          combine(c, zs[n]!, ex.f.dense, out);
+          pred[n] = CLASSES[argmax(out)]!;
+        });
+      }
+      const cf1 = macroF1(gold, pred);
+      const keep = params.mode === 'stacked' || cf1 > f1;
+      if (keep) combiners[lang] = fitCombiner(exs, zs, params.combinerL2);
+      line += `, combiner cv macro-F1 ${cf1.toFixed(3)} → ${keep ? 'combiner' : 'text model'}`;
+    }
+    log(line);
   }
 
   const trained = train(examples, params);
@@ -142,7 +199,7 @@ function main(): void {
     name: 'earshot-sentiment',
     version: '2.0.0',
     languages: [...LEXICON_LANGUAGES],
-    files: { lexicons: 'lexicons.json', emoji: 'emoji.json', emoticons: 'emoticons.json' },
+    files: { lexicons: 'lexicons.json', curated: 'curated.json', emoji: 'emoji.json', emoticons: 'emoticons.json' },
     linear: {
       file: 'linear.bin',
       sha256: createHash('sha256').update(q.bytes).digest('hex'),
@@ -150,10 +207,12 @@ function main(): void {
       charMin: params.features.charMin,
       charMax: params.features.charMax,
       wordBigrams: params.features.wordBigrams,
+      charWeight: params.features.charWeight,
       sparseScale: q.scale,
       dense: Array.from(trained.dense, (v) => Math.round(v * 1e6) / 1e6),
       temperatures,
       languages,
+      combiners: Object.fromEntries(Object.entries(combiners).map(([l, c]) => [l, Array.from(c, (v) => Math.round(v * 1e6) / 1e6)])),
     },
     training: { params, rows: rows.length, folds: k },
   });

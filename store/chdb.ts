@@ -17,6 +17,7 @@ export class ChdbStore implements Store {
   readonly kind = 'chdb' as const;
   private readonly session: Session;
   private readonly settingsClause: string;
+  private readonlySession: Session | null = null;
 
   private constructor(
     readonly path: string,
@@ -74,7 +75,20 @@ export class ChdbStore implements Store {
     );
   }
 
+  async readOnlyQuery(
+    sql: string,
+    format: 'JSONEachRow' | 'PrettyCompactMonoBlock',
+  ): Promise<string> {
+    if (!this.readonlySession) {
+      this.readonlySession = new Session(this.path, { connectionArgs: ['--readonly=1'] });
+      await this.readonlySession.queryAsync(`USE ${this.database}`);
+    }
+    const session = this.readonlySession;
+    return (await this.run(() => session.queryAsync(sql, { format }))).text();
+  }
+
   close(): Promise<void> {
+    this.readonlySession?.close();
     this.session.close();
     return Promise.resolve();
   }

@@ -87,6 +87,24 @@ export class ClickHouseServerStore implements Store {
     }
   }
 
+  async readOnlyQuery(
+    sql: string,
+    format: 'JSONEachRow' | 'PrettyCompactMonoBlock',
+  ): Promise<string> {
+    try {
+      // exec: the raw HTTP interface, so any output format (the client's query() limits them).
+      const result = await this.client.exec({
+        query: `${sql.trim().replace(/;$/, '')}\nFORMAT ${format}`,
+        clickhouse_settings: { readonly: '1' },
+      });
+      const chunks: Buffer[] = [];
+      for await (const chunk of result.stream) chunks.push(Buffer.from(chunk as Uint8Array));
+      return Buffer.concat(chunks).toString('utf8');
+    } catch (error) {
+      throw mapClickHouseError(error, 'query');
+    }
+  }
+
   async close(): Promise<void> {
     await this.client.close();
   }

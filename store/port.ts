@@ -22,6 +22,11 @@ export interface Store {
   /** Rows as objects (JSONEachRow; 64-bit integers come back as numbers). */
   query<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
   insert(table: string, rows: readonly object[], options?: InsertOptions): Promise<void>;
+  /**
+   * Run an analyst's SQL with the engine in read-only mode (`readonly=1`): the engine itself
+   * refuses writes, DDL and setting changes. Returns the result text in `format`.
+   */
+  readOnlyQuery(sql: string, format: 'JSONEachRow' | 'PrettyCompactMonoBlock'): Promise<string>;
   close(): Promise<void>;
 }
 

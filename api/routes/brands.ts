@@ -1,73 +1,268 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { WorkspaceConfig } from '../../core/workspace-config.ts';
 import { brandHealth } from '../../store/queries/brand-health.ts';
+import { decodeCursor, mentionFeed, topAuthors } from '../../store/queries/mentions.ts';
+import { brandTopics } from '../../store/queries/topics.ts';
 import type { ApiContext } from '../app.ts';
 import { ApiError, parseInput } from '../errors.ts';
-import { DurationSchema, resolveRange, TimeSchema } from '../time-params.ts';
+import { route } from '../openapi.ts';
+import { BrandParams, brandOf, FilterQuery, RangeQuery, rangeOf, workspaceOf } from '../params.ts';
 
-const WorkspaceQuery = z.object({ workspace: z.string().max(64).optional() });
+const HealthQuery = RangeQuery.extend(FilterQuery.shape).strict();
 
-const HealthQuery = WorkspaceQuery.extend({
-  from: TimeSchema.optional(),
-  to: TimeSchema.optional(),
-  interval: DurationSchema.optional(),
-}).strict();
+const TopicsQuery = RangeQuery.extend(FilterQuery.shape)
+  .extend({
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(10)
+      .describe('topics per list (default 10)'),
+    min_volume: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(5)
+      .describe('minimum mentions for a trending topic'),
+  })
+  .strict();
 
-const BrandParams = z.object({ brand: z.string().min(1).max(64) });
+const MentionsQuery = RangeQuery.extend(FilterQuery.shape)
+  .extend({
+    sentiment: z
+      .enum(['pos', 'neu', 'neg', 'unscored'])
+      .optional()
+      .describe('only this sentiment label'),
+    topic: z.string().min(1).max(128).optional().describe('only mentions of this topic id'),
+    q: z.string().min(1).max(200).optional().describe('case-insensitive text search'),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(200)
+      .default(50)
+      .describe('mentions per page (≤ 200)'),
+    cursor: z.string().max(512).optional().describe('next_cursor of the previous page'),
+  })
+  .strict();
+
+const AuthorsQuery = RangeQuery.extend(FilterQuery.shape)
+  .extend({
+    limit: z.coerce.number().int().min(1).max(200).default(20).describe('authors (≤ 200)'),
+  })
+  .strict();
 
 export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
-  const workspaceOf = (requested: string | undefined): WorkspaceConfig => {
-    const workspaces = ctx.config().workspaces;
-    const ws = requested === undefined ? workspaces[0] : workspaces.find((w) => w.id === requested);
-    if (!ws) throw new ApiError(404, 'not_found', `no workspace "${requested}"`);
-    return ws;
-  };
-
   return (app) => {
-    app.get('/brands', (request) => {
-      const q = parseInput(WorkspaceQuery.strict(), request.query, 'query');
-      const ws = workspaceOf(q.workspace);
-      return {
-        workspace: ws.id,
-        brands: ws.brands.map((b) => ({
-          id: b.id,
-          name: b.name,
-          query: b.query,
-          competitors: b.competitors,
-          color: b.color ?? null,
-        })),
-      };
-    });
+    route(
+      ctx.routes,
+      app,
+      {
+        method: 'GET',
+        url: '/brands',
+        tag: 'brands',
+        auth: true,
+        summary: 'Brands of your workspace with their watch queries and competitors',
+        responses: {
+          200: '{ workspace, brands: [{ id, name, query, competitors, color }] }',
+          401: 'no or invalid key',
+        },
+      },
+      (request) => {
+        parseInput(z.object({}).strict(), request.query, 'query');
+        const ws = workspaceOf(ctx, request.workspaceId);
+        return {
+          workspace: ws.id,
+          name: ws.name,
+          brands: ws.brands.map((b) => ({
+            id: b.id,
+            name: b.name,
+            query: b.query,
+            competitors: b.competitors,
+            color: b.color ?? null,
+          })),
+        };
+      },
+    );
 
-    app.get('/brands/:brand/health', async (request) => {
-      const { brand } = parseInput(BrandParams, request.params, 'params');
-      const q = parseInput(HealthQuery, request.query, 'query');
-      const ws = workspaceOf(q.workspace);
-      const config = ws.brands.find((b) => b.id === brand);
-      if (!config)
-        throw new ApiError(404, 'not_found', `no brand "${brand}" in workspace "${ws.id}"`);
-      const range = resolveRange(q, ctx.now());
-      if ('error' in range)
-        throw new ApiError(400, 'invalid_parameter', range.error, [
-          { parameter: range.parameter, message: range.error },
-        ]);
-      const health = await brandHealth(ctx.store, {
-        workspace: ws.id,
-        brand,
-        from: range.from,
-        to: range.to,
-        intervalSeconds: range.intervalMs / 1000,
-      });
-      return {
-        workspace: ws.id,
-        brand,
-        from: range.from.toISOString(),
-        to: range.to.toISOString(),
-        interval: `${range.intervalMs / 60_000}m`,
-        ...health,
-      };
-    });
+    route(
+      ctx.routes,
+      app,
+      {
+        method: 'GET',
+        url: '/brands/:brand/health',
+        tag: 'brands',
+        auth: true,
+        summary:
+          'Volume and sentiment over time, totals, change vs the previous period, source and language mix',
+        params: BrandParams,
+        query: HealthQuery,
+        responses: {
+          200: '{ series, totals, previous, change, mix }',
+          400: 'a bad parameter (named in details)',
+          404: 'no such brand in your workspace',
+        },
+      },
+      async (request) => {
+        const { brand } = parseInput(BrandParams, request.params, 'params');
+        const q = parseInput(HealthQuery, request.query, 'query');
+        const { ws } = brandOf(ctx, request.workspaceId, brand);
+        const range = rangeOf(q, ctx.now());
+        const health = await ctx.cache.get(`${ws.id} ${request.url}`, () =>
+          brandHealth(ctx.store, {
+            workspace: ws.id,
+            brand,
+            from: range.from,
+            to: range.to,
+            intervalSeconds: range.intervalMs / 1000,
+            source: q.source,
+            lang: q.lang,
+            weights: ctx.engagementWeights,
+          }),
+        );
+        return {
+          workspace: ws.id,
+          brand,
+          from: range.from.toISOString(),
+          to: range.to.toISOString(),
+          interval: `${range.intervalMs / 60_000}m`,
+          ...health,
+        };
+      },
+    );
+
+    route(
+      ctx.routes,
+      app,
+      {
+        method: 'GET',
+        url: '/brands/:brand/topics',
+        tag: 'brands',
+        auth: true,
+        summary:
+          'Top topics of the period and trending ones (growth vs the previous period, with a minimum volume)',
+        params: BrandParams,
+        query: TopicsQuery,
+        responses: {
+          200: '{ top: [{ id, label, volume, negative_share }], trending: [{ id, label, volume, previous_volume, growth }] }',
+          400: 'a bad parameter',
+          404: 'no such brand',
+        },
+      },
+      async (request) => {
+        const { brand } = parseInput(BrandParams, request.params, 'params');
+        const q = parseInput(TopicsQuery, request.query, 'query');
+        const { ws } = brandOf(ctx, request.workspaceId, brand);
+        const range = rangeOf(q, ctx.now());
+        const topics = await ctx.cache.get(`${ws.id} ${request.url}`, () =>
+          brandTopics(
+            ctx.store,
+            {
+              workspace: ws.id,
+              brand,
+              from: range.from,
+              to: range.to,
+              source: q.source,
+              lang: q.lang,
+            },
+            { limit: q.limit, minVolume: q.min_volume },
+          ),
+        );
+        return {
+          workspace: ws.id,
+          brand,
+          from: range.from.toISOString(),
+          to: range.to.toISOString(),
+          ...topics,
+        };
+      },
+    );
+
+    route(
+      ctx.routes,
+      app,
+      {
+        method: 'GET',
+        url: '/brands/:brand/mentions',
+        tag: 'brands',
+        auth: true,
+        summary:
+          'The mentions behind the numbers, newest first, each with its sentiment explanation; cursor pagination',
+        params: BrandParams,
+        query: MentionsQuery,
+        responses: {
+          200: '{ mentions: [...], next_cursor }',
+          400: 'a bad parameter or cursor',
+          404: 'no such brand',
+        },
+      },
+      async (request) => {
+        const { brand } = parseInput(BrandParams, request.params, 'params');
+        const q = parseInput(MentionsQuery, request.query, 'query');
+        const { ws } = brandOf(ctx, request.workspaceId, brand);
+        const range = rangeOf(q, ctx.now());
+        const cursor = q.cursor === undefined ? null : decodeCursor(q.cursor);
+        if (q.cursor !== undefined && cursor === null) {
+          throw new ApiError(400, 'invalid_parameter', 'invalid query parameter: cursor', [
+            { parameter: 'cursor', message: 'not a cursor this API issued' },
+          ]);
+        }
+        return mentionFeed(
+          ctx.store,
+          {
+            workspace: ws.id,
+            brand,
+            from: range.from,
+            to: range.to,
+            sentiment: q.sentiment,
+            source: q.source,
+            lang: q.lang,
+            topic: q.topic,
+            q: q.q,
+          },
+          { limit: q.limit, cursor },
+        );
+      },
+    );
+
+    route(
+      ctx.routes,
+      app,
+      {
+        method: 'GET',
+        url: '/brands/:brand/authors',
+        tag: 'brands',
+        auth: true,
+        summary: 'Top authors by engagement',
+        params: BrandParams,
+        query: AuthorsQuery,
+        responses: {
+          200: '{ authors: [{ author_id, handle, display_name, followers, mentions, engagement, negative_share }] }',
+          404: 'no such brand',
+        },
+      },
+      async (request) => {
+        const { brand } = parseInput(BrandParams, request.params, 'params');
+        const q = parseInput(AuthorsQuery, request.query, 'query');
+        const { ws } = brandOf(ctx, request.workspaceId, brand);
+        const range = rangeOf(q, ctx.now());
+        const authors = await topAuthors(
+          ctx.store,
+          {
+            workspace: ws.id,
+            brand,
+            from: range.from,
+            to: range.to,
+            source: q.source,
+            lang: q.lang,
+          },
+          q.limit,
+        );
+        return { workspace: ws.id, brand, authors };
+      },
+    );
     return Promise.resolve();
   };
 }

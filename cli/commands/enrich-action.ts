@@ -6,6 +6,7 @@ import { loadEarshotConfig } from '../../core/workspace-config.ts';
 import { compileWatchQueries } from '../../enrich/match/index.ts';
 import { enrichMention, type Enrichers } from '../../enrich/pipeline/enrich.ts';
 import { loadSentimentScorer } from '../../enrich/sentiment/index.ts';
+import { freshStateful } from '../../enrich/pipeline/state.ts';
 
 /** A line needs only `text`; everything else gets a default so ad-hoc files just work. */
 const LooseMention = z
@@ -29,7 +30,13 @@ export async function runEnrich(options: { config?: string }): Promise<void> {
         ),
       )
     : null;
-  const enrichers: Enrichers = { sentiment: loadSentimentScorer(), matcher, now: () => new Date() };
+  // With a config: brands, topics, near-duplicates and spam too (state lives for this run only).
+  const enrichers: Enrichers = {
+    sentiment: loadSentimentScorer(),
+    matcher,
+    ...(matcher ? freshStateful() : { topics: null, dedup: null, spam: null }),
+    now: () => new Date(),
+  };
 
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   let lineNo = 0;

@@ -29,7 +29,7 @@ export async function runImport(
     level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL,
   });
   const rt = await openRuntime(settings, logger);
-  const pipeline = rt.bus.kind === 'memory' ? startPipeline(rt) : null;
+  const pipeline = rt.bus.kind === 'memory' ? await startPipeline(rt) : null;
   const ports = ingestPorts(rt, new AbortController().signal);
 
   const total = await countLines(file);

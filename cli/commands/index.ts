@@ -7,6 +7,9 @@ import { register as enrich } from './enrich.ts';
 import { register as migrate } from './migrate.ts';
 import { register as ingest } from './ingest.ts';
 import { register as sources } from './sources.ts';
+import { register as alerts } from './alerts.ts';
+import { register as keys } from './keys.ts';
+import { register as sql } from './sql.ts';
 
 /** Every CLI command, in the order `earshot --help` lists them. One line per command module. */
 export const commands: Array<(program: Command) => void> = [
@@ -18,4 +21,7 @@ export const commands: Array<(program: Command) => void> = [
   migrate,
   ingest,
   sources,
+  keys,
+  sql,
+  alerts,
 ];

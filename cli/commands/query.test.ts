@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { queryTest } from './query.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { queryCheck, queryTest } from './query.ts';
 
 async function run(query: string, lines: string[] | null, json: boolean) {
   const out: string[] = [];
@@ -85,4 +88,32 @@ describe('earshot query test', () => {
     expect(error).toMatchObject({ code: 2 });
     expect((error as { stderr: string }).stderr).toContain('expected: "/" and a number of words');
   }, 30_000);
+});
+
+describe('earshot query check', () => {
+  const config = (query: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'earshot-query-'));
+    const path = join(dir, 'earshot.config.yaml');
+    writeFileSync(
+      path,
+      `workspaces:\n  - id: ws\n    name: WS\n    brands:\n      - id: acme\n        name: Acme\n        query: '${query}'\n`,
+    );
+    return path;
+  };
+
+  it('passes a config whose queries all parse', async () => {
+    const err: string[] = [];
+    expect(
+      await queryCheck(config('acme OR #acme'), { out: () => {}, err: (l) => err.push(l) }),
+    ).toBe(0);
+    expect(err).toEqual(['1 watch queries ok']);
+  });
+
+  it('exits 2 naming the brand and the position of a bad query', async () => {
+    const err: string[] = [];
+    const path = config('acme NEAR/x cloud');
+    expect(await queryCheck(path, { out: () => {}, err: (l) => err.push(l) })).toBe(2);
+    expect(err[0]).toBe(`${path}: workspaces.ws.brands.acme.query:`);
+    expect(err[1]).toMatch(/NEAR needs a distance/);
+  });
 });

@@ -46,6 +46,44 @@ export function register(program: Command): void {
         },
       );
     });
+  query
+    .command('check')
+    .description('check that every watch query in a config parses (exit 2 naming the brand if not)')
+    .option('-c, --config <path>', 'the config file', 'earshot.config.yaml')
+    .action(async (opts: { config: string }) => {
+      process.exitCode = await queryCheck(opts.config, {
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+      });
+    });
+}
+
+/**
+ * `earshot query check --config earshot.config.yaml`: compile every watch query of a config
+ * (for CI: rules as code). Exit 2 with the brand, position and expectation of the first bad one.
+ */
+export async function queryCheck(configPath: string, io: QueryTestIo): Promise<number> {
+  const { loadEarshotConfig } = await import('../../core/workspace-config.ts');
+  const { formatQueryError, parseQuery, QuerySyntaxError } =
+    await import('../../enrich/match/index.ts');
+  const config = loadEarshotConfig(configPath);
+  let bad = 0;
+  let count = 0;
+  for (const ws of config.workspaces) {
+    for (const brand of ws.brands) {
+      count++;
+      try {
+        parseQuery(brand.query);
+      } catch (error) {
+        if (!(error instanceof QuerySyntaxError)) throw error;
+        bad++;
+        io.err(`${configPath}: workspaces.${ws.id}.brands.${brand.id}.query:`);
+        io.err(formatQueryError(brand.query, error));
+      }
+    }
+  }
+  if (bad === 0) io.err(`${count} watch queries ok`);
+  return bad === 0 ? 0 : 2;
 }
 
 export interface QueryTestIo {

@@ -3,8 +3,15 @@ import { loadConfig } from '../../core/config.ts';
 import { describeError } from '../../core/errors.ts';
 import { installShutdown, type ShutdownStep } from '../../core/lifecycle.ts';
 import { createLogger } from '../../core/logger.ts';
-import type { StageRunner } from '../../core/stage-runner.ts';
-import { enrichRunner, openRuntime, runDemo, sinkRunners, startApi } from '../roles.ts';
+import {
+  createEnrichRole,
+  openRuntime,
+  runDemo,
+  sinkRunners,
+  startApi,
+  startSourceConnectors,
+  type RoleHandle,
+} from '../roles.ts';
 import { AppSettingsSchema } from '../settings.ts';
 import type { Role } from './run.ts';
 
@@ -24,26 +31,33 @@ export async function runRoles(roles: Role[]): Promise<void> {
     );
   }
   let ready = false;
-  const runners: Array<Pick<StageRunner<unknown, unknown>, 'run' | 'stop'>> = [];
+  const runners: RoleHandle[] = [];
   if (roles.includes('sink')) runners.push(...sinkRunners(rt));
-  if (roles.includes('enrich')) runners.push(enrichRunner(rt));
+  if (roles.includes('enrich')) runners.push(await createEnrichRole(rt));
   const ingestAbort = new AbortController();
   const ingest =
     roles.includes('ingest') && settings.DEMO_ENABLED
       ? runDemo(rt, ingestAbort.signal)
       : Promise.resolve();
+  const connectors = roles.includes('ingest') ? startSourceConnectors(rt, ingestAbort.signal) : null;
   let api: FastifyInstance | null = null;
-  if (roles.includes('api')) api = await startApi(rt, () => ready);
+  const demoKey = settings.EARSHOT_DEMO_API_KEY
+    ? { key: settings.EARSHOT_DEMO_API_KEY, workspace: rt.config().workspaces[0]!.id }
+    : undefined;
+  if (roles.includes('api')) api = await startApi(rt, () => ready, demoKey);
   ready = true;
 
   const { shutdown } = installShutdown(
     (): ShutdownStep[] => [
       { name: 'not ready', run: () => Promise.resolve((ready = false)) },
       { name: 'stop api', run: () => api?.close() ?? Promise.resolve() },
-      { name: 'stop ingest', run: async () => (ingestAbort.abort(), await ingest) },
+      {
+        name: 'stop ingest',
+        run: async () => (ingestAbort.abort(), await Promise.all([ingest, connectors?.stop()])),
+      },
       { name: 'stop stages', run: () => Promise.all(runners.map((r) => r.stop())) },
       { name: 'close bus', run: () => rt.bus.close() },
-      { name: 'close store', run: () => rt.store.close() },
+      { name: 'close store', run: async () => (rt.close(), await rt.store.close()) },
     ],
     logger,
     settings.SHUTDOWN_TIMEOUT_S * 1000,

@@ -2,7 +2,7 @@ import { loadConfig } from '../../core/config.ts';
 import { installShutdown } from '../../core/lifecycle.ts';
 import { createLogger } from '../../core/logger.ts';
 import { startPipeline } from '../embedded.ts';
-import { openRuntime, runDemo, startApi } from '../roles.ts';
+import { demoApiKey, openRuntime, runDemo, startApi, startSourceConnectors } from '../roles.ts';
 import { AppSettingsSchema } from '../settings.ts';
 
 /** `earshot start` / `npm start`: the embedded default, every role in this process. */
@@ -18,11 +18,14 @@ export async function runStart(options: { demo: boolean }): Promise<void> {
   });
   const rt = await openRuntime(settings, logger);
   let ready = false;
-  const pipeline = startPipeline(rt);
-  const demoAbort = new AbortController();
+  const pipeline = await startPipeline(rt);
+  const sourcesAbort = new AbortController();
   const demoEnabled = options.demo && settings.DEMO_ENABLED;
-  const demo = demoEnabled ? runDemo(rt, demoAbort.signal) : Promise.resolve();
-  const api = await startApi(rt, () => ready);
+  const demo = demoEnabled ? runDemo(rt, sourcesAbort.signal) : Promise.resolve();
+  const connectors = startSourceConnectors(rt, sourcesAbort.signal);
+  const workspace = rt.config().workspaces[0]!.id;
+  const key = await demoApiKey(rt, workspace);
+  const api = await startApi(rt, () => ready, key);
   ready = true;
 
   const address = api.server.address();
@@ -32,17 +35,28 @@ export async function runStart(options: { demo: boolean }): Promise<void> {
     { event: 'started', url, config: rt.configFile, store: settings.CHDB_PATH, demo: demoEnabled },
     `earshot is running at ${url}`,
   );
-  process.stdout.write(`\n  earshot is running at ${url}\n  try: curl '${url}/v1/brands'\n\n`);
+  process.stdout.write(
+    [
+      '',
+      `  earshot is running at ${url}`,
+      `  open the dashboard:    ${url}/#key=${key.key}`,
+      `  API key (${workspace}):   ${key.key}`,
+      `  try: curl -H 'Authorization: Bearer ${key.key}' '${url}/v1/brands'`,
+      `  API docs:              ${url}/docs`,
+      '',
+      '',
+    ].join('\n'),
+  );
 
   const { shutdown } = installShutdown(
     () => [
       { name: 'not ready', run: () => Promise.resolve((ready = false)) },
-      { name: 'stop demo source', run: async () => (demoAbort.abort(), await demo) },
+      { name: 'stop sources', run: async () => (sourcesAbort.abort(), await Promise.all([demo, connectors.stop()])) },
       { name: 'drain pipeline', run: () => pipeline.drain(settings.SHUTDOWN_TIMEOUT_S * 500) },
       { name: 'stop api', run: () => api.close() },
       { name: 'stop stages', run: () => pipeline.stop() },
       { name: 'close bus', run: () => rt.bus.close() },
-      { name: 'close store', run: () => rt.store.close() },
+      { name: 'close store', run: async () => (rt.close(), await rt.store.close()) },
     ],
     logger,
     settings.SHUTDOWN_TIMEOUT_S * 1000,

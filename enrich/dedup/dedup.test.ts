@@ -40,6 +40,17 @@ describe('near-duplicate groups', () => {
     expect(other.dup_group).toBeNull();
   });
 
+  it('groups syndicated news that differs by outlet boilerplate', () => {
+    const story =
+      'Acme recalls two million cars over a brake fault, regulators said on Tuesday. The company said no injuries had been reported and owners would be contacted by letter.';
+    const index = createDedupIndex();
+    index.assign('rss:reuters-1', `Reuters: ${story} https://reuters.example/a`);
+    expect(index.assign('rss:bbc-1', `${story} — BBC News`).dup_group).toBe('rss:reuters-1');
+    expect(index.assign('rss:ap-1', `(AP) ${story} Read more at apnews.example`).group_size).toBe(
+      3,
+    );
+  });
+
   it('is idempotent for a redelivered id', () => {
     const index = createDedupIndex();
     index.assign('a:1', ORIGINAL);
@@ -77,8 +88,14 @@ describe('near-duplicate groups', () => {
     expect(restored.assign('a:2', 'whatever')).toEqual({ dup_group: 'a:1', group_size: 3 });
   });
 
-  it('rejects a snapshot of the wrong shape', () => {
+  it('rejects a snapshot of the wrong shape or with inconsistent columns', () => {
     expect(() => createDedupIndex({}, { version: 99 })).toThrow();
+    const index = createDedupIndex();
+    index.assign('a:1', ORIGINAL);
+    const snap = index.snapshot() as { ids: string[] };
+    expect(() => createDedupIndex({}, { ...snap, ids: [...snap.ids, 'a:2'] })).toThrow(
+      /inconsistent/,
+    );
   });
 
   it('stays within maxEntries, forgetting the oldest', () => {

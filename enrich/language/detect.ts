@@ -1,4 +1,4 @@
-import { eld } from 'eld/medium';
+import { newScores, ngramModel } from './ngram-model.ts';
 import { countScripts, dominantScript, persianArabicVotes, type ScriptCounts } from './script.ts';
 
 /**
@@ -218,20 +218,29 @@ export function detectLanguage(text: string, hint?: string | null): LanguageGues
   }
 
   // 3. The n-gram model, restricted to languages written in the text's dominant script.
-  const result = eld.detect(clean);
-  const scores = result.getScores();
-  let top = '';
-  let topScore = 0;
-  let second = 0;
+  ngramModel.score(clean, scratch);
   const family = scriptFamily(script);
-  for (const [lang, s] of Object.entries(scores)) {
-    if (scriptOf(lang) !== family) continue;
-    if (s > topScore) {
-      second = topScore;
-      topScore = s;
-      top = lang;
-    } else if (s > second) second = s;
+  const langs = ngramModel.languages;
+  let topI = -1;
+  let topRaw = 0;
+  let secondRaw = 0;
+  for (let i = 0; i < scratch.raw.length; i++) {
+    const r = scratch.raw[i]!;
+    if (r <= 0 || familyOf[i] !== family) continue;
+    if (r > topRaw) {
+      secondRaw = topRaw;
+      topRaw = r;
+      topI = i;
+    } else if (r > secondRaw) secondRaw = r;
   }
+  const top = topI < 0 ? '' : langs[topI]!;
+  const topScore = ngramModel.scale(topRaw, scratch.ngrams);
+  const second = secondRaw > 0 ? ngramModel.scale(secondRaw, scratch.ngrams) : 0;
+  const scoreOf = (lang: string): number | undefined => {
+    const i = langs.indexOf(lang);
+    const r = i < 0 ? 0 : scratch.raw[i]!;
+    return r > 0 ? ngramModel.scale(r, scratch.ngrams) : undefined;
+  };
   if (top === '') {
     if (declared !== null && scriptOf(declared) === family) {
       return { lang: declared, confidence: 0.5, method: 'hint' };
@@ -245,7 +254,7 @@ export function detectLanguage(text: string, hint?: string | null): LanguageGues
   const confidence = clamp01(0.35 + 0.45 * Math.sqrt(margin) + 0.2 * support) * share;
 
   if (declared !== null && declared !== top) {
-    const hinted = scores[declared];
+    const hinted = scoreOf(declared);
     if (hinted !== undefined && hinted >= topScore * HINT_TOLERANCE) {
       return {
         lang: declared,
@@ -259,6 +268,11 @@ export function detectLanguage(text: string, hint?: string | null): LanguageGues
   }
   return { lang: top, confidence: round3(confidence), method: 'model' };
 }
+
+/** Reused per call: detection is synchronous, so one scratch buffer per process is safe. */
+const scratch = newScores();
+/** Script family of each n-gram model language, by index. */
+const familyOf: string[] = ngramModel.languages.map(scriptOf);
 
 /** The script name as SCRIPT_OF_LANG uses it. */
 function scriptFamily(script: string): string {

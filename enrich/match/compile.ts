@@ -46,6 +46,12 @@ export interface WatchMatch {
 
 export interface WatchMatcher {
   match(input: MatchInput): WatchMatch[];
+  /**
+   * For early filtering (a firehose source, before Kafka): true unless no query can match.
+   * Unlike `match`, a field whose value is missing (e.g. `lang:` before language detection)
+   * counts as unknown, so `acme lang:de` keeps an undeclared-language post with "acme".
+   */
+  mayMatch(input: MatchInput): boolean;
 }
 
 type Node =
@@ -282,6 +288,34 @@ class Matcher implements WatchMatcher {
   }
 
   match(input: MatchInput): WatchMatch[] {
+    const out: WatchMatch[] = [];
+    // 3. Evaluate the candidates, and explain the ones that match.
+    for (const qi of this.prepare(input)) {
+      const q = this.queries[qi]!;
+      if (!this.evaluate(q.root)) continue;
+      const occ: number[] = [];
+      this.explain(q.root, occ);
+      const { terms, spans } = this.describeMatch(occ);
+      out.push({
+        workspace: q.def.workspace,
+        brand: q.def.brand,
+        query_id: q.queryId,
+        terms,
+        spans,
+      });
+    }
+    return out;
+  }
+
+  mayMatch(input: MatchInput): boolean {
+    for (const qi of this.prepare(input)) {
+      if (this.evaluate3(this.queries[qi]!.root) !== 0) return true;
+    }
+    return false;
+  }
+
+  /** Steps 1 and 2: tokenize, find the leaves that occur, return candidate queries in order. */
+  private prepare(input: MatchInput): number[] {
     this.epoch++;
     if (this.epoch === 0x7fffffff) {
       this.epoch = 1;
@@ -330,24 +364,59 @@ class Matcher implements WatchMatcher {
         candidates.push(qi);
       }
     }
-    if (candidates.length === 0) return [];
     candidates.sort((a, b) => a - b);
+    return candidates;
+  }
 
-    // 3. Evaluate, and explain the ones that match.
-    const out: WatchMatch[] = [];
-    for (const qi of candidates) {
-      const q = this.queries[qi]!;
-      if (!this.evaluate(q.root)) continue;
-      const occ: number[] = [];
-      this.explain(q.root, occ);
-      out.push({
-        ...this.describeMatch(occ),
-        workspace: q.def.workspace,
-        brand: q.def.brand,
-        query_id: q.queryId,
-      });
+  /**
+   * Kleene three-valued evaluation for `mayMatch`: a field whose input value is missing is
+   * unknown (2), not false, so a query is only ruled out by what is known.
+   */
+  private evaluate3(n: Node): Tri {
+    switch (n.t) {
+      case 'leaf':
+        return this.leafEpoch[n.leaf] === this.epoch ? 1 : 0;
+      case 'near':
+        return this.near(n, null).length > 0 ? 1 : 0;
+      case 'field':
+        return this.fieldKnown(n.field) ? (this.field(n.field, n.value) ? 1 : 0) : 2;
+      case 'not': {
+        const v = this.evaluate3(n.c);
+        return v === 2 ? 2 : v === 1 ? 0 : 1;
+      }
+      case 'and': {
+        let result: Tri = 1;
+        for (const c of n.c) {
+          const v = this.evaluate3(c);
+          if (v === 0) return 0;
+          if (v === 2) result = 2;
+        }
+        return result;
+      }
+      case 'or': {
+        let result: Tri = 0;
+        for (const c of n.c) {
+          const v = this.evaluate3(c);
+          if (v === 1) return 1;
+          if (v === 2) result = 2;
+        }
+        return result;
+      }
     }
-    return out;
+  }
+
+  private fieldKnown(field: FieldName): boolean {
+    switch (field) {
+      case 'lang':
+        return this.inputLang !== '';
+      case 'source':
+        return this.inputSource !== '';
+      case 'author':
+        return this.inputAuthor !== '';
+      case 'url':
+      case 'site':
+        return this.inputUrl !== '';
+    }
   }
 
   private verify(entries: Entry[], i: number, touched: number[], epoch: number): void {
@@ -366,8 +435,7 @@ class Matcher implements WatchMatcher {
           // NFC on both sides: "é" may arrive precomposed or as e + combining accent.
           const raw = tok.raw.normalize('NFC');
           ok = w.prefix ? raw.startsWith(w.text) : raw === w.text;
-        }
-        else ok = w.prefix ? tok.norm.startsWith(w.text) : tok.norm === w.text;
+        } else ok = w.prefix ? tok.norm.startsWith(w.text) : tok.norm === w.text;
       }
       if (!ok) continue;
       if (this.leafEpoch[entry.leaf] !== epoch) {

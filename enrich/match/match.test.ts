@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../core/errors.ts';
 import {
   compileWatchQueries,
   parseQuery,
@@ -79,6 +80,12 @@ const cases: Array<[string, MatchInput | string, boolean]> = [
   ['raw:HP -(engine OR horsepower OR car)', 'the car has 300 HP', false],
   ['raw:HP -(engine OR horsepower OR car)', 'game character lost 20 hp', false],
   ['raw:HP', 'HPE servers', false],
+  ['raw:"Nestlé"', 'Nestle\u0301 news', true],
+  ['raw:"Nestlé"', 'NESTLÉ news', false],
+  ['AT&T', 'the AT&T network is down', true],
+  ['AT&T', 'at the network', false],
+  ['raw:C NEAR/3 (dotnet OR programming OR sharp)', 'learning C# programming', true],
+  ['raw:C NEAR/3 (dotnet OR programming OR sharp)', 'grade c in programming', false],
   // NEAR / ONEAR details.
   ['tesla ONEAR/2 recall', 'Tesla issues a recall', true],
   ['tesla ONEAR/2 recall', 'a recall for Tesla', false],
@@ -240,6 +247,8 @@ describe('query syntax errors', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(QuerySyntaxError);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).name).toBe('QuerySyntaxError');
     const e = error as QuerySyntaxError;
     expect(e.expected).toContain(expected);
     expect(e.position).toBe(position);
@@ -257,6 +266,28 @@ describe('query syntax errors', () => {
 
   it('accepts lowercase operator words when quoted', () => {
     expect(matches('"or" NEAR/1 gold', 'or gold')).toBe(true);
+  });
+});
+
+describe('mayMatch (early filtering before language detection)', () => {
+  // [query, input, match, mayMatch]
+  const cases: Array<[string, MatchInput, boolean, boolean]> = [
+    ['acme lang:de', { text: 'acme ist toll', lang: null }, false, true],
+    ['acme lang:de', { text: 'acme ist toll', lang: 'de' }, true, true],
+    ['acme lang:de', { text: 'acme is great', lang: 'en' }, false, false],
+    ['acme lang:de', { text: 'nothing here', lang: null }, false, false],
+    ['acme -lang:en', { text: 'acme', lang: null }, true, true],
+    ['acme -lang:en', { text: 'acme', lang: 'en' }, false, false],
+    ['lang:de', { text: 'irgendwas' }, false, true],
+    ['acme OR site:acme.com', { text: 'news', url: null }, false, true],
+    ['acme OR site:acme.com', { text: 'news', url: 'https://other.org' }, false, false],
+    ['acme author:acmebot', { text: 'acme', author: null }, false, true],
+    ['(acme NEAR/1 cloud) source:bluesky', { text: 'acme is a cloud', source: null }, false, false],
+  ];
+  it.each(cases)('%s on %j: match %s, mayMatch %s', (query, input, match, may) => {
+    const m = compileWatchQueries([{ workspace: 'w', brand: 'b', query }]);
+    expect(m.match(input).length > 0).toBe(match);
+    expect(m.mayMatch(input)).toBe(may);
   });
 });
 
@@ -321,6 +352,11 @@ describe('many queries at once', () => {
       const got = all.match(input);
       const expected = single.flatMap((m) => m.match(input));
       expect(got).toEqual(expected);
+      // With every field known, mayMatch is exactly "some query matches"; with a field
+      // unknown it never rules out a post that would match.
+      if (input.lang != null) expect(all.mayMatch(input)).toBe(got.length > 0);
+      else if (got.length > 0) expect(all.mayMatch(input)).toBe(true);
+      if (got.length > 0) expect(all.mayMatch({ ...input, lang: null })).toBe(true);
       matched += got.length;
     }
     expect(matched).toBeGreaterThan(100); // the random queries do match things

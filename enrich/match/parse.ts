@@ -1,3 +1,4 @@
+import { ConfigError } from '../../core/errors.ts';
 import {
   FLAG_HASHTAG,
   FLAG_MENTION,
@@ -48,15 +49,18 @@ export type QueryAst =
     }
   | { type: 'field'; field: FieldName; value: string; position: number };
 
-export class QuerySyntaxError extends Error {
+/**
+ * An invalid watch query. A ConfigError (so a config with a bad query stops startup with this
+ * message, not a stack trace), with the position and what was expected for tools and the CLI.
+ */
+export class QuerySyntaxError extends ConfigError {
   /** 0-based UTF-16 offset in the query where the problem is. */
   readonly position: number;
   /** What the parser expected there, in words. */
   readonly expected: string;
 
   constructor(message: string, position: number, expected: string) {
-    super(message);
-    this.name = 'QuerySyntaxError';
+    super(message, { context: { position, expected } });
     this.position = position;
     this.expected = expected;
   }

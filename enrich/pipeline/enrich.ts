@@ -1,24 +1,32 @@
 import type { EnrichedMention, Mention } from '../../core/contracts/mention.ts';
+import type { DedupIndex } from '../dedup/index.ts';
 import { detectLanguage } from '../language/detect.ts';
 import type { WatchMatcher } from '../match/index.ts';
 import type { SentimentScorer } from '../sentiment/index.ts';
+import { countUrls, type SpamScorer } from '../spam/index.ts';
+import type { TopicClusterer } from '../topics/index.ts';
 
 /**
- * Everything the enrich stage computes for one mention, as one pure function over loaded
- * models. The stage, the `earshot enrich` command and the benchmarks all call this.
+ * Everything the enrich stage computes for one mention, as one function over loaded models
+ * and (for topics, near-duplicates and spam) bounded in-memory state. The stage, the
+ * `earshot enrich` command and the benchmarks all call this.
  */
 export interface Enrichers {
   sentiment: SentimentScorer;
-  /** Watch queries of every workspace; null when no config is given. */
+  /** Watch queries of every workspace; null when no config is given. Replaced on config reload. */
   matcher: WatchMatcher | null;
+  /** Stateful enrichers; null to skip (e.g. `earshot enrich` without --config). */
+  topics: TopicClusterer | null;
+  dedup: DedupIndex | null;
+  spam: SpamScorer | null;
   now: () => Date;
 }
 
 const HASHTAG = /(?:^|[^\p{L}\p{N}_])#([\p{L}\p{N}_]{1,100})/gu;
 
 export function enrichMention(mention: Mention, enrichers: Enrichers): EnrichedMention {
-  const text = mention.title ? `${mention.title}\n${mention.text}` : mention.text;
-  const language = detectLanguage(text, mention.lang);
+  const fullText = mention.title ? `${mention.title}\n${mention.text}` : mention.text;
+  const language = detectLanguage(fullText, mention.lang);
   const sentiment = enrichers.sentiment.score(mention.text, language.lang);
   const matches =
     enrichers.matcher?.match({
@@ -29,6 +37,29 @@ export function enrichMention(mention: Mention, enrichers: Enrichers): EnrichedM
       author: mention.author.handle,
       url: mention.url,
     }) ?? [];
+
+  const topics = enrichers.topics?.assign({
+    id: mention.id,
+    text: fullText,
+    lang: language.lang,
+    brands: matches.map((m) => `${m.workspace}/${m.brand}`),
+    created_at: mention.created_at,
+    // The brand's own name is in every post about it: not a topic.
+    exclude_terms: matches.flatMap((m) => m.terms),
+  });
+  const hashtags = topics?.hashtags ?? extractHashtags(mention.text);
+  const duplicate = enrichers.dedup?.assign(mention.id, mention.text);
+  const spam = enrichers.spam?.score({
+    id: mention.id,
+    text: mention.text,
+    author: mention.author.handle ?? mention.author.id,
+    created_at: mention.created_at,
+    dup_group_size: duplicate?.group_size ?? 1,
+    hashtags,
+    urls: countUrls(mention.text),
+    account_created_at: null,
+  });
+
   return {
     ...mention,
     lang: language.lang,
@@ -37,11 +68,11 @@ export function enrichMention(mention: Mention, enrichers: Enrichers): EnrichedM
     sentiment,
     emotion: enrichers.sentiment.emotion(mention.text, language.lang),
     brands: matches.map((m) => ({ workspace: m.workspace, brand: m.brand, query_id: m.query_id, terms: m.terms })),
-    topics: [],
-    keywords: [],
-    hashtags: extractHashtags(mention.text),
-    dup_group: null,
-    spam: { score: 0, reasons: [] },
+    topics: topics?.topics ?? [],
+    keywords: topics?.keywords ?? [],
+    hashtags,
+    dup_group: duplicate?.dup_group ?? null,
+    spam: spam ?? { score: 0, reasons: [] },
     enriched_at: enrichers.now().toISOString(),
   };
 }

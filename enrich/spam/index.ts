@@ -80,6 +80,11 @@ const SnapshotSchema = z.object({
 
 const URL_RE = /\b(?:https?:\/\/|www\.)\S+/giu;
 
+/** Links in a post's text: the `urls` input of the scorer when the source gives no count. */
+export function countUrls(text: string): number {
+  return text.match(URL_RE)?.length ?? 0;
+}
+
 class Scorer implements SpamScorer {
   private readonly authors = new Map<string, AuthorStats>();
   private readonly maxAuthors: number;

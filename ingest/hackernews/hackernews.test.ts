@@ -15,7 +15,7 @@ const page0 = readJsonFixture<{ hits: unknown[] }>('hackernews/search-page-0.jso
 const page1 = readJsonFixture<{ hits: unknown[] }>('hackernews/search-page-1.json');
 const FETCHED = new Date('2026-11-20T10:20:00Z');
 const fast: ConnectorDeps = {
-  http: { timeoutMs: 200, maxRetries: 2, backoff: { baseMs: 1, maxMs: 2 } },
+  http: { timeoutMs: 100, maxRetries: 2, backoff: { baseMs: 1, maxMs: 2 } },
   loopBackoff: { baseMs: 1, maxMs: 2 },
   sleep: () => Promise.resolve(),
 };

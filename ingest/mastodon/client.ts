@@ -32,6 +32,20 @@ export class MastodonClient {
     return url.toString();
   }
 
+  /**
+   * Where this instance streams from (`configuration.urls.streaming` of `GET /api/v2/instance`);
+   * big instances stream from a separate host. null when the instance does not say.
+   */
+  async streamingBase(signal?: AbortSignal): Promise<string | null> {
+    const res = await this.http.request(new URL('/api/v2/instance', this.baseUrl).toString(), {
+      headers: { accept: 'application/json' },
+      ...(signal ? { signal } : {}),
+    });
+    if (res.status !== 200) return null;
+    const parsed = InstanceSchema.safeParse(safeJson(res.body));
+    return parsed.success ? (parsed.data.configuration?.urls?.streaming ?? null) : null;
+  }
+
   async fetchPage(url: string, signal?: AbortSignal): Promise<TimelinePage> {
     // Only follow pagination links on the configured instance: the token must not leak elsewhere.
     if (new URL(url).origin !== new URL(this.baseUrl).origin) {
@@ -60,5 +74,28 @@ export class MastodonClient {
     const statuses = parseJsonBody('mastodon', res.body, z.array(z.unknown()), 'timeline page');
     const links = parseLinkHeader(res.headers.get('link'));
     return { statuses, prevUrl: links.prev ?? null };
+  }
+}
+
+const InstanceSchema = z.object({
+  configuration: z
+    .object({
+      urls: z
+        .object({
+          streaming: z
+            .string()
+            .regex(/^(wss?|https?):\/\//)
+            .optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+});
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
 }

@@ -42,12 +42,18 @@ export function createMastodonConnector(
         }
       };
       if (token && config.streaming && !options.once) {
+        let discovered: string | null = null;
+        const streamingBase = async () => {
+          discovered ??= config.streaming_url ?? (await client.streamingBase(ports.signal));
+          return discovered ?? config.base_url;
+        };
         return runMastodonStream({
           config,
           token,
           ports,
           deps,
           backfill,
+          streamingBase,
           ...(options.onState ? { onState: options.onState } : {}),
         });
       }

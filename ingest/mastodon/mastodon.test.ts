@@ -15,7 +15,7 @@ import { recordingPorts } from '../testing/recording-ports.ts';
 import { MastodonConfigSchema } from './config.ts';
 import { createMastodonConnector } from './connector.ts';
 import { compareStatusIds, normalizeMastodonStatus } from './normalize.ts';
-import { streamKey, subscribeMessages } from './stream.ts';
+import { streamingUrl, streamKey, subscribeMessages } from './stream.ts';
 
 const newest = readJsonFixture<unknown[]>('mastodon/public-page-newest.json');
 const older = readJsonFixture<unknown[]>('mastodon/public-page-older.json');
@@ -214,11 +214,20 @@ describe('Mastodon streaming connector', () => {
     expect(streamKey(['hashtag', 'Acme'])).toBe('hashtag:acme');
     expect(streamKey(['public:local'])).toBe('public:local');
     expect(streamKey(['user'])).toBeNull();
+    expect(streamingUrl('https://streaming.mastodon.social')).toBe(
+      'wss://streaming.mastodon.social/api/v1/streaming',
+    );
+    expect(streamingUrl('http://127.0.0.1:9')).toBe('ws://127.0.0.1:9/api/v1/streaming');
   });
 
   it('subscribes with the bearer token, backfills over REST, streams updates, reconnects', async () => {
     const frames = readFixture('mastodon/stream-frames.jsonl').trim().split('\n');
-    server = await timelineServer(older);
+    let wsUrl = '';
+    server = await timelineServer(older, (req) =>
+      req.url.pathname === '/api/v2/instance'
+        ? { body: { domain: 'mastodon.test', configuration: { urls: { streaming: wsUrl } } } }
+        : null,
+    );
     ws = await startWebSocketReplay('/api/v1/streaming', (socket, index) => {
       socket.on('message', () => {
         // after the subscribe message: first connection sends everything then drops
@@ -228,9 +237,9 @@ describe('Mastodon streaming connector', () => {
         }
       });
     });
+    wsUrl = ws.url; // announced by GET /api/v2/instance, as big instances do
     const config = MastodonConfigSchema.parse({
       base_url: server.baseUrl,
-      streaming_url: ws.url.replace('ws:', 'http:'),
       timelines: [{ type: 'hashtag', tag: 'AcmeCloud' }],
     });
     const rec = recordingPorts({ now: () => FETCHED });
@@ -238,7 +247,7 @@ describe('Mastodon streaming connector', () => {
     const running = createMastodonConnector(config, 'user-token', fast).run(rec.ports, {
       onState: (s) => states.push(s),
     });
-    await waitFor(() => (ws?.connections.length ?? 0) >= 2 && server!.requests.length >= 2);
+    await waitFor(() => (ws?.connections.length ?? 0) >= 2 && server!.requests.length >= 3);
     rec.controller.abort();
     await running;
 
@@ -253,7 +262,9 @@ describe('Mastodon streaming connector', () => {
     ]);
     expect(rec.dead.map((d) => d.reason)).toEqual(['update payload is not JSON']);
     // the stream moved the REST cursor, so the backfill after the reconnect starts after ivan
-    expect(server.requests[1]?.url.searchParams.get('min_id')).toBe('113500000000000201');
+    expect(server.requests[0]?.url.pathname).toBe('/api/v2/instance'); // discovered once
+    expect(server.requests.filter((r) => r.url.pathname === '/api/v2/instance')).toHaveLength(1);
+    expect(server.requests[2]?.url.searchParams.get('min_id')).toBe('113500000000000201');
     expect(states).toContain('backoff');
     expect(states.at(-1)).toBe('stopped');
   });

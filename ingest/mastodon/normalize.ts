@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { MentionInput } from '../../core/contracts/mention.ts';
 import { parseItem } from '../http/json.ts';
-import { normalizeLang } from '../rss/normalize.ts';
+import { normalizeLang } from '../text/lang.ts';
 import { htmlToText } from '../text/html.ts';
 import { toUtcIso } from '../text/time.ts';
 

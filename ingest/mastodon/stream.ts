@@ -40,8 +40,8 @@ export function streamKey(stream: string[]): string | null {
   return null;
 }
 
-export function streamingUrl(config: MastodonConfig): string {
-  const url = new URL('/api/v1/streaming', config.streaming_url ?? config.base_url);
+export function streamingUrl(base: string): string {
+  const url = new URL('/api/v1/streaming', base);
   url.protocol =
     url.protocol === 'http:' ? 'ws:' : url.protocol === 'https:' ? 'wss:' : url.protocol;
   return url.toString();
@@ -59,6 +59,8 @@ export async function runMastodonStream(args: {
   ports: IngestPorts;
   deps: ConnectorDeps;
   backfill: () => Promise<void>;
+  /** The streaming host: `streaming_url`, else what the instance announces, else base_url. */
+  streamingBase: () => Promise<string>;
   onState?: (state: ConnectorState, error?: string) => void;
 }): Promise<void> {
   const { config, token, ports, deps } = args;
@@ -71,7 +73,13 @@ export async function runMastodonStream(args: {
   while (!ports.signal.aborted) {
     args.onState?.('running');
     let backfilled: Promise<void> | null = null;
-    const outcome = await runSocket(streamingUrl(config), {
+    let base: string;
+    try {
+      base = await args.streamingBase();
+    } catch {
+      base = config.base_url; // discovery is best effort; the instance host usually works
+    }
+    const outcome = await runSocket(streamingUrl(base), {
       headers: { authorization: `Bearer ${token}` },
       signal: ports.signal,
       idleTimeoutMs: config.stream_idle_timeout_s * 1000,

@@ -21,6 +21,8 @@ import { parseFeed } from './parse.ts';
 const SOURCE = 'rss';
 /** Feeds hold tens of items; remembering the last 1,000 ids is plenty and stays small. */
 const MAX_SEEN = 1_000;
+/** A `<ttl>` longer than a day is more likely a mistake than a wish to be read once a week. */
+const MAX_TTL_MINUTES = 24 * 60;
 
 /** Per feed: the validators for conditional GET and the ids already produced. */
 const FeedCursorSchema = z.object({
@@ -43,6 +45,7 @@ export function createRssConnector(config: RssConfig, deps: ConnectorDeps = {}):
         budget: new RequestBudget({ requests: config.requests_per_minute, perMs: 60_000 }),
         userAgent: USER_AGENT,
       });
+      const notBefore = new Map<string, number>();
       return pollLoop({
         source: SOURCE,
         ports,
@@ -56,7 +59,7 @@ export function createRssConnector(config: RssConfig, deps: ConnectorDeps = {}):
           for (const feed of config.feeds) {
             if (ports.signal.aborted) return;
             try {
-              await pollFeed(feed.url, http, ports, deps);
+              await pollFeed(feed.url, http, ports, deps, notBefore);
             } catch (error) {
               if (ports.signal.aborted) return;
               failures.push(error);
@@ -86,7 +89,11 @@ async function pollFeed(
   http: HttpClient,
   ports: IngestPorts,
   deps: ConnectorDeps,
+  notBefore: Map<string, number>,
 ): Promise<void> {
+  // The publisher's `<ttl>` asks us not to poll more often than that (in memory: a restart
+  // polls once, which a conditional GET makes cheap).
+  if ((notBefore.get(url) ?? 0) > ports.now().getTime()) return;
   const key = `feed:${url}`;
   const stored = await ports.cursors.get(SOURCE, key);
   const cursor: FeedCursor = stored === null ? FeedCursorSchema.parse({}) : parseCursor(stored);
@@ -121,6 +128,9 @@ async function pollFeed(
   }
 
   const now = ports.now();
+  if (parsed.ttlMinutes !== null) {
+    notBefore.set(url, now.getTime() + Math.min(parsed.ttlMinutes, MAX_TTL_MINUTES) * 60_000);
+  }
   const converted = convertItems(
     SOURCE,
     parsed.items,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MentionInput } from '../../core/contracts/mention.ts';
 import { InvalidMessageError } from '../../core/errors.ts';
 import { htmlToText } from '../text/html.ts';
+import { normalizeLang } from '../text/lang.ts';
 import { toUtcIso } from '../text/time.ts';
 import type { FeedItem } from './parse.ts';
 
@@ -21,15 +22,6 @@ export function unwrapGoogleLink(link: string): string {
     // not a URL: leave it to the contract check
   }
   return link;
-}
-
-/** `en-US` / `EN` / `en_us` → a LangCode, or null when it is not one. */
-export function normalizeLang(lang: string | null): string | null {
-  if (!lang) return null;
-  const [primary, ...rest] = lang.trim().replace(/_/g, '-').split('-');
-  if (!primary || !/^[a-z]{2,3}$/i.test(primary)) return null;
-  const tail = rest.filter((r) => /^[A-Za-z0-9]{2,8}$/.test(r));
-  return [primary.toLowerCase(), ...tail].join('-');
 }
 
 /**

@@ -25,6 +25,8 @@ export interface ParsedFeed {
   title: string | null;
   lang: string | null;
   googleAlerts: boolean;
+  /** RSS `<ttl>`: minutes the publisher asks readers to cache the feed. */
+  ttlMinutes: number | null;
   items: FeedItem[];
 }
 
@@ -120,7 +122,15 @@ function parseRss(rss: Node): ParsedFeed {
       raw: item,
     };
   });
-  return { kind: 'rss', title: nonEmpty(textOf(channel.title)), lang, googleAlerts: false, items };
+  const ttl = Number(textOf(channel.ttl));
+  return {
+    kind: 'rss',
+    title: nonEmpty(textOf(channel.title)),
+    lang,
+    googleAlerts: false,
+    ttlMinutes: Number.isFinite(ttl) && ttl > 0 ? ttl : null,
+    items,
+  };
 }
 
 function parseRdf(rdf: Node): ParsedFeed {
@@ -139,7 +149,14 @@ function parseRdf(rdf: Node): ParsedFeed {
       raw: item,
     };
   });
-  return { kind: 'rss', title: nonEmpty(textOf(channel.title)), lang, googleAlerts: false, items };
+  return {
+    kind: 'rss',
+    title: nonEmpty(textOf(channel.title)),
+    lang,
+    googleAlerts: false,
+    ttlMinutes: null,
+    items,
+  };
 }
 
 function parseAtom(feed: Node): ParsedFeed {
@@ -166,7 +183,14 @@ function parseAtom(feed: Node): ParsedFeed {
       raw: entry,
     };
   });
-  return { kind: 'atom', title: nonEmpty(textOf(feed.title)), lang, googleAlerts, items };
+  return {
+    kind: 'atom',
+    title: nonEmpty(textOf(feed.title)),
+    lang,
+    googleAlerts,
+    ttlMinutes: null,
+    items,
+  };
 }
 
 function asArray(v: unknown): unknown[] {

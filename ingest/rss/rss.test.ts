@@ -9,7 +9,8 @@ import { convertItems } from '../emit.ts';
 import { recordingPorts } from '../testing/recording-ports.ts';
 import { RssConfigSchema } from './config.ts';
 import { createRssConnector } from './connector.ts';
-import { normalizeFeedItem, normalizeLang, unwrapGoogleLink } from './normalize.ts';
+import { normalizeLang } from '../text/lang.ts';
+import { normalizeFeedItem, unwrapGoogleLink } from './normalize.ts';
 import { parseFeed } from './parse.ts';
 
 const FETCHED = new Date('2026-11-20T10:00:00Z');
@@ -191,6 +192,27 @@ describe('RSS connector against a local feed server', () => {
       once: true,
     });
     expect(rec.dead).toHaveLength(1);
+  });
+
+  it('waits out the feed <ttl> between polls in a long-running loop', async () => {
+    server = await startHttpReplay(() => ({ body: readFixture('rss/news.rss.xml') })); // <ttl>30</ttl>
+    const config = RssConfigSchema.parse({
+      feeds: [`${server.baseUrl}/feed.xml`],
+      poll_interval_s: 60,
+    });
+    let t = FETCHED.getTime();
+    let cycles = 0;
+    const rec = recordingPorts({ now: () => new Date(t) });
+    await createRssConnector(config, {
+      ...fast,
+      sleep: (ms) => {
+        t += ms; // each idle wait moves the clock by the poll interval
+        if (++cycles === 40) rec.controller.abort();
+        return Promise.resolve();
+      },
+    }).run(rec.ports);
+    // 40 cycles of 60 s = 40 min: polled at 0 and 30 min only
+    expect(server.requests).toHaveLength(2);
   });
 
   it('fails the cycle only when every feed fails', async () => {

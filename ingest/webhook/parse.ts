@@ -53,7 +53,9 @@ export function parseWebhookBody(
         errors: [{ index: 0, reason: `body is not valid JSON: ${(error as Error).message}` }],
       };
     }
-    items = (Array.isArray(json) ? json : [json]).map((value) => ({ value }));
+    items = (Array.isArray(json) ? (json as unknown[]) : [json]).map((value: unknown) => ({
+      value,
+    }));
   } else {
     return {
       mentions: [],

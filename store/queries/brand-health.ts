@@ -1,77 +1,97 @@
 import type { Store } from '../port.ts';
-import { fromClickHouseTime, toClickHouseTime } from '../time.ts';
-import { netSentiment, type SentimentCounts } from './metrics.ts';
+import { aggregate, foldBy, uniqueAuthors, type Scope } from './aggregate.ts';
+import {
+  changePct,
+  delta,
+  EMPTY_AGGREGATE,
+  engagement,
+  netSentiment,
+  summarize,
+  type Aggregate,
+  type EngagementWeights,
+} from './metrics.ts';
 
 export interface BrandHealthQuery {
   workspace: string;
   brand: string;
+  /** Start of the first bucket (aligned to the interval by the caller). */
   from: Date;
   to: Date;
-  /** Bucket width in seconds. */
   intervalSeconds: number;
-}
-
-export interface HealthPoint extends SentimentCounts {
-  t: string;
-  volume: number;
-  net_sentiment: number | null;
-}
-
-export interface BrandHealth {
-  series: HealthPoint[];
-  totals: Omit<HealthPoint, 't'>;
-}
-
-interface Bucket {
-  t: string;
-  volume: number;
-  positive: number;
-  neutral: number;
-  negative: number;
+  source?: string | undefined;
+  lang?: string | undefined;
+  weights?: EngagementWeights;
 }
 
 /**
- * Volume and sentiment of one brand per time bucket, with totals. Buckets without mentions
- * are filled with zeros so charts do not draw lines across gaps.
+ * Brand health: volume and sentiment per bucket, totals, the previous period of the same
+ * length for comparison, and the source and language mix. Two queries: one aggregate over
+ * both periods grouped by bucket × source × language (folded here), and one for distinct
+ * authors. Empty buckets are zeros so charts do not draw lines across gaps.
  */
-export async function brandHealth(store: Store, q: BrandHealthQuery): Promise<BrandHealth> {
-  const rows = await store.query<Bucket>(
-    `SELECT
-        toStartOfInterval(created_at, toIntervalSecond({step:UInt32}), 'UTC') AS t,
-        count() AS volume,
-        countIf(sentiment_label = 'pos') AS positive,
-        countIf(sentiment_label = 'neu') AS neutral,
-        countIf(sentiment_label = 'neg') AS negative
-      FROM brand_mentions FINAL
-      WHERE workspace = {workspace:String} AND brand = {brand:String}
-        AND created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
-      GROUP BY t
-      ORDER BY t`,
-    {
-      step: q.intervalSeconds,
-      workspace: q.workspace,
-      brand: q.brand,
-      from: toClickHouseTime(q.from),
-      to: toClickHouseTime(q.to),
-    },
-  );
-  const byStart = new Map(rows.map((r) => [fromClickHouseTime(r.t).getTime(), r]));
-  const stepMs = q.intervalSeconds * 1000;
-  const series: HealthPoint[] = [];
-  const totals = { volume: 0, positive: 0, neutral: 0, negative: 0 };
-  for (let t = Math.floor(q.from.getTime() / stepMs) * stepMs; t < q.to.getTime(); t += stepMs) {
-    const r = byStart.get(t);
-    const point = {
-      volume: Number(r?.volume ?? 0),
-      positive: Number(r?.positive ?? 0),
-      neutral: Number(r?.neutral ?? 0),
-      negative: Number(r?.negative ?? 0),
-    };
-    totals.volume += point.volume;
-    totals.positive += point.positive;
-    totals.neutral += point.neutral;
-    totals.negative += point.negative;
-    series.push({ t: new Date(t).toISOString(), ...point, net_sentiment: netSentiment(point) });
+export async function brandHealth(store: Store, q: BrandHealthQuery) {
+  const span = q.to.getTime() - q.from.getTime();
+  const scope: Scope = {
+    workspace: q.workspace,
+    brands: [q.brand],
+    from: q.from,
+    to: q.to,
+    source: q.source,
+    lang: q.lang,
+  };
+  const both: Scope = { ...scope, from: new Date(q.from.getTime() - span) };
+  const [rows, authors] = await Promise.all([
+    aggregate(store, both, { bucketSeconds: q.intervalSeconds, source: true, lang: true }),
+    uniqueAuthors(store, scope),
+  ]);
+  const fromIso = q.from.toISOString();
+  const current = rows.filter((r) => r.t >= fromIso);
+  const previous = rows.filter((r) => r.t < fromIso);
+
+  const byBucket = foldBy(current, (r) => r.t);
+  const series = [];
+  const step = q.intervalSeconds * 1000;
+  for (let t = q.from.getTime(); t < q.to.getTime(); t += step) {
+    const key = new Date(t).toISOString();
+    const a: Aggregate = byBucket.get(key) ?? EMPTY_AGGREGATE;
+    series.push({
+      t: key,
+      volume: a.volume,
+      positive: a.positive,
+      neutral: a.neutral,
+      negative: a.negative,
+      unscored: a.unscored,
+      net_sentiment: netSentiment(a),
+      engagement: engagement(a, q.weights),
+    });
   }
-  return { series, totals: { ...totals, net_sentiment: netSentiment(totals) } };
+  const total = foldBy(current, () => 0).get(0) ?? EMPTY_AGGREGATE;
+  const prev = foldBy(previous, () => 0).get(0) ?? EMPTY_AGGREGATE;
+  const totals = { ...summarize(total, q.weights), unique_authors: authors.current };
+  const previousTotals = { ...summarize(prev, q.weights), unique_authors: authors.previous };
+  const volumes = (m: Map<string, Aggregate>) =>
+    [...m]
+      .map(([k, a]): [string, number] => [k, a.volume])
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return {
+    series,
+    totals,
+    previous: previousTotals,
+    change: {
+      volume_pct: changePct(totals.volume, previousTotals.volume),
+      net_sentiment_delta: delta(totals.net_sentiment, previousTotals.net_sentiment),
+      negative_share_delta: delta(totals.negative_share, previousTotals.negative_share),
+      engagement_pct: changePct(totals.engagement, previousTotals.engagement),
+    },
+    mix: {
+      sources: volumes(foldBy(current, (r) => r.source)).map(([source, volume]) => ({
+        source,
+        volume,
+      })),
+      languages: volumes(foldBy(current, (r) => r.lang)).map(([lang, volume]) => ({
+        lang,
+        volume,
+      })),
+    },
+  };
 }

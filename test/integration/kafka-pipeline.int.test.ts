@@ -134,7 +134,7 @@ describe('pipeline on a real Kafka broker and a real ClickHouse engine', () => {
     // First sink: inserts its first batch, then "crashes" before the offsets are committed.
     const real = sinkStage(store);
     let crashed = false;
-    const crashing: Stage<Record<string, unknown>, Record<string, unknown>> = {
+    const crashing: typeof real = {
       ...real,
       deliver: async (rows, info) => {
         await real.deliver(rows, info);

@@ -179,7 +179,7 @@ interface FrameHead {
 function parseFrame(frame: string): FrameHead | null {
   try {
     const value: unknown = JSON.parse(frame);
-    return value && typeof value === 'object' ? (value as FrameHead) : null;
+    return value && typeof value === 'object' ? value : null;
   } catch {
     return null; // garbled frames are replayed as-is
   }

@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import { baselineOffsets, calibrate, detect, mad, median, STATS } from './detect.ts';
+import { MinuteSeries, MINUTE_MS } from './series.ts';
+import { aRule, mix, seriesOf, T0, wobble } from './test-helpers.ts';
+
+const DAY = 1440;
+const H = 60 * MINUTE_MS;
+/** Poisson-like wobble around a rate: n ∈ {rate−1, rate, rate+1} deterministically. */
+const around = (rate: number, i: number, seed = 1) => rate + Math.floor(wobble(i, seed) * 3) - 1;
+
+describe('robust statistics', () => {
+  it.each([
+    [[1, 2, 3], 2],
+    [[4, 1, 3, 2], 2.5],
+    [[5], 5],
+  ])('median(%j) = %d', (xs, m) => expect(median(xs)).toBe(m));
+
+  it('MAD ignores a single outlier', () => {
+    expect(mad([10, 11, 9, 10, 1000], 10)).toBe(1);
+  });
+});
+
+describe('baseline choice', () => {
+  it('uses the same hour of week when two weeks of history exist', () => {
+    const s = seriesOf(15, () => ({ total: 1 }));
+    const b = baselineOffsets(s, T0 + 15 * DAY * MINUTE_MS, 15 * MINUTE_MS)!;
+    expect(b.method).toBe('hour_of_week');
+    expect(b.offsets.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('falls back to the same hour of day over the last days (the demo has 72 h)', () => {
+    const s = seriesOf(3, () => ({ total: 1 }));
+    expect(baselineOffsets(s, T0 + 3 * DAY * MINUTE_MS, 15 * MINUTE_MS)?.method).toBe(
+      'hour_of_day',
+    );
+  });
+
+  it('needs one day of history: before that the brand is still learning', () => {
+    const s = seriesOf(2, () => ({ total: 1 }));
+    expect(baselineOffsets(s, T0 + 20 * H, 15 * MINUTE_MS)).toBeNull();
+    expect(baselineOffsets(s, T0 + 25 * H, 15 * MINUTE_MS)).toMatchObject({
+      method: 'hour_of_day',
+      offsets: [
+        DAY * MINUTE_MS - 30 * MINUTE_MS,
+        DAY * MINUTE_MS - 15 * MINUTE_MS,
+        DAY * MINUTE_MS,
+        DAY * MINUTE_MS + 15 * MINUTE_MS,
+        DAY * MINUTE_MS + 30 * MINUTE_MS,
+      ],
+    });
+  });
+
+  it('never uses windows before the data starts', () => {
+    const s = new MinuteSeries(T0, T0 + 3 * DAY * MINUTE_MS, [], T0 + 2 * DAY * MINUTE_MS);
+    expect(baselineOffsets(s, T0 + 3 * DAY * MINUTE_MS, 15 * MINUTE_MS)).toBeNull();
+    expect(
+      baselineOffsets(s, T0 + 3 * DAY * MINUTE_MS + 30 * MINUTE_MS, 15 * MINUTE_MS),
+    ).toBeNull();
+  });
+});
+
+describe('detect', () => {
+  const end = T0 + 14 * DAY * MINUTE_MS + 14 * H; // a Monday afternoon, two weeks in
+  const flat = (rate: number, spike?: (t: number) => number) =>
+    seriesOf(15, (i, t) => ({ total: around(rate, i) + (spike ? spike(t) : 0) }));
+
+  it('does not fire on an ordinary window, and explains itself', () => {
+    const d = detect(aRule(), flat(4), end);
+    expect(d).toMatchObject({
+      firing: false,
+      reason: 'within_baseline',
+      baseline_method: 'hour_of_week',
+    });
+    expect(Math.abs(d.z)).toBeLessThan(3);
+    expect(d.baseline).toBeCloseTo(60, -1);
+  });
+
+  it('fires on a volume spike with observed, baseline and z', () => {
+    const s = flat(4, (t) => (t >= end - 15 * MINUTE_MS && t < end ? 4 : 0));
+    const d = detect(aRule(), s, end);
+    expect(d.firing).toBe(true);
+    expect(d.observed).toBeGreaterThan(110);
+    expect(d.z).toBeGreaterThan(4);
+    expect(d.noise_scale).toBeGreaterThan(0);
+  });
+
+  it('never pages for a handful of mentions (minimum volume)', () => {
+    const s = seriesOf(15, (_i, t) => ({
+      total: t >= end - 15 * MINUTE_MS && t < end ? 1 : (t / MINUTE_MS) % 30 === 0 ? 1 : 0,
+    }));
+    const d = detect(aRule(), s, end);
+    expect(d.observed).toBe(15);
+    expect(d.z).toBeGreaterThan(4);
+    expect(d).toMatchObject({ firing: false, reason: 'below_min_volume' });
+  });
+
+  it('respects seasonality: the daily peak is normal, the same count at night is not', () => {
+    // 1/min at night, 8/min from 12:00 to 18:00 UTC, every day.
+    const daily = seriesOf(3, (i, t) => {
+      const h = new Date(t).getUTCHours();
+      const peak = h >= 12 && h < 18;
+      const night = h < 6;
+      return {
+        total: peak
+          ? around(8, i)
+          : night &&
+              t >= T0 + 2 * DAY * MINUTE_MS + 2 * H &&
+              t < T0 + 2 * DAY * MINUTE_MS + 2 * H + 15 * MINUTE_MS
+            ? 8
+            : 1,
+      };
+    });
+    const rule = aRule();
+    const peak = detect(rule, daily, T0 + 2 * DAY * MINUTE_MS + 15 * H);
+    expect(peak.baseline_method).toBe('hour_of_day');
+    expect(peak.firing).toBe(false);
+    const night = detect(rule, daily, T0 + 2 * DAY * MINUTE_MS + 2 * H + 15 * MINUTE_MS);
+    expect(night.observed).toBe(120);
+    expect(night.firing).toBe(true);
+  });
+
+  it('is robust to a past spike at the same hour', () => {
+    const lastWeek = end - 7 * DAY * MINUTE_MS;
+    const s = flat(
+      4,
+      (t) =>
+        (t >= lastWeek - 30 * MINUTE_MS && t < lastWeek ? 20 : 0) +
+        (t >= end - 15 * MINUTE_MS && t < end ? 4 : 0),
+    );
+    const d = detect(aRule(), s, end);
+    expect(d.baseline).toBeLessThan(70);
+    expect(d.firing).toBe(true);
+  });
+
+  it('negative_spike needs the share to rise, not only the count', () => {
+    const inWindow = (t: number) => t >= end - 15 * MINUTE_MS && t < end;
+    // Volume doubles with the usual 25 % negative: more negatives, same share.
+    const louder = seriesOf(15, (i, t) => mix(inWindow(t) ? 2 * around(8, i) : around(8, i), 0.25));
+    const d1 = detect(aRule({ type: 'negative_spike' }), louder, end);
+    expect(d1.z).toBeGreaterThan(4);
+    expect(d1.secondary?.metric).toBe('negative_share');
+    expect(d1.firing).toBe(false);
+    expect(detect(aRule({ type: 'volume_spike' }), louder, end).firing).toBe(true);
+    // Same volume plus a burst of negatives: the share rises too.
+    const angry = seriesOf(15, (i, t) => {
+      const m = mix(around(8, i), 0.25);
+      return inWindow(t) ? { ...m, total: m.total + 4, neg: m.neg + 4 } : m;
+    });
+    const d2 = detect(aRule({ type: 'negative_spike' }), angry, end);
+    expect(d2.firing).toBe(true);
+    expect(d2.secondary!.observed).toBeGreaterThan(d2.secondary!.baseline);
+  });
+
+  it('sentiment_drop fires when net sentiment falls, not when it rises', () => {
+    const inWindow = (t: number) => t >= end - 15 * MINUTE_MS && t < end;
+    const s = (negShare: number) =>
+      seriesOf(15, (i, t) => mix(around(8, i), inWindow(t) ? negShare : 0.2));
+    const drop = detect(aRule({ type: 'sentiment_drop' }), s(0.6), end);
+    expect(drop.firing).toBe(true);
+    expect(drop.observed).toBeLessThan(drop.baseline);
+    expect(drop.z).toBeGreaterThan(0);
+    expect(detect(aRule({ type: 'sentiment_drop' }), s(0.0), end).firing).toBe(false);
+  });
+
+  it('sov_shift fires on a large move against competitors, not on a small one', () => {
+    const inWindow = (t: number) => t >= end - 15 * MINUTE_MS && t < end;
+    const s = (own: number) =>
+      seriesOf(15, (i, t) => ({
+        total: inWindow(t) ? own : around(5, i),
+        competitors: around(5, i, 2),
+      }));
+    const big = detect(aRule({ type: 'sov_shift' }), s(15), end);
+    expect(big.firing).toBe(true);
+    expect(big.observed).toBeCloseTo(0.75, 1);
+    expect(big.baseline).toBeCloseTo(0.5, 1);
+    const small = detect(aRule({ type: 'sov_shift', min_change: 0.3 }), s(7), end);
+    expect(small).toMatchObject({ firing: false, reason: 'below_min_change' });
+    const down = detect(aRule({ type: 'sov_shift', direction: 'down' }), s(15), end);
+    expect(down.firing).toBe(false);
+  });
+
+  it('reports insufficient history instead of guessing', () => {
+    const s = seriesOf(1, () => ({ total: 5 }));
+    expect(detect(aRule(), s, T0 + 20 * H)).toMatchObject({
+      firing: false,
+      reason: 'insufficient_history',
+      baseline_method: null,
+    });
+  });
+
+  it('calibration measures extra noise: a noisier brand needs a bigger spike', () => {
+    // Same mean, but one series wobbles by ±50 % per quarter hour (over-dispersion).
+    // Three weeks, so a whole week of past windows has an hour-of-week baseline.
+    const at = end + 7 * DAY * MINUTE_MS;
+    const noisy = seriesOf(22, (i) => ({
+      total: Math.round(8 * (0.5 + wobble(Math.floor(i / 15), 3))),
+    }));
+    const quiet = seriesOf(22, (i) => ({ total: around(8, i) }));
+    const cNoisy = calibrate(STATS.volume, noisy, at, 15 * MINUTE_MS, 'hour_of_week');
+    const cQuiet = calibrate(STATS.volume, quiet, at, 15 * MINUTE_MS, 'hour_of_week');
+    expect(cNoisy.windows).toBeGreaterThan(600);
+    expect(cNoisy.scale).toBeGreaterThan(2 * cQuiet.scale);
+    expect(cQuiet.scale).toBe(1);
+  });
+});

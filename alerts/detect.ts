@@ -1,0 +1,374 @@
+import type { AlertRule } from './config.ts';
+import { MINUTE_MS, type Counts, type MinuteSeries } from './series.ts';
+
+/**
+ * Detection math (docs/alerts.md has the derivation). Pure: a rule, a series and a time in,
+ * a verdict with every number that explains it out.
+ *
+ * Baseline = the median of the same window at seasonal lags (same hour of week when there are
+ * two weeks of history, else same hour of day over the last one to seven days), each lag with
+ * neighbouring shifts so a few noisy samples do not decide. The median ignores past spikes as
+ * long as they cover under half of the samples. A brand with less than a day of history is
+ * still learning: its rules do not fire (`insufficient_history`).
+ *
+ * Noise = the model noise the window must have anyway (Poisson for counts, binomial or
+ * multinomial for shares), times a calibration factor measured on the brand's own past week:
+ * the robust spread (1.4826·MAD) of the raw z-scores the same detector gave past windows.
+ */
+
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+const MAD_TO_SIGMA = 1.4826;
+
+export type BaselineMethod = 'hour_of_week' | 'hour_of_day';
+
+export interface Baseline {
+  method: BaselineMethod;
+  /** Start offsets (ms before the observed window) of the samples used. */
+  offsets: number[];
+}
+
+/**
+ * Which past windows form the baseline of the window ending at `endMs`: seasonal lags, each
+ * with five neighbours (shifts of −2…+2 windows: non-overlapping, so they are independent
+ * samples of nearly the same time of day), kept only where the series has data. Null while
+ * there is less than a day of history.
+ */
+export function baselineOffsets(
+  series: MinuteSeries,
+  endMs: number,
+  windowMs: number,
+): Baseline | null {
+  const step = windowMs;
+  const shifts = [-2, -1, 0, 1, 2].map((j) => j * step);
+  const valid = (offset: number) => series.covers(endMs - windowMs - offset, endMs - offset);
+  const seasonal = (period: number, lags: number[]): number[] =>
+    lags
+      .filter((k) => valid(k * period))
+      .flatMap((k) => shifts.map((s) => k * period + s).filter(valid));
+
+  // Hour of week: 1–4 weeks back, needs two of them (one week could be the odd one).
+  const weekly = seasonal(WEEK_MS, [1, 2, 3, 4]);
+  if (weekly.length >= 10) return { method: 'hour_of_week', offsets: weekly };
+  // Hour of day: 1–7 days back (weekday and weekend mixed: their difference widens the
+  // measured noise instead of biasing the baseline much, as the median takes the majority).
+  const daily = seasonal(DAY_MS, [1, 2, 3, 4, 5, 6, 7]);
+  if (daily.length >= 5) return { method: 'hour_of_day', offsets: daily };
+  return null;
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Median absolute deviation from `center`. */
+export function mad(xs: readonly number[], center: number): number {
+  return median(xs.map((x) => Math.abs(x - center)));
+}
+
+export interface Score {
+  observed: number;
+  /** The expected value: median of the samples, corrected by the calibration's bias. */
+  baseline: number;
+  /** Standard deviation the z-score divides by (noise model × calibration scale). */
+  sigma: number;
+  /** (observed − baseline) / sigma: positive above the baseline. */
+  z: number;
+}
+
+/**
+ * A statistic of a window and its noise model. Counts: Poisson (σ₀ = √b). Proportions (a
+ * share, net sentiment, share of voice) over n mentions: σ₀ = √(v(baseline)/n) with v the
+ * variance of one mention's contribution. Real traffic is noisier than these models
+ * (over-dispersion, baseline error, leftover seasonality): `calibrate` measures by how much.
+ */
+export interface Stat {
+  name: string;
+  kind: 'count' | 'proportion';
+  value: (c: Counts) => number;
+  /** Mentions the proportion is over (ignored for counts). */
+  n: (c: Counts) => number;
+  /** Per-mention variance at the baseline, from the baseline samples (proportions only). */
+  unitVariance: (samples: readonly Counts[]) => number;
+}
+
+export interface RawScore {
+  observed: number;
+  median: number;
+  sigma0: number;
+  zRaw: number;
+}
+
+/** Observed statistic vs the median of its baseline samples, in units of model noise. */
+export function rawScore(stat: Stat, counts: Counts, samples: readonly Counts[]): RawScore | null {
+  const observed = stat.value(counts);
+  if (stat.kind === 'count') {
+    const med = median(samples.map(stat.value));
+    const sigma0 = Math.sqrt(Math.max(med, 1));
+    return { observed, median: med, sigma0, zRaw: (observed - med) / sigma0 };
+  }
+  const usable = samples.filter((c) => stat.n(c) > 0);
+  if (usable.length < 3 || stat.n(counts) === 0) return null;
+  const med = median(usable.map(stat.value));
+  const v = Math.max(stat.unitVariance(usable), 1e-4);
+  const sigma0 = Math.sqrt(v / stat.n(counts));
+  return { observed, median: med, sigma0, zRaw: (observed - med) / sigma0 };
+}
+
+export interface Calibration {
+  /** Median raw z over the recent past: a systematic bias of the baseline (trend). */
+  center: number;
+  /** Robust SD of raw z over the recent past, at least 1: how much noisier than the model. */
+  scale: number;
+  /** Past windows it was measured on. */
+  windows: number;
+}
+
+/** Up to a week of non-overlapping past windows, at most this many. */
+const CALIBRATION_WINDOWS = 672;
+/** Without enough past windows to measure the noise, assume it is 50 % above the model. */
+const UNCALIBRATED: Calibration = { center: 0, scale: 1.5, windows: 0 };
+
+/**
+ * Measure the real noise of the detector itself: the raw z of the past week's windows (each
+ * against its own baseline, exactly as it would have been scored), summarised robustly
+ * (median, 1.4826·MAD) so past spikes do not inflate it. Dividing by this scale turns raw z
+ * into a calibrated z whose tail matches the assumed one, per brand and rule, which is what
+ * keeps false alerts per brand-week bounded on noisy brands.
+ */
+export function calibrate(
+  stat: Stat,
+  series: MinuteSeries,
+  endMs: number,
+  windowMs: number,
+  method: BaselineMethod,
+): Calibration {
+  const zs: number[] = [];
+  const limit = Math.min(CALIBRATION_WINDOWS, Math.floor((7 * DAY_MS) / windowMs));
+  for (let k = 1; k <= limit; k++) {
+    const e = endMs - k * windowMs;
+    if (!series.covers(e - windowMs, e)) break;
+    const base = baselineOffsets(series, e, windowMs);
+    // Only windows scored the same way: residuals of a one-day baseline would misstate the
+    // noise of a four-week one, and the other way round.
+    if (base === null || base.method !== method) continue;
+    const samples = base.offsets.map((o) => series.sum(e - windowMs - o, e - o));
+    const s = rawScore(stat, series.sum(e - windowMs, e), samples);
+    if (s !== null) zs.push(s.zRaw);
+  }
+  if (zs.length < 24) return { ...UNCALIBRATED, windows: zs.length };
+  const center = median(zs);
+  return { center, scale: Math.max(1, MAD_TO_SIGMA * mad(zs, center)), windows: zs.length };
+}
+
+export type CalibrationCache = Map<string, Calibration>;
+
+/** Calibrations change slowly: measured once per six hours per statistic. */
+function calibrationFor(
+  cache: CalibrationCache | undefined,
+  stat: Stat,
+  series: MinuteSeries,
+  endMs: number,
+  windowMs: number,
+  method: BaselineMethod,
+): Calibration {
+  const key = `${stat.name}:${method}:${windowMs}:${Math.floor(endMs / (6 * 3_600_000))}`;
+  const hit = cache?.get(key);
+  if (hit) return hit;
+  const c = calibrate(stat, series, endMs, windowMs, method);
+  if (cache) {
+    if (cache.size > 64) cache.clear();
+    cache.set(key, c);
+  }
+  return c;
+}
+
+function score(raw: RawScore, cal: Calibration): Score {
+  const baseline = raw.median + cal.center * raw.sigma0;
+  const sigma = raw.sigma0 * cal.scale;
+  return { observed: raw.observed, baseline, sigma, z: (raw.observed - baseline) / sigma };
+}
+
+const clampShare = (p: number) => Math.min(0.99, Math.max(0.01, p));
+
+export const scored = (c: Counts) => c.pos + c.neu + c.neg;
+export const negativeShare = (c: Counts) => (scored(c) === 0 ? 0 : c.neg / scored(c));
+export const netSentiment = (c: Counts) => (scored(c) === 0 ? 0 : (c.pos - c.neg) / scored(c));
+export const shareOfVoice = (c: Counts) =>
+  c.total + c.competitors === 0 ? 0 : c.total / (c.total + c.competitors);
+
+const none = () => 0;
+export const STATS = {
+  volume: {
+    name: 'volume',
+    kind: 'count',
+    value: (c) => c.total,
+    n: (c) => c.total,
+    unitVariance: none,
+  },
+  negative_count: {
+    name: 'negative_count',
+    kind: 'count',
+    value: (c) => c.neg,
+    n: (c) => c.neg,
+    unitVariance: none,
+  },
+  negative_share: {
+    name: 'negative_share',
+    kind: 'proportion',
+    value: negativeShare,
+    n: scored,
+    unitVariance: (s) => {
+      const p = clampShare(median(s.map(negativeShare)));
+      return p * (1 - p);
+    },
+  },
+  net_sentiment: {
+    name: 'net_sentiment',
+    kind: 'proportion',
+    value: netSentiment,
+    n: scored,
+    // Variance of a +1/0/−1 score with the baseline's positive and negative shares.
+    unitVariance: (s) => {
+      const pos = median(s.map((c) => c.pos / scored(c)));
+      const neg = median(s.map((c) => c.neg / scored(c)));
+      return Math.max(0.01, pos + neg - (pos - neg) ** 2);
+    },
+  },
+  share_of_voice: {
+    name: 'share_of_voice',
+    kind: 'proportion',
+    value: shareOfVoice,
+    n: (c) => c.total + c.competitors,
+    unitVariance: (s) => {
+      const p = clampShare(median(s.map(shareOfVoice)));
+      return p * (1 - p);
+    },
+  },
+} satisfies Record<string, Stat>;
+
+export interface Detection {
+  rule_id: string;
+  type: AlertRule['type'];
+  /** End of the evaluated window (exclusive), ISO 8601. */
+  window_end: string;
+  window_minutes: number;
+  firing: boolean;
+  /** Why not, when not firing for a reason other than "within the baseline". */
+  reason:
+    'fired' | 'within_baseline' | 'below_min_volume' | 'insufficient_history' | 'below_min_change';
+  /** The headline statistic: observed vs baseline with its z-score. */
+  metric: 'volume' | 'negative_count' | 'net_sentiment' | 'share_of_voice';
+  observed: number;
+  baseline: number;
+  z: number;
+  threshold: number;
+  /** Secondary numbers that also had to hold (negative share for negative_spike). */
+  secondary: { metric: string; observed: number; baseline: number; z: number } | null;
+  baseline_method: BaselineMethod | null;
+  baseline_samples: number;
+  /** The standard deviation the z-score divided by (model noise × measured excess). */
+  noise_scale: number | null;
+  /** Counts of the window. */
+  counts: Counts;
+}
+
+/**
+ * Evaluate one rule for the window [endMs − window, endMs). `series` must hold the brand's
+ * filtered counts (and the competitor set's for share of voice). Pass one `cache` per
+ * (rule, series) when evaluating many consecutive windows.
+ */
+export function detect(
+  rule: AlertRule,
+  series: MinuteSeries,
+  endMs: number,
+  cache?: CalibrationCache,
+): Detection {
+  const w = rule.windowMs;
+  const counts = series.sum(endMs - w, endMs);
+  const base = baselineOffsets(series, endMs, w);
+  const metricOf: Record<AlertRule['type'], Detection['metric']> = {
+    volume_spike: 'volume',
+    negative_spike: 'negative_count',
+    sentiment_drop: 'net_sentiment',
+    sov_shift: 'share_of_voice',
+  };
+  const metric = metricOf[rule.type];
+  const result: Detection = {
+    rule_id: rule.id,
+    type: rule.type,
+    window_end: new Date(endMs).toISOString(),
+    window_minutes: w / MINUTE_MS,
+    firing: false,
+    reason: 'insufficient_history',
+    metric,
+    observed: round(STATS[metric].value(counts)),
+    baseline: 0,
+    z: 0,
+    threshold: rule.threshold,
+    secondary: null,
+    baseline_method: base?.method ?? null,
+    baseline_samples: base?.offsets.length ?? 0,
+    noise_scale: null,
+    counts,
+  };
+  if (base === null) return result;
+  const samples = base.offsets.map((o) => series.sum(endMs - w - o, endMs - o));
+  const scoreOf = (stat: Stat): Score | null => {
+    const raw = rawScore(stat, counts, samples);
+    if (raw === null) return null;
+    const cal = calibrationFor(cache, stat, series, endMs, w, base.method);
+    return score(raw, cal);
+  };
+  const main = scoreOf(STATS[metric]);
+  if (main === null) return { ...result, reason: 'below_min_volume' };
+  result.baseline = round(main.baseline);
+  result.z = round(main.z);
+  result.noise_scale = round(main.sigma);
+
+  switch (rule.type) {
+    case 'volume_spike': {
+      if (counts.total < rule.minVolume) return { ...result, reason: 'below_min_volume' };
+      return verdict(result, main.z >= rule.threshold);
+    }
+    case 'negative_spike': {
+      const share = scoreOf(STATS.negative_share);
+      if (share !== null)
+        result.secondary = {
+          metric: 'negative_share',
+          observed: round(share.observed),
+          baseline: round(share.baseline),
+          z: round(share.z),
+        };
+      if (counts.neg < rule.minVolume) return { ...result, reason: 'below_min_volume' };
+      // The count must spike and the share must rise too: more negatives only because there
+      // are more mentions overall is a volume spike, not a negative one.
+      return verdict(result, main.z >= rule.threshold && (share?.z ?? 0) >= rule.threshold / 2);
+    }
+    case 'sentiment_drop': {
+      result.z = round(-main.z); // a drop is this rule's positive direction
+      if (scored(counts) < rule.minVolume) return { ...result, reason: 'below_min_volume' };
+      return verdict(result, -main.z >= rule.threshold);
+    }
+    case 'sov_shift': {
+      if (counts.total + counts.competitors < rule.minVolume)
+        return { ...result, reason: 'below_min_volume' };
+      const delta = main.observed - main.baseline;
+      if (Math.abs(delta) < rule.minChange) return { ...result, reason: 'below_min_change' };
+      const dirOk =
+        rule.direction === 'both' ? true : rule.direction === 'up' ? delta > 0 : delta < 0;
+      return verdict(result, dirOk && Math.abs(main.z) >= rule.threshold);
+    }
+  }
+}
+
+function verdict(d: Detection, firing: boolean): Detection {
+  return { ...d, firing, reason: firing ? 'fired' : 'within_baseline' };
+}
+
+function round(x: number): number {
+  return Number.isFinite(x) ? Math.round(x * 10_000) / 10_000 : 0;
+}

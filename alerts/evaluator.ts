@@ -1,0 +1,224 @@
+import { describeError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { EarshotConfig } from '../core/workspace-config.ts';
+import type { Store } from '../store/port.ts';
+import { alertContext, type AlertContext } from '../store/queries/alerts-context.ts';
+import { alertDataStart, alertSeries } from '../store/queries/alerts-series.ts';
+import {
+  getIncident,
+  insertDelivery,
+  insertEvent,
+  listIncidents,
+  saveIncident,
+} from '../store/queries/alerts-store.ts';
+import { channelsOf, parseAlertsConfig, type AlertRule, type AlertsConfig } from './config.ts';
+import { detect, type CalibrationCache, type Detection } from './detect.ts';
+import { alertNotice } from './delivery/notice.ts';
+import { sendNotice } from './delivery/send.ts';
+import { step, type AlertEventKind, type Incident } from './incident.ts';
+import { allRules, competitorsOf } from './rules.ts';
+import { floorMinute, MinuteSeries, type MinuteRow } from './series.ts';
+
+const DAY_MS = 86_400_000;
+/** Four weeks of hour-of-week baseline + a week of calibration windows + slack. */
+export const LOOKBACK_MS = 36 * DAY_MS;
+/** Minutes re-read every tick: late mentions land in recent minutes. */
+const REFRESH_MS = 2 * 3_600_000;
+/** A full re-read now and then repairs anything the incremental reads missed. */
+const FULL_RELOAD_MS = 6 * 3_600_000;
+
+/** Load the minute series a rule needs for windows ending up to `endMs`. */
+export async function loadRuleSeries(
+  store: Store,
+  config: EarshotConfig,
+  rule: AlertRule,
+  fromMs: number,
+  endMs: number,
+): Promise<MinuteSeries> {
+  const start = await alertDataStart(store, rule.workspace);
+  const rows = await alertSeries(store, {
+    workspace: rule.workspace,
+    brand: rule.brand,
+    competitors: rule.type === 'sov_shift' ? competitorsOf(config, rule) : [],
+    from: new Date(fromMs),
+    to: new Date(endMs),
+    sources: rule.filters.sources,
+    langs: rule.filters.langs,
+  });
+  return new MinuteSeries(fromMs, endMs, rows, start ?? endMs);
+}
+
+/** Incremental per-rule cache of minute rows, so a tick reads minutes, not weeks. */
+interface CachedSeries {
+  rows: Map<number, MinuteRow>;
+  loadedAt: number;
+  dataStart: number | null;
+}
+
+export interface EvaluatorDeps {
+  store: Store;
+  config: () => EarshotConfig;
+  logger: Logger;
+  env?: Record<string, string | undefined>;
+  fetch?: typeof fetch;
+}
+
+export interface TickResult {
+  rules: number;
+  events: Array<{ kind: AlertEventKind; incident: Incident }>;
+  detections: Detection[];
+}
+
+/**
+ * The live evaluator: at each tick, every enabled rule is evaluated on the window that ends at
+ * the last settled minute, its incident state advanced, and each event stored then delivered.
+ * Open incidents are reloaded from the store on the first tick, so a restart neither forgets
+ * an incident nor repeats it.
+ */
+export class Evaluator {
+  private open = new Map<string, Incident | null>();
+  private loaded = false;
+  private calibrations = new Map<string, CalibrationCache>();
+  private series = new Map<string, CachedSeries>();
+
+  constructor(private readonly deps: EvaluatorDeps) {}
+
+  async tick(now: Date): Promise<TickResult> {
+    const config = this.deps.config();
+    const alerts = parseAlertsConfig(config);
+    const result: TickResult = { rules: 0, events: [], detections: [] };
+    if (!alerts.enabled) return result;
+    if (!this.loaded) await this.loadOpen();
+    const endMs = floorMinute(now.getTime() - alerts.settle);
+    const rules = (await allRules(this.deps.store, config, alerts)).filter((r) => r.enabled);
+    for (const rule of rules) {
+      result.rules++;
+      const key = `${rule.workspace}/${rule.id}`;
+      const series = await this.seriesFor(config, rule, endMs);
+      let cache = this.calibrations.get(key);
+      if (!cache) this.calibrations.set(key, (cache = new Map() as CalibrationCache));
+      const d = detect(rule, series, endMs, cache);
+      result.detections.push(d);
+      const tr = step(rule, this.open.get(key) ?? null, d, endMs);
+      this.open.set(key, tr.open);
+      if (!tr.event) continue;
+      result.events.push(tr.event);
+      await this.record(rule, alerts, tr.event.kind, tr.event.incident);
+    }
+    return result;
+  }
+
+  private async loadOpen(): Promise<void> {
+    for (const i of await listIncidents(this.deps.store, { active: true, limit: 10_000 })) {
+      this.open.set(`${i.workspace}/${i.rule_id}`, {
+        ...i,
+        type: i.type as Incident['type'],
+        state: i.state as Incident['state'],
+        detection: i.detection as Detection,
+        peak: i.peak as Detection,
+      });
+    }
+    this.loaded = true;
+  }
+
+  private async seriesFor(
+    config: EarshotConfig,
+    rule: AlertRule,
+    endMs: number,
+  ): Promise<MinuteSeries> {
+    const key = JSON.stringify([
+      rule.workspace,
+      rule.brand,
+      rule.type === 'sov_shift',
+      rule.filters,
+    ]);
+    const fromMs = endMs - LOOKBACK_MS;
+    let cached = this.series.get(key);
+    const full = !cached || endMs - cached.loadedAt >= FULL_RELOAD_MS;
+    const readFrom = full ? fromMs : Math.max(fromMs, endMs - REFRESH_MS);
+    const rows = await alertSeries(this.deps.store, {
+      workspace: rule.workspace,
+      brand: rule.brand,
+      competitors: rule.type === 'sov_shift' ? competitorsOf(config, rule) : [],
+      from: new Date(readFrom),
+      to: new Date(endMs),
+      sources: rule.filters.sources,
+      langs: rule.filters.langs,
+    });
+    if (full || !cached) {
+      cached = {
+        rows: new Map(),
+        loadedAt: endMs,
+        dataStart: await alertDataStart(this.deps.store, rule.workspace),
+      };
+      this.series.set(key, cached);
+    } else if (cached.dataStart === null) {
+      cached.dataStart = await alertDataStart(this.deps.store, rule.workspace);
+    }
+    for (const [t] of cached.rows) if (t < fromMs || t >= readFrom) cached.rows.delete(t);
+    for (const r of rows) cached.rows.set(r.t, r);
+    return new MinuteSeries(fromMs, endMs, [...cached.rows.values()], cached.dataStart ?? endMs);
+  }
+
+  private async record(
+    rule: AlertRule,
+    alerts: AlertsConfig,
+    kind: AlertEventKind,
+    incident: Incident,
+  ): Promise<void> {
+    const { store, logger } = this.deps;
+    let context: AlertContext | null = null;
+    if (kind !== 'resolved') {
+      const end = Date.parse(incident.detection.window_end);
+      context = await alertContext(store, {
+        workspace: rule.workspace,
+        brand: rule.brand,
+        from: new Date(end - rule.windowMs),
+        to: new Date(end),
+      }).catch((error: unknown) => {
+        logger.warn({
+          event: 'alert_context_failed',
+          incident: incident.id,
+          err: describeError(error),
+        });
+        return null;
+      });
+    }
+    // An acknowledgement made through the API lives only in the store: keep it.
+    const stored = await getIncident(store, incident.workspace, incident.id);
+    const acked = { acked_at: stored?.acked_at ?? null, acked_by: stored?.acked_by ?? null };
+    await saveIncident(store, { ...incident, ...acked, context });
+    await insertEvent(store, {
+      workspace: incident.workspace,
+      incident_id: incident.id,
+      kind,
+      at: incident.updated_at,
+      brand: incident.brand,
+      rule_id: incident.rule_id,
+      payload: { detection: incident.detection, context },
+    });
+    logger.info({
+      event: `alert_${kind}`,
+      incident: incident.id,
+      rule: rule.id,
+      brand: rule.brand,
+      z: incident.detection.z,
+    });
+    const notice = alertNotice(kind, incident, context);
+    for (const channel of channelsOf(rule, alerts)) {
+      const r = await sendNotice(channel, notice, {
+        delivery: alerts.delivery,
+        env: this.deps.env ?? {},
+        logger,
+        ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
+      });
+      await insertDelivery(store, {
+        workspace: incident.workspace,
+        incident_id: incident.id,
+        kind,
+        ...r,
+        at: new Date().toISOString(),
+      });
+    }
+  }
+}

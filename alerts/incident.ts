@@ -1,0 +1,122 @@
+import type { AlertRule } from './config.ts';
+import type { Detection } from './detect.ts';
+
+/**
+ * One incident is one alert. A pure state machine per (rule): the first firing window opens an
+ * incident; while it is open, firing windows only move its peak (no repeats), except a clear
+ * escalation (the excess over the baseline at least doubled against the incident's established
+ * size, measured over the first window after the last notice) which sends one `updated`; it resolves once the condition has been clear for the
+ * rule's cooldown, so a flapping signal stays one incident. Ids are deterministic (rule +
+ * opening window), so a backtest and the live evaluator name the same incident the same way.
+ */
+
+export type IncidentState = 'open' | 'updated' | 'resolved';
+export type AlertEventKind = 'open' | 'updated' | 'resolved';
+
+export interface Incident {
+  id: string;
+  workspace: string;
+  rule_id: string;
+  brand: string;
+  type: AlertRule['type'];
+  state: IncidentState;
+  opened_at: string;
+  updated_at: string;
+  resolved_at: string | null;
+  last_firing_at: string;
+  /** The detection that opened the incident or was last notified (its "why"). */
+  detection: Detection;
+  /** The most extreme window seen so far. */
+  peak: Detection;
+  /**
+   * The incident's established size: the largest excess (observed − baseline) seen within one
+   * window of the last notice. The first firing window usually covers the spike only in part,
+   * so comparing with it alone would "escalate" every incident once.
+   */
+  reference_excess: number;
+  /** How many `updated` notices were sent. */
+  updates: number;
+  acked_at: string | null;
+  acked_by: string | null;
+}
+
+export interface Transition {
+  /** The rule's open incident after this step (null when none). */
+  open: Incident | null;
+  /** What to record and deliver, if anything changed visibly. */
+  event: { kind: AlertEventKind; incident: Incident } | null;
+}
+
+const ESCALATION_FACTOR = 2;
+
+export function incidentId(rule: Pick<AlertRule, 'workspace' | 'id'>, openedAtMs: number): string {
+  const stamp = new Date(openedAtMs).toISOString().slice(0, 16).replace(/[-:T]/g, '');
+  return `${rule.workspace}.${rule.id}.${stamp}`;
+}
+
+export function step(
+  rule: Pick<AlertRule, 'workspace' | 'id' | 'brand' | 'type' | 'cooldownMs' | 'windowMs'>,
+  open: Incident | null,
+  d: Detection,
+  nowMs: number,
+): Transition {
+  const now = new Date(nowMs).toISOString();
+  if (open === null) {
+    if (!d.firing) return { open: null, event: null };
+    const incident: Incident = {
+      id: incidentId(rule, nowMs),
+      workspace: rule.workspace,
+      rule_id: rule.id,
+      brand: rule.brand,
+      type: rule.type,
+      state: 'open',
+      opened_at: now,
+      updated_at: now,
+      resolved_at: null,
+      last_firing_at: now,
+      detection: d,
+      peak: d,
+      reference_excess: Math.abs(d.observed - d.baseline),
+      updates: 0,
+      acked_at: null,
+      acked_by: null,
+    };
+    return { open: incident, event: { kind: 'open', incident } };
+  }
+
+  if (d.firing) {
+    const peak = Math.abs(d.z) > Math.abs(open.peak.z) ? d : open.peak;
+    const excess = Math.abs(d.observed - d.baseline);
+    const settling = nowMs - Date.parse(open.updated_at) < rule.windowMs;
+    if (settling)
+      return {
+        open: {
+          ...open,
+          last_firing_at: now,
+          peak,
+          reference_excess: Math.max(open.reference_excess, excess),
+        },
+        event: null,
+      };
+    if (excess >= ESCALATION_FACTOR * open.reference_excess) {
+      const incident: Incident = {
+        ...open,
+        state: 'updated',
+        updated_at: now,
+        last_firing_at: now,
+        detection: d,
+        peak,
+        reference_excess: excess,
+        updates: open.updates + 1,
+      };
+      return { open: incident, event: { kind: 'updated', incident } };
+    }
+    return { open: { ...open, last_firing_at: now, peak }, event: null };
+  }
+
+  if (nowMs - Date.parse(open.last_firing_at) >= rule.cooldownMs) {
+    const incident: Incident = { ...open, state: 'resolved', updated_at: now, resolved_at: now };
+    return { open: null, event: { kind: 'resolved', incident } };
+  }
+  return { open, event: null };
+}

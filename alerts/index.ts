@@ -1,0 +1,63 @@
+import type { Logger } from '../core/logger.ts';
+import type { EarshotConfig } from '../core/workspace-config.ts';
+import type { Store } from '../store/port.ts';
+import { parseAlertsConfig } from './config.ts';
+import { runDigest } from './digest.ts';
+import { Evaluator } from './evaluator.ts';
+import { scheduleExclusive, type Schedule } from './scheduler.ts';
+
+export { parseAlertsConfig } from './config.ts';
+export { Evaluator } from './evaluator.ts';
+
+export interface AlertingDeps {
+  store: Store;
+  config: () => EarshotConfig;
+  logger: Logger;
+  now?: () => Date;
+  /** Env vars that hold channel secrets; default process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Alerting in this process: the evaluator on `alerts.schedule` (every minute by default) and,
+ * when enabled, the weekly digest. Used by `earshot start` (embedded) and `earshot run alerts`
+ * (its own process in production). Only one process per deployment should run it.
+ */
+export function startAlerting(deps: AlertingDeps): { stop(): Promise<void> } {
+  const logger = deps.logger.child({ role: 'alerts' });
+  const now = deps.now ?? (() => new Date());
+  const alerts = parseAlertsConfig(deps.config());
+  const env = deps.env ?? process.env;
+  const evaluator = new Evaluator({ store: deps.store, config: deps.config, logger, env });
+  const schedules: Schedule[] = [];
+  if (alerts.enabled) {
+    schedules.push(
+      scheduleExclusive(
+        alerts.schedule,
+        async () => {
+          const r = await evaluator.tick(now());
+          logger.debug({ event: 'alerts_evaluated', rules: r.rules, events: r.events.length });
+        },
+        logger,
+        'alerts',
+      ),
+    );
+    if (alerts.digest.enabled)
+      schedules.push(
+        scheduleExclusive(
+          alerts.digest.schedule,
+          async () => {
+            await runDigest({ store: deps.store, config: deps.config(), logger, env, now: now() });
+          },
+          logger,
+          'digest',
+        ),
+      );
+  }
+  logger.info({ event: 'alerting_started', enabled: alerts.enabled, rules: alerts.rules.length });
+  return {
+    async stop() {
+      await Promise.all(schedules.map((s) => s.stop()));
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { AlertRule } from './config.ts';
+import { detect, type CalibrationCache } from './detect.ts';
+import { step, type AlertEventKind, type Incident } from './incident.ts';
+import { MINUTE_MS, type MinuteSeries } from './series.ts';
+
+export interface ReplayEvent {
+  kind: AlertEventKind;
+  at: string;
+  incident: Incident;
+}
+
+/**
+ * Run one rule over a series as the scheduler would have: evaluate at every `stepMs` in
+ * [fromMs, toMs) and feed the incident state machine. The backtest and the evaluation harness
+ * both use this, so what they report is exactly what the live evaluator would have done.
+ */
+export function replay(
+  rule: AlertRule,
+  series: MinuteSeries,
+  fromMs: number,
+  toMs: number,
+  options: { stepMs?: number; open?: Incident | null; onStep?: (t: number) => void } = {},
+): { events: ReplayEvent[]; open: Incident | null } {
+  const stepMs = options.stepMs ?? MINUTE_MS;
+  let open = options.open ?? null;
+  const events: ReplayEvent[] = [];
+  const cache: CalibrationCache = new Map();
+  for (let t = Math.ceil(fromMs / stepMs) * stepMs; t < toMs; t += stepMs) {
+    const d = detect(rule, series, t, cache);
+    const tr = step(rule, open, d, t);
+    open = tr.open;
+    if (tr.event)
+      events.push({
+        kind: tr.event.kind,
+        at: new Date(t).toISOString(),
+        incident: tr.event.incident,
+      });
+    options.onStep?.(t);
+  }
+  return { events, open };
+}

@@ -1,0 +1,95 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  listApiKeys,
+  parseApiKey,
+  secretMatches,
+  type ApiKeyRecord,
+} from '../store/queries/api-keys.ts';
+import type { Store } from '../store/port.ts';
+import { ApiError } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller's workspace, set by the auth hook on every /v1 route. */
+    workspaceId: string;
+    apiKeyId: string;
+  }
+}
+
+export interface AuthOptions {
+  store: Store;
+  /** `EARSHOT_DEMO_API_KEY`: a fixed key the demo workspace accepts (scripted use). */
+  demoKey?: { key: string; workspace: string } | undefined;
+  /** Requests per second per key, with a burst of twice that. */
+  ratePerSecond: number;
+  now?: () => number;
+}
+
+/**
+ * Bearer API keys scoped to a workspace, and a token bucket per key. Keys are cached and
+ * re-read from the store at most every 5 s (and at once on an unknown id), so a new or
+ * revoked key takes effect within seconds without a lookup per request.
+ */
+export function createAuth(options: AuthOptions) {
+  const now = options.now ?? Date.now;
+  let cache = new Map<string, ApiKeyRecord>();
+  let loadedAt = 0;
+  let loading: Promise<void> | null = null;
+  const buckets = new Map<string, { tokens: number; at: number }>();
+
+  const reload = async () => {
+    loading ??= listApiKeys(options.store)
+      .then((keys) => {
+        cache = new Map(keys.map((k) => [k.key_id, k]));
+        loadedAt = now();
+      })
+      .finally(() => (loading = null));
+    await loading;
+  };
+
+  const resolve = async (
+    header: string | undefined,
+  ): Promise<{ workspace: string; keyId: string }> => {
+    const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+    if (!match)
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'missing API key: send "Authorization: Bearer <key>" (create one with `earshot keys create`)',
+      );
+    const key = match[1]!;
+    if (options.demoKey && key === options.demoKey.key)
+      return { workspace: options.demoKey.workspace, keyId: 'demo' };
+    const parsed = parseApiKey(key);
+    if (!parsed) throw new ApiError(401, 'unauthorized', 'invalid API key');
+    if (now() - loadedAt > 5_000 || !cache.has(parsed.id)) await reload();
+    const record = cache.get(parsed.id);
+    if (!record || record.revoked || !secretMatches(parsed.secret, record.secret_sha256)) {
+      throw new ApiError(401, 'unauthorized', 'invalid API key');
+    }
+    return { workspace: record.workspace, keyId: record.key_id };
+  };
+
+  const takeToken = (keyId: string, reply: FastifyReply) => {
+    const capacity = options.ratePerSecond * 2;
+    const t = now();
+    const b = buckets.get(keyId) ?? { tokens: capacity, at: t };
+    b.tokens = Math.min(capacity, b.tokens + ((t - b.at) / 1000) * options.ratePerSecond);
+    b.at = t;
+    if (b.tokens < 1) {
+      const wait = Math.ceil((1 - b.tokens) / options.ratePerSecond);
+      buckets.set(keyId, b);
+      void reply.header('Retry-After', String(wait));
+      throw new ApiError(429, 'rate_limited', `too many requests for this key: retry in ${wait} s`);
+    }
+    b.tokens -= 1;
+    buckets.set(keyId, b);
+  };
+
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const { workspace, keyId } = await resolve(request.headers.authorization);
+    takeToken(keyId, reply);
+    request.workspaceId = workspace;
+    request.apiKeyId = keyId;
+  };
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { WorkspaceConfig } from '../core/workspace-config.ts';
+import type { ApiContext } from './app.ts';
+import { ApiError } from './errors.ts';
+import { DurationSchema, resolveRange, TimeSchema, type ResolvedRange } from './time-params.ts';
+
+/** Query and path parameters shared by the routes, with the words the OpenAPI page shows. */
+export const Slug = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'a lowercase id like "acme"');
+
+export const BrandParams = z.object({ brand: Slug.describe('brand id from GET /v1/brands') });
+
+export const RangeQuery = z.object({
+  from: TimeSchema.optional().describe(
+    'ISO 8601 or relative (now-24h, -7d); default: 24 h before `to`',
+  ),
+  to: TimeSchema.optional().describe('ISO 8601 or relative; default: now'),
+  interval: DurationSchema.optional().describe(
+    'bucket width: 5m, 15m, 1h, 6h, 1d, 1w; default: picked for ≤ 48 buckets',
+  ),
+});
+
+export const FilterQuery = z.object({
+  source: Slug.optional().describe('only mentions from this source (bluesky, mastodon, demo, …)'),
+  lang: z
+    .string()
+    .regex(/^[a-z]{2,3}$/, 'an ISO 639 code like "de"')
+    .optional()
+    .describe('only mentions in this detected language'),
+});
+
+export function rangeOf(q: z.infer<typeof RangeQuery>, now: Date): ResolvedRange {
+  const range = resolveRange(q, now);
+  if ('error' in range) {
+    throw new ApiError(400, 'invalid_parameter', range.error, [
+      { parameter: range.parameter, message: range.error },
+    ]);
+  }
+  return range;
+}
+
+/** The caller's workspace (from its key). */
+export function workspaceOf(ctx: ApiContext, workspaceId: string): WorkspaceConfig {
+  const ws = ctx.config().workspaces.find((w) => w.id === workspaceId);
+  // A key of a workspace that left the config sees nothing, like a foreign brand.
+  if (!ws)
+    throw new ApiError(404, 'not_found', `no workspace "${workspaceId}" in the configuration`);
+  return ws;
+}
+
+/** A brand of the caller's workspace; any other brand is a 404 (never a 403: no existence leak). */
+export function brandOf(ctx: ApiContext, workspaceId: string, brand: string) {
+  const ws = workspaceOf(ctx, workspaceId);
+  const config = ws.brands.find((b) => b.id === brand);
+  if (!config) throw new ApiError(404, 'not_found', `no brand "${brand}"`);
+  return { ws, brand: config };
+}

@@ -1,0 +1,73 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { compareBrands } from '../../store/queries/compare.ts';
+import type { ApiContext } from '../app.ts';
+import { ApiError, parseInput } from '../errors.ts';
+import { route } from '../openapi.ts';
+import { RangeQuery, rangeOf, Slug, workspaceOf } from '../params.ts';
+
+const CompareQuery = RangeQuery.extend({
+  brands: z
+    .string()
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(',')
+          .map((b) => b.trim())
+          .filter((b) => b.length > 0),
+      ),
+    ])
+    .pipe(z.array(Slug).min(1, 'name at least one brand').max(20, 'at most 20 brands'))
+    .describe('comma-separated brand ids, e.g. aurora,nimbus,zephyr'),
+}).strict();
+
+export function compareRoutes(ctx: ApiContext): FastifyPluginAsync {
+  return (app) => {
+    route(
+      ctx.routes,
+      app,
+      {
+        method: 'GET',
+        url: '/compare',
+        tag: 'compare',
+        auth: true,
+        summary:
+          'Brands side by side: share of voice, sentiment and engagement, with 95 % Wilson intervals, and over time',
+        query: CompareQuery,
+        responses: {
+          200: '{ brands: [...], series: [...] }',
+          400: 'a bad parameter',
+          404: 'a brand not in your workspace',
+        },
+      },
+      async (request) => {
+        const q = parseInput(CompareQuery, request.query, 'query');
+        const ws = workspaceOf(ctx, request.workspaceId);
+        const brands = q.brands.map((id) => {
+          const b = ws.brands.find((x) => x.id === id);
+          if (!b) throw new ApiError(404, 'not_found', `no brand "${id}"`);
+          return { id: b.id, name: b.name };
+        });
+        const range = rangeOf(q, ctx.now());
+        const result = await ctx.cache.get(`${ws.id} ${request.url}`, () =>
+          compareBrands(ctx.store, {
+            workspace: ws.id,
+            brands,
+            from: range.from,
+            to: range.to,
+            intervalSeconds: range.intervalMs / 1000,
+            weights: ctx.engagementWeights,
+          }),
+        );
+        return {
+          workspace: ws.id,
+          from: range.from.toISOString(),
+          to: range.to.toISOString(),
+          interval: `${range.intervalMs / 60_000}m`,
+          ...result,
+        };
+      },
+    );
+    return Promise.resolve();
+  };
+}

@@ -1,0 +1,120 @@
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import {
+  mentionFeed,
+  type ApiMention,
+  type FeedCursor,
+  decodeCursor,
+} from '../../store/queries/mentions.ts';
+import type { MentionFilters } from '../../store/queries/filters.ts';
+import type { Store } from '../../store/port.ts';
+import type { ApiContext } from '../app.ts';
+import { parseInput } from '../errors.ts';
+import { route } from '../openapi.ts';
+import { brandOf, FilterQuery, RangeQuery, rangeOf, Slug } from '../params.ts';
+
+const ExportQuery = RangeQuery.extend(FilterQuery.shape)
+  .extend({
+    brand: Slug.describe('brand id'),
+    sentiment: z
+      .enum(['pos', 'neu', 'neg', 'unscored'])
+      .optional()
+      .describe('only this sentiment label'),
+    topic: z.string().min(1).max(128).optional().describe('only this topic id'),
+    q: z.string().min(1).max(200).optional().describe('case-insensitive text search'),
+  })
+  .strict();
+
+const COLUMNS = [
+  'id',
+  'created_at',
+  'source',
+  'lang',
+  'author',
+  'url',
+  'sentiment',
+  'sentiment_score',
+  'likes',
+  'reposts',
+  'replies',
+  'topics',
+  'text',
+] as const;
+
+export function exportRoutes(ctx: ApiContext): FastifyPluginAsync {
+  return (app) => {
+    route(
+      ctx.routes,
+      app,
+      {
+        method: 'GET',
+        url: '/export/mentions.csv',
+        tag: 'export',
+        auth: true,
+        summary: 'All mentions of a brand matching the filters, as CSV (streamed page by page)',
+        query: ExportQuery,
+        responses: { 200: 'text/csv', 400: 'a bad parameter', 404: 'no such brand' },
+        produces: 'text/csv',
+      },
+      (request, reply) => {
+        const q = parseInput(ExportQuery, request.query, 'query');
+        const { ws } = brandOf(ctx, request.workspaceId, q.brand);
+        const range = rangeOf(q, ctx.now());
+        const filters: MentionFilters = {
+          workspace: ws.id,
+          brand: q.brand,
+          from: range.from,
+          to: range.to,
+          sentiment: q.sentiment,
+          source: q.source,
+          lang: q.lang,
+          topic: q.topic,
+          q: q.q,
+        };
+        void reply.header('Content-Type', 'text/csv; charset=utf-8');
+        void reply.header('Content-Disposition', `attachment; filename="${q.brand}-mentions.csv"`);
+        return reply.send(Readable.from(csvLines(ctx.store, filters)));
+      },
+    );
+    return Promise.resolve();
+  };
+}
+
+/** Pages through the feed so memory stays flat however many mentions there are. */
+async function* csvLines(store: Store, filters: MentionFilters): AsyncGenerator<string> {
+  yield `${COLUMNS.join(',')}\n`;
+  let cursor: FeedCursor | null = null;
+  do {
+    const page = await mentionFeed(store, filters, { limit: 1_000, cursor });
+    yield page.mentions.map(toCsvRow).join('');
+    cursor = page.next_cursor === null ? null : decodeCursor(page.next_cursor);
+  } while (cursor !== null);
+}
+
+function toCsvRow(m: ApiMention): string {
+  const values = [
+    m.id,
+    m.created_at,
+    m.source,
+    m.lang,
+    m.author.handle ?? '',
+    m.url ?? '',
+    m.sentiment.label,
+    m.sentiment.score,
+    m.engagement.likes,
+    m.engagement.reposts,
+    m.engagement.replies,
+    m.topics.map((t) => t.label).join('; '),
+    m.text,
+  ];
+  return `${values.map(csvField).join(',')}\n`;
+}
+
+function csvField(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  const s = String(v);
+  // Quote when needed; a leading =,+,-,@ is prefixed so spreadsheets do not run it as a formula.
+  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}

@@ -1,0 +1,176 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { buildApi } from '../api/app.ts';
+import { silentLogger } from '../core/logger.ts';
+import { parseEarshotConfig } from '../core/workspace-config.ts';
+import { ChdbStore } from '../store/chdb.ts';
+import { migrate } from '../store/migrate.ts';
+import { brandHealth } from '../store/queries/brand-health.ts';
+import { compareBrands } from '../store/queries/compare.ts';
+import { brandTopics } from '../store/queries/topics.ts';
+import type { BenchResult } from './types.ts';
+
+/**
+ * The analytics store at scale: BENCH_API_MENTIONS synthetic mentions (default 10 M) over 30
+ * days and 3 brands, generated inside the engine (INSERT … SELECT FROM numbers) so the load
+ * goes through the real materialized views; then p50/p95 of the health, compare and topics
+ * queries, and requests/s of the health endpoint under load (autocannon, on this machine).
+ */
+const N = Number(process.env.BENCH_API_MENTIONS ?? 10_000_000);
+const DAYS = 30;
+const BRANDS = ['aurora', 'nimbus', 'zephyr'];
+const END = Date.parse('2026-11-20T00:00:00Z');
+const KEY = 'bench-api-key-000';
+
+export default async function run(): Promise<BenchResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'earshot-bench-api-'));
+  const store = await ChdbStore.open(dir, 'bench');
+  try {
+    await migrate(store);
+    const loadStarted = performance.now();
+    const chunk = 1_000_000;
+    for (let offset = 0; offset < N; offset += chunk) {
+      await store.command(`
+        INSERT INTO mentions (id, source, author_id, author_handle, author_followers, text, lang, lang_confidence,
+          created_at, enriched_at, likes, reposts, replies, synthetic, sentiment_label, sentiment_score,
+          sentiment_confidence, sentiment_model, sentiment_explanation, brand_workspaces, brand_ids, brand_query_ids,
+          brand_terms, topic_ids, topic_labels, spam_score, version)
+        SELECT
+          concat('bench:', toString(number)), ['bluesky', 'mastodon', 'hackernews', 'rss'][number % 4 + 1],
+          concat('a', toString(cityHash64(number) % 200000)), concat('user', toString(cityHash64(number) % 200000)),
+          cityHash64(number, 1) % 50000, concat('synthetic benchmark mention ', toString(number)),
+          ['en', 'de', 'es', 'fr', 'el', 'sl', 'fa'][cityHash64(number, 2) % 7 + 1], 0.9,
+          toDateTime64(${END / 1000} - (cityHash64(number, 3) % ${DAYS * 86_400}), 3, 'UTC'), now64(3),
+          cityHash64(number, 4) % 50, cityHash64(number, 5) % 10, cityHash64(number, 6) % 5, true,
+          ['pos', 'neu', 'neg', 'pos', 'neu', 'unscored'][cityHash64(number, 7) % 6 + 1], 0.3, 0.8, 'bench@1', '[]',
+          ['bench'], [['aurora', 'nimbus', 'zephyr'][number % 3 + 1]], ['q'], [[]],
+          [concat('t', toString(cityHash64(number, 8) % 40))], [concat('topic ', toString(cityHash64(number, 8) % 40))],
+          0, 1
+        FROM numbers(${offset}, ${Math.min(chunk, N - offset)})`);
+      process.stderr.write(
+        `\rloading ${Math.min(offset + chunk, N).toLocaleString('en-US')} / ${N.toLocaleString('en-US')} mentions`,
+      );
+    }
+    process.stderr.write('\n');
+    await store.command('OPTIMIZE TABLE brand_hourly FINAL');
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+
+    const results: BenchResult[] = [
+      {
+        area: 'api',
+        name: `load ${N.toLocaleString('en-US')} mentions (INSERT…SELECT through the views)`,
+        value: N / loadSeconds,
+        unit: 'rows/s',
+      },
+    ];
+    const day = 86_400_000;
+    const ranges = (i: number) => {
+      const to = new Date(END - (i % 7) * day);
+      return {
+        last24h: { from: new Date(to.getTime() - day), to },
+        last7d: { from: new Date(to.getTime() - 7 * day), to },
+      };
+    };
+    const measure = async (name: string, fn: (i: number) => Promise<unknown>) => {
+      for (let i = 0; i < 3; i++) await fn(i); // warm-up
+      const times: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        const t = performance.now();
+        await fn(i);
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      results.push({
+        area: 'api',
+        name: `${name} p50`,
+        value: times[Math.floor(times.length * 0.5)]!,
+        unit: 'ms',
+      });
+      results.push({
+        area: 'api',
+        name: `${name} p95`,
+        value: times[Math.floor(times.length * 0.95)]!,
+        unit: 'ms',
+      });
+    };
+    await measure('health 24h/1h (rollup)', (i) =>
+      brandHealth(store, {
+        workspace: 'bench',
+        brand: BRANDS[i % 3]!,
+        ...ranges(i).last24h,
+        intervalSeconds: 3600,
+      }),
+    );
+    await measure('health 7d/6h (rollup)', (i) =>
+      brandHealth(store, {
+        workspace: 'bench',
+        brand: BRANDS[i % 3]!,
+        ...ranges(i).last7d,
+        intervalSeconds: 6 * 3600,
+      }),
+    );
+    await measure('health 24h/15m (raw rows)', (i) =>
+      brandHealth(store, {
+        workspace: 'bench',
+        brand: BRANDS[i % 3]!,
+        ...ranges(i).last24h,
+        intervalSeconds: 900,
+      }),
+    );
+    await measure('compare 3 brands 7d/6h', (i) =>
+      compareBrands(store, {
+        workspace: 'bench',
+        brands: BRANDS.map((id) => ({ id, name: id })),
+        ...ranges(i).last7d,
+        intervalSeconds: 6 * 3600,
+      }),
+    );
+    await measure('topics 24h', (i) =>
+      brandTopics(
+        store,
+        { workspace: 'bench', brand: BRANDS[i % 3]!, ...ranges(i).last24h },
+        { limit: 10, minVolume: 5 },
+      ),
+    );
+
+    const config = parseEarshotConfig(
+      `workspaces:\n  - id: bench\n    name: Bench\n    brands:\n${BRANDS.map((b) => `      - { id: ${b}, name: ${b}, query: ${b} }`).join('\n')}\n`,
+    );
+    for (const cacheTtlMs of [0, 5_000]) {
+      const app = await buildApi({
+        store,
+        config: () => config,
+        logger: silentLogger(),
+        demoKey: { key: KEY, workspace: 'bench' },
+        rateLimitPerSecond: 1_000_000,
+        cacheTtlMs,
+        now: () => new Date(END),
+      });
+      const address = await app.listen({ port: 0, host: '127.0.0.1' });
+      // Rotate brands and ranges so the uncached run really queries every time.
+      const paths = BRANDS.flatMap((b) => ['now-24h', 'now-2d', 'now-3d'].map((from) => `/v1/brands/${b}/health?from=${from}&interval=1h`));
+      let i = 0;
+      const load = await autocannon({
+        url: address,
+        headers: { authorization: `Bearer ${KEY}` },
+        connections: 16,
+        duration: 10,
+        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length]! }) }],
+      });
+      await app.close();
+      results.push({
+        area: 'api',
+        name: `GET /v1/brands/{b}/health 1h buckets, ${cacheTtlMs ? `${cacheTtlMs / 1000} s result cache` : 'no cache'}`,
+        value: load.requests.average,
+        unit: 'req/s',
+        notes: `16 connections, 10 s, 9 distinct URLs, p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms, ${load.non2xx} non-2xx; autocannon shares the 2 cores`,
+      });
+    }
+    return results;
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

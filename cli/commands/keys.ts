@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+
+export function register(program: Command): void {
+  const keys = program.command('keys').description('manage API keys (stored hashed; a key is shown once)');
+  keys
+    .command('create')
+    .description('create an API key for a workspace and print it (once)')
+    .requiredOption('-w, --workspace <id>', 'workspace id from earshot.config.yaml')
+    .option('-n, --name <name>', 'a label to recognise the key by', 'cli')
+    .action(async (options: { workspace: string; name: string }) => {
+      const { withStore } = await import('./store-action.ts');
+      const { createApiKey } = await import('../../store/queries/api-keys.ts');
+      await withStore(async (store, config) => {
+        if (!config.workspaces.some((w) => w.id === options.workspace)) {
+          const known = config.workspaces.map((w) => w.id).join(', ');
+          throw new (await import('../../core/errors.ts')).ConfigError(`no workspace "${options.workspace}" in the configuration (known: ${known})`);
+        }
+        const { key, record } = await createApiKey(store, options.workspace, options.name);
+        process.stderr.write(`created key ${record.key_id} for workspace ${record.workspace}; it is not shown again:\n`);
+        process.stdout.write(`${key}\n`);
+      });
+    });
+  keys
+    .command('list')
+    .description('list keys (ids, workspaces, names; never secrets)')
+    .action(async () => {
+      const { withStore } = await import('./store-action.ts');
+      const { listApiKeys } = await import('../../store/queries/api-keys.ts');
+      await withStore(async (store) => {
+        for (const k of await listApiKeys(store)) {
+          process.stdout.write(`${k.key_id}\t${k.workspace}\t${k.revoked ? 'revoked' : 'active'}\t${k.created_at}\t${k.name}\n`);
+        }
+      });
+    });
+  keys
+    .command('revoke')
+    .description('revoke a key by id')
+    .argument('<key-id>')
+    .action(async (keyId: string) => {
+      const { withStore } = await import('./store-action.ts');
+      const { revokeApiKey } = await import('../../store/queries/api-keys.ts');
+      await withStore(async (store) => {
+        if (!(await revokeApiKey(store, keyId))) throw new (await import('../../core/errors.ts')).ConfigError(`no key ${keyId}`);
+        process.stdout.write(`revoked ${keyId}\n`);
+      });
+    });
+}

@@ -1,0 +1,377 @@
+import { z } from 'zod';
+
+/**
+ * The UI's only door to data: the public HTTP API with the user's key. Every answer is parsed
+ * with zod (the API is an edge like any other); schemas are lenient about fields the UI does
+ * not need, so an API that grows new fields never breaks the page.
+ */
+
+const num = z.number();
+const optNum = num.nullable().optional();
+
+export const BrandSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  query: z.string().optional(),
+  competitors: z.array(z.string()).default([]),
+  color: z.string().nullable().optional(),
+});
+export type Brand = z.infer<typeof BrandSchema>;
+export const BrandsSchema = z.looseObject({ workspace: z.string(), brands: z.array(BrandSchema) });
+
+const SeriesPointSchema = z.looseObject({
+  t: z.string(),
+  volume: num,
+  positive: num,
+  neutral: num,
+  negative: num,
+  unscored: num.optional(),
+  net_sentiment: optNum,
+  engagement: num.optional(),
+});
+
+const TotalsSchema = z.looseObject({
+  volume: num,
+  positive: num,
+  neutral: num,
+  negative: num,
+  unscored: num.optional(),
+  positive_share: optNum,
+  neutral_share: optNum,
+  negative_share: optNum,
+  net_sentiment: optNum,
+  net_sentiment_polar: optNum,
+  engagement: optNum,
+  reach_estimate: optNum,
+  unique_authors: optNum,
+});
+export type ApiTotals = z.infer<typeof TotalsSchema>;
+
+export const HealthSchema = z.looseObject({
+  brand: z.string(),
+  from: z.string(),
+  to: z.string(),
+  interval: z.string().optional(),
+  series: z.array(SeriesPointSchema),
+  totals: TotalsSchema.optional(),
+  previous: TotalsSchema.optional(),
+  change: z
+    .looseObject({
+      volume_pct: optNum,
+      net_sentiment_delta: optNum,
+      negative_share_delta: optNum,
+    })
+    .optional(),
+  mix: z
+    .looseObject({
+      sources: z.array(z.looseObject({ source: z.string(), volume: num })).default([]),
+      languages: z.array(z.looseObject({ lang: z.string(), volume: num })).default([]),
+    })
+    .optional(),
+});
+export type Health = z.infer<typeof HealthSchema>;
+
+const Estimate = z.looseObject({ value: optNum, ci95: z.tuple([num, num]).nullable().optional() });
+export type EstimateValue = z.infer<typeof Estimate>;
+
+export const CompareSchema = z.looseObject({
+  from: z.string(),
+  to: z.string(),
+  interval: z.string().optional(),
+  brands: z.array(
+    z.looseObject({
+      brand: z.string(),
+      name: z.string().optional(),
+      volume: num,
+      share_of_voice: Estimate.optional(),
+      positive_share: Estimate.optional(),
+      negative_share: Estimate.optional(),
+      net_sentiment: optNum,
+      engagement: optNum,
+      reach_estimate: optNum,
+    }),
+  ),
+  series: z
+    .array(
+      z.looseObject({
+        t: z.string(),
+        volumes: z.record(z.string(), num).optional(),
+        share_of_voice: z.record(z.string(), num.nullable()).optional(),
+        net_sentiment: z.record(z.string(), num.nullable()).optional(),
+      }),
+    )
+    .default([]),
+});
+export type Compare = z.infer<typeof CompareSchema>;
+
+const TopicSchema = z.looseObject({
+  id: z.string(),
+  label: z.string(),
+  volume: num,
+  negative_share: optNum,
+  previous_volume: optNum,
+  growth: optNum,
+});
+export type Topic = z.infer<typeof TopicSchema>;
+export const TopicsSchema = z.looseObject({
+  top: z.array(TopicSchema).default([]),
+  trending: z.array(TopicSchema).default([]),
+});
+
+export const ExplanationSchema = z.looseObject({
+  text: z.string(),
+  start: num.nullable(),
+  end: num.nullable(),
+  weight: num,
+  kind: z.string(),
+});
+
+export const MentionSchema = z.looseObject({
+  id: z.string(),
+  source: z.string(),
+  url: z.string().nullable().optional(),
+  author: z
+    .looseObject({
+      id: z.string().nullable().optional(),
+      handle: z.string().nullable().optional(),
+      display_name: z.string().nullable().optional(),
+      followers: optNum,
+    })
+    .optional(),
+  text: z.string(),
+  title: z.string().nullable().optional(),
+  lang: z.string().nullable().optional(),
+  created_at: z.string(),
+  engagement: z
+    .looseObject({ likes: optNum, reposts: optNum, replies: optNum, views: optNum })
+    .optional(),
+  sentiment: z
+    .looseObject({
+      label: z.string(),
+      score: num,
+      confidence: optNum,
+      explanation: z.array(ExplanationSchema).default([]),
+    })
+    .optional(),
+  topics: z.array(z.looseObject({ id: z.string(), label: z.string() })).default([]),
+  matched_terms: z.array(z.string()).default([]),
+  synthetic: z.boolean().optional(),
+});
+export type Mention = z.infer<typeof MentionSchema>;
+export const MentionsSchema = z.looseObject({
+  mentions: z.array(MentionSchema),
+  next_cursor: z.string().nullable().optional(),
+});
+
+export const AuthorsSchema = z.looseObject({
+  authors: z.array(
+    z.looseObject({
+      author_id: z.string(),
+      handle: z.string().nullable().optional(),
+      display_name: z.string().nullable().optional(),
+      followers: optNum,
+      mentions: num,
+      engagement: optNum,
+      negative_share: optNum,
+    }),
+  ),
+});
+export type Author = z.infer<typeof AuthorsSchema>['authors'][number];
+
+/**
+ * Alert events (`GET /v1/alerts`). One incident is one alert (open → updated → resolved); its
+ * "why" is the detection (observed vs baseline, z-score) plus the window's top topics and most
+ * engaged negative mentions. Lenient: the UI shows whichever of these the server sends.
+ */
+const DetectionSchema = z.looseObject({
+  metric: z.string().optional(),
+  observed: optNum,
+  baseline: optNum,
+  z: optNum,
+  threshold: optNum,
+  window_end: z.string().optional(),
+  window_minutes: optNum,
+  baseline_method: z.string().nullable().optional(),
+});
+const WhyTopicSchema = z.looseObject({ id: z.string().optional(), label: z.string(), volume: optNum });
+const WhyMentionSchema = z.looseObject({
+  id: z.string(),
+  text: z.string().optional(),
+  url: z.string().nullable().optional(),
+  author: z.unknown().optional(),
+  engagement: z.unknown().optional(),
+  sentiment: z.unknown().optional(),
+});
+export const AlertSchema = z.looseObject({
+  id: z.string(),
+  brand: z.string().optional(),
+  rule_id: z.string().nullable().optional(),
+  type: z.string().nullable().optional(),
+  kind: z.string().nullable().optional(),
+  state: z.string(),
+  opened_at: z.string().nullable().optional(),
+  updated_at: z.string().nullable().optional(),
+  resolved_at: z.string().nullable().optional(),
+  acked_at: z.string().nullable().optional(),
+  acked_by: z.string().nullable().optional(),
+  detection: DetectionSchema.nullable().optional(),
+  peak: DetectionSchema.nullable().optional(),
+  top_topics: z.array(WhyTopicSchema).optional(),
+  top_mentions: z.array(WhyMentionSchema).optional(),
+  why: z
+    .looseObject({
+      top_topics: z.array(WhyTopicSchema).optional(),
+      top_mentions: z.array(WhyMentionSchema).optional(),
+      mentions: z.array(WhyMentionSchema).optional(),
+      topics: z.array(WhyTopicSchema).optional(),
+    })
+    .nullable()
+    .optional(),
+});
+export type Alert = z.infer<typeof AlertSchema>;
+export const AlertsSchema = z.looseObject({ alerts: z.array(AlertSchema) });
+
+export const AlertRuleSchema = z.looseObject({
+  id: z.string(),
+  brand: z.string().nullable().optional(),
+  type: z.string().nullable().optional(),
+  window: z.union([z.string(), z.number()]).nullable().optional(),
+  sensitivity: z.union([z.string(), z.number()]).nullable().optional(),
+  enabled: z.boolean().optional(),
+});
+export type AlertRule = z.infer<typeof AlertRuleSchema>;
+export const AlertRulesSchema = z.looseObject({ rules: z.array(AlertRuleSchema) });
+/** Backtest answers are shown as a count and a list of would-be alerts. */
+export const BacktestSchema = z.looseObject({
+  alerts: z.array(z.looseObject({ opened_at: z.string().optional(), state: z.string().optional() })).optional(),
+  incidents: z.array(z.unknown()).optional(),
+  events: z.array(z.unknown()).optional(),
+});
+export const AnySchema = z.unknown();
+
+export type ApiAnswer<T> =
+  | { ok: true; data: T }
+  | { ok: false; status: number; code: string; message: string };
+
+export type Params = Record<string, string | number | null | undefined>;
+
+export interface ApiClientOptions {
+  key: () => string | null;
+  /** Called on 401 so the shell can ask for a key. */
+  onUnauthorized: () => void;
+  base?: string;
+  fetch?: typeof fetch;
+}
+
+export class ApiClient {
+  private readonly base: string;
+  private readonly fetchImpl: typeof fetch;
+  /** Route templates the server declares (`/openapi.json`); null: unknown, so try everything. */
+  private routes: RegExp[] | null = null;
+
+  constructor(private readonly options: ApiClientOptions) {
+    this.base = options.base ?? '';
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  /**
+   * Learns which routes this server has from its OpenAPI document, so a page asks only for
+   * what exists and shows "not available" for the rest, without a 404 per visit (an API being
+   * built up route by route, or an older server). Without the document, every route is tried.
+   */
+  async discover(signal?: AbortSignal): Promise<void> {
+    try {
+      const res = await this.fetchImpl(`${this.base}/openapi.json`, { signal: signal ?? null });
+      if (!res.ok) return;
+      const doc = z.object({ paths: z.record(z.string(), z.unknown()) }).safeParse(await res.json());
+      if (doc.success) this.routes = Object.keys(doc.data.paths).map(routePattern);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+    }
+  }
+
+  /** Whether the server declares a route for this path (true when it is not known). */
+  has(path: string): boolean {
+    return this.routes === null || this.routes.some((r) => r.test(path));
+  }
+
+  get<S extends z.ZodType>(
+    path: string,
+    params: Params,
+    schema: S,
+    signal?: AbortSignal,
+  ): Promise<ApiAnswer<z.infer<S>>> {
+    return this.request('GET', path, params, undefined, schema, signal);
+  }
+
+  post<S extends z.ZodType>(
+    path: string,
+    body: unknown,
+    schema: S,
+    signal?: AbortSignal,
+  ): Promise<ApiAnswer<z.infer<S>>> {
+    return this.request('POST', path, {}, body, schema, signal);
+  }
+
+  private async request<S extends z.ZodType>(
+    method: string,
+    path: string,
+    params: Params,
+    body: unknown,
+    schema: S,
+    signal?: AbortSignal,
+  ): Promise<ApiAnswer<z.infer<S>>> {
+    if (!this.has(path))
+      return { ok: false, status: 404, code: 'not_found', message: `no route ${method} ${path}` };
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') qs.set(k, String(v));
+    const url = `${this.base}${path}${qs.size ? `?${qs.toString()}` : ''}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const key = this.options.key();
+    if (key) headers.authorization = `Bearer ${key}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+        signal: signal ?? null,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      return { ok: false, status: 0, code: 'network', message: 'the server did not answer' };
+    }
+    const json: unknown = await res.json().catch(() => null);
+    if (!res.ok) {
+      if (res.status === 401) this.options.onUnauthorized();
+      const err = z
+        .object({ error: z.object({ code: z.string(), message: z.string() }) })
+        .safeParse(json);
+      return {
+        ok: false,
+        status: res.status,
+        code: err.success ? err.data.error.code : 'http_error',
+        message: err.success ? err.data.error.message : `HTTP ${res.status}`,
+      };
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success)
+      return {
+        ok: false,
+        status: res.status,
+        code: 'unexpected_answer',
+        message: `unexpected answer from ${path}: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`,
+      };
+    return { ok: true, data: parsed.data };
+  }
+}
+
+/** `/v1/brands/{brand}/health` → a pattern that matches `/v1/brands/aurora/health`. */
+export function routePattern(template: string): RegExp {
+  const escaped = template
+    .split(/\{[^}]+\}/)
+    .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
+    .join('[^/]+');
+  return new RegExp(`^${escaped}$`);
+}

@@ -1,0 +1,87 @@
+/** Small derivations the UI makes from API answers; the API stays the source of the numbers. */
+
+export interface SeriesPoint {
+  t: string;
+  volume: number;
+  positive: number;
+  neutral: number;
+  negative: number;
+  unscored?: number | undefined;
+  net_sentiment?: number | null | undefined;
+  engagement?: number | undefined;
+}
+
+export interface Totals {
+  volume: number;
+  positive: number;
+  neutral: number;
+  negative: number;
+  positive_share: number | null;
+  negative_share: number | null;
+  net_sentiment: number | null;
+}
+
+/**
+ * Totals from a series, with the API's definitions (shares of scored mentions; net = (pos −
+ * neg) / scored): used when an API version answers `series` without `totals`.
+ */
+export function totalsFromSeries(series: readonly SeriesPoint[]): Totals {
+  const sum = (f: (p: SeriesPoint) => number): number => series.reduce((s, p) => s + f(p), 0);
+  const volume = sum((p) => p.volume);
+  const positive = sum((p) => p.positive);
+  const neutral = sum((p) => p.neutral);
+  const negative = sum((p) => p.negative);
+  const scored = positive + neutral + negative;
+  return {
+    volume,
+    positive,
+    neutral,
+    negative,
+    positive_share: scored ? positive / scored : null,
+    negative_share: scored ? negative / scored : null,
+    net_sentiment: scored ? (positive - negative) / scored : null,
+  };
+}
+
+/** Share of voice: each brand's volume over the volume of all brands shown. */
+export function shareOfVoice(volumes: Readonly<Record<string, number>>): Record<string, number | null> {
+  const total = Object.values(volumes).reduce((s, v) => s + v, 0);
+  return Object.fromEntries(Object.entries(volumes).map(([k, v]) => [k, total ? v / total : null]));
+}
+
+export interface TopicLike {
+  id: string;
+  label: string;
+  volume: number;
+}
+
+/** Topics in one brand's top list and in no other's: what people discuss only about it. */
+export function uniqueTopics<T extends TopicLike>(
+  byBrand: Readonly<Record<string, readonly T[]>>,
+): Record<string, T[]> {
+  const owners = new Map<string, number>();
+  for (const topics of Object.values(byBrand))
+    for (const id of new Set(topics.map((t) => t.id))) owners.set(id, (owners.get(id) ?? 0) + 1);
+  return Object.fromEntries(
+    Object.entries(byBrand).map(([brand, topics]) => [
+      brand,
+      topics.filter((t) => owners.get(t.id) === 1).sort((a, b) => b.volume - a.volume),
+    ]),
+  );
+}
+
+/** Percentage change, null when the previous value is zero (a "new" rather than "+∞ %"). */
+export function pctChange(current: number, previous: number | null | undefined): number | null {
+  if (previous === null || previous === undefined || previous === 0) return null;
+  return ((current - previous) / previous) * 100;
+}
+
+/**
+ * Drops the last bucket while it is still filling (it ends after `to`, usually "now"): drawn as
+ * a line, a half-counted hour looks like a sudden collapse in volume.
+ */
+export function completeBuckets<T extends { t: string }>(series: readonly T[], intervalMs: number | null, to: string): T[] {
+  const last = series.at(-1);
+  if (!last || intervalMs === null) return [...series];
+  return Date.parse(last.t) + intervalMs > Date.parse(to) ? series.slice(0, -1) : [...series];
+}

@@ -1,0 +1,480 @@
+import {
+  AuthorsSchema,
+  HealthSchema,
+  MentionsSchema,
+  TopicsSchema,
+  type Author,
+  type Health,
+  type Mention,
+  type Topic,
+} from '../api.ts';
+import { axisStyle, mountChart, palette, tooltipStyle, type Chart } from '../charts.ts';
+import { brandColor, brandName, type PageContext } from '../context.ts';
+import { emptyState, h, panel } from '../dom.ts';
+import {
+  axisTime,
+  formatCount,
+  formatNet,
+  formatPctChange,
+  formatPointsDelta,
+  formatShare,
+  relativeTime,
+  toneOf,
+} from '../format.ts';
+import { combineItems, highlightSegments, significantItems } from '../highlight.ts';
+import { pctChange, totalsFromSeries } from '../metrics.ts';
+import { intervalMs, rangeLabel, rangeParams, rangeSpanMs, shortDateTime } from '../period.ts';
+import { navigate, SENTIMENTS, toHash, type ViewState } from '../state.ts';
+import { kpi, loading, sentimentPill } from '../widgets.ts';
+
+const FEED_PAGE = 25;
+const SENTIMENT_NAMES: Record<string, string> = { pos: 'Positive', neu: 'Neutral', neg: 'Negative', unscored: 'Unscored' };
+
+/** One brand in depth, down to the mentions behind a number. */
+export async function brandPage(root: HTMLElement, ctx: PageContext): Promise<void> {
+  const { state, brands } = ctx;
+  const id = state.brand!;
+  const brand = brands.find((b) => b.id === id);
+  if (!brand) {
+    root.append(emptyState(`There is no brand “${id}” in this workspace.`), h('p', {}, h('a', { href: '#/' }, 'Back to the overview')));
+    return;
+  }
+  const color = brandColor(brands, id);
+  root.style.setProperty('--brand', color);
+  root.append(
+    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: toHash(navigate(state, 'overview')) }, 'Overview'), ' › ', h('span', { 'aria-current': 'page' }, brand.name)),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, h('span', { class: 'dot', 'aria-hidden': 'true' }), brand.name),
+      h('p', { class: 'muted' }, `${rangeLabel(state)} vs the period before`, brand.competitors.length ? ' · ' : '', brand.competitors.length ? h('a', { href: toHash({ ...navigate(state, 'compare'), brands: [id, ...brand.competitors] }) }, `Compare with ${brand.competitors.map((c) => brandName(brands, c)).join(', ')}`) : null),
+    ),
+  );
+  const base = `/v1/brands/${encodeURIComponent(id)}`;
+  const range = rangeParams(state);
+  const kpis = h('div', { class: 'kpis' }, loading());
+  root.append(kpis);
+  const [health, topics, authors] = await Promise.all([
+    ctx.api.get(`${base}/health`, range, HealthSchema, ctx.signal),
+    ctx.api.get(`${base}/topics`, { ...range, limit: 10 }, TopicsSchema, ctx.signal),
+    ctx.api.get(`${base}/authors`, { ...range, limit: 10 }, AuthorsSchema, ctx.signal),
+  ]);
+  if (!health.ok) {
+    kpis.replaceChildren(emptyState('Brand health is unavailable.', health.message));
+    return;
+  }
+  const hl = health.data;
+  kpis.replaceChildren(...kpiTiles(hl));
+
+  // Volume and sentiment over time; a click on a bar drills the feed into that bucket.
+  const timeChart = h('div', { class: 'chart chart-tall' });
+  const drillNote = h('p', { class: 'muted hint' }, 'Click a bar to read the mentions behind it.');
+  root.append(panel('timeline', 'Volume and sentiment over time', timeChart, drillNote));
+
+  const mix = h('div', { class: 'two-col' });
+  root.append(mix);
+  const sourcesChart = h('div', { class: 'chart chart-short' });
+  const langChart = h('div', { class: 'chart chart-short' });
+  mix.append(panel('sources', 'Sources', hl.mix?.sources.length ? sourcesChart : emptyState('No source breakdown from the API yet.')), panel('languages', 'Languages', hl.mix?.languages.length ? langChart : emptyState('No language breakdown from the API yet.')));
+
+  const topicRow = h('div', { class: 'two-col' });
+  root.append(topicRow);
+  topicRow.append(
+    panel('top-topics', 'Top topics', topics.ok ? topicList(topics.data.top, 'top', (t) => void feed.set({ topic: t.id })) : unavailable(topics)),
+    panel('trending-topics', 'Trending topics', topics.ok ? topicList(topics.data.trending, 'trending', (t) => void feed.set({ topic: t.id })) : unavailable(topics)),
+  );
+  root.append(panel('authors', 'Top authors', authors.ok ? authorTable(authors.data.authors) : unavailable(authors)));
+
+  const feedPanel = panel('mentions', 'Mentions');
+  root.append(feedPanel);
+  const feed = mentionFeed(feedPanel, ctx, base, hl, topics.ok ? topics.data.top : []);
+
+  const chart = timelineChart(timeChart, hl, state, color);
+  const interval = intervalMs(hl.interval) ?? Math.max(60_000, rangeSpanMs(state) / Math.max(1, hl.series.length));
+  const markSelected = (): void => {
+    const s = feed.state();
+    chart.setOption({
+      series: [
+        {
+          id: 'positive',
+          markArea: {
+            silent: true,
+            itemStyle: { color: 'rgba(127,127,127,0.18)' },
+            data: s.feedFrom && s.feedTo ? [[{ xAxis: Date.parse(s.feedFrom) }, { xAxis: Date.parse(s.feedTo) }]] : [],
+          },
+        },
+      ],
+    });
+  };
+  chart.on('click', (params: unknown) => {
+    const value = (params as { value?: unknown }).value;
+    const t = Array.isArray(value) ? Number(value[0]) : NaN;
+    if (!Number.isFinite(t)) return;
+    void feed.set({ feedFrom: new Date(t).toISOString(), feedTo: new Date(t + interval).toISOString() });
+    feedPanel.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  });
+  feed.onChange(markSelected);
+  markSelected();
+
+  if (hl.mix?.sources.length) hbar(sourcesChart, hl.mix.sources.slice(0, 10).map((s) => ({ name: s.source, value: s.volume })), 'Mentions by source', color);
+  if (hl.mix?.languages.length) hbar(langChart, hl.mix.languages.slice(0, 10).map((l) => ({ name: l.lang, value: l.volume })), 'Mentions by detected language', color);
+  await feed.ready;
+}
+
+function unavailable(res: { status: number; message: string }): HTMLElement {
+  return res.status === 404 && /no route/i.test(res.message)
+    ? emptyState('Not available on this server yet.', 'This API does not serve this view (404).')
+    : emptyState('Could not load this.', res.message);
+}
+
+function kpiTiles(hl: Health): HTMLElement[] {
+  const t = hl.totals ?? { ...totalsFromSeries(hl.series), engagement: null, reach_estimate: null, unique_authors: null };
+  const prev = hl.previous;
+  const vs = 'vs previous period';
+  const volumePct = hl.change?.volume_pct ?? pctChange(t.volume, prev?.volume);
+  const tiles = [
+    kpi('Mentions', formatCount(t.volume), volumePct === null && !prev ? undefined : { text: formatPctChange(volumePct), tone: toneOf(volumePct, true), title: vs }, 'volume', t.volume),
+    kpi('Net sentiment', formatNet(t.net_sentiment), hl.change?.net_sentiment_delta == null ? undefined : { text: formatNet(hl.change.net_sentiment_delta), tone: toneOf(hl.change.net_sentiment_delta, true, 0.005), title: vs }, 'net'),
+    kpi('Positive', formatShare(t.positive_share), prev?.positive_share == null || t.positive_share == null ? undefined : { text: formatPointsDelta(t.positive_share - prev.positive_share), tone: toneOf(t.positive_share - prev.positive_share, true, 0.0005), title: vs }, 'positive'),
+    kpi('Negative', formatShare(t.negative_share), hl.change?.negative_share_delta == null ? undefined : { text: formatPointsDelta(hl.change.negative_share_delta), tone: toneOf(hl.change.negative_share_delta, false, 0.0005), title: vs }, 'negative'),
+  ];
+  const extra = (label: string, key: 'engagement' | 'reach_estimate' | 'unique_authors', id: string, title?: string): void => {
+    const v = (t as Record<string, unknown>)[key];
+    if (typeof v !== 'number') return;
+    const p = prev?.[key];
+    const pct = pctChange(v, p);
+    const tile = kpi(label, formatCount(v), p == null ? undefined : { text: formatPctChange(pct), tone: toneOf(pct, true), title: vs }, id);
+    if (title) tile.title = title;
+    tiles.push(tile);
+  };
+  extra('Engagement', 'engagement', 'engagement', 'likes + reposts + replies');
+  extra('Reach (est.)', 'reach_estimate', 'reach', 'sum of author followers where known: an upper bound');
+  extra('Authors', 'unique_authors', 'authors');
+  return tiles;
+}
+
+function timelineChart(el: HTMLElement, hl: Health, state: ViewState, color: string): Chart {
+  const p = palette();
+  const span = rangeSpanMs(state);
+  const pts = hl.series.map((s) => Date.parse(s.t));
+  const bar = (name: string, id: string, key: 'positive' | 'neutral' | 'negative' | 'unscored', c: string): Record<string, unknown> => ({
+    id,
+    name,
+    type: 'bar',
+    stack: 'volume',
+    color: c,
+    barMaxWidth: 28,
+    emphasis: { focus: 'series' },
+    data: hl.series.map((s, i) => [pts[i], s[key] ?? 0]),
+  });
+  const hasUnscored = hl.series.some((s) => (s.unscored ?? 0) > 0);
+  return mountChart(
+    el,
+    {
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, ...tooltipStyle() },
+      legend: { top: 0, textStyle: { color: p.text } },
+      grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
+      xAxis: { type: 'time', ...axisStyle(), axisLabel: { color: p.muted, hideOverlap: true, formatter: (v: number) => axisTime(v, span) }, splitLine: { show: false } },
+      yAxis: [
+        { type: 'value', ...axisStyle() },
+        { type: 'value', min: -1, max: 1, ...axisStyle(), splitLine: { show: false } },
+      ],
+      series: [
+        bar('Positive', 'positive', 'positive', p.pos),
+        bar('Neutral', 'neutral', 'neutral', p.neu),
+        bar('Negative', 'negative', 'negative', p.neg),
+        ...(hasUnscored ? [bar('Unscored', 'unscored', 'unscored', p.unscored)] : []),
+        {
+          id: 'net',
+          name: 'Net sentiment',
+          type: 'line',
+          yAxisIndex: 1,
+          color,
+          smooth: 0.3,
+          showSymbol: false,
+          lineStyle: { width: 2.5 },
+          data: hl.series.map((s, i) => [pts[i], s.net_sentiment ?? null]),
+        },
+      ],
+    },
+    'Mentions per interval, stacked by sentiment, with the net sentiment line',
+  );
+}
+
+function hbar(el: HTMLElement, data: { name: string; value: number }[], label: string, color: string): void {
+  // As tall as its bars: one source should not fill a panel.
+  el.style.height = `${Math.max(110, 48 + data.length * 26)}px`;
+  mountChart(
+    el,
+    {
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, ...tooltipStyle() },
+      grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+      xAxis: { type: 'value', ...axisStyle() },
+      yAxis: { type: 'category', inverse: true, data: data.map((d) => d.name), ...axisStyle(), splitLine: { show: false } },
+      series: [{ type: 'bar', color, barMaxWidth: 18, data: data.map((d) => d.value) }],
+    },
+    label,
+  );
+}
+
+function topicList(topics: Topic[], kind: 'top' | 'trending', onPick: (t: Topic) => void): HTMLElement {
+  if (topics.length === 0) return emptyState(kind === 'top' ? 'No topics in this period.' : 'Nothing is growing fast right now.');
+  const max = Math.max(...topics.map((t) => t.volume), 1);
+  return h(
+    'ol',
+    { class: 'topic-list', 'data-topics': kind },
+    ...topics.map((t) =>
+      h(
+        'li',
+        {},
+        h('button', { type: 'button', class: 'link', onclick: () => onPick(t), title: `Show mentions about ${t.label}` }, t.label),
+        h('span', { class: 'topic-bar', 'aria-hidden': 'true' }, h('span', { style: `width:${(t.volume / max) * 100}%` })),
+        h(
+          'span',
+          { class: 'topic-num' },
+          formatCount(t.volume),
+          kind === 'trending' && t.growth != null ? h('span', { class: 'tone-good' }, ` ${formatPctChange(t.growth * 100)}`) : null,
+          kind === 'top' && t.negative_share != null ? h('span', { class: t.negative_share > 0.35 ? 'tone-bad' : 'muted' }, ` · ${formatShare(t.negative_share)} neg`) : null,
+        ),
+      ),
+    ),
+  );
+}
+
+function authorTable(authors: Author[]): HTMLElement {
+  if (authors.length === 0) return emptyState('No authors in this period.');
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'data' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Author'), h('th', { scope: 'col', class: 'num' }, 'Followers'), h('th', { scope: 'col', class: 'num' }, 'Mentions'), h('th', { scope: 'col', class: 'num' }, 'Engagement'), h('th', { scope: 'col', class: 'num' }, 'Negative'))),
+      h(
+        'tbody',
+        {},
+        ...authors.map((a) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, a.display_name || a.handle || a.author_id, a.handle ? h('span', { class: 'muted' }, ` @${a.handle}`) : null),
+            h('td', { class: 'num' }, formatCount(a.followers ?? null)),
+            h('td', { class: 'num' }, formatCount(a.mentions)),
+            h('td', { class: 'num' }, formatCount(a.engagement ?? null)),
+            h('td', { class: 'num' }, formatShare(a.negative_share ?? null)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+type FeedState = Pick<ViewState, 'sentiment' | 'source' | 'lang' | 'topic' | 'q' | 'feedFrom' | 'feedTo'>;
+
+/**
+ * The mention feed: filters, infinite scroll (plus a button, for keyboards and for when the
+ * observer does not fire). Filters change the URL (so the view is a link) without redrawing the
+ * charts above.
+ */
+function mentionFeed(
+  container: HTMLElement,
+  ctx: PageContext,
+  base: string,
+  hl: Health,
+  topics: Topic[],
+): { set(patch: Partial<FeedState>): Promise<void>; state(): FeedState; onChange(f: () => void): void; ready: Promise<void> } {
+  let fs: FeedState = {
+    sentiment: ctx.state.sentiment,
+    source: ctx.state.source,
+    lang: ctx.state.lang,
+    topic: ctx.state.topic,
+    q: ctx.state.q,
+    feedFrom: ctx.state.feedFrom,
+    feedTo: ctx.state.feedTo,
+  };
+  const listeners: (() => void)[] = [];
+  const filters = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter mentions', onsubmit: (e: Event) => e.preventDefault() });
+  const windowNote = h('div', { class: 'window-note' });
+  const list = h('ol', { class: 'feed', 'aria-live': 'polite', 'aria-busy': 'false' });
+  const more = h('button', { type: 'button', class: 'secondary load-more', hidden: true }, 'Load more');
+  const end = h('p', { class: 'muted feed-end', hidden: true });
+  const sentinel = h('div', { class: 'sentinel', 'aria-hidden': 'true' });
+  container.append(filters, windowNote, list, more, end, sentinel);
+
+  let cursor: string | null = null;
+  let loadingPage: Promise<void> | null = null;
+  let generation = 0;
+
+  const select = (name: keyof FeedState, label: string, options: { value: string; label: string }[]): HTMLElement => {
+    const id = `filter-${name}`;
+    return h(
+      'div',
+      { class: 'field' },
+      h('label', { for: id }, label),
+      h(
+        'select',
+        { id, name, onchange: (e: Event) => void set({ [name]: (e.target as HTMLSelectElement).value || null }) },
+        h('option', { value: '' }, 'All'),
+        ...options.map((o) => h('option', { value: o.value, selected: fs[name] === o.value }, o.label)),
+      ),
+    );
+  };
+
+  const drawFilters = (): void => {
+    const search = h('input', { id: 'filter-q', type: 'search', name: 'q', value: fs.q ?? '', placeholder: 'Words in the text', autocomplete: 'off' });
+    let debounce: number | undefined;
+    search.addEventListener('input', () => {
+      window.clearTimeout(debounce);
+      debounce = window.setTimeout(() => void set({ q: search.value.trim() || null }), 350);
+    });
+    const sources = hl.mix?.sources.map((s) => s.source) ?? [];
+    if (fs.source && !sources.includes(fs.source)) sources.push(fs.source);
+    const langs = hl.mix?.languages.map((l) => l.lang) ?? [];
+    if (fs.lang && !langs.includes(fs.lang)) langs.push(fs.lang);
+    const topicOptions = topics.map((t) => ({ value: t.id, label: t.label }));
+    if (fs.topic && !topics.some((t) => t.id === fs.topic)) topicOptions.push({ value: fs.topic, label: fs.topic });
+    filters.replaceChildren(
+      h(
+        'fieldset',
+        { class: 'segmented' },
+        h('legend', {}, 'Sentiment'),
+        ...[null, ...SENTIMENTS.filter((s) => s !== 'unscored')].map((s) =>
+          h(
+            'label',
+            { class: fs.sentiment === s ? 'on' : undefined },
+            h('input', { type: 'radio', name: 'sentiment', value: s ?? '', checked: fs.sentiment === s, onchange: () => void set({ sentiment: s }) }),
+            s ? SENTIMENT_NAMES[s] : 'All',
+          ),
+        ),
+      ),
+      select('source', 'Source', sources.map((s) => ({ value: s, label: s }))),
+      select('lang', 'Language', langs.map((l) => ({ value: l, label: l }))),
+      select('topic', 'Topic', topicOptions),
+      h('div', { class: 'field grow' }, h('label', { for: 'filter-q' }, 'Search'), search),
+    );
+    windowNote.replaceChildren(
+      ...(fs.feedFrom && fs.feedTo
+        ? [
+            h('span', {}, `Showing ${shortDateTime(fs.feedFrom)} – ${shortDateTime(fs.feedTo)}`),
+            h('button', { type: 'button', class: 'link', onclick: () => void set({ feedFrom: null, feedTo: null }) }, 'Show the whole period'),
+          ]
+        : []),
+    );
+  };
+
+  const loadPage = async (): Promise<void> => {
+    const gen = generation;
+    const range = fs.feedFrom && fs.feedTo ? { from: fs.feedFrom, to: fs.feedTo } : rangeParams(ctx.state);
+    list.setAttribute('aria-busy', 'true');
+    more.disabled = true;
+    const res = await ctx.api.get(
+      `${base}/mentions`,
+      { ...range, sentiment: fs.sentiment, source: fs.source, lang: fs.lang, topic: fs.topic, q: fs.q, limit: FEED_PAGE, cursor },
+      MentionsSchema,
+      ctx.signal,
+    );
+    if (gen !== generation) return;
+    list.setAttribute('aria-busy', 'false');
+    more.disabled = false;
+    if (!res.ok) {
+      more.hidden = true;
+      end.hidden = true;
+      list.after(unavailable(res));
+      cursor = null;
+      return;
+    }
+    const now = ctx.now();
+    list.append(...res.data.mentions.map((m) => mentionItem(m, now)));
+    cursor = res.data.next_cursor ?? null;
+    more.hidden = cursor === null;
+    end.hidden = cursor !== null;
+    const count = list.children.length;
+    end.textContent = count === 0 ? 'No mentions match these filters.' : `That’s all: ${count} mention${count === 1 ? '' : 's'}.`;
+    container.dataset.loaded = String(count);
+  };
+
+  const next = (): Promise<void> => {
+    if (!loadingPage && cursor !== null) loadingPage = loadPage().finally(() => (loadingPage = null));
+    return loadingPage ?? Promise.resolve();
+  };
+
+  const reset = (): Promise<void> => {
+    generation++;
+    cursor = null;
+    list.replaceChildren();
+    container.querySelectorAll('.empty').forEach((e) => e.remove());
+    drawFilters();
+    loadingPage = loadPage().finally(() => (loadingPage = null));
+    return loadingPage;
+  };
+
+  const set = async (patch: Partial<FeedState>): Promise<void> => {
+    fs = { ...fs, ...patch };
+    // The URL keeps up with the filters; replaceState does not fire hashchange, so only the feed reloads.
+    history.replaceState(null, '', toHash({ ...ctx.state, ...fs }));
+    for (const f of listeners) f();
+    await reset();
+  };
+
+  more.addEventListener('click', () => void next());
+  if (typeof IntersectionObserver !== 'undefined') {
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) void next();
+    }, { rootMargin: '400px' });
+    io.observe(sentinel);
+    ctx.signal.addEventListener('abort', () => io.disconnect());
+  }
+  return { set, state: () => fs, onChange: (f) => listeners.push(f), ready: reset() };
+}
+
+function mentionItem(m: Mention, now: Date): HTMLElement {
+  const s = m.sentiment;
+  const all = combineItems(s?.explanation ?? []);
+  const why = significantItems(all);
+  const segments = highlightSegments(m.text, why);
+  const author = m.author;
+  const who = author?.display_name || author?.handle || 'unknown author';
+  const e = m.engagement;
+  return h(
+    'li',
+    { class: `mention s-border-${s?.label ?? 'unscored'}`, 'data-mention': m.id },
+    h(
+      'header',
+      { class: 'mention-head' },
+      h('span', { class: 'author' }, who, author?.handle && author.display_name ? h('span', { class: 'muted' }, ` @${author.handle}`) : null),
+      author?.followers != null ? h('span', { class: 'muted', title: 'followers' }, ` · ${formatCount(author.followers)} followers`) : null,
+      h('span', { class: 'spacer' }),
+      h('span', { class: 'tag', title: 'source' }, m.source),
+      m.lang ? h('span', { class: 'tag', title: 'detected language' }, m.lang) : null,
+      s ? sentimentPill(s.label, s.score) : null,
+    ),
+    m.title ? h('p', { class: 'mention-title', dir: 'auto' }, m.title) : null,
+    h(
+      'p',
+      { class: 'mention-text', dir: 'auto' },
+      ...segments.map((seg) =>
+        seg.item
+          ? h('mark', { class: seg.item.weight > 0 ? 'w-pos' : seg.item.weight < 0 ? 'w-neg' : 'w-neu', title: `${seg.item.kind}: ${seg.item.weight > 0 ? '+' : ''}${seg.item.weight.toFixed(2)}` }, seg.text)
+          : seg.text,
+      ),
+    ),
+    why.length
+      ? h(
+          'p',
+          { class: 'why' },
+          h('span', { class: 'muted' }, 'Why: '),
+          ...why.map((w) => h('span', { class: `chip ${w.weight > 0 ? 'w-pos' : w.weight < 0 ? 'w-neg' : 'w-neu'}`, title: w.kind }, h('bdi', {}, w.text), ` ${w.weight > 0 ? '+' : '\u2212'}${Math.abs(w.weight).toFixed(2)}`)),
+          all.length > why.length ? h('span', { class: 'muted', title: 'smaller weights are not shown' }, `+${all.length - why.length} weaker`) : null,
+        )
+      : null,
+    h(
+      'footer',
+      { class: 'mention-foot muted' },
+      h('time', { datetime: m.created_at, title: new Date(m.created_at).toLocaleString() }, relativeTime(m.created_at, now)),
+      e ? h('span', { title: 'likes · reposts · replies' }, ` · ♥ ${formatCount(e.likes ?? 0)} · ↻ ${formatCount(e.reposts ?? 0)} · ↩ ${formatCount(e.replies ?? 0)}`) : null,
+      ...m.topics.slice(0, 3).map((t) => h('span', { class: 'tag topic' }, t.label)),
+      m.synthetic ? h('span', { class: 'tag', title: 'generated by the demo source' }, 'synthetic') : null,
+      m.url ? h('a', { href: m.url, target: '_blank', rel: 'noopener noreferrer', class: 'open' }, 'Open', h('span', { class: 'visually-hidden' }, ` mention by ${who}`), ' ↗') : null,
+    ),
+  );
+}

@@ -1,0 +1,54 @@
+import { h } from './dom.ts';
+import { type Tone } from './format.ts';
+
+/** A headline number with its change against the previous period. */
+export function kpi(
+  label: string,
+  value: string,
+  change?: { text: string; tone: Tone; title: string },
+  testId?: string,
+  raw?: number | null,
+): HTMLElement {
+  return h(
+    'div',
+    { class: 'kpi', 'data-kpi': testId ?? label },
+    h('div', { class: 'kpi-label' }, label),
+    h('div', { class: 'kpi-value', 'data-value': raw ?? undefined }, value),
+    change ? changePill(change.text, change.tone, change.title) : null,
+  );
+}
+
+export function changePill(text: string, tone: Tone, title: string): HTMLElement {
+  const arrow = text === 'new' ? '' : text.startsWith('+') ? '▲ ' : text.startsWith('\u2212') ? '▼ ' : '';
+  return h('span', { class: `pill tone-${tone}`, title }, h('span', { 'aria-hidden': 'true' }, arrow), text, h('span', { class: 'visually-hidden' }, ` ${title}`));
+}
+
+const LABELS: Record<string, string> = { pos: 'positive', neu: 'neutral', neg: 'negative', unscored: 'unscored' };
+export function sentimentPill(label: string, score?: number): HTMLElement {
+  return h(
+    'span',
+    { class: `sentiment s-${label}`, title: score === undefined ? undefined : `score ${score.toFixed(2)}` },
+    LABELS[label] ?? label,
+    score === undefined || label === 'unscored' ? null : h('span', { class: 'score' }, ` ${score > 0 ? '+' : ''}${score.toFixed(2)}`),
+  );
+}
+
+/** A proportional positive/neutral/negative bar with a text equivalent. */
+export function sentimentBar(pos: number, neu: number, neg: number): HTMLElement {
+  const total = pos + neu + neg;
+  const pct = (n: number): number => (total ? (n / total) * 100 : 0);
+  const text = total
+    ? `${pct(pos).toFixed(0)}% positive, ${pct(neu).toFixed(0)}% neutral, ${pct(neg).toFixed(0)}% negative`
+    : 'no scored mentions';
+  return h(
+    'div',
+    { class: 'sbar', role: 'img', 'aria-label': text, title: text },
+    h('span', { class: 'pos', style: `width:${pct(pos)}%` }),
+    h('span', { class: 'neu', style: `width:${pct(neu)}%` }),
+    h('span', { class: 'neg', style: `width:${pct(neg)}%` }),
+  );
+}
+
+export function loading(label = 'Loading…'): HTMLElement {
+  return h('div', { class: 'loading', 'aria-busy': 'true' }, label);
+}

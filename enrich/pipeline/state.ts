@@ -1,0 +1,43 @@
+import type { Logger } from '../../core/logger.ts';
+import type { StateStore } from '../../core/state-store.ts';
+import { createDedupIndex } from '../dedup/index.ts';
+import { createSpamScorer } from '../spam/index.ts';
+import { createTopicClusterer } from '../topics/index.ts';
+import type { Enrichers } from './enrich.ts';
+
+type Stateful = Pick<Enrichers, 'topics' | 'dedup' | 'spam'>;
+
+/**
+ * The stateful enrichers, restored from their last snapshots. A snapshot that does not
+ * restore (e.g. from an older version) is logged and replaced by a fresh state: losing
+ * clustering history is better than not enriching at all.
+ */
+export async function restoreStateful(state: StateStore, prefix: string, logger: Logger): Promise<Stateful> {
+  const load = async <T>(name: string, create: (snapshot?: unknown) => T): Promise<T> => {
+    const snapshot = await state.load(`${prefix}:${name}`);
+    if (snapshot === null) return create();
+    try {
+      const restored = create(snapshot);
+      logger.info({ event: 'enrich_state_restored', part: name });
+      return restored;
+    } catch (error) {
+      logger.warn({ event: 'enrich_state_discarded', part: name, err: error }, 'snapshot did not restore; starting fresh');
+      return create();
+    }
+  };
+  return {
+    topics: await load('topics', (s) => createTopicClusterer({ unbrandedKey: null }, s)),
+    dedup: await load('dedup', (s) => createDedupIndex({}, s)),
+    spam: await load('spam', (s) => createSpamScorer({}, s)),
+  };
+}
+
+export function freshStateful(): Stateful {
+  return { topics: createTopicClusterer({ unbrandedKey: null }), dedup: createDedupIndex(), spam: createSpamScorer() };
+}
+
+export async function saveStateful(state: StateStore, prefix: string, enrichers: Stateful): Promise<void> {
+  if (enrichers.topics) await state.save(`${prefix}:topics`, enrichers.topics.snapshot());
+  if (enrichers.dedup) await state.save(`${prefix}:dedup`, enrichers.dedup.snapshot());
+  if (enrichers.spam) await state.save(`${prefix}:spam`, enrichers.spam.snapshot());
+}

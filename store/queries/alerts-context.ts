@@ -1,0 +1,81 @@
+import type { Store } from '../port.ts';
+import { fromClickHouseTime, toClickHouseTime } from '../time.ts';
+
+/** "Why it fired", beyond the numbers: what people talked about and the loudest complaints. */
+
+export interface AlertContextQuery {
+  workspace: string;
+  brand: string;
+  from: Date;
+  to: Date;
+  limit?: number;
+}
+
+export interface AlertTopic {
+  label: string;
+  volume: number;
+  negative: number;
+}
+
+export interface AlertMention {
+  id: string;
+  source: string;
+  url: string | null;
+  created_at: string;
+  author_handle: string | null;
+  engagement: number;
+  /** The first 280 characters: enough to recognise the complaint in a chat message. */
+  text: string;
+}
+
+export interface AlertContext {
+  top_topics: AlertTopic[];
+  top_negative_mentions: AlertMention[];
+}
+
+export async function alertContext(store: Store, q: AlertContextQuery): Promise<AlertContext> {
+  const params = {
+    workspace: q.workspace,
+    brand: q.brand,
+    from: toClickHouseTime(q.from),
+    to: toClickHouseTime(q.to),
+    limit: q.limit ?? 5,
+  };
+  const inWindow = `SELECT mention_id FROM brand_mentions FINAL
+      WHERE workspace = {workspace:String} AND brand = {brand:String}
+        AND created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}`;
+  const topics = await store.query<AlertTopic>(
+    `SELECT label, count() AS volume, countIf(sentiment_label = 'neg') AS negative
+      FROM mentions FINAL
+      ARRAY JOIN topic_labels AS label
+      WHERE created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
+        AND id IN (${inWindow})
+      GROUP BY label
+      ORDER BY volume DESC, label
+      LIMIT {limit:UInt32}`,
+    params,
+  );
+  const mentions = await store.query<AlertMention>(
+    `SELECT id, source, url, created_at, author_handle,
+        likes + reposts + replies AS engagement, substring(text, 1, 280) AS text
+      FROM mentions FINAL
+      WHERE created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
+        AND sentiment_label = 'neg'
+        AND id IN (${inWindow})
+      ORDER BY engagement DESC, created_at DESC, id
+      LIMIT {limit:UInt32}`,
+    params,
+  );
+  return {
+    top_topics: topics.map((t) => ({
+      label: t.label,
+      volume: Number(t.volume),
+      negative: Number(t.negative),
+    })),
+    top_negative_mentions: mentions.map((m) => ({
+      ...m,
+      created_at: fromClickHouseTime(m.created_at).toISOString(),
+      engagement: Number(m.engagement),
+    })),
+  };
+}

@@ -1,0 +1,61 @@
+import type { Store } from '../port.ts';
+import { toClickHouseTime } from '../time.ts';
+
+/** Weekly digest numbers per brand of a workspace, from the hourly rollup. */
+export interface DigestBrandTotals {
+  brand: string;
+  volume: number;
+  positive: number;
+  neutral: number;
+  negative: number;
+}
+
+export async function digestTotals(
+  store: Store,
+  workspace: string,
+  from: Date,
+  to: Date,
+): Promise<DigestBrandTotals[]> {
+  const rows = await store.query<DigestBrandTotals>(
+    `SELECT brand, sum(volume) AS volume, sum(positive) AS positive, sum(neutral) AS neutral,
+        sum(negative) AS negative
+      FROM brand_hourly
+      WHERE workspace = {workspace:String}
+        AND hour >= toStartOfHour({from:DateTime64(3, 'UTC')})
+        AND hour < toStartOfHour({to:DateTime64(3, 'UTC')})
+      GROUP BY brand ORDER BY brand`,
+    { workspace, from: toClickHouseTime(from), to: toClickHouseTime(to) },
+  );
+  return rows.map((r) => ({
+    brand: r.brand,
+    volume: Number(r.volume),
+    positive: Number(r.positive),
+    neutral: Number(r.neutral),
+    negative: Number(r.negative),
+  }));
+}
+
+export async function digestTopTopics(
+  store: Store,
+  workspace: string,
+  from: Date,
+  to: Date,
+  limit = 3,
+): Promise<Array<{ brand: string; label: string; volume: number }>> {
+  const rows = await store.query<{ brand: string; label: string; volume: number }>(
+    `SELECT brand, label, count() AS volume
+      FROM brand_mentions AS b FINAL
+      INNER JOIN (
+        SELECT id, topic_labels FROM mentions FINAL
+        WHERE created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
+      ) AS m ON m.id = b.mention_id
+      ARRAY JOIN m.topic_labels AS label
+      WHERE b.workspace = {workspace:String}
+        AND b.created_at >= {from:DateTime64(3, 'UTC')} AND b.created_at < {to:DateTime64(3, 'UTC')}
+      GROUP BY brand, label
+      ORDER BY brand, volume DESC, label
+      LIMIT {limit:UInt32} BY brand`,
+    { workspace, from: toClickHouseTime(from), to: toClickHouseTime(to), limit },
+  );
+  return rows.map((r) => ({ ...r, volume: Number(r.volume) }));
+}

@@ -1,0 +1,181 @@
+import type { Store } from '../port.ts';
+import { fromClickHouseTime, toClickHouseTime } from '../time.ts';
+import { mentionWhere, type MentionFilters } from './filters.ts';
+
+export interface FeedCursor {
+  t: string;
+  id: string;
+}
+
+interface FeedKey {
+  mention_id: string;
+  created_at: string;
+  matched_terms: string[];
+}
+
+interface MentionRow {
+  id: string;
+  source: string;
+  url: string | null;
+  author_id: string | null;
+  author_handle: string | null;
+  author_name: string | null;
+  author_followers: number | null;
+  text: string;
+  title: string | null;
+  lang: string;
+  created_at: string;
+  likes: number;
+  reposts: number;
+  replies: number;
+  sentiment_label: string;
+  sentiment_score: number;
+  sentiment_confidence: number;
+  sentiment_explanation: string;
+  topic_ids: string[];
+  topic_labels: string[];
+  synthetic: boolean;
+  spam_score: number;
+  dup_group: string | null;
+}
+
+export function encodeCursor(c: FeedCursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+/** Null for anything that is not a cursor we issued (the route answers 400). */
+export function decodeCursor(text: string): FeedCursor | null {
+  try {
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<FeedCursor>;
+    if (typeof c.t !== 'string' || typeof c.id !== 'string' || Number.isNaN(Date.parse(c.t)))
+      return null;
+    return { t: c.t, id: c.id };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The mention feed of a brand, newest first, with keyset pagination on (created_at, id): stable
+ * under new arrivals, and each page costs the same however deep. The page's keys come from
+ * `brand_mentions` (ordered by brand and time), the details from `mentions` by id.
+ */
+export async function mentionFeed(
+  store: Store,
+  f: MentionFilters,
+  page: { limit: number; cursor: FeedCursor | null },
+) {
+  const { where, params } = mentionWhere(f);
+  const keyset = page.cursor
+    ? " AND (created_at, mention_id) < ({ct:DateTime64(3, 'UTC')}, {cid:String})"
+    : '';
+  const keys = await store.query<FeedKey>(
+    `SELECT mention_id, created_at, any(matched_terms) AS matched_terms
+     FROM brand_mentions
+     WHERE ${where}${keyset}
+     GROUP BY mention_id, created_at
+     ORDER BY created_at DESC, mention_id DESC
+     LIMIT {limit:UInt32}`,
+    {
+      ...params,
+      limit: page.limit + 1,
+      ...(page.cursor
+        ? { ct: toClickHouseTime(new Date(page.cursor.t)), cid: page.cursor.id }
+        : {}),
+    },
+  );
+  const pageKeys = keys.slice(0, page.limit);
+  const details = pageKeys.length
+    ? await store.query<MentionRow>(
+        `SELECT id, source, url, author_id, author_handle, author_name, author_followers, text, title, lang, created_at,
+                likes, reposts, replies, sentiment_label, sentiment_score, sentiment_confidence, sentiment_explanation,
+                topic_ids, topic_labels, synthetic, spam_score, dup_group
+         FROM mentions FINAL WHERE id IN {ids:Array(String)}`,
+        { ids: pageKeys.map((k) => k.mention_id) },
+      )
+    : [];
+  const byId = new Map(details.map((d) => [d.id, d]));
+  const mentions = pageKeys.flatMap((k) => {
+    const d = byId.get(k.mention_id);
+    return d ? [toApiMention(d, k.matched_terms)] : [];
+  });
+  const last = pageKeys[pageKeys.length - 1];
+  const nextCursor =
+    keys.length > page.limit && last
+      ? encodeCursor({ t: fromClickHouseTime(last.created_at).toISOString(), id: last.mention_id })
+      : null;
+  return { mentions, next_cursor: nextCursor };
+}
+
+function toApiMention(d: MentionRow, matchedTerms: string[]) {
+  return {
+    id: d.id,
+    source: d.source,
+    url: d.url,
+    author: {
+      id: d.author_id,
+      handle: d.author_handle,
+      display_name: d.author_name,
+      followers: d.author_followers,
+    },
+    text: d.text,
+    title: d.title,
+    lang: d.lang,
+    created_at: fromClickHouseTime(d.created_at).toISOString(),
+    engagement: { likes: Number(d.likes), reposts: Number(d.reposts), replies: Number(d.replies) },
+    sentiment: {
+      label: d.sentiment_label,
+      score: round3(d.sentiment_score),
+      confidence: round3(d.sentiment_confidence),
+      explanation: JSON.parse(d.sentiment_explanation) as unknown[],
+    },
+    topics: d.topic_ids.map((id, i) => ({ id, label: d.topic_labels[i] ?? id })),
+    matched_terms: matchedTerms,
+    spam_score: round3(d.spam_score),
+    dup_group: d.dup_group,
+    synthetic: Boolean(d.synthetic),
+  };
+}
+
+export type ApiMention = ReturnType<typeof toApiMention>;
+
+/** Top authors of a brand by engagement. */
+export async function topAuthors(store: Store, f: MentionFilters, limit: number) {
+  const { where, params } = mentionWhere(f);
+  const rows = await store.query<{
+    author_id: string;
+    handle: string | null;
+    display_name: string | null;
+    followers: number | null;
+    mentions: number;
+    engagement: number;
+    negative: number;
+    scored: number;
+  }>(
+    `SELECT author_id, any(author_handle) AS handle, any(author_name) AS display_name, max(author_followers) AS followers,
+            count() AS mentions, sum(likes + reposts + replies) AS engagement,
+            countIf(sentiment_label = 'neg') AS negative, countIf(sentiment_label IN ('pos', 'neu', 'neg')) AS scored
+     FROM brand_mentions FINAL
+     WHERE ${where} AND author_id IS NOT NULL
+     GROUP BY author_id
+     ORDER BY engagement DESC, mentions DESC, author_id
+     LIMIT {limit:UInt32}`,
+    { ...params, limit },
+  );
+  return rows.map((r) => ({
+    author_id: r.author_id,
+    handle: r.handle,
+    display_name: r.display_name,
+    followers: r.followers === null ? null : Number(r.followers),
+    mentions: Number(r.mentions),
+    engagement: Number(r.engagement),
+    negative_share:
+      Number(r.scored) === 0
+        ? null
+        : Math.round((Number(r.negative) / Number(r.scored)) * 10_000) / 10_000,
+  }));
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,281 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  chartPoints,
+  ensureUiBuilt,
+  launchBrowser,
+  loaded,
+  openPage,
+  screenshot,
+  startApp,
+  type RunningApp,
+  type Watched,
+} from './support.ts';
+
+// The callbacks given to page.evaluate/waitForFunction run in the browser. This file is
+// type-checked with the project's Node settings (no DOM library), so the few browser globals
+// they use are declared here, for this module only.
+interface BrowserElement {
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): BrowserElement | null;
+  querySelectorAll(selector: string): ArrayLike<BrowserElement> & Iterable<BrowserElement>;
+  hasAttribute(name: string): boolean;
+  closest(selector: string): BrowserElement | null;
+  textContent: string | null;
+  outerHTML: string;
+  firstChild: { textContent: string | null } | null;
+}
+declare const document: {
+  querySelector(selector: string): BrowserElement | null;
+  querySelectorAll(selector: string): ArrayLike<BrowserElement> & Iterable<BrowserElement>;
+  documentElement: { scrollWidth: number };
+  body: BrowserElement;
+  activeElement: BrowserElement | null;
+};
+declare const location: { hash: string };
+declare const window: { innerWidth: number };
+declare function getComputedStyle(el: BrowserElement): { backgroundColor: string };
+declare const CSS: { escape(s: string): string };
+
+/**
+ * The web UI in a real browser (the machine's Chromium) against the embedded demo, as a brand
+ * manager meets it: open the printed link, read the overview, drill into a brand and its
+ * mentions, compare, acknowledge an alert. Screenshots of every page go to
+ * test-results/screenshots/ for a person to look at.
+ */
+let app: RunningApp;
+let browser: Browser;
+const open: Watched[] = [];
+
+beforeAll(async () => {
+  await ensureUiBuilt();
+  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+  // The key travels in the link once; the UI keeps it and takes it out of the address bar.
+}, 240_000);
+
+afterAll(async () => {
+  await Promise.all(open.map((w) => w.context.close()));
+  await browser?.close();
+  await app?.stop();
+}, 60_000);
+
+async function visit(hash: string, options: Parameters<typeof openPage>[1] = {}): Promise<Watched> {
+  const w = await openPage(browser, options);
+  open.push(w);
+  // The first load carries the key the way the demo prints it; deep links work after that.
+  await w.page.goto(`${app.url}/#key=${app.key}`);
+  await loaded(w.page);
+  expect(new URL(w.page.url()).hash).not.toContain('key=');
+  if (hash !== '#/') {
+    await w.page.goto(`${app.url}/${hash}`);
+    await loaded(w.page);
+  }
+  return w;
+}
+
+const feedTimes = (page: Page): Promise<number[]> =>
+  page.evaluate(() => [...document.querySelectorAll('.feed time')].map((e) => Date.parse(e.getAttribute('datetime') ?? '')));
+
+const num = async (page: Page, selector: string): Promise<number> =>
+  Number(await page.locator(selector).first().getAttribute('data-value'));
+
+describe('web UI in Chromium', () => {
+  it('overview: every brand with volume, sentiment, share of voice, sparkline; no console errors', async () => {
+    const { page, problems } = await visit('#/');
+    const cards = page.locator('.brand-card');
+    expect(await cards.count()).toBe(3);
+    for (const brand of ['aurora', 'nimbus', 'zephyr']) {
+      const card = page.locator(`.brand-card[data-brand="${brand}"]`);
+      expect(await num(page, `.brand-card[data-brand="${brand}"] [data-metric="volume"] .metric-value`)).toBeGreaterThan(0);
+      expect(await card.locator('[data-metric="net"] .metric-value').textContent()).toMatch(/^[+\u2212]?\d\.\d\d$/);
+      expect(await card.locator('[data-metric="sov"] .metric-value').textContent()).toMatch(/^\d+%$/);
+      expect(await chartPoints(page, `.brand-card[data-brand="${brand}"] .sparkline`)).toBeGreaterThanOrEqual(20);
+    }
+    const sovSum = await page.evaluate(() =>
+      [...document.querySelectorAll('.brand-card [data-metric="sov"] .metric-value')].reduce((s, e) => s + Number(e.getAttribute('data-value')), 0),
+    );
+    expect(sovSum).toBeCloseTo(1, 5);
+    expect(await chartPoints(page, '[data-panel="volume"]')).toBeGreaterThanOrEqual(60);
+    expect(await chartPoints(page, '[data-panel="sov"]')).toBe(3);
+    console.log(`[screenshot] ${await screenshot(page, 'overview')}`);
+    expect(problems).toEqual([]);
+  });
+
+  it('the period picker changes what is shown and lands in the URL', async () => {
+    const { page, problems } = await visit('#/');
+    const day = await num(page, '.brand-card[data-brand="aurora"] [data-metric="volume"] .metric-value');
+    await page.selectOption('#period', '1h');
+    await page.waitForFunction(() => location.hash.includes('period=1h'));
+    await loaded(page);
+    await page.waitForFunction(
+      (before) => Number(document.querySelector('.brand-card[data-brand="aurora"] [data-metric="volume"] .metric-value')?.getAttribute('data-value')) < before,
+      day,
+      { timeout: 15_000 },
+    );
+    const hour = await num(page, '.brand-card[data-brand="aurora"] [data-metric="volume"] .metric-value');
+    expect(hour).toBeGreaterThan(0);
+    expect(hour).toBeLessThan(day / 4);
+    expect(await page.locator('#period').inputValue()).toBe('1h');
+    // A reload of the deep link shows the same period.
+    await page.reload();
+    await loaded(page);
+    expect(await page.locator('#period').inputValue()).toBe('1h');
+    expect(problems).toEqual([]);
+  });
+
+  it('brand: charts with data, mention feed that paginates, filters, and the words behind each score', async () => {
+    const { page, problems } = await visit('#/');
+    await page.locator('.brand-card[data-brand="nimbus"] h2 a').click();
+    await page.waitForFunction(() => location.hash.startsWith('#/brand/nimbus'));
+    await loaded(page);
+    expect(await page.locator('h1').textContent()).toContain('Nimbus');
+    expect(await num(page, '[data-kpi="volume"] .kpi-value')).toBeGreaterThan(0);
+    expect(await chartPoints(page, '[data-panel="timeline"]')).toBeGreaterThanOrEqual(80);
+    expect(await chartPoints(page, '[data-panel="languages"]')).toBeGreaterThan(1);
+
+    const mentions = page.locator('.feed > li.mention');
+    expect(await mentions.count()).toBe(25);
+    expect(await page.locator('.feed mark').count()).toBeGreaterThan(10);
+    expect(await page.locator('.feed .why .chip').count()).toBeGreaterThan(10);
+    console.log(`[screenshot] ${await screenshot(page, 'brand')}`);
+
+    // Infinite scroll: reaching the end of the feed loads the next page (new mentions, no repeats).
+    await page.locator('.sentinel').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => document.querySelectorAll('.feed > li.mention').length >= 50, null, { timeout: 15_000 });
+    // …and the button does the same for keyboard users.
+    await page.locator('.load-more').click();
+    await page.waitForFunction(() => document.querySelectorAll('.feed > li.mention').length >= 75, null, { timeout: 15_000 });
+    const ids = await page.evaluate(() => [...document.querySelectorAll('.feed > li.mention')].map((e) => e.getAttribute('data-mention')));
+    expect(new Set(ids).size).toBe(ids.length);
+    const times = await feedTimes(page);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+
+    // Filter: only negative mentions, in the URL too.
+    await page.locator('.segmented label', { hasText: 'Negative' }).click();
+    await page.waitForFunction(() => location.hash.includes('sentiment=neg'));
+    await page.waitForFunction(() => {
+      const items = [...document.querySelectorAll('.feed > li.mention')];
+      return items.length > 0 && items.every((li) => li.querySelector('.sentiment.s-neg'));
+    }, null, { timeout: 15_000 });
+    expect(await page.locator('.feed mark.w-neg').count()).toBeGreaterThan(0);
+
+    // Language filter narrows further.
+    await page.selectOption('#filter-lang', 'de');
+    await page.waitForFunction(() => location.hash.includes('lang=de'));
+    await page.waitForFunction(() => {
+      const items = [...document.querySelectorAll('.feed > li.mention')];
+      return items.length > 0 && items.every((li) => [...li.querySelectorAll('.tag')].some((t) => t.textContent === 'de'));
+    }, null, { timeout: 15_000 });
+    expect(problems).toEqual([]);
+  });
+
+  it('brand: clicking a bar of the chart shows the mentions of that interval', async () => {
+    const { page, problems } = await visit('#/brand/nimbus?period=24h');
+    const chart = page.locator('[data-panel="timeline"] [data-chart="ready"]');
+    const box = (await chart.boundingBox())!;
+    // Bars stand on the x axis: a click just above the axis, mid-chart, lands on one.
+    await page.mouse.click(box.x + box.width * 0.5, box.y + box.height - 40);
+    await page.waitForFunction(() => location.hash.includes('feed_from='), null, { timeout: 10_000 });
+    const params = new URLSearchParams(new URL(page.url()).hash.split('?')[1]);
+    const from = Date.parse(params.get('feed_from')!);
+    const to = Date.parse(params.get('feed_to')!);
+    expect(to - from).toBeGreaterThan(0);
+    expect(to - from).toBeLessThanOrEqual(3_600_000);
+    await page.waitForFunction(() => document.querySelector('.window-note span')?.textContent?.startsWith('Showing'));
+    await page.waitForFunction(() => document.querySelectorAll('.feed > li.mention').length > 0, null, { timeout: 15_000 });
+    const times = await feedTimes(page);
+    for (const t of times) {
+      expect(t).toBeGreaterThanOrEqual(from);
+      expect(t).toBeLessThan(to);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('compare: share of voice and sentiment side by side with intervals; the brand picker changes it', async () => {
+    const { page, problems } = await visit('#/compare');
+    const rows = page.locator('table.compare tbody tr');
+    expect(await rows.count()).toBe(3);
+    expect(await page.locator('table.compare .ci-range').first().textContent()).toMatch(/\d+\.\d%–\d+\.\d%/);
+    expect(await chartPoints(page, '[data-panel="sov-time"]')).toBeGreaterThanOrEqual(60);
+    expect(await chartPoints(page, '[data-panel="net-time"]')).toBeGreaterThanOrEqual(60);
+    expect(await chartPoints(page, '[data-panel="shares"]')).toBe(12);
+    console.log(`[screenshot] ${await screenshot(page, 'compare')}`);
+
+    await page.locator('.brand-picker label', { hasText: 'Zephyr' }).click();
+    await page.waitForFunction(() => location.hash.includes('brands=aurora,nimbus'));
+    await loaded(page);
+    await page.waitForFunction(() => document.querySelectorAll('table.compare tbody tr').length === 2);
+    const sov = await page.evaluate(() =>
+      [...document.querySelectorAll('table.compare tbody tr td.ci .ci-text')].filter((_, i) => i % 3 === 0).map((e) => e.firstChild?.textContent ?? ''),
+    );
+    expect(sov.map((s) => Number.parseFloat(s)).reduce((a, b) => a + b, 0)).toBeCloseTo(100, 0);
+    expect(problems).toEqual([]);
+  });
+
+  it('alerts: the list loads, and an open alert can be acknowledged', async () => {
+    const { page, problems } = await visit('#/alerts?state=all');
+    console.log(`[screenshot] ${await screenshot(page, 'alerts')}`);
+    const ack = page.locator('.alert-item .ack-button').first();
+    expect(await ack.count(), 'the demo should have raised at least one alert that is not acknowledged').toBe(1);
+    const id = await ack.locator('xpath=ancestor::li[@data-alert]').getAttribute('data-alert');
+    await ack.click();
+    await page.locator(`.alert-item[data-alert="${id}"] .acked`).waitFor({ timeout: 10_000 });
+    // The acknowledgement is stored: it survives a reload.
+    await page.reload();
+    await loaded(page);
+    await page.locator(`.alert-item[data-alert="${id}"] .acked`).waitFor({ timeout: 10_000 });
+    expect(problems).toEqual([]);
+  });
+
+  it('dark theme and a phone: readable, nothing wider than the screen', async () => {
+    const dark = await visit('#/brand/aurora', { colorScheme: 'dark' });
+    const bg = await dark.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(bg).toBe('rgb(14, 18, 25)');
+    console.log(`[screenshot] ${await screenshot(dark.page, 'brand-dark')}`);
+    expect(dark.problems).toEqual([]);
+
+    const phone = await visit('#/', { viewport: { width: 390, height: 844 }, isMobile: true });
+    const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    console.log(`[screenshot] ${await screenshot(phone.page, 'overview-phone')}`);
+    await phone.page.goto(`${app.url}/#/brand/zephyr`);
+    await loaded(phone.page);
+    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    console.log(`[screenshot] ${await screenshot(phone.page, 'brand-phone')}`);
+    expect(phone.problems).toEqual([]);
+  });
+
+  it('accessible: every control has a name, charts are described, the keyboard reaches the pages', async () => {
+    for (const hash of ['#/', '#/brand/aurora', '#/compare', '#/alerts']) {
+      const { page } = await visit(hash);
+      const unnamed = await page.evaluate(() =>
+        [...document.querySelectorAll('button, select, input, a[href]')]
+          .filter((el) => {
+            const id = el.getAttribute('id');
+            const byFor = id ? document.querySelector(`label[for="${CSS.escape(id)}"]`) : null;
+            const name = el.getAttribute('aria-label') ?? el.closest('label')?.textContent ?? byFor?.textContent ?? el.textContent ?? '';
+            return name.trim() === '' && !el.hasAttribute('hidden');
+          })
+          .map((el) => el.outerHTML.slice(0, 120)),
+      );
+      expect(unnamed, `controls without an accessible name on ${hash}`).toEqual([]);
+      const charts = await page.evaluate(() =>
+        [...document.querySelectorAll('[data-chart="ready"]')].map((e) => [e.getAttribute('role'), e.getAttribute('aria-label')]),
+      );
+      for (const [role, label] of charts) {
+        expect(role).toBe('img');
+        expect(label?.length).toBeGreaterThan(10);
+      }
+    }
+    // Keyboard: the skip link comes first, then the navigation.
+    const { page } = await visit('#/');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Overview');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => location.hash.startsWith('#/compare'));
+  });
+});
