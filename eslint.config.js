@@ -34,5 +34,9 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', 'scripts/**/*.js', 'dashboards/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', Buffer: 'readonly', URL: 'readonly' },
+    },
   },
 );

@@ -57,6 +57,56 @@ export function baselineOffsets(
   return null;
 }
 
+/** The hours before a window that measure the current level against each daily lag's. */
+const LEVEL_MS = 3 * 3_600_000;
+
+/**
+ * Counts of the baseline samples of the window ending at `endMs`. Same-hour-of-day samples
+ * are rescaled by the ratio of the mention volume in the three hours before the window, now
+ * vs on that day: yesterday may have been a Sunday, or the brand may be growing. The ratio
+ * is clamped to [0.5, 2] so a spike in those hours cannot move the baseline much, and it
+ * scales every count of a sample alike, so shares are unaffected. Same-hour-of-week samples
+ * already share the weekday and are used as they are.
+ */
+export function baselineSamples(
+  series: MinuteSeries,
+  endMs: number,
+  windowMs: number,
+  base: Baseline,
+): Counts[] {
+  const start = endMs - windowMs;
+  const levelNow = series.covers(start - LEVEL_MS, start)
+    ? series.sum(start - LEVEL_MS, start).total
+    : null;
+  const ratios = new Map<number, number>();
+  const ratio = (offset: number): number => {
+    if (base.method !== 'hour_of_day' || levelNow === null) return 1;
+    const lag = Math.round(offset / DAY_MS) * DAY_MS;
+    let r = ratios.get(lag);
+    if (r === undefined) {
+      const from = start - LEVEL_MS - lag;
+      r = series.covers(from, start - lag)
+        ? Math.min(2, Math.max(0.5, (levelNow + 1) / (series.sum(from, start - lag).total + 1)))
+        : 1;
+      ratios.set(lag, r);
+    }
+    return r;
+  };
+  return base.offsets.map((o) => {
+    const c = series.sum(start - o, endMs - o);
+    const r = ratio(o);
+    return r === 1
+      ? c
+      : {
+          total: c.total * r,
+          pos: c.pos * r,
+          neu: c.neu * r,
+          neg: c.neg * r,
+          competitors: c.competitors * r,
+        };
+  });
+}
+
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) return Number.NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -155,8 +205,11 @@ export function calibrate(
     // Only windows scored the same way: residuals of a one-day baseline would misstate the
     // noise of a four-week one, and the other way round.
     if (base === null || base.method !== method) continue;
-    const samples = base.offsets.map((o) => series.sum(e - windowMs - o, e - o));
-    const s = rawScore(stat, series.sum(e - windowMs, e), samples);
+    const s = rawScore(
+      stat,
+      series.sum(e - windowMs, e),
+      baselineSamples(series, e, windowMs, base),
+    );
     if (s !== null) zs.push(s.zRaw);
   }
   if (zs.length < 24) return { ...UNCALIBRATED, windows: zs.length };
@@ -316,7 +369,7 @@ export function detect(
     counts,
   };
   if (base === null) return result;
-  const samples = base.offsets.map((o) => series.sum(endMs - w - o, endMs - o));
+  const samples = baselineSamples(series, endMs, w, base);
   const scoreOf = (stat: Stat): Score | null => {
     const raw = rawScore(stat, counts, samples);
     if (raw === null) return null;

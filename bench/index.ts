@@ -7,4 +7,6 @@ export const suites: Array<{ area: string; load: () => Promise<{ default: BenchS
   { area: 'dedup', load: () => import('./dedup.ts') },
   { area: 'ingest', load: () => import('./ingest.ts') },
   { area: 'api', load: () => import('./api.ts') },
+  { area: 'alerts', load: () => import('./alerts.ts') },
+  { area: 'sentiment', load: () => import('./sentiment.ts') },
 ];

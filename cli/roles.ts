@@ -24,6 +24,7 @@ import { createApiKey, listApiKeys, parseApiKey } from '../store/queries/api-key
 import { StoreCursorStore } from '../store/cursor-store.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { migrate } from '../store/migrate.ts';
+import { applyRetention } from '../store/retention.ts';
 import { deadLetterSinkStage } from '../store/sink/dead-letters.ts';
 import { sinkStage } from '../store/sink/stage.ts';
 import { configPath, type AppSettings } from './settings.ts';
@@ -73,6 +74,7 @@ export async function openRuntime(
         );
   const store = await openStore(settings);
   const applied = await migrate(store, logger);
+  await applyRetention(store, settings.STORE_RETENTION_DAYS, settings.STORE_ROLLUP_RETENTION_DAYS);
   logger.info({
     event: 'store_ready',
     store: store.kind,
@@ -261,7 +263,8 @@ export function startSourceConnectors(rt: Runtime, signal: AbortSignal) {
 }
 
 export async function startApi(rt: Runtime, ready: () => boolean, demoKey?: { key: string; workspace: string }): Promise<FastifyInstance> {
-  const produce = ingestPorts(rt, new AbortController().signal).produce;
+  const ports = ingestPorts(rt, new AbortController().signal);
+  const produce = (mentions: Mention[]) => ports.produce(mentions);
   const app = await buildApi({
     store: rt.store,
     config: rt.config,

@@ -52,6 +52,10 @@ export const AppSettingsSchema = LogConfigSchema.extend(BusConfigSchema.shape)
         }
         return w;
       }),
+    /** Keep raw mentions this many days (0 = forever); enforced by ClickHouse TTL. */
+    STORE_RETENTION_DAYS: env.int(0, 36_500, 0),
+    /** Keep the hourly rollups this many days (0 = forever): long-range charts read them. */
+    STORE_ROLLUP_RETENTION_DAYS: env.int(0, 36_500, 0),
     /** Seconds to finish in-flight work on SIGTERM before exiting 1. */
     SHUTDOWN_TIMEOUT_S: env.int(1, 600, 30),
   });

@@ -105,8 +105,18 @@ async function main(): Promise<void> {
       scores[name] = { m3: macroF1(gold, p, classes), pn: macroF1(gold, p, ['pos', 'neg']) };
     }
     const lang = rows[0]?.lang ?? '?';
-    results.push({ set, lang, n: rows.length, removed: allRows.length - rows.length, scores, ece: expectedCalibrationError(correct, conf), unscored });
-    process.stderr.write(`${set}: ${systems.map((s) => `${s} ${fmt(scores[s]!.m3)}`).join(', ')}\n`);
+    results.push({
+      set,
+      lang,
+      n: rows.length,
+      removed: allRows.length - rows.length,
+      scores,
+      ece: expectedCalibrationError(correct, conf),
+      unscored,
+    });
+    process.stderr.write(
+      `${set}: ${systems.map((s) => `${s} ${fmt(scores[s]!.m3)}`).join(', ')}\n`,
+    );
   }
 
   const langAll = accuracy(langGold, langPred);
@@ -117,7 +127,12 @@ async function main(): Promise<void> {
   );
   const perLang = [...new Set(langGold)].sort().map((l) => {
     const idx = langGold.map((g, i) => (g === l ? i : -1)).filter((i) => i >= 0);
-    return `${l} ${fmt(accuracy(idx.map((i) => langGold[i]!), idx.map((i) => langPred[i]!)))}`;
+    return `${l} ${fmt(
+      accuracy(
+        idx.map((i) => langGold[i]!),
+        idx.map((i) => langPred[i]!),
+      ),
+    )}`;
   });
 
   const baseNames = baselines.map((b) => b.name);
@@ -132,14 +147,16 @@ async function main(): Promise<void> {
     });
     return `| ${r.set} | ${r.n}${r.removed > 0 ? ` (−${r.removed})` : ''} | ${cells.join(' | ')} | ${(r.scores[OURS]!.m3 - best >= 0 ? '+' : '') + fmt(r.scores[OURS]!.m3 - best)} |`;
   });
-  const calib = results.map((r) => `${r.set} ${fmt(r.ece)}${r.unscored > 0 ? ` (${r.unscored} unscored)` : ''}`).join(', ');
+  const calib = results
+    .map((r) => `${r.set} ${fmt(r.ece)}${r.unscored > 0 ? ` (${r.unscored} unscored)` : ''}`)
+    .join(', ');
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const block = [
     BEGIN,
     '## Sentiment and language identification (dev splits)',
     '',
     `Command: \`npm run eval:sentiment\` (model \`${full.model.name}@${full.model.version}\`). Machine: ${os.cpus().length} × ${cpu}, node ${process.version}. ` +
-      `Data: \`../shared/data/sentiment/*.dev.jsonl\`; the model is trained on the train splits only (\`npm run train:sentiment\`), hyper-parameters chosen by cross-validation on train.`,
+      `Data: \`${values.data === DEFAULT_DATA_DIR ? '../shared/data/sentiment' : values.data}/*.dev.jsonl\`; the model is trained on the train splits only (\`npm run train:sentiment\`), hyper-parameters chosen by cross-validation on train.`,
     '',
     'Each cell: 3-class macro-F1 / pos-neg macro-F1 (SemEval F1^PN). earshot runs end to end: language detected from the text, then scored. ' +
       'The multilingual tools are given the true language; the English-only tools score everything as English. ' +
@@ -164,7 +181,10 @@ async function main(): Promise<void> {
     const doc = existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : '# Benchmarks\n';
     const b = doc.indexOf(BEGIN);
     const e = doc.indexOf(END);
-    const next = b >= 0 && e > b ? doc.slice(0, b) + block + doc.slice(e + END.length) : `${doc.trimEnd()}\n\n${block}\n`;
+    const next =
+      b >= 0 && e > b
+        ? doc.slice(0, b) + block + doc.slice(e + END.length)
+        : `${doc.trimEnd()}\n\n${block}\n`;
     writeFileSync(DOCS, next);
     process.stderr.write(`wrote ${DOCS}\n`);
   }

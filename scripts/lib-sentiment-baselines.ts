@@ -32,7 +32,10 @@ interface SentimentCtor {
 }
 type MultilangFn = (text: string, lang: string) => { score: number };
 interface NlpjsSentimentAnalyzer {
-  process(input: { locale: string; text: string }): Promise<{ sentiment: { score: number; vote: string } }>;
+  process(input: {
+    locale: string;
+    text: string;
+  }): Promise<{ sentiment: { score: number; vote: string } }>;
 }
 
 /** Languages nlp.js and multilang-sentiment are given (theirs where they have it, else English). */
@@ -43,22 +46,32 @@ export async function loadBaselines(): Promise<Baseline[]> {
   const Sentiment = require('sentiment') as SentimentCtor;
   const afinn = new Sentiment();
   const multilang = require('multilang-sentiment') as MultilangFn;
-  const { SentimentAnalyzer } = require('@nlpjs/sentiment') as { SentimentAnalyzer: new (s: object) => NlpjsSentimentAnalyzer };
-  const { containerBootstrap } = require('@nlpjs/core') as { containerBootstrap: () => Promise<{ use(x: unknown): void }> };
+  const { SentimentAnalyzer } = require('@nlpjs/sentiment') as {
+    SentimentAnalyzer: new (s: object) => NlpjsSentimentAnalyzer;
+  };
+  const { containerBootstrap } = require('@nlpjs/core') as {
+    containerBootstrap: () => Promise<{ use(x: unknown): void }>;
+  };
   const { LangAll } = require('@nlpjs/lang-all') as { LangAll: unknown };
   const container = await containerBootstrap();
   container.use(LangAll);
   const nlpjs = new SentimentAnalyzer({ container });
   const nlp = winkNLP(winkModel);
-  const its = nlp.its;
+  const sentimentOf = nlp.its.sentiment.bind(nlp.its);
 
   return [
-    { name: 'vader-sentiment', predict: (t) => {
-      const c = vader.SentimentIntensityAnalyzer.polarity_scores(t).compound;
-      return c >= 0.05 ? 'pos' : c <= -0.05 ? 'neg' : 'neu';
-    } },
+    {
+      name: 'vader-sentiment',
+      predict: (t) => {
+        const c = vader.SentimentIntensityAnalyzer.polarity_scores(t).compound;
+        return c >= 0.05 ? 'pos' : c <= -0.05 ? 'neg' : 'neu';
+      },
+    },
     { name: 'sentiment (AFINN-165)', predict: (t) => bySign(afinn.analyze(t).score) },
-    { name: 'multilang-sentiment', predict: (t, lang) => bySign(multilang(t, NLPJS_LANGS.has(lang) ? lang : 'en').score) },
+    {
+      name: 'multilang-sentiment',
+      predict: (t, lang) => bySign(multilang(t, NLPJS_LANGS.has(lang) ? lang : 'en').score),
+    },
     {
       name: '@nlpjs/sentiment',
       predict: async (t, lang) => {
@@ -66,6 +79,6 @@ export async function loadBaselines(): Promise<Baseline[]> {
         return bySign(r.sentiment.score);
       },
     },
-    { name: 'wink-nlp', predict: (t) => bySign(Number(nlp.readDoc(t).out(its.sentiment))) },
+    { name: 'wink-nlp', predict: (t) => bySign(Number(nlp.readDoc(t).out(sentimentOf))) },
   ];
 }

@@ -122,7 +122,10 @@ export function emoticonLexicon(): Record<string, number> {
  * human-rated English list, our hand-written seeds) rather than machine-translated: the model
  * gets the two as separate features and learns to trust them differently.
  */
-export function buildLexicons(): { words: Record<string, Record<string, number>>; curated: Record<string, string[]> } {
+export function buildLexicons(): {
+  words: Record<string, Record<string, number>>;
+  curated: Record<string, string[]>;
+} {
   const out: Record<string, Record<string, number>> = {};
   const curated: Record<string, string[]> = {};
   for (const lang of LEXICON_LANGUAGES) {

@@ -21,8 +21,13 @@ export function f1For(gold: readonly string[], pred: readonly string[], c: strin
   return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
 }
 
-export function macroF1(gold: readonly string[], pred: readonly string[], classes?: readonly string[]): number {
-  if (gold.length !== pred.length) throw new Error(`gold has ${gold.length} labels, predictions ${pred.length}`);
+export function macroF1(
+  gold: readonly string[],
+  pred: readonly string[],
+  classes?: readonly string[],
+): number {
+  if (gold.length !== pred.length)
+    throw new Error(`gold has ${gold.length} labels, predictions ${pred.length}`);
   const cs = classes ?? [...new Set([...gold, ...pred])].sort();
   if (cs.length === 0) return 0;
   let sum = 0;
@@ -36,7 +41,11 @@ export function accuracy(gold: readonly string[], pred: readonly string[]): numb
   return gold.length === 0 ? 0 : ok / gold.length;
 }
 
-export function expectedCalibrationError(correct: readonly boolean[], confidence: readonly number[], bins = 10): number {
+export function expectedCalibrationError(
+  correct: readonly boolean[],
+  confidence: readonly number[],
+  bins = 10,
+): number {
   const n = new Array<number>(bins).fill(0);
   const acc = new Array<number>(bins).fill(0);
   const conf = new Array<number>(bins).fill(0);

@@ -1,4 +1,11 @@
-import { DENSE_PER_COPY, DENSE_SIZE, FeatureBuffer, extractFeatures, type FeatureConfig, type Features } from '../enrich/sentiment/features.ts';
+import {
+  DENSE_PER_COPY,
+  DENSE_SIZE,
+  FeatureBuffer,
+  extractFeatures,
+  type FeatureConfig,
+  type Features,
+} from '../enrich/sentiment/features.ts';
 import { rulesFor } from '../enrich/sentiment/lang-rules.ts';
 import {
   CLASSES,
@@ -194,7 +201,14 @@ export function modelOf(
   languages: Record<string, ClassName[]>,
   combiners: Record<string, Float32Array> = {},
 ): LinearModel {
-  return new LinearModel({ config: p.features, sparse: t.sparse, dense: t.dense, temperatures, languages, combiners });
+  return new LinearModel({
+    config: p.features,
+    sparse: t.sparse,
+    dense: t.dense,
+    temperatures,
+    languages,
+    combiners,
+  });
 }
 
 /**
@@ -202,7 +216,12 @@ export function modelOf(
  * features], fitted by full-batch gradient descent on out-of-fold logits (deterministic, no
  * shuffling), with the same class weights and allowed classes as the text model.
  */
-export function fitCombiner(examples: readonly Example[], logits: readonly Float64Array[], l2: number, iterations = 600): Float32Array {
+export function fitCombiner(
+  examples: readonly Example[],
+  logits: readonly Float64Array[],
+  l2: number,
+  iterations = 600,
+): Float32Array {
   const n = examples.length;
   const w = new Float32Array(COMBINER_INPUTS * K);
   // Start from "trust the text model": identity on its logits.
@@ -289,7 +308,11 @@ export function outOfFold(examples: readonly Example[], p: TrainParams, k: numbe
     const trainSet = examples.filter((_, i) => fold[i] !== f);
     const t = train(trainSet, p);
     const testIdx = examples.map((_, i) => i).filter((i) => fold[i] === f);
-    const l = logitsOf(t, p, testIdx.map((i) => examples[i]!));
+    const l = logitsOf(
+      t,
+      p,
+      testIdx.map((i) => examples[i]!),
+    );
     testIdx.forEach((ei, n) => (out[ei] = l[n]!));
   }
   return out;

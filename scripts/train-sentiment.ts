@@ -49,7 +49,10 @@ function lexiconMaps(
   const e = new Map(Object.entries(emoji));
   const m = new Map(Object.entries(emoticons));
   return new Map(
-    Object.entries(words).map(([lang, w]) => [lang, makeLexicons(new Map(Object.entries(w)), e, m, new Set(curated[lang] ?? []))]),
+    Object.entries(words).map(([lang, w]) => [
+      lang,
+      makeLexicons(new Map(Object.entries(w)), e, m, new Set(curated[lang] ?? [])),
+    ]),
   );
 }
 
@@ -60,7 +63,11 @@ function argmax(z: Float64Array): number {
 }
 
 /** Cross-validated macro-F1 per language (mean over languages is the tuning objective). */
-function cvScore(examples: readonly Example[], p: TrainParams, k: number): { mean: number; perLang: Record<string, number> } {
+function cvScore(
+  examples: readonly Example[],
+  p: TrainParams,
+  k: number,
+): { mean: number; perLang: Record<string, number> } {
   const oof = outOfFold(examples, p, k);
   const langs = [...new Set(examples.map((e) => e.lang))].sort();
   const perLang: Record<string, number> = {};
@@ -93,17 +100,29 @@ function main(): void {
   const started = performance.now();
   const params: TrainParams = {
     ...DEFAULT_PARAMS,
-    features: { ...DEFAULT_PARAMS.features, bits: values.bits === undefined ? DEFAULT_PARAMS.features.bits : Number(values.bits) },
+    features: {
+      ...DEFAULT_PARAMS.features,
+      bits: values.bits === undefined ? DEFAULT_PARAMS.features.bits : Number(values.bits),
+    },
     epochs: values.epochs === undefined ? DEFAULT_PARAMS.epochs : Number(values.epochs),
     seed: values.seed === undefined ? DEFAULT_PARAMS.seed : Number(values.seed),
     denseLr: values['dense-lr'] === undefined ? DEFAULT_PARAMS.denseLr : Number(values['dense-lr']),
-    mode: values.mode === 'joint' ? 'joint' : values.mode === 'stacked' ? 'stacked' : DEFAULT_PARAMS.mode,
-    combinerL2: values['combiner-l2'] === undefined ? DEFAULT_PARAMS.combinerL2 : Number(values['combiner-l2']),
+    mode:
+      values.mode === 'joint'
+        ? 'joint'
+        : values.mode === 'stacked'
+          ? 'stacked'
+          : DEFAULT_PARAMS.mode,
+    combinerL2:
+      values['combiner-l2'] === undefined
+        ? DEFAULT_PARAMS.combinerL2
+        : Number(values['combiner-l2']),
   };
   const k = Number(values.folds);
   const out = values.out;
   mkdirSync(out, { recursive: true });
-  const write = (name: string, data: unknown): void => writeFileSync(join(out, name), JSON.stringify(data) + '\n');
+  const write = (name: string, data: unknown): void =>
+    writeFileSync(join(out, name), JSON.stringify(data) + '\n');
 
   const built = buildLexicons();
   const curated = built.curated;
@@ -116,7 +135,10 @@ function main(): void {
       trainRows.filter((r) => r.lang === lang),
     );
     words[lang] = pruned.words;
-    if (pruned.dropped.length > 0) log(`lexicon ${lang}: dropped ${pruned.dropped.length} entries the training data contradicts`);
+    if (pruned.dropped.length > 0)
+      log(
+        `lexicon ${lang}: dropped ${pruned.dropped.length} entries the training data contradicts`,
+      );
   }
   const emoji = emojiLexicon();
   const emoticons = emoticonLexicon();
@@ -134,12 +156,19 @@ function main(): void {
     for (const epochs of [5, 8, 12])
       for (const lr of [0.3, 0.5, 1])
         for (const charMax of [0, 4, 5]) {
-          grid.push({ ...params, epochs, lr, features: { ...params.features, charMin: charMax === 0 ? 0 : 2, charMax } });
+          grid.push({
+            ...params,
+            epochs,
+            lr,
+            features: { ...params.features, charMin: charMax === 0 ? 0 : 2, charMax },
+          });
         }
     for (const p of grid) {
       const ex = featurize(rows, lexicons, p.features);
       const s = cvScore(ex, p, k);
-      log(`tune epochs=${p.epochs} lr=${p.lr} char=${p.features.charMin}-${p.features.charMax}: cv macro-F1 ${s.mean.toFixed(4)}`);
+      log(
+        `tune epochs=${p.epochs} lr=${p.lr} char=${p.features.charMin}-${p.features.charMax}: cv macro-F1 ${s.mean.toFixed(4)}`,
+      );
     }
     return;
   }
@@ -199,7 +228,12 @@ function main(): void {
     name: 'earshot-sentiment',
     version: '2.0.0',
     languages: [...LEXICON_LANGUAGES],
-    files: { lexicons: 'lexicons.json', curated: 'curated.json', emoji: 'emoji.json', emoticons: 'emoticons.json' },
+    files: {
+      lexicons: 'lexicons.json',
+      curated: 'curated.json',
+      emoji: 'emoji.json',
+      emoticons: 'emoticons.json',
+    },
     linear: {
       file: 'linear.bin',
       sha256: createHash('sha256').update(q.bytes).digest('hex'),
@@ -212,7 +246,12 @@ function main(): void {
       dense: Array.from(trained.dense, (v) => Math.round(v * 1e6) / 1e6),
       temperatures,
       languages,
-      combiners: Object.fromEntries(Object.entries(combiners).map(([l, c]) => [l, Array.from(c, (v) => Math.round(v * 1e6) / 1e6)])),
+      combiners: Object.fromEntries(
+        Object.entries(combiners).map(([l, c]) => [
+          l,
+          Array.from(c, (v) => Math.round(v * 1e6) / 1e6),
+        ]),
+      ),
     },
     training: { params, rows: rows.length, folds: k },
   });

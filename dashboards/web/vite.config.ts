@@ -18,7 +18,9 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         manualChunks: (id: string) =>
-          id.includes('node_modules/echarts') || id.includes('node_modules/zrender') ? 'charts' : undefined,
+          id.includes('node_modules/echarts') || id.includes('node_modules/zrender')
+            ? 'charts'
+            : undefined,
       },
     },
     chunkSizeWarningLimit: 700,
@@ -26,7 +28,10 @@ export default defineConfig({
   server: {
     // `npx vite dashboards/web` during development: API calls go to a running `earshot start`.
     proxy: Object.fromEntries(
-      ['/v1', '/openapi.json'].map((p) => [p, process.env.EARSHOT_API_URL ?? 'http://127.0.0.1:3000']),
+      ['/v1', '/openapi.json'].map((p) => [
+        p,
+        process.env.EARSHOT_API_URL ?? 'http://127.0.0.1:3000',
+      ]),
     ),
   },
 });

@@ -43,19 +43,35 @@ const ENFORCE_CUT_AFTER = 380;
 function isEldData(x: unknown): x is EldData {
   if (typeof x !== 'object' || x === null) return false;
   const o = x as Record<string, unknown>;
-  return typeof o['languages'] === 'object' && o['languages'] !== null && typeof o['ngrams'] === 'object' && o['ngrams'] !== null;
+  return (
+    typeof o['languages'] === 'object' &&
+    o['languages'] !== null &&
+    typeof o['ngrams'] === 'object' &&
+    o['ngrams'] !== null
+  );
 }
 
-async function loadInternals(): Promise<{ data: EldData; dictionary: string[]; separators: RegExp } | null> {
+async function loadInternals(): Promise<{
+  data: EldData;
+  dictionary: string[];
+  separators: RegExp;
+} | null> {
   try {
     const entry = import.meta.resolve('eld/medium');
-    const ngramsMod = (await import(new URL('../ngrams/medium.js', entry).href)) as { ngramsData?: unknown };
-    const dictMod = (await import(new URL('../dictionary.js', entry).href)) as { dictionary?: unknown };
-    const reMod = (await import(new URL('../regexPatterns.js', entry).href)) as { separators?: unknown };
+    const ngramsMod = (await import(new URL('../ngrams/medium.js', entry).href)) as {
+      ngramsData?: unknown;
+    };
+    const dictMod = (await import(new URL('../dictionary.js', entry).href)) as {
+      dictionary?: unknown;
+    };
+    const reMod = (await import(new URL('../regexPatterns.js', entry).href)) as {
+      separators?: unknown;
+    };
     const data = ngramsMod.ngramsData;
     const dictionary = dictMod.dictionary;
     const separators = reMod.separators;
-    if (!isEldData(data) || !Array.isArray(dictionary) || !(separators instanceof RegExp)) return null;
+    if (!isEldData(data) || !Array.isArray(dictionary) || !(separators instanceof RegExp))
+      return null;
     return { data, dictionary: dictionary as string[], separators };
   } catch {
     return null;
@@ -135,13 +151,17 @@ class PackedModel implements NgramModel {
         encoded += dict[0xc0 | (c >> 6)]! + dict[0x80 | (c & 0x3f)]!;
         bytes += 2;
       } else if (c < 0xd800 || c >= 0xe000) {
-        encoded += dict[0xe0 | (c >> 12)]! + dict[0x80 | ((c >> 6) & 0x3f)]! + dict[0x80 | (c & 0x3f)]!;
+        encoded +=
+          dict[0xe0 | (c >> 12)]! + dict[0x80 | ((c >> 6) & 0x3f)]! + dict[0x80 | (c & 0x3f)]!;
         bytes += 3;
       } else {
         i++;
         c = 0x10000 + (((c & 0x3ff) << 10) | (t.charCodeAt(i) & 0x3ff));
         encoded +=
-          dict[0xf0 | (c >> 18)]! + dict[0x80 | ((c >> 12) & 0x3f)]! + dict[0x80 | ((c >> 6) & 0x3f)]! + dict[0x80 | (c & 0x3f)]!;
+          dict[0xf0 | (c >> 18)]! +
+          dict[0x80 | ((c >> 12) & 0x3f)]! +
+          dict[0x80 | ((c >> 6) & 0x3f)]! +
+          dict[0x80 | (c & 0x3f)]!;
         bytes += 4;
       }
       if (bytes > ENFORCE_CUT_AFTER) break;
@@ -199,7 +219,9 @@ const internals = await loadInternals();
 
 /** The n-gram model the detector uses (packed when eld's files load, else eld's public API). */
 export const ngramModel: NgramModel =
-  internals === null ? new PublicEldModel() : new PackedModel(internals.data, internals.dictionary, internals.separators);
+  internals === null
+    ? new PublicEldModel()
+    : new PackedModel(internals.data, internals.dictionary, internals.separators);
 
 export const usingPackedModel = internals !== null;
 

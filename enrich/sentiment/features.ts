@@ -223,7 +223,16 @@ export function extractFeatures(
   const iw = nw > 0 ? 1 / Math.sqrt(nw) : 0;
   const ic = nc > 0 ? cfg.charWeight / Math.sqrt(nc) : 0;
   for (let i = 0; i < buf.n; i++) buf.val[i] = buf.val[i] === 1 ? iw : ic;
-  const dv = denseValues(rules, { words, excl, quest, caps, elong, urls, mentions, length: text.length });
+  const dv = denseValues(rules, {
+    words,
+    excl,
+    quest,
+    caps,
+    elong,
+    urls,
+    mentions,
+    length: text.length,
+  });
   buf.dense.set(dv, 0);
   const slot = DENSE_LANGS.indexOf(lang as (typeof DENSE_LANGS)[number]);
   if (slot >= 0) buf.dense.set(dv, DENSE_PER_COPY * (slot + 1));
@@ -234,7 +243,16 @@ const dvScratch = new Float32Array(DENSE_PER_COPY);
 /** The rule layer's view of a text, scaled to roughly unit range. The first value is a bias. */
 function denseValues(
   r: RuleResult,
-  c: { words: number; excl: number; quest: number; caps: number; elong: number; urls: number; mentions: number; length: number },
+  c: {
+    words: number;
+    excl: number;
+    quest: number;
+    caps: number;
+    elong: number;
+    urls: number;
+    mentions: number;
+    length: number;
+  },
 ): Float32Array {
   const d = dvScratch;
   d[0] = 1;

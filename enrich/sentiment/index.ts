@@ -55,7 +55,9 @@ const ManifestSchema = z.object({
       dense: z.array(z.number().finite()).length(DENSE_SIZE * K),
       temperatures: z.record(z.string(), z.number().positive()),
       languages: z.record(z.string(), z.array(z.enum(CLASSES))),
-      combiners: z.record(z.string(), z.array(z.number().finite()).length(COMBINER_INPUTS * K)).default({}),
+      combiners: z
+        .record(z.string(), z.array(z.number().finite()).length(COMBINER_INPUTS * K))
+        .default({}),
     })
     .optional(),
 });
@@ -132,11 +134,15 @@ function readLinear(dir: string, spec: NonNullable<SentimentManifest['linear']>)
   }
   const digest = createHash('sha256').update(bytes).digest('hex');
   if (digest !== spec.sha256) {
-    throw new Error(`sentiment model file is corrupt (sha256 ${digest.slice(0, 12)}… ≠ manifest): ${path}`);
+    throw new Error(
+      `sentiment model file is corrupt (sha256 ${digest.slice(0, 12)}… ≠ manifest): ${path}`,
+    );
   }
   const expected = (1 << spec.bits) * K * 2;
   if (bytes.length !== expected) {
-    throw new Error(`sentiment model file has ${bytes.length} bytes, expected ${expected}: ${path}`);
+    throw new Error(
+      `sentiment model file has ${bytes.length} bytes, expected ${expected}: ${path}`,
+    );
   }
   return new LinearModel({
     config: {
@@ -150,7 +156,9 @@ function readLinear(dir: string, spec: NonNullable<SentimentManifest['linear']>)
     dense: Float32Array.from(spec.dense),
     temperatures: spec.temperatures,
     languages: spec.languages,
-    combiners: Object.fromEntries(Object.entries(spec.combiners).map(([l, c]) => [l, Float32Array.from(c)])),
+    combiners: Object.fromEntries(
+      Object.entries(spec.combiners).map(([l, c]) => [l, Float32Array.from(c)]),
+    ),
   });
 }
 
@@ -161,7 +169,10 @@ function readLinear(dir: string, spec: NonNullable<SentimentManifest['linear']>)
 export function createScorer(dir: string, opts: { useModel: boolean }): SentimentScorer {
   const manifest = readJson(join(dir, 'manifest.json'), ManifestSchema);
   const lexFile = readJson(join(dir, manifest.files.lexicons), LexiconsFileSchema);
-  const curatedFile = readJson(join(dir, manifest.files.curated), z.record(z.string(), z.array(z.string())));
+  const curatedFile = readJson(
+    join(dir, manifest.files.curated),
+    z.record(z.string(), z.array(z.string())),
+  );
   const emoji = new Map(
     Object.entries(readJson(join(dir, manifest.files.emoji), ValenceTableSchema)),
   );
@@ -177,12 +188,21 @@ export function createScorer(dir: string, opts: { useModel: boolean }): Sentimen
         `sentiment model file lacks the lexicon for "${lang}": ${join(dir, manifest.files.lexicons)}`,
       );
     }
-    lexicons.set(lang, makeLexicons(new Map(Object.entries(words)), emoji, emoticons, new Set(curatedFile[lang] ?? [])));
+    lexicons.set(
+      lang,
+      makeLexicons(
+        new Map(Object.entries(words)),
+        emoji,
+        emoticons,
+        new Set(curatedFile[lang] ?? []),
+      ),
+    );
   }
   // Text in no known language can still carry emoji and emoticons, which mean the same everywhere.
   const symbolsOnly: Lexicons = makeLexicons(new Map(), emoji, emoticons);
 
-  const linear = opts.useModel && manifest.linear !== undefined ? readLinear(dir, manifest.linear) : null;
+  const linear =
+    opts.useModel && manifest.linear !== undefined ? readLinear(dir, manifest.linear) : null;
   const model = Object.freeze({
     name: manifest.name,
     version: linear === null ? `${manifest.version}+rules` : manifest.version,
@@ -248,7 +268,11 @@ function toSentiment(
  * token's word, bigram and character n-gram features. Tokens whose total is negligible are left
  * out, so the explanation names only words that moved the result.
  */
-function modelItems(linear: LinearModel, buf: FeatureBuffer, tokens: ReturnType<typeof tokenize>): ExplanationItem[] {
+function modelItems(
+  linear: LinearModel,
+  buf: FeatureBuffer,
+  tokens: ReturnType<typeof tokenize>,
+): ExplanationItem[] {
   if (perToken.length < tokens.length) perToken = new Float64Array(tokens.length * 2);
   perToken.fill(0, 0, tokens.length);
   for (let i = 0; i < buf.n; i++) {

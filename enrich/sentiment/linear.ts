@@ -11,7 +11,6 @@ import { DENSE_PER_COPY, DENSE_SIZE, type FeatureBuffer, type FeatureConfig } fr
  * A language without a combiner uses the text model with its fitted temperature.
  */
 
-
 export const CLASSES = ['neg', 'neu', 'pos'] as const;
 export type ClassName = (typeof CLASSES)[number];
 export const K = CLASSES.length;
@@ -45,7 +44,9 @@ export class LinearModel {
 
   constructor(data: LinearModelData) {
     if (data.sparse.length !== (1 << data.config.bits) * K) {
-      throw new Error(`sparse weights have ${data.sparse.length} values, expected ${(1 << data.config.bits) * K}`);
+      throw new Error(
+        `sparse weights have ${data.sparse.length} values, expected ${(1 << data.config.bits) * K}`,
+      );
     }
     if (data.dense.length !== DENSE_SIZE * K) {
       throw new Error(`dense weights have ${data.dense.length} values, expected ${DENSE_SIZE * K}`);
@@ -57,7 +58,9 @@ export class LinearModel {
     this.languages = data.languages;
     for (const [lang, c] of Object.entries(data.combiners)) {
       if (c.length !== COMBINER_INPUTS * K) {
-        throw new Error(`combiner for ${lang} has ${c.length} weights, expected ${COMBINER_INPUTS * K}`);
+        throw new Error(
+          `combiner for ${lang} has ${c.length} weights, expected ${COMBINER_INPUTS * K}`,
+        );
       }
     }
     this.combiners = data.combiners;
@@ -146,7 +149,12 @@ export function dequantize(bytes: Buffer, scale: number): Float32Array {
 }
 
 /** Combiner logits from text-model logits `z` and the dense rule features `d` (shared copy). */
-export function combine(c: Float32Array, z: ArrayLike<number>, d: ArrayLike<number>, out: Float64Array): void {
+export function combine(
+  c: Float32Array,
+  z: ArrayLike<number>,
+  d: ArrayLike<number>,
+  out: Float64Array,
+): void {
   for (let k = 0; k < K_CLASSES; k++) {
     let s = 0;
     for (let i = 0; i < K_CLASSES; i++) s += c[i * 3 + k]! * z[i]!;

@@ -188,7 +188,13 @@ export function scoreRules(
       // words on their own ("einfach super").
       if (rules.boosters.has(u.norm)) {
         const next = us[i + 1];
-        if (next !== undefined && next.kind !== 'emoji' && next.kind !== 'emoticon' && lookup(lex.words, next.norm) !== null) continue;
+        if (
+          next !== undefined &&
+          next.kind !== 'emoji' &&
+          next.kind !== 'emoticon' &&
+          lookup(lex.words, next.norm) !== null
+        )
+          continue;
       }
     }
 
@@ -321,5 +327,17 @@ export function scoreRules(
   }
 
   const compound = sum / Math.sqrt(sum * sum + ALPHA);
-  return { sum, compound, posSum, negSum, curatedPos, curatedNeg, hits, negations, emojiHits, sarcasm, items };
+  return {
+    sum,
+    compound,
+    posSum,
+    negSum,
+    curatedPos,
+    curatedNeg,
+    hits,
+    negations,
+    emojiHits,
+    sarcasm,
+    items,
+  };
 }

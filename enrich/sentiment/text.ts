@@ -180,7 +180,10 @@ export function hasElongation(word: string): boolean {
 /** Letters, roughly: ASCII a–z/A–Z and everything from Latin-1 letters up, minus punctuation blocks. */
 function isLetterCode(c: number): boolean {
   const l = c | 0x20;
-  return (l >= 0x61 && l <= 0x7a) || (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && (c < 0x2000 || c > 0x2bff));
+  return (
+    (l >= 0x61 && l <= 0x7a) ||
+    (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && (c < 0x2000 || c > 0x2bff))
+  );
 }
 
 export function tokenize(text: string): Token[] {

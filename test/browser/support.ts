@@ -59,14 +59,19 @@ export async function startApp(): Promise<RunningApp> {
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const url = await waitFor(() => child.exitCode === null && /earshot is running at (http:\/\/\S+)/.exec(output)?.[1], {
-      timeoutMs: 90_000,
-      what: `the start banner (output so far: ${output.slice(-800)})`,
-    });
+    const url = await waitFor(
+      () => child.exitCode === null && /earshot is running at (http:\/\/\S+)/.exec(output)?.[1],
+      {
+        timeoutMs: 90_000,
+        what: `the start banner (output so far: ${output.slice(-800)})`,
+      },
+    );
     // The backfill is written in the background: wait until every brand has a day of data.
     await waitFor(
       async () => {
-        const res = await fetch(`${url}/v1/brands/zephyr/health?from=now-24h`, { headers: { authorization: `Bearer ${key}` } });
+        const res = await fetch(`${url}/v1/brands/zephyr/health?from=now-24h`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
         if (!res.ok) return false;
         const body = (await res.json()) as { series: { volume: number }[] };
         return body.series.filter((p) => p.volume > 0).length >= 20;
@@ -118,7 +123,11 @@ export interface Watched {
 
 export async function openPage(
   browser: Browser,
-  options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; isMobile?: boolean } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    colorScheme?: 'light' | 'dark';
+    isMobile?: boolean;
+  } = {},
 ): Promise<Watched> {
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1366, height: 900 },
@@ -155,7 +164,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 /** Number of data points a chart drew (the UI writes it to `data-points`). */
 export async function chartPoints(page: Page, selector: string): Promise<number> {
-  const el = page.locator(`${selector} [data-chart="ready"], ${selector}[data-chart="ready"]`).first();
+  const el = page
+    .locator(`${selector} [data-chart="ready"], ${selector}[data-chart="ready"]`)
+    .first();
   await el.waitFor({ state: 'attached', timeout: 15_000 });
   return Number(await el.getAttribute('data-points'));
 }

@@ -63,18 +63,27 @@ async function visit(hash: string, options: Parameters<typeof openPage>[1] = {})
   const w = await openPage(browser, options);
   open.push(w);
   // The first load carries the key the way the demo prints it; deep links work after that.
+  const started = Date.now();
   await w.page.goto(`${app.url}/#key=${app.key}`);
   await loaded(w.page);
+  if (hash === '#/')
+    console.log(`[figure] ${hash} drawn ${Date.now() - started} ms after navigation (cold)`);
   expect(new URL(w.page.url()).hash).not.toContain('key=');
   if (hash !== '#/') {
+    const t0 = Date.now();
     await w.page.goto(`${app.url}/${hash}`);
     await loaded(w.page);
+    console.log(`[figure] ${hash} drawn ${Date.now() - t0} ms after navigation`);
   }
   return w;
 }
 
 const feedTimes = (page: Page): Promise<number[]> =>
-  page.evaluate(() => [...document.querySelectorAll('.feed time')].map((e) => Date.parse(e.getAttribute('datetime') ?? '')));
+  page.evaluate(() =>
+    [...document.querySelectorAll('.feed time')].map((e) =>
+      Date.parse(e.getAttribute('datetime') ?? ''),
+    ),
+  );
 
 const num = async (page: Page, selector: string): Promise<number> =>
   Number(await page.locator(selector).first().getAttribute('data-value'));
@@ -86,13 +95,24 @@ describe('web UI in Chromium', () => {
     expect(await cards.count()).toBe(3);
     for (const brand of ['aurora', 'nimbus', 'zephyr']) {
       const card = page.locator(`.brand-card[data-brand="${brand}"]`);
-      expect(await num(page, `.brand-card[data-brand="${brand}"] [data-metric="volume"] .metric-value`)).toBeGreaterThan(0);
-      expect(await card.locator('[data-metric="net"] .metric-value').textContent()).toMatch(/^[+\u2212]?\d\.\d\d$/);
-      expect(await card.locator('[data-metric="sov"] .metric-value').textContent()).toMatch(/^\d+%$/);
-      expect(await chartPoints(page, `.brand-card[data-brand="${brand}"] .sparkline`)).toBeGreaterThanOrEqual(20);
+      expect(
+        await num(page, `.brand-card[data-brand="${brand}"] [data-metric="volume"] .metric-value`),
+      ).toBeGreaterThan(0);
+      expect(await card.locator('[data-metric="net"] .metric-value').textContent()).toMatch(
+        /^[+\u2212]?\d\.\d\d$/,
+      );
+      expect(await card.locator('[data-metric="sov"] .metric-value').textContent()).toMatch(
+        /^\d+%$/,
+      );
+      expect(
+        await chartPoints(page, `.brand-card[data-brand="${brand}"] .sparkline`),
+      ).toBeGreaterThanOrEqual(20);
     }
     const sovSum = await page.evaluate(() =>
-      [...document.querySelectorAll('.brand-card [data-metric="sov"] .metric-value')].reduce((s, e) => s + Number(e.getAttribute('data-value')), 0),
+      [...document.querySelectorAll('.brand-card [data-metric="sov"] .metric-value')].reduce(
+        (s, e) => s + Number(e.getAttribute('data-value')),
+        0,
+      ),
     );
     expect(sovSum).toBeCloseTo(1, 5);
     expect(await chartPoints(page, '[data-panel="volume"]')).toBeGreaterThanOrEqual(60);
@@ -103,16 +123,27 @@ describe('web UI in Chromium', () => {
 
   it('the period picker changes what is shown and lands in the URL', async () => {
     const { page, problems } = await visit('#/');
-    const day = await num(page, '.brand-card[data-brand="aurora"] [data-metric="volume"] .metric-value');
+    const day = await num(
+      page,
+      '.brand-card[data-brand="aurora"] [data-metric="volume"] .metric-value',
+    );
     await page.selectOption('#period', '1h');
     await page.waitForFunction(() => location.hash.includes('period=1h'));
     await loaded(page);
     await page.waitForFunction(
-      (before) => Number(document.querySelector('.brand-card[data-brand="aurora"] [data-metric="volume"] .metric-value')?.getAttribute('data-value')) < before,
+      (before) =>
+        Number(
+          document
+            .querySelector('.brand-card[data-brand="aurora"] [data-metric="volume"] .metric-value')
+            ?.getAttribute('data-value'),
+        ) < before,
       day,
       { timeout: 15_000 },
     );
-    const hour = await num(page, '.brand-card[data-brand="aurora"] [data-metric="volume"] .metric-value');
+    const hour = await num(
+      page,
+      '.brand-card[data-brand="aurora"] [data-metric="volume"] .metric-value',
+    );
     expect(hour).toBeGreaterThan(0);
     expect(hour).toBeLessThan(day / 4);
     expect(await page.locator('#period').inputValue()).toBe('1h');
@@ -141,11 +172,23 @@ describe('web UI in Chromium', () => {
 
     // Infinite scroll: reaching the end of the feed loads the next page (new mentions, no repeats).
     await page.locator('.sentinel').scrollIntoViewIfNeeded();
-    await page.waitForFunction(() => document.querySelectorAll('.feed > li.mention').length >= 50, null, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('.feed > li.mention').length >= 50,
+      null,
+      { timeout: 15_000 },
+    );
     // …and the button does the same for keyboard users.
     await page.locator('.load-more').click();
-    await page.waitForFunction(() => document.querySelectorAll('.feed > li.mention').length >= 75, null, { timeout: 15_000 });
-    const ids = await page.evaluate(() => [...document.querySelectorAll('.feed > li.mention')].map((e) => e.getAttribute('data-mention')));
+    await page.waitForFunction(
+      () => document.querySelectorAll('.feed > li.mention').length >= 75,
+      null,
+      { timeout: 15_000 },
+    );
+    const ids = await page.evaluate(() =>
+      [...document.querySelectorAll('.feed > li.mention')].map((e) =>
+        e.getAttribute('data-mention'),
+      ),
+    );
     expect(new Set(ids).size).toBe(ids.length);
     const times = await feedTimes(page);
     expect(times).toEqual([...times].sort((a, b) => b - a));
@@ -153,19 +196,30 @@ describe('web UI in Chromium', () => {
     // Filter: only negative mentions, in the URL too.
     await page.locator('.segmented label', { hasText: 'Negative' }).click();
     await page.waitForFunction(() => location.hash.includes('sentiment=neg'));
-    await page.waitForFunction(() => {
-      const items = [...document.querySelectorAll('.feed > li.mention')];
-      return items.length > 0 && items.every((li) => li.querySelector('.sentiment.s-neg'));
-    }, null, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => {
+        const items = [...document.querySelectorAll('.feed > li.mention')];
+        return items.length > 0 && items.every((li) => li.querySelector('.sentiment.s-neg'));
+      },
+      null,
+      { timeout: 15_000 },
+    );
     expect(await page.locator('.feed mark.w-neg').count()).toBeGreaterThan(0);
 
     // Language filter narrows further.
     await page.selectOption('#filter-lang', 'de');
     await page.waitForFunction(() => location.hash.includes('lang=de'));
-    await page.waitForFunction(() => {
-      const items = [...document.querySelectorAll('.feed > li.mention')];
-      return items.length > 0 && items.every((li) => [...li.querySelectorAll('.tag')].some((t) => t.textContent === 'de'));
-    }, null, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => {
+        const items = [...document.querySelectorAll('.feed > li.mention')];
+        return (
+          items.length > 0 &&
+          items.every((li) => [...li.querySelectorAll('.tag')].some((t) => t.textContent === 'de'))
+        );
+      },
+      null,
+      { timeout: 15_000 },
+    );
     expect(problems).toEqual([]);
   });
 
@@ -175,14 +229,22 @@ describe('web UI in Chromium', () => {
     const box = (await chart.boundingBox())!;
     // Bars stand on the x axis: a click just above the axis, mid-chart, lands on one.
     await page.mouse.click(box.x + box.width * 0.5, box.y + box.height - 40);
-    await page.waitForFunction(() => location.hash.includes('feed_from='), null, { timeout: 10_000 });
+    await page.waitForFunction(() => location.hash.includes('feed_from='), null, {
+      timeout: 10_000,
+    });
     const params = new URLSearchParams(new URL(page.url()).hash.split('?')[1]);
     const from = Date.parse(params.get('feed_from')!);
     const to = Date.parse(params.get('feed_to')!);
     expect(to - from).toBeGreaterThan(0);
     expect(to - from).toBeLessThanOrEqual(3_600_000);
-    await page.waitForFunction(() => document.querySelector('.window-note span')?.textContent?.startsWith('Showing'));
-    await page.waitForFunction(() => document.querySelectorAll('.feed > li.mention').length > 0, null, { timeout: 15_000 });
+    await page.waitForFunction(() =>
+      document.querySelector('.window-note span')?.textContent?.startsWith('Showing'),
+    );
+    await page.waitForFunction(
+      () => document.querySelectorAll('.feed > li.mention').length > 0,
+      null,
+      { timeout: 15_000 },
+    );
     const times = await feedTimes(page);
     for (const t of times) {
       expect(t).toBeGreaterThanOrEqual(from);
@@ -195,7 +257,9 @@ describe('web UI in Chromium', () => {
     const { page, problems } = await visit('#/compare');
     const rows = page.locator('table.compare tbody tr');
     expect(await rows.count()).toBe(3);
-    expect(await page.locator('table.compare .ci-range').first().textContent()).toMatch(/\d+\.\d%–\d+\.\d%/);
+    expect(await page.locator('table.compare .ci-range').first().textContent()).toMatch(
+      /\d+\.\d%–\d+\.\d%/,
+    );
     expect(await chartPoints(page, '[data-panel="sov-time"]')).toBeGreaterThanOrEqual(60);
     expect(await chartPoints(page, '[data-panel="net-time"]')).toBeGreaterThanOrEqual(60);
     expect(await chartPoints(page, '[data-panel="shares"]')).toBe(12);
@@ -204,9 +268,13 @@ describe('web UI in Chromium', () => {
     await page.locator('.brand-picker label', { hasText: 'Zephyr' }).click();
     await page.waitForFunction(() => location.hash.includes('brands=aurora,nimbus'));
     await loaded(page);
-    await page.waitForFunction(() => document.querySelectorAll('table.compare tbody tr').length === 2);
+    await page.waitForFunction(
+      () => document.querySelectorAll('table.compare tbody tr').length === 2,
+    );
     const sov = await page.evaluate(() =>
-      [...document.querySelectorAll('table.compare tbody tr td.ci .ci-text')].filter((_, i) => i % 3 === 0).map((e) => e.firstChild?.textContent ?? ''),
+      [...document.querySelectorAll('table.compare tbody tr td.ci .ci-text')]
+        .filter((_, i) => i % 3 === 0)
+        .map((e) => e.firstChild?.textContent ?? ''),
     );
     expect(sov.map((s) => Number.parseFloat(s)).reduce((a, b) => a + b, 0)).toBeCloseTo(100, 0);
     expect(problems).toEqual([]);
@@ -216,7 +284,10 @@ describe('web UI in Chromium', () => {
     const { page, problems } = await visit('#/alerts?state=all');
     console.log(`[screenshot] ${await screenshot(page, 'alerts')}`);
     const ack = page.locator('.alert-item .ack-button').first();
-    expect(await ack.count(), 'the demo should have raised at least one alert that is not acknowledged').toBe(1);
+    expect(
+      await ack.count(),
+      'the demo should have raised at least one alert that is not acknowledged',
+    ).toBe(1);
     const id = await ack.locator('xpath=ancestor::li[@data-alert]').getAttribute('data-alert');
     await ack.click();
     await page.locator(`.alert-item[data-alert="${id}"] .acked`).waitFor({ timeout: 10_000 });
@@ -235,12 +306,16 @@ describe('web UI in Chromium', () => {
     expect(dark.problems).toEqual([]);
 
     const phone = await visit('#/', { viewport: { width: 390, height: 844 }, isMobile: true });
-    const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await phone.page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     console.log(`[screenshot] ${await screenshot(phone.page, 'overview-phone')}`);
     await phone.page.goto(`${app.url}/#/brand/zephyr`);
     await loaded(phone.page);
-    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(
+      await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
     console.log(`[screenshot] ${await screenshot(phone.page, 'brand-phone')}`);
     expect(phone.problems).toEqual([]);
   });
@@ -253,14 +328,22 @@ describe('web UI in Chromium', () => {
           .filter((el) => {
             const id = el.getAttribute('id');
             const byFor = id ? document.querySelector(`label[for="${CSS.escape(id)}"]`) : null;
-            const name = el.getAttribute('aria-label') ?? el.closest('label')?.textContent ?? byFor?.textContent ?? el.textContent ?? '';
+            const name =
+              el.getAttribute('aria-label') ??
+              el.closest('label')?.textContent ??
+              byFor?.textContent ??
+              el.textContent ??
+              '';
             return name.trim() === '' && !el.hasAttribute('hidden');
           })
           .map((el) => el.outerHTML.slice(0, 120)),
       );
       expect(unnamed, `controls without an accessible name on ${hash}`).toEqual([]);
       const charts = await page.evaluate(() =>
-        [...document.querySelectorAll('[data-chart="ready"]')].map((e) => [e.getAttribute('role'), e.getAttribute('aria-label')]),
+        [...document.querySelectorAll('[data-chart="ready"]')].map((e) => [
+          e.getAttribute('role'),
+          e.getAttribute('aria-label'),
+        ]),
       );
       for (const [role, label] of charts) {
         expect(role).toBe('img');

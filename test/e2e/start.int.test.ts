@@ -12,6 +12,8 @@ import { waitFor } from '../support/wait-for.ts';
  */
 const dataDir = mkdtempSync(join(tmpdir(), 'earshot-e2e-'));
 const children: ChildProcess[] = [];
+const KEY = 'e2e-demo-key';
+const auth = { headers: { authorization: `Bearer ${KEY}` } };
 
 afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -34,6 +36,7 @@ async function startEarshot(): Promise<Started> {
       DEMO_TICK_MS: '500',
       LOG_PRETTY: 'false',
       EARSHOT_CONFIG: '',
+      EARSHOT_DEMO_API_KEY: KEY,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -50,7 +53,7 @@ async function startEarshot(): Promise<Started> {
 }
 
 async function totalVolume(url: string, brand: string): Promise<number> {
-  const res = await fetch(`${url}/v1/brands/${brand}/health?from=now-7h&interval=1h`);
+  const res = await fetch(`${url}/v1/brands/${brand}/health?from=now-7h&interval=1h`, auth);
   if (res.status !== 200) return 0;
   const body = (await res.json()) as { totals: { volume: number } };
   return body.totals.volume;
@@ -69,11 +72,12 @@ describe('npm start (embedded default)', () => {
     );
     expect(volume).toBeGreaterThan(0);
 
-    const brands = (await (await fetch(`${first.url}/v1/brands`)).json()) as {
+    const brands = (await (await fetch(`${first.url}/v1/brands`, auth)).json()) as {
       brands: Array<{ id: string }>;
     };
     expect(brands.brands.map((b) => b.id)).toEqual(['aurora', 'nimbus', 'zephyr']);
-    const bad = await fetch(`${first.url}/v1/brands/aurora/health?from=yesterday`);
+    const bad = await fetch(`${first.url}/v1/brands/aurora/health?from=yesterday`, auth);
+    expect((await fetch(`${first.url}/v1/brands`)).status).toBe(401);
     expect(bad.status).toBe(400);
     expect(
       ((await bad.json()) as { error: { details: Array<{ parameter: string }> } }).error.details[0]!

@@ -1,44 +1,78 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiClient, BrandsSchema, HealthSchema, routePattern } from './api.ts';
 
-function fakeFetch(routes: Record<string, { status: number; body: unknown }>): typeof fetch & { calls: { url: string; init: RequestInit | undefined }[] } {
+function fakeFetch(
+  routes: Record<string, { status: number; body: unknown }>,
+): typeof fetch & { calls: { url: string; init: RequestInit | undefined }[] } {
   const calls: { url: string; init: RequestInit | undefined }[] = [];
   const f = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     calls.push({ url, init });
-    const hit = routes[url.split('?')[0]!] ?? { status: 404, body: { error: { code: 'not_found', message: 'no route' } } };
-    return Promise.resolve(new Response(JSON.stringify(hit.body), { status: hit.status, headers: { 'content-type': 'application/json' } }));
+    const hit = routes[url.split('?')[0]!] ?? {
+      status: 404,
+      body: { error: { code: 'not_found', message: 'no route' } },
+    };
+    return Promise.resolve(
+      new Response(JSON.stringify(hit.body), {
+        status: hit.status,
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
   };
-  return Object.assign(f as typeof fetch, { calls });
+  return Object.assign(f, { calls });
 }
 
 describe('ApiClient', () => {
   it('sends the key as a bearer token and the params as a query', async () => {
-    const f = fakeFetch({ '/v1/brands': { status: 200, body: { workspace: 'demo', brands: [{ id: 'a', name: 'A' }] } } });
+    const f = fakeFetch({
+      '/v1/brands': { status: 200, body: { workspace: 'demo', brands: [{ id: 'a', name: 'A' }] } },
+    });
     const api = new ApiClient({ key: () => 'k1', onUnauthorized: vi.fn(), fetch: f });
-    const res = await api.get('/v1/brands', { from: 'now-24h', empty: '', none: null }, BrandsSchema);
-    expect(res).toEqual({ ok: true, data: { workspace: 'demo', brands: [{ id: 'a', name: 'A', competitors: [] }] } });
+    const res = await api.get(
+      '/v1/brands',
+      { from: 'now-24h', empty: '', none: null },
+      BrandsSchema,
+    );
+    expect(res).toEqual({
+      ok: true,
+      data: { workspace: 'demo', brands: [{ id: 'a', name: 'A', competitors: [] }] },
+    });
     expect(f.calls[0]!.url).toBe('/v1/brands?from=now-24h');
     expect((f.calls[0]!.init!.headers as Record<string, string>).authorization).toBe('Bearer k1');
   });
 
   it('reports a 401 to the shell and returns the API error', async () => {
     const onUnauthorized = vi.fn();
-    const f = fakeFetch({ '/v1/brands': { status: 401, body: { error: { code: 'unauthorized', message: 'bad key' } } } });
-    const res = await new ApiClient({ key: () => null, onUnauthorized, fetch: f }).get('/v1/brands', {}, BrandsSchema);
+    const f = fakeFetch({
+      '/v1/brands': { status: 401, body: { error: { code: 'unauthorized', message: 'bad key' } } },
+    });
+    const res = await new ApiClient({ key: () => null, onUnauthorized, fetch: f }).get(
+      '/v1/brands',
+      {},
+      BrandsSchema,
+    );
     expect(res).toEqual({ ok: false, status: 401, code: 'unauthorized', message: 'bad key' });
     expect(onUnauthorized).toHaveBeenCalledOnce();
   });
 
   it('rejects an answer of the wrong shape instead of drawing garbage', async () => {
-    const f = fakeFetch({ '/v1/brands/a/health': { status: 200, body: { brand: 'a', series: 'nope' } } });
-    const res = await new ApiClient({ key: () => null, onUnauthorized: vi.fn(), fetch: f }).get('/v1/brands/a/health', {}, HealthSchema);
+    const f = fakeFetch({
+      '/v1/brands/a/health': { status: 200, body: { brand: 'a', series: 'nope' } },
+    });
+    const res = await new ApiClient({ key: () => null, onUnauthorized: vi.fn(), fetch: f }).get(
+      '/v1/brands/a/health',
+      {},
+      HealthSchema,
+    );
     expect(res).toMatchObject({ ok: false, code: 'unexpected_answer' });
   });
 
   it('asks only for routes the OpenAPI document declares', async () => {
     const f = fakeFetch({
-      '/openapi.json': { status: 200, body: { paths: { '/v1/brands': {}, '/v1/brands/{brand}/health': {} } } },
+      '/openapi.json': {
+        status: 200,
+        body: { paths: { '/v1/brands': {}, '/v1/brands/{brand}/health': {} } },
+      },
       '/v1/brands': { status: 200, body: { workspace: 'w', brands: [] } },
     });
     const api = new ApiClient({ key: () => null, onUnauthorized: vi.fn(), fetch: f });

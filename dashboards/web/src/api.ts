@@ -179,9 +179,9 @@ export const AuthorsSchema = z.looseObject({
 export type Author = z.infer<typeof AuthorsSchema>['authors'][number];
 
 /**
- * Alert events (`GET /v1/alerts`). One incident is one alert (open → updated → resolved); its
- * "why" is the detection (observed vs baseline, z-score) plus the window's top topics and most
- * engaged negative mentions. Lenient: the UI shows whichever of these the server sends.
+ * Alerts (`GET /v1/alerts`): one incident is one alert (open → updated → resolved); its "why"
+ * is the detection (observed vs baseline, z-score) plus the window's top topics and most
+ * engaged negative mentions (`context`).
  */
 const DetectionSchema = z.looseObject({
   metric: z.string().optional(),
@@ -193,40 +193,34 @@ const DetectionSchema = z.looseObject({
   window_minutes: optNum,
   baseline_method: z.string().nullable().optional(),
 });
-const WhyTopicSchema = z.looseObject({ id: z.string().optional(), label: z.string(), volume: optNum });
+const WhyTopicSchema = z.looseObject({ label: z.string(), volume: optNum, negative: optNum });
 const WhyMentionSchema = z.looseObject({
   id: z.string(),
   text: z.string().optional(),
   url: z.string().nullable().optional(),
-  author: z.unknown().optional(),
-  engagement: z.unknown().optional(),
-  sentiment: z.unknown().optional(),
+  author_handle: z.string().nullable().optional(),
+  engagement: optNum,
+});
+const AlertContextSchema = z.looseObject({
+  top_topics: z.array(WhyTopicSchema).default([]),
+  top_negative_mentions: z.array(WhyMentionSchema).default([]),
 });
 export const AlertSchema = z.looseObject({
   id: z.string(),
   brand: z.string().optional(),
   rule_id: z.string().nullable().optional(),
   type: z.string().nullable().optional(),
-  kind: z.string().nullable().optional(),
   state: z.string(),
   opened_at: z.string().nullable().optional(),
   updated_at: z.string().nullable().optional(),
   resolved_at: z.string().nullable().optional(),
   acked_at: z.string().nullable().optional(),
   acked_by: z.string().nullable().optional(),
-  detection: DetectionSchema.nullable().optional(),
+  /** The detection that opened the incident (or was last notified): observed vs baseline. */
+  why: DetectionSchema.nullable().optional(),
   peak: DetectionSchema.nullable().optional(),
-  top_topics: z.array(WhyTopicSchema).optional(),
-  top_mentions: z.array(WhyMentionSchema).optional(),
-  why: z
-    .looseObject({
-      top_topics: z.array(WhyTopicSchema).optional(),
-      top_mentions: z.array(WhyMentionSchema).optional(),
-      mentions: z.array(WhyMentionSchema).optional(),
-      topics: z.array(WhyTopicSchema).optional(),
-    })
-    .nullable()
-    .optional(),
+  /** The window's top topics and most engaged negative mentions. */
+  context: AlertContextSchema.nullable().optional(),
 });
 export type Alert = z.infer<typeof AlertSchema>;
 export const AlertsSchema = z.looseObject({ alerts: z.array(AlertSchema) });
@@ -243,15 +237,16 @@ export type AlertRule = z.infer<typeof AlertRuleSchema>;
 export const AlertRulesSchema = z.looseObject({ rules: z.array(AlertRuleSchema) });
 /** Backtest answers are shown as a count and a list of would-be alerts. */
 export const BacktestSchema = z.looseObject({
-  alerts: z.array(z.looseObject({ opened_at: z.string().optional(), state: z.string().optional() })).optional(),
+  alerts: z
+    .array(z.looseObject({ opened_at: z.string().optional(), state: z.string().optional() }))
+    .optional(),
   incidents: z.array(z.unknown()).optional(),
   events: z.array(z.unknown()).optional(),
 });
 export const AnySchema = z.unknown();
 
 export type ApiAnswer<T> =
-  | { ok: true; data: T }
-  | { ok: false; status: number; code: string; message: string };
+  { ok: true; data: T } | { ok: false; status: number; code: string; message: string };
 
 export type Params = Record<string, string | number | null | undefined>;
 
@@ -283,7 +278,9 @@ export class ApiClient {
     try {
       const res = await this.fetchImpl(`${this.base}/openapi.json`, { signal: signal ?? null });
       if (!res.ok) return;
-      const doc = z.object({ paths: z.record(z.string(), z.unknown()) }).safeParse(await res.json());
+      const doc = z
+        .object({ paths: z.record(z.string(), z.unknown()) })
+        .safeParse(await res.json());
       if (doc.success) this.routes = Object.keys(doc.data.paths).map(routePattern);
     } catch (error) {
       if (signal?.aborted) throw error;
@@ -324,7 +321,8 @@ export class ApiClient {
     if (!this.has(path))
       return { ok: false, status: 404, code: 'not_found', message: `no route ${method} ${path}` };
     const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') qs.set(k, String(v));
+    for (const [k, v] of Object.entries(params))
+      if (v !== null && v !== undefined && v !== '') qs.set(k, String(v));
     const url = `${this.base}${path}${qs.size ? `?${qs.toString()}` : ''}`;
     const headers: Record<string, string> = { accept: 'application/json' };
     const key = this.options.key();

@@ -121,7 +121,11 @@ function countPoints(option: ChartOption): number {
     const data = (s as { data?: unknown }).data;
     if (Array.isArray(data))
       n += data.filter((d) => {
-        const v: unknown = Array.isArray(d) ? d[1] : typeof d === 'object' && d !== null ? (d as { value?: unknown }).value : d;
+        const v: unknown = Array.isArray(d)
+          ? d[1]
+          : typeof d === 'object' && d !== null
+            ? (d as { value?: unknown }).value
+            : d;
         return typeof v === 'number' && Number.isFinite(v);
       }).length;
   }

@@ -38,7 +38,12 @@ export function panel(id: string, title: string, ...body: (Child | Child[])[]): 
 
 /** What a panel shows when its route is missing (404), empty, or failing. */
 export function emptyState(message: string, detail?: string): HTMLElement {
-  return h('div', { class: 'empty', role: 'note' }, h('p', {}, message), detail ? h('p', { class: 'muted' }, detail) : null);
+  return h(
+    'div',
+    { class: 'empty', role: 'note' },
+    h('p', {}, message),
+    detail ? h('p', { class: 'muted' }, detail) : null,
+  );
 }
 
 export function setStatus(message: string): void {

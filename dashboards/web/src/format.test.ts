@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatNet, formatPctChange, formatPointsDelta, formatShare, relativeTime, toneOf } from './format.ts';
+import {
+  formatCount,
+  formatNet,
+  formatPctChange,
+  formatPointsDelta,
+  formatShare,
+  relativeTime,
+  toneOf,
+} from './format.ts';
 
 describe('formatCount', () => {
   it.each([

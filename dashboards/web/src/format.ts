@@ -32,7 +32,8 @@ export function formatNet(x: number | null | undefined): string {
 /** A percentage change (12.5 → "+12.5%"); null when there was nothing before. */
 export function formatPctChange(pct: number | null | undefined): string {
   if (pct === null || pct === undefined || !Number.isFinite(pct)) return 'new';
-  const v = Math.abs(pct) >= 100 ? Math.round(Math.abs(pct)).toString() : trim(Math.abs(pct).toFixed(1));
+  const v =
+    Math.abs(pct) >= 100 ? Math.round(Math.abs(pct)).toString() : trim(Math.abs(pct).toFixed(1));
   if (v === '0') return '±0%';
   return `${pct > 0 ? '+' : MINUS}${v}%`;
 }
@@ -49,7 +50,12 @@ export type Tone = 'good' | 'bad' | 'flat';
 
 /** Green or red: for volume, more is good; for negative share, more is bad. */
 export function toneOf(delta: number | null | undefined, upIsGood: boolean, epsilon = 1e-9): Tone {
-  if (delta === null || delta === undefined || !Number.isFinite(delta) || Math.abs(delta) <= epsilon)
+  if (
+    delta === null ||
+    delta === undefined ||
+    !Number.isFinite(delta) ||
+    Math.abs(delta) <= epsilon
+  )
     return 'flat';
   return delta > 0 === upIsGood ? 'good' : 'bad';
 }

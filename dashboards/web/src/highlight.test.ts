@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { combineItems, highlightSegments, significantItems, type ExplanationItem } from './highlight.ts';
+import {
+  combineItems,
+  highlightSegments,
+  significantItems,
+  type ExplanationItem,
+} from './highlight.ts';
 
-const item = (text: string, start: number | null, weight: number, kind = 'lexicon'): ExplanationItem => ({
+const item = (
+  text: string,
+  start: number | null,
+  weight: number,
+  kind = 'lexicon',
+): ExplanationItem => ({
   text,
   start,
   end: start === null ? null : start + text.length,
@@ -18,12 +28,18 @@ describe('highlightSegments', () => {
   });
 
   it('keeps the stronger of two overlapping items', () => {
-    const segs = highlightSegments('not good', [item('not good', 0, -1.5, 'negation'), item('good', 4, 0.8)]);
+    const segs = highlightSegments('not good', [
+      item('not good', 0, -1.5, 'negation'),
+      item('good', 4, 0.8),
+    ]);
     expect(segs).toEqual([{ text: 'not good', item: item('not good', 0, -1.5, 'negation') }]);
   });
 
   it('leaves out items without offsets or beyond the text', () => {
-    const segs = highlightSegments('wow', [item('!!!', null, 0.3), { ...item('wow', 0, 1), end: 99 }]);
+    const segs = highlightSegments('wow', [
+      item('!!!', null, 0.3),
+      { ...item('wow', 0, 1), end: 99 },
+    ]);
     expect(segs).toEqual([{ text: 'wow' }]);
   });
 
@@ -38,7 +54,11 @@ describe('highlightSegments', () => {
 
 describe('combineItems', () => {
   it('sums a lexicon hit and the model weight of the same word', () => {
-    const out = combineItems([item('suporte', 30, 0.8, 'lexicon'), item('suporte', 30, 0.058, 'model'), item('a', 23, 0.2, 'model')]);
+    const out = combineItems([
+      item('suporte', 30, 0.8, 'lexicon'),
+      item('suporte', 30, 0.058, 'model'),
+      item('a', 23, 0.2, 'model'),
+    ]);
     expect(out).toHaveLength(2);
     expect(out[0]).toMatchObject({ text: 'suporte', kind: 'lexicon+model' });
     expect(out[0]!.weight).toBeCloseTo(0.858);
@@ -47,7 +67,12 @@ describe('combineItems', () => {
 
 describe('significantItems', () => {
   it('keeps the strongest and drops the small weights a model spreads everywhere', () => {
-    const items = [item('a', 0, 0.05), item('great', 2, 2.0), item('bad', 8, -1.0), item('the', 12, 0.2)];
+    const items = [
+      item('a', 0, 0.05),
+      item('great', 2, 2.0),
+      item('bad', 8, -1.0),
+      item('the', 12, 0.2),
+    ];
     expect(significantItems(items).map((i) => i.text)).toEqual(['great', 'bad']);
     expect(significantItems(items, { max: 1 }).map((i) => i.text)).toEqual(['great']);
     expect(significantItems([item('x', 0, 0)])).toEqual([]);

@@ -23,7 +23,11 @@ export function highlightSegments(text: string, items: readonly ExplanationItem[
   const placed = items
     .filter(
       (i): i is ExplanationItem & { start: number; end: number } =>
-        i.start !== null && i.end !== null && i.start >= 0 && i.end > i.start && i.end <= text.length,
+        i.start !== null &&
+        i.end !== null &&
+        i.start >= 0 &&
+        i.end > i.start &&
+        i.end <= text.length,
     )
     .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
   const chosen: (ExplanationItem & { start: number; end: number })[] = [];
@@ -44,7 +48,9 @@ export function highlightSegments(text: string, items: readonly ExplanationItem[
 
 /** Explanation items that cannot be shown in place (no offsets): listed after the text. */
 export function unplacedItems(text: string, items: readonly ExplanationItem[]): ExplanationItem[] {
-  return items.filter((i) => i.start === null || i.end === null || i.end > text.length || i.start < 0);
+  return items.filter(
+    (i) => i.start === null || i.end === null || i.end > text.length || i.start < 0,
+  );
 }
 
 /**
@@ -54,7 +60,8 @@ export function unplacedItems(text: string, items: readonly ExplanationItem[]): 
 export function combineItems(items: readonly ExplanationItem[]): ExplanationItem[] {
   const byKey = new Map<string, ExplanationItem>();
   for (const item of items) {
-    const key = item.start === null || item.end === null ? `text:${item.text}` : `${item.start}:${item.end}`;
+    const key =
+      item.start === null || item.end === null ? `text:${item.text}` : `${item.start}:${item.end}`;
     const seen = byKey.get(key);
     if (!seen) byKey.set(key, { ...item });
     else

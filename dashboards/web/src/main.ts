@@ -75,7 +75,10 @@ async function loadBrands(signal: AbortSignal): Promise<boolean> {
   if (!res.ok) {
     if (res.status !== 401)
       main.replaceChildren(
-        emptyState('The API could not list your brands.', `${res.message} (status ${res.status || 'none'})`),
+        emptyState(
+          'The API could not list your brands.',
+          `${res.message} (status ${res.status || 'none'})`,
+        ),
       );
     return false;
   }
@@ -92,7 +95,8 @@ async function render(options: { keepScroll?: boolean } = {}): Promise<void> {
   const ticket = ++rendering;
   renderControls(state);
   for (const a of document.querySelectorAll<HTMLAnchorElement>('#nav a')) {
-    const active = a.dataset.page === state.page || (state.page === 'brand' && a.dataset.page === 'overview');
+    const active =
+      a.dataset.page === state.page || (state.page === 'brand' && a.dataset.page === 'overview');
     if (active) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
@@ -120,7 +124,9 @@ async function render(options: { keepScroll?: boolean } = {}): Promise<void> {
   } catch (error) {
     if (signal.aborted) return;
     console.warn('page failed', error);
-    main.replaceChildren(emptyState('Something went wrong while drawing this page.', String(error)));
+    main.replaceChildren(
+      emptyState('Something went wrong while drawing this page.', String(error)),
+    );
   } finally {
     scheduleRefresh(state);
   }
@@ -136,18 +142,49 @@ function renderControls(state: ViewState): void {
   const controls = document.getElementById('controls')!;
   const period = h(
     'select',
-    { id: 'period', 'aria-label': 'Period', onchange: (e: Event) => go({ period: (e.target as HTMLSelectElement).value as ViewState['period'], from: null, to: null, feedFrom: null, feedTo: null }) },
-    ...(state.from && state.to ? [h('option', { value: '', selected: true, disabled: true }, 'Custom range')] : []),
-    ...PERIODS.map((p) => h('option', { value: p, selected: !(state.from && state.to) && p === state.period }, PERIOD_LABEL[p])),
+    {
+      id: 'period',
+      'aria-label': 'Period',
+      onchange: (e: Event) =>
+        go({
+          period: (e.target as HTMLSelectElement).value as ViewState['period'],
+          from: null,
+          to: null,
+          feedFrom: null,
+          feedTo: null,
+        }),
+    },
+    ...(state.from && state.to
+      ? [h('option', { value: '', selected: true, disabled: true }, 'Custom range')]
+      : []),
+    ...PERIODS.map((p) =>
+      h(
+        'option',
+        { value: p, selected: !(state.from && state.to) && p === state.period },
+        PERIOD_LABEL[p],
+      ),
+    ),
   );
   const refresh = h(
     'select',
-    { id: 'refresh', 'aria-label': 'Auto-refresh', onchange: (e: Event) => go({ refresh: Number((e.target as HTMLSelectElement).value) as ViewState['refresh'] }) },
+    {
+      id: 'refresh',
+      'aria-label': 'Auto-refresh',
+      onchange: (e: Event) =>
+        go({ refresh: Number((e.target as HTMLSelectElement).value) as ViewState['refresh'] }),
+    },
     ...REFRESH_SECONDS.map((s) =>
-      h('option', { value: s, selected: s === state.refresh }, s === 0 ? 'Refresh: off' : `Refresh: ${s < 60 ? `${s}s` : `${s / 60} min`}`),
+      h(
+        'option',
+        { value: s, selected: s === state.refresh },
+        s === 0 ? 'Refresh: off' : `Refresh: ${s < 60 ? `${s}s` : `${s / 60} min`}`,
+      ),
     ),
   );
-  const dark = document.documentElement.dataset.theme === 'dark' || (document.documentElement.dataset.theme !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches);
+  const dark =
+    document.documentElement.dataset.theme === 'dark' ||
+    (document.documentElement.dataset.theme !== 'light' &&
+      matchMedia('(prefers-color-scheme: dark)').matches);
   const theme = h(
     'button',
     {
@@ -165,7 +202,14 @@ function renderControls(state: ViewState): void {
     },
     dark ? '☀' : '☾',
   );
-  const key = h('button', { type: 'button', class: 'icon-button', id: 'key-button', 'aria-label': 'API key', title: 'API key', onclick: () => askForKey(false) });
+  const key = h('button', {
+    type: 'button',
+    class: 'icon-button',
+    id: 'key-button',
+    'aria-label': 'API key',
+    title: 'API key',
+    onclick: () => askForKey(false),
+  });
   key.innerHTML = KEY_ICON;
   controls.replaceChildren(period, refresh, theme, key);
 }
@@ -173,7 +217,14 @@ function renderControls(state: ViewState): void {
 /** A small dialog for the API key (also reached from the key button). */
 function askForKey(rejected: boolean): void {
   if (document.getElementById('key-dialog')) return;
-  const input = h('input', { id: 'key-input', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true, value: memoryKey ?? '' });
+  const input = h('input', {
+    id: 'key-input',
+    type: 'password',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    required: true,
+    value: memoryKey ?? '',
+  });
   const dialog = h(
     'dialog',
     { id: 'key-dialog', 'aria-labelledby': 'key-title' },
@@ -190,18 +241,39 @@ function askForKey(rejected: boolean): void {
         },
       },
       h('h2', { id: 'key-title' }, rejected ? 'Your API key was not accepted' : 'API key'),
-      h('p', {}, 'Paste an API key of your workspace (', h('code', {}, 'npx earshot keys create'), '). It is kept in this browser only.'),
+      h(
+        'p',
+        {},
+        'Paste an API key of your workspace (',
+        h('code', {}, 'npx earshot keys create'),
+        '). It is kept in this browser only.',
+      ),
       h('label', { for: 'key-input' }, 'API key'),
       input,
-      h('div', { class: 'dialog-actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Cancel'), h('button', { type: 'submit' }, 'Save')),
+      h(
+        'div',
+        { class: 'dialog-actions' },
+        h(
+          'button',
+          { type: 'button', class: 'secondary', onclick: () => dialog.close() },
+          'Cancel',
+        ),
+        h('button', { type: 'submit' }, 'Save'),
+      ),
     ),
   );
   dialog.addEventListener('close', () => dialog.remove());
   document.body.append(dialog);
   dialog.showModal();
-  if (rejected) main.replaceChildren(emptyState('This page needs an API key.', 'Open the link the demo printed, or paste a key.'));
+  if (rejected)
+    main.replaceChildren(
+      emptyState('This page needs an API key.', 'Open the link the demo printed, or paste a key.'),
+    );
 }
 
 window.addEventListener('hashchange', () => void render());
-matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => void render({ keepScroll: true }));
+matchMedia('(prefers-color-scheme: dark)').addEventListener(
+  'change',
+  () => void render({ keepScroll: true }),
+);
 void render();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { completeBuckets, pctChange, shareOfVoice, totalsFromSeries, uniqueTopics } from './metrics.ts';
+import {
+  completeBuckets,
+  pctChange,
+  shareOfVoice,
+  totalsFromSeries,
+  uniqueTopics,
+} from './metrics.ts';
 
 describe('totalsFromSeries', () => {
   it('uses the API definitions: shares of scored mentions, net = (pos − neg) / scored', () => {
@@ -13,7 +19,11 @@ describe('totalsFromSeries', () => {
   });
 
   it('has no shares without scored mentions', () => {
-    expect(totalsFromSeries([])).toMatchObject({ volume: 0, net_sentiment: null, positive_share: null });
+    expect(totalsFromSeries([])).toMatchObject({
+      volume: 0,
+      net_sentiment: null,
+      positive_share: null,
+    });
   });
 });
 
@@ -27,7 +37,11 @@ describe('shareOfVoice', () => {
 describe('uniqueTopics', () => {
   it('keeps topics no other brand has, loudest first', () => {
     const t = (id: string, volume: number) => ({ id, label: id, volume });
-    const out = uniqueTopics({ a: [t('battery', 5), t('camera', 9), t('price', 3)], b: [t('camera', 4), t('support', 7)], c: [] });
+    const out = uniqueTopics({
+      a: [t('battery', 5), t('camera', 9), t('price', 3)],
+      b: [t('camera', 4), t('support', 7)],
+      c: [],
+    });
     expect(out).toEqual({ a: [t('battery', 5), t('price', 3)], b: [t('support', 7)], c: [] });
   });
 });
@@ -41,7 +55,11 @@ describe('pctChange', () => {
 });
 
 describe('completeBuckets', () => {
-  const series = [{ t: '2026-11-21T08:00:00Z' }, { t: '2026-11-21T09:00:00Z' }, { t: '2026-11-21T10:00:00Z' }];
+  const series = [
+    { t: '2026-11-21T08:00:00Z' },
+    { t: '2026-11-21T09:00:00Z' },
+    { t: '2026-11-21T10:00:00Z' },
+  ];
   it('drops a last bucket that is still filling', () => {
     expect(completeBuckets(series, 3_600_000, '2026-11-21T10:20:00Z')).toHaveLength(2);
   });

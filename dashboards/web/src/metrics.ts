@@ -44,7 +44,9 @@ export function totalsFromSeries(series: readonly SeriesPoint[]): Totals {
 }
 
 /** Share of voice: each brand's volume over the volume of all brands shown. */
-export function shareOfVoice(volumes: Readonly<Record<string, number>>): Record<string, number | null> {
+export function shareOfVoice(
+  volumes: Readonly<Record<string, number>>,
+): Record<string, number | null> {
   const total = Object.values(volumes).reduce((s, v) => s + v, 0);
   return Object.fromEntries(Object.entries(volumes).map(([k, v]) => [k, total ? v / total : null]));
 }
@@ -80,7 +82,11 @@ export function pctChange(current: number, previous: number | null | undefined):
  * Drops the last bucket while it is still filling (it ends after `to`, usually "now"): drawn as
  * a line, a half-counted hour looks like a sudden collapse in volume.
  */
-export function completeBuckets<T extends { t: string }>(series: readonly T[], intervalMs: number | null, to: string): T[] {
+export function completeBuckets<T extends { t: string }>(
+  series: readonly T[],
+  intervalMs: number | null,
+  to: string,
+): T[] {
   const last = series.at(-1);
   if (!last || intervalMs === null) return [...series];
   return Date.parse(last.t) + intervalMs > Date.parse(to) ? series.slice(0, -1) : [...series];

@@ -53,6 +53,8 @@ export function shortDateTime(iso: string): string {
 export function intervalMs(interval: string | undefined): number | null {
   const m = /^(\d+)([mhdw])$/.exec(interval ?? '');
   if (!m) return null;
-  const unit = { m: 60_000, h: HOUR, d: 24 * HOUR, w: 7 * 24 * HOUR }[m[2] as 'm' | 'h' | 'd' | 'w'];
+  const unit = { m: 60_000, h: HOUR, d: 24 * HOUR, w: 7 * 24 * HOUR }[
+    m[2] as 'm' | 'h' | 'd' | 'w'
+  ];
   return Number(m[1]) * unit;
 }

@@ -9,12 +9,26 @@ describe('parseHash', () => {
 
   it('reads a brand page with feed filters', () => {
     const s = parseHash('#/brand/aurora?period=7d&sentiment=neg&lang=de&q=battery');
-    expect(s).toMatchObject({ page: 'brand', brand: 'aurora', period: '7d', sentiment: 'neg', lang: 'de', q: 'battery' });
+    expect(s).toMatchObject({
+      page: 'brand',
+      brand: 'aurora',
+      period: '7d',
+      sentiment: 'neg',
+      lang: 'de',
+      q: 'battery',
+    });
   });
 
   it('falls back to defaults for unknown or malformed values', () => {
     const s = parseHash('#/nowhere?period=2y&sentiment=angry&refresh=7&from=yesterday&to=now');
-    expect(s).toMatchObject({ page: 'overview', period: '24h', sentiment: null, refresh: 0, from: null, to: null });
+    expect(s).toMatchObject({
+      page: 'overview',
+      period: '24h',
+      sentiment: null,
+      refresh: 0,
+      from: null,
+      to: null,
+    });
     expect(parseHash('#/brand').page).toBe('overview');
   });
 
@@ -23,11 +37,18 @@ describe('parseHash', () => {
       from: '2026-11-20T00:00:00Z',
       to: '2026-11-21T00:00:00Z',
     });
-    expect(parseHash('#/?from=2026-11-21T00:00:00Z&to=2026-11-20T00:00:00Z')).toMatchObject({ from: null, to: null });
+    expect(parseHash('#/?from=2026-11-21T00:00:00Z&to=2026-11-20T00:00:00Z')).toMatchObject({
+      from: null,
+      to: null,
+    });
   });
 
   it('reads compare brands, trimmed and capped', () => {
-    expect(parseHash('#/compare?brands=aurora, nimbus,,zephyr').brands).toEqual(['aurora', 'nimbus', 'zephyr']);
+    expect(parseHash('#/compare?brands=aurora, nimbus,,zephyr').brands).toEqual([
+      'aurora',
+      'nimbus',
+      'zephyr',
+    ]);
     const many = Array.from({ length: 30 }, (_, i) => `b${i}`).join(',');
     expect(parseHash(`#/compare?brands=${many}`).brands).toHaveLength(12);
   });
@@ -37,8 +58,21 @@ describe('toHash', () => {
   it('round-trips every page', () => {
     const states: Partial<ViewState>[] = [
       { page: 'overview', period: '7d', refresh: 60 },
-      { page: 'brand', brand: 'nimbus', sentiment: 'pos', source: 'bluesky', topic: 'battery-life', feedFrom: '2026-11-20T03:00:00.000Z', feedTo: '2026-11-20T04:00:00.000Z' },
-      { page: 'compare', brands: ['aurora', 'zephyr'], from: '2026-11-01T00:00:00.000Z', to: '2026-11-08T00:00:00.000Z' },
+      {
+        page: 'brand',
+        brand: 'nimbus',
+        sentiment: 'pos',
+        source: 'bluesky',
+        topic: 'battery-life',
+        feedFrom: '2026-11-20T03:00:00.000Z',
+        feedTo: '2026-11-20T04:00:00.000Z',
+      },
+      {
+        page: 'compare',
+        brands: ['aurora', 'zephyr'],
+        from: '2026-11-01T00:00:00.000Z',
+        to: '2026-11-08T00:00:00.000Z',
+      },
       { page: 'alerts', alertState: 'all' },
     ];
     for (const partial of states) {
@@ -48,9 +82,15 @@ describe('toHash', () => {
   });
 
   it('keeps commas and times readable', () => {
-    expect(toHash({ ...DEFAULT_STATE, page: 'compare', brands: ['a', 'b'], from: '2026-11-01T00:00:00.000Z', to: '2026-11-02T00:00:00.000Z' })).toBe(
-      '#/compare?from=2026-11-01T00:00:00.000Z&to=2026-11-02T00:00:00.000Z&brands=a,b',
-    );
+    expect(
+      toHash({
+        ...DEFAULT_STATE,
+        page: 'compare',
+        brands: ['a', 'b'],
+        from: '2026-11-01T00:00:00.000Z',
+        to: '2026-11-02T00:00:00.000Z',
+      }),
+    ).toBe('#/compare?from=2026-11-01T00:00:00.000Z&to=2026-11-02T00:00:00.000Z&brands=a,b');
   });
 
   it('leaves defaults out so links stay short', () => {
@@ -70,7 +110,10 @@ describe('extractKey', () => {
   });
 
   it('takes a key from a deep link and keeps the rest of the state', () => {
-    expect(extractKey('#/brand/aurora?period=7d&key=k%2B1')).toEqual({ key: 'k+1', hash: '#/brand/aurora?period=7d' });
+    expect(extractKey('#/brand/aurora?period=7d&key=k%2B1')).toEqual({
+      key: 'k+1',
+      hash: '#/brand/aurora?period=7d',
+    });
   });
 
   it('leaves a hash without a key untouched', () => {
@@ -81,7 +124,20 @@ describe('extractKey', () => {
 
 describe('navigate', () => {
   it('keeps period and refresh, drops page filters', () => {
-    const from = { ...DEFAULT_STATE, page: 'brand' as const, brand: 'aurora', period: '7d' as const, refresh: 30 as const, sentiment: 'neg' as const };
-    expect(navigate(from, 'brand', 'nimbus')).toEqual({ ...DEFAULT_STATE, page: 'brand', brand: 'nimbus', period: '7d', refresh: 30 });
+    const from = {
+      ...DEFAULT_STATE,
+      page: 'brand' as const,
+      brand: 'aurora',
+      period: '7d' as const,
+      refresh: 30 as const,
+      sentiment: 'neg' as const,
+    };
+    expect(navigate(from, 'brand', 'nimbus')).toEqual({
+      ...DEFAULT_STATE,
+      page: 'brand',
+      brand: 'nimbus',
+      period: '7d',
+      refresh: 30,
+    });
   });
 });

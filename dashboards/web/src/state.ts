@@ -67,7 +67,9 @@ export function parseHash(hash: string): ViewState {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const p = new URLSearchParams(query);
   const page: PageId =
-    parts[0] === 'brand' && parts[1] ? 'brand' : (oneOf(['compare', 'alerts'], parts[0]) ?? 'overview');
+    parts[0] === 'brand' && parts[1]
+      ? 'brand'
+      : (oneOf(['compare', 'alerts'], parts[0]) ?? 'overview');
   const from = p.get('from');
   const to = p.get('to');
   const feedFrom = p.get('feed_from');
@@ -137,7 +139,10 @@ export function extractKey(hash: string): { key: string | null; hash: string } {
   const raw = hash.replace(/^#/, '');
   if (raw.startsWith('key=')) {
     const [key = '', ...rest] = raw.slice(4).split('&');
-    return { key: decodeURIComponent(key) || null, hash: rest.length ? `#/?${rest.join('&')}` : '' };
+    return {
+      key: decodeURIComponent(key) || null,
+      hash: rest.length ? `#/?${rest.join('&')}` : '',
+    };
   }
   const [path = '', query] = raw.split('?', 2);
   if (query === undefined) return { key: null, hash };

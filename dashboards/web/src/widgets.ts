@@ -19,17 +19,34 @@ export function kpi(
 }
 
 export function changePill(text: string, tone: Tone, title: string): HTMLElement {
-  const arrow = text === 'new' ? '' : text.startsWith('+') ? '▲ ' : text.startsWith('\u2212') ? '▼ ' : '';
-  return h('span', { class: `pill tone-${tone}`, title }, h('span', { 'aria-hidden': 'true' }, arrow), text, h('span', { class: 'visually-hidden' }, ` ${title}`));
+  const arrow =
+    text === 'new' ? '' : text.startsWith('+') ? '▲ ' : text.startsWith('\u2212') ? '▼ ' : '';
+  return h(
+    'span',
+    { class: `pill tone-${tone}`, title },
+    h('span', { 'aria-hidden': 'true' }, arrow),
+    text,
+    h('span', { class: 'visually-hidden' }, ` ${title}`),
+  );
 }
 
-const LABELS: Record<string, string> = { pos: 'positive', neu: 'neutral', neg: 'negative', unscored: 'unscored' };
+const LABELS: Record<string, string> = {
+  pos: 'positive',
+  neu: 'neutral',
+  neg: 'negative',
+  unscored: 'unscored',
+};
 export function sentimentPill(label: string, score?: number): HTMLElement {
   return h(
     'span',
-    { class: `sentiment s-${label}`, title: score === undefined ? undefined : `score ${score.toFixed(2)}` },
+    {
+      class: `sentiment s-${label}`,
+      title: score === undefined ? undefined : `score ${score.toFixed(2)}`,
+    },
     LABELS[label] ?? label,
-    score === undefined || label === 'unscored' ? null : h('span', { class: 'score' }, ` ${score > 0 ? '+' : ''}${score.toFixed(2)}`),
+    score === undefined || label === 'unscored'
+      ? null
+      : h('span', { class: 'score' }, ` ${score > 0 ? '+' : ''}${score.toFixed(2)}`),
   );
 }
 

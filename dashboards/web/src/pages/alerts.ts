@@ -1,4 +1,11 @@
-import { AlertRulesSchema, AlertsSchema, AnySchema, BacktestSchema, type Alert, type AlertRule } from '../api.ts';
+import {
+  AlertRulesSchema,
+  AlertsSchema,
+  AnySchema,
+  BacktestSchema,
+  type Alert,
+  type AlertRule,
+} from '../api.ts';
 import { brandColor, brandName, type PageContext } from '../context.ts';
 import { emptyState, h, panel, setStatus } from '../dom.ts';
 import { formatCount, formatNet, formatShare, relativeTime } from '../format.ts';
@@ -17,56 +24,110 @@ const TYPE_LABEL: Record<string, string> = {
 export async function alertsPage(root: HTMLElement, ctx: PageContext): Promise<void> {
   const { state } = ctx;
   root.append(
-    h('div', { class: 'page-head' }, h('h1', {}, 'Alerts'), h('p', { class: 'muted' }, 'Spikes and shifts, with the numbers and mentions behind them')),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, 'Alerts'),
+      h('p', { class: 'muted' }, 'Spikes and shifts, with the numbers and mentions behind them'),
+    ),
     h(
       'div',
       { class: 'tabs', role: 'group', 'aria-label': 'Which alerts' },
-      h('a', { href: toHash({ ...state, alertState: 'open' }), 'aria-current': state.alertState === 'open' ? 'true' : undefined, class: 'tab' }, 'Open'),
-      h('a', { href: toHash({ ...state, alertState: 'all' }), 'aria-current': state.alertState === 'all' ? 'true' : undefined, class: 'tab' }, 'All, including resolved'),
+      h(
+        'a',
+        {
+          href: toHash({ ...state, alertState: 'open' }),
+          'aria-current': state.alertState === 'open' ? 'true' : undefined,
+          class: 'tab',
+        },
+        'Open',
+      ),
+      h(
+        'a',
+        {
+          href: toHash({ ...state, alertState: 'all' }),
+          'aria-current': state.alertState === 'all' ? 'true' : undefined,
+          class: 'tab',
+        },
+        'All, including resolved',
+      ),
     ),
   );
   const listSlot = h('div', {}, loading());
   const rulesSlot = h('div', {}, loading());
-  root.append(panel('alert-list', state.alertState === 'open' ? 'Open alerts' : 'All alerts', listSlot), panel('rules', 'Rules', rulesSlot));
+  root.append(
+    panel('alert-list', state.alertState === 'open' ? 'Open alerts' : 'All alerts', listSlot),
+    panel('rules', 'Rules', rulesSlot),
+  );
   const [alerts, rules] = await Promise.all([
-    ctx.api.get('/v1/alerts', state.alertState === 'open' ? { state: 'open' } : { limit: 200 }, AlertsSchema, ctx.signal),
+    // "active" = open or updated: every incident that has not resolved yet.
+    ctx.api.get(
+      '/v1/alerts',
+      state.alertState === 'open' ? { state: 'active' } : { limit: 200 },
+      AlertsSchema,
+      ctx.signal,
+    ),
     ctx.api.get('/v1/alert-rules', {}, AlertRulesSchema, ctx.signal),
   ]);
   if (!alerts.ok) {
     listSlot.replaceChildren(
       alerts.status === 404
-        ? emptyState('Alerts are not available on this server yet.', 'This API does not serve /v1/alerts (404).')
+        ? emptyState(
+            'Alerts are not available on this server yet.',
+            'This API does not serve /v1/alerts (404).',
+          )
         : emptyState('Could not load alerts.', alerts.message),
     );
   } else {
-    const shown = state.alertState === 'open' ? alerts.data.alerts.filter((a) => a.state !== 'resolved') : alerts.data.alerts;
+    const shown =
+      state.alertState === 'open'
+        ? alerts.data.alerts.filter((a) => a.state !== 'resolved')
+        : alerts.data.alerts;
     listSlot.replaceChildren(
       shown.length
         ? h('ol', { class: 'alert-list' }, ...shown.map((a) => alertItem(a, ctx)))
-        : emptyState(state.alertState === 'open' ? 'No open alerts. All quiet.' : 'No alerts yet.', 'Rules are evaluated every minute.'),
+        : emptyState(
+            state.alertState === 'open' ? 'No open alerts. All quiet.' : 'No alerts yet.',
+            'Rules are evaluated every minute.',
+          ),
     );
   }
   if (!rules.ok) {
-    rulesSlot.replaceChildren(rules.status === 404 ? emptyState('Rules are not available on this server yet.') : emptyState('Could not load rules.', rules.message));
+    rulesSlot.replaceChildren(
+      rules.status === 404
+        ? emptyState('Rules are not available on this server yet.')
+        : emptyState('Could not load rules.', rules.message),
+    );
   } else {
     rulesSlot.replaceChildren(
-      rules.data.rules.length ? rulesTable(rules.data.rules, ctx) : emptyState('No alert rules.', 'Add rules under `alerts:` in earshot.config.yaml, or POST /v1/alert-rules.'),
+      rules.data.rules.length
+        ? rulesTable(rules.data.rules, ctx)
+        : emptyState(
+            'No alert rules.',
+            'Add rules under `alerts:` in earshot.config.yaml, or POST /v1/alert-rules.',
+          ),
     );
   }
 }
 
 function alertItem(a: Alert, ctx: PageContext): HTMLElement {
   const now = ctx.now();
-  const d = a.detection ?? a.peak ?? null;
-  const type = a.type ?? a.kind ?? '';
-  const topics = a.top_topics ?? a.why?.top_topics ?? a.why?.topics ?? [];
-  const mentions = a.top_mentions ?? a.why?.top_mentions ?? a.why?.mentions ?? [];
+  const d = a.why ?? a.peak ?? null;
+  const type = a.type ?? '';
+  const topics = a.context?.top_topics ?? [];
+  const mentions = a.context?.top_negative_mentions ?? [];
   const brand = a.brand ?? '';
   const status = h('span', { class: `state state-${a.state}` }, a.state);
   const ackSlot = h('div', { class: 'ack' });
   const drawAck = (ackedAt: string | null | undefined, by?: string | null): void => {
     if (ackedAt) {
-      ackSlot.replaceChildren(h('span', { class: 'muted acked' }, `Acknowledged ${relativeTime(ackedAt, now)}${by ? ` by ${by}` : ''}`));
+      ackSlot.replaceChildren(
+        h(
+          'span',
+          { class: 'muted acked' },
+          `Acknowledged ${relativeTime(ackedAt, now)}${by ? ` by ${by}` : ''}`,
+        ),
+      );
       return;
     }
     if (a.state === 'resolved') {
@@ -80,12 +141,21 @@ function alertItem(a: Alert, ctx: PageContext): HTMLElement {
       void ctx.api.post(`/v1/alerts/${encodeURIComponent(a.id)}/ack`, {}, AnySchema).then((res) => {
         if (res.ok) {
           const body = res.data as { acked_at?: unknown; acked_by?: unknown } | null;
-          drawAck(typeof body?.acked_at === 'string' ? body.acked_at : new Date().toISOString(), typeof body?.acked_by === 'string' ? body.acked_by : null);
+          drawAck(
+            typeof body?.acked_at === 'string' ? body.acked_at : new Date().toISOString(),
+            typeof body?.acked_by === 'string' ? body.acked_by : null,
+          );
           setStatus('Alert acknowledged');
         } else {
           button.disabled = false;
           button.textContent = 'Acknowledge';
-          ackSlot.append(h('span', { class: 'tone-bad', role: 'alert' }, ` Could not acknowledge: ${res.message}`));
+          ackSlot.append(
+            h(
+              'span',
+              { class: 'tone-bad', role: 'alert' },
+              ` Could not acknowledge: ${res.message}`,
+            ),
+          );
         }
       });
     });
@@ -93,19 +163,43 @@ function alertItem(a: Alert, ctx: PageContext): HTMLElement {
   };
   drawAck(a.acked_at, a.acked_by);
   const windowMs = d?.window_minutes ? d.window_minutes * 60_000 : (intervalMs('15m') ?? 900_000);
-  const end = d?.window_end ? Date.parse(d.window_end) : a.opened_at ? Date.parse(a.opened_at) : NaN;
-  const drill = Number.isFinite(end) && brand
-    ? toHash({ ...navigate(ctx.state, 'brand', brand), sentiment: type === 'negative_spike' || type === 'sentiment_drop' ? 'neg' : null, feedFrom: new Date(end - windowMs).toISOString(), feedTo: new Date(end).toISOString() })
-    : null;
+  const end = d?.window_end
+    ? Date.parse(d.window_end)
+    : a.opened_at
+      ? Date.parse(a.opened_at)
+      : NaN;
+  const drill =
+    Number.isFinite(end) && brand
+      ? toHash({
+          ...navigate(ctx.state, 'brand', brand),
+          sentiment: type === 'negative_spike' || type === 'sentiment_drop' ? 'neg' : null,
+          feedFrom: new Date(end - windowMs).toISOString(),
+          feedTo: new Date(end).toISOString(),
+        })
+      : null;
   return h(
     'li',
-    { class: `alert-item state-${a.state}`, 'data-alert': a.id, style: brand ? `--brand:${brandColor(ctx.brands, brand)}` : undefined },
+    {
+      class: `alert-item state-${a.state}`,
+      'data-alert': a.id,
+      style: brand ? `--brand:${brandColor(ctx.brands, brand)}` : undefined,
+    },
     h(
       'header',
       { class: 'alert-head' },
-      h('h3', {}, h('span', { class: 'dot', 'aria-hidden': 'true' }), `${brand ? brandName(ctx.brands, brand) : ''}: ${TYPE_LABEL[type] ?? type}`),
+      h(
+        'h3',
+        {},
+        h('span', { class: 'dot', 'aria-hidden': 'true' }),
+        `${brand ? brandName(ctx.brands, brand) : ''}: ${TYPE_LABEL[type] ?? type}`,
+      ),
       status,
-      h('span', { class: 'muted' }, a.opened_at ? ` opened ${relativeTime(a.opened_at, now)}` : '', a.resolved_at ? ` · resolved ${relativeTime(a.resolved_at, now)}` : ''),
+      h(
+        'span',
+        { class: 'muted' },
+        a.opened_at ? ` opened ${relativeTime(a.opened_at, now)}` : '',
+        a.resolved_at ? ` · resolved ${relativeTime(a.resolved_at, now)}` : '',
+      ),
       h('span', { class: 'spacer' }),
       ackSlot,
     ),
@@ -115,24 +209,80 @@ function alertItem(a: Alert, ctx: PageContext): HTMLElement {
           { class: 'why-numbers' },
           h('strong', {}, 'Why: '),
           `${metricLabel(d.metric)} ${fmt(d.metric, d.observed)} vs baseline ${fmt(d.metric, d.baseline)}`,
-          d.z != null ? ` (z = ${d.z.toFixed(1)}${d.threshold != null ? `, threshold ${d.threshold}` : ''})` : '',
+          d.z != null
+            ? ` (z = ${d.z.toFixed(1)}${d.threshold != null ? `, threshold ${d.threshold}` : ''})`
+            : '',
           d.window_minutes ? ` over ${d.window_minutes} min` : '',
         )
       : null,
-    topics.length ? h('p', {}, h('strong', {}, 'Topics: '), ...topics.slice(0, 6).map((t) => h('span', { class: 'chip' }, t.label, t.volume != null ? h('span', { class: 'muted' }, ` ${formatCount(t.volume)}`) : null))) : null,
-    mentions.length
+    topics.length
       ? h(
-          'ul',
-          { class: 'why-mentions' },
-          ...mentions.slice(0, 3).map((m) => h('li', {}, m.url ? h('a', { href: m.url, target: '_blank', rel: 'noopener noreferrer' }, m.text ?? m.id) : (m.text ?? m.id))),
+          'p',
+          {},
+          h('strong', {}, 'Topics: '),
+          ...topics
+            .slice(0, 6)
+            .map((t) =>
+              h(
+                'span',
+                { class: 'chip' },
+                t.label,
+                t.volume != null
+                  ? h('span', { class: 'muted' }, ` ${formatCount(t.volume)}`)
+                  : null,
+              ),
+            ),
         )
       : null,
-    drill ? h('p', {}, h('a', { href: drill, class: 'drill' }, 'Read the mentions of this window →')) : null,
+    mentions.length
+      ? h(
+          'div',
+          {},
+          h('strong', {}, 'Most engaged negative mentions:'),
+          h(
+            'ul',
+            { class: 'why-mentions' },
+            ...mentions
+              .slice(0, 3)
+              .map((m) =>
+                h(
+                  'li',
+                  { dir: 'auto' },
+                  m.url
+                    ? h(
+                        'a',
+                        { href: m.url, target: '_blank', rel: 'noopener noreferrer' },
+                        m.text ?? m.id,
+                      )
+                    : (m.text ?? m.id),
+                  h(
+                    'span',
+                    { class: 'muted' },
+                    m.author_handle ? ` @${m.author_handle}` : '',
+                    m.engagement != null ? ` · ${formatCount(m.engagement)} engagements` : '',
+                  ),
+                ),
+              ),
+          ),
+        )
+      : null,
+    drill
+      ? h('p', {}, h('a', { href: drill, class: 'drill' }, 'Read the mentions of this window →'))
+      : null,
   );
 }
 
 function metricLabel(metric: string | undefined): string {
-  return { volume: 'mentions', negative_count: 'negative mentions', net_sentiment: 'net sentiment', share_of_voice: 'share of voice' }[metric ?? ''] ?? metric ?? 'value';
+  return (
+    {
+      volume: 'mentions',
+      negative_count: 'negative mentions',
+      net_sentiment: 'net sentiment',
+      share_of_voice: 'share of voice',
+    }[metric ?? ''] ??
+    metric ??
+    'value'
+  );
 }
 
 function fmt(metric: string | undefined, v: number | null | undefined): string {
@@ -149,7 +299,21 @@ function rulesTable(rules: AlertRule[], ctx: PageContext): HTMLElement {
     h(
       'table',
       { class: 'data rules' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Rule'), h('th', { scope: 'col' }, 'Brand'), h('th', { scope: 'col' }, 'Type'), h('th', { scope: 'col' }, 'Window'), h('th', { scope: 'col' }, 'Sensitivity'), h('th', { scope: 'col' }, 'Enabled'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Backtest')))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Rule'),
+          h('th', { scope: 'col' }, 'Brand'),
+          h('th', { scope: 'col' }, 'Type'),
+          h('th', { scope: 'col' }, 'Window'),
+          h('th', { scope: 'col' }, 'Sensitivity'),
+          h('th', { scope: 'col' }, 'Enabled'),
+          h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Backtest')),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -159,15 +323,28 @@ function rulesTable(rules: AlertRule[], ctx: PageContext): HTMLElement {
           button.addEventListener('click', () => {
             button.disabled = true;
             result.textContent = 'Replaying the last 7 days…';
-            void ctx.api.post(`/v1/alert-rules/${encodeURIComponent(r.id)}/backtest`, { from: 'now-7d', to: 'now' }, BacktestSchema).then((res) => {
-              button.disabled = false;
-              if (!res.ok) {
-                result.textContent = res.status === 404 ? 'Backtest is not available over HTTP on this server: run `npx earshot alerts backtest`.' : `Backtest failed: ${res.message}`;
-                return;
-              }
-              const n = (res.data.alerts ?? res.data.incidents ?? res.data.events ?? []).length;
-              result.textContent = `Would have raised ${n} alert${n === 1 ? '' : 's'} in the last 7 days.`;
-            });
+            void ctx.api
+              .post(
+                `/v1/alert-rules/${encodeURIComponent(r.id)}/backtest`,
+                { from: 'now-7d', to: 'now' },
+                BacktestSchema,
+              )
+              .then((res) => {
+                button.disabled = false;
+                if (!res.ok) {
+                  result.replaceChildren(
+                    ...(res.status === 404
+                      ? [
+                          'This server has no backtest route; run ',
+                          h('code', {}, `npx earshot alerts backtest --rule ${r.id} --from now-7d`),
+                        ]
+                      : [`Backtest failed: ${res.message}`]),
+                  );
+                  return;
+                }
+                const n = (res.data.alerts ?? res.data.incidents ?? res.data.events ?? []).length;
+                result.textContent = `Would have raised ${n} alert${n === 1 ? '' : 's'} in the last 7 days.`;
+              });
           });
           return h(
             'tr',

@@ -28,7 +28,12 @@ import { navigate, SENTIMENTS, toHash, type ViewState } from '../state.ts';
 import { kpi, loading, sentimentPill } from '../widgets.ts';
 
 const FEED_PAGE = 25;
-const SENTIMENT_NAMES: Record<string, string> = { pos: 'Positive', neu: 'Neutral', neg: 'Negative', unscored: 'Unscored' };
+const SENTIMENT_NAMES: Record<string, string> = {
+  pos: 'Positive',
+  neu: 'Neutral',
+  neg: 'Negative',
+  unscored: 'Unscored',
+};
 
 /** One brand in depth, down to the mentions behind a number. */
 export async function brandPage(root: HTMLElement, ctx: PageContext): Promise<void> {
@@ -36,18 +41,41 @@ export async function brandPage(root: HTMLElement, ctx: PageContext): Promise<vo
   const id = state.brand!;
   const brand = brands.find((b) => b.id === id);
   if (!brand) {
-    root.append(emptyState(`There is no brand “${id}” in this workspace.`), h('p', {}, h('a', { href: '#/' }, 'Back to the overview')));
+    root.append(
+      emptyState(`There is no brand “${id}” in this workspace.`),
+      h('p', {}, h('a', { href: '#/' }, 'Back to the overview')),
+    );
     return;
   }
   const color = brandColor(brands, id);
   root.style.setProperty('--brand', color);
   root.append(
-    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: toHash(navigate(state, 'overview')) }, 'Overview'), ' › ', h('span', { 'aria-current': 'page' }, brand.name)),
+    h(
+      'nav',
+      { class: 'crumbs', 'aria-label': 'Breadcrumb' },
+      h('a', { href: toHash(navigate(state, 'overview')) }, 'Overview'),
+      ' › ',
+      h('span', { 'aria-current': 'page' }, brand.name),
+    ),
     h(
       'div',
       { class: 'page-head' },
       h('h1', {}, h('span', { class: 'dot', 'aria-hidden': 'true' }), brand.name),
-      h('p', { class: 'muted' }, `${rangeLabel(state)} vs the period before`, brand.competitors.length ? ' · ' : '', brand.competitors.length ? h('a', { href: toHash({ ...navigate(state, 'compare'), brands: [id, ...brand.competitors] }) }, `Compare with ${brand.competitors.map((c) => brandName(brands, c)).join(', ')}`) : null),
+      h(
+        'p',
+        { class: 'muted' },
+        `${rangeLabel(state)} vs the period before`,
+        brand.competitors.length ? ' · ' : '',
+        brand.competitors.length
+          ? h(
+              'a',
+              {
+                href: toHash({ ...navigate(state, 'compare'), brands: [id, ...brand.competitors] }),
+              },
+              `Compare with ${brand.competitors.map((c) => brandName(brands, c)).join(', ')}`,
+            )
+          : null,
+      ),
     ),
   );
   const base = `/v1/brands/${encodeURIComponent(id)}`;
@@ -75,22 +103,52 @@ export async function brandPage(root: HTMLElement, ctx: PageContext): Promise<vo
   root.append(mix);
   const sourcesChart = h('div', { class: 'chart chart-short' });
   const langChart = h('div', { class: 'chart chart-short' });
-  mix.append(panel('sources', 'Sources', hl.mix?.sources.length ? sourcesChart : emptyState('No source breakdown from the API yet.')), panel('languages', 'Languages', hl.mix?.languages.length ? langChart : emptyState('No language breakdown from the API yet.')));
+  mix.append(
+    panel(
+      'sources',
+      'Sources',
+      hl.mix?.sources.length ? sourcesChart : emptyState('No source breakdown from the API yet.'),
+    ),
+    panel(
+      'languages',
+      'Languages',
+      hl.mix?.languages.length ? langChart : emptyState('No language breakdown from the API yet.'),
+    ),
+  );
 
   const topicRow = h('div', { class: 'two-col' });
   root.append(topicRow);
   topicRow.append(
-    panel('top-topics', 'Top topics', topics.ok ? topicList(topics.data.top, 'top', (t) => void feed.set({ topic: t.id })) : unavailable(topics)),
-    panel('trending-topics', 'Trending topics', topics.ok ? topicList(topics.data.trending, 'trending', (t) => void feed.set({ topic: t.id })) : unavailable(topics)),
+    panel(
+      'top-topics',
+      'Top topics',
+      topics.ok
+        ? topicList(topics.data.top, 'top', (t) => void feed.set({ topic: t.id }))
+        : unavailable(topics),
+    ),
+    panel(
+      'trending-topics',
+      'Trending topics',
+      topics.ok
+        ? topicList(topics.data.trending, 'trending', (t) => void feed.set({ topic: t.id }))
+        : unavailable(topics),
+    ),
   );
-  root.append(panel('authors', 'Top authors', authors.ok ? authorTable(authors.data.authors) : unavailable(authors)));
+  root.append(
+    panel(
+      'authors',
+      'Top authors',
+      authors.ok ? authorTable(authors.data.authors) : unavailable(authors),
+    ),
+  );
 
   const feedPanel = panel('mentions', 'Mentions');
   root.append(feedPanel);
   const feed = mentionFeed(feedPanel, ctx, base, hl, topics.ok ? topics.data.top : []);
 
   const chart = timelineChart(timeChart, hl, state, color);
-  const interval = intervalMs(hl.interval) ?? Math.max(60_000, rangeSpanMs(state) / Math.max(1, hl.series.length));
+  const interval =
+    intervalMs(hl.interval) ?? Math.max(60_000, rangeSpanMs(state) / Math.max(1, hl.series.length));
   const markSelected = (): void => {
     const s = feed.state();
     chart.setOption({
@@ -100,7 +158,10 @@ export async function brandPage(root: HTMLElement, ctx: PageContext): Promise<vo
           markArea: {
             silent: true,
             itemStyle: { color: 'rgba(127,127,127,0.18)' },
-            data: s.feedFrom && s.feedTo ? [[{ xAxis: Date.parse(s.feedFrom) }, { xAxis: Date.parse(s.feedTo) }]] : [],
+            data:
+              s.feedFrom && s.feedTo
+                ? [[{ xAxis: Date.parse(s.feedFrom) }, { xAxis: Date.parse(s.feedTo) }]]
+                : [],
           },
         },
       ],
@@ -110,14 +171,29 @@ export async function brandPage(root: HTMLElement, ctx: PageContext): Promise<vo
     const value = (params as { value?: unknown }).value;
     const t = Array.isArray(value) ? Number(value[0]) : NaN;
     if (!Number.isFinite(t)) return;
-    void feed.set({ feedFrom: new Date(t).toISOString(), feedTo: new Date(t + interval).toISOString() });
+    void feed.set({
+      feedFrom: new Date(t).toISOString(),
+      feedTo: new Date(t + interval).toISOString(),
+    });
     feedPanel.scrollIntoView({ behavior: 'smooth', block: 'start' });
   });
   feed.onChange(markSelected);
   markSelected();
 
-  if (hl.mix?.sources.length) hbar(sourcesChart, hl.mix.sources.slice(0, 10).map((s) => ({ name: s.source, value: s.volume })), 'Mentions by source', color);
-  if (hl.mix?.languages.length) hbar(langChart, hl.mix.languages.slice(0, 10).map((l) => ({ name: l.lang, value: l.volume })), 'Mentions by detected language', color);
+  if (hl.mix?.sources.length)
+    hbar(
+      sourcesChart,
+      hl.mix.sources.slice(0, 10).map((s) => ({ name: s.source, value: s.volume })),
+      'Mentions by source',
+      color,
+    );
+  if (hl.mix?.languages.length)
+    hbar(
+      langChart,
+      hl.mix.languages.slice(0, 10).map((l) => ({ name: l.lang, value: l.volume })),
+      'Mentions by detected language',
+      color,
+    );
   await feed.ready;
 }
 
@@ -128,27 +204,88 @@ function unavailable(res: { status: number; message: string }): HTMLElement {
 }
 
 function kpiTiles(hl: Health): HTMLElement[] {
-  const t = hl.totals ?? { ...totalsFromSeries(hl.series), engagement: null, reach_estimate: null, unique_authors: null };
+  const t = hl.totals ?? {
+    ...totalsFromSeries(hl.series),
+    engagement: null,
+    reach_estimate: null,
+    unique_authors: null,
+  };
   const prev = hl.previous;
   const vs = 'vs previous period';
   const volumePct = hl.change?.volume_pct ?? pctChange(t.volume, prev?.volume);
   const tiles = [
-    kpi('Mentions', formatCount(t.volume), volumePct === null && !prev ? undefined : { text: formatPctChange(volumePct), tone: toneOf(volumePct, true), title: vs }, 'volume', t.volume),
-    kpi('Net sentiment', formatNet(t.net_sentiment), hl.change?.net_sentiment_delta == null ? undefined : { text: formatNet(hl.change.net_sentiment_delta), tone: toneOf(hl.change.net_sentiment_delta, true, 0.005), title: vs }, 'net'),
-    kpi('Positive', formatShare(t.positive_share), prev?.positive_share == null || t.positive_share == null ? undefined : { text: formatPointsDelta(t.positive_share - prev.positive_share), tone: toneOf(t.positive_share - prev.positive_share, true, 0.0005), title: vs }, 'positive'),
-    kpi('Negative', formatShare(t.negative_share), hl.change?.negative_share_delta == null ? undefined : { text: formatPointsDelta(hl.change.negative_share_delta), tone: toneOf(hl.change.negative_share_delta, false, 0.0005), title: vs }, 'negative'),
+    kpi(
+      'Mentions',
+      formatCount(t.volume),
+      volumePct === null && !prev
+        ? undefined
+        : { text: formatPctChange(volumePct), tone: toneOf(volumePct, true), title: vs },
+      'volume',
+      t.volume,
+    ),
+    kpi(
+      'Net sentiment',
+      formatNet(t.net_sentiment),
+      hl.change?.net_sentiment_delta == null
+        ? undefined
+        : {
+            text: formatNet(hl.change.net_sentiment_delta),
+            tone: toneOf(hl.change.net_sentiment_delta, true, 0.005),
+            title: vs,
+          },
+      'net',
+    ),
+    kpi(
+      'Positive',
+      formatShare(t.positive_share),
+      prev?.positive_share == null || t.positive_share == null
+        ? undefined
+        : {
+            text: formatPointsDelta(t.positive_share - prev.positive_share),
+            tone: toneOf(t.positive_share - prev.positive_share, true, 0.0005),
+            title: vs,
+          },
+      'positive',
+    ),
+    kpi(
+      'Negative',
+      formatShare(t.negative_share),
+      hl.change?.negative_share_delta == null
+        ? undefined
+        : {
+            text: formatPointsDelta(hl.change.negative_share_delta),
+            tone: toneOf(hl.change.negative_share_delta, false, 0.0005),
+            title: vs,
+          },
+      'negative',
+    ),
   ];
-  const extra = (label: string, key: 'engagement' | 'reach_estimate' | 'unique_authors', id: string, title?: string): void => {
+  const extra = (
+    label: string,
+    key: 'engagement' | 'reach_estimate' | 'unique_authors',
+    id: string,
+    title?: string,
+  ): void => {
     const v = (t as Record<string, unknown>)[key];
     if (typeof v !== 'number') return;
     const p = prev?.[key];
     const pct = pctChange(v, p);
-    const tile = kpi(label, formatCount(v), p == null ? undefined : { text: formatPctChange(pct), tone: toneOf(pct, true), title: vs }, id);
+    const tile = kpi(
+      label,
+      formatCount(v),
+      p == null ? undefined : { text: formatPctChange(pct), tone: toneOf(pct, true), title: vs },
+      id,
+    );
     if (title) tile.title = title;
     tiles.push(tile);
   };
   extra('Engagement', 'engagement', 'engagement', 'likes + reposts + replies');
-  extra('Reach (est.)', 'reach_estimate', 'reach', 'sum of author followers where known: an upper bound');
+  extra(
+    'Reach (est.)',
+    'reach_estimate',
+    'reach',
+    'sum of author followers where known: an upper bound',
+  );
   extra('Authors', 'unique_authors', 'authors');
   return tiles;
 }
@@ -157,7 +294,12 @@ function timelineChart(el: HTMLElement, hl: Health, state: ViewState, color: str
   const p = palette();
   const span = rangeSpanMs(state);
   const pts = hl.series.map((s) => Date.parse(s.t));
-  const bar = (name: string, id: string, key: 'positive' | 'neutral' | 'negative' | 'unscored', c: string): Record<string, unknown> => ({
+  const bar = (
+    name: string,
+    id: string,
+    key: 'positive' | 'neutral' | 'negative' | 'unscored',
+    c: string,
+  ): Record<string, unknown> => ({
     id,
     name,
     type: 'bar',
@@ -174,7 +316,16 @@ function timelineChart(el: HTMLElement, hl: Health, state: ViewState, color: str
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, ...tooltipStyle() },
       legend: { top: 0, textStyle: { color: p.text } },
       grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
-      xAxis: { type: 'time', ...axisStyle(), axisLabel: { color: p.muted, hideOverlap: true, formatter: (v: number) => axisTime(v, span) }, splitLine: { show: false } },
+      xAxis: {
+        type: 'time',
+        ...axisStyle(),
+        axisLabel: {
+          color: p.muted,
+          hideOverlap: true,
+          formatter: (v: number) => axisTime(v, span),
+        },
+        splitLine: { show: false },
+      },
       yAxis: [
         { type: 'value', ...axisStyle() },
         { type: 'value', min: -1, max: 1, ...axisStyle(), splitLine: { show: false } },
@@ -201,7 +352,12 @@ function timelineChart(el: HTMLElement, hl: Health, state: ViewState, color: str
   );
 }
 
-function hbar(el: HTMLElement, data: { name: string; value: number }[], label: string, color: string): void {
+function hbar(
+  el: HTMLElement,
+  data: { name: string; value: number }[],
+  label: string,
+  color: string,
+): void {
   // As tall as its bars: one source should not fill a panel.
   el.style.height = `${Math.max(110, 48 + data.length * 26)}px`;
   mountChart(
@@ -210,15 +366,28 @@ function hbar(el: HTMLElement, data: { name: string; value: number }[], label: s
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, ...tooltipStyle() },
       grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: 'value', ...axisStyle() },
-      yAxis: { type: 'category', inverse: true, data: data.map((d) => d.name), ...axisStyle(), splitLine: { show: false } },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: data.map((d) => d.name),
+        ...axisStyle(),
+        splitLine: { show: false },
+      },
       series: [{ type: 'bar', color, barMaxWidth: 18, data: data.map((d) => d.value) }],
     },
     label,
   );
 }
 
-function topicList(topics: Topic[], kind: 'top' | 'trending', onPick: (t: Topic) => void): HTMLElement {
-  if (topics.length === 0) return emptyState(kind === 'top' ? 'No topics in this period.' : 'Nothing is growing fast right now.');
+function topicList(
+  topics: Topic[],
+  kind: 'top' | 'trending',
+  onPick: (t: Topic) => void,
+): HTMLElement {
+  if (topics.length === 0)
+    return emptyState(
+      kind === 'top' ? 'No topics in this period.' : 'Nothing is growing fast right now.',
+    );
   const max = Math.max(...topics.map((t) => t.volume), 1);
   return h(
     'ol',
@@ -227,14 +396,35 @@ function topicList(topics: Topic[], kind: 'top' | 'trending', onPick: (t: Topic)
       h(
         'li',
         {},
-        h('button', { type: 'button', class: 'link', onclick: () => onPick(t), title: `Show mentions about ${t.label}` }, t.label),
-        h('span', { class: 'topic-bar', 'aria-hidden': 'true' }, h('span', { style: `width:${(t.volume / max) * 100}%` })),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link',
+            onclick: () => onPick(t),
+            title: `Show mentions about ${t.label}`,
+          },
+          t.label,
+        ),
+        h(
+          'span',
+          { class: 'topic-bar', 'aria-hidden': 'true' },
+          h('span', { style: `width:${(t.volume / max) * 100}%` }),
+        ),
         h(
           'span',
           { class: 'topic-num' },
           formatCount(t.volume),
-          kind === 'trending' && t.growth != null ? h('span', { class: 'tone-good' }, ` ${formatPctChange(t.growth * 100)}`) : null,
-          kind === 'top' && t.negative_share != null ? h('span', { class: t.negative_share > 0.35 ? 'tone-bad' : 'muted' }, ` · ${formatShare(t.negative_share)} neg`) : null,
+          kind === 'trending' && t.growth != null
+            ? h('span', { class: 'tone-good' }, ` ${formatPctChange(t.growth * 100)}`)
+            : null,
+          kind === 'top' && t.negative_share != null
+            ? h(
+                'span',
+                { class: t.negative_share > 0.35 ? 'tone-bad' : 'muted' },
+                ` · ${formatShare(t.negative_share)} neg`,
+              )
+            : null,
         ),
       ),
     ),
@@ -249,7 +439,19 @@ function authorTable(authors: Author[]): HTMLElement {
     h(
       'table',
       { class: 'data' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Author'), h('th', { scope: 'col', class: 'num' }, 'Followers'), h('th', { scope: 'col', class: 'num' }, 'Mentions'), h('th', { scope: 'col', class: 'num' }, 'Engagement'), h('th', { scope: 'col', class: 'num' }, 'Negative'))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Author'),
+          h('th', { scope: 'col', class: 'num' }, 'Followers'),
+          h('th', { scope: 'col', class: 'num' }, 'Mentions'),
+          h('th', { scope: 'col', class: 'num' }, 'Engagement'),
+          h('th', { scope: 'col', class: 'num' }, 'Negative'),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -257,7 +459,12 @@ function authorTable(authors: Author[]): HTMLElement {
           h(
             'tr',
             {},
-            h('th', { scope: 'row' }, a.display_name || a.handle || a.author_id, a.handle ? h('span', { class: 'muted' }, ` @${a.handle}`) : null),
+            h(
+              'th',
+              { scope: 'row' },
+              a.display_name || a.handle || a.author_id,
+              a.handle ? h('span', { class: 'muted' }, ` @${a.handle}`) : null,
+            ),
             h('td', { class: 'num' }, formatCount(a.followers ?? null)),
             h('td', { class: 'num' }, formatCount(a.mentions)),
             h('td', { class: 'num' }, formatCount(a.engagement ?? null)),
@@ -269,7 +476,10 @@ function authorTable(authors: Author[]): HTMLElement {
   );
 }
 
-type FeedState = Pick<ViewState, 'sentiment' | 'source' | 'lang' | 'topic' | 'q' | 'feedFrom' | 'feedTo'>;
+type FeedState = Pick<
+  ViewState,
+  'sentiment' | 'source' | 'lang' | 'topic' | 'q' | 'feedFrom' | 'feedTo'
+>;
 
 /**
  * The mention feed: filters, infinite scroll (plus a button, for keyboards and for when the
@@ -282,7 +492,12 @@ function mentionFeed(
   base: string,
   hl: Health,
   topics: Topic[],
-): { set(patch: Partial<FeedState>): Promise<void>; state(): FeedState; onChange(f: () => void): void; ready: Promise<void> } {
+): {
+  set(patch: Partial<FeedState>): Promise<void>;
+  state(): FeedState;
+  onChange(f: () => void): void;
+  ready: Promise<void>;
+} {
   let fs: FeedState = {
     sentiment: ctx.state.sentiment,
     source: ctx.state.source,
@@ -293,10 +508,19 @@ function mentionFeed(
     feedTo: ctx.state.feedTo,
   };
   const listeners: (() => void)[] = [];
-  const filters = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter mentions', onsubmit: (e: Event) => e.preventDefault() });
+  const filters = h('form', {
+    class: 'filters',
+    role: 'search',
+    'aria-label': 'Filter mentions',
+    onsubmit: (e: Event) => e.preventDefault(),
+  });
   const windowNote = h('div', { class: 'window-note' });
   const list = h('ol', { class: 'feed', 'aria-live': 'polite', 'aria-busy': 'false' });
-  const more = h('button', { type: 'button', class: 'secondary load-more', hidden: true }, 'Load more');
+  const more = h(
+    'button',
+    { type: 'button', class: 'secondary load-more', hidden: true },
+    'Load more',
+  );
   const end = h('p', { class: 'muted feed-end', hidden: true });
   const sentinel = h('div', { class: 'sentinel', 'aria-hidden': 'true' });
   container.append(filters, windowNote, list, more, end, sentinel);
@@ -305,7 +529,11 @@ function mentionFeed(
   let loadingPage: Promise<void> | null = null;
   let generation = 0;
 
-  const select = (name: keyof FeedState, label: string, options: { value: string; label: string }[]): HTMLElement => {
+  const select = (
+    name: keyof FeedState,
+    label: string,
+    options: { value: string; label: string }[],
+  ): HTMLElement => {
     const id = `filter-${name}`;
     return h(
       'div',
@@ -313,15 +541,29 @@ function mentionFeed(
       h('label', { for: id }, label),
       h(
         'select',
-        { id, name, onchange: (e: Event) => void set({ [name]: (e.target as HTMLSelectElement).value || null }) },
+        {
+          id,
+          name,
+          onchange: (e: Event) =>
+            void set({ [name]: (e.target as HTMLSelectElement).value || null }),
+        },
         h('option', { value: '' }, 'All'),
-        ...options.map((o) => h('option', { value: o.value, selected: fs[name] === o.value }, o.label)),
+        ...options.map((o) =>
+          h('option', { value: o.value, selected: fs[name] === o.value }, o.label),
+        ),
       ),
     );
   };
 
   const drawFilters = (): void => {
-    const search = h('input', { id: 'filter-q', type: 'search', name: 'q', value: fs.q ?? '', placeholder: 'Words in the text', autocomplete: 'off' });
+    const search = h('input', {
+      id: 'filter-q',
+      type: 'search',
+      name: 'q',
+      value: fs.q ?? '',
+      placeholder: 'Words in the text',
+      autocomplete: 'off',
+    });
     let debounce: number | undefined;
     search.addEventListener('input', () => {
       window.clearTimeout(debounce);
@@ -332,7 +574,8 @@ function mentionFeed(
     const langs = hl.mix?.languages.map((l) => l.lang) ?? [];
     if (fs.lang && !langs.includes(fs.lang)) langs.push(fs.lang);
     const topicOptions = topics.map((t) => ({ value: t.id, label: t.label }));
-    if (fs.topic && !topics.some((t) => t.id === fs.topic)) topicOptions.push({ value: fs.topic, label: fs.topic });
+    if (fs.topic && !topics.some((t) => t.id === fs.topic))
+      topicOptions.push({ value: fs.topic, label: fs.topic });
     filters.replaceChildren(
       h(
         'fieldset',
@@ -342,13 +585,27 @@ function mentionFeed(
           h(
             'label',
             { class: fs.sentiment === s ? 'on' : undefined },
-            h('input', { type: 'radio', name: 'sentiment', value: s ?? '', checked: fs.sentiment === s, onchange: () => void set({ sentiment: s }) }),
+            h('input', {
+              type: 'radio',
+              name: 'sentiment',
+              value: s ?? '',
+              checked: fs.sentiment === s,
+              onchange: () => void set({ sentiment: s }),
+            }),
             s ? SENTIMENT_NAMES[s] : 'All',
           ),
         ),
       ),
-      select('source', 'Source', sources.map((s) => ({ value: s, label: s }))),
-      select('lang', 'Language', langs.map((l) => ({ value: l, label: l }))),
+      select(
+        'source',
+        'Source',
+        sources.map((s) => ({ value: s, label: s })),
+      ),
+      select(
+        'lang',
+        'Language',
+        langs.map((l) => ({ value: l, label: l })),
+      ),
       select('topic', 'Topic', topicOptions),
       h('div', { class: 'field grow' }, h('label', { for: 'filter-q' }, 'Search'), search),
     );
@@ -356,7 +613,15 @@ function mentionFeed(
       ...(fs.feedFrom && fs.feedTo
         ? [
             h('span', {}, `Showing ${shortDateTime(fs.feedFrom)} – ${shortDateTime(fs.feedTo)}`),
-            h('button', { type: 'button', class: 'link', onclick: () => void set({ feedFrom: null, feedTo: null }) }, 'Show the whole period'),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'link',
+                onclick: () => void set({ feedFrom: null, feedTo: null }),
+              },
+              'Show the whole period',
+            ),
           ]
         : []),
     );
@@ -364,12 +629,22 @@ function mentionFeed(
 
   const loadPage = async (): Promise<void> => {
     const gen = generation;
-    const range = fs.feedFrom && fs.feedTo ? { from: fs.feedFrom, to: fs.feedTo } : rangeParams(ctx.state);
+    const range =
+      fs.feedFrom && fs.feedTo ? { from: fs.feedFrom, to: fs.feedTo } : rangeParams(ctx.state);
     list.setAttribute('aria-busy', 'true');
     more.disabled = true;
     const res = await ctx.api.get(
       `${base}/mentions`,
-      { ...range, sentiment: fs.sentiment, source: fs.source, lang: fs.lang, topic: fs.topic, q: fs.q, limit: FEED_PAGE, cursor },
+      {
+        ...range,
+        sentiment: fs.sentiment,
+        source: fs.source,
+        lang: fs.lang,
+        topic: fs.topic,
+        q: fs.q,
+        limit: FEED_PAGE,
+        cursor,
+      },
       MentionsSchema,
       ctx.signal,
     );
@@ -389,12 +664,16 @@ function mentionFeed(
     more.hidden = cursor === null;
     end.hidden = cursor !== null;
     const count = list.children.length;
-    end.textContent = count === 0 ? 'No mentions match these filters.' : `That’s all: ${count} mention${count === 1 ? '' : 's'}.`;
+    end.textContent =
+      count === 0
+        ? 'No mentions match these filters.'
+        : `That’s all: ${count} mention${count === 1 ? '' : 's'}.`;
     container.dataset.loaded = String(count);
   };
 
   const next = (): Promise<void> => {
-    if (!loadingPage && cursor !== null) loadingPage = loadPage().finally(() => (loadingPage = null));
+    if (!loadingPage && cursor !== null)
+      loadingPage = loadPage().finally(() => (loadingPage = null));
     return loadingPage ?? Promise.resolve();
   };
 
@@ -418,9 +697,12 @@ function mentionFeed(
 
   more.addEventListener('click', () => void next());
   if (typeof IntersectionObserver !== 'undefined') {
-    const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) void next();
-    }, { rootMargin: '400px' });
+    const io = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) void next();
+      },
+      { rootMargin: '400px' },
+    );
     io.observe(sentinel);
     ctx.signal.addEventListener('abort', () => io.disconnect());
   }
@@ -441,8 +723,21 @@ function mentionItem(m: Mention, now: Date): HTMLElement {
     h(
       'header',
       { class: 'mention-head' },
-      h('span', { class: 'author' }, who, author?.handle && author.display_name ? h('span', { class: 'muted' }, ` @${author.handle}`) : null),
-      author?.followers != null ? h('span', { class: 'muted', title: 'followers' }, ` · ${formatCount(author.followers)} followers`) : null,
+      h(
+        'span',
+        { class: 'author' },
+        who,
+        author?.handle && author.display_name
+          ? h('span', { class: 'muted' }, ` @${author.handle}`)
+          : null,
+      ),
+      author?.followers != null
+        ? h(
+            'span',
+            { class: 'muted', title: 'followers' },
+            ` · ${formatCount(author.followers)} followers`,
+          )
+        : null,
       h('span', { class: 'spacer' }),
       h('span', { class: 'tag', title: 'source' }, m.source),
       m.lang ? h('span', { class: 'tag', title: 'detected language' }, m.lang) : null,
@@ -454,7 +749,14 @@ function mentionItem(m: Mention, now: Date): HTMLElement {
       { class: 'mention-text', dir: 'auto' },
       ...segments.map((seg) =>
         seg.item
-          ? h('mark', { class: seg.item.weight > 0 ? 'w-pos' : seg.item.weight < 0 ? 'w-neg' : 'w-neu', title: `${seg.item.kind}: ${seg.item.weight > 0 ? '+' : ''}${seg.item.weight.toFixed(2)}` }, seg.text)
+          ? h(
+              'mark',
+              {
+                class: seg.item.weight > 0 ? 'w-pos' : seg.item.weight < 0 ? 'w-neg' : 'w-neu',
+                title: `${seg.item.kind}: ${seg.item.weight > 0 ? '+' : ''}${seg.item.weight.toFixed(2)}`,
+              },
+              seg.text,
+            )
           : seg.text,
       ),
     ),
@@ -463,18 +765,54 @@ function mentionItem(m: Mention, now: Date): HTMLElement {
           'p',
           { class: 'why' },
           h('span', { class: 'muted' }, 'Why: '),
-          ...why.map((w) => h('span', { class: `chip ${w.weight > 0 ? 'w-pos' : w.weight < 0 ? 'w-neg' : 'w-neu'}`, title: w.kind }, h('bdi', {}, w.text), ` ${w.weight > 0 ? '+' : '\u2212'}${Math.abs(w.weight).toFixed(2)}`)),
-          all.length > why.length ? h('span', { class: 'muted', title: 'smaller weights are not shown' }, `+${all.length - why.length} weaker`) : null,
+          ...why.map((w) =>
+            h(
+              'span',
+              {
+                class: `chip ${w.weight > 0 ? 'w-pos' : w.weight < 0 ? 'w-neg' : 'w-neu'}`,
+                title: w.kind,
+              },
+              h('bdi', {}, w.text),
+              ` ${w.weight > 0 ? '+' : '\u2212'}${Math.abs(w.weight).toFixed(2)}`,
+            ),
+          ),
+          all.length > why.length
+            ? h(
+                'span',
+                { class: 'muted', title: 'smaller weights are not shown' },
+                `+${all.length - why.length} weaker`,
+              )
+            : null,
         )
       : null,
     h(
       'footer',
       { class: 'mention-foot muted' },
-      h('time', { datetime: m.created_at, title: new Date(m.created_at).toLocaleString() }, relativeTime(m.created_at, now)),
-      e ? h('span', { title: 'likes · reposts · replies' }, ` · ♥ ${formatCount(e.likes ?? 0)} · ↻ ${formatCount(e.reposts ?? 0)} · ↩ ${formatCount(e.replies ?? 0)}`) : null,
+      h(
+        'time',
+        { datetime: m.created_at, title: new Date(m.created_at).toLocaleString() },
+        relativeTime(m.created_at, now),
+      ),
+      e
+        ? h(
+            'span',
+            { title: 'likes · reposts · replies' },
+            ` · ♥ ${formatCount(e.likes ?? 0)} · ↻ ${formatCount(e.reposts ?? 0)} · ↩ ${formatCount(e.replies ?? 0)}`,
+          )
+        : null,
       ...m.topics.slice(0, 3).map((t) => h('span', { class: 'tag topic' }, t.label)),
-      m.synthetic ? h('span', { class: 'tag', title: 'generated by the demo source' }, 'synthetic') : null,
-      m.url ? h('a', { href: m.url, target: '_blank', rel: 'noopener noreferrer', class: 'open' }, 'Open', h('span', { class: 'visually-hidden' }, ` mention by ${who}`), ' ↗') : null,
+      m.synthetic
+        ? h('span', { class: 'tag', title: 'generated by the demo source' }, 'synthetic')
+        : null,
+      m.url
+        ? h(
+            'a',
+            { href: m.url, target: '_blank', rel: 'noopener noreferrer', class: 'open' },
+            'Open',
+            h('span', { class: 'visually-hidden' }, ` mention by ${who}`),
+            ' ↗',
+          )
+        : null,
     ),
   );
 }

@@ -1,4 +1,10 @@
-import { CompareSchema, TopicsSchema, type Compare, type EstimateValue, type Topic } from '../api.ts';
+import {
+  CompareSchema,
+  TopicsSchema,
+  type Compare,
+  type EstimateValue,
+  type Topic,
+} from '../api.ts';
 import { axisStyle, mountChart, palette, tooltipStyle } from '../charts.ts';
 import { brandColor, brandName, type PageContext } from '../context.ts';
 import { emptyState, h, panel } from '../dom.ts';
@@ -15,7 +21,12 @@ export async function comparePage(root: HTMLElement, ctx: PageContext): Promise<
   const chosen = state.brands.filter((b) => known.has(b));
   const ids = chosen.length > 0 ? chosen : brands.map((b) => b.id);
   root.append(
-    h('div', { class: 'page-head' }, h('h1', {}, 'Compare'), h('p', { class: 'muted' }, `${rangeLabel(state)} · share of voice is of the brands shown`)),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, 'Compare'),
+      h('p', { class: 'muted' }, `${rangeLabel(state)} · share of voice is of the brands shown`),
+    ),
     h(
       'fieldset',
       { class: 'brand-picker' },
@@ -47,7 +58,14 @@ export async function comparePage(root: HTMLElement, ctx: PageContext): Promise<
   const range = rangeParams(state);
   const [cmp, ...topics] = await Promise.all([
     ctx.api.get('/v1/compare', { ...range, brands: ids.join(',') }, CompareSchema, ctx.signal),
-    ...ids.map((id) => ctx.api.get(`/v1/brands/${encodeURIComponent(id)}/topics`, { ...range, limit: 20 }, TopicsSchema, ctx.signal)),
+    ...ids.map((id) =>
+      ctx.api.get(
+        `/v1/brands/${encodeURIComponent(id)}/topics`,
+        { ...range, limit: 20 },
+        TopicsSchema,
+        ctx.signal,
+      ),
+    ),
   ]);
   if (!cmp.ok) {
     tableSlot.replaceChildren(emptyState('Comparison is unavailable.', cmp.message));
@@ -60,12 +78,22 @@ export async function comparePage(root: HTMLElement, ctx: PageContext): Promise<
   const netChart = h('div', { class: 'chart chart-tall' });
   const shareChart = h('div', { class: 'chart' });
   root.append(
-    h('div', { class: 'two-col' }, panel('sov-time', 'Share of voice over time', sovChart), panel('net-time', 'Net sentiment over time', netChart)),
+    h(
+      'div',
+      { class: 'two-col' },
+      panel('sov-time', 'Share of voice over time', sovChart),
+      panel('net-time', 'Net sentiment over time', netChart),
+    ),
     panel('shares', 'Positive and negative share (95 % interval)', shareChart),
   );
   const span = rangeSpanMs(state);
   const p = palette();
-  const timeAxis = { type: 'time', ...axisStyle(), axisLabel: { color: p.muted, hideOverlap: true, formatter: (v: number) => axisTime(v, span) }, splitLine: { show: false } };
+  const timeAxis = {
+    type: 'time',
+    ...axisStyle(),
+    axisLabel: { color: p.muted, hideOverlap: true, formatter: (v: number) => axisTime(v, span) },
+    splitLine: { show: false },
+  };
   const perBrand = (key: 'share_of_voice' | 'net_sentiment'): Record<string, unknown>[] =>
     data.brands.map((b) => ({
       name: b.name ?? brandName(brands, b.brand),
@@ -73,17 +101,29 @@ export async function comparePage(root: HTMLElement, ctx: PageContext): Promise<
       showSymbol: false,
       smooth: 0.3,
       color: brandColor(brands, b.brand),
-      ...(key === 'share_of_voice' ? { stack: 'sov', areaStyle: { opacity: 0.55 }, lineStyle: { width: 1 } } : { lineStyle: { width: 2 } }),
+      ...(key === 'share_of_voice'
+        ? { stack: 'sov', areaStyle: { opacity: 0.55 }, lineStyle: { width: 1 } }
+        : { lineStyle: { width: 2 } }),
       data: data.series.map((s) => [Date.parse(s.t), s[key]?.[b.brand] ?? null]),
     }));
   mountChart(
     sovChart,
     {
-      tooltip: { trigger: 'axis', ...tooltipStyle(), valueFormatter: (v: number | null) => formatShare(v) },
+      tooltip: {
+        trigger: 'axis',
+        ...tooltipStyle(),
+        valueFormatter: (v: number | null) => formatShare(v),
+      },
       legend: { top: 0, textStyle: { color: p.text } },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
       xAxis: timeAxis,
-      yAxis: { type: 'value', min: 0, max: 1, ...axisStyle(), axisLabel: { color: p.muted, formatter: (v: number) => formatShare(v) } },
+      yAxis: {
+        type: 'value',
+        min: 0,
+        max: 1,
+        ...axisStyle(),
+        axisLabel: { color: p.muted, formatter: (v: number) => formatShare(v) },
+      },
       series: perBrand('share_of_voice'),
     },
     'Share of voice over time, stacked to 100 percent',
@@ -91,7 +131,11 @@ export async function comparePage(root: HTMLElement, ctx: PageContext): Promise<
   mountChart(
     netChart,
     {
-      tooltip: { trigger: 'axis', ...tooltipStyle(), valueFormatter: (v: number | null) => formatNet(v) },
+      tooltip: {
+        trigger: 'axis',
+        ...tooltipStyle(),
+        valueFormatter: (v: number | null) => formatNet(v),
+      },
       legend: { top: 0, textStyle: { color: p.text } },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
       xAxis: timeAxis,
@@ -102,16 +146,35 @@ export async function comparePage(root: HTMLElement, ctx: PageContext): Promise<
   );
   // Interval bars: an invisible bar up to the lower bound, then the interval on top of it.
   const names = data.brands.map((b) => b.name ?? brandName(brands, b.brand));
-  const ci = (e: EstimateValue | undefined): [number, number] => e?.ci95 ?? [e?.value ?? 0, e?.value ?? 0];
-  const rangeBars = (label: string, key: 'positive_share' | 'negative_share', color: string): Record<string, unknown>[] => [
-    { name: `${label} lower`, type: 'bar', stack: key, silent: true, itemStyle: { color: 'transparent' }, tooltip: { show: false }, data: data.brands.map((b) => ci(b[key])[0]) },
+  const ci = (e: EstimateValue | undefined): [number, number] =>
+    e?.ci95 ?? [e?.value ?? 0, e?.value ?? 0];
+  const rangeBars = (
+    label: string,
+    key: 'positive_share' | 'negative_share',
+    color: string,
+  ): Record<string, unknown>[] => [
+    {
+      name: `${label} lower`,
+      type: 'bar',
+      stack: key,
+      silent: true,
+      itemStyle: { color: 'transparent' },
+      tooltip: { show: false },
+      data: data.brands.map((b) => ci(b[key])[0]),
+    },
     {
       name: label,
       type: 'bar',
       stack: key,
       color,
       barMaxWidth: 26,
-      label: { show: true, position: 'right', color: palette().text, formatter: (x: { dataIndex: number }) => formatShare(data.brands[x.dataIndex]?.[key]?.value ?? null, 1) },
+      label: {
+        show: true,
+        position: 'right',
+        color: palette().text,
+        formatter: (x: { dataIndex: number }) =>
+          formatShare(data.brands[x.dataIndex]?.[key]?.value ?? null, 1),
+      },
       data: data.brands.map((b) => ci(b[key])[1] - ci(b[key])[0]),
     },
   ];
@@ -130,9 +193,24 @@ export async function comparePage(root: HTMLElement, ctx: PageContext): Promise<
       },
       legend: { top: 0, data: ['Positive', 'Negative'], textStyle: { color: p.text } },
       grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
-      xAxis: { type: 'value', min: 0, max: 1, ...axisStyle(), axisLabel: { color: p.muted, formatter: (v: number) => formatShare(v) } },
-      yAxis: { type: 'category', data: names, inverse: true, ...axisStyle(), splitLine: { show: false } },
-      series: [...rangeBars('Positive', 'positive_share', p.pos), ...rangeBars('Negative', 'negative_share', p.neg)],
+      xAxis: {
+        type: 'value',
+        min: 0,
+        max: 1,
+        ...axisStyle(),
+        axisLabel: { color: p.muted, formatter: (v: number) => formatShare(v) },
+      },
+      yAxis: {
+        type: 'category',
+        data: names,
+        inverse: true,
+        ...axisStyle(),
+        splitLine: { show: false },
+      },
+      series: [
+        ...rangeBars('Positive', 'positive_share', p.pos),
+        ...rangeBars('Negative', 'negative_share', p.neg),
+      ],
     },
     'Positive and negative share per brand; each bar spans the 95 percent interval',
   );
@@ -155,10 +233,41 @@ export async function comparePage(root: HTMLElement, ctx: PageContext): Promise<
               h(
                 'div',
                 { class: 'column', style: `--brand:${brandColor(brands, id)}`, 'data-brand': id },
-                h('h3', {}, h('span', { class: 'dot', 'aria-hidden': 'true' }), brandName(brands, id)),
+                h(
+                  'h3',
+                  {},
+                  h('span', { class: 'dot', 'aria-hidden': 'true' }),
+                  brandName(brands, id),
+                ),
                 (unique[id] ?? []).length
-                  ? h('ul', { class: 'chips' }, ...(unique[id] ?? []).slice(0, 12).map((t) => h('li', {}, h('a', { class: 'chip', href: toHash({ ...navigate(state, 'brand', id), topic: t.id }) }, t.label, h('span', { class: 'muted' }, ` ${formatCount(t.volume)}`)))))
-                  : h('p', { class: 'muted' }, !byBrand[id] ? 'Topics unavailable.' : byBrand[id].length === 0 ? 'No topics in this period.' : 'No topic of its own: it shares all of them with the others.'),
+                  ? h(
+                      'ul',
+                      { class: 'chips' },
+                      ...(unique[id] ?? []).slice(0, 12).map((t) =>
+                        h(
+                          'li',
+                          {},
+                          h(
+                            'a',
+                            {
+                              class: 'chip',
+                              href: toHash({ ...navigate(state, 'brand', id), topic: t.id }),
+                            },
+                            t.label,
+                            h('span', { class: 'muted' }, ` ${formatCount(t.volume)}`),
+                          ),
+                        ),
+                      ),
+                    )
+                  : h(
+                      'p',
+                      { class: 'muted' },
+                      !byBrand[id]
+                        ? 'Topics unavailable.'
+                        : byBrand[id].length === 0
+                          ? 'No topics in this period.'
+                          : 'No topic of its own: it shares all of them with the others.',
+                    ),
               ),
             ),
           )
@@ -169,7 +278,9 @@ export async function comparePage(root: HTMLElement, ctx: PageContext): Promise<
 
 function estimate(e: EstimateValue | undefined): string {
   if (!e || e.value == null) return '–';
-  return e.ci95 ? `${formatShare(e.value, 1)} (${formatShare(e.ci95[0], 1)}–${formatShare(e.ci95[1], 1)})` : formatShare(e.value, 1);
+  return e.ci95
+    ? `${formatShare(e.value, 1)} (${formatShare(e.ci95[0], 1)}–${formatShare(e.ci95[1], 1)})`
+    : formatShare(e.value, 1);
 }
 
 /** A share with its interval drawn as a bar, and the numbers in text for screen readers. */
@@ -179,24 +290,53 @@ function ciCell(e: EstimateValue | undefined): HTMLElement {
   return h(
     'td',
     { class: 'num ci' },
-    h('span', { class: 'ci-text' }, formatShare(e.value, 1), h('span', { class: 'muted ci-range' }, ` ${formatShare(lo, 1)}–${formatShare(hi, 1)}`)),
-    h('span', { class: 'ci-bar', 'aria-hidden': 'true' }, h('span', { class: 'ci-span', style: `left:${lo * 100}%;width:${Math.max(0.5, (hi - lo) * 100)}%` }), h('span', { class: 'ci-dot', style: `left:${e.value * 100}%` })),
+    h(
+      'span',
+      { class: 'ci-text' },
+      formatShare(e.value, 1),
+      h('span', { class: 'muted ci-range' }, ` ${formatShare(lo, 1)}–${formatShare(hi, 1)}`),
+    ),
+    h(
+      'span',
+      { class: 'ci-bar', 'aria-hidden': 'true' },
+      h('span', {
+        class: 'ci-span',
+        style: `left:${lo * 100}%;width:${Math.max(0.5, (hi - lo) * 100)}%`,
+      }),
+      h('span', { class: 'ci-dot', style: `left:${e.value * 100}%` }),
+    ),
   );
 }
 
 function compareTable(data: Compare, ctx: PageContext, state: PageContext['state']): HTMLElement {
-  const col = (label: string, title?: string): HTMLElement => h('th', { scope: 'col', class: 'num', title }, label);
+  const col = (label: string, title?: string): HTMLElement =>
+    h('th', { scope: 'col', class: 'num', title }, label);
   return h(
     'div',
     { class: 'table-wrap' },
     h(
       'table',
       { class: 'data compare' },
-      h('caption', { class: 'visually-hidden' }, 'Brands compared; intervals are 95 % Wilson score intervals'),
+      h(
+        'caption',
+        { class: 'visually-hidden' },
+        'Brands compared; intervals are 95 % Wilson score intervals',
+      ),
       h(
         'thead',
         {},
-        h('tr', {}, h('th', { scope: 'col' }, 'Brand'), col('Mentions'), col('Share of voice', '95 % interval'), col('Positive', '95 % interval'), col('Negative', '95 % interval'), col('Net sentiment'), col('Engagement'), col('Reach (est.)')),
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Brand'),
+          col('Mentions'),
+          col('Share of voice', '95 % interval'),
+          col('Positive', '95 % interval'),
+          col('Negative', '95 % interval'),
+          col('Net sentiment'),
+          col('Engagement'),
+          col('Reach (est.)'),
+        ),
       ),
       h(
         'tbody',
@@ -205,7 +345,16 @@ function compareTable(data: Compare, ctx: PageContext, state: PageContext['state
           h(
             'tr',
             { 'data-brand': b.brand, style: `--brand:${brandColor(ctx.brands, b.brand)}` },
-            h('th', { scope: 'row' }, h('a', { href: toHash(navigate(state, 'brand', b.brand)) }, h('span', { class: 'dot', 'aria-hidden': 'true' }), b.name ?? brandName(ctx.brands, b.brand))),
+            h(
+              'th',
+              { scope: 'row' },
+              h(
+                'a',
+                { href: toHash(navigate(state, 'brand', b.brand)) },
+                h('span', { class: 'dot', 'aria-hidden': 'true' }),
+                b.name ?? brandName(ctx.brands, b.brand),
+              ),
+            ),
             h('td', { class: 'num' }, formatCount(b.volume)),
             ciCell(b.share_of_voice),
             ciCell(b.positive_share),

@@ -20,13 +20,27 @@ import { changePill, loading, sentimentBar } from '../widgets.ts';
 export async function overviewPage(root: HTMLElement, ctx: PageContext): Promise<void> {
   const { state, brands } = ctx;
   root.append(
-    h('div', { class: 'page-head' }, h('h1', {}, 'Overview'), h('p', { class: 'muted' }, `${ctx.workspace} · ${rangeLabel(state)} vs the period before`)),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, 'Overview'),
+      h('p', { class: 'muted' }, `${ctx.workspace} · ${rangeLabel(state)} vs the period before`),
+    ),
   );
   const grid = h('div', { class: 'cards', role: 'list' }, loading());
   root.append(grid);
   const range = rangeParams(state);
   const [healths, alerts] = await Promise.all([
-    Promise.all(brands.map((b) => ctx.api.get(`/v1/brands/${encodeURIComponent(b.id)}/health`, range, HealthSchema, ctx.signal))),
+    Promise.all(
+      brands.map((b) =>
+        ctx.api.get(
+          `/v1/brands/${encodeURIComponent(b.id)}/health`,
+          range,
+          HealthSchema,
+          ctx.signal,
+        ),
+      ),
+    ),
     ctx.api.get('/v1/alerts', { state: 'open' }, AlertsSchema, ctx.signal),
   ]);
   const ok = new Map<string, Health>();
@@ -35,11 +49,14 @@ export async function overviewPage(root: HTMLElement, ctx: PageContext): Promise
   });
   const totals = new Map([...ok].map(([id, hl]) => [id, hl.totals ?? totalsFromSeries(hl.series)]));
   const sov = shareOfVoice(Object.fromEntries([...totals].map(([id, t]) => [id, t.volume])));
-  const prevSov = shareOfVoice(Object.fromEntries([...ok].map(([id, hl]) => [id, hl.previous?.volume ?? 0])));
+  const prevSov = shareOfVoice(
+    Object.fromEntries([...ok].map(([id, hl]) => [id, hl.previous?.volume ?? 0])),
+  );
   const openAlerts = new Map<string, number>();
   if (alerts.ok)
     for (const a of alerts.data.alerts)
-      if (a.brand && a.state !== 'resolved') openAlerts.set(a.brand, (openAlerts.get(a.brand) ?? 0) + 1);
+      if (a.brand && a.state !== 'resolved')
+        openAlerts.set(a.brand, (openAlerts.get(a.brand) ?? 0) + 1);
 
   const pending: (() => void)[] = [];
   grid.replaceChildren(
@@ -48,7 +65,12 @@ export async function overviewPage(root: HTMLElement, ctx: PageContext): Promise
       const t = totals.get(b.id);
       const href = toHash(navigate(state, 'brand', b.id));
       if (!hl || !t)
-        return h('article', { class: 'card brand-card', role: 'listitem' }, h('h2', {}, h('a', { href }, b.name)), emptyState('No data for this brand.'));
+        return h(
+          'article',
+          { class: 'card brand-card', role: 'listitem' },
+          h('h2', {}, h('a', { href }, b.name)),
+          emptyState('No data for this brand.'),
+        );
       const volumePct = hl.change?.volume_pct ?? pctChange(t.volume, hl.previous?.volume);
       const netDelta = hl.change?.net_sentiment_delta ?? null;
       const negDelta = hl.change?.negative_share_delta ?? null;
@@ -57,13 +79,35 @@ export async function overviewPage(root: HTMLElement, ctx: PageContext): Promise
       const spark = h('div', { class: 'sparkline' });
       const card = h(
         'article',
-        { class: 'card brand-card', role: 'listitem', 'data-brand': b.id, style: `--brand:${brandColor(brands, b.id)}` },
+        {
+          class: 'card brand-card',
+          role: 'listitem',
+          'data-brand': b.id,
+          style: `--brand:${brandColor(brands, b.id)}`,
+        },
         h(
           'header',
           { class: 'card-head' },
-          h('h2', {}, h('a', { href, class: 'stretched' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), b.name)),
+          h(
+            'h2',
+            {},
+            h(
+              'a',
+              { href, class: 'stretched' },
+              h('span', { class: 'dot', 'aria-hidden': 'true' }),
+              b.name,
+            ),
+          ),
           nAlerts
-            ? h('a', { class: 'badge badge-alert', href: toHash({ ...navigate(state, 'alerts') }), title: 'Open alerts' }, `${nAlerts} open alert${nAlerts > 1 ? 's' : ''}`)
+            ? h(
+                'a',
+                {
+                  class: 'badge badge-alert',
+                  href: toHash({ ...navigate(state, 'alerts') }),
+                  title: 'Open alerts',
+                },
+                `${nAlerts} open alert${nAlerts > 1 ? 's' : ''}`,
+              )
             : alerts.ok
               ? h('span', { class: 'badge badge-ok' }, 'No open alerts')
               : null,
@@ -71,9 +115,45 @@ export async function overviewPage(root: HTMLElement, ctx: PageContext): Promise
         h(
           'div',
           { class: 'card-metrics' },
-          metric('Mentions', formatCount(t.volume), volumePct === null ? null : changePill(formatPctChange(volumePct), toneOf(volumePct, true), 'vs previous period'), 'volume', t.volume),
-          metric('Net sentiment', formatNet(t.net_sentiment), netDelta === null ? null : changePill(formatNet(netDelta).replace(/^0\.00$/, '±0.00'), toneOf(netDelta, true, 0.005), 'vs previous period'), 'net', t.net_sentiment),
-          metric('Share of voice', formatShare(sov[b.id] ?? null), sovDelta === null ? null : changePill(formatPointsDelta(sovDelta), toneOf(sovDelta, true, 0.0005), 'vs previous period'), 'sov', sov[b.id]),
+          metric(
+            'Mentions',
+            formatCount(t.volume),
+            volumePct === null
+              ? null
+              : changePill(
+                  formatPctChange(volumePct),
+                  toneOf(volumePct, true),
+                  'vs previous period',
+                ),
+            'volume',
+            t.volume,
+          ),
+          metric(
+            'Net sentiment',
+            formatNet(t.net_sentiment),
+            netDelta === null
+              ? null
+              : changePill(
+                  formatNet(netDelta).replace(/^0\.00$/, '±0.00'),
+                  toneOf(netDelta, true, 0.005),
+                  'vs previous period',
+                ),
+            'net',
+            t.net_sentiment,
+          ),
+          metric(
+            'Share of voice',
+            formatShare(sov[b.id] ?? null),
+            sovDelta === null
+              ? null
+              : changePill(
+                  formatPointsDelta(sovDelta),
+                  toneOf(sovDelta, true, 0.0005),
+                  'vs previous period',
+                ),
+            'sov',
+            sov[b.id],
+          ),
         ),
         spark,
         sentimentBar(t.positive, t.neutral, t.negative),
@@ -82,7 +162,11 @@ export async function overviewPage(root: HTMLElement, ctx: PageContext): Promise
           { class: 'card-foot muted' },
           `${formatShare(t.positive_share)} positive · ${formatShare(t.negative_share)} negative`,
           negDelta !== null && Math.abs(negDelta) >= 0.005
-            ? h('span', { class: `tone-${toneOf(negDelta, false)}` }, ` (${formatPointsDelta(negDelta)})`)
+            ? h(
+                'span',
+                { class: `tone-${toneOf(negDelta, false)}` },
+                ` (${formatPointsDelta(negDelta)})`,
+              )
             : null,
         ),
       );
@@ -95,13 +179,20 @@ export async function overviewPage(root: HTMLElement, ctx: PageContext): Promise
     root.append(h('p', { class: 'muted' }, `Alerts are unavailable: ${alerts.message}`));
 
   if (ok.size === 0) {
-    root.append(emptyState('No brand data for this period.', 'Is the pipeline running? Try a longer period.'));
+    root.append(
+      emptyState('No brand data for this period.', 'Is the pipeline running? Try a longer period.'),
+    );
     return;
   }
   const volumeChart = h('div', { class: 'chart chart-tall' });
   const sovChart = h('div', { class: 'chart chart-tall' });
   root.append(
-    h('div', { class: 'two-col' }, panel('volume', 'Mentions over time', volumeChart), panel('sov', 'Share of voice', sovChart)),
+    h(
+      'div',
+      { class: 'two-col' },
+      panel('volume', 'Mentions over time', volumeChart),
+      panel('sov', 'Share of voice', sovChart),
+    ),
   );
   const span = rangeSpanMs(state);
   const p = palette();
@@ -111,7 +202,16 @@ export async function overviewPage(root: HTMLElement, ctx: PageContext): Promise
       tooltip: { trigger: 'axis', ...tooltipStyle() },
       legend: { top: 0, textStyle: { color: p.text } },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-      xAxis: { type: 'time', ...axisStyle(), axisLabel: { color: p.muted, hideOverlap: true, formatter: (v: number) => axisTime(v, span) }, splitLine: { show: false } },
+      xAxis: {
+        type: 'time',
+        ...axisStyle(),
+        axisLabel: {
+          color: p.muted,
+          hideOverlap: true,
+          formatter: (v: number) => axisTime(v, span),
+        },
+        splitLine: { show: false },
+      },
       yAxis: { type: 'value', ...axisStyle() },
       series: [...ok].map(([id, hl]) => ({
         name: brands.find((b) => b.id === id)?.name ?? id,
@@ -120,7 +220,10 @@ export async function overviewPage(root: HTMLElement, ctx: PageContext): Promise
         smooth: 0.3,
         lineStyle: { width: 2 },
         color: brandColor(brands, id),
-        data: completeBuckets(hl.series, intervalMs(hl.interval), hl.to).map((pt) => [Date.parse(pt.t), pt.volume]),
+        data: completeBuckets(hl.series, intervalMs(hl.interval), hl.to).map((pt) => [
+          Date.parse(pt.t),
+          pt.volume,
+        ]),
       })),
     },
     'Mentions over time, one line per brand',
@@ -128,7 +231,11 @@ export async function overviewPage(root: HTMLElement, ctx: PageContext): Promise
   mountChart(
     sovChart,
     {
-      tooltip: { trigger: 'item', ...tooltipStyle(), valueFormatter: (v: number) => formatCount(v) },
+      tooltip: {
+        trigger: 'item',
+        ...tooltipStyle(),
+        valueFormatter: (v: number) => formatCount(v),
+      },
       legend: { bottom: 0, textStyle: { color: p.text } },
       series: [
         {
@@ -138,7 +245,11 @@ export async function overviewPage(root: HTMLElement, ctx: PageContext): Promise
           itemStyle: { borderColor: p.surface, borderWidth: 2 },
           // Labels only where there is room for them; the legend names the slices anyway.
           label: { show: sovChart.clientWidth > 480, color: p.text, formatter: '{b} {d}%' },
-          data: [...totals].map(([id, t]) => ({ name: brands.find((b) => b.id === id)?.name ?? id, value: t.volume, itemStyle: { color: brandColor(brands, id) } })),
+          data: [...totals].map(([id, t]) => ({
+            name: brands.find((b) => b.id === id)?.name ?? id,
+            value: t.volume,
+            itemStyle: { color: brandColor(brands, id) },
+          })),
         },
       ],
     },
@@ -146,8 +257,20 @@ export async function overviewPage(root: HTMLElement, ctx: PageContext): Promise
   );
 }
 
-function metric(label: string, value: string, change: HTMLElement | null, id: string, raw: number | null | undefined): HTMLElement {
-  return h('div', { class: 'metric', 'data-metric': id }, h('div', { class: 'metric-label' }, label), h('div', { class: 'metric-value', 'data-value': raw ?? undefined }, value), change);
+function metric(
+  label: string,
+  value: string,
+  change: HTMLElement | null,
+  id: string,
+  raw: number | null | undefined,
+): HTMLElement {
+  return h(
+    'div',
+    { class: 'metric', 'data-metric': id },
+    h('div', { class: 'metric-label' }, label),
+    h('div', { class: 'metric-value', 'data-value': raw ?? undefined }, value),
+    change,
+  );
 }
 
 function sparkline(el: HTMLElement, hl: Health, color: string): void {
@@ -165,7 +288,10 @@ function sparkline(el: HTMLElement, hl: Health, color: string): void {
           color,
           lineStyle: { width: 2 },
           areaStyle: { opacity: 0.15 },
-          data: completeBuckets(hl.series, intervalMs(hl.interval), hl.to).map((pt) => [Date.parse(pt.t), pt.volume]),
+          data: completeBuckets(hl.series, intervalMs(hl.interval), hl.to).map((pt) => [
+            Date.parse(pt.t),
+            pt.volume,
+          ]),
         },
       ],
       animation: false,
