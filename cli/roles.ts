@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/app.ts';
+import { alertRoutes } from '../api/routes/alerts.ts';
 import { ingestRoutes } from '../api/routes/ingest.ts';
 import { uiRoutes } from '../api/routes/ui.ts';
 import { createBus, type Bus } from '../core/bus/index.ts';
@@ -274,7 +275,7 @@ export async function startApi(rt: Runtime, ready: () => boolean, demoKey?: { ke
     rateLimitPerSecond: rt.settings.API_RATE_LIMIT_PER_S,
     cacheTtlMs: rt.settings.API_CACHE_TTL_MS,
     engagementWeights: rt.settings.ENGAGEMENT_WEIGHTS,
-    extraRoutes: [ingestRoutes(produce)],
+    extraRoutes: [ingestRoutes(produce), alertRoutes],
     rootPlugins: [uiRoutes()],
   });
   await app.listen({ port: rt.settings.PORT, host: rt.settings.HOST });

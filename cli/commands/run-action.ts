@@ -3,6 +3,7 @@ import { loadConfig } from '../../core/config.ts';
 import { describeError } from '../../core/errors.ts';
 import { installShutdown, type ShutdownStep } from '../../core/lifecycle.ts';
 import { createLogger } from '../../core/logger.ts';
+import { startAlerting } from '../../alerts/index.ts';
 import {
   createEnrichRole,
   openRuntime,
@@ -40,6 +41,7 @@ export async function runRoles(roles: Role[]): Promise<void> {
       ? runDemo(rt, ingestAbort.signal)
       : Promise.resolve();
   const connectors = roles.includes('ingest') ? startSourceConnectors(rt, ingestAbort.signal) : null;
+  const alerting = roles.includes('alerts') ? startAlerting({ store: rt.store, config: rt.config, logger }) : null;
   let api: FastifyInstance | null = null;
   const demoKey = settings.EARSHOT_DEMO_API_KEY
     ? { key: settings.EARSHOT_DEMO_API_KEY, workspace: rt.config().workspaces[0]!.id }
@@ -50,6 +52,7 @@ export async function runRoles(roles: Role[]): Promise<void> {
   const { shutdown } = installShutdown(
     (): ShutdownStep[] => [
       { name: 'not ready', run: () => Promise.resolve((ready = false)) },
+      { name: 'stop alert schedules', run: () => alerting?.stop() ?? Promise.resolve() },
       { name: 'stop api', run: () => api?.close() ?? Promise.resolve() },
       {
         name: 'stop ingest',
@@ -72,4 +75,4 @@ export async function runRoles(roles: Role[]): Promise<void> {
   logger.info({ event: 'started', roles, bus: rt.bus.kind, store: rt.store.kind });
 }
 
-const ROLE_COUNT = 4;
+const ROLE_COUNT = 5;

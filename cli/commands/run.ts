@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 
-export const ROLES = ['ingest', 'enrich', 'sink', 'api'] as const;
+export const ROLES = ['ingest', 'enrich', 'sink', 'api', 'alerts'] as const;
 export type Role = (typeof ROLES)[number];
 
 export function register(program: Command): void {

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../core/config.ts';
 import { installShutdown } from '../../core/lifecycle.ts';
 import { createLogger } from '../../core/logger.ts';
+import { startAlerting } from '../../alerts/index.ts';
 import { startPipeline } from '../embedded.ts';
 import { demoApiKey, openRuntime, runDemo, startApi, startSourceConnectors } from '../roles.ts';
 import { AppSettingsSchema } from '../settings.ts';
@@ -23,6 +24,7 @@ export async function runStart(options: { demo: boolean }): Promise<void> {
   const demoEnabled = options.demo && settings.DEMO_ENABLED;
   const demo = demoEnabled ? runDemo(rt, sourcesAbort.signal) : Promise.resolve();
   const connectors = startSourceConnectors(rt, sourcesAbort.signal);
+  const alerting = startAlerting({ store: rt.store, config: rt.config, logger });
   const workspace = rt.config().workspaces[0]!.id;
   const key = await demoApiKey(rt, workspace);
   const api = await startApi(rt, () => ready, key);
@@ -51,6 +53,7 @@ export async function runStart(options: { demo: boolean }): Promise<void> {
   const { shutdown } = installShutdown(
     () => [
       { name: 'not ready', run: () => Promise.resolve((ready = false)) },
+      { name: 'stop alert schedules', run: () => alerting.stop() },
       { name: 'stop sources', run: async () => (sourcesAbort.abort(), await Promise.all([demo, connectors.stop()])) },
       { name: 'drain pipeline', run: () => pipeline.drain(settings.SHUTDOWN_TIMEOUT_S * 500) },
       { name: 'stop api', run: () => api.close() },

@@ -1,4 +1,5 @@
-import { eld } from 'eld/medium';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /**
  * eld's n-gram scoring (Nito-ELD, Apache-2.0), re-implemented over packed typed arrays.
@@ -9,9 +10,11 @@ import { eld } from 'eld/medium';
  * same arithmetic — the scores are identical (a unit test compares against eld itself) — but
  * the inner loop reads two typed arrays instead of enumerating object keys.
  *
- * The database and eld's helpers are loaded from eld's own files (the package does not export
- * them by name). If that ever fails (a future eld moves them), we fall back to eld's public
- * `detect` so detection keeps working, only slower.
+ * The database is read from a packed binary copy (model/eld-medium.bin, written by
+ * `npm run train:sentiment` from eld's files): parsing eld's 2 MB JavaScript object literal
+ * leaves ~150 MiB resident in every worker, the binary loads straight into typed arrays.
+ * If the file is missing, eld's own files are read instead (same scores, more memory); if those
+ * moved too (a future eld), eld's public `detect` is used (same answers, slower).
  */
 
 export interface NgramScores {
@@ -87,36 +90,15 @@ class PackedModel implements NgramModel {
   private readonly seen = new Set<string>();
 
   constructor(
-    data: EldData,
+    p: Packed,
     private readonly dictionary: string[],
     private readonly separators: RegExp,
   ) {
-    const n = Object.keys(data.languages).length;
-    this.languages = Array.from({ length: n }, (_, i) => data.languages[i] ?? '');
-    let total = 0;
-    let count = 0;
-    for (const key in data.ngrams) {
-      const entry = data.ngrams[key]!;
-      for (const _ in entry) total++;
-      count++;
-    }
-    this.starts = new Uint32Array(count + 1);
-    this.langs = new Uint8Array(total);
-    this.scores = new Float32Array(total);
-    let k = 0;
-    let at = 0;
-    for (const key in data.ngrams) {
-      const entry = data.ngrams[key]!;
-      this.index.set(key, k);
-      this.starts[k] = at;
-      for (const lang in entry) {
-        this.langs[at] = Number(lang);
-        this.scores[at] = entry[lang]! + BASE_NGRAM_SCORE;
-        at++;
-      }
-      k++;
-    }
-    this.starts[k] = at;
+    this.languages = p.languages;
+    p.keys.forEach((k, i) => this.index.set(k, i));
+    this.starts = p.starts;
+    this.langs = p.langs;
+    this.scores = p.scores;
   }
 
   score(text: string, out: NgramScores): boolean {
@@ -190,14 +172,19 @@ class PackedModel implements NgramModel {
 }
 
 /** Fallback: eld's public API, mapped onto the same interface. */
+interface EldPublic {
+  detect(text: string): { getScores(): Record<string, number> };
+  info(): { Languages: Record<number, string> };
+}
+
 class PublicEldModel implements NgramModel {
   readonly languages: string[];
-  constructor() {
+  constructor(private readonly eld: EldPublic) {
     this.languages = Object.values(eld.info().Languages);
   }
   score(text: string, out: NgramScores): boolean {
     out.raw.fill(0);
-    const scores = eld.detect(text).getScores();
+    const scores = this.eld.detect(text).getScores();
     let any = false;
     // getScores is already scaled; invert the scaling with ngrams = 1 so `scale` round-trips.
     out.ngrams = 1;
@@ -215,15 +202,27 @@ class PublicEldModel implements NgramModel {
   }
 }
 
-const internals = await loadInternals();
+async function loadModel(): Promise<{ model: NgramModel; source: 'packed' | 'eld-files' | 'eld-api' }> {
+  const helpers = await loadHelpers();
+  if (helpers !== null && existsSync(PACKED_DB_PATH)) {
+    // A corrupt file is a packaging bug: fail loudly rather than silently use more memory.
+    const packed = decodePackedDb(readFileSync(PACKED_DB_PATH), PACKED_DB_PATH);
+    return { model: new PackedModel(packed, helpers.dictionary, helpers.separators), source: 'packed' };
+  }
+  const internals = await loadEldInternals();
+  if (internals !== null) {
+    return { model: new PackedModel(pack(internals.data), internals.dictionary, internals.separators), source: 'eld-files' };
+  }
+  const mod = (await import('eld/medium')) as { eld: EldPublic };
+  return { model: new PublicEldModel(mod.eld), source: 'eld-api' };
+}
 
-/** The n-gram model the detector uses (packed when eld's files load, else eld's public API). */
-export const ngramModel: NgramModel =
-  internals === null
-    ? new PublicEldModel()
-    : new PackedModel(internals.data, internals.dictionary, internals.separators);
+const loaded = await loadModel();
 
-export const usingPackedModel = internals !== null;
+/** The n-gram model the detector uses. */
+export const ngramModel: NgramModel = loaded.model;
+/** Where it came from: the packed file normally (see the module comment). */
+export const ngramModelSource = loaded.source;
 
 export function newScores(): NgramScores {
   return { raw: new Float64Array(ngramModel.languages.length), ngrams: 0 };

@@ -19,6 +19,7 @@ describe('docker-compose.yml', () => {
 
   it('has one service per role', () => {
     expect(earshotServices.map(([name]) => name).sort()).toEqual([
+      'alerts',
       'api',
       'enrich',
       'ingest',

@@ -93,6 +93,9 @@ async function render(options: { keepScroll?: boolean } = {}): Promise<void> {
   controller = new AbortController();
   const { signal } = controller;
   const ticket = ++rendering;
+  // Synchronously, so nobody (a person's script, the browser tests) mistakes the previous
+  // page for this one.
+  document.body.dataset.loaded = 'false';
   renderControls(state);
   for (const a of document.querySelectorAll<HTMLAnchorElement>('#nav a')) {
     const active =
@@ -115,7 +118,6 @@ async function render(options: { keepScroll?: boolean } = {}): Promise<void> {
     const root = h('div', { class: `page page-${state.page}` });
     disposeCharts();
     main.replaceChildren(root);
-    document.body.dataset.loaded = 'false';
     await pages[state.page](root, ctx);
     if (ticket !== rendering) return;
     document.body.dataset.loaded = 'true';
