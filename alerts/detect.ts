@@ -158,7 +158,11 @@ export function rawScore(stat: Stat, counts: Counts, samples: readonly Counts[])
   if (stat.kind === 'count') {
     const med = median(samples.map(stat.value));
     const sigma0 = Math.sqrt(Math.max(med, 1));
-    return { observed, median: med, sigma0, zRaw: (observed - med) / sigma0 };
+    // Anscombe's transform 2√(x + 3/8) makes a Poisson count nearly normal with unit
+    // variance; (x − b)/√b would overstate the z of small counts (the Poisson right tail is
+    // heavier than the normal one) and page on ordinary bursts of quiet brands.
+    const zRaw = 2 * (Math.sqrt(observed + 0.375) - Math.sqrt(med + 0.375));
+    return { observed, median: med, sigma0, zRaw };
   }
   const usable = samples.filter((c) => stat.n(c) > 0);
   if (usable.length < 3 || stat.n(counts) === 0) return null;
@@ -240,9 +244,12 @@ function calibrationFor(
 }
 
 function score(raw: RawScore, cal: Calibration): Score {
-  const baseline = raw.median + cal.center * raw.sigma0;
-  const sigma = raw.sigma0 * cal.scale;
-  return { observed: raw.observed, baseline, sigma, z: (raw.observed - baseline) / sigma };
+  return {
+    observed: raw.observed,
+    baseline: raw.median + cal.center * raw.sigma0,
+    sigma: raw.sigma0 * cal.scale,
+    z: (raw.zRaw - cal.center) / cal.scale,
+  };
 }
 
 const clampShare = (p: number) => Math.min(0.99, Math.max(0.01, p));

@@ -1,6 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PACKED_DB_PATH, encodePackedDb, loadEldInternals } from '../enrich/language/ngram-model.ts';
+import {
+  PACKED_DB_PATH,
+  encodePackedDb,
+  loadEldInternals,
+} from '../enrich/language/ngram-model.ts';
 
 /**
  * Writes eld's `medium` n-gram database in the packed binary form the detector loads
@@ -11,7 +15,8 @@ import { PACKED_DB_PATH, encodePackedDb, loadEldInternals } from '../enrich/lang
  */
 export async function buildLanguageDb(path = PACKED_DB_PATH): Promise<number> {
   const internals = await loadEldInternals();
-  if (internals === null) throw new Error('cannot read eld’s n-gram database from node_modules/eld');
+  if (internals === null)
+    throw new Error('cannot read eld’s n-gram database from node_modules/eld');
   const bytes = encodePackedDb(internals.data);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, bytes);

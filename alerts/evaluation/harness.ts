@@ -188,6 +188,12 @@ export function runHarness(o: HarnessOptions): HarnessReport {
       });
     }
     alerts += opens.length;
+    if (process.env.HARNESS_DEBUG)
+      opens.forEach((t, i) => {
+        if (matched.has(i)) return;
+        const near = sc.spikes.map((s) => (t - s.startMs) / MINUTE_MS).filter((d) => d > -600 && d < 600);
+        console.log(`false alert rate=${sc.spec.rate} disp=${sc.spec.dispersion} minutes from spikes: ${near.map((d) => d.toFixed(0)).join(',') || 'none within 10h'}`);
+      });
     truePositives += matched.size;
   }
   const eligible = outcomes.filter((x) => x.eligible);

@@ -1,7 +1,13 @@
 import { eld } from 'eld/medium';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { PACKED_DB_PATH, decodePackedDb, newScores, ngramModel, ngramModelSource } from './ngram-model.ts';
+import {
+  PACKED_DB_PATH,
+  decodePackedDb,
+  newScores,
+  ngramModel,
+  ngramModelSource,
+} from './ngram-model.ts';
 
 const TEXTS = [
   'I really love the new update, the battery lasts all day now',
@@ -29,8 +35,12 @@ describe('packed n-gram model', () => {
 
   it('a truncated or foreign file is a clear error naming it', () => {
     const bytes = readFileSync(PACKED_DB_PATH);
-    expect(() => decodePackedDb(bytes.subarray(0, bytes.length - 10), PACKED_DB_PATH)).toThrow(/corrupt.*eld-medium\.bin/);
-    expect(() => decodePackedDb(Buffer.from('not a model at all, sorry'), 'x.bin')).toThrow(/bad magic/);
+    expect(() => decodePackedDb(bytes.subarray(0, bytes.length - 10), PACKED_DB_PATH)).toThrow(
+      /corrupt.*eld-medium\.bin/,
+    );
+    expect(() => decodePackedDb(Buffer.from('not a model at all, sorry'), 'x.bin')).toThrow(
+      /bad magic/,
+    );
   });
 
   it.each(TEXTS)('scores exactly like eld: %j', (text) => {

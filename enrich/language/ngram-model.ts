@@ -54,31 +54,145 @@ function isEldData(x: unknown): x is EldData {
   );
 }
 
-async function loadInternals(): Promise<{
-  data: EldData;
-  dictionary: string[];
-  separators: RegExp;
-} | null> {
+/** eld's small helpers (byte alphabet and word separators), tiny modules: always loaded. */
+async function loadHelpers(): Promise<{ dictionary: string[]; separators: RegExp } | null> {
   try {
     const entry = import.meta.resolve('eld/medium');
-    const ngramsMod = (await import(new URL('../ngrams/medium.js', entry).href)) as {
-      ngramsData?: unknown;
-    };
     const dictMod = (await import(new URL('../dictionary.js', entry).href)) as {
       dictionary?: unknown;
     };
     const reMod = (await import(new URL('../regexPatterns.js', entry).href)) as {
       separators?: unknown;
     };
-    const data = ngramsMod.ngramsData;
     const dictionary = dictMod.dictionary;
     const separators = reMod.separators;
-    if (!isEldData(data) || !Array.isArray(dictionary) || !(separators instanceof RegExp))
-      return null;
-    return { data, dictionary: dictionary as string[], separators };
+    if (!Array.isArray(dictionary) || !(separators instanceof RegExp)) return null;
+    return { dictionary: dictionary as string[], separators };
   } catch {
     return null;
   }
+}
+
+/** eld's database and helpers, from its own files (the package does not export them by name). */
+export async function loadEldInternals(): Promise<{
+  data: EldData;
+  dictionary: string[];
+  separators: RegExp;
+} | null> {
+  const helpers = await loadHelpers();
+  if (helpers === null) return null;
+  try {
+    const entry = import.meta.resolve('eld/medium');
+    const ngramsMod = (await import(new URL('../ngrams/medium.js', entry).href)) as {
+      ngramsData?: unknown;
+    };
+    const data = ngramsMod.ngramsData;
+    if (!isEldData(data)) return null;
+    return { data, ...helpers };
+  } catch {
+    return null;
+  }
+}
+
+export const PACKED_DB_PATH = fileURLToPath(new URL('./model/eld-medium.bin', import.meta.url));
+const MAGIC = 0x50444c45; // "ELDP"
+const KEY_SLOTS = 6;
+
+/** Packed layout (little-endian): header, language codes, keys, CSR offsets, entries. */
+interface Packed {
+  languages: string[];
+  keys: string[];
+  starts: Uint32Array;
+  langs: Uint8Array;
+  scores: Float32Array;
+}
+
+function pack(data: EldData): Packed {
+  const n = Object.keys(data.languages).length;
+  const languages = Array.from({ length: n }, (_, i) => data.languages[i] ?? '');
+  const keys: string[] = [];
+  let total = 0;
+  for (const key in data.ngrams) {
+    keys.push(key);
+    for (const _ in data.ngrams[key]) total++;
+  }
+  const starts = new Uint32Array(keys.length + 1);
+  const langs = new Uint8Array(total);
+  const scores = new Float32Array(total);
+  let at = 0;
+  keys.forEach((key, k) => {
+    starts[k] = at;
+    const entry = data.ngrams[key]!;
+    for (const lang in entry) {
+      langs[at] = Number(lang);
+      scores[at] = entry[lang]! + BASE_NGRAM_SCORE;
+      at++;
+    }
+  });
+  starts[keys.length] = at;
+  return { languages, keys, starts, langs, scores };
+}
+
+export function encodePackedDb(data: EldData): Buffer {
+  const p = pack(data);
+  const size =
+    20 +
+    p.languages.length * 4 +
+    p.keys.length * (KEY_SLOTS + 1) * 2 +
+    p.starts.length * 4 +
+    p.langs.length +
+    p.scores.length * 4;
+  const b = Buffer.alloc(size);
+  let o = 0;
+  for (const v of [MAGIC, 1, p.languages.length, p.keys.length, p.langs.length])
+    o = b.writeUInt32LE(v, o);
+  for (const l of p.languages) {
+    b.write(l.padEnd(4, '\0'), o, 4, 'latin1');
+    o += 4;
+  }
+  for (const k of p.keys) {
+    if (k.length > KEY_SLOTS) throw new Error(`n-gram key longer than ${KEY_SLOTS}: ${k}`);
+    o = b.writeUInt16LE(k.length, o);
+    for (let i = 0; i < KEY_SLOTS; i++) o = b.writeUInt16LE(i < k.length ? k.charCodeAt(i) : 0, o);
+  }
+  for (const v of p.starts) o = b.writeUInt32LE(v, o);
+  b.set(p.langs, o);
+  o += p.langs.length;
+  for (const v of p.scores) o = b.writeFloatLE(v, o);
+  return b;
+}
+
+export function decodePackedDb(b: Buffer, path: string): Packed {
+  const fail = (why: string): never => {
+    throw new Error(`language model file is corrupt (${why}): ${path}`);
+  };
+  if (b.length < 20 || b.readUInt32LE(0) !== MAGIC) fail('bad magic');
+  if (b.readUInt32LE(4) !== 1) fail('unknown version');
+  const nl = b.readUInt32LE(8);
+  const nk = b.readUInt32LE(12);
+  const ne = b.readUInt32LE(16);
+  const size = 20 + nl * 4 + nk * (KEY_SLOTS + 1) * 2 + (nk + 1) * 4 + ne + ne * 4;
+  if (b.length !== size) fail(`${b.length} bytes, expected ${size}`);
+  let o = 20;
+  const languages: string[] = [];
+  for (let i = 0; i < nl; i++, o += 4)
+    languages.push(b.toString('latin1', o, o + 4).replace(/\0+$/, ''));
+  const keys = new Array<string>(nk);
+  for (let k = 0; k < nk; k++) {
+    const len = b.readUInt16LE(o);
+    let key = '';
+    for (let i = 0; i < len; i++) key += String.fromCharCode(b.readUInt16LE(o + 2 + i * 2));
+    keys[k] = key;
+    o += (KEY_SLOTS + 1) * 2;
+  }
+  const starts = new Uint32Array(nk + 1);
+  for (let i = 0; i <= nk; i++, o += 4) starts[i] = b.readUInt32LE(o);
+  const langs = Uint8Array.from(b.subarray(o, o + ne));
+  o += ne;
+  const scores = new Float32Array(ne);
+  for (let i = 0; i < ne; i++, o += 4) scores[i] = b.readFloatLE(o);
+  if (starts[nk] !== ne) fail('offsets do not match the entries');
+  return { languages, keys, starts, langs, scores };
 }
 
 class PackedModel implements NgramModel {
@@ -202,16 +316,25 @@ class PublicEldModel implements NgramModel {
   }
 }
 
-async function loadModel(): Promise<{ model: NgramModel; source: 'packed' | 'eld-files' | 'eld-api' }> {
+async function loadModel(): Promise<{
+  model: NgramModel;
+  source: 'packed' | 'eld-files' | 'eld-api';
+}> {
   const helpers = await loadHelpers();
   if (helpers !== null && existsSync(PACKED_DB_PATH)) {
     // A corrupt file is a packaging bug: fail loudly rather than silently use more memory.
     const packed = decodePackedDb(readFileSync(PACKED_DB_PATH), PACKED_DB_PATH);
-    return { model: new PackedModel(packed, helpers.dictionary, helpers.separators), source: 'packed' };
+    return {
+      model: new PackedModel(packed, helpers.dictionary, helpers.separators),
+      source: 'packed',
+    };
   }
   const internals = await loadEldInternals();
   if (internals !== null) {
-    return { model: new PackedModel(pack(internals.data), internals.dictionary, internals.separators), source: 'eld-files' };
+    return {
+      model: new PackedModel(pack(internals.data), internals.dictionary, internals.separators),
+      source: 'eld-files',
+    };
   }
   const mod = (await import('eld/medium')) as { eld: EldPublic };
   return { model: new PublicEldModel(mod.eld), source: 'eld-api' };
