@@ -347,7 +347,23 @@ export function detect(
   endMs: number,
   cache?: CalibrationCache,
 ): Detection {
-  const w = rule.windowMs;
+  const single = detectAt(rule, series, endMs, rule.windowMs, 1, cache);
+  if (single.firing || single.reason === 'insufficient_history') return single;
+  // Two scales: a shift that lasts two windows is √2 times clearer over the double window.
+  // This is what finds a moderate spike within two windows; the minimum volume doubles with it.
+  const double = detectAt(rule, series, endMs, 2 * rule.windowMs, 2, cache);
+  return double.firing ? double : single;
+}
+
+function detectAt(
+  rule: AlertRule,
+  series: MinuteSeries,
+  endMs: number,
+  w: number,
+  volumeFactor: number,
+  cache?: CalibrationCache,
+): Detection {
+  const minVolume = rule.minVolume * volumeFactor;
   const counts = series.sum(endMs - w, endMs);
   const base = baselineOffsets(series, endMs, w);
   const metricOf: Record<AlertRule['type'], Detection['metric']> = {
@@ -391,7 +407,7 @@ export function detect(
 
   switch (rule.type) {
     case 'volume_spike': {
-      if (counts.total < rule.minVolume) return { ...result, reason: 'below_min_volume' };
+      if (counts.total < minVolume) return { ...result, reason: 'below_min_volume' };
       return verdict(result, main.z >= rule.threshold);
     }
     case 'negative_spike': {
@@ -403,18 +419,18 @@ export function detect(
           baseline: round(share.baseline),
           z: round(share.z),
         };
-      if (counts.neg < rule.minVolume) return { ...result, reason: 'below_min_volume' };
+      if (counts.neg < minVolume) return { ...result, reason: 'below_min_volume' };
       // The count must spike and the share must rise too: more negatives only because there
       // are more mentions overall is a volume spike, not a negative one.
       return verdict(result, main.z >= rule.threshold && (share?.z ?? 0) >= rule.threshold / 2);
     }
     case 'sentiment_drop': {
       result.z = round(-main.z); // a drop is this rule's positive direction
-      if (scored(counts) < rule.minVolume) return { ...result, reason: 'below_min_volume' };
+      if (scored(counts) < minVolume) return { ...result, reason: 'below_min_volume' };
       return verdict(result, -main.z >= rule.threshold);
     }
     case 'sov_shift': {
-      if (counts.total + counts.competitors < rule.minVolume)
+      if (counts.total + counts.competitors < minVolume)
         return { ...result, reason: 'below_min_volume' };
       const delta = main.observed - main.baseline;
       if (Math.abs(delta) < rule.minChange) return { ...result, reason: 'below_min_change' };

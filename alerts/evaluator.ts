@@ -110,12 +110,15 @@ export class Evaluator {
 
   private async loadOpen(): Promise<void> {
     for (const i of await listIncidents(this.deps.store, { active: true, limit: 10_000 })) {
+      const detection = i.detection as Detection;
       this.open.set(`${i.workspace}/${i.rule_id}`, {
         ...i,
         type: i.type as Incident['type'],
         state: i.state as Incident['state'],
-        detection: i.detection as Detection,
+        detection,
         peak: i.peak as Detection,
+        // Not stored: the last notified excess is the conservative reference after a restart.
+        reference_excess: Math.abs(detection.observed - detection.baseline),
       });
     }
     this.loaded = true;
@@ -187,7 +190,12 @@ export class Evaluator {
     // An acknowledgement made through the API lives only in the store: keep it.
     const stored = await getIncident(store, incident.workspace, incident.id);
     const acked = { acked_at: stored?.acked_at ?? null, acked_by: stored?.acked_by ?? null };
-    await saveIncident(store, { ...incident, ...acked, context });
+    // A resolution keeps the context of the window that opened (or last updated) the incident.
+    await saveIncident(store, {
+      ...incident,
+      ...acked,
+      context: context ?? stored?.context ?? null,
+    });
     await insertEvent(store, {
       workspace: incident.workspace,
       incident_id: incident.id,

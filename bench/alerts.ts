@@ -32,10 +32,34 @@ function figures(r: HarnessReport, seconds: number): BenchResult[] {
   const area = 'alerts';
   const bySize = r.recallBySize.map((s) => `${s.size}×: ${s.detected}/${s.spikes}`).join(', ');
   return [
-    { area, name: `${name}: precision`, value: r.precision, unit: '', notes: `${r.truePositives}/${r.alerts} alerts` },
+    {
+      area,
+      name: `${name}: precision`,
+      value: r.precision,
+      unit: '',
+      notes: `${r.truePositives}/${r.alerts} alerts`,
+    },
     { area, name: `${name}: recall, spikes ≥ 3× noise`, value: r.recall3, unit: '', notes: bySize },
-    { area, name: `${name}: false alerts per brand-week`, value: r.falsePerBrandWeek, unit: '/brand-week', notes: `${r.falseAlerts} over ${r.evaluatedBrandWeeks.toFixed(1)} brand-weeks` },
-    { area, name: `${name}: detected within 2 windows`, value: r.withinTwoWindows, unit: '', notes: `time to detect median ${r.ttdMedianMinutes} min, p90 ${r.ttdP90Minutes} min` },
-    { area, name: `${name}: harness run time`, value: seconds, unit: 's', notes: `${r.outcomes.length} planted spikes, ${r.ineligibleSpikes} below min volume` },
+    {
+      area,
+      name: `${name}: false alerts per brand-week`,
+      value: r.falsePerBrandWeek,
+      unit: '/brand-week',
+      notes: `${r.falseAlerts} over ${r.evaluatedBrandWeeks.toFixed(1)} brand-weeks`,
+    },
+    {
+      area,
+      name: `${name}: detected within 2 windows`,
+      value: r.withinTwoWindows,
+      unit: '',
+      notes: `time to detect median ${r.ttdMedianMinutes} min, p90 ${r.ttdP90Minutes} min`,
+    },
+    {
+      area,
+      name: `${name}: harness run time`,
+      value: seconds,
+      unit: 's',
+      notes: `${r.outcomes.length} planted spikes, ${r.ineligibleSpikes} below min volume`,
+    },
   ];
 }

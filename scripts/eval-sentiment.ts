@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { format, resolveConfig } from 'prettier';
 import { detectLanguage } from '../enrich/language/detect.ts';
 import { DEFAULT_MODEL_DIR, createScorer } from '../enrich/sentiment/index.ts';
 import { loadBaselines, type Baseline } from './lib-sentiment-baselines.ts';
@@ -22,6 +23,7 @@ import { accuracy, expectedCalibrationError, macroF1 } from './lib-sentiment-met
 const DOCS = new URL('../docs/benchmarks.md', import.meta.url).pathname;
 const BEGIN = '<!-- sentiment:begin -->';
 const END = '<!-- sentiment:end -->';
+const SPEED = '<!-- sentiment:speed -->';
 
 function norm(t: string): string {
   return t.toLowerCase().replace(/\s+/g, ' ').trim();
@@ -181,11 +183,17 @@ async function main(): Promise<void> {
     const doc = existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : '# Benchmarks\n';
     const b = doc.indexOf(BEGIN);
     const e = doc.indexOf(END);
+    // The speed section (from `npm run bench -- sentiment`, written by hand) survives a re-run.
+    const old = b >= 0 && e > b ? doc.slice(b, e) : '';
+    const keep = old.includes(SPEED) ? old.slice(old.indexOf(SPEED)) : '';
+    const full = keep === '' ? block : block.replace(END, `${keep.trimEnd()}\n${END}`);
     const next =
       b >= 0 && e > b
-        ? doc.slice(0, b) + block + doc.slice(e + END.length)
-        : `${doc.trimEnd()}\n\n${block}\n`;
-    writeFileSync(DOCS, next);
+        ? doc.slice(0, b) + full + doc.slice(e + END.length)
+        : `${doc.trimEnd()}\n\n${full}\n`;
+    // Formatted as `npm run format:check` expects (prettier aligns the tables).
+    const options = (await resolveConfig(DOCS)) ?? {};
+    writeFileSync(DOCS, await format(next, { ...options, filepath: DOCS }));
     process.stderr.write(`wrote ${DOCS}\n`);
   }
 }

@@ -196,7 +196,13 @@ export async function ensureKafka({ port = 19092, fresh = false, log = () => {},
     return { brokers: [`127.0.0.1:${port}`], startedHere: false, startMs: 0 };
   }
   if (await portAnswers(port)) {
-    throw new KafkaSetupError(`port ${port} is taken by another process; set KAFKA_LOCAL_PORT to another port`);
+    // Someone else's broker (another checkout, a previous run): use it if it speaks Kafka.
+    try {
+      await waitReady(port, null, p, 10_000);
+      return { brokers: [`127.0.0.1:${port}`], startedHere: false, startMs: 0 };
+    } catch {
+      throw new KafkaSetupError(`port ${port} is taken by a process that is not a Kafka broker; set KAFKA_LOCAL_PORT to another port`);
+    }
   }
   checkPrerequisites();
   resolveJars(log);

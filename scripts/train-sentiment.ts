@@ -249,6 +249,7 @@ async function main(): Promise<void> {
       charMax: params.features.charMax,
       wordBigrams: params.features.wordBigrams,
       charWeight: params.features.charWeight,
+      charShared: params.features.charShared === true,
       sparseScale: q.scale,
       dense: Array.from(trained.dense, (v) => Math.round(v * 1e6) / 1e6),
       temperatures,

@@ -191,8 +191,12 @@ export function runHarness(o: HarnessOptions): HarnessReport {
     if (process.env.HARNESS_DEBUG)
       opens.forEach((t, i) => {
         if (matched.has(i)) return;
-        const near = sc.spikes.map((s) => (t - s.startMs) / MINUTE_MS).filter((d) => d > -600 && d < 600);
-        console.log(`false alert rate=${sc.spec.rate} disp=${sc.spec.dispersion} minutes from spikes: ${near.map((d) => d.toFixed(0)).join(',') || 'none within 10h'}`);
+        const near = sc.spikes
+          .map((s) => (t - s.startMs) / MINUTE_MS)
+          .filter((d) => d > -600 && d < 600);
+        console.log(
+          `false alert rate=${sc.spec.rate} disp=${sc.spec.dispersion} minutes from spikes: ${near.map((d) => d.toFixed(0)).join(',') || 'none within 10h'}`,
+        );
       });
     truePositives += matched.size;
   }

@@ -71,6 +71,10 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
   };
   const alertsConfig = (): AlertsConfig => parseAlertsConfig(ctx.config());
 
+  /**
+   * Validate a rule body against the schema and the workspace. Returns the body as given
+   * (what is stored: durations stay "15m", defaults stay unapplied) and the parsed rule.
+   */
   const validate = (body: unknown, ws: WorkspaceConfig, alerts: AlertsConfig) => {
     const input = parseInput(AlertRuleInputSchema, body, 'body');
     if (input.workspace !== undefined && input.workspace !== ws.id)
@@ -92,8 +96,8 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
         details,
       );
     }
-    const { workspace: _ignored, ...rest } = input;
-    return rest;
+    const { workspace: _ignored, ...raw } = body as Record<string, unknown>;
+    return { raw, input };
   };
 
   const present = (
@@ -198,7 +202,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
       async (request, reply) => {
         const ws = workspace(request.workspaceId);
         const alerts = alertsConfig();
-        const input = validate(request.body, ws, alerts);
+        const { raw, input } = validate(request.body, ws, alerts);
         const exists =
           configRulesOf(ws, alerts).some((r) => r.id === input.id) ||
           (await listStoredRules(ctx.store, ws.id)).some((r) => r.id === input.id);
@@ -207,7 +211,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
         const stored: StoredRule = {
           workspace: ws.id,
           id: input.id,
-          rule: input,
+          rule: raw,
           enabled: input.enabled ?? true,
           created_at: now,
           updated_at: now,
@@ -248,15 +252,16 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
           );
         const current = (await listStoredRules(ctx.store, ws.id)).find((r) => r.id === id);
         if (!current) throw new ApiError(404, 'not_found', `no rule "${id}"`);
-        const patch = parseInput(RulePatchSchema, request.body, 'body');
-        const input = validate(
-          { ...current.rule, enabled: current.enabled, ...patch, id },
+        // Validated first on its own, so a bad patch names its own fields.
+        parseInput(RulePatchSchema, request.body, 'body');
+        const { raw, input } = validate(
+          { ...current.rule, enabled: current.enabled, ...(request.body as object), id },
           ws,
           alerts,
         );
         const stored: StoredRule = {
           ...current,
-          rule: input,
+          rule: raw,
           enabled: input.enabled ?? true,
           updated_at: ctx.now().toISOString(),
         };

@@ -28,7 +28,7 @@ export async function runImport(
     name: 'earshot-import',
     level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL,
   });
-  const rt = await openRuntime(settings, logger);
+  const rt = await openRuntime(settings, logger, { watchConfig: false });
   const pipeline = rt.bus.kind === 'memory' ? await startPipeline(rt) : null;
   const ports = ingestPorts(rt, new AbortController().signal);
 
@@ -90,6 +90,7 @@ export async function runImport(
     await pipeline?.stop();
     await rt.bus.close();
     await rt.store.close();
+    rt.close();
   }
   if (invalid > 0 && valid === 0) process.exitCode = 1;
 }

@@ -20,6 +20,11 @@ export interface FeatureConfig {
   wordBigrams: boolean;
   /** Norm of the character n-gram block relative to the word block (each is normalised apart). */
   charWeight: number;
+  /**
+   * Character n-grams hashed without the language, so related languages share them (Spanish,
+   * Portuguese, Italian and French cognates; English words inside other languages' tweets).
+   */
+  charShared?: boolean;
 }
 
 /** Sparse part: bucket indexes, each with its value; dense part: fixed-position values. */
@@ -77,6 +82,7 @@ function seedsFor(lang: string): { w: number; b: number; n: number; c: number } 
   return s;
 }
 const EMOJI_SEED = seed('*', '|e|');
+const SHARED_CHAR_SEED = seed('*', '|c|');
 
 /** Reusable buffers: feature extraction runs per mention on the hot path. */
 export class FeatureBuffer {
@@ -206,7 +212,7 @@ export function extractFeatures(
       // "<word>" n-grams, hashed incrementally from each start position.
       const L = w.length + 2;
       for (let i = 0; i < L; i++) {
-        let h = s.c;
+        let h = cfg.charShared === true ? SHARED_CHAR_SEED : s.c;
         for (let j = i; j < L && j - i < cfg.charMax; j++) {
           const c = j === 0 ? 60 : j === L - 1 ? 62 : w.charCodeAt(j - 1);
           h = fnvStep(h, c);

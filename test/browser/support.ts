@@ -63,7 +63,7 @@ export async function startApp(): Promise<RunningApp> {
       () => child.exitCode === null && /earshot is running at (http:\/\/\S+)/.exec(output)?.[1],
       {
         timeoutMs: 90_000,
-        what: `the start banner (output so far: ${output.slice(-800)})`,
+        what: 'the start banner',
       },
     );
     // The backfill is written in the background: wait until every brand has a day of data.
@@ -81,7 +81,10 @@ export async function startApp(): Promise<RunningApp> {
     return { url, key, stop };
   } catch (error) {
     await stop();
-    throw error;
+    throw new Error(
+      `earshot start did not get ready: ${(error as Error).message}\n--- its output ---\n${output.slice(-3000)}`,
+      { cause: error },
+    );
   }
 }
 

@@ -61,7 +61,12 @@ beforeAll(async () => {
       ...alerts,
       channels: [
         { id: 'oncall', type: 'webhook', format: 'slack', url: receiverUrl },
-        { id: 'broken', type: 'webhook', format: 'json', url: 'http://127.0.0.1:9/nothing-listens' },
+        {
+          id: 'broken',
+          type: 'webhook',
+          format: 'json',
+          url: 'http://127.0.0.1:9/nothing-listens',
+        },
       ],
       delivery: { attempts: 2, base_delay_ms: 1, max_delay_ms: 5, timeout_ms: 2_000 },
     },
@@ -82,7 +87,12 @@ beforeAll(async () => {
   const pipeline = await startPipeline(rt);
   const mentions = range(now - 72 * HOUR, now, {
     ratePerMinute: 20,
-    incident: { brand: 'nimbus', start: new Date(incidentStart), durationMinutes: 90, volumeFactor: 5 },
+    incident: {
+      brand: 'nimbus',
+      start: new Date(incidentStart),
+      durationMinutes: 90,
+      volumeFactor: 5,
+    },
   });
   for (let i = 0; i < mentions.length; i += 5_000)
     await bus.produce(
@@ -124,7 +134,9 @@ describe('alerts on the demo history (real ClickHouse engine)', () => {
       `[figure] alerts backtest: 3 rules × 72 h of demo history (${results.length * 72 * 60} evaluations) in ${seconds.toFixed(1)} s`,
     );
     console.log(formatBacktest(results).join('\n'));
-    const opens = results.flatMap((r) => r.events.filter((e) => e.kind === 'open').map((e) => ({ rule: r.rule.id, e })));
+    const opens = results.flatMap((r) =>
+      r.events.filter((e) => e.kind === 'open').map((e) => ({ rule: r.rule.id, e })),
+    );
     expect(opens.map((o) => o.rule)).toEqual(['nimbus-negative-spike']);
     const ttdMin = (Date.parse(opens[0]!.e.at) - incidentStart) / 60_000;
     console.log(`[figure] alerts demo spike: detected ${ttdMin} min after it began (backtest)`);
@@ -148,7 +160,9 @@ describe('alerts on the demo history (real ClickHouse engine)', () => {
 
     const [incident] = await listIncidents(store, { workspace: 'demo' });
     expect(incident).toMatchObject({ brand: 'nimbus', state: 'resolved', type: 'negative_spike' });
-    const context = incident!.context as { top_negative_mentions: Array<{ engagement: number; text: string }> };
+    const context = incident!.context as {
+      top_negative_mentions: Array<{ engagement: number; text: string }>;
+    };
     expect(context.top_negative_mentions.length).toBeGreaterThan(0);
     const engagement = context.top_negative_mentions.map((m) => m.engagement);
     expect(engagement).toEqual([...engagement].sort((a, b) => b - a));
@@ -159,7 +173,9 @@ describe('alerts on the demo history (real ClickHouse engine)', () => {
       '*RESOLVED: negative spike for nimbus*',
     ]);
     const deliveries = await listDeliveries(store, 'demo');
-    expect(deliveries.map((d) => `${d.kind}/${d.channel}/${d.status}/${d.attempts}`).sort()).toEqual([
+    expect(
+      deliveries.map((d) => `${d.kind}/${d.channel}/${d.status}/${d.attempts}`).sort(),
+    ).toEqual([
       'open/broken/dead_letter/2',
       'open/oncall/delivered/1',
       'resolved/broken/dead_letter/2',
@@ -186,40 +202,106 @@ describe('alerts on the demo history (real ClickHouse engine)', () => {
     const alert = (list.json() as { alerts: Array<Record<string, unknown>> }).alerts[0]!;
     expect(alert).toMatchObject({ brand: 'nimbus', state: 'resolved', acked_at: null });
     expect((alert.why as { z: number }).z).toBeGreaterThan(4);
-    expect((alert.events as Array<{ kind: string }>).map((e) => e.kind)).toEqual(['open', 'resolved']);
-    expect((await api.inject({ method: 'GET', url: '/v1/alerts?state=open', headers: auth })).json()).toMatchObject({ alerts: [] });
-    expect((await api.inject({ method: 'GET', url: '/v1/alerts?state=bogus', headers: auth })).statusCode).toBe(400);
+    expect((alert.events as Array<{ kind: string }>).map((e) => e.kind)).toEqual([
+      'open',
+      'resolved',
+    ]);
+    expect(
+      (await api.inject({ method: 'GET', url: '/v1/alerts?state=open', headers: auth })).json(),
+    ).toMatchObject({ alerts: [] });
+    expect(
+      (await api.inject({ method: 'GET', url: '/v1/alerts?state=bogus', headers: auth }))
+        .statusCode,
+    ).toBe(400);
 
-    const ack = await api.inject({ method: 'POST', url: `/v1/alerts/${String(alert.id)}/ack`, headers: auth, payload: { by: 'ana' } });
+    const ack = await api.inject({
+      method: 'POST',
+      url: `/v1/alerts/${String(alert.id)}/ack`,
+      headers: auth,
+      payload: { by: 'ana' },
+    });
     expect(ack.statusCode).toBe(200);
     expect(ack.json()).toMatchObject({ acked_by: 'ana' });
-    expect((await api.inject({ method: 'POST', url: '/v1/alerts/nope/ack', headers: auth, payload: {} })).statusCode).toBe(404);
+    expect(
+      (await api.inject({ method: 'POST', url: '/v1/alerts/nope/ack', headers: auth, payload: {} }))
+        .statusCode,
+    ).toBe(404);
 
     const created = await api.inject({
       method: 'POST',
       url: '/v1/alert-rules',
       headers: auth,
-      payload: { id: 'aurora-volume', brand: 'aurora', type: 'volume_spike', window: '1h', sensitivity: 'low' },
+      payload: {
+        id: 'aurora-volume',
+        brand: 'aurora',
+        type: 'volume_spike',
+        window: '1h',
+        sensitivity: 'low',
+      },
     });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ id: 'aurora-volume', origin: 'api', window: '60m', threshold_z: 5, enabled: true });
-    expect((await api.inject({ method: 'POST', url: '/v1/alert-rules', headers: auth, payload: { id: 'aurora-volume', brand: 'aurora', type: 'volume_spike' } })).statusCode).toBe(409);
-    const bad = await api.inject({ method: 'POST', url: '/v1/alert-rules', headers: auth, payload: { id: 'x', brand: 'acme', type: 'volume_spike' } });
+    expect(created.json()).toMatchObject({
+      id: 'aurora-volume',
+      origin: 'api',
+      window: '60m',
+      threshold_z: 5,
+      enabled: true,
+    });
+    expect(
+      (
+        await api.inject({
+          method: 'POST',
+          url: '/v1/alert-rules',
+          headers: auth,
+          payload: { id: 'aurora-volume', brand: 'aurora', type: 'volume_spike' },
+        })
+      ).statusCode,
+    ).toBe(409);
+    const bad = await api.inject({
+      method: 'POST',
+      url: '/v1/alert-rules',
+      headers: auth,
+      payload: { id: 'x', brand: 'acme', type: 'volume_spike' },
+    });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toMatchObject({ error: { code: 'invalid_parameter', details: [{ parameter: 'brand' }] } });
+    expect(bad.json()).toMatchObject({
+      error: { code: 'invalid_parameter', details: [{ parameter: 'brand' }] },
+    });
 
-    const patched = await api.inject({ method: 'PATCH', url: '/v1/alert-rules/aurora-volume', headers: auth, payload: { enabled: false } });
+    const patched = await api.inject({
+      method: 'PATCH',
+      url: '/v1/alert-rules/aurora-volume',
+      headers: auth,
+      payload: { enabled: false },
+    });
     expect(patched.json()).toMatchObject({ id: 'aurora-volume', enabled: false, window: '60m' });
-    const rules = (await api.inject({ method: 'GET', url: '/v1/alert-rules', headers: auth })).json() as { rules: Array<{ id: string; origin: string }> };
+    const rules = (
+      await api.inject({ method: 'GET', url: '/v1/alert-rules', headers: auth })
+    ).json() as { rules: Array<{ id: string; origin: string }> };
     expect(rules.rules.map((r) => `${r.origin}:${r.id}`)).toEqual([
       'config:nimbus-negative-spike',
       'config:aurora-negative-spike',
       'config:zephyr-negative-spike',
       'api:aurora-volume',
     ]);
-    expect((await api.inject({ method: 'PATCH', url: '/v1/alert-rules/nimbus-negative-spike', headers: auth, payload: { enabled: false } })).statusCode).toBe(409);
-    expect((await api.inject({ method: 'DELETE', url: '/v1/alert-rules/aurora-volume', headers: auth })).statusCode).toBe(204);
-    expect((await api.inject({ method: 'DELETE', url: '/v1/alert-rules/aurora-volume', headers: auth })).statusCode).toBe(404);
+    expect(
+      (
+        await api.inject({
+          method: 'PATCH',
+          url: '/v1/alert-rules/nimbus-negative-spike',
+          headers: auth,
+          payload: { enabled: false },
+        })
+      ).statusCode,
+    ).toBe(409);
+    expect(
+      (await api.inject({ method: 'DELETE', url: '/v1/alert-rules/aurora-volume', headers: auth }))
+        .statusCode,
+    ).toBe(204);
+    expect(
+      (await api.inject({ method: 'DELETE', url: '/v1/alert-rules/aurora-volume', headers: auth }))
+        .statusCode,
+    ).toBe(404);
     expect((await api.inject({ method: 'GET', url: '/v1/alerts' })).statusCode).toBe(401);
     await api.close();
   }, 60_000);

@@ -41,7 +41,7 @@ export async function overviewPage(root: HTMLElement, ctx: PageContext): Promise
         ),
       ),
     ),
-    ctx.api.get('/v1/alerts', { state: 'open' }, AlertsSchema, ctx.signal),
+    ctx.api.get('/v1/alerts', { state: 'active' }, AlertsSchema, ctx.signal),
   ]);
   const ok = new Map<string, Health>();
   healths.forEach((r, i) => {
