@@ -34,7 +34,7 @@ export type RuleType = (typeof RULE_TYPES)[number];
  * Chosen with the evaluation harness (docs/alerts.md, docs/benchmarks.md): `medium` keeps false
  * alerts under one per brand-week while catching spikes of three noise levels.
  */
-export const SENSITIVITY_Z = { low: 5, medium: 3.5, high: 3 } as const;
+export const SENSITIVITY_Z = { low: 5, medium: 3.75, high: 3 } as const;
 
 export const SensitivitySchema = z.union([
   z.enum(['low', 'medium', 'high']),

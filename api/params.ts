@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { WorkspaceConfig } from '../core/workspace-config.ts';
 import type { ApiContext } from './app.ts';
-import { ApiError } from './errors.ts';
+import type { FastifyRequest } from 'fastify';
+import type { MentionFilters } from '../store/queries/filters.ts';
+import { ApiError, parseInput } from './errors.ts';
 import { DurationSchema, resolveRange, TimeSchema, type ResolvedRange } from './time-params.ts';
 
 /** Query and path parameters shared by the routes, with the words the OpenAPI page shows. */
@@ -57,4 +59,42 @@ export function brandOf(ctx: ApiContext, workspaceId: string, brand: string) {
   const config = ws.brands.find((b) => b.id === brand);
   if (!config) throw new ApiError(404, 'not_found', `no brand "${brand}"`);
   return { ws, brand: config };
+}
+
+/** The common start of every brand route: path, query, the caller's brand, the time range. */
+export function brandRequest<S extends z.ZodType<z.infer<typeof RangeQuery>>>(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  querySchema: S,
+): { ws: WorkspaceConfig; brand: string; q: z.infer<S>; range: ResolvedRange } {
+  const { brand } = parseInput(BrandParams, request.params, 'params');
+  const q = parseInput(querySchema, request.query, 'query');
+  const { ws } = brandOf(ctx, request.workspaceId, brand);
+  return { ws, brand, q, range: rangeOf(q, ctx.now()) };
+}
+
+/** Mention-level filters from a route's query (feed, authors, topics, export). */
+export function mentionFilters(
+  workspace: string,
+  brand: string,
+  range: ResolvedRange,
+  q: {
+    sentiment?: MentionFilters['sentiment'];
+    source?: string;
+    lang?: string;
+    topic?: string;
+    q?: string;
+  },
+): MentionFilters {
+  return {
+    workspace,
+    brand,
+    from: range.from,
+    to: range.to,
+    sentiment: q.sentiment,
+    source: q.source,
+    lang: q.lang,
+    topic: q.topic,
+    q: q.q,
+  };
 }

@@ -6,7 +6,14 @@ import { brandTopics } from '../../store/queries/topics.ts';
 import type { ApiContext } from '../app.ts';
 import { ApiError, parseInput } from '../errors.ts';
 import { route } from '../openapi.ts';
-import { BrandParams, brandOf, FilterQuery, RangeQuery, rangeOf, workspaceOf } from '../params.ts';
+import {
+  BrandParams,
+  brandRequest,
+  FilterQuery,
+  mentionFilters,
+  RangeQuery,
+  workspaceOf,
+} from '../params.ts';
 
 const HealthQuery = RangeQuery.extend(FilterQuery.shape).strict();
 
@@ -106,10 +113,7 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { brand } = parseInput(BrandParams, request.params, 'params');
-        const q = parseInput(HealthQuery, request.query, 'query');
-        const { ws } = brandOf(ctx, request.workspaceId, brand);
-        const range = rangeOf(q, ctx.now());
+        const { ws, brand, q, range } = brandRequest(ctx, request, HealthQuery);
         const health = await ctx.cache.get(`${ws.id} ${request.url}`, () =>
           brandHealth(ctx.store, {
             workspace: ws.id,
@@ -152,23 +156,12 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { brand } = parseInput(BrandParams, request.params, 'params');
-        const q = parseInput(TopicsQuery, request.query, 'query');
-        const { ws } = brandOf(ctx, request.workspaceId, brand);
-        const range = rangeOf(q, ctx.now());
+        const { ws, brand, q, range } = brandRequest(ctx, request, TopicsQuery);
         const topics = await ctx.cache.get(`${ws.id} ${request.url}`, () =>
-          brandTopics(
-            ctx.store,
-            {
-              workspace: ws.id,
-              brand,
-              from: range.from,
-              to: range.to,
-              source: q.source,
-              lang: q.lang,
-            },
-            { limit: q.limit, minVolume: q.min_volume },
-          ),
+          brandTopics(ctx.store, mentionFilters(ws.id, brand, range, q), {
+            limit: q.limit,
+            minVolume: q.min_volume,
+          }),
         );
         return {
           workspace: ws.id,
@@ -199,31 +192,17 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { brand } = parseInput(BrandParams, request.params, 'params');
-        const q = parseInput(MentionsQuery, request.query, 'query');
-        const { ws } = brandOf(ctx, request.workspaceId, brand);
-        const range = rangeOf(q, ctx.now());
+        const { ws, brand, q, range } = brandRequest(ctx, request, MentionsQuery);
         const cursor = q.cursor === undefined ? null : decodeCursor(q.cursor);
         if (q.cursor !== undefined && cursor === null) {
           throw new ApiError(400, 'invalid_parameter', 'invalid query parameter: cursor', [
             { parameter: 'cursor', message: 'not a cursor this API issued' },
           ]);
         }
-        return mentionFeed(
-          ctx.store,
-          {
-            workspace: ws.id,
-            brand,
-            from: range.from,
-            to: range.to,
-            sentiment: q.sentiment,
-            source: q.source,
-            lang: q.lang,
-            topic: q.topic,
-            q: q.q,
-          },
-          { limit: q.limit, cursor },
-        );
+        return mentionFeed(ctx.store, mentionFilters(ws.id, brand, range, q), {
+          limit: q.limit,
+          cursor,
+        });
       },
     );
 
@@ -244,20 +223,10 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
         },
       },
       async (request) => {
-        const { brand } = parseInput(BrandParams, request.params, 'params');
-        const q = parseInput(AuthorsQuery, request.query, 'query');
-        const { ws } = brandOf(ctx, request.workspaceId, brand);
-        const range = rangeOf(q, ctx.now());
+        const { ws, brand, q, range } = brandRequest(ctx, request, AuthorsQuery);
         const authors = await topAuthors(
           ctx.store,
-          {
-            workspace: ws.id,
-            brand,
-            from: range.from,
-            to: range.to,
-            source: q.source,
-            lang: q.lang,
-          },
+          mentionFilters(ws.id, brand, range, q),
           q.limit,
         );
         return { workspace: ws.id, brand, authors };

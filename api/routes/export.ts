@@ -12,7 +12,7 @@ import type { Store } from '../../store/port.ts';
 import type { ApiContext } from '../app.ts';
 import { parseInput } from '../errors.ts';
 import { route } from '../openapi.ts';
-import { brandOf, FilterQuery, RangeQuery, rangeOf, Slug } from '../params.ts';
+import { brandOf, FilterQuery, mentionFilters, RangeQuery, rangeOf, Slug } from '../params.ts';
 
 const ExportQuery = RangeQuery.extend(FilterQuery.shape)
   .extend({
@@ -61,17 +61,7 @@ export function exportRoutes(ctx: ApiContext): FastifyPluginAsync {
         const q = parseInput(ExportQuery, request.query, 'query');
         const { ws } = brandOf(ctx, request.workspaceId, q.brand);
         const range = rangeOf(q, ctx.now());
-        const filters: MentionFilters = {
-          workspace: ws.id,
-          brand: q.brand,
-          from: range.from,
-          to: range.to,
-          sentiment: q.sentiment,
-          source: q.source,
-          lang: q.lang,
-          topic: q.topic,
-          q: q.q,
-        };
+        const filters = mentionFilters(ws.id, q.brand, range, q);
         void reply.header('Content-Type', 'text/csv; charset=utf-8');
         void reply.header('Content-Disposition', `attachment; filename="${q.brand}-mentions.csv"`);
         return reply.send(Readable.from(csvLines(ctx.store, filters)));

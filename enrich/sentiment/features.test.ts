@@ -65,6 +65,13 @@ describe('extractFeatures', () => {
     );
     expect([...en.keys()]).not.toEqual([...de.keys()]);
   });
+  it('shared character n-grams are the same across languages when asked for', () => {
+    const c = { ...cfg, wordBigrams: false, charShared: true };
+    const en = sparse(features('excelente', 'es', c));
+    const pt = sparse(features('excelente', 'pt', c));
+    const common = [...en.keys()].filter((k) => pt.has(k));
+    expect(common.length).toBe(en.size - 1); // all but the (language-specific) word feature
+  });
   it('a negated word is a different feature from the plain word', () => {
     const c = { ...cfg, charMax: 0, charMin: 0, wordBigrams: false };
     const plain = sparse(features('good', 'en', c));
