@@ -8,8 +8,10 @@ import { allRules } from './rules.ts';
 import { floorMinute, MINUTE_MS } from './series.ts';
 
 export interface BacktestOptions {
-  /** Only this rule id (any workspace); default every rule, enabled or not. */
+  /** Only this rule id; default every rule, enabled or not. */
   ruleId?: string;
+  /** Only rules of this workspace (the API always sets it). */
+  workspace?: string;
   from: Date;
   to: Date;
   /** Evaluation step; the live scheduler's default is one minute. */
@@ -37,7 +39,9 @@ export async function backtest(
 ): Promise<BacktestResult[]> {
   const alerts = parseAlertsConfig(config);
   const rules = (await allRules(store, config, alerts)).filter(
-    (r) => o.ruleId === undefined || r.id === o.ruleId,
+    (r) =>
+      (o.ruleId === undefined || r.id === o.ruleId) &&
+      (o.workspace === undefined || r.workspace === o.workspace),
   );
   const stepMs = o.stepMs ?? MINUTE_MS;
   const fromMs = floorMinute(o.from.getTime());

@@ -80,6 +80,7 @@ export class Evaluator {
   private loaded = false;
   private calibrations = new Map<string, CalibrationCache>();
   private series = new Map<string, CachedSeries>();
+  private deliveries = new Set<Promise<void>>();
 
   constructor(private readonly deps: EvaluatorDeps) {}
 
@@ -88,6 +89,7 @@ export class Evaluator {
     const alerts = parseAlertsConfig(config);
     const result: TickResult = { rules: 0, events: [], detections: [] };
     if (!alerts.enabled) return result;
+    this.dataStarts.clear();
     if (!this.loaded) await this.loadOpen();
     const endMs = floorMinute(now.getTime() - alerts.settle);
     const rules = (await allRules(this.deps.store, config, alerts)).filter((r) => r.enabled);
@@ -95,8 +97,13 @@ export class Evaluator {
       result.rules++;
       const key = `${rule.workspace}/${rule.id}`;
       const series = await this.seriesFor(config, rule, endMs);
-      let cache = this.calibrations.get(key);
-      if (!cache) this.calibrations.set(key, (cache = new Map() as CalibrationCache));
+      // Calibrations measured before older data arrived are stale: key them by the data start.
+      const calibrationKey = `${key}@${(await this.dataStartOf(rule.workspace)) ?? ''}`;
+      let cache = this.calibrations.get(calibrationKey);
+      if (!cache) {
+        if (this.calibrations.size > 10_000) this.calibrations.clear();
+        this.calibrations.set(calibrationKey, (cache = new Map() as CalibrationCache));
+      }
       const d = detect(rule, series, endMs, cache);
       result.detections.push(d);
       const tr = step(rule, this.open.get(key) ?? null, d, endMs);
@@ -124,6 +131,20 @@ export class Evaluator {
     this.loaded = true;
   }
 
+  /** Per tick: when each workspace's data begins (a backfill moves it earlier). */
+  private dataStarts = new Map<string, number | null>();
+
+  private async dataStartOf(workspace: string): Promise<number | null> {
+    if (!this.dataStarts.has(workspace))
+      this.dataStarts.set(workspace, await alertDataStart(this.deps.store, workspace));
+    return this.dataStarts.get(workspace) ?? null;
+  }
+
+  /**
+   * The rule's minute series for windows ending at `endMs`: the last two hours re-read every
+   * tick (late mentions), everything re-read every six hours, and at once when older data
+   * appeared (a backfill, an import).
+   */
   private async seriesFor(
     config: EarshotConfig,
     rule: AlertRule,
@@ -136,8 +157,10 @@ export class Evaluator {
       rule.filters,
     ]);
     const fromMs = endMs - LOOKBACK_MS;
+    const dataStart = await this.dataStartOf(rule.workspace);
     let cached = this.series.get(key);
-    const full = !cached || endMs - cached.loadedAt >= FULL_RELOAD_MS;
+    const full =
+      !cached || endMs - cached.loadedAt >= FULL_RELOAD_MS || cached.dataStart !== dataStart;
     const readFrom = full ? fromMs : Math.max(fromMs, endMs - REFRESH_MS);
     const rows = await alertSeries(this.deps.store, {
       workspace: rule.workspace,
@@ -149,18 +172,12 @@ export class Evaluator {
       langs: rule.filters.langs,
     });
     if (full || !cached) {
-      cached = {
-        rows: new Map(),
-        loadedAt: endMs,
-        dataStart: await alertDataStart(this.deps.store, rule.workspace),
-      };
+      cached = { rows: new Map(), loadedAt: endMs, dataStart };
       this.series.set(key, cached);
-    } else if (cached.dataStart === null) {
-      cached.dataStart = await alertDataStart(this.deps.store, rule.workspace);
     }
     for (const [t] of cached.rows) if (t < fromMs || t >= readFrom) cached.rows.delete(t);
     for (const r of rows) cached.rows.set(r.t, r);
-    return new MinuteSeries(fromMs, endMs, [...cached.rows.values()], cached.dataStart ?? endMs);
+    return new MinuteSeries(fromMs, endMs, [...cached.rows.values()], dataStart ?? endMs);
   }
 
   private async record(
@@ -213,20 +230,38 @@ export class Evaluator {
       z: incident.detection.z,
     });
     const notice = alertNotice(kind, incident, context);
+    // Delivery runs beside the evaluation, one task per channel: a channel retrying for
+    // minutes must not delay the next minute's evaluation (nor the other channels).
     for (const channel of channelsOf(rule, alerts)) {
-      const r = await sendNotice(channel, notice, {
-        delivery: alerts.delivery,
-        env: this.deps.env ?? {},
-        logger,
-        ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
-      });
-      await insertDelivery(store, {
-        workspace: incident.workspace,
-        incident_id: incident.id,
-        kind,
-        ...r,
-        at: new Date().toISOString(),
-      });
+      const task = (async () => {
+        const r = await sendNotice(channel, notice, {
+          delivery: alerts.delivery,
+          env: this.deps.env ?? {},
+          logger,
+          ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
+        });
+        await insertDelivery(store, {
+          workspace: incident.workspace,
+          incident_id: incident.id,
+          kind,
+          ...r,
+          at: new Date().toISOString(),
+        });
+      })().catch((error: unknown) =>
+        logger.error({
+          event: 'alert_delivery_record_failed',
+          incident: incident.id,
+          channel: channel.id,
+          err: describeError(error),
+        }),
+      );
+      this.deliveries.add(task);
+      void task.finally(() => this.deliveries.delete(task));
     }
+  }
+
+  /** Resolves when every delivery started so far is done (delivered or dead-lettered). */
+  async drain(): Promise<void> {
+    while (this.deliveries.size > 0) await Promise.all([...this.deliveries]);
   }
 }

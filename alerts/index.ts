@@ -58,6 +58,8 @@ export function startAlerting(deps: AlertingDeps): { stop(): Promise<void> } {
   return {
     async stop() {
       await Promise.all(schedules.map((s) => s.stop()));
+      // Deliveries in flight finish (bounded by the channel's retries and timeouts).
+      await evaluator.drain();
     },
   };
 }

@@ -150,14 +150,20 @@ export default async function run(): Promise<BenchResult[]> {
       });
       const address = await app.listen({ port: 0, host: '127.0.0.1' });
       // Rotate brands and ranges so the uncached run really queries every time.
-      const paths = BRANDS.flatMap((b) => ['now-24h', 'now-2d', 'now-3d'].map((from) => `/v1/brands/${b}/health?from=${from}&interval=1h`));
+      const paths = BRANDS.flatMap((b) =>
+        ['now-24h', 'now-2d', 'now-3d'].map(
+          (from) => `/v1/brands/${b}/health?from=${from}&interval=1h`,
+        ),
+      );
       let i = 0;
       const load = await autocannon({
         url: address,
         headers: { authorization: `Bearer ${KEY}` },
         connections: 16,
         duration: 10,
-        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length]! }) }],
+        requests: [
+          { method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length]! }) },
+        ],
       });
       await app.close();
       results.push({

@@ -6,6 +6,7 @@ export const suites: Array<{ area: string; load: () => Promise<{ default: BenchS
   { area: 'topics', load: () => import('./topics.ts') },
   { area: 'dedup', load: () => import('./dedup.ts') },
   { area: 'ingest', load: () => import('./ingest.ts') },
+  { area: 'pipeline', load: () => import('./pipeline.ts') },
   { area: 'api', load: () => import('./api.ts') },
   { area: 'alerts', load: () => import('./alerts.ts') },
   { area: 'sentiment', load: () => import('./sentiment.ts') },

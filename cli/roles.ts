@@ -11,7 +11,11 @@ import { dlqTopic, Topics } from '../core/contracts/topics.ts';
 import type { Logger } from '../core/logger.ts';
 import { StageRunner } from '../core/stage-runner.ts';
 import { describeError } from '../core/errors.ts';
-import { loadEarshotConfig, watchEarshotConfig, type EarshotConfig } from '../core/workspace-config.ts';
+import {
+  loadEarshotConfig,
+  watchEarshotConfig,
+  type EarshotConfig,
+} from '../core/workspace-config.ts';
 import type { Enrichers } from '../enrich/pipeline/enrich.ts';
 import { compileWatchQueries, type WatchMatcher } from '../enrich/match/index.ts';
 import { loadSentimentScorer } from '../enrich/sentiment/index.ts';
@@ -105,7 +109,12 @@ export function compileMatcher(config: EarshotConfig): WatchMatcher {
 
 /** Stateless enrichers plus fresh (empty) topic, dedup and spam state. */
 export function loadEnrichers(config: EarshotConfig): Enrichers {
-  return { sentiment: loadSentimentScorer(), matcher: compileMatcher(config), ...freshStateful(), now: () => new Date() };
+  return {
+    sentiment: loadSentimentScorer(),
+    matcher: compileMatcher(config),
+    ...freshStateful(),
+    now: () => new Date(),
+  };
 }
 
 /** A role that runs, and stops. */
@@ -134,7 +143,10 @@ export async function createEnrichRole(rt: Runtime): Promise<RoleHandle> {
     try {
       enrichers.matcher = compileMatcher(config);
     } catch (error) {
-      logger.error({ event: 'watch_queries_invalid', err: describeError(error) }, 'keeping the previous watch queries');
+      logger.error(
+        { event: 'watch_queries_invalid', err: describeError(error) },
+        'keeping the previous watch queries',
+      );
     }
   });
   const runner = enrichRunner(rt, enrichers);
@@ -259,11 +271,22 @@ export function startSourceConnectors(rt: Runtime, signal: AbortSignal) {
   // mayMatch, not match: at ingest the language is not detected yet, so a `lang:` filter must
   // count as "unknown", not as a miss.
   const filter = (m: Mention) =>
-    matcher.mayMatch({ text: m.text, title: m.title, lang: m.lang, source: m.source, author: m.author.handle, url: m.url });
+    matcher.mayMatch({
+      text: m.text,
+      title: m.title,
+      lang: m.lang,
+      source: m.source,
+      author: m.author.handle,
+      url: m.url,
+    });
   return startConnectors(rt.config().sources, ingestPorts(rt, signal), process.env, { filter });
 }
 
-export async function startApi(rt: Runtime, ready: () => boolean, demoKey?: { key: string; workspace: string }): Promise<FastifyInstance> {
+export async function startApi(
+  rt: Runtime,
+  ready: () => boolean,
+  demoKey?: { key: string; workspace: string },
+): Promise<FastifyInstance> {
   const ports = ingestPorts(rt, new AbortController().signal);
   const produce = (mentions: Mention[]) => ports.produce(mentions);
   const app = await buildApi({
@@ -286,13 +309,19 @@ export async function startApi(rt: Runtime, ready: () => boolean, demoKey?: { ke
  * The demo workspace's key: EARSHOT_DEMO_API_KEY when set; otherwise one created on the first
  * start and kept next to the data (the embedded demo is a local, single-user setup).
  */
-export async function demoApiKey(rt: Runtime, workspace: string): Promise<{ key: string; workspace: string; fixed: boolean }> {
-  if (rt.settings.EARSHOT_DEMO_API_KEY) return { key: rt.settings.EARSHOT_DEMO_API_KEY, workspace, fixed: true };
+export async function demoApiKey(
+  rt: Runtime,
+  workspace: string,
+): Promise<{ key: string; workspace: string; fixed: boolean }> {
+  if (rt.settings.EARSHOT_DEMO_API_KEY)
+    return { key: rt.settings.EARSHOT_DEMO_API_KEY, workspace, fixed: true };
   const file = join(dirname(rt.settings.CHDB_PATH), 'demo-api-key');
   const saved = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
   const parsed = parseApiKey(saved);
   if (parsed) {
-    const known = (await listApiKeys(rt.store)).find((k) => k.key_id === parsed.id && !k.revoked && k.workspace === workspace);
+    const known = (await listApiKeys(rt.store)).find(
+      (k) => k.key_id === parsed.id && !k.revoked && k.workspace === workspace,
+    );
     if (known) return { key: saved, workspace, fixed: false };
   }
   const { key } = await createApiKey(rt.store, workspace, 'demo (created by earshot start)');

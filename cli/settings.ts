@@ -32,7 +32,10 @@ export const AppSettingsSchema = LogConfigSchema.extend(BusConfigSchema.shape)
     /** How often topic/dedup/spam state is snapshotted to the store (and always on stop). */
     ENRICH_SNAPSHOT_INTERVAL_S: env.int(5, 86_400, 300),
     /** Snapshot key: give each enrich process of a scaled-out deployment its own. */
-    ENRICH_STATE_KEY: z.string().regex(/^[a-z0-9_-]{1,64}$/).default('enrich'),
+    ENRICH_STATE_KEY: z
+      .string()
+      .regex(/^[a-z0-9_-]{1,64}$/)
+      .default('enrich'),
     /** A fixed API key the demo workspace accepts (scripted use); otherwise `start` creates one. */
     EARSHOT_DEMO_API_KEY: z.string().min(8).optional(),
     /** Read results are reused this long for identical requests (0 = off); data lands about once a second. */
@@ -42,7 +45,10 @@ export const AppSettingsSchema = LogConfigSchema.extend(BusConfigSchema.shape)
     /** Engagement = weighted likes + reposts + replies, e.g. "likes:1,reposts:2,replies:1". */
     ENGAGEMENT_WEIGHTS: z
       .string()
-      .regex(/^(likes|reposts|replies):\d+(\.\d+)?(,(likes|reposts|replies):\d+(\.\d+)?)*$/, 'use likes:1,reposts:2,replies:1')
+      .regex(
+        /^(likes|reposts|replies):\d+(\.\d+)?(,(likes|reposts|replies):\d+(\.\d+)?)*$/,
+        'use likes:1,reposts:2,replies:1',
+      )
       .default('likes:1,reposts:1,replies:1')
       .transform((s) => {
         const w = { likes: 1, reposts: 1, replies: 1 };

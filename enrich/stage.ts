@@ -7,7 +7,11 @@ import type { ProcessResult, Stage } from '../core/stage-runner.ts';
 import { enrichMention, type Enrichers } from './pipeline/enrich.ts';
 
 /** mentions.raw.v1 → (language, sentiment, brands, …) → mentions.enriched.v1 */
-export function enrichStage(bus: Bus, enrichers: Enrichers, outputTopic: string = Topics.enriched): Stage<Mention, EnrichedMention> {
+export function enrichStage(
+  bus: Bus,
+  enrichers: Enrichers,
+  outputTopic: string = Topics.enriched,
+): Stage<Mention, EnrichedMention> {
   return {
     name: 'enrich',
     decode: (message: ConsumedMessage) => decodeJson(MentionSchema, message),

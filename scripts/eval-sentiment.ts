@@ -122,6 +122,21 @@ async function main(): Promise<void> {
   }
 
   const langAll = accuracy(langGold, langPred);
+  // Hints: the source's declared language helps when right and must not mislead when wrong.
+  const targetRows = dev.flatMap((d) => d.rows).filter((r) => r.lang !== 'hi');
+  const withTrueHint = accuracy(
+    targetRows.map((r) => r.lang),
+    targetRows.map((r) => detectLanguage(r.text, r.lang).lang),
+  );
+  const nonEn = targetRows.filter((r) => r.lang !== 'en');
+  const withWrongHint = accuracy(
+    nonEn.map((r) => r.lang),
+    nonEn.map((r) => detectLanguage(r.text, 'en').lang),
+  );
+  const nonEnNoHint = accuracy(
+    nonEn.map((r) => r.lang),
+    nonEn.map((r) => detectLanguage(r.text).lang),
+  );
   const target = langGold.map((g, i) => [g, langPred[i]!] as const).filter(([g]) => g !== 'hi');
   const langNoHi = accuracy(
     target.map(([g]) => g),
@@ -172,7 +187,8 @@ async function main(): Promise<void> {
     `Calibration of earshot's confidence (expected calibration error, 10 bins, lower is better): ${calib}.`,
     '',
     `Language identification on the same dev files, all languages mixed (${langGold.length} texts, no hints): accuracy ${fmt(langAll)} overall, ` +
-      `**${fmt(langNoHi)}** without umsab_hi (romanised Hindi, which eld cannot know). Per language: ${perLang.join(', ')}.`,
+      `**${fmt(langNoHi)}** without umsab_hi (romanised Hindi, which eld cannot know). Per language: ${perLang.join(', ')}. ` +
+      `With the true language as the source's hint: ${fmt(withTrueHint)}. With a wrong hint (\`en\` on the ${nonEn.length} non-English texts): ${fmt(withWrongHint)}, against ${fmt(nonEnNoHint)} for the same texts without a hint.`,
     '',
     `Evaluation took ${((performance.now() - started) / 1000).toFixed(0)} s.`,
     END,

@@ -8,7 +8,15 @@
 // Also imported by the test harness (test/support/services.ts): ensureKafka() / stopKafka().
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +41,9 @@ export function checkPrerequisites() {
   const match = /version "(\d+)(?:\.(\d+))?/.exec(`${java.stderr}${java.stdout}`);
   const major = match ? Number(match[1] === '1' ? match[2] : match[1]) : 0;
   if (major < 17) {
-    throw new KafkaSetupError(`Java 17+ is required by Kafka 4.x, found Java ${major || 'of unknown version'}.`);
+    throw new KafkaSetupError(
+      `Java 17+ is required by Kafka 4.x, found Java ${major || 'of unknown version'}.`,
+    );
   }
   if (!existsSync(libDir) || readdirSync(libDir).length === 0) {
     const mvn = spawnSync('mvn', ['-v'], { encoding: 'utf8' });
@@ -159,7 +169,9 @@ async function waitReady(port, pid, p, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (pid !== null && !isAlive(pid)) {
-      const tail = existsSync(p.log) ? readFileSync(p.log, 'utf8').split('\n').slice(-30).join('\n') : '';
+      const tail = existsSync(p.log)
+        ? readFileSync(p.log, 'utf8').split('\n').slice(-30).join('\n')
+        : '';
       throw new KafkaSetupError(`the Kafka broker exited during startup; last log lines:\n${tail}`);
     }
     if (await portAnswers(port)) {
@@ -181,14 +193,21 @@ async function waitReady(port, pid, p, timeoutMs) {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new KafkaSetupError(`the Kafka broker did not become ready within ${timeoutMs / 1000} s (log: ${p.log})`);
+  throw new KafkaSetupError(
+    `the Kafka broker did not become ready within ${timeoutMs / 1000} s (log: ${p.log})`,
+  );
 }
 
 /**
  * Start the broker unless it already runs. Returns { brokers, startedHere, startMs }.
  * `fresh: true` wipes its data first (tests that want an empty cluster).
  */
-export async function ensureKafka({ port = 19092, fresh = false, log = () => {}, timeoutMs = 90_000 } = {}) {
+export async function ensureKafka({
+  port = 19092,
+  fresh = false,
+  log = () => {},
+  timeoutMs = 90_000,
+} = {}) {
   const p = paths(port);
   const running = readPid(p);
   if (running !== null && (await portAnswers(port))) {
@@ -201,7 +220,9 @@ export async function ensureKafka({ port = 19092, fresh = false, log = () => {},
       await waitReady(port, null, p, 10_000);
       return { brokers: [`127.0.0.1:${port}`], startedHere: false, startMs: 0 };
     } catch {
-      throw new KafkaSetupError(`port ${port} is taken by a process that is not a Kafka broker; set KAFKA_LOCAL_PORT to another port`);
+      throw new KafkaSetupError(
+        `port ${port} is taken by a process that is not a Kafka broker; set KAFKA_LOCAL_PORT to another port`,
+      );
     }
   }
   checkPrerequisites();
@@ -214,7 +235,18 @@ export async function ensureKafka({ port = 19092, fresh = false, log = () => {},
     const clusterId = randomBytes(16).toString('base64url');
     execFileSync(
       'java',
-      ['-Xmx256m', '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', p.props, '--ignore-formatted'],
+      [
+        '-Xmx256m',
+        '-cp',
+        classpath,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        p.props,
+        '--ignore-formatted',
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
   }
@@ -259,13 +291,19 @@ async function main() {
   try {
     if (command === 'up') {
       const r = await ensureKafka({ port, log: (m) => console.error(m) });
-      console.error(r.startedHere ? `Kafka started in ${(r.startMs / 1000).toFixed(1)} s` : 'Kafka is already up');
+      console.error(
+        r.startedHere
+          ? `Kafka started in ${(r.startMs / 1000).toFixed(1)} s`
+          : 'Kafka is already up',
+      );
       console.log(r.brokers.join(','));
       console.error(`use: KAFKA_BROKERS=${r.brokers.join(',')}  (stop with npm run kafka:down)`);
     } else if (command === 'down') {
       console.error((await stopKafka({ port })) ? 'Kafka stopped' : 'Kafka was not running');
     } else {
-      console.error('usage: node scripts/kafka.mjs up|down   (env KAFKA_LOCAL_PORT, default 19092)');
+      console.error(
+        'usage: node scripts/kafka.mjs up|down   (env KAFKA_LOCAL_PORT, default 19092)',
+      );
       process.exitCode = 2;
     }
   } catch (error) {

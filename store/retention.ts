@@ -5,7 +5,11 @@ import type { Store } from './port.ts';
  * rollups (small, and what long-range charts read) after `rollupDays`. 0 keeps data forever.
  * ClickHouse drops expired rows in background merges; a partition by month makes that cheap.
  */
-export async function applyRetention(store: Store, days: number, rollupDays: number): Promise<void> {
+export async function applyRetention(
+  store: Store,
+  days: number,
+  rollupDays: number,
+): Promise<void> {
   // Integers validated by the settings schema: DDL cannot take bound parameters.
   const ttl = (column: string, n: number) =>
     n > 0 ? `MODIFY TTL toDateTime(${column}) + toIntervalDay(${Math.floor(n)})` : 'REMOVE TTL';

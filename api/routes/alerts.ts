@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { backtest } from '../../alerts/backtest.ts';
 import {
   AlertRuleInputSchema,
   checkRuleAgainstWorkspace,
@@ -23,6 +24,7 @@ import type { ApiContext } from '../app.ts';
 import { ApiError, parseInput } from '../errors.ts';
 import { route } from '../openapi.ts';
 import { Slug } from '../params.ts';
+import { TimeSchema } from '../time-params.ts';
 
 /**
  * Alert rules and alert events of the caller's workspace. Rules from the config file are
@@ -56,6 +58,16 @@ const AlertsQuery = z
 const AckBody = z
   .object({ by: z.string().min(1).max(200).optional().describe('who acknowledges (free text)') })
   .strict();
+
+const BacktestBody = z
+  .object({
+    from: TimeSchema.optional().describe('ISO 8601 or relative (now-7d); default now-7d'),
+    to: TimeSchema.optional().describe('ISO 8601 or relative; default now'),
+  })
+  .strict();
+
+/** Replays are bounded: a minute-by-minute replay of a longer span belongs to the CLI. */
+const MAX_BACKTEST_MS = 31 * 86_400_000;
 
 /** PATCH: any field of a rule except its id. */
 const RulePatchSchema = AlertRuleInputSchema.omit({ id: true }).partial().strict();
@@ -299,6 +311,72 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
           throw new ApiError(404, 'not_found', `no rule "${id}"`);
         await deleteStoredRule(ctx.store, ws.id, id, ctx.now());
         return reply.status(204).send();
+      },
+    );
+
+    route(
+      ctx.routes,
+      app,
+      {
+        method: 'POST',
+        url: '/alert-rules/:id/backtest',
+        tag: 'alerts',
+        auth: true,
+        summary:
+          'Replay a rule (enabled or not) over stored history: the alerts it would have raised, with their numbers. Nothing is stored or sent',
+        params: IdParams,
+        body: BacktestBody,
+        responses: {
+          200: '{ rule, from, to, evaluations, alerts: [...], events: [...] }',
+          400: 'a bad range (at most 31 days)',
+          404: 'no such rule',
+        },
+      },
+      async (request) => {
+        const { id } = parseInput(IdParams, request.params, 'params');
+        const body = parseInput(BacktestBody, request.body, 'body');
+        const ws = workspace(request.workspaceId);
+        const now = ctx.now();
+        const to = body.to ? body.to(now) : now;
+        const from = body.from ? body.from(now) : new Date(to.getTime() - 7 * 86_400_000);
+        const span = to.getTime() - from.getTime();
+        if (!(span > 0 && span <= MAX_BACKTEST_MS))
+          throw new ApiError(
+            400,
+            'invalid_parameter',
+            '`from` must be before `to`, at most 31 days',
+            [{ parameter: 'from', message: 'at most 31 days before `to`' }],
+          );
+        const [result] = await backtest(ctx.store, ctx.config(), {
+          ruleId: id,
+          workspace: ws.id,
+          from,
+          to,
+        });
+        if (!result) throw new ApiError(404, 'not_found', `no rule "${id}"`);
+        const byIncident = new Map<string, (typeof result.events)[number][]>();
+        for (const e of result.events)
+          byIncident.set(e.incident.id, [...(byIncident.get(e.incident.id) ?? []), e]);
+        return {
+          rule: id,
+          from: from.toISOString(),
+          to: to.toISOString(),
+          evaluations: Math.ceil(span / 60_000),
+          alerts: [...byIncident.values()].map((events) => {
+            const last = events[events.length - 1]!.incident;
+            return {
+              id: last.id,
+              brand: last.brand,
+              type: last.type,
+              state: last.state,
+              opened_at: last.opened_at,
+              resolved_at: last.resolved_at,
+              why: events[0]!.incident.detection,
+              peak: last.peak,
+            };
+          }),
+          events: result.events.map((e) => ({ kind: e.kind, at: e.at, incident: e.incident.id })),
+        };
       },
     );
 

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 
 export function register(program: Command): void {
-  const keys = program.command('keys').description('manage API keys (stored hashed; a key is shown once)');
+  const keys = program
+    .command('keys')
+    .description('manage API keys (stored hashed; a key is shown once)');
   keys
     .command('create')
     .description('create an API key for a workspace and print it (once)')
@@ -13,10 +15,14 @@ export function register(program: Command): void {
       await withStore(async (store, config) => {
         if (!config.workspaces.some((w) => w.id === options.workspace)) {
           const known = config.workspaces.map((w) => w.id).join(', ');
-          throw new (await import('../../core/errors.ts')).ConfigError(`no workspace "${options.workspace}" in the configuration (known: ${known})`);
+          throw new (await import('../../core/errors.ts')).ConfigError(
+            `no workspace "${options.workspace}" in the configuration (known: ${known})`,
+          );
         }
         const { key, record } = await createApiKey(store, options.workspace, options.name);
-        process.stderr.write(`created key ${record.key_id} for workspace ${record.workspace}; it is not shown again:\n`);
+        process.stderr.write(
+          `created key ${record.key_id} for workspace ${record.workspace}; it is not shown again:\n`,
+        );
         process.stdout.write(`${key}\n`);
       });
     });
@@ -28,7 +34,9 @@ export function register(program: Command): void {
       const { listApiKeys } = await import('../../store/queries/api-keys.ts');
       await withStore(async (store) => {
         for (const k of await listApiKeys(store)) {
-          process.stdout.write(`${k.key_id}\t${k.workspace}\t${k.revoked ? 'revoked' : 'active'}\t${k.created_at}\t${k.name}\n`);
+          process.stdout.write(
+            `${k.key_id}\t${k.workspace}\t${k.revoked ? 'revoked' : 'active'}\t${k.created_at}\t${k.name}\n`,
+          );
         }
       });
     });
@@ -40,7 +48,8 @@ export function register(program: Command): void {
       const { withStore } = await import('./store-action.ts');
       const { revokeApiKey } = await import('../../store/queries/api-keys.ts');
       await withStore(async (store) => {
-        if (!(await revokeApiKey(store, keyId))) throw new (await import('../../core/errors.ts')).ConfigError(`no key ${keyId}`);
+        if (!(await revokeApiKey(store, keyId)))
+          throw new (await import('../../core/errors.ts')).ConfigError(`no key ${keyId}`);
         process.stdout.write(`revoked ${keyId}\n`);
       });
     });

@@ -40,8 +40,12 @@ export async function runRoles(roles: Role[]): Promise<void> {
     roles.includes('ingest') && settings.DEMO_ENABLED
       ? runDemo(rt, ingestAbort.signal)
       : Promise.resolve();
-  const connectors = roles.includes('ingest') ? startSourceConnectors(rt, ingestAbort.signal) : null;
-  const alerting = roles.includes('alerts') ? startAlerting({ store: rt.store, config: rt.config, logger }) : null;
+  const connectors = roles.includes('ingest')
+    ? startSourceConnectors(rt, ingestAbort.signal)
+    : null;
+  const alerting = roles.includes('alerts')
+    ? startAlerting({ store: rt.store, config: rt.config, logger })
+    : null;
   let api: FastifyInstance | null = null;
   const demoKey = settings.EARSHOT_DEMO_API_KEY
     ? { key: settings.EARSHOT_DEMO_API_KEY, workspace: rt.config().workspaces[0]!.id }

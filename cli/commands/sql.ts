@@ -11,14 +11,25 @@ export function register(program: Command): void {
       const { ConfigError } = await import('../../core/errors.ts');
       // A friendly early refusal; the engine's readonly=1 is the actual guarantee.
       if (!/^\s*(\(?\s*SELECT|WITH|SHOW|DESCRIBE|DESC|EXPLAIN|EXISTS)\b/i.test(query)) {
-        throw new ConfigError('earshot sql runs read-only queries only (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN)');
+        throw new ConfigError(
+          'earshot sql runs read-only queries only (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN)',
+        );
       }
       await withStore(async (store) => {
         try {
-          process.stdout.write(await store.readOnlyQuery(query, options.json ? 'JSONEachRow' : 'PrettyCompactMonoBlock'));
+          process.stdout.write(
+            await store.readOnlyQuery(
+              query,
+              options.json ? 'JSONEachRow' : 'PrettyCompactMonoBlock',
+            ),
+          );
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          throw new ConfigError(/READONLY/.test(message) ? 'refused: the query tries to write; earshot sql is read-only' : `query failed: ${message.split('\n')[0]}`);
+          throw new ConfigError(
+            /READONLY/.test(message)
+              ? 'refused: the query tries to write; earshot sql is read-only'
+              : `query failed: ${message.split('\n')[0]}`,
+          );
         }
       });
     });

@@ -54,7 +54,10 @@ export async function runStart(options: { demo: boolean }): Promise<void> {
     () => [
       { name: 'not ready', run: () => Promise.resolve((ready = false)) },
       { name: 'stop alert schedules', run: () => alerting.stop() },
-      { name: 'stop sources', run: async () => (sourcesAbort.abort(), await Promise.all([demo, connectors.stop()])) },
+      {
+        name: 'stop sources',
+        run: async () => (sourcesAbort.abort(), await Promise.all([demo, connectors.stop()])),
+      },
       { name: 'drain pipeline', run: () => pipeline.drain(settings.SHUTDOWN_TIMEOUT_S * 500) },
       { name: 'stop api', run: () => api.close() },
       { name: 'stop stages', run: () => pipeline.stop() },

@@ -6,9 +6,14 @@ import { migrate } from '../../store/migrate.ts';
 import { AppSettingsSchema, configPath } from '../settings.ts';
 
 /** For short CLI commands: open the configured store (migrated), run, close. */
-export async function withStore(fn: (store: Store, config: EarshotConfig) => Promise<void>): Promise<void> {
+export async function withStore(
+  fn: (store: Store, config: EarshotConfig) => Promise<void>,
+): Promise<void> {
   const settings = loadConfig(AppSettingsSchema, process.env);
-  const logger = createLogger({ name: 'earshot', level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL });
+  const logger = createLogger({
+    name: 'earshot',
+    level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL,
+  });
   const config = loadEarshotConfig(configPath(settings));
   const store = await openStore(settings);
   try {

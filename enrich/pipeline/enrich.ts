@@ -67,7 +67,12 @@ export function enrichMention(mention: Mention, enrichers: Enrichers): EnrichedM
     lang_declared: mention.lang,
     sentiment,
     emotion: enrichers.sentiment.emotion(mention.text, language.lang),
-    brands: matches.map((m) => ({ workspace: m.workspace, brand: m.brand, query_id: m.query_id, terms: m.terms })),
+    brands: matches.map((m) => ({
+      workspace: m.workspace,
+      brand: m.brand,
+      query_id: m.query_id,
+      terms: m.terms,
+    })),
     topics: topics?.topics ?? [],
     keywords: topics?.keywords ?? [],
     hashtags,

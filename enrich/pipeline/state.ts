@@ -12,7 +12,11 @@ type Stateful = Pick<Enrichers, 'topics' | 'dedup' | 'spam'>;
  * restore (e.g. from an older version) is logged and replaced by a fresh state: losing
  * clustering history is better than not enriching at all.
  */
-export async function restoreStateful(state: StateStore, prefix: string, logger: Logger): Promise<Stateful> {
+export async function restoreStateful(
+  state: StateStore,
+  prefix: string,
+  logger: Logger,
+): Promise<Stateful> {
   const load = async <T>(name: string, create: (snapshot?: unknown) => T): Promise<T> => {
     const snapshot = await state.load(`${prefix}:${name}`);
     if (snapshot === null) return create();
@@ -21,7 +25,10 @@ export async function restoreStateful(state: StateStore, prefix: string, logger:
       logger.info({ event: 'enrich_state_restored', part: name });
       return restored;
     } catch (error) {
-      logger.warn({ event: 'enrich_state_discarded', part: name, err: error }, 'snapshot did not restore; starting fresh');
+      logger.warn(
+        { event: 'enrich_state_discarded', part: name, err: error },
+        'snapshot did not restore; starting fresh',
+      );
       return create();
     }
   };
@@ -33,10 +40,18 @@ export async function restoreStateful(state: StateStore, prefix: string, logger:
 }
 
 export function freshStateful(): Stateful {
-  return { topics: createTopicClusterer({ unbrandedKey: null }), dedup: createDedupIndex(), spam: createSpamScorer() };
+  return {
+    topics: createTopicClusterer({ unbrandedKey: null }),
+    dedup: createDedupIndex(),
+    spam: createSpamScorer(),
+  };
 }
 
-export async function saveStateful(state: StateStore, prefix: string, enrichers: Stateful): Promise<void> {
+export async function saveStateful(
+  state: StateStore,
+  prefix: string,
+  enrichers: Stateful,
+): Promise<void> {
   if (enrichers.topics) await state.save(`${prefix}:topics`, enrichers.topics.snapshot());
   if (enrichers.dedup) await state.save(`${prefix}:dedup`, enrichers.dedup.snapshot());
   if (enrichers.spam) await state.save(`${prefix}:spam`, enrichers.spam.snapshot());

@@ -21,7 +21,7 @@ export interface RunningApp {
 
 /**
  * `earshot start` as a user runs it, in a child process with its own data directory, a random
- * demo key and 24 h of demo history. `EARSHOT_BROWSER_URL` (+ `EARSHOT_BROWSER_KEY`) points the
+ * demo key and 72 h of demo history. `EARSHOT_BROWSER_URL` (+ `EARSHOT_BROWSER_KEY`) points the
  * tests at a server that is already running instead (a staging deployment, a dev server).
  */
 export async function startApp(): Promise<RunningApp> {
@@ -39,7 +39,9 @@ export async function startApp(): Promise<RunningApp> {
       ...process.env,
       PORT: '0',
       CHDB_PATH: join(dataDir, 'chdb'),
-      DEMO_BACKFILL_HOURS: '24',
+      // The demo's default history. The alert test needs it: the seasonal baseline (same hour
+      // of earlier days) has too few samples with only a day of history, and never fires.
+      DEMO_BACKFILL_HOURS: '72',
       EARSHOT_DEMO_API_KEY: key,
       LOG_PRETTY: 'false',
       LOG_LEVEL: 'warn',
@@ -66,17 +68,18 @@ export async function startApp(): Promise<RunningApp> {
         what: 'the start banner',
       },
     );
-    // The backfill is written in the background: wait until every brand has a day of data.
+    // The backfill is written in the background: wait until the last brand has (nearly) every
+    // hour of the 72, so pages and the alert baseline see the whole history.
     await waitFor(
       async () => {
-        const res = await fetch(`${url}/v1/brands/zephyr/health?from=now-24h`, {
+        const res = await fetch(`${url}/v1/brands/zephyr/health?from=now-72h&interval=1h`, {
           headers: { authorization: `Bearer ${key}` },
         });
         if (!res.ok) return false;
         const body = (await res.json()) as { series: { volume: number }[] };
-        return body.series.filter((p) => p.volume > 0).length >= 20;
+        return body.series.filter((p) => p.volume > 0).length >= 68;
       },
-      { timeoutMs: 120_000, intervalMs: 500, what: 'the demo backfill of 24 h' },
+      { timeoutMs: 180_000, intervalMs: 1_000, what: 'the demo backfill' },
     );
     return { url, key, stop };
   } catch (error) {

@@ -352,6 +352,35 @@ describe('web UI in Chromium', () => {
     expect(problems).toEqual([]);
   }, 300_000);
 
+  it('asks for a key when it has none or a wrong one, and remembers a good one', async () => {
+    const w = await openPage(browser);
+    open.push(w);
+    const { page, problems } = w;
+    await page.goto(`${app.url}/#/compare`);
+    const dialog = page.locator('dialog#key-dialog');
+    await dialog.waitFor({ timeout: 15_000 });
+    expect(await dialog.locator('h2').textContent()).toBe('This dashboard needs an API key');
+    await page.fill('#key-input', 'not-a-key-of-this-workspace');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      () =>
+        document.querySelector('dialog#key-dialog h2')?.textContent ===
+        'Your API key was not accepted',
+    );
+    await page.fill('#key-input', app.key);
+    await page.keyboard.press('Enter');
+    await loaded(page);
+    expect(await page.locator('table.compare tbody tr').count()).toBe(3);
+    // Kept in this browser: a reload needs no key.
+    await page.reload();
+    await loaded(page);
+    expect(await page.locator('dialog#key-dialog').count()).toBe(0);
+    // Only the expected refusals: no key, then the wrong key (each a 401 and its console line).
+    const unexpected = problems.filter((p) => !/\b401\b|status of 401/.test(p));
+    expect(unexpected).toEqual([]);
+    expect(problems.filter((p) => p.startsWith('HTTP 401')).length).toBe(2);
+  });
+
   it('dark theme and a phone: readable, nothing wider than the screen', async () => {
     const dark = await visit('#/brand/aurora', { colorScheme: 'dark' });
     const bg = await dark.page.evaluate(() => getComputedStyle(document.body).backgroundColor);

@@ -13,7 +13,11 @@ const dir = mkdtempSync(join(tmpdir(), 'earshot-cli-'));
 const env = { ...process.env, CHDB_PATH: join(dir, 'chdb'), LOG_LEVEL: 'warn', EARSHOT_CONFIG: '' };
 
 function earshot(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/earshot.js', ...args], { env, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['bin/earshot.js', ...args], {
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -26,7 +30,10 @@ function sqlCount(query: string): number {
 describe('earshot CLI on the embedded store', () => {
   it('imports JSONL through the pipeline; bad lines are dead-lettered with their line number', () => {
     const start = Date.parse('2026-11-12T00:00:00Z');
-    const mentions = range(start, start + 3_600_000, { ratePerMinute: 20, incident: null }).slice(0, 200);
+    const mentions = range(start, start + 3_600_000, { ratePerMinute: 20, incident: null }).slice(
+      0,
+      200,
+    );
     const lines = mentions.map((m) => JSON.stringify(m));
     lines.splice(10, 0, '{"broken json');
     lines.splice(50, 0, JSON.stringify({ text: 'no created_at here' }));
@@ -38,12 +45,16 @@ describe('earshot CLI on the embedded store', () => {
     expect(r.stdout).toContain('imported 200 mentions, 2 invalid lines dead-lettered');
     expect(r.stderr).toMatch(/line 11: not JSON/);
     expect(sqlCount('SELECT count() AS n FROM mentions FINAL')).toBe(200);
-    expect(sqlCount("SELECT count() AS n FROM dead_letters WHERE reason LIKE 'line 51:%created_at%'")).toBe(1);
+    expect(
+      sqlCount("SELECT count() AS n FROM dead_letters WHERE reason LIKE 'line 51:%created_at%'"),
+    ).toBe(1);
 
     // Importing the same file again changes nothing: ids are stable, the store is idempotent.
     expect(earshot('import', file).code).toBe(0);
     expect(sqlCount('SELECT count() AS n FROM mentions FINAL')).toBe(200);
-    expect(sqlCount("SELECT sum(volume) AS n FROM brand_hourly WHERE workspace = 'demo'")).toBeGreaterThanOrEqual(200);
+    expect(
+      sqlCount("SELECT sum(volume) AS n FROM brand_hourly WHERE workspace = 'demo'"),
+    ).toBeGreaterThanOrEqual(200);
     expect(sqlCount("SELECT sum(volume) AS n FROM brand_hourly WHERE workspace = 'demo'")).toBe(
       sqlCount("SELECT count() AS n FROM brand_mentions FINAL WHERE workspace = 'demo'"),
     );
@@ -60,10 +71,21 @@ describe('earshot CLI on the embedded store', () => {
         '3,missing date,,carl,1',
       ].join('\n'),
     );
-    const r = earshot('import', file, '--map', 'id=post_id,text=body,created_at=posted,author.handle=user', '--source', 'csv');
+    const r = earshot(
+      'import',
+      file,
+      '--map',
+      'id=post_id,text=body,created_at=posted,author.handle=user',
+      '--source',
+      'csv',
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('imported 2 mentions, 1 invalid');
-    expect(sqlCount("SELECT count() AS n FROM mentions WHERE id IN ('csv:1', 'csv:2') AND author_handle IN ('anna', 'ben')")).toBe(2);
+    expect(
+      sqlCount(
+        "SELECT count() AS n FROM mentions WHERE id IN ('csv:1', 'csv:2') AND author_handle IN ('anna', 'ben')",
+      ),
+    ).toBe(2);
   });
 
   it('sql is read-only: the engine refuses writes', () => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { backtest, formatBacktest } from '../../alerts/backtest.ts';
+import { runDigest } from '../../alerts/digest.ts';
 import { Evaluator } from '../../alerts/evaluator.ts';
 import { alertRoutes } from '../../api/routes/alerts.ts';
 import { buildApi } from '../../api/app.ts';
@@ -157,6 +158,7 @@ describe('alerts on the demo history (real ClickHouse engine)', () => {
       for (const e of r.events) kinds.push(`${e.incident.rule_id}:${e.kind}`);
     }
     expect(kinds).toEqual(['nimbus-negative-spike:open', 'nimbus-negative-spike:resolved']);
+    await evaluator.drain();
 
     const [incident] = await listIncidents(store, { workspace: 'demo' });
     expect(incident).toMatchObject({ brand: 'nimbus', state: 'resolved', type: 'negative_spike' });
@@ -188,6 +190,27 @@ describe('alerts on the demo history (real ClickHouse engine)', () => {
     expect(r.events).toEqual([]);
   }, 180_000);
 
+  it('weekly digest: per-brand numbers from the rollups, delivered like alerts', async () => {
+    posts.length = 0;
+    const [digest] = await runDigest({ store, config, logger, env: {}, now: new Date(now) });
+    const nimbus = digest!.brands.find((b) => b.brand === 'nimbus')!;
+    const [stored] = await store.query<{ n: number }>(
+      `SELECT count() AS n FROM brand_mentions FINAL WHERE workspace = 'demo' AND brand = 'nimbus'
+        AND created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}`,
+      {
+        from: digest!.from.replace('T', ' ').replace('Z', ''),
+        to: digest!.to.replace('T', ' ').replace('Z', ''),
+      },
+    );
+    expect(nimbus.volume).toBe(Number(stored!.n));
+    expect(nimbus.previous_volume).toBe(0);
+    expect(nimbus.volume_change_pct).toBeNull();
+    const sov = digest!.brands.reduce((s, b) => s + (b.share_of_voice ?? 0), 0);
+    expect(nimbus.share_of_voice).toBeGreaterThan(0.2);
+    expect(sov).toBeCloseTo(1, 3); // three brands, each against the other two
+    expect(String(posts[0]?.text)).toContain('Weekly digest: demo');
+  }, 60_000);
+
   it('API: lists the alert with why it fired, acknowledges it, manages rules', async () => {
     api = await buildApi({
       store,
@@ -199,7 +222,7 @@ describe('alerts on the demo history (real ClickHouse engine)', () => {
     const auth = { authorization: 'Bearer test-key' };
     const list = await api.inject({ method: 'GET', url: '/v1/alerts?brand=nimbus', headers: auth });
     expect(list.statusCode).toBe(200);
-    const alert = (list.json() as { alerts: Array<Record<string, unknown>> }).alerts[0]!;
+    const alert = list.json<{ alerts: Array<Record<string, unknown>> }>().alerts[0]!;
     expect(alert).toMatchObject({ brand: 'nimbus', state: 'resolved', acked_at: null });
     expect((alert.why as { z: number }).z).toBeGreaterThan(4);
     expect((alert.events as Array<{ kind: string }>).map((e) => e.kind)).toEqual([
@@ -226,6 +249,48 @@ describe('alerts on the demo history (real ClickHouse engine)', () => {
       (await api.inject({ method: 'POST', url: '/v1/alerts/nope/ack', headers: auth, payload: {} }))
         .statusCode,
     ).toBe(404);
+
+    const replayed = await api.inject({
+      method: 'POST',
+      url: '/v1/alert-rules/nimbus-negative-spike/backtest',
+      headers: auth,
+      payload: {
+        from: new Date(now - 72 * HOUR).toISOString(),
+        to: new Date(now).toISOString(),
+      },
+    });
+    expect(replayed.statusCode).toBe(200);
+    const bt = replayed.json<{
+      alerts: Array<{ brand: string; state: string; opened_at: string }>;
+      evaluations: number;
+    }>();
+    expect(bt.evaluations).toBe(72 * 60);
+    // The live test above ticked every 2 minutes, the replay every minute: same incident,
+    // opened within a minute of each other.
+    expect(bt.alerts.map((a) => [a.brand, a.state])).toEqual([['nimbus', 'resolved']]);
+    expect(
+      Math.abs(Date.parse(bt.alerts[0]!.opened_at) - Date.parse(String(alert.opened_at))),
+    ).toBeLessThanOrEqual(60_000);
+    expect(
+      (
+        await api.inject({
+          method: 'POST',
+          url: '/v1/alert-rules/nope/backtest',
+          headers: auth,
+          payload: {},
+        })
+      ).statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await api.inject({
+          method: 'POST',
+          url: '/v1/alert-rules/nimbus-negative-spike/backtest',
+          headers: auth,
+          payload: { from: 'now-60d' },
+        })
+      ).statusCode,
+    ).toBe(400);
 
     const created = await api.inject({
       method: 'POST',
@@ -277,7 +342,7 @@ describe('alerts on the demo history (real ClickHouse engine)', () => {
     expect(patched.json()).toMatchObject({ id: 'aurora-volume', enabled: false, window: '60m' });
     const rules = (
       await api.inject({ method: 'GET', url: '/v1/alert-rules', headers: auth })
-    ).json() as { rules: Array<{ id: string; origin: string }> };
+    ).json<{ rules: Array<{ id: string; origin: string }> }>();
     expect(rules.rules.map((r) => `${r.origin}:${r.id}`)).toEqual([
       'config:nimbus-negative-spike',
       'config:aurora-negative-spike',

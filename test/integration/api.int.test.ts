@@ -38,7 +38,13 @@ const ingested: Mention[] = [];
 
 type Label = 'pos' | 'neu' | 'neg' | 'unscored';
 let n = 0;
-function fixture(brand: string, workspace: string, at: string, label: Label, extra: Partial<EnrichedMention> = {}): EnrichedMention {
+function fixture(
+  brand: string,
+  workspace: string,
+  at: string,
+  label: Label,
+  extra: Partial<EnrichedMention> = {},
+): EnrichedMention {
   n += 1;
   const score = { pos: 0.6, neu: 0, neg: -0.7, unscored: 0 }[label];
   return anEnrichedMention({
@@ -47,9 +53,18 @@ function fixture(brand: string, workspace: string, at: string, label: Label, ext
     created_at: at,
     author: { id: `author-${n % 3}`, handle: `user${n % 3}`, display_name: null, followers: 100 },
     engagement: { likes: 2, reposts: 1, replies: 0, views: null },
-    sentiment: { label, score, confidence: 0.8, explanation: [{ text: brand, start: 0, end: brand.length, weight: score, kind: 'lexicon' }], model: { name: 'test', version: '1' } },
+    sentiment: {
+      label,
+      score,
+      confidence: 0.8,
+      explanation: [{ text: brand, start: 0, end: brand.length, weight: score, kind: 'lexicon' }],
+      model: { name: 'test', version: '1' },
+    },
     brands: [{ workspace, brand, query_id: `${brand}:q`, terms: [brand] }],
-    topics: label === 'neg' ? [{ id: 't-outage', label: 'outage' }] : [{ id: 't-camera', label: 'camera' }],
+    topics:
+      label === 'neg'
+        ? [{ id: 't-outage', label: 'outage' }]
+        : [{ id: 't-camera', label: 'camera' }],
     ...extra,
   });
 }
@@ -65,7 +80,9 @@ function fixture(brand: string, workspace: string, at: string, label: Label, ext
 const H10 = '2026-11-20T10:15:00.000Z';
 const H11 = '2026-11-20T11:45:00.000Z';
 const FIXTURES: EnrichedMention[] = [
-  ...(['pos', 'pos', 'pos', 'neu', 'neg'] as Label[]).map((l) => fixture('acme', 'acme-ws', H10, l)),
+  ...(['pos', 'pos', 'pos', 'neu', 'neg'] as Label[]).map((l) =>
+    fixture('acme', 'acme-ws', H10, l),
+  ),
   ...(['pos', 'neg', 'neg', 'unscored'] as Label[]).map((l) => fixture('acme', 'acme-ws', H11, l)),
   fixture('acme', 'acme-ws', '2026-11-20T08:30:00.000Z', 'pos'),
   fixture('acme', 'acme-ws', '2026-11-20T09:30:00.000Z', 'pos'),
@@ -81,8 +98,22 @@ beforeAll(async () => {
   store = await freshStore(services);
   // Through the real sink stage, as the pipeline stores them.
   const sink = sinkStage(store);
-  const rows = FIXTURES.map((m) => sink.decode({ topic: 't', partition: 0, offset: '0', key: m.id, value: Buffer.from(JSON.stringify(m)), headers: {} }));
-  await sink.deliver(rows, { topic: 't', partition: 0, firstOffset: '0', lastOffset: String(rows.length - 1) });
+  const rows = FIXTURES.map((m) =>
+    sink.decode({
+      topic: 't',
+      partition: 0,
+      offset: '0',
+      key: m.id,
+      value: Buffer.from(JSON.stringify(m)),
+      headers: {},
+    }),
+  );
+  await sink.deliver(rows, {
+    topic: 't',
+    partition: 0,
+    firstOffset: '0',
+    lastOffset: String(rows.length - 1),
+  });
   acmeKey = (await createApiKey(store, 'acme-ws', 'test')).key;
   otherKey = (await createApiKey(store, 'other-ws', 'test')).key;
   app = await buildApi({
@@ -106,31 +137,46 @@ describe('API on a real ClickHouse engine', () => {
   it('GET /v1/brands lists the brands of the key’s workspace only', async () => {
     const res = await get('/v1/brands');
     expect(res.statusCode).toBe(200);
-    expect(res.json<{ brands: Array<{ id: string }> }>().brands.map((b) => b.id)).toEqual(['acme', 'globex']);
-    expect((await get('/v1/brands', otherKey)).json<{ brands: Array<{ id: string }> }>().brands.map((b) => b.id)).toEqual(['initech']);
+    expect(res.json<{ brands: Array<{ id: string }> }>().brands.map((b) => b.id)).toEqual([
+      'acme',
+      'globex',
+    ]);
+    expect(
+      (await get('/v1/brands', otherKey))
+        .json<{ brands: Array<{ id: string }> }>()
+        .brands.map((b) => b.id),
+    ).toEqual(['initech']);
   });
 
-  it.each(['1h', '30m'])('health totals match the hand-computed figures (interval %s: rollup and raw paths)', async (interval) => {
-    const res = await get(`/v1/brands/acme/health?${RANGE}&interval=${interval}`);
-    expect(res.statusCode).toBe(200);
-    const body = res.json<{ totals: Record<string, number>; previous: Record<string, number>; change: Record<string, number>; series: Array<{ volume: number }> }>();
-    expect(body.totals).toMatchObject({
-      volume: 9,
-      positive: 4,
-      neutral: 1,
-      negative: 3,
-      unscored: 1,
-      net_sentiment: 0.125,
-      net_sentiment_polar: 0.1429,
-      negative_share: 0.375,
-      engagement: 27,
-      reach_estimate: 900,
-      unique_authors: 3,
-    });
-    expect(body.previous.volume).toBe(2);
-    expect(body.change.volume_pct).toBe(350);
-    expect(body.series.map((s) => s.volume)).toEqual(interval === '1h' ? [5, 4] : [5, 0, 0, 4]);
-  });
+  it.each(['1h', '30m'])(
+    'health totals match the hand-computed figures (interval %s: rollup and raw paths)',
+    async (interval) => {
+      const res = await get(`/v1/brands/acme/health?${RANGE}&interval=${interval}`);
+      expect(res.statusCode).toBe(200);
+      const body = res.json<{
+        totals: Record<string, number>;
+        previous: Record<string, number>;
+        change: Record<string, number>;
+        series: Array<{ volume: number }>;
+      }>();
+      expect(body.totals).toMatchObject({
+        volume: 9,
+        positive: 4,
+        neutral: 1,
+        negative: 3,
+        unscored: 1,
+        net_sentiment: 0.125,
+        net_sentiment_polar: 0.1429,
+        negative_share: 0.375,
+        engagement: 27,
+        reach_estimate: 900,
+        unique_authors: 3,
+      });
+      expect(body.previous.volume).toBe(2);
+      expect(body.change.volume_pct).toBe(350);
+      expect(body.series.map((s) => s.volume)).toEqual(interval === '1h' ? [5, 4] : [5, 0, 0, 4]);
+    },
+  );
 
   it('health filters by source and language', async () => {
     const none = await get(`/v1/brands/acme/health?${RANGE}&source=bluesky`);
@@ -142,16 +188,39 @@ describe('API on a real ClickHouse engine', () => {
   it('compare gives share of voice with Wilson intervals', async () => {
     const res = await get(`/v1/compare?brands=acme,globex&${RANGE}&interval=1h`);
     expect(res.statusCode).toBe(200);
-    const body = res.json<{ brands: Array<{ brand: string; volume: number; share_of_voice: { value: number; ci95: number[] }; negative_share: { value: number } }>; series: Array<{ volumes: Record<string, number> }> }>();
+    const body = res.json<{
+      brands: Array<{
+        brand: string;
+        volume: number;
+        share_of_voice: { value: number; ci95: number[] };
+        negative_share: { value: number };
+      }>;
+      series: Array<{ volumes: Record<string, number> }>;
+    }>();
     const [acme, globex] = body.brands;
-    expect(acme).toMatchObject({ brand: 'acme', volume: 9, share_of_voice: { value: 0.6923, ci95: wilson(9, 13) } });
-    expect(globex).toMatchObject({ brand: 'globex', volume: 4, share_of_voice: { value: 0.3077 }, negative_share: { value: 0.25 } });
-    expect(body.series.map((s) => s.volumes)).toEqual([{ acme: 5, globex: 2 }, { acme: 4, globex: 2 }]);
+    expect(acme).toMatchObject({
+      brand: 'acme',
+      volume: 9,
+      share_of_voice: { value: 0.6923, ci95: wilson(9, 13) },
+    });
+    expect(globex).toMatchObject({
+      brand: 'globex',
+      volume: 4,
+      share_of_voice: { value: 0.3077 },
+      negative_share: { value: 0.25 },
+    });
+    expect(body.series.map((s) => s.volumes)).toEqual([
+      { acme: 5, globex: 2 },
+      { acme: 4, globex: 2 },
+    ]);
   });
 
   it('topics: top by volume, with negative share', async () => {
     const res = await get(`/v1/brands/acme/topics?${RANGE}&min_volume=1`);
-    const body = res.json<{ top: Array<{ id: string; volume: number; negative_share: number }>; trending: Array<{ id: string; previous_volume: number; growth: number }> }>();
+    const body = res.json<{
+      top: Array<{ id: string; volume: number; negative_share: number }>;
+      trending: Array<{ id: string; previous_volume: number; growth: number }>;
+    }>();
     expect(body.top).toEqual([
       { id: 't-camera', label: 'camera', volume: 6, negative_share: 0 },
       { id: 't-outage', label: 'outage', volume: 3, negative_share: 1 },
@@ -167,9 +236,18 @@ describe('API on a real ClickHouse engine', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await get(`/v1/brands/acme/mentions?${RANGE}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const res = await get(
+        `/v1/brands/acme/mentions?${RANGE}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(res.statusCode).toBe(200);
-      const page = res.json<{ mentions: Array<{ id: string; sentiment: { explanation: unknown[] }; matched_terms: string[] }>; next_cursor: string | null }>();
+      const page = res.json<{
+        mentions: Array<{
+          id: string;
+          sentiment: { explanation: unknown[] };
+          matched_terms: string[];
+        }>;
+        next_cursor: string | null;
+      }>();
       for (const m of page.mentions) {
         expect(m.sentiment.explanation.length).toBeGreaterThan(0);
         expect(m.matched_terms).toEqual(['acme']);
@@ -182,18 +260,26 @@ describe('API on a real ClickHouse engine', () => {
 
     const negatives = await get(`/v1/brands/acme/mentions?${RANGE}&sentiment=neg`);
     expect(negatives.json<{ mentions: unknown[] }>().mentions).toHaveLength(3);
-    const search = await get(`/v1/brands/acme/mentions?${RANGE}&q=${encodeURIComponent('NUMBER 3')}`);
-    expect(search.json<{ mentions: Array<{ id: string }> }>().mentions.map((m) => m.id)).toEqual(['fx:3']);
+    const search = await get(
+      `/v1/brands/acme/mentions?${RANGE}&q=${encodeURIComponent('NUMBER 3')}`,
+    );
+    expect(search.json<{ mentions: Array<{ id: string }> }>().mentions.map((m) => m.id)).toEqual([
+      'fx:3',
+    ]);
     const topic = await get(`/v1/brands/acme/mentions?${RANGE}&topic=t-outage`);
     expect(topic.json<{ mentions: unknown[] }>().mentions).toHaveLength(3);
   });
 
   it('authors: ordered by engagement', async () => {
     const res = await get(`/v1/brands/acme/authors?${RANGE}`);
-    const authors = res.json<{ authors: Array<{ author_id: string; mentions: number; engagement: number }> }>().authors;
+    const authors = res.json<{
+      authors: Array<{ author_id: string; mentions: number; engagement: number }>;
+    }>().authors;
     expect(authors.reduce((s, a) => s + a.mentions, 0)).toBe(9);
     expect(authors.reduce((s, a) => s + a.engagement, 0)).toBe(27);
-    expect(authors.map((a) => a.engagement)).toEqual([...authors.map((a) => a.engagement)].sort((a, b) => b - a));
+    expect(authors.map((a) => a.engagement)).toEqual(
+      [...authors.map((a) => a.engagement)].sort((a, b) => b - a),
+    );
   });
 
   it('export streams every mention as CSV', async () => {
@@ -201,21 +287,46 @@ describe('API on a real ClickHouse engine', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/csv/);
     const lines = res.body.trim().split('\n');
-    expect(lines[0]).toBe('id,created_at,source,lang,author,url,sentiment,sentiment_score,likes,reposts,replies,topics,text');
+    expect(lines[0]).toBe(
+      'id,created_at,source,lang,author,url,sentiment,sentiment_score,likes,reposts,replies,topics,text',
+    );
     expect(lines).toHaveLength(10);
   });
 
   it('webhook ingest accepts valid items and reports invalid ones by index', async () => {
     const body = [
-      JSON.stringify({ id: 'webhook:1', source: 'webhook', text: 'acme rocks', created_at: '2026-11-20T11:00:00Z' }),
+      JSON.stringify({
+        id: 'webhook:1',
+        source: 'webhook',
+        text: 'acme rocks',
+        created_at: '2026-11-20T11:00:00Z',
+      }),
       JSON.stringify({ id: 'webhook:2', source: 'webhook', text: 'no date' }),
-      JSON.stringify({ id: 'webhook:3', source: 'webhook', text: 'acme again', created_at: '2026-11-20T11:01:00Z' }),
+      JSON.stringify({
+        id: 'webhook:3',
+        source: 'webhook',
+        text: 'acme again',
+        created_at: '2026-11-20T11:01:00Z',
+      }),
     ].join('\n');
-    const res = await app.inject({ method: 'POST', url: '/v1/ingest', headers: { authorization: `Bearer ${acmeKey}`, 'content-type': 'application/x-ndjson' }, payload: body });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/ingest',
+      headers: { authorization: `Bearer ${acmeKey}`, 'content-type': 'application/x-ndjson' },
+      payload: body,
+    });
     expect(res.statusCode).toBe(202);
-    expect(res.json<{ accepted: number; rejected: Array<{ index: number }> }>()).toMatchObject({ accepted: 2, rejected: [{ index: 1 }] });
+    expect(res.json<{ accepted: number; rejected: Array<{ index: number }> }>()).toMatchObject({
+      accepted: 2,
+      rejected: [{ index: 1 }],
+    });
     expect(ingested.map((m) => m.id)).toEqual(['webhook:1', 'webhook:3']);
-    const unauthenticated = await app.inject({ method: 'POST', url: '/v1/ingest', payload: body, headers: { 'content-type': 'application/x-ndjson' } });
+    const unauthenticated = await app.inject({
+      method: 'POST',
+      url: '/v1/ingest',
+      payload: body,
+      headers: { 'content-type': 'application/x-ndjson' },
+    });
     expect(unauthenticated.statusCode).toBe(401);
   });
 });
@@ -247,11 +358,20 @@ describe('isolation and auth', () => {
   });
 
   it('rate limits per key with 429 and Retry-After', async () => {
-    const limited = await buildApi({ store, config: () => config, logger: silentLogger(), rateLimitPerSecond: 1 });
+    const limited = await buildApi({
+      store,
+      config: () => config,
+      logger: silentLogger(),
+      rateLimitPerSecond: 1,
+    });
     const statuses: number[] = [];
     let retryAfter: string | undefined;
     for (let i = 0; i < 5; i++) {
-      const res = await limited.inject({ method: 'GET', url: '/v1/brands', headers: { authorization: `Bearer ${acmeKey}` } });
+      const res = await limited.inject({
+        method: 'GET',
+        url: '/v1/brands',
+        headers: { authorization: `Bearer ${acmeKey}` },
+      });
       statuses.push(res.statusCode);
       const header = res.headers['retry-after'];
       if (typeof header === 'string') retryAfter ??= header;
@@ -287,12 +407,14 @@ describe('bad input and injection attempts', () => {
   });
 
   it('SQL in free-text parameters is data, never code', async () => {
-    for (const q of ["') OR 1=1 --", "'; DROP TABLE mentions; --", '\\', "{q:String}"]) {
+    for (const q of ["') OR 1=1 --", "'; DROP TABLE mentions; --", '\\', '{q:String}']) {
       const res = await get(`/v1/brands/acme/mentions?${RANGE}&q=${encodeURIComponent(q)}`);
       expect(res.statusCode).toBe(200);
       expect(res.json<{ mentions: unknown[] }>().mentions).toEqual([]);
     }
-    const topic = await get(`/v1/brands/acme/mentions?${RANGE}&topic=${encodeURIComponent("x') OR 1=1 --")}`);
+    const topic = await get(
+      `/v1/brands/acme/mentions?${RANGE}&topic=${encodeURIComponent("x') OR 1=1 --")}`,
+    );
     expect(topic.json<{ mentions: unknown[] }>().mentions).toEqual([]);
     const [row] = await store.query<{ n: number }>('SELECT count() AS n FROM mentions');
     expect(row!.n).toBe(FIXTURES.length);
@@ -302,7 +424,19 @@ describe('bad input and injection attempts', () => {
 describe('operations', () => {
   it('serves OpenAPI describing every route, a docs page, health and metrics', async () => {
     const doc = (await get('/openapi.json', null)).json<{ paths: Record<string, unknown> }>();
-    for (const path of ['/v1/brands', '/v1/brands/{brand}/health', '/v1/compare', '/v1/brands/{brand}/topics', '/v1/brands/{brand}/mentions', '/v1/brands/{brand}/authors', '/v1/export/mentions.csv', '/v1/ingest', '/healthz', '/readyz', '/metrics']) {
+    for (const path of [
+      '/v1/brands',
+      '/v1/brands/{brand}/health',
+      '/v1/compare',
+      '/v1/brands/{brand}/topics',
+      '/v1/brands/{brand}/mentions',
+      '/v1/brands/{brand}/authors',
+      '/v1/export/mentions.csv',
+      '/v1/ingest',
+      '/healthz',
+      '/readyz',
+      '/metrics',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     const docs = await get('/docs', null);

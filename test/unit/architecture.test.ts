@@ -16,7 +16,15 @@ const RULES: Record<string, { mayImport: string[] }> = {
   ingest: { mayImport: ['core', 'ingest'] },
   store: { mayImport: ['core', 'store'] },
   api: {
-    mayImport: ['core', 'api', 'alerts', 'store/queries', 'store/port.ts', 'store/time.ts', 'ingest/webhook'],
+    mayImport: [
+      'core',
+      'api',
+      'alerts',
+      'store/queries',
+      'store/port.ts',
+      'store/time.ts',
+      'ingest/webhook',
+    ],
   },
   alerts: { mayImport: ['core', 'alerts', 'store/queries', 'store/port.ts', 'store/time.ts'] },
 };

@@ -242,7 +242,15 @@ function askForKey(rejected: boolean): void {
           void render();
         },
       },
-      h('h2', { id: 'key-title' }, rejected ? 'Your API key was not accepted' : 'API key'),
+      h(
+        'h2',
+        { id: 'key-title' },
+        !rejected
+          ? 'API key'
+          : memoryKey
+            ? 'Your API key was not accepted'
+            : 'This dashboard needs an API key',
+      ),
       h(
         'p',
         {},

@@ -226,7 +226,7 @@ function alertItem(a: Alert, ctx: PageContext): HTMLElement {
               h(
                 'span',
                 { class: 'chip' },
-                t.label,
+                h('bdi', {}, t.label),
                 t.volume != null
                   ? h('span', { class: 'muted' }, ` ${formatCount(t.volume)}`)
                   : null,

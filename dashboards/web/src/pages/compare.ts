@@ -253,7 +253,7 @@ export async function comparePage(root: HTMLElement, ctx: PageContext): Promise<
                               class: 'chip',
                               href: toHash({ ...navigate(state, 'brand', id), topic: t.id }),
                             },
-                            t.label,
+                            h('bdi', {}, t.label),
                             h('span', { class: 'muted' }, ` ${formatCount(t.volume)}`),
                           ),
                         ),

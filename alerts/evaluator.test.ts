@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../core/logger.ts';
+import { parseEarshotConfig } from '../core/workspace-config.ts';
+import type { QueryParams, Store } from '../store/port.ts';
+import { Evaluator } from './evaluator.ts';
+import { MINUTE_MS } from './series.ts';
+
+/**
+ * The evaluator's own logic (caching, restarts, backfills) against an in-memory stand-in for
+ * the store that answers the handful of alert queries; the real SQL is covered by
+ * test/integration/alerts.int.test.ts.
+ */
+const config = parseEarshotConfig(`
+workspaces:
+  - id: w
+    name: W
+    brands: [{ id: b, name: B, query: 'B' }]
+alerts:
+  defaults: { sensitivity: medium, min_volume: 20, cooldown: 1h }
+  rules: [{ id: neg, brand: b, type: negative_spike }]
+`);
+
+const NOW = Date.parse('2026-11-21T12:00:00Z');
+const SPIKE_FROM = NOW - 16 * MINUTE_MS;
+
+class FakeStore implements Store {
+  readonly kind = 'chdb' as const;
+  readonly database = 'fake';
+  /** Minutes before this do not exist yet (a backfill in progress). */
+  dataStart = NOW - 3 * 3_600_000;
+  inserts: Array<{ table: string; rows: readonly object[] }> = [];
+
+  command(): Promise<void> {
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+  readOnlyQuery(): Promise<string> {
+    return Promise.reject(new Error('not used by the evaluator'));
+  }
+  insert(table: string, rows: readonly object[]): Promise<void> {
+    this.inserts.push({ table, rows });
+    return Promise.resolve();
+  }
+  query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
+    if (sql.includes('min(minute)')) return Promise.resolve([{ t: this.dataStart, n: 1 }] as T[]);
+    if (sql.includes('FROM brand_minutely')) {
+      const from = Math.max(Number(params.from) * 1000, this.dataStart);
+      const rows = [];
+      for (let t = from; t < Number(params.to) * 1000; t += MINUTE_MS) {
+        // 4 a minute, one of them negative; a burst of 6 extra negatives a minute in the spike.
+        const extra = t >= SPIKE_FROM ? 6 : 0;
+        rows.push({ t, own: 1, total: 4 + extra, pos: 2, neu: 1, neg: 1 + extra });
+      }
+      return Promise.resolve(rows as T[]);
+    }
+    return Promise.resolve([]); // no API rules, no stored incidents, no context
+  }
+}
+
+describe('Evaluator', () => {
+  it('sees history that arrives after its first tick (the demo backfill), then alerts once', async () => {
+    const store = new FakeStore();
+    const evaluator = new Evaluator({ store, config: () => config, logger: silentLogger() });
+    // First tick: only three hours stored so far, the baseline needs a day: silent.
+    const first = await evaluator.tick(new Date(NOW - 20 * MINUTE_MS));
+    expect(first.detections[0]).toMatchObject({ firing: false, reason: 'insufficient_history' });
+    // The backfill completes: three days. The next ticks must use them.
+    store.dataStart = NOW - 3 * 86_400_000;
+    const kinds: string[] = [];
+    for (let t = NOW - 19 * MINUTE_MS; t <= NOW; t += MINUTE_MS) {
+      const r = await evaluator.tick(new Date(t + MINUTE_MS));
+      kinds.push(...r.events.map((e) => e.kind));
+    }
+    expect(kinds).toEqual(['open']);
+    const incidents = store.inserts.filter((i) => i.table === 'alert_incidents');
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]!.rows[0]).toMatchObject({ rule_id: 'neg', brand: 'b', state: 'open' });
+    expect(store.inserts.filter((i) => i.table === 'alert_events')).toHaveLength(1);
+  });
+});
