@@ -13,7 +13,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: [
-            '{core,ingest,enrich,store,api,cli,scripts,dashboards}/**/*.test.ts',
+            '{core,ingest,enrich,store,api,cli,scripts,dashboards,alerts}/**/*.test.ts',
             'test/unit/**/*.test.ts',
           ],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],

@@ -345,6 +345,20 @@ describe('web UI in Chromium', () => {
       alerts: { id: string; acked_at: string | null }[];
     };
     expect(after.alerts.find((a) => a.id === alert.id)?.acked_at).toEqual(expect.any(String));
+    // Backtest a rule from its row: the planted Nimbus incident of the demo is in the history.
+    const rule = page.locator('tr[data-rule="nimbus-negative-spike"]');
+    await rule.locator('button', { hasText: 'Backtest' }).click();
+    await page.waitForFunction(
+      () =>
+        /Would have raised \d+ alert/.test(
+          document.querySelector('tr[data-rule="nimbus-negative-spike"] .backtest-result')
+            ?.textContent ?? '',
+        ),
+      null,
+      { timeout: 90_000 },
+    );
+    expect(await rule.locator('.backtest-result').textContent()).not.toMatch(/raised 0 alerts/);
+    console.log(`[screenshot] ${await screenshot(page, 'alerts-acked-backtest')}`);
     // The overview flags the brand with the open alert.
     await page.goto(`${app.url}/#/`);
     await loaded(page);
