@@ -347,12 +347,70 @@ export function detect(
   endMs: number,
   cache?: CalibrationCache,
 ): Detection {
-  const single = detectAt(rule, series, endMs, rule.windowMs, 1, cache);
-  if (single.firing || single.reason === 'insufficient_history') return single;
-  // Two scales: a shift that lasts two windows is √2 times clearer over the double window.
-  // This is what finds a moderate spike within two windows; the minimum volume doubles with it.
-  const double = detectAt(rule, series, endMs, 2 * rule.windowMs, 2, cache);
-  return double.firing ? double : single;
+  const full = series.sum(endMs - rule.windowMs, endMs);
+  const single = detectAt(rule, series, endMs, rule.windowMs, rule.minVolume, full, cache);
+  if (single.reason === 'insufficient_history') return single;
+  if (single.firing) return confirm(rule, series, endMs, rule.windowMs, single, cache);
+  for (const sc of scalesOf(rule.windowMs)) {
+    if (sc === rule.windowMs) continue;
+    // The sub-window answers to the rule's minimum volume over the whole window; longer
+    // scales to the minimum volume times their length.
+    const d =
+      sc < rule.windowMs
+        ? detectAt(rule, series, endMs, sc, rule.minVolume, full, cache)
+        : detectAt(
+            rule,
+            series,
+            endMs,
+            sc,
+            (rule.minVolume * sc) / rule.windowMs,
+            series.sum(endMs - sc, endMs),
+            cache,
+          );
+    if (d.firing) return confirm(rule, series, endMs, sc, d, cache);
+  }
+  return single;
+}
+
+const ENV = (k: string, d: number) => (process.env[k] === undefined ? d : Number(process.env[k]));
+const SUB = ENV('E2_SUB', 1);
+const LONG = ENV('E2_LONG', 1);
+const MARGIN = ENV('E2_MARGIN', 0);
+const LAG = ENV('E2_LAG', 3);
+
+/** The window lengths evaluated for a rule of window w. */
+export function scalesOf(w: number): number[] {
+  const out = [w];
+  if (SUB && w >= 15 * MINUTE_MS) out.push(Math.round(w / 3 / MINUTE_MS) * MINUTE_MS);
+  out.push(2 * w);
+  if (LONG && 4 * w <= 2 * 3_600_000) out.push(4 * w);
+  return out;
+}
+
+function confirm(
+  rule: AlertRule,
+  series: MinuteSeries,
+  endMs: number,
+  w: number,
+  d: Detection,
+  cache?: CalibrationCache,
+): Detection {
+  if (MARGIN <= 0 || d.z >= rule.threshold + MARGIN) return d;
+  const lagMs = LAG * MINUTE_MS;
+  const full = series.sum(endMs - lagMs - rule.windowMs, endMs - lagMs);
+  const prev =
+    w < rule.windowMs
+      ? detectAt(rule, series, endMs - lagMs, w, rule.minVolume, full, cache)
+      : detectAt(
+          rule,
+          series,
+          endMs - lagMs,
+          w,
+          (rule.minVolume * w) / rule.windowMs,
+          series.sum(endMs - lagMs - w, endMs - lagMs),
+          cache,
+        );
+  return prev.firing ? d : verdict(d, false);
 }
 
 function detectAt(
@@ -360,10 +418,10 @@ function detectAt(
   series: MinuteSeries,
   endMs: number,
   w: number,
-  volumeFactor: number,
+  minVolume: number,
+  volumeCounts: Counts,
   cache?: CalibrationCache,
 ): Detection {
-  const minVolume = rule.minVolume * volumeFactor;
   const counts = series.sum(endMs - w, endMs);
   const base = baselineOffsets(series, endMs, w);
   const metricOf: Record<AlertRule['type'], Detection['metric']> = {
@@ -407,7 +465,7 @@ function detectAt(
 
   switch (rule.type) {
     case 'volume_spike': {
-      if (counts.total < minVolume) return { ...result, reason: 'below_min_volume' };
+      if (volumeCounts.total < minVolume) return { ...result, reason: 'below_min_volume' };
       return verdict(result, main.z >= rule.threshold);
     }
     case 'negative_spike': {
@@ -419,18 +477,18 @@ function detectAt(
           baseline: round(share.baseline),
           z: round(share.z),
         };
-      if (counts.neg < minVolume) return { ...result, reason: 'below_min_volume' };
+      if (volumeCounts.neg < minVolume) return { ...result, reason: 'below_min_volume' };
       // The count must spike and the share must rise too: more negatives only because there
       // are more mentions overall is a volume spike, not a negative one.
       return verdict(result, main.z >= rule.threshold && (share?.z ?? 0) >= rule.threshold / 2);
     }
     case 'sentiment_drop': {
       result.z = round(-main.z); // a drop is this rule's positive direction
-      if (scored(counts) < minVolume) return { ...result, reason: 'below_min_volume' };
+      if (scored(volumeCounts) < minVolume) return { ...result, reason: 'below_min_volume' };
       return verdict(result, -main.z >= rule.threshold);
     }
     case 'sov_shift': {
-      if (counts.total + counts.competitors < minVolume)
+      if (volumeCounts.total + volumeCounts.competitors < minVolume)
         return { ...result, reason: 'below_min_volume' };
       const delta = main.observed - main.baseline;
       if (Math.abs(delta) < rule.minChange) return { ...result, reason: 'below_min_change' };

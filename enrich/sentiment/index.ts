@@ -90,10 +90,20 @@ function readJson<T>(path: string, schema: z.ZodType<T>): T {
   return parsed.data;
 }
 
-/** At most this many explanation items per mention (the strongest), so long texts stay small. */
-const MAX_EXPLANATION_ITEMS = 24;
+/**
+ * At most this many explanation items per mention, the strongest: the UI highlights them, and a
+ * reader takes in a handful, not every word of a long text.
+ */
+export const MAX_EXPLANATION_ITEMS = 8;
 /** VADER's neutral band on the compound score. */
 const NEUTRAL_BAND = 0.05;
+/**
+ * Rule valences (about -4..4) onto the model's logit units, so a word's lexicon and model
+ * contributions add up to one weight: a strong lexicon word (±3) is worth about ±0.75 logits.
+ */
+const RULE_TO_LOGIT = 0.25;
+/** Merged weights below this are noise for a reader (in logit units). */
+const MIN_EXPLANATION_WEIGHT = 0.05;
 
 function clamp(x: number, lo: number, hi: number): number {
   return x < lo ? lo : x > hi ? hi : x;
@@ -103,13 +113,65 @@ function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-function trimItems(items: ExplanationItem[]): ExplanationItem[] {
-  let kept = items;
-  if (items.length > MAX_EXPLANATION_ITEMS) {
-    kept = [...items]
-      .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
-      .slice(0, MAX_EXPLANATION_ITEMS);
+/**
+ * One item per token span: the rule layer's items (lexicon, negated, emoji, intensifier,
+ * negation, emphasis…) and the model's per-token items that fall on the same span are summed into
+ * one weight (the model's item on a word of a multi-word lexicon phrase joins the phrase); the
+ * span keeps the rule layer's kind, which says more than 'model'. Then near-zero items are dropped
+ * and the strongest `MAX_EXPLANATION_ITEMS` are kept, in text order.
+ */
+export function mergeExplanation(
+  ruleItems: readonly ExplanationItem[],
+  modelItems: readonly ExplanationItem[],
+): ExplanationItem[] {
+  const bySpan = new Map<string, ExplanationItem>();
+  const spans: ExplanationItem[] = [];
+  const unplaced: ExplanationItem[] = [];
+  for (const it of ruleItems) {
+    const w = it.weight * RULE_TO_LOGIT;
+    if (it.start === null || it.end === null) {
+      unplaced.push({ ...it, weight: w });
+      continue;
+    }
+    const key = `${it.start}:${it.end}`;
+    const have = bySpan.get(key);
+    if (have !== undefined) {
+      have.weight += w;
+      continue;
+    }
+    const item = { ...it, weight: w };
+    bySpan.set(key, item);
+    spans.push(item);
   }
+  for (const it of modelItems) {
+    if (it.start === null || it.end === null) {
+      unplaced.push(it);
+      continue;
+    }
+    let host = bySpan.get(`${it.start}:${it.end}`);
+    if (host === undefined) {
+      // Inside a multi-word rule span ("me gusta")? Rule spans are few: a scan is cheap.
+      for (const r of spans) {
+        if (r.start! <= it.start && it.end <= r.end!) {
+          host = r;
+          break;
+        }
+      }
+    }
+    if (host !== undefined) {
+      host.weight += it.weight;
+      continue;
+    }
+    const item = { ...it };
+    bySpan.set(`${it.start}:${it.end}`, item);
+    spans.push(item);
+  }
+  const all = spans.concat(unplaced).filter((it) => Math.abs(it.weight) >= MIN_EXPLANATION_WEIGHT);
+  for (const it of all) it.weight = round3(it.weight);
+  const kept =
+    all.length > MAX_EXPLANATION_ITEMS
+      ? all.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)).slice(0, MAX_EXPLANATION_ITEMS)
+      : all;
   return kept.sort(
     (a, b) => (a.start ?? Number.MAX_SAFE_INTEGER) - (b.start ?? Number.MAX_SAFE_INTEGER),
   );
@@ -229,17 +291,19 @@ export function createScorer(dir: string, opts: { useModel: boolean }): Sentimen
         // Unsupported or undetermined language: only emoji/emoticons can be read honestly.
         const r = scoreRules(text, tokens, symbolsOnly, null);
         if (r.emojiHits === 0) return unscored();
-        return toSentiment(r.compound, r.hits, trimItems(r.items), model);
+        return toSentiment(r.compound, r.hits, mergeExplanation(r.items, []), model);
       }
       const rules = rulesFor(base) ?? null;
       const r = scoreRules(text, tokens, lex, rules);
       if (linear === null || linear.languages[base] === undefined) {
-        return toSentiment(r.compound, r.hits, trimItems(r.items), model);
+        return toSentiment(r.compound, r.hits, mergeExplanation(r.items, []), model);
       }
       extractFeatures(buf, linear.config, base, text, tokens, r, rules?.negators ?? null);
       linear.probabilities(buf, base, probs);
-      const items = r.items.concat(modelItems(linear, buf, tokens));
-      return fromProbabilities(probs, trimItems(items), model);
+      // When the rules decided, the explanation is theirs alone.
+      const ruled = overrideShortText(probs, r, tokens);
+      const fromModel = ruled ? [] : modelItems(linear, buf, tokens);
+      return fromProbabilities(probs, mergeExplanation(r.items, fromModel), model);
     },
     emotion(): Record<string, number> | null {
       return null;
@@ -291,11 +355,47 @@ function modelItems(
   return items;
 }
 
+/** Texts of at most this many words may have their label set by a one-sided rule signal. */
+const OVERRIDE_MAX_WORDS = 6;
+/** …when the rule compound is at least this strong… */
+const OVERRIDE_MIN_COMPOUND = 0.3;
+/** …and the model is this unsure (its top probability below it). */
+const OVERRIDE_MAX_PROB = 0.5;
+
+/**
+ * Confidence-aware combination for short texts: "Non è buono" has one word of evidence, which the
+ * rule layer reads right (negated "buono") while the model, whose per-word weights come from a
+ * couple of thousand tweets, may lean on "è" and "Non" and end up unsure. When the text is short,
+ * the rule signal one-sided (only positive or only negative hits) and strong, and the model unsure,
+ * the probabilities are averaged with the rule's class. Thresholds chosen by cross-validation on
+ * train (out-of-fold predictions: neutral on macro-F1 within ±0.002 per language, so this is a
+ * fix for visible errors, not a score gain).
+ */
+function overrideShortText(
+  p: Float64Array,
+  r: ReturnType<typeof scoreRules>,
+  tokens: ReturnType<typeof tokenize>,
+): boolean {
+  if (r.hits === 0 || Math.abs(r.compound) < OVERRIDE_MIN_COMPOUND) return false;
+  if (r.compound > 0 ? r.negSum !== 0 : r.posSum !== 0) return false;
+  let top = p[0]!;
+  for (let c = 1; c < K; c++) if (p[c]! > top) top = p[c]!;
+  if (top >= OVERRIDE_MAX_PROB) return false;
+  let words = 0;
+  for (const t of tokens) {
+    if (t.kind === 'word' || t.kind === 'hashtag') words++;
+    if (words > OVERRIDE_MAX_WORDS) return false;
+  }
+  const rc = r.compound > 0 ? 2 : 0;
+  for (let c = 0; c < K; c++) p[c] = (p[c]! + (c === rc ? 1 : 0)) / 2;
+  return true;
+}
+
 /** Per-token accumulator for `modelItems`, reused across calls (scoring is synchronous). */
 let perToken = new Float64Array(256);
 
-/** Logit contributions below this are noise for a reader. */
-const MIN_MODEL_WEIGHT = 0.05;
+/** Per-token logit contributions below this are left out before merging. */
+const MIN_MODEL_WEIGHT = 0.02;
 
 function fromProbabilities(
   p: Float64Array,
