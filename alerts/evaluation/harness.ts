@@ -66,6 +66,11 @@ export interface HarnessReport {
   ttdP90Minutes: number | null;
   /** Share of detected ≥3× spikes found within two evaluation windows of their start. */
   withinTwoWindows: number;
+  /**
+   * Share of all eligible ≥3× spikes found within two evaluation windows of their start: unlike
+   * `withinTwoWindows`, a spike found late no longer counts for less than a spike missed.
+   */
+  recall3WithinTwoWindows: number;
   /** False alerts per brand-week of evaluated time. */
   falsePerBrandWeek: number;
   evaluatedBrandWeeks: number;
@@ -225,6 +230,9 @@ export function runHarness(o: HarnessOptions): HarnessReport {
     ttdP90Minutes: ttds.length ? ttds[Math.ceil(0.9 * ttds.length) - 1]! : null,
     withinTwoWindows: ttds.length
       ? ttds.filter((t) => t <= (2 * EVAL_WINDOW_MS) / MINUTE_MS).length / ttds.length
+      : 1,
+    recall3WithinTwoWindows: big.length
+      ? ttds.filter((t) => t <= (2 * EVAL_WINDOW_MS) / MINUTE_MS).length / big.length
       : 1,
     falsePerBrandWeek: falseAlerts / brandWeeks,
     evaluatedBrandWeeks: brandWeeks,

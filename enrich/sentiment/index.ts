@@ -6,7 +6,7 @@ import type { ExplanationItem, Sentiment } from '../../core/contracts/mention.ts
 import { createHash } from 'node:crypto';
 import { DENSE_SIZE, FeatureBuffer, extractFeatures } from './features.ts';
 import { rulesFor } from './lang-rules.ts';
-import { CLASSES, COMBINER_INPUTS, K, LinearModel, dequantize } from './linear.ts';
+import { CLASSES, COMBINER_INPUTS, K, LinearModel, int16View } from './linear.ts';
 import { makeLexicons, scoreRules, type Lexicons } from './rules.ts';
 import { tokenize } from './text.ts';
 
@@ -118,63 +118,66 @@ function round3(x: number): number {
  * negation, emphasis…) and the model's per-token items that fall on the same span are summed into
  * one weight (the model's item on a word of a multi-word lexicon phrase joins the phrase); the
  * span keeps the rule layer's kind, which says more than 'model'. Then near-zero items are dropped
- * and the strongest `MAX_EXPLANATION_ITEMS` are kept, in text order.
+ * and the strongest `MAX_EXPLANATION_ITEMS` are kept, in text order. Linear after one sort of
+ * the (few) rule items: it runs for every mention.
  */
 export function mergeExplanation(
   ruleItems: readonly ExplanationItem[],
   modelItems: readonly ExplanationItem[],
 ): ExplanationItem[] {
-  const bySpan = new Map<string, ExplanationItem>();
-  const spans: ExplanationItem[] = [];
-  const unplaced: ExplanationItem[] = [];
+  const out: ExplanationItem[] = [];
+  const rules: ExplanationItem[] = [];
   for (const it of ruleItems) {
-    const w = it.weight * RULE_TO_LOGIT;
-    if (it.start === null || it.end === null) {
-      unplaced.push({ ...it, weight: w });
-      continue;
-    }
-    const key = `${it.start}:${it.end}`;
-    const have = bySpan.get(key);
-    if (have !== undefined) {
-      have.weight += w;
-      continue;
-    }
-    const item = { ...it, weight: w };
-    bySpan.set(key, item);
-    spans.push(item);
+    const item = {
+      text: it.text,
+      start: it.start,
+      end: it.end,
+      weight: it.weight * RULE_TO_LOGIT,
+      kind: it.kind,
+    };
+    if (it.start === null || it.end === null) out.push(item);
+    else rules.push(item);
   }
-  for (const it of modelItems) {
-    if (it.start === null || it.end === null) {
-      unplaced.push(it);
+  if (rules.length > 1) rules.sort((a, b) => a.start! - b.start! || a.end! - b.end!);
+  const models = isSortedByStart(modelItems)
+    ? modelItems
+    : [...modelItems].sort((a, b) => a.start! - b.start!);
+  let j = 0;
+  let prev: ExplanationItem | null = null;
+  for (const r of rules) {
+    if (prev !== null && prev.start === r.start && prev.end === r.end) {
+      prev.weight += r.weight; // the same span twice (a booster of two words): one item
       continue;
     }
-    let host = bySpan.get(`${it.start}:${it.end}`);
-    if (host === undefined) {
-      // Inside a multi-word rule span ("me gusta")? Rule spans are few: a scan is cheap.
-      for (const r of spans) {
-        if (r.start! <= it.start && it.end <= r.end!) {
-          host = r;
-          break;
-        }
-      }
-    }
-    if (host !== undefined) {
-      host.weight += it.weight;
-      continue;
-    }
-    const item = { ...it };
-    bySpan.set(`${it.start}:${it.end}`, item);
-    spans.push(item);
+    // Model items before this span stand alone; those inside it join it.
+    while (j < models.length && (models[j]!.start ?? -1) < r.start!) out.push({ ...models[j++]! });
+    while (j < models.length && models[j]!.end! <= r.end!) r.weight += models[j++]!.weight;
+    out.push(r);
+    prev = r;
   }
-  const all = spans.concat(unplaced).filter((it) => Math.abs(it.weight) >= MIN_EXPLANATION_WEIGHT);
-  for (const it of all) it.weight = round3(it.weight);
+  while (j < models.length) out.push({ ...models[j++]! });
+  let n = 0;
+  for (const it of out) {
+    if (Math.abs(it.weight) < MIN_EXPLANATION_WEIGHT) continue;
+    it.weight = round3(it.weight);
+    out[n++] = it;
+  }
+  out.length = n;
   const kept =
-    all.length > MAX_EXPLANATION_ITEMS
-      ? all.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)).slice(0, MAX_EXPLANATION_ITEMS)
-      : all;
+    n > MAX_EXPLANATION_ITEMS
+      ? out.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)).slice(0, MAX_EXPLANATION_ITEMS)
+      : out;
   return kept.sort(
     (a, b) => (a.start ?? Number.MAX_SAFE_INTEGER) - (b.start ?? Number.MAX_SAFE_INTEGER),
   );
+}
+
+function isSortedByStart(items: readonly ExplanationItem[]): boolean {
+  for (let i = 0; i < items.length; i++) {
+    const s = items[i]!.start;
+    if (s === null || (i > 0 && s < items[i - 1]!.start!)) return false;
+  }
+  return true;
 }
 
 /** The base language of a code like `pt-BR`. */
@@ -207,6 +210,7 @@ function readLinear(dir: string, spec: NonNullable<SentimentManifest['linear']>)
       `sentiment model file has ${bytes.length} bytes, expected ${expected}: ${path}`,
     );
   }
+  const q = int16View(bytes, spec.sparseScale);
   return new LinearModel({
     config: {
       bits: spec.bits,
@@ -216,7 +220,8 @@ function readLinear(dir: string, spec: NonNullable<SentimentManifest['linear']>)
       charWeight: spec.charWeight,
       charShared: spec.charShared,
     },
-    sparse: dequantize(bytes, spec.sparseScale),
+    sparse: q.sparse,
+    sparseFactor: q.factor,
     dense: Float32Array.from(spec.dense),
     temperatures: spec.temperatures,
     languages: spec.languages,
@@ -299,10 +304,12 @@ export function createScorer(dir: string, opts: { useModel: boolean }): Sentimen
         return toSentiment(r.compound, r.hits, mergeExplanation(r.items, []), model);
       }
       extractFeatures(buf, linear.config, base, text, tokens, r, rules?.negators ?? null);
-      linear.probabilities(buf, base, probs);
+      if (perToken.length < tokens.length) perToken = new Float64Array(tokens.length * 2);
+      perToken.fill(0, 0, tokens.length);
+      linear.probabilities(buf, base, probs, perToken);
       // When the rules decided, the explanation is theirs alone.
       const ruled = overrideShortText(probs, r, tokens);
-      const fromModel = ruled ? [] : modelItems(linear, buf, tokens);
+      const fromModel = ruled ? [] : modelItems(perToken, tokens);
       return fromProbabilities(probs, mergeExplanation(r.items, fromModel), model);
     },
     emotion(): Record<string, number> | null {
@@ -335,16 +342,9 @@ function toSentiment(
  * out, so the explanation names only words that moved the result.
  */
 function modelItems(
-  linear: LinearModel,
-  buf: FeatureBuffer,
+  perToken: Float64Array,
   tokens: ReturnType<typeof tokenize>,
 ): ExplanationItem[] {
-  if (perToken.length < tokens.length) perToken = new Float64Array(tokens.length * 2);
-  perToken.fill(0, 0, tokens.length);
-  for (let i = 0; i < buf.n; i++) {
-    const t = buf.src[i]!;
-    if (t >= 0) perToken[t] = perToken[t]! + linear.polarityOf(buf, i);
-  }
   const items: ExplanationItem[] = [];
   for (let ti = 0; ti < tokens.length; ti++) {
     const w = perToken[ti]!;
@@ -394,8 +394,8 @@ function overrideShortText(
 /** Per-token accumulator for `modelItems`, reused across calls (scoring is synchronous). */
 let perToken = new Float64Array(256);
 
-/** Per-token logit contributions below this are left out before merging. */
-const MIN_MODEL_WEIGHT = 0.02;
+/** Per-token logit contributions below this are left out before merging (noise for a reader). */
+const MIN_MODEL_WEIGHT = 0.03;
 
 function fromProbabilities(
   p: Float64Array,

@@ -123,22 +123,32 @@ export function foldBy<K>(rows: AggregateRow[], key: (r: AggregateRow) => K): Ma
 
 /**
  * Distinct authors (by source author id) in the scope and in the period of the same length
- * before it, in one query. Raw rows: distinct counts do not add up across rollup rows.
+ * before it, in one query. `uniq` everywhere (exact for small sets, within about 2 % for large
+ * ones), so the hourly rollup, which keeps a mergeable sketch per hour, and raw rows agree.
  */
 export async function uniqueAuthors(
   store: Store,
   scope: Scope,
 ): Promise<{ current: number; previous: number }> {
   const previousFrom = new Date(2 * scope.from.getTime() - scope.to.getTime());
+  const rollup = canUseRollup({ ...scope, from: previousFrom }, {});
+  const time = rollup ? 'hour' : 'created_at';
+  const [current, previous] = rollup
+    ? [
+        `uniqMergeIf(authors, hour >= {from:DateTime64(3, 'UTC')})`,
+        `uniqMergeIf(authors, hour < {from:DateTime64(3, 'UTC')})`,
+      ]
+    : [
+        `uniqIf(author_id, created_at >= {from:DateTime64(3, 'UTC')})`,
+        `uniqIf(author_id, created_at < {from:DateTime64(3, 'UTC')})`,
+      ];
   const [row] = await store.query<{ current: number; previous: number }>(
-    `SELECT uniqExactIf(author_id, created_at >= {from:DateTime64(3, 'UTC')}) AS current,
-            uniqExactIf(author_id, created_at < {from:DateTime64(3, 'UTC')}) AS previous
-     FROM brand_mentions
+    `SELECT ${current} AS current, ${previous} AS previous
+     FROM ${rollup ? 'brand_hourly' : 'brand_mentions'}
      WHERE workspace = {workspace:String} AND brand IN {brands:Array(String)}
-       AND created_at >= {previous_from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
+       AND ${time} >= {previous_from:DateTime64(3, 'UTC')} AND ${time} < {to:DateTime64(3, 'UTC')}
        AND ({source:String} = '' OR source = {source:String})
-       AND ({lang:String} = '' OR lang = {lang:String})
-       AND author_id IS NOT NULL`,
+       AND ({lang:String} = '' OR lang = {lang:String})`,
     {
       workspace: scope.workspace,
       brands: scope.brands,

@@ -1,4 +1,5 @@
-import type { Store } from '../port.ts';
+import type { QueryParams, Store } from '../port.ts';
+import { toClickHouseTime } from '../time.ts';
 import { mentionWhere, type MentionFilters } from './filters.ts';
 import { changePct, share } from './metrics.ts';
 
@@ -12,19 +13,32 @@ interface TopicRow {
 }
 
 async function topicCounts(store: Store, f: MentionFilters, limit: number): Promise<TopicRow[]> {
-  const { where, params } = mentionWhere(f);
-  const rows = await store.query<TopicRow>(
-    `SELECT topic_id AS id, any(topic_label) AS label, count() AS volume,
-            countIf(sentiment_label = 'pos') AS positive, countIf(sentiment_label = 'neu') AS neutral,
-            countIf(sentiment_label = 'neg') AS negative
-     FROM brand_mentions FINAL
-     ARRAY JOIN topic_ids AS topic_id, topic_labels AS topic_label
-     WHERE ${where}
-     GROUP BY topic_id
-     ORDER BY volume DESC, id
-     LIMIT {limit:UInt32}`,
-    { ...params, limit },
-  );
+  // The hourly topic rollup answers hour-aligned ranges filtered at most by source and language.
+  const rollup =
+    f.from.getTime() % 3_600_000 === 0 &&
+    f.to.getTime() % 3_600_000 === 0 &&
+    f.sentiment === undefined &&
+    f.topic === undefined &&
+    f.q === undefined;
+  const { where, params } = rollup ? rollupWhere(f) : mentionWhere(f);
+  const sql = rollup
+    ? `SELECT topic_id AS id, anyLast(topic_label) AS label, sum(volume) AS volume,
+              sum(positive) AS positive, sum(neutral) AS neutral, sum(negative) AS negative
+       FROM brand_topics_hourly
+       WHERE ${where}
+       GROUP BY topic_id
+       ORDER BY volume DESC, id
+       LIMIT {limit:UInt32}`
+    : `SELECT topic_id AS id, any(topic_label) AS label, count() AS volume,
+              countIf(sentiment_label = 'pos') AS positive, countIf(sentiment_label = 'neu') AS neutral,
+              countIf(sentiment_label = 'neg') AS negative
+       FROM brand_mentions FINAL
+       ARRAY JOIN topic_ids AS topic_id, topic_labels AS topic_label
+       WHERE ${where}
+       GROUP BY topic_id
+       ORDER BY volume DESC, id
+       LIMIT {limit:UInt32}`;
+  const rows = await store.query<TopicRow>(sql, { ...params, limit });
   return rows.map((r) => ({
     ...r,
     volume: Number(r.volume),
@@ -32,6 +46,30 @@ async function topicCounts(store: Store, f: MentionFilters, limit: number): Prom
     neutral: Number(r.neutral),
     negative: Number(r.negative),
   }));
+}
+
+function rollupWhere(f: MentionFilters): { where: string; params: QueryParams } {
+  const clauses = [
+    'workspace = {workspace:String}',
+    'brand = {brand:String}',
+    "hour >= {from:DateTime64(3, 'UTC')}",
+    "hour < {to:DateTime64(3, 'UTC')}",
+  ];
+  const params: QueryParams = {
+    workspace: f.workspace,
+    brand: f.brand,
+    from: toClickHouseTime(f.from),
+    to: toClickHouseTime(f.to),
+  };
+  if (f.source !== undefined) {
+    clauses.push('source = {source:String}');
+    params.source = f.source;
+  }
+  if (f.lang !== undefined) {
+    clauses.push('lang = {lang:String}');
+    params.lang = f.lang;
+  }
+  return { where: clauses.join(' AND '), params };
 }
 
 /**
