@@ -84,6 +84,41 @@ describe('detect', () => {
     expect(d.noise_scale).toBeGreaterThan(0);
   });
 
+  it('a five-minute sub-window catches a sharp spike before the whole window would', () => {
+    // +8/min over the last 4 minutes: too little for the 15-minute window, clear over 5.
+    const s = flat(4, (t) => (t >= end - 4 * MINUTE_MS && t < end ? 8 : 0));
+    const d = detect(aRule(), s, end);
+    expect(d).toMatchObject({ firing: true, window_minutes: 5 });
+    expect(d.z).toBeGreaterThan(d.threshold + 1);
+  });
+
+  it('an hour scale catches a long moderate shift the 15- and 30-minute windows miss', () => {
+    // +1.2/min (30 %) for the last hour: about 2 and 3 noise levels over 15 and 30 minutes,
+    // 4 over the hour. Three weeks of history, so the hour scale has a calibrated noise too.
+    const at = end + 7 * DAY * MINUTE_MS;
+    const s = seriesOf(22, (i, t) => ({
+      total: around(4, i) + (t >= at - 60 * MINUTE_MS && t < at ? 1.2 : 0),
+    }));
+    const d = detect(aRule(), s, at);
+    expect(d).toMatchObject({ firing: true, window_minutes: 60 });
+    // Half an hour into the same shift nothing fires yet: it is not visible on any scale.
+    expect(detect(aRule(), s, at - 30 * MINUTE_MS).firing).toBe(false);
+  });
+
+  it('a marginal excess must hold for two consecutive evaluations; a clear one fires at once', () => {
+    const burst = (n: number) => flat(4, (t) => (t === end - MINUTE_MS ? n : 0));
+    // A one-minute burst just above the threshold (on the 5-minute sub-window): not yet…
+    const marginal = burst(22);
+    const first = detect(aRule(), marginal, end);
+    expect(first.firing).toBe(false);
+    // …but one minute later the same excess is still there: it fires.
+    const next = detect(aRule(), marginal, end + MINUTE_MS);
+    expect(next).toMatchObject({ firing: true, window_minutes: 5 });
+    expect(next.z).toBeLessThan(next.threshold + 1);
+    // A burst twice that size fires on the first evaluation.
+    expect(detect(aRule(), burst(44), end).firing).toBe(true);
+  });
+
   it('never pages for a handful of mentions (minimum volume)', () => {
     const s = seriesOf(15, (_i, t) => ({
       total: t >= end - 15 * MINUTE_MS && t < end ? 1 : (t / MINUTE_MS) % 30 === 0 ? 1 : 0,

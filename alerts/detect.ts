@@ -347,70 +347,57 @@ export function detect(
   endMs: number,
   cache?: CalibrationCache,
 ): Detection {
-  const full = series.sum(endMs - rule.windowMs, endMs);
-  const single = detectAt(rule, series, endMs, rule.windowMs, rule.minVolume, full, cache);
+  const at = (w: number, end: number): Detection =>
+    w < rule.windowMs
+      ? // The sub-window answers to the rule's minimum volume over the whole window.
+        detectAt(rule, series, end, w, rule.minVolume, series.sum(end - rule.windowMs, end), cache)
+      : // Longer scales to the minimum volume times their length.
+        detectAt(
+          rule,
+          series,
+          end,
+          w,
+          (rule.minVolume * w) / rule.windowMs,
+          series.sum(end - w, end),
+          cache,
+        );
+  const single = at(rule.windowMs, endMs);
   if (single.reason === 'insufficient_history') return single;
-  if (single.firing) return confirm(rule, series, endMs, rule.windowMs, single, cache);
-  for (const sc of scalesOf(rule.windowMs)) {
-    if (sc === rule.windowMs) continue;
-    // The sub-window answers to the rule's minimum volume over the whole window; longer
-    // scales to the minimum volume times their length.
-    const d =
-      sc < rule.windowMs
-        ? detectAt(rule, series, endMs, sc, rule.minVolume, full, cache)
-        : detectAt(
-            rule,
-            series,
-            endMs,
-            sc,
-            (rule.minVolume * sc) / rule.windowMs,
-            series.sum(endMs - sc, endMs),
-            cache,
-          );
-    if (d.firing) return confirm(rule, series, endMs, sc, d, cache);
+  for (const w of scalesOf(rule.windowMs)) {
+    const d = w === rule.windowMs ? single : at(w, endMs);
+    if (!d.firing) continue;
+    // A marginal excess must also have fired one evaluation earlier (same scale): a clear
+    // one pages at once.
+    if (d.z >= d.threshold + CONFIRM_MARGIN || at(w, endMs - CONFIRM_LAG_MS).firing) return d;
   }
-  return single;
+  return single.firing ? verdict(single, false) : single;
 }
 
-const ENV = (k: string, d: number) => (process.env[k] === undefined ? d : Number(process.env[k]));
-const SUB = ENV('E2_SUB', 1);
-const LONG = ENV('E2_LONG', 1);
-const MARGIN = ENV('E2_MARGIN', 0);
-const LAG = ENV('E2_LAG', 3);
+/**
+ * An excess less than this far above the threshold must also have fired one evaluation
+ * earlier, on the same scale (precision); a larger one pages at once (speed). Chosen on the
+ * harness's tuning seeds (docs/alerts.md, "Persistence").
+ */
+const CONFIRM_MARGIN = 1;
+const CONFIRM_LAG_MS = MINUTE_MS;
+/**
+ * Extra threshold when the baseline is the same hour of day over one to seven days: its few
+ * samples and its short calibration make the z-score's tail heavier than with four weeks.
+ */
+const HOUR_OF_DAY_EXTRA = 0.25;
+/** Longer scales stop here: beyond it their neighbour samples drift across the daily cycle. */
+const MAX_SCALE_MS = 2 * 3_600_000;
 
 /** The window lengths evaluated for a rule of window w. */
 export function scalesOf(w: number): number[] {
   const out = [w];
-  if (SUB && w >= 15 * MINUTE_MS) out.push(Math.round(w / 3 / MINUTE_MS) * MINUTE_MS);
+  // A third of the window (windows of 15 minutes and more): a sharp spike shows there first.
+  if (w >= 15 * MINUTE_MS) out.push(Math.round(w / 3 / MINUTE_MS) * MINUTE_MS);
+  // Twice the window always (as before), four times while it stays within two hours: a
+  // shift lasting k windows is √k times clearer over k windows.
   out.push(2 * w);
-  if (LONG && 4 * w <= 2 * 3_600_000) out.push(4 * w);
+  if (4 * w <= MAX_SCALE_MS) out.push(4 * w);
   return out;
-}
-
-function confirm(
-  rule: AlertRule,
-  series: MinuteSeries,
-  endMs: number,
-  w: number,
-  d: Detection,
-  cache?: CalibrationCache,
-): Detection {
-  if (MARGIN <= 0 || d.z >= rule.threshold + MARGIN) return d;
-  const lagMs = LAG * MINUTE_MS;
-  const full = series.sum(endMs - lagMs - rule.windowMs, endMs - lagMs);
-  const prev =
-    w < rule.windowMs
-      ? detectAt(rule, series, endMs - lagMs, w, rule.minVolume, full, cache)
-      : detectAt(
-          rule,
-          series,
-          endMs - lagMs,
-          w,
-          (rule.minVolume * w) / rule.windowMs,
-          series.sum(endMs - lagMs - w, endMs - lagMs),
-          cache,
-        );
-  return prev.firing ? d : verdict(d, false);
 }
 
 function detectAt(
@@ -442,7 +429,7 @@ function detectAt(
     observed: round(STATS[metric].value(counts)),
     baseline: 0,
     z: 0,
-    threshold: rule.threshold,
+    threshold: rule.threshold + (base?.method === 'hour_of_day' ? HOUR_OF_DAY_EXTRA : 0),
     secondary: null,
     baseline_method: base?.method ?? null,
     baseline_samples: base?.offsets.length ?? 0,
@@ -466,7 +453,7 @@ function detectAt(
   switch (rule.type) {
     case 'volume_spike': {
       if (volumeCounts.total < minVolume) return { ...result, reason: 'below_min_volume' };
-      return verdict(result, main.z >= rule.threshold);
+      return verdict(result, main.z >= result.threshold);
     }
     case 'negative_spike': {
       const share = scoreOf(STATS.negative_share);
@@ -480,12 +467,12 @@ function detectAt(
       if (volumeCounts.neg < minVolume) return { ...result, reason: 'below_min_volume' };
       // The count must spike and the share must rise too: more negatives only because there
       // are more mentions overall is a volume spike, not a negative one.
-      return verdict(result, main.z >= rule.threshold && (share?.z ?? 0) >= rule.threshold / 2);
+      return verdict(result, main.z >= result.threshold && (share?.z ?? 0) >= result.threshold / 2);
     }
     case 'sentiment_drop': {
       result.z = round(-main.z); // a drop is this rule's positive direction
       if (scored(volumeCounts) < minVolume) return { ...result, reason: 'below_min_volume' };
-      return verdict(result, -main.z >= rule.threshold);
+      return verdict(result, -main.z >= result.threshold);
     }
     case 'sov_shift': {
       if (volumeCounts.total + volumeCounts.competitors < minVolume)
@@ -494,7 +481,7 @@ function detectAt(
       if (Math.abs(delta) < rule.minChange) return { ...result, reason: 'below_min_change' };
       const dirOk =
         rule.direction === 'both' ? true : rule.direction === 'up' ? delta > 0 : delta < 0;
-      return verdict(result, dirOk && Math.abs(main.z) >= rule.threshold);
+      return verdict(result, dirOk && Math.abs(main.z) >= result.threshold);
     }
   }
 }

@@ -64,7 +64,7 @@ export const DEFAULT_PARAMS: TrainParams = {
   mode: 'joint',
   combiner: true,
   combinerL2: 1e-3,
-  ensemble: 1,
+  ensemble: 3,
   seed: 42,
 };
 
