@@ -366,6 +366,7 @@ export function detect(
   for (const w of scalesOf(rule.windowMs)) {
     const d = w === rule.windowMs ? single : at(w, endMs);
     if (!d.firing) continue;
+    if (w > rule.windowMs && !stillElevated(rule, series, endMs, d)) continue;
     // A marginal excess must also have fired one evaluation earlier (same scale): a clear
     // one pages at once.
     if (d.z >= d.threshold + CONFIRM_MARGIN || at(w, endMs - CONFIRM_LAG_MS).firing) return d;
@@ -385,8 +386,40 @@ const CONFIRM_LAG_MS = MINUTE_MS;
  * samples and its short calibration make the z-score's tail heavier than with four weeks.
  */
 const HOUR_OF_DAY_EXTRA = 0.25;
+/**
+ * A longer scale holds a spike for a while after it ends. It speaks only while the latest rule
+ * window, scored against the longer scale's own baseline and noise (prorated), is still this
+ * many standard deviations beyond it: an incident then resolves a cooldown after the shift
+ * ends, not a cooldown after the longest window has let go of it. (Not the rule window's own
+ * z: with an hour-of-day baseline its level correction already counts the spike's first part
+ * as the new normal.)
+ */
+const STILL_ELEVATED_Z = 1;
 /** Longer scales stop here: beyond it their neighbour samples drift across the daily cycle. */
 const MAX_SCALE_MS = 2 * 3_600_000;
+
+function stillElevated(
+  rule: AlertRule,
+  series: MinuteSeries,
+  endMs: number,
+  d: Detection,
+): boolean {
+  if (d.noise_scale === null || d.noise_scale <= 0) return true;
+  const part = rule.windowMs / (d.window_minutes * MINUTE_MS);
+  const stat = STATS[d.metric];
+  const tail = stat.value(series.sum(endMs - rule.windowMs, endMs));
+  const z =
+    stat.kind === 'count'
+      ? (tail - d.baseline * part) / (d.noise_scale * Math.sqrt(part))
+      : (tail - d.baseline) / (d.noise_scale / Math.sqrt(part));
+  const directed =
+    rule.type === 'sentiment_drop'
+      ? -z
+      : rule.type === 'sov_shift' && rule.direction !== 'up'
+        ? Math.abs(z)
+        : z;
+  return directed >= STILL_ELEVATED_Z;
+}
 
 /** The window lengths evaluated for a rule of window w. */
 export function scalesOf(w: number): number[] {

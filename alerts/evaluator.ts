@@ -15,7 +15,7 @@ import { channelsOf, parseAlertsConfig, type AlertRule, type AlertsConfig } from
 import { detect, type CalibrationCache, type Detection } from './detect.ts';
 import { alertNotice } from './delivery/notice.ts';
 import { sendNotice } from './delivery/send.ts';
-import { step, type AlertEventKind, type Incident } from './incident.ts';
+import { excessOf, step, type AlertEventKind, type Incident } from './incident.ts';
 import { allRules, competitorsOf } from './rules.ts';
 import { floorMinute, MinuteSeries, type MinuteRow } from './series.ts';
 
@@ -125,7 +125,7 @@ export class Evaluator {
         detection,
         peak: i.peak as Detection,
         // Not stored: the last notified excess is the conservative reference after a restart.
-        reference_excess: Math.abs(detection.observed - detection.baseline),
+        reference_excess: excessOf(detection),
       });
     }
     this.loaded = true;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Detection } from './detect.ts';
-import { incidentId, step, type Incident } from './incident.ts';
+import { excessOf, incidentId, step, type Incident } from './incident.ts';
 import { replay } from './replay.ts';
 import { MINUTE_MS } from './series.ts';
 import { aRule, seriesOf, T0, wobble } from './test-helpers.ts';
@@ -95,6 +95,28 @@ describe('incident state machine', () => {
       open = step(rule, open, det(true, obs), T0 + i * MINUTE_MS).open;
     expect(open!.peak.observed).toBe(180);
     expect(open!.detection.observed).toBe(100);
+  });
+});
+
+describe("escalation across the detector's scales", () => {
+  it('the same spike seen over 5 and then 60 minutes is not an escalation', () => {
+    // 5-minute sub-window: +40 over 5 min; an hour later the 60-minute scale: +480 over 60.
+    const early = { ...det(true, 60, 20), window_minutes: 5 };
+    const late = { ...det(true, 720, 240), window_minutes: 60 };
+    expect(excessOf(late)).toBeCloseTo(excessOf(early), 6);
+    const kinds = run([early, ...repeat(20, det(false, 20, 20)), late]).map((e) => e.kind);
+    expect(kinds).toEqual(['open']);
+    // Twice the rate is one.
+    const doubled = { ...det(true, 1200, 240), window_minutes: 60 };
+    expect(run([early, ...repeat(20, det(false, 20, 20)), doubled]).map((e) => e.kind)).toEqual([
+      'open',
+      'updated',
+    ]);
+  });
+
+  it('proportions are compared as they are', () => {
+    const share = { ...det(true, 0.5, 0.25), metric: 'net_sentiment' as const, window_minutes: 60 };
+    expect(excessOf(share)).toBeCloseTo(0.25, 6);
   });
 });
 

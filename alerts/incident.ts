@@ -29,8 +29,8 @@ export interface Incident {
   /** The most extreme window seen so far. */
   peak: Detection;
   /**
-   * The incident's established size: the largest excess (observed − baseline) seen within one
-   * window of the last notice. The first firing window usually covers the spike only in part,
+   * The incident's established size: the largest excess (observed − baseline, per minute for
+   * counts: see `excessOf`) seen within one window of the last notice. The first firing window usually covers the spike only in part,
    * so comparing with it alone would "escalate" every incident once.
    */
   reference_excess: number;
@@ -48,6 +48,20 @@ export interface Transition {
 }
 
 const ESCALATION_FACTOR = 2;
+
+/**
+ * How far a detection is from its baseline, comparable across the detector's scales: counts
+ * per minute (a 60-minute window holds four times the excess of a 15-minute one for the same
+ * spike), proportions as they are.
+ */
+export function excessOf(
+  d: Pick<Detection, 'metric' | 'observed' | 'baseline' | 'window_minutes'>,
+): number {
+  const excess = Math.abs(d.observed - d.baseline);
+  return d.metric === 'volume' || d.metric === 'negative_count'
+    ? excess / Math.max(1, d.window_minutes)
+    : excess;
+}
 
 export function incidentId(rule: Pick<AlertRule, 'workspace' | 'id'>, openedAtMs: number): string {
   const stamp = new Date(openedAtMs).toISOString().slice(0, 16).replace(/[-:T]/g, '');
@@ -76,7 +90,7 @@ export function step(
       last_firing_at: now,
       detection: d,
       peak: d,
-      reference_excess: Math.abs(d.observed - d.baseline),
+      reference_excess: excessOf(d),
       updates: 0,
       acked_at: null,
       acked_by: null,
@@ -86,7 +100,7 @@ export function step(
 
   if (d.firing) {
     const peak = Math.abs(d.z) > Math.abs(open.peak.z) ? d : open.peak;
-    const excess = Math.abs(d.observed - d.baseline);
+    const excess = excessOf(d);
     const settling = nowMs - Date.parse(open.updated_at) < rule.windowMs;
     if (settling)
       return {

@@ -9,7 +9,12 @@ import type { BenchResult } from './types.ts';
  * history (hour-of-week baseline) and the demo's situation (2–3 days, hour-of-day baseline).
  * Goals (issue 7): precision ≥ 0.9, recall ≥ 0.9 for spikes ≥ 3× noise, ≤ 1 false alert per
  * brand-week, detection within two evaluation windows (30 min for 15-min windows).
+ *
+ * The detector's constants were tuned on the harness's default seed (7); this suite reports on
+ * a different seed, never used for tuning, so the figures are not fitted to the series.
  */
+export const REPORT_SEED = 424242;
+
 export default function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const configs = [
@@ -20,7 +25,7 @@ export default function run(): Promise<BenchResult[]> {
   ] as const;
   for (const c of configs) {
     const t0 = performance.now();
-    const r = runHarness({ ...c, sensitivity: 'medium' });
+    const r = runHarness({ ...c, sensitivity: 'medium', seed: REPORT_SEED });
     const seconds = (performance.now() - t0) / 1000;
     results.push(...figures(r, seconds));
   }
@@ -53,6 +58,13 @@ function figures(r: HarnessReport, seconds: number): BenchResult[] {
       value: r.withinTwoWindows,
       unit: '',
       notes: `time to detect median ${r.ttdMedianMinutes} min, p90 ${r.ttdP90Minutes} min`,
+    },
+    {
+      area,
+      name: `${name}: spikes ≥ 3× found within 2 windows`,
+      value: r.recall3WithinTwoWindows,
+      unit: '',
+      notes: 'share of all eligible ≥ 3× spikes, detected or not',
     },
     {
       area,

@@ -99,7 +99,7 @@ describe('npm run train:sentiment', () => {
     }
     const scorer = loadSentimentScorer({ modelDir: a });
     const s = scorer.score('I love this, it is great', 'en');
-    expect(s.model.version).toBe('2.0.0');
+    expect(s.model.version).toBe('2.1.0');
     expect(['pos', 'neu', 'neg']).toContain(s.label);
     expect(s.explanation.length).toBeGreaterThan(0);
     // A language with a lexicon but no training data falls back to the rules.

@@ -240,7 +240,7 @@ async function main(): Promise<void> {
   writeFileSync(join(out, 'linear.bin'), q.bytes);
   write('manifest.json', {
     name: 'earshot-sentiment',
-    version: '2.0.0',
+    version: '2.1.0',
     languages: [...LEXICON_LANGUAGES],
     files: {
       lexicons: 'lexicons.json',

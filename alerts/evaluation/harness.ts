@@ -38,6 +38,7 @@ export interface HarnessOptions {
   quietSeries: number;
   sensitivity?: RuleDefaults['sensitivity'];
   minVolume?: number;
+  /** Default 7: the tuning seed. Reported figures use another (bench/alerts.ts). */
   seed?: number;
 }
 

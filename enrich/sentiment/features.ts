@@ -25,18 +25,6 @@ export interface FeatureConfig {
    * Portuguese, Italian and French cognates; English words inside other languages' tweets).
    */
   charShared?: boolean;
-  /**
-   * Word unigrams also hashed without the language: the UMSAB tweets of every language share
-   * English loanwords, slang, hashtags and names, and the small per-language sets learn them
-   * together.
-   */
-  wordShared?: boolean;
-  /**
-   * The rule layer's hits as sparse features: one per hit, keyed by polarity, strength bucket,
-   * negation and source (curated word, translated word, emoji), per language and shared. Lets
-   * the model weigh "one strong curated hit" differently from "three weak translated ones".
-   */
-  lexBins?: boolean;
 }
 
 /** Sparse part: bucket indexes, each with its value; dense part: fixed-position values. */
@@ -84,32 +72,17 @@ function seed(lang: string, kind: string): number {
   return fnvString(fnvString(FNV_OFFSET, lang), kind);
 }
 
-interface Seeds {
-  w: number;
-  b: number;
-  n: number;
-  c: number;
-  l: number;
-}
-const seedCache = new Map<string, Seeds>();
-function seedsFor(lang: string): Seeds {
+const seedCache = new Map<string, { w: number; b: number; n: number; c: number }>();
+function seedsFor(lang: string): { w: number; b: number; n: number; c: number } {
   let s = seedCache.get(lang);
   if (s === undefined) {
-    s = {
-      w: seed(lang, '|w|'),
-      b: seed(lang, '|b|'),
-      n: seed(lang, '|n|'),
-      c: seed(lang, '|c|'),
-      l: seed(lang, '|l|'),
-    };
+    s = { w: seed(lang, '|w|'), b: seed(lang, '|b|'), n: seed(lang, '|n|'), c: seed(lang, '|c|') };
     seedCache.set(lang, s);
   }
   return s;
 }
 const EMOJI_SEED = seed('*', '|e|');
 const SHARED_CHAR_SEED = seed('*', '|c|');
-const SHARED_WORD_SEED = seed('*', '|w|');
-const SHARED_LEX_SEED = seed('*', '|l|');
 
 /** Reusable buffers: feature extraction runs per mention on the hot path. */
 export class FeatureBuffer {
@@ -229,7 +202,6 @@ export function extractFeatures(
       negScope--;
     } else {
       buf.push(fnvString(t.kind === 'hashtag' ? fnvStep(s.w, 35) : s.w, w), mask, 1, ti);
-      if (cfg.wordShared === true) buf.push(fnvString(SHARED_WORD_SEED, w), mask, 1, ti);
     }
     if (negators !== null && (negators.has(w) || w.endsWith("n't"))) negScope = 3;
     if (cfg.wordBigrams && prev !== null) {
@@ -249,7 +221,6 @@ export function extractFeatures(
       }
     }
   }
-  if (cfg.lexBins === true) pushLexBins(buf, mask, s.l, rules);
   // Normalise the word block and the character block apart, each to a fixed length, so long
   // texts do not dominate the dot product and the many n-grams do not drown the few words.
   let nw = 0;
@@ -271,27 +242,6 @@ export function extractFeatures(
   buf.dense.set(dv, 0);
   const slot = DENSE_LANGS.indexOf(lang as (typeof DENSE_LANGS)[number]);
   if (slot >= 0) buf.dense.set(dv, DENSE_PER_COPY * (slot + 1));
-}
-
-/**
- * One sparse feature per rule hit (see `FeatureConfig.lexBins`); `src` -1: the hit's word is
- * already explained by the rule layer's own item.
- */
-function pushLexBins(buf: FeatureBuffer, mask: number, langSeed: number, r: RuleResult): void {
-  for (const it of r.items) {
-    const k = it.kind;
-    let src: number;
-    if (k === 'lexicon') src = 1;
-    else if (k === 'negated') src = 2;
-    else if (k === 'emoji' || k === 'emoticon') src = 3;
-    else continue;
-    const w = it.weight;
-    if (w === 0) continue;
-    const bucket = Math.min(3, Math.floor(Math.abs(w)));
-    const code = (w > 0 ? 16 : 0) + bucket * 4 + src;
-    buf.push(fnvStep(langSeed, code), mask, 1, -1);
-    buf.push(fnvStep(SHARED_LEX_SEED, code), mask, 1, -1);
-  }
 }
 
 const dvScratch = new Float32Array(DENSE_PER_COPY);
