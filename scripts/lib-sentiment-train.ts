@@ -19,6 +19,7 @@ import {
 import { scoreRules, type Lexicons } from '../enrich/sentiment/rules.ts';
 import { tokenize } from '../enrich/sentiment/text.ts';
 import type { LabelledRow } from './lib-sentiment-data.ts';
+import { mulberry32 } from '../core/random.ts';
 
 /**
  * Training of the linear sentiment model: multinomial logistic regression by SGD over hashed
@@ -79,16 +80,7 @@ export interface Example {
 }
 
 /** mulberry32: tiny, seeded, good enough for shuffling. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 export function featurize(
   rows: readonly LabelledRow[],

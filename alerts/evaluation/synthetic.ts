@@ -1,4 +1,5 @@
 import { MINUTE_MS, type MinuteRow } from '../series.ts';
+import { mulberry32 } from '../../core/random.ts';
 
 /**
  * Synthetic brand series with planted spikes, for the evaluation harness. Everything is a pure
@@ -108,13 +109,4 @@ export function gaussian(rng: () => number): number {
   return Math.sqrt(-2 * Math.log(rng() || 1e-12)) * Math.cos(2 * Math.PI * rng());
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };

@@ -1,5 +1,6 @@
 import type { Mention } from '../../core/contracts/mention.ts';
 import { ASPECTS, LANGUAGE_MIX, PHRASES, type DemoSentiment } from './phrases.ts';
+import { hash32, mulberry32 } from '../../core/random.ts';
 
 /**
  * The demo source: deterministic synthetic multilingual mentions. Everything is a pure
@@ -146,23 +147,4 @@ function poisson(lambda: number, rng: () => number): number {
 
 function gaussian(rng: () => number): number {
   return Math.sqrt(-2 * Math.log(rng() || 1e-12)) * Math.cos(2 * Math.PI * rng());
-}
-
-/** Small, fast, seedable PRNG: the same minute always yields the same mentions. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function hash32(n: number): number {
-  let h = Math.imul(n ^ 0x9e3779b9, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
 }

@@ -1,21 +1,12 @@
 import type { WatchQueryDef } from '../index.ts';
+import { mulberry32 } from '../../../core/random.ts';
 
 /**
  * Synthetic but realistic watch queries and posts for the matching benchmark (and tests that
  * need volume). Seeded, so every run measures the same work.
  */
 
-export function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = mulberry32;
 
 const SYLLABLES = [
   'nor',

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../../core/random.ts';
 /**
  * A labelled, multilingual corpus with known topics, for measuring topic quality (purity, NMI)
  * and for tests. Each post names its brand, draws 2–4 terms from one topic's vocabulary in its
@@ -380,16 +381,7 @@ const EXTRAS = ['😡', '🙄', '👍', '🔥', '!!', '?', '...', 'https://examp
 
 export const CORPUS_TOPICS = Object.keys(TOPICS);
 
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
 
 export function labelledCorpus(options: {
   size: number;
