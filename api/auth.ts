@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   listApiKeys,
@@ -58,7 +59,7 @@ export function createAuth(options: AuthOptions) {
         'missing API key: send "Authorization: Bearer <key>" (create one with `earshot keys create`)',
       );
     const key = match[1]!;
-    if (options.demoKey && key === options.demoKey.key)
+    if (options.demoKey && sameSecret(key, options.demoKey.key))
       return { workspace: options.demoKey.workspace, keyId: 'demo' };
     const parsed = parseApiKey(key);
     if (!parsed) throw new ApiError(401, 'unauthorized', 'invalid API key');
@@ -92,4 +93,12 @@ export function createAuth(options: AuthOptions) {
     request.workspaceId = workspace;
     request.apiKeyId = keyId;
   };
+}
+
+/** Constant-time comparison (through hashes, so lengths do not leak either). */
+function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(
+    createHash('sha256').update(a).digest(),
+    createHash('sha256').update(b).digest(),
+  );
 }
