@@ -134,3 +134,13 @@ export function makeHttpClient(
 }
 
 export const USER_AGENT = 'earshot/0.1 (+https://github.com/earshot-dev/earshot; social listening)';
+
+/** The optional knobs every polling connector passes through to `pollLoop`, spread once here. */
+export function loopKnobs(options: RunOptions, deps: ConnectorDeps) {
+  return {
+    ...(options.once !== undefined ? { once: options.once } : {}),
+    ...(options.onState ? { onState: options.onState } : {}),
+    ...(deps.loopBackoff ? { backoff: deps.loopBackoff } : {}),
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+  };
+}

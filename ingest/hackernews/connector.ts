@@ -6,6 +6,7 @@ import {
   type Connector,
   type ConnectorDeps,
   type RunOptions,
+  loopKnobs,
 } from '../connector.ts';
 import { convertItems, deliver } from '../emit.ts';
 import { RequestBudget } from '../http/budget.ts';
@@ -40,10 +41,7 @@ export function createHackerNewsConnector(
         source: SOURCE,
         ports,
         intervalMs: config.poll_interval_s * 1000,
-        ...(options.once !== undefined ? { once: options.once } : {}),
-        ...(options.onState ? { onState: options.onState } : {}),
-        ...(deps.loopBackoff ? { backoff: deps.loopBackoff } : {}),
-        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        ...loopKnobs(options, deps),
         cycle: async () => {
           for (const query of config.queries) {
             if (ports.signal.aborted) return;

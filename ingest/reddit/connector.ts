@@ -5,6 +5,7 @@ import {
   type Connector,
   type ConnectorDeps,
   type RunOptions,
+  loopKnobs,
 } from '../connector.ts';
 import { convertOne, deliver } from '../emit.ts';
 import { RequestBudget } from '../http/budget.ts';
@@ -50,10 +51,7 @@ export function createRedditConnector(
         source: SOURCE,
         ports,
         intervalMs: config.poll_interval_s * 1000,
-        ...(options.once !== undefined ? { once: options.once } : {}),
-        ...(options.onState ? { onState: options.onState } : {}),
-        ...(deps.loopBackoff ? { backoff: deps.loopBackoff } : {}),
-        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        ...loopKnobs(options, deps),
         cycle: async () => {
           for (const target of targets) {
             if (ports.signal.aborted) return;

@@ -15,13 +15,19 @@ export interface MentionFilters {
   q?: string | undefined;
 }
 
-/** WHERE clauses over `brand_mentions` and their parameters; values are never in the SQL text. */
-export function mentionWhere(f: MentionFilters): { where: string; params: QueryParams } {
+/**
+ * WHERE clauses for a brand, a time range and the source/language filters, on any table that
+ * has those columns (`created_at` on raw rows, `hour` on the rollups). Values are bound.
+ */
+export function scopeWhere(
+  f: Pick<MentionFilters, 'workspace' | 'brand' | 'from' | 'to' | 'source' | 'lang'>,
+  timeColumn: 'created_at' | 'hour',
+): { clauses: string[]; params: QueryParams } {
   const clauses = [
     'workspace = {workspace:String}',
     'brand = {brand:String}',
-    "created_at >= {from:DateTime64(3, 'UTC')}",
-    "created_at < {to:DateTime64(3, 'UTC')}",
+    `${timeColumn} >= {from:DateTime64(3, 'UTC')}`,
+    `${timeColumn} < {to:DateTime64(3, 'UTC')}`,
   ];
   const params: QueryParams = {
     workspace: f.workspace,
@@ -29,10 +35,6 @@ export function mentionWhere(f: MentionFilters): { where: string; params: QueryP
     from: toClickHouseTime(f.from),
     to: toClickHouseTime(f.to),
   };
-  if (f.sentiment !== undefined) {
-    clauses.push('sentiment_label = {sentiment:String}');
-    params.sentiment = f.sentiment;
-  }
   if (f.source !== undefined) {
     clauses.push('source = {source:String}');
     params.source = f.source;
@@ -40,6 +42,16 @@ export function mentionWhere(f: MentionFilters): { where: string; params: QueryP
   if (f.lang !== undefined) {
     clauses.push('lang = {lang:String}');
     params.lang = f.lang;
+  }
+  return { clauses, params };
+}
+
+/** WHERE clauses over `brand_mentions` and their parameters; values are never in the SQL text. */
+export function mentionWhere(f: MentionFilters): { where: string; params: QueryParams } {
+  const { clauses, params } = scopeWhere(f, 'created_at');
+  if (f.sentiment !== undefined) {
+    clauses.push('sentiment_label = {sentiment:String}');
+    params.sentiment = f.sentiment;
   }
   if (f.topic !== undefined) {
     clauses.push('has(topic_ids, {topic:String})');

@@ -1,6 +1,5 @@
 import type { QueryParams, Store } from '../port.ts';
-import { toClickHouseTime } from '../time.ts';
-import { mentionWhere, type MentionFilters } from './filters.ts';
+import { mentionWhere, scopeWhere, type MentionFilters } from './filters.ts';
 import { changePct, share } from './metrics.ts';
 
 interface TopicRow {
@@ -49,26 +48,7 @@ async function topicCounts(store: Store, f: MentionFilters, limit: number): Prom
 }
 
 function rollupWhere(f: MentionFilters): { where: string; params: QueryParams } {
-  const clauses = [
-    'workspace = {workspace:String}',
-    'brand = {brand:String}',
-    "hour >= {from:DateTime64(3, 'UTC')}",
-    "hour < {to:DateTime64(3, 'UTC')}",
-  ];
-  const params: QueryParams = {
-    workspace: f.workspace,
-    brand: f.brand,
-    from: toClickHouseTime(f.from),
-    to: toClickHouseTime(f.to),
-  };
-  if (f.source !== undefined) {
-    clauses.push('source = {source:String}');
-    params.source = f.source;
-  }
-  if (f.lang !== undefined) {
-    clauses.push('lang = {lang:String}');
-    params.lang = f.lang;
-  }
+  const { clauses, params } = scopeWhere(f, 'hour');
   return { where: clauses.join(' AND '), params };
 }
 
