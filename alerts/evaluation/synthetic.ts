@@ -1,5 +1,5 @@
 import { MINUTE_MS, type MinuteRow } from '../series.ts';
-import { mulberry32 } from '../../core/random.ts';
+import { gaussian, mulberry32, poisson } from '../../core/random.ts';
 
 /**
  * Synthetic brand series with planted spikes, for the evaluation harness. Everything is a pure
@@ -92,21 +92,4 @@ function addMix(row: MinuteRow, n: number, mix: SeriesSpec['mix'], rng: () => nu
   }
 }
 
-export function poisson(lambda: number, rng: () => number): number {
-  if (lambda <= 0) return 0;
-  if (lambda > 30) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * gaussian(rng)));
-  const limit = Math.exp(-lambda);
-  let k = 0;
-  let p = rng();
-  while (p > limit) {
-    k++;
-    p *= rng();
-  }
-  return k;
-}
-
-export function gaussian(rng: () => number): number {
-  return Math.sqrt(-2 * Math.log(rng() || 1e-12)) * Math.cos(2 * Math.PI * rng());
-}
-
-export { mulberry32 };
+export { gaussian, mulberry32, poisson };

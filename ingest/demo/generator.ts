@@ -1,6 +1,6 @@
 import type { Mention } from '../../core/contracts/mention.ts';
 import { ASPECTS, LANGUAGE_MIX, PHRASES, type DemoSentiment } from './phrases.ts';
-import { hash32, mulberry32 } from '../../core/random.ts';
+import { hash32, mulberry32, poisson } from '../../core/random.ts';
 
 /**
  * The demo source: deterministic synthetic multilingual mentions. Everything is a pure
@@ -130,21 +130,4 @@ function pickWeighted<T>(items: Array<[T, number]>, rng: () => number): T {
     if (r <= 0) return item;
   }
   return items[items.length - 1]![0];
-}
-
-function poisson(lambda: number, rng: () => number): number {
-  if (lambda <= 0) return 0;
-  if (lambda > 30) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * gaussian(rng)));
-  const limit = Math.exp(-lambda);
-  let k = 0;
-  let p = rng();
-  while (p > limit) {
-    k++;
-    p *= rng();
-  }
-  return k;
-}
-
-function gaussian(rng: () => number): number {
-  return Math.sqrt(-2 * Math.log(rng() || 1e-12)) * Math.cos(2 * Math.PI * rng());
 }

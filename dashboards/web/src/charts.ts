@@ -9,6 +9,7 @@ import {
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
+import { axisTime } from './format.ts';
 
 // Only the pieces used here are registered, which keeps ECharts' share of the bundle small.
 echarts.use([
@@ -101,6 +102,17 @@ export function axisStyle(): Record<string, unknown> {
     axisLine: { lineStyle: { color: p.grid } },
     axisLabel: { color: p.muted },
     splitLine: { lineStyle: { color: p.grid } },
+  };
+}
+
+/** The time x-axis every chart uses: labels fitted to the span shown, no vertical grid. */
+export function timeAxis(spanMs: number): Record<string, unknown> {
+  const p = palette();
+  return {
+    type: 'time',
+    ...axisStyle(),
+    axisLabel: { color: p.muted, hideOverlap: true, formatter: (v: number) => axisTime(v, spanMs) },
+    splitLine: { show: false },
   };
 }
 

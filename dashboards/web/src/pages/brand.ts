@@ -8,11 +8,10 @@ import {
   type Mention,
   type Topic,
 } from '../api.ts';
-import { axisStyle, mountChart, palette, tooltipStyle, type Chart } from '../charts.ts';
+import { axisStyle, mountChart, palette, timeAxis, tooltipStyle, type Chart } from '../charts.ts';
 import { brandColor, brandName, type PageContext } from '../context.ts';
 import { emptyState, h, panel } from '../dom.ts';
 import {
-  axisTime,
   formatCount,
   formatNet,
   formatPctChange,
@@ -316,16 +315,7 @@ function timelineChart(el: HTMLElement, hl: Health, state: ViewState, color: str
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, ...tooltipStyle() },
       legend: { top: 0, textStyle: { color: p.text } },
       grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
-      xAxis: {
-        type: 'time',
-        ...axisStyle(),
-        axisLabel: {
-          color: p.muted,
-          hideOverlap: true,
-          formatter: (v: number) => axisTime(v, span),
-        },
-        splitLine: { show: false },
-      },
+      xAxis: timeAxis(span),
       yAxis: [
         { type: 'value', ...axisStyle() },
         { type: 'value', min: -1, max: 1, ...axisStyle(), splitLine: { show: false } },

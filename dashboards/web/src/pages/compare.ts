@@ -5,10 +5,10 @@ import {
   type EstimateValue,
   type Topic,
 } from '../api.ts';
-import { axisStyle, mountChart, palette, tooltipStyle } from '../charts.ts';
+import { axisStyle, mountChart, palette, timeAxis, tooltipStyle } from '../charts.ts';
 import { brandColor, brandName, type PageContext } from '../context.ts';
 import { emptyState, h, panel } from '../dom.ts';
-import { axisTime, formatCount, formatNet, formatShare } from '../format.ts';
+import { formatCount, formatNet, formatShare } from '../format.ts';
 import { uniqueTopics } from '../metrics.ts';
 import { rangeLabel, rangeParams, rangeSpanMs } from '../period.ts';
 import { navigate, toHash } from '../state.ts';
@@ -88,12 +88,7 @@ export async function comparePage(root: HTMLElement, ctx: PageContext): Promise<
   );
   const span = rangeSpanMs(state);
   const p = palette();
-  const timeAxis = {
-    type: 'time',
-    ...axisStyle(),
-    axisLabel: { color: p.muted, hideOverlap: true, formatter: (v: number) => axisTime(v, span) },
-    splitLine: { show: false },
-  };
+  const xAxis = timeAxis(span);
   const perBrand = (key: 'share_of_voice' | 'net_sentiment'): Record<string, unknown>[] =>
     data.brands.map((b) => ({
       name: b.name ?? brandName(brands, b.brand),
@@ -116,7 +111,7 @@ export async function comparePage(root: HTMLElement, ctx: PageContext): Promise<
       },
       legend: { top: 0, textStyle: { color: p.text } },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-      xAxis: timeAxis,
+      xAxis,
       yAxis: {
         type: 'value',
         min: 0,
@@ -138,7 +133,7 @@ export async function comparePage(root: HTMLElement, ctx: PageContext): Promise<
       },
       legend: { top: 0, textStyle: { color: p.text } },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-      xAxis: timeAxis,
+      xAxis,
       yAxis: { type: 'value', min: -1, max: 1, ...axisStyle() },
       series: perBrand('net_sentiment'),
     },

@@ -1,9 +1,8 @@
 import { AlertsSchema, HealthSchema, type Health } from '../api.ts';
-import { axisStyle, mountChart, palette, tooltipStyle } from '../charts.ts';
+import { axisStyle, mountChart, palette, timeAxis, tooltipStyle } from '../charts.ts';
 import { brandColor, type PageContext } from '../context.ts';
 import { emptyState, h, panel } from '../dom.ts';
 import {
-  axisTime,
   formatCount,
   formatNet,
   formatPctChange,
@@ -202,16 +201,7 @@ export async function overviewPage(root: HTMLElement, ctx: PageContext): Promise
       tooltip: { trigger: 'axis', ...tooltipStyle() },
       legend: { top: 0, textStyle: { color: p.text } },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-      xAxis: {
-        type: 'time',
-        ...axisStyle(),
-        axisLabel: {
-          color: p.muted,
-          hideOverlap: true,
-          formatter: (v: number) => axisTime(v, span),
-        },
-        splitLine: { show: false },
-      },
+      xAxis: timeAxis(span),
       yAxis: { type: 'value', ...axisStyle() },
       series: [...ok].map(([id, hl]) => ({
         name: brands.find((b) => b.id === id)?.name ?? id,
