@@ -41,9 +41,19 @@ export function isRetriable(error: unknown): boolean {
 }
 
 /** A short, log-safe description of any thrown value (no mention text in our messages). */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
+export function describeError(error: unknown, depth = 0): string {
+  if (!(error instanceof Error)) return String(error);
+  // Driver errors sometimes carry their reason only in `code`/`type` or in a cause.
+  let text = `${error.name}: ${error.message}`;
+  if (!error.message) {
+    const { code, type } = error as Error & { code?: unknown; type?: unknown };
+    const tags = [type, code].filter((t) => typeof t === 'string' || typeof t === 'number');
+    text += tags.length > 0 ? `[${tags.join(' ')}]` : '(no message)';
+  }
+  if (error.cause instanceof Error && depth < 3 && !error.message.includes(error.cause.message)) {
+    text += `; caused by ${describeError(error.cause, depth + 1)}`;
+  }
+  return text;
 }
 
 /** A stage dead-lettered too much in a row: stop rather than drain the stream into the DLQ. */

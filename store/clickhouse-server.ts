@@ -1,4 +1,9 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import {
+  ClickHouseLogLevel,
+  createClient,
+  type ClickHouseClient,
+  type ClickHouseSettings,
+} from '@clickhouse/client';
 import { DependencyUnavailableError } from '../core/errors.ts';
 import {
   INSERT_SETTINGS,
@@ -14,6 +19,12 @@ export interface ClickHouseServerOptions {
   password: string;
   database: string;
 }
+
+/**
+ * The client logs every failed request itself; ours rethrows each failure with its cause and
+ * the caller (stage runner, API) logs it once, with context.
+ */
+const CLIENT_LOG = { level: ClickHouseLogLevel.OFF };
 
 /** A ClickHouse server or cluster over HTTP (`@clickhouse/client`). */
 export class ClickHouseServerStore implements Store {
@@ -32,6 +43,7 @@ export class ClickHouseServerStore implements Store {
       url: options.url,
       username: options.username,
       password: options.password,
+      log: CLIENT_LOG,
     });
     try {
       await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${options.database}` });
@@ -45,6 +57,10 @@ export class ClickHouseServerStore implements Store {
       username: options.username,
       password: options.password,
       database: options.database,
+      log: CLIENT_LOG,
+      // The sink binds a whole batch of ids (`id IN {ids:Array(String)}`): past 4 KiB the
+      // values travel in a multipart body instead of a URL that servers and proxies refuse.
+      use_multipart_params_auto: true,
       clickhouse_settings: { ...QUERY_SETTINGS, ...INSERT_SETTINGS },
     });
     return new ClickHouseServerStore(client, options.database);
@@ -93,9 +109,15 @@ export class ClickHouseServerStore implements Store {
   ): Promise<string> {
     try {
       // exec: the raw HTTP interface, so any output format (the client's query() limits them).
+      // The format goes in `default_format`, not a FORMAT clause: a statement the server must
+      // refuse (SET, INSERT) then fails for being a write, not for a syntax error.
       const result = await this.client.exec({
-        query: `${sql.trim().replace(/;$/, '')}\nFORMAT ${format}`,
-        clickhouse_settings: { readonly: '1' },
+        query: sql.trim().replace(/;$/, ''),
+        clickhouse_settings: {
+          readonly: '1',
+          // The client's type lists the formats it parses; exec hands back raw bytes.
+          default_format: format as ClickHouseSettings['default_format'],
+        },
       });
       const chunks: Buffer[] = [];
       for await (const chunk of result.stream) chunks.push(Buffer.from(chunk as Uint8Array));

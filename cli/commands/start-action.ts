@@ -33,8 +33,13 @@ export async function runStart(options: { demo: boolean }): Promise<void> {
   const address = api.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.PORT;
   const url = `http://${settings.HOST === '0.0.0.0' ? '127.0.0.1' : settings.HOST}:${port}`;
+  // Where the data lives, without credentials (the URL's user/password are settings apart).
+  const store =
+    rt.store.kind === 'chdb'
+      ? settings.CHDB_PATH
+      : `${settings.CLICKHOUSE_URL ?? ''} database ${rt.store.database}`;
   logger.info(
-    { event: 'started', url, config: rt.configFile, store: settings.CHDB_PATH, demo: demoEnabled },
+    { event: 'started', url, config: rt.configFile, store, demo: demoEnabled },
     `earshot is running at ${url}`,
   );
   process.stdout.write(
@@ -45,6 +50,7 @@ export async function runStart(options: { demo: boolean }): Promise<void> {
       `  API key (${workspace}):   ${key.key}`,
       `  try: curl -H 'Authorization: Bearer ${key.key}' '${url}/v1/brands'`,
       `  API docs:              ${url}/docs`,
+      `  data:                  ${store}`,
       '',
       '',
     ].join('\n'),

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { startChdbHttpFront, type ChdbHttpFront } from '../support/clickhouse-http.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 /**
@@ -26,7 +27,7 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-async function startEarshot(): Promise<Started> {
+async function startEarshot(extraEnv: Record<string, string> = {}): Promise<Started> {
   const child = spawn(process.execPath, ['bin/earshot.js', 'start'], {
     env: {
       ...process.env,
@@ -37,6 +38,7 @@ async function startEarshot(): Promise<Started> {
       LOG_PRETTY: 'false',
       EARSHOT_CONFIG: '',
       EARSHOT_DEMO_API_KEY: KEY,
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -107,5 +109,52 @@ describe('npm start (embedded default)', () => {
     expect(await totalVolume(second.url, 'aurora')).toBeLessThan(before * 1.1);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+  });
+});
+
+describe('npm start with a ClickHouse server configuration (EARSHOT_STORE=clickhouse)', () => {
+  const services = inject('services');
+  let front: ChdbHttpFront | null = null;
+  afterAll(async () => {
+    await front?.close();
+  });
+
+  it('migrates the server, stores the demo through HTTP and serves every query from it', async () => {
+    let server: { url: string; user: string; password: string };
+    if (services.clickhouse.kind === 'server') server = services.clickhouse;
+    else server = front = await startChdbHttpFront();
+    const database = `e2e_${Date.now().toString(36)}`;
+    const run = await startEarshot({
+      EARSHOT_STORE: 'clickhouse',
+      CLICKHOUSE_URL: server.url,
+      CLICKHOUSE_USER: server.user,
+      CLICKHOUSE_PASSWORD: server.password,
+      CLICKHOUSE_DATABASE: database,
+    });
+    expect(run.output()).toContain(`data:                  ${server.url} database ${database}`);
+    const volume = await waitFor(async () => (await totalVolume(run.url, 'aurora')) || null, {
+      timeoutMs: 60_000,
+      what: 'non-zero volume for aurora from the server store',
+    });
+    expect(volume).toBeGreaterThan(0);
+    for (const path of [
+      '/v1/compare?brands=aurora,nimbus,zephyr&from=now-7h&interval=1h',
+      '/v1/brands/aurora/topics?from=now-7h',
+      '/v1/brands/aurora/mentions?limit=5',
+      '/v1/brands/aurora/authors?from=now-7h',
+      '/v1/alerts',
+    ]) {
+      const res = await fetch(`${run.url}${path}`, auth);
+      expect(res.status, path).toBe(200);
+    }
+    const mentions = (await (
+      await fetch(`${run.url}/v1/brands/aurora/mentions?limit=5`, auth)
+    ).json()) as {
+      mentions: unknown[];
+    };
+    expect(mentions.mentions.length).toBe(5);
+    if (front) expect(front.statements.filter((s) => s === 'INSERT').length).toBeGreaterThan(0);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
   });
 });

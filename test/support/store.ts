@@ -5,6 +5,7 @@ import { ChdbStore } from '../../store/chdb.ts';
 import { ClickHouseServerStore } from '../../store/clickhouse-server.ts';
 import { migrate } from '../../store/migrate.ts';
 import type { Store } from '../../store/port.ts';
+import { startChdbHttpFront } from './clickhouse-http.ts';
 import type { TestServices } from './services.ts';
 
 /**
@@ -12,7 +13,7 @@ import type { TestServices } from './services.ts';
  * files run in their own processes); a server: a randomly named database.
  */
 export async function freshStore(services: TestServices): Promise<Store> {
-  const database = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const database = randomDatabase();
   const store =
     services.clickhouse.kind === 'chdb'
       ? await ChdbStore.open(mkdtempSync(join(tmpdir(), 'earshot-chdb-')), database)
@@ -24,6 +25,33 @@ export async function freshStore(services: TestServices): Promise<Store> {
         });
   await migrate(store);
   return store;
+}
+
+/**
+ * A fresh database behind the `clickhouse` adapter (`@clickhouse/client` over HTTP): on the
+ * configured server, else on the engine behind a loopback ClickHouse HTTP front, which closes
+ * with the store.
+ */
+export async function freshHttpStore(services: TestServices): Promise<Store> {
+  if (services.clickhouse.kind === 'server') return freshStore(services);
+  const front = await startChdbHttpFront();
+  const store = await ClickHouseServerStore.open({
+    url: front.url,
+    username: front.user,
+    password: front.password,
+    database: randomDatabase(),
+  });
+  const closeStore = store.close.bind(store);
+  store.close = async () => {
+    await closeStore();
+    await front.close();
+  };
+  await migrate(store);
+  return store;
+}
+
+function randomDatabase(): string {
+  return `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 }
 
 export function uniqueSuffix(): string {
