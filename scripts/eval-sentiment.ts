@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { format, resolveConfig } from 'prettier';
@@ -41,6 +42,47 @@ interface SetResult {
 
 function fmt(x: number): string {
   return x.toFixed(3);
+}
+
+interface GateReport {
+  pool: string[];
+  gated: string[];
+  heldOut: Array<{
+    lang: string;
+    gated: number;
+    neverNeutral: number;
+    neutralF1: number;
+    neutralRate: number;
+    polarGated: number;
+    polarOnly: number;
+    long?: { n: number; gated: number; neutralRate: number };
+  }>;
+}
+
+/**
+ * The neutral gate's cross-language check, as the training run recorded it in the manifest
+ * (it is measured on train splits, out of fold, so it belongs to the model, not to this run).
+ */
+function gateSection(modelDir: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8')) as {
+    training?: { neutralGate?: GateReport };
+  };
+  const g = manifest.training?.neutralGate;
+  if (g === undefined) return [];
+  const rows = g.heldOut.map((h) => {
+    const inPool = g.pool.includes(h.lang);
+    return `| ${inPool ? `${h.lang} (held out)` : `${h.lang} (applied)`} | ${inPool ? fmt(h.gated) : '–'} | ${inPool ? fmt(h.neverNeutral) : '–'} | ${inPool ? fmt(h.neutralF1) : '–'} | ${h.neutralRate.toFixed(2)} | ${fmt(h.polarGated)} / ${fmt(h.polarOnly)} | ${h.long === undefined ? '–' : `${fmt(h.long.gated)} (${h.long.neutralRate.toFixed(2)})`} |`;
+  });
+  return [
+    '',
+    `### Neutral for languages without neutral training data (${g.gated.join(', ')})`,
+    '',
+    `mozetic_sl has no neutral class, so Slovenian's text model only knows pos vs neg. Its neutral comes from the neutral gate (\`enrich/sentiment/neutral.ts\`): a logistic regression P(neutral) over language-independent evidence (the pos-vs-neg margin as a calibrated log-odds, the rule layer's hits, strength, coverage, negations, emoji, punctuation, length), fitted on ${g.pool.join(', ')} from margins of text models trained *without* their neutral rows, as Slovenian's is; neutral weighted to a 1/3 prior. The check, recorded by \`npm run train:sentiment\` (train splits, out of fold): the gate fitted without language X, tested on X. "Long" joins three texts of one label (news comments are longer than tweets).`,
+    '',
+    '| language | 3-class macro-F1 with the gate | never neutral | neutral F1 | share called neutral | pos/neg F1 on the polar rows: gate / no gate | long texts: 3-class macro-F1 (neutral share) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+  ];
 }
 
 async function main(): Promise<void> {
@@ -185,6 +227,7 @@ async function main(): Promise<void> {
     ...lines,
     '',
     `Calibration of earshot's confidence (expected calibration error, 10 bins, lower is better): ${calib}.`,
+    ...gateSection(values.model),
     '',
     `Language identification on the same dev files, all languages mixed (${langGold.length} texts, no hints): accuracy ${fmt(langAll)} overall, ` +
       `**${fmt(langNoHi)}** without umsab_hi (romanised Hindi, which eld cannot know). Per language: ${perLang.join(', ')}. ` +

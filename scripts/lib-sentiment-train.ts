@@ -29,7 +29,7 @@ import { mulberry32 } from '../core/random.ts';
  *
  * Languages whose data lacks a class (Slovenian: no neutral) are trained on the classes they
  * have: the softmax is taken over those only, so their words are never pushed away from a class
- * they could not show. Their neutral then comes from the shared (rule) features.
+ * they could not show. Their neutral then comes from the neutral gate (lib-sentiment-neutral.ts).
  */
 
 export interface TrainParams {
@@ -57,7 +57,9 @@ export interface TrainParams {
 }
 
 export const DEFAULT_PARAMS: TrainParams = {
-  features: { bits: 20, charMin: 2, charMax: 5, wordBigrams: true, charWeight: 0.5 },
+  // charMin 3: character bigrams cost 30 % of the features and scoring time for no measurable
+  // gain (3-fold CV mean macro-F1 0.6368 with, 0.6357 without); prefix 4: +0.003 over two seeds.
+  features: { bits: 20, charMin: 3, charMax: 5, wordBigrams: true, charWeight: 0.5, prefix: 4 },
   epochs: 8,
   lr: 0.5,
   l2: 1e-3,

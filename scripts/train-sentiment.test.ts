@@ -93,13 +93,22 @@ describe('npm run train:sentiment', () => {
     const log = run('train-sentiment.ts', ['--data', data, '--out', a, ...FAST]);
     expect(log).toMatch(/train rows: 27 \(de, en, sl\)/);
     expect(log).toMatch(/sl: 6 rows, classes neg\/pos/);
+    // Slovenian has no neutral rows: the neutral gate is fitted on the languages that do.
+    expect(log).toMatch(/neutral gate for sl; fitted on de, en/);
+    expect(log).toMatch(/without en: 3-class macro-F1 \d\.\d{3}/);
+    const manifest = JSON.parse(readFileSync(join(a, 'manifest.json'), 'utf8')) as {
+      linear: { neutralGate?: { languages: Record<string, number>; weights: number[] } };
+    };
+    expect(Object.keys(manifest.linear.neutralGate?.languages ?? {})).toEqual(['sl']);
     run('train-sentiment.ts', ['--data', data, '--out', b, ...FAST]);
     for (const f of ['linear.bin', 'manifest.json', 'lexicons.json', 'curated.json']) {
       expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
     }
     const scorer = loadSentimentScorer({ modelDir: a });
     const s = scorer.score('I love this, it is great', 'en');
-    expect(s.model.version).toBe('2.1.0');
+    expect(s.model.version).toBe('2.2.0');
+    const sl = scorer.score('Super dan, hvala', 'sl');
+    expect(['pos', 'neu', 'neg']).toContain(sl.label);
     expect(['pos', 'neu', 'neg']).toContain(s.label);
     expect(s.explanation.length).toBeGreaterThan(0);
     // A language with a lexicon but no training data falls back to the rules.
@@ -112,5 +121,6 @@ describe('npm run train:sentiment', () => {
     expect(out).toMatch(/\| tiny_en \| 6 /);
     expect(out).toMatch(/vader-sentiment/);
     expect(out).toMatch(/Language identification on the same dev files/);
+    expect(out).toMatch(/\| en \(held out\) \| \d\.\d{3} \|/);
   }, 60_000);
 });

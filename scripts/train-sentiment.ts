@@ -16,12 +16,20 @@ import {
 } from './lib-sentiment-lexicons.ts';
 import { macroF1 } from './lib-sentiment-metrics.ts';
 import {
+  balancedMacroF1,
+  fitBinaryTemperature,
+  fitGate,
+  leaveOneLanguageOut,
+  polarOnlyMargins,
+} from './lib-sentiment-neutral.ts';
+import {
   DEFAULT_PARAMS,
   featurize,
   fitCombiner,
   folds,
   fitTemperature,
   outOfFold,
+  rng,
   train,
   type Example,
   type TrainParams,
@@ -39,6 +47,14 @@ import {
 
 /** Fold draws averaged when deciding between the combiner and the text model. */
 const COMBINER_CV_REPEATS = 3;
+
+/**
+ * Languages whose training rows are less than this share neutral get their neutral from the
+ * neutral gate (Slovenian: none); the gate is fitted on languages with at least
+ * GATE_POOL_MIN_SHARE neutral rows.
+ */
+const GATE_BELOW_SHARE = 0.02;
+const GATE_POOL_MIN_SHARE = 0.2;
 
 function log(msg: string): void {
   process.stdout.write(`${msg}\n`);
@@ -98,6 +114,7 @@ async function main(): Promise<void> {
       'dense-lr': { type: 'string' },
       mode: { type: 'string' },
       'combiner-l2': { type: 'string' },
+      'gate-below': { type: 'string' },
       tune: { type: 'boolean', default: false },
       // The packed language DB is rebuilt by the full run; the CI fixture run skips it.
       'lang-db': { type: 'boolean', default: true },
@@ -235,12 +252,112 @@ async function main(): Promise<void> {
     log(line);
   }
 
+  // The neutral gate, for languages without (enough) neutral rows: see lib-sentiment-neutral.ts.
+  const gateBelow =
+    values['gate-below'] === undefined ? GATE_BELOW_SHARE : Number(values['gate-below']);
+  const neutralShare = (lang: string): number => {
+    const ys = examples.filter((e) => e.lang === lang).map((e) => e.y);
+    return ys.filter((y) => y === 1).length / ys.length;
+  };
+  const allLangs = Object.keys(languages).sort();
+  const gated = allLangs.filter((l) => neutralShare(l) < gateBelow);
+  const pool = allLangs.filter((l) => neutralShare(l) >= GATE_POOL_MIN_SHARE);
+  let neutralGate: { weights: number[]; languages: Record<string, number> } | undefined;
+  let gateReport: unknown;
+  if (gated.length > 0 && pool.length >= 2) {
+    // Long texts (Slovenian news comments are longer than tweets): three texts of one label and
+    // language joined, from one fold, scored by the model that did not see that fold.
+    const fold = folds(examples, k, params.seed + 1);
+    const longOf = (f: number): Example[] => {
+      const rand = rng(params.seed + 7 + f);
+      const joined: typeof rows = [];
+      for (const lang of pool) {
+        for (const label of CLASSES) {
+          const idx = rows
+            .map((r, i) => (r.lang === lang && r.label === label && fold[i] === f ? i : -1))
+            .filter((i) => i >= 0);
+          for (let i = idx.length - 1; i > 0; i--) {
+            const j = Math.floor(rand() * (i + 1));
+            [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+          }
+          for (let i = 0; i + 2 < idx.length; i += 3) {
+            const text = idx
+              .slice(i, i + 3)
+              .map((n) => rows[n]!.text)
+              .join(' ');
+            joined.push({ ...rows[idx[i]!]!, text });
+          }
+        }
+      }
+      return featurize(joined, lexicons, params.features);
+    };
+    const polarRun = polarOnlyMargins(examples, params, k, longOf);
+    const gateRows = polarRun.rows;
+    const tPolar: Record<string, number> = {};
+    for (const l of allLangs)
+      tPolar[l] = fitBinaryTemperature(gateRows.filter((r) => r.lang === l));
+    const offsets = [-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5];
+    const held = leaveOneLanguageOut(gateRows, tPolar, pool, gated, polarRun.extra, offsets);
+    // How the held-out languages would fare with the gate's bias moved (its 1/3 neutral prior).
+    const sweepLine = offsets.map((o, i) => {
+      const inPool = held.filter((h) => pool.includes(h.lang));
+      const mean = (f: (x: { short: number; long: number }) => number): number =>
+        inPool.reduce((a, h) => a + f(h.sweep![i]!), 0) / inPool.length;
+      return `${o}: ${mean((x) => x.short).toFixed(3)}/${mean((x) => x.long).toFixed(3)}`;
+    });
+    log(`  bias offset → mean held-out 3-class macro-F1 short/long: ${sweepLine.join(', ')}`);
+    log(`neutral gate for ${gated.join(', ')}; fitted on ${pool.join(', ')} (polar-only margins):`);
+    for (const h of held) {
+      log(
+        `  ${pool.includes(h.lang) ? 'without' : 'applied to'} ${h.lang}: 3-class macro-F1 ${h.gated.toFixed(3)} (never neutral ${h.neverNeutral.toFixed(3)}), neutral F1 ${h.neutralF1.toFixed(3)}, neutral rate ${h.neutralRate.toFixed(2)}, pos/neg F1 on polar rows ${h.polarGated.toFixed(3)} (pos/neg only ${h.polarOnly.toFixed(3)})` +
+          (h.long === undefined
+            ? ''
+            : `; long texts (3 joined, n=${h.long.n}): 3-class macro-F1 ${h.long.gated.toFixed(3)}, neutral rate ${h.long.neutralRate.toFixed(2)}`),
+      );
+    }
+    // Fitted on short and long texts alike: on short texts alone it learned "more words, more
+    // lexicon hits → polar" and called almost no long neutral text neutral (3-12 % of them).
+    const weights = fitGate(
+      [...gateRows, ...polarRun.extra].filter((r) => pool.includes(r.lang)),
+      tPolar,
+    );
+    // Each gated language's own margin (combiner output where it has one), calibrated on its
+    // out-of-fold polar rows.
+    const gateLanguages: Record<string, number> = {};
+    for (const lang of gated) {
+      const idx = examples.map((e, i) => (e.lang === lang ? i : -1)).filter((i) => i >= 0);
+      const z = new Float64Array(3);
+      const rows = idx.map((i) => {
+        const comb = combiners[lang];
+        if (comb === undefined) z.set(oof[i]!);
+        else combine(comb, oof[i]!, examples[i]!.f.dense, z);
+        return { y: examples[i]!.y, margin: z[2]! - z[0]! };
+      });
+      gateLanguages[lang] = fitBinaryTemperature(rows);
+      // Where the language has a few neutral rows, what it had without the gate (same rows).
+      if (rows.some((r) => r.y === 1)) {
+        const gold = idx.map((i) => CLASSES[examples[i]!.y]!);
+        const own = idx.map((i) => {
+          const comb = combiners[lang];
+          if (comb === undefined) z.set(oof[i]!);
+          else combine(comb, oof[i]!, examples[i]!.f.dense, z);
+          return CLASSES[argmax(z)]!;
+        });
+        log(
+          `  ${lang} without the gate (its own ${neutralShare(lang).toFixed(2)} neutral share): 3-class macro-F1 ${macroF1(gold, own, CLASSES).toFixed(3)}, class-balanced ${balancedMacroF1(gold, own).toFixed(3)}`,
+        );
+      }
+    }
+    neutralGate = { weights, languages: gateLanguages };
+    gateReport = { pool, gated, heldOut: held, polarTemperatures: tPolar };
+  }
+
   const trained = train(examples, params);
   const q = quantize(trained.sparse);
   writeFileSync(join(out, 'linear.bin'), q.bytes);
   write('manifest.json', {
     name: 'earshot-sentiment',
-    version: '2.1.0',
+    version: '2.2.0',
     languages: [...LEXICON_LANGUAGES],
     files: {
       lexicons: 'lexicons.json',
@@ -257,6 +374,7 @@ async function main(): Promise<void> {
       wordBigrams: params.features.wordBigrams,
       charWeight: params.features.charWeight,
       charShared: params.features.charShared === true,
+      prefix: params.features.prefix ?? 0,
       sparseScale: q.scale,
       dense: Array.from(trained.dense, (v) => Math.round(v * 1e6) / 1e6),
       temperatures,
@@ -267,8 +385,9 @@ async function main(): Promise<void> {
           Array.from(c, (v) => Math.round(v * 1e6) / 1e6),
         ]),
       ),
+      ...(neutralGate === undefined ? {} : { neutralGate }),
     },
-    training: { params, rows: rows.length, folds: k },
+    training: { params, rows: rows.length, folds: k, neutralGate: gateReport },
   });
   log(`wrote model to ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -275,6 +275,26 @@ describe('score: short texts with a strong one-sided rule signal', () => {
   });
 });
 
+describe('score: neutral where the training data has none (Slovenian)', () => {
+  it('can call a plain factual Slovenian text neutral', () => {
+    const factual = [
+      'Vlada je danes sprejela predlog zakona o davkih.',
+      'Seja občinskega sveta bo v torek ob 17. uri v dvorani 4.',
+      'Tekma se začne ob osmih zvečer.',
+    ];
+    expect(factual.map((t) => label(t, 'sl'))).toContain('neu');
+  });
+
+  it('leaves clearly polar Slovenian texts polar, with little neutral mass', () => {
+    for (const t of ['To je odlično, hvala', 'To je grozno in žalostno', 'Hvala, res sem vesel!']) {
+      const s = scorer.score(t, 'sl');
+      expect(s.label).not.toBe('neu');
+      // P(neu) = 1 − P(pos) − P(neg) ≤ 1 − |P(pos) − P(neg)| = 1 − |score|.
+      expect(1 - Math.abs(s.score)).toBeLessThan(0.15);
+    }
+  });
+});
+
 describe('score: unscored path', () => {
   it('an unsupported language is unscored, never a silent neutral', () => {
     const s = scorer.score('Это просто ужасно', 'ru');

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { DENSE_SIZE, FeatureBuffer, extractFeatures } from './features.ts';
 import { rulesFor } from './lang-rules.ts';
 import { CLASSES, COMBINER_INPUTS, K, LinearModel, int16View } from './linear.ts';
+import { GATE_INPUTS } from './neutral.ts';
 import { makeLexicons, scoreRules, type Lexicons } from './rules.ts';
 import { tokenize } from './text.ts';
 
@@ -17,7 +18,8 @@ import { tokenize } from './text.ts';
  *   2. the trained linear model over hashed words and character n-grams *and* the rule layer's
  *      outputs, so the combination of the two is learned per language, not hand-weighted;
  *   3. a temperature per language fitted on out-of-fold predictions, so `confidence` is a
- *      calibrated probability.
+ *      calibrated probability; for a language without neutral training data (Slovenian), the
+ *      neutral class comes from a language-independent neutral gate (neutral.ts).
  * A language with a lexicon but no trained model falls back to the rules alone; a language with
  * neither is `unscored` (only emoji and emoticons are read, as they mean the same everywhere).
  */
@@ -52,6 +54,7 @@ const ManifestSchema = z.object({
       wordBigrams: z.boolean(),
       charWeight: z.number().nonnegative(),
       charShared: z.boolean().default(false),
+      prefix: z.number().int().min(0).max(12).default(0),
       sparseScale: z.number().positive(),
       dense: z.array(z.number().finite()).length(DENSE_SIZE * K),
       temperatures: z.record(z.string(), z.number().positive()),
@@ -59,6 +62,13 @@ const ManifestSchema = z.object({
       combiners: z
         .record(z.string(), z.array(z.number().finite()).length(COMBINER_INPUTS * K))
         .default({}),
+      /** The neutral gate (neutral.ts) and the languages it decides neutral for. */
+      neutralGate: z
+        .object({
+          weights: z.array(z.number().finite()).length(GATE_INPUTS),
+          languages: z.record(z.string(), z.number().positive()),
+        })
+        .optional(),
     })
     .optional(),
 });
@@ -246,6 +256,7 @@ function readLinear(dir: string, spec: NonNullable<SentimentManifest['linear']>)
       wordBigrams: spec.wordBigrams,
       charWeight: spec.charWeight,
       charShared: spec.charShared,
+      prefix: spec.prefix,
     },
     sparse: q.sparse,
     sparseFactor: q.factor,
@@ -255,6 +266,13 @@ function readLinear(dir: string, spec: NonNullable<SentimentManifest['linear']>)
     combiners: Object.fromEntries(
       Object.entries(spec.combiners).map(([l, c]) => [l, Float32Array.from(c)]),
     ),
+    neutralGate:
+      spec.neutralGate === undefined
+        ? undefined
+        : {
+            weights: Float32Array.from(spec.neutralGate.weights),
+            languages: spec.neutralGate.languages,
+          },
   });
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DENSE_SIZE, FeatureBuffer, extractFeatures, type FeatureConfig } from './features.ts';
 import { rulesFor } from './lang-rules.ts';
 import { K, LinearModel, int16View, quantize } from './linear.ts';
+import { GATE_INPUTS, gatedProbabilities } from './neutral.ts';
 import { makeLexicons, scoreRules } from './rules.ts';
 import { tokenize } from './text.ts';
 
@@ -56,5 +57,47 @@ describe('LinearModel', () => {
     for (let i = 0; i < buf.n; i++) if (buf.src[i]! >= 0) total += int16.polarityOf(buf, i);
     expect(perToken.reduce((s, v) => s + v, 0)).toBeCloseTo(total, 9);
     expect(perToken.every((v) => v !== 0)).toBe(true);
+  });
+});
+
+describe('LinearModel: the neutral gate', () => {
+  const sparse = seeded((1 << cfg.bits) * K, 7);
+  const dense = seeded(DENSE_SIZE * K, 9);
+  const weights = seeded(GATE_INPUTS, 11);
+  const base = { config: cfg, sparse, dense, languages: {}, combiners: {} };
+  const model = new LinearModel({
+    ...base,
+    temperatures: { en: 1.3 },
+    neutralGate: { weights, languages: { en: 1.7 } },
+  });
+  const plain = new LinearModel({ ...base, temperatures: { en: 1.3 } });
+
+  it('takes neutral from the gate and pos/neg from the calibrated margin, for gated languages only', () => {
+    const buf = buffer('this is not good at all 😍 #wow');
+    const z = new Float64Array(K);
+    plain.logits(buf, z);
+    const expected = new Float64Array(K);
+    gatedProbabilities(weights, (z[2]! - z[0]!) / 1.7, buf.dense, expected);
+    const p = new Float64Array(K);
+    model.probabilities(buf, 'en', p);
+    for (let c = 0; c < K; c++) expect(p[c]).toBeCloseTo(expected[c]!, 12);
+    expect(model.gated('en')).toBe(true);
+    expect(model.gated('de')).toBe(false);
+    const q = new Float64Array(K);
+    const r = new Float64Array(K);
+    model.probabilities(buf, 'de', q);
+    plain.probabilities(buf, 'de', r);
+    expect(Array.from(q)).toEqual(Array.from(r));
+  });
+
+  it('rejects gate weights of the wrong length', () => {
+    expect(
+      () =>
+        new LinearModel({
+          ...base,
+          temperatures: {},
+          neutralGate: { weights: new Float32Array(3), languages: { sl: 1 } },
+        }),
+    ).toThrow(/neutral gate has 3 weights/);
   });
 });

@@ -1,4 +1,5 @@
 import { DENSE_PER_COPY, DENSE_SIZE, type FeatureBuffer, type FeatureConfig } from './features.ts';
+import { GATE_INPUTS, gatedProbabilities } from './neutral.ts';
 
 /**
  * The trained model, in two stages:
@@ -8,7 +9,9 @@ import { DENSE_PER_COPY, DENSE_SIZE, type FeatureBuffer, type FeatureConfig } fr
  *      logits and the rule layer's dense features, fitted on *out-of-fold* text-model logits
  *      (stacking), so it learns how far to trust each source in that language and its output
  *      probabilities are calibrated.
- * A language without a combiner uses the text model with its fitted temperature.
+ * A language without a combiner uses the text model with its fitted temperature. A language
+ * without (enough) neutral training data takes its pos/neg margin from either, and its neutral
+ * from the language-independent neutral gate (neutral.ts).
  */
 
 export const CLASSES = ['neg', 'neu', 'pos'] as const;
@@ -37,6 +40,11 @@ export interface LinearModelData {
   languages: Record<string, ClassName[]>;
   /** Per language: combiner weights c[input * 3 + class] (COMBINER_INPUTS × 3). */
   combiners: Record<string, Float32Array>;
+  /**
+   * The neutral gate (neutral.ts): its weights, and the languages it decides neutral for, each
+   * with the temperature that makes its pos − neg margin a calibrated log-odds.
+   */
+  neutralGate?: { weights: Float32Array; languages: Record<string, number> } | undefined;
 }
 
 export class LinearModel {
@@ -47,6 +55,7 @@ export class LinearModel {
   private readonly temperatures: Record<string, number>;
   readonly languages: Record<string, ClassName[]>;
   private readonly combiners: Record<string, Float32Array>;
+  private readonly gate: LinearModelData['neutralGate'];
   private readonly zScratch = new Float64Array(K_CLASSES);
 
   constructor(data: LinearModelData) {
@@ -72,6 +81,17 @@ export class LinearModel {
       }
     }
     this.combiners = data.combiners;
+    if (data.neutralGate !== undefined && data.neutralGate.weights.length !== GATE_INPUTS) {
+      throw new Error(
+        `neutral gate has ${data.neutralGate.weights.length} weights, expected ${GATE_INPUTS}`,
+      );
+    }
+    this.gate = data.neutralGate;
+  }
+
+  /** Whether the neutral gate decides neutral for this language. */
+  gated(lang: string): boolean {
+    return this.gate?.languages[lang] !== undefined;
   }
 
   /**
@@ -136,15 +156,18 @@ export class LinearModel {
     perToken?: Float64Array,
   ): void {
     const comb = this.combiners[lang];
-    if (comb === undefined) {
-      this.logits(buf, out, perToken);
-      softmaxInPlace(out, this.temperatures[lang] ?? 1);
+    const gateT = this.gate?.languages[lang];
+    if (comb === undefined) this.logits(buf, out, perToken);
+    else {
+      const z = this.zScratch;
+      this.logits(buf, z, perToken);
+      combine(comb, z, buf.dense, out);
+    }
+    if (gateT !== undefined) {
+      gatedProbabilities(this.gate!.weights, (out[2]! - out[0]!) / gateT, buf.dense, out);
       return;
     }
-    const z = this.zScratch;
-    this.logits(buf, z, perToken);
-    combine(comb, z, buf.dense, out);
-    softmaxInPlace(out, 1);
+    softmaxInPlace(out, comb === undefined ? (this.temperatures[lang] ?? 1) : 1);
   }
 
   /** Contribution of sparse feature i to (pos − neg), in logit units: for explanations. */
