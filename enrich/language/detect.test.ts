@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanForDetection, detectLanguage, normalizeHint } from './detect.ts';
+import { cleanForDetection, detectLanguage, likelyLanguage, normalizeHint } from './detect.ts';
 
 describe('detectLanguage', () => {
   it.each([
@@ -95,6 +95,16 @@ describe('detectLanguage', () => {
     expect(detectLanguage('Heute war ein guter Tag in Berlin, alles super, thanks').lang).toBe(
       'de',
     );
+  });
+});
+
+describe('likelyLanguage', () => {
+  it('guesses where detectLanguage says und, for scoring, and null without letters', () => {
+    expect(detectLanguage('I love it').lang).toBe('und');
+    expect(likelyLanguage('I love it')).toBe('en');
+    expect(likelyLanguage('Odlično!')).toBe('sl');
+    expect(likelyLanguage('καλό')).toBe('el');
+    expect(likelyLanguage('🎉 123 http://x.y')).toBeNull();
   });
 });
 

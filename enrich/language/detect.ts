@@ -153,12 +153,26 @@ function scriptOf(lang: string): string {
 }
 
 export function detectLanguage(text: string, hint?: string | null): LanguageGuess {
+  return detect(text, hint, MIN_LETTERS_MODEL);
+}
+
+/**
+ * The likeliest language of a text too short to identify (where `detectLanguage` says `und`):
+ * the same evidence without the minimum length. Not an identification — a scorer uses it to
+ * read "I love it" as English rather than not at all. Null when the text has no letters.
+ */
+export function likelyLanguage(text: string): string | null {
+  const guess = detect(text, null, MIN_LETTERS_SCRIPT);
+  return guess.lang === 'und' ? null : guess.lang;
+}
+
+function detect(text: string, hint: string | null | undefined, minLetters: number): LanguageGuess {
   const declared = normalizeHint(hint);
   // Hashtags are often English or brand names inside other languages: leave them out unless
   // they are all the text there is.
   let clean = cleanForDetection(text, false);
   let counts = countScripts(clean);
-  if (counts.letters < MIN_LETTERS_MODEL) {
+  if (counts.letters < minLetters) {
     clean = cleanForDetection(text, true);
     counts = countScripts(clean);
   }
@@ -202,11 +216,7 @@ export function detectLanguage(text: string, hint?: string | null): LanguageGues
     return { lang: 'zh', confidence: round3(clamp01(0.5 + 0.4 * share)), method: 'script' };
   }
   if (script === 'arabic') {
-    if (
-      declared !== null &&
-      scriptOf(declared) === 'arabic' &&
-      counts.letters < MIN_LETTERS_MODEL
-    ) {
+    if (declared !== null && scriptOf(declared) === 'arabic' && counts.letters < minLetters) {
       return { lang: declared, confidence: 0.7, method: 'hint' };
     }
     const a = arabicScriptLanguage(clean, counts);
@@ -220,7 +230,7 @@ export function detectLanguage(text: string, hint?: string | null): LanguageGues
   }
 
   // 2. Too little text for an n-gram model (script paths above need far less).
-  if (counts.letters < MIN_LETTERS_MODEL) {
+  if (counts.letters < minLetters) {
     if (declared !== null && scriptOf(declared) === scriptFamily(script)) {
       return { lang: declared, confidence: 0.6, method: 'hint' };
     }
