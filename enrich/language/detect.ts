@@ -50,22 +50,24 @@ const EMAIL_RE = /\S+@\S+\.\S+/gu;
 const PLACEHOLDER_RE = /(?:^|\s)(?:@user|http|RT)(?=\s|$|:)/gu;
 
 const HASHTAG_RE = /[#＃][\p{L}\p{M}\p{N}_]+/gu;
-const NOTHING_RE = /(?!)/gu;
 const PRESENTATION_FORMS_RE = /[\ufb50-\ufdff\ufe70-\ufeff]/u;
 
-/** Strip what carries no language signal: links, handles, the hashtag sign (keep its words). */
+/**
+ * Strip what carries no language signal: links, handles, the hashtag sign (keep its words).
+ * Each pattern runs only when its marker character is in the text: most posts have no link,
+ * handle or hashtag, and this runs once per mention.
+ */
 export function cleanForDetection(text: string, keepHashtags = true): string {
   // Arabic presentation forms (legacy encodings) to base letters, only when present: NFKC is slow.
-  const t = PRESENTATION_FORMS_RE.test(text) ? text.normalize('NFKC') : text;
-  return t
-    .replace(keepHashtags ? NOTHING_RE : HASHTAG_RE, ' ')
-    .replace(URL_RE, ' ')
-    .replace(EMAIL_RE, ' ')
-    .replace(HANDLE_RE, ' ')
-    .replace(PLACEHOLDER_RE, ' ')
-    .replace(/#/gu, ' ')
-    .replace(/\s+/gu, ' ')
-    .trim();
+  let t = PRESENTATION_FORMS_RE.test(text) ? text.normalize('NFKC') : text;
+  const hash = t.includes('#') || t.includes('＃');
+  const at = t.includes('@') || t.includes('＠');
+  if (hash && !keepHashtags) t = t.replace(HASHTAG_RE, ' ');
+  if (t.includes('://') || t.includes('www.') || t.includes('WWW.')) t = t.replace(URL_RE, ' ');
+  if (at) t = t.replace(EMAIL_RE, ' ').replace(HANDLE_RE, ' ');
+  if (at || t.includes('http') || t.includes('RT')) t = t.replace(PLACEHOLDER_RE, ' ');
+  if (hash) t = t.replace(/#/gu, ' ');
+  return t.replace(/\s+/gu, ' ').trim();
 }
 
 /** `pt-BR` → `pt`, `EN` → `en`; anything that is not a language code → null. */
