@@ -23,6 +23,10 @@ const TEXTS = [
   'Bugün hava çok güzel, parka gidelim',
   'Dzisiaj jest piękny dzień na spacer',
   'Supercalifragilisticexpialidociouslylongwordthatkeepsgoingandgoingandgoingforeverandeverandevermore yes',
+  '@user جستن بيبر ههههههههههههههههههههههههههههههههههههههههههههههههههه مدري',
+  'Σήμερα είναι μια υπέροχη μέρα για βόλτα στη θάλασσα',
+  'love love love love it it it, so so good good',
+  'x'.repeat(500),
   'ok',
   '',
 ];

@@ -195,80 +195,157 @@ export function decodePackedDb(b: Buffer, path: string): Packed {
   return { languages, keys, starts, langs, scores };
 }
 
+/**
+ * eld's n-grams are 1-6 characters of an 8-bit alphabet (its byte dictionary), so each packs
+ * exactly into a number below 2^49: the lookup table is open addressing over those
+ * numbers, and scoring builds no strings (was: a substring, a Set and a string-keyed Map per
+ * n-gram, a fifth of the time of language + sentiment).
+ */
+const ALPHABET = 256;
+/** Digits are character code + 1 (so lengths differ), hence base 257: 257^6 < 2^49. */
+const BASE = ALPHABET + 1;
+const MAX_NGRAM = 6;
+const SPACE = 32;
+/** Distinct n-grams of one text: at most ENFORCE_CUT_AFTER bytes / 3 + words, well under this. */
+const SEEN_SLOTS = 1024;
+
+function packKey(key: string): number {
+  if (key.length === 0 || key.length > MAX_NGRAM) return -1;
+  let code = 0;
+  for (let i = key.length - 1; i >= 0; i--) {
+    const c = key.charCodeAt(i);
+    if (c >= ALPHABET) return -1;
+    code = code * BASE + c + 1;
+  }
+  return code;
+}
+
+/** Mix a packed key (< 2^49) into a table slot. */
+function slotOf(code: number, mask: number): number {
+  const lo = code % 0x1000000;
+  const hi = (code - lo) / 0x1000000;
+  return (Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) >>> 0) & mask;
+}
+
+function unsupported(why: string): never {
+  throw new Error(`the eld n-gram database is not in the expected shape: ${why}`);
+}
+
 class PackedModel implements NgramModel {
   readonly languages: string[];
-  private readonly index = new Map<string, number>();
   private readonly starts: Uint32Array;
   private readonly langs: Uint8Array;
   private readonly scores: Float32Array;
-  private readonly seen = new Set<string>();
+  /** Open-addressing table: packed n-gram → index into `starts`. */
+  private readonly tableKeys: Float64Array;
+  private readonly tableValues: Int32Array;
+  private readonly mask: number;
+  /** The byte dictionary as character codes (eld encodes non-ASCII bytes as ASCII letters). */
+  private readonly dictCodes: Uint8Array;
+  private readonly word = new Uint8Array(ENFORCE_CUT_AFTER + 4);
+  private readonly seenKeys = new Float64Array(SEEN_SLOTS);
+  private readonly seenStamp = new Uint32Array(SEEN_SLOTS);
+  private readonly seenList = new Float64Array(SEEN_SLOTS);
+  private stamp = 0;
 
   constructor(
     p: Packed,
-    private readonly dictionary: string[],
+    dictionary: string[],
     private readonly separators: RegExp,
   ) {
     this.languages = p.languages;
-    p.keys.forEach((k, i) => this.index.set(k, i));
     this.starts = p.starts;
     this.langs = p.langs;
     this.scores = p.scores;
+    this.dictCodes = Uint8Array.from(dictionary, (c) => c.charCodeAt(0));
+    if (this.dictCodes.some((c) => c >= ALPHABET))
+      unsupported('its byte dictionary leaves the 8-bit alphabet');
+    let size = 1;
+    while (size < p.keys.length * 2) size *= 2;
+    this.mask = size - 1;
+    this.tableKeys = new Float64Array(size);
+    this.tableValues = new Int32Array(size).fill(-1);
+    p.keys.forEach((key, k) => {
+      const code = packKey(key);
+      if (code < 0) unsupported(`n-gram ${JSON.stringify(key)} does not pack into a number`);
+      let slot = slotOf(code, this.mask);
+      while (this.tableValues[slot]! >= 0) slot = (slot + 1) & this.mask;
+      this.tableKeys[slot] = code;
+      this.tableValues[slot] = k;
+    });
   }
 
   score(text: string, out: NgramScores): boolean {
     out.raw.fill(0);
     const t = text.substring(0, 1000).replace(this.separators, ' ').trim().toLowerCase();
-    const seen = this.seen;
-    seen.clear();
-    // Encode to eld's byte alphabet and cut into n-grams word by word (eld's strToUtf8Bytes +
-    // getByteNgrams, fused so no word array is built).
-    let encoded = '';
+    this.stamp = (this.stamp + 1) >>> 0 || 1;
+    let distinct = 0;
+    // Encode to eld's byte alphabet word by word (eld's strToUtf8Bytes + getByteNgrams, fused:
+    // the same n-grams, as packed numbers).
+    const word = this.word;
+    const dict = this.dictCodes;
+    const seenList = this.seenList;
+    let len = 0;
     let bytes = 0;
-    const dict = this.dictionary;
-    const addWord = (word: string): void => {
-      let len = word.length;
-      if (len > 70) len = 70;
+    const push = (code: number): void => {
+      if (len < word.length) word[len] = code;
+      len++;
+    };
+    const addWord = (): void => {
+      const n = len > 70 ? 70 : len;
       let j = 0;
-      for (; j + 4 < len; j += 3) seen.add((j === 0 ? ' ' : '') + word.substring(j, j + 4));
-      seen.add((j === 0 ? ' ' : '') + word.substring(len !== 3 ? len - 4 : 0) + ' ');
+      for (; j + 4 < n; j += 3) {
+        const code = this.pack(j, j + 4, j === 0, false);
+        if (this.isNew(code)) seenList[distinct++] = code;
+      }
+      // eld's last n-gram of a word over 70 bytes runs to the word's end: it never matches the
+      // database but counts as a distinct n-gram, so it gets a negative code of its own.
+      const code =
+        len > 70 ? this.tailCode(n - 4, len) : this.pack(n - 4 > 0 ? n - 4 : 0, n, j === 0, true);
+      if (this.isNew(code)) seenList[distinct++] = code;
+      len = 0;
     };
     for (let i = 0; i < t.length; i++) {
       let c = t.charCodeAt(i);
       if (c < 0x80) {
-        if (c === 32) {
-          if (encoded !== '') {
-            addWord(encoded);
-            encoded = '';
-          }
+        if (c === SPACE) {
+          if (len > 0) addWord();
           if (bytes > CUT_AFTER) break;
-        } else encoded += t[i];
+        } else push(c);
         bytes++;
       } else if (c < 0x800) {
-        encoded += dict[0xc0 | (c >> 6)]! + dict[0x80 | (c & 0x3f)]!;
+        push(dict[0xc0 | (c >> 6)]!);
+        push(dict[0x80 | (c & 0x3f)]!);
         bytes += 2;
       } else if (c < 0xd800 || c >= 0xe000) {
-        encoded +=
-          dict[0xe0 | (c >> 12)]! + dict[0x80 | ((c >> 6) & 0x3f)]! + dict[0x80 | (c & 0x3f)]!;
+        push(dict[0xe0 | (c >> 12)]!);
+        push(dict[0x80 | ((c >> 6) & 0x3f)]!);
+        push(dict[0x80 | (c & 0x3f)]!);
         bytes += 3;
       } else {
         i++;
         c = 0x10000 + (((c & 0x3ff) << 10) | (t.charCodeAt(i) & 0x3ff));
-        encoded +=
-          dict[0xf0 | (c >> 18)]! +
-          dict[0x80 | ((c >> 12) & 0x3f)]! +
-          dict[0x80 | ((c >> 6) & 0x3f)]! +
-          dict[0x80 | (c & 0x3f)]!;
+        push(dict[0xf0 | (c >> 18)]!);
+        push(dict[0x80 | ((c >> 12) & 0x3f)]!);
+        push(dict[0x80 | ((c >> 6) & 0x3f)]!);
+        push(dict[0x80 | (c & 0x3f)]!);
         bytes += 4;
       }
       if (bytes > ENFORCE_CUT_AFTER) break;
     }
-    if (encoded !== '') addWord(encoded);
-    out.ngrams = seen.size;
+    if (len > 0) addWord();
+    out.ngrams = distinct;
     let any = false;
     const raw = out.raw;
-    for (const g of seen) {
-      const k = this.index.get(g);
-      if (k === undefined) continue;
+    for (let d = 0; d < distinct; d++) {
+      const code = seenList[d]!;
+      let slot = slotOf(code, this.mask);
+      let k = this.tableValues[slot]!;
+      while (k >= 0 && this.tableKeys[slot] !== code) {
+        slot = (slot + 1) & this.mask;
+        k = this.tableValues[slot]!;
+      }
+      if (k < 0) continue;
       const end = this.starts[k + 1]!;
       for (let p = this.starts[k]!; p < end; p++) {
         const l = this.langs[p]!;
@@ -277,6 +354,36 @@ class PackedModel implements NgramModel {
       any = true;
     }
     return any;
+  }
+
+  /** Pack word[from, to) with an optional leading and trailing space, as `packKey` would. */
+  private pack(from: number, to: number, lead: boolean, trail: boolean): number {
+    let code = trail ? SPACE + 1 : 0;
+    for (let i = to - 1; i >= from; i--) code = code * BASE + this.word[i]! + 1;
+    return lead ? code * BASE + SPACE + 1 : code;
+  }
+
+  /** A negative code for word[from, to), distinct per content (FNV-1a over 52 bits). */
+  private tailCode(from: number, to: number): number {
+    let h = 0x811c9dc5;
+    let g = to - from;
+    for (let i = from; i < to; i++) {
+      h = Math.imul(h ^ this.word[i]!, 0x01000193) >>> 0;
+      g = (Math.imul(g, 31) + this.word[i]!) & 0xfffff;
+    }
+    return -(g * 0x100000000 + h) - 1;
+  }
+
+  /** True the first time a packed n-gram is seen in the current text. */
+  private isNew(code: number): boolean {
+    let slot = slotOf(code, SEEN_SLOTS - 1);
+    while (this.seenStamp[slot] === this.stamp) {
+      if (this.seenKeys[slot] === code) return false;
+      slot = (slot + 1) & (SEEN_SLOTS - 1);
+    }
+    this.seenStamp[slot] = this.stamp;
+    this.seenKeys[slot] = code;
+    return true;
   }
 
   scale(raw: number, ngrams: number): number {
