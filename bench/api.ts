@@ -30,9 +30,40 @@ export default async function run(): Promise<BenchResult[]> {
   try {
     await migrate(store);
     const loadStarted = performance.now();
-    const chunk = 1_000_000;
-    for (let offset = 0; offset < N; offset += chunk) {
-      await store.command(`
+    await loadBenchMentions(store, N);
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+
+    const results: BenchResult[] = [
+      {
+        area: 'api',
+        name: `load ${N.toLocaleString('en-US')} mentions (INSERT…SELECT through the views)`,
+        value: N / loadSeconds,
+        unit: 'rows/s',
+      },
+    ];
+    results.push(...(await measureQueries(store)));
+
+    results.push(...(await measureHttp(store)));
+    return results;
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Load `n` synthetic mentions (30 days, 3 brands, 4 sources, 7 languages, 200 k authors, 40
+ * topics) through the real materialized views, in chunks of 1 M, and merge the rollups as a
+ * quiet store would have. Exported so a data set can be built once and queried many times.
+ */
+export async function loadBenchMentions(
+  store: ChdbStore,
+  n: number,
+  options: { merge?: boolean } = {},
+): Promise<void> {
+  const chunk = 1_000_000;
+  for (let offset = 0; offset < n; offset += chunk) {
+    await store.command(`
         INSERT INTO mentions (id, source, author_id, author_handle, author_followers, text, lang, lang_confidence,
           created_at, enriched_at, likes, reposts, replies, synthetic, sentiment_label, sentiment_score,
           sentiment_confidence, sentiment_model, sentiment_explanation, brand_workspaces, brand_ids, brand_query_ids,
@@ -48,135 +79,146 @@ export default async function run(): Promise<BenchResult[]> {
           ['bench'], [['aurora', 'nimbus', 'zephyr'][number % 3 + 1]], ['q'], [[]],
           [concat('t', toString(cityHash64(number, 8) % 40))], [concat('topic ', toString(cityHash64(number, 8) % 40))],
           0, 1
-        FROM numbers(${offset}, ${Math.min(chunk, N - offset)})`);
-      process.stderr.write(
-        `\rloading ${Math.min(offset + chunk, N).toLocaleString('en-US')} / ${N.toLocaleString('en-US')} mentions`,
-      );
-    }
-    process.stderr.write('\n');
-    await store.command('OPTIMIZE TABLE brand_hourly FINAL');
-    const loadSeconds = (performance.now() - loadStarted) / 1000;
+        FROM numbers(${offset}, ${Math.min(chunk, n - offset)})`);
+    process.stderr.write(
+      `\rloading ${Math.min(offset + chunk, n).toLocaleString('en-US')} / ${n.toLocaleString('en-US')} mentions`,
+    );
+  }
+  process.stderr.write('\n');
+  // Ten 1 M-row inserts leave ten parts per partition; a store that has been running has its
+  // rollups merged in the background. Merge the tables the queries read, as that store would.
+  if (options.merge === false) return;
+  for (const table of [
+    'brand_hourly',
+    'brand_quarter_hourly',
+    'brand_totals_hourly',
+    'brand_authors_daily',
+    'brand_topics_hourly',
+    'brand_topic_totals_hourly',
+  ])
+    await store.command(`OPTIMIZE TABLE ${table} FINAL`);
+}
 
-    const results: BenchResult[] = [
-      {
-        area: 'api',
-        name: `load ${N.toLocaleString('en-US')} mentions (INSERT…SELECT through the views)`,
-        value: N / loadSeconds,
-        unit: 'rows/s',
-      },
-    ];
-    const day = 86_400_000;
-    const ranges = (i: number) => {
-      const to = new Date(END - (i % 7) * day);
-      return {
-        last24h: { from: new Date(to.getTime() - day), to },
-        last7d: { from: new Date(to.getTime() - 7 * day), to },
-      };
+/** p50/p95 of each analytics query function, in process: 3 warm-up runs, then 40 timed ones. */
+export async function measureQueries(store: ChdbStore): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const day = 86_400_000;
+  const ranges = (i: number) => {
+    const to = new Date(END - (i % 7) * day);
+    return {
+      last24h: { from: new Date(to.getTime() - day), to },
+      last7d: { from: new Date(to.getTime() - 7 * day), to },
     };
-    const measure = async (name: string, fn: (i: number) => Promise<unknown>) => {
-      for (let i = 0; i < 3; i++) await fn(i); // warm-up
-      const times: number[] = [];
-      for (let i = 0; i < 40; i++) {
-        const t = performance.now();
-        await fn(i);
-        times.push(performance.now() - t);
-      }
-      times.sort((a, b) => a - b);
-      results.push({
-        area: 'api',
-        name: `${name} p50`,
-        value: times[Math.floor(times.length * 0.5)]!,
-        unit: 'ms',
-      });
-      results.push({
-        area: 'api',
-        name: `${name} p95`,
-        value: times[Math.floor(times.length * 0.95)]!,
-        unit: 'ms',
-      });
-    };
-    await measure('health 24h/1h (rollup)', (i) =>
-      brandHealth(store, {
-        workspace: 'bench',
-        brand: BRANDS[i % 3]!,
-        ...ranges(i).last24h,
-        intervalSeconds: 3600,
-      }),
-    );
-    await measure('health 7d/6h (rollup)', (i) =>
-      brandHealth(store, {
-        workspace: 'bench',
-        brand: BRANDS[i % 3]!,
-        ...ranges(i).last7d,
-        intervalSeconds: 6 * 3600,
-      }),
-    );
-    await measure('health 24h/15m (raw rows)', (i) =>
-      brandHealth(store, {
-        workspace: 'bench',
-        brand: BRANDS[i % 3]!,
-        ...ranges(i).last24h,
-        intervalSeconds: 900,
-      }),
-    );
-    await measure('compare 3 brands 7d/6h', (i) =>
-      compareBrands(store, {
-        workspace: 'bench',
-        brands: BRANDS.map((id) => ({ id, name: id })),
-        ...ranges(i).last7d,
-        intervalSeconds: 6 * 3600,
-      }),
-    );
-    await measure('topics 24h', (i) =>
-      brandTopics(
-        store,
-        { workspace: 'bench', brand: BRANDS[i % 3]!, ...ranges(i).last24h },
-        { limit: 10, minVolume: 5 },
+  };
+  const measure = async (name: string, fn: (i: number) => Promise<unknown>) => {
+    for (let i = 0; i < 3; i++) await fn(i); // warm-up
+    const times: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const t = performance.now();
+      await fn(i);
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    results.push({
+      area: 'api',
+      name: `${name} p50`,
+      value: times[Math.floor(times.length * 0.5)]!,
+      unit: 'ms',
+    });
+    results.push({
+      area: 'api',
+      name: `${name} p95`,
+      value: times[Math.floor(times.length * 0.95)]!,
+      unit: 'ms',
+    });
+  };
+  await measure('health 24h/1h (hourly rollup)', (i) =>
+    brandHealth(store, {
+      workspace: 'bench',
+      brand: BRANDS[i % 3]!,
+      ...ranges(i).last24h,
+      intervalSeconds: 3600,
+    }),
+  );
+  await measure('health 7d/6h (hourly rollup)', (i) =>
+    brandHealth(store, {
+      workspace: 'bench',
+      brand: BRANDS[i % 3]!,
+      ...ranges(i).last7d,
+      intervalSeconds: 6 * 3600,
+    }),
+  );
+  await measure('health 24h/15m (15-min rollup)', (i) =>
+    brandHealth(store, {
+      workspace: 'bench',
+      brand: BRANDS[i % 3]!,
+      ...ranges(i).last24h,
+      intervalSeconds: 900,
+    }),
+  );
+  await measure('compare 3 brands 7d/6h', (i) =>
+    compareBrands(store, {
+      workspace: 'bench',
+      brands: BRANDS.map((id) => ({ id, name: id })),
+      ...ranges(i).last7d,
+      intervalSeconds: 6 * 3600,
+    }),
+  );
+  await measure('topics 24h', (i) =>
+    brandTopics(
+      store,
+      { workspace: 'bench', brand: BRANDS[i % 3]!, ...ranges(i).last24h },
+      { limit: 10, minVolume: 5 },
+    ),
+  );
+
+  return results;
+}
+
+/**
+ * Requests/s of the health endpoint under load (autocannon in this process, so it shares the
+ * cores), without and with the result cache.
+ */
+export async function measureHttp(store: ChdbStore): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const config = parseEarshotConfig(
+    `workspaces:\n  - id: bench\n    name: Bench\n    brands:\n${BRANDS.map((b) => `      - { id: ${b}, name: ${b}, query: ${b} }`).join('\n')}\n`,
+  );
+  for (const cacheTtlMs of [0, 5_000]) {
+    const app = await buildApi({
+      store,
+      config: () => config,
+      logger: silentLogger(),
+      demoKey: { key: KEY, workspace: 'bench' },
+      rateLimitPerSecond: 1_000_000,
+      cacheTtlMs,
+      now: () => new Date(END),
+    });
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    // Rotate brands and ranges so the uncached run really queries every time.
+    const paths = BRANDS.flatMap((b) =>
+      ['now-24h', 'now-2d', 'now-3d'].map(
+        (from) => `/v1/brands/${b}/health?from=${from}&interval=1h`,
       ),
     );
-
-    const config = parseEarshotConfig(
-      `workspaces:\n  - id: bench\n    name: Bench\n    brands:\n${BRANDS.map((b) => `      - { id: ${b}, name: ${b}, query: ${b} }`).join('\n')}\n`,
-    );
-    for (const cacheTtlMs of [0, 5_000]) {
-      const app = await buildApi({
-        store,
-        config: () => config,
-        logger: silentLogger(),
-        demoKey: { key: KEY, workspace: 'bench' },
-        rateLimitPerSecond: 1_000_000,
-        cacheTtlMs,
-        now: () => new Date(END),
-      });
-      const address = await app.listen({ port: 0, host: '127.0.0.1' });
-      // Rotate brands and ranges so the uncached run really queries every time.
-      const paths = BRANDS.flatMap((b) =>
-        ['now-24h', 'now-2d', 'now-3d'].map(
-          (from) => `/v1/brands/${b}/health?from=${from}&interval=1h`,
-        ),
-      );
-      let i = 0;
-      const load = await autocannon({
-        url: address,
-        headers: { authorization: `Bearer ${KEY}` },
-        connections: 16,
-        duration: 10,
-        requests: [
-          { method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length]! }) },
-        ],
-      });
-      await app.close();
-      results.push({
-        area: 'api',
-        name: `GET /v1/brands/{b}/health 1h buckets, ${cacheTtlMs ? `${cacheTtlMs / 1000} s result cache` : 'no cache'}`,
-        value: load.requests.average,
-        unit: 'req/s',
-        notes: `16 connections, 10 s, 9 distinct URLs, p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms, ${load.non2xx} non-2xx; autocannon shares the 2 cores`,
-      });
-    }
-    return results;
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    let i = 0;
+    const load = await autocannon({
+      url: address,
+      headers: { authorization: `Bearer ${KEY}` },
+      connections: 16,
+      duration: 10,
+      requests: [
+        { method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length]! }) },
+      ],
+    });
+    await app.close();
+    results.push({
+      area: 'api',
+      name: `GET /v1/brands/{b}/health 1h buckets, ${cacheTtlMs ? `${cacheTtlMs / 1000} s result cache` : 'no cache'}`,
+      value: load.requests.average,
+      unit: 'req/s',
+      notes: `16 connections, 10 s, 9 distinct URLs, p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms, ${load.non2xx} non-2xx; autocannon shares the 2 cores`,
+    });
   }
+  return results;
 }

@@ -1,6 +1,7 @@
 import type { Store } from '../port.ts';
-import { aggregate, foldBy, uniqueAuthors, type Scope } from './aggregate.ts';
+import { healthAggregate, type Scope } from './aggregate.ts';
 import {
+  addAggregates,
   changePct,
   delta,
   EMPTY_AGGREGATE,
@@ -25,9 +26,8 @@ export interface BrandHealthQuery {
 
 /**
  * Brand health: volume and sentiment per bucket, totals, the previous period of the same
- * length for comparison, and the source and language mix. Two queries: one aggregate over
- * both periods grouped by bucket × source × language (folded here), and one for distinct
- * authors. Empty buckets are zeros so charts do not draw lines across gaps.
+ * length for comparison, and the source and language mix, from one query (healthAggregate).
+ * Empty buckets are zeros so charts do not draw lines across gaps.
  */
 export async function brandHealth(store: Store, q: BrandHealthQuery) {
   const span = q.to.getTime() - q.from.getTime();
@@ -40,20 +40,20 @@ export async function brandHealth(store: Store, q: BrandHealthQuery) {
     lang: q.lang,
   };
   const both: Scope = { ...scope, from: new Date(q.from.getTime() - span) };
-  const [rows, authors] = await Promise.all([
-    aggregate(store, both, { bucketSeconds: q.intervalSeconds, source: true, lang: true }),
-    uniqueAuthors(store, scope),
-  ]);
-  const fromIso = q.from.toISOString();
-  const current = rows.filter((r) => r.t >= fromIso);
-  const previous = rows.filter((r) => r.t < fromIso);
-
-  const byBucket = foldBy(current, (r) => r.t);
+  const sums = await healthAggregate(store, both, q.from, q.intervalSeconds);
+  const authors = sums.authors;
+  const fromMs = q.from.getTime();
+  let total = EMPTY_AGGREGATE;
+  let prev = EMPTY_AGGREGATE;
+  for (const [t, a] of sums.buckets) {
+    if (Date.parse(t) >= fromMs) total = addAggregates(total, a);
+    else prev = addAggregates(prev, a);
+  }
   const series = [];
   const step = q.intervalSeconds * 1000;
-  for (let t = q.from.getTime(); t < q.to.getTime(); t += step) {
+  for (let t = fromMs; t < q.to.getTime(); t += step) {
     const key = new Date(t).toISOString();
-    const a: Aggregate = byBucket.get(key) ?? EMPTY_AGGREGATE;
+    const a: Aggregate = sums.buckets.get(key) ?? EMPTY_AGGREGATE;
     series.push({
       t: key,
       volume: a.volume,
@@ -65,14 +65,10 @@ export async function brandHealth(store: Store, q: BrandHealthQuery) {
       engagement: engagement(a, q.weights),
     });
   }
-  const total = foldBy(current, () => 0).get(0) ?? EMPTY_AGGREGATE;
-  const prev = foldBy(previous, () => 0).get(0) ?? EMPTY_AGGREGATE;
   const totals = { ...summarize(total, q.weights), unique_authors: authors.current };
   const previousTotals = { ...summarize(prev, q.weights), unique_authors: authors.previous };
-  const volumes = (m: Map<string, Aggregate>) =>
-    [...m]
-      .map(([k, a]): [string, number] => [k, a.volume])
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const volumes = (m: Map<string, number>) =>
+    [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   return {
     series,
     totals,
@@ -84,11 +80,11 @@ export async function brandHealth(store: Store, q: BrandHealthQuery) {
       engagement_pct: changePct(totals.engagement, previousTotals.engagement),
     },
     mix: {
-      sources: volumes(foldBy(current, (r) => r.source)).map(([source, volume]) => ({
+      sources: volumes(sums.sources).map(([source, volume]) => ({
         source,
         volume,
       })),
-      languages: volumes(foldBy(current, (r) => r.lang)).map(([lang, volume]) => ({
+      languages: volumes(sums.languages).map(([lang, volume]) => ({
         lang,
         volume,
       })),
