@@ -1,10 +1,27 @@
 import type { Store } from './port.ts';
 
 /**
- * Retention by TTL, set from configuration at start: raw mentions after `days`, the hourly
- * rollups (small, and what long-range charts read) after `rollupDays`. 0 keeps data forever.
- * ClickHouse drops expired rows in background merges; a partition by month makes that cheap.
+ * Retention by TTL, set from configuration at start: raw mentions and the sub-hour detail after
+ * `days`; the rollups (small, and what long-range charts, comparisons and alert baselines read)
+ * after `rollupDays`. 0 keeps data forever. ClickHouse drops expired rows in background merges;
+ * a partition by month makes that cheap.
  */
+export const RETENTION_TABLES: ReadonlyArray<{
+  table: string;
+  column: string;
+  keep: 'raw' | 'rollup';
+}> = [
+  { table: 'mentions', column: 'created_at', keep: 'raw' },
+  { table: 'brand_mentions', column: 'created_at', keep: 'raw' },
+  { table: 'brand_quarter_hourly', column: 'quarter_hour', keep: 'raw' },
+  { table: 'brand_hourly', column: 'hour', keep: 'rollup' },
+  { table: 'brand_topics_hourly', column: 'hour', keep: 'rollup' },
+  { table: 'brand_totals_hourly', column: 'hour', keep: 'rollup' },
+  { table: 'brand_topic_totals_hourly', column: 'hour', keep: 'rollup' },
+  { table: 'brand_authors_daily', column: 'day', keep: 'rollup' },
+  { table: 'brand_minutely', column: 'minute', keep: 'rollup' },
+];
+
 export async function applyRetention(
   store: Store,
   days: number,
@@ -13,11 +30,8 @@ export async function applyRetention(
   // Integers validated by the settings schema: DDL cannot take bound parameters.
   const ttl = (column: string, n: number) =>
     n > 0 ? `MODIFY TTL toDateTime(${column}) + toIntervalDay(${Math.floor(n)})` : 'REMOVE TTL';
-  for (const [table, column, n] of [
-    ['mentions', 'created_at', days],
-    ['brand_mentions', 'created_at', days],
-    ['brand_hourly', 'hour', rollupDays],
-  ] as const) {
+  for (const { table, column, keep } of RETENTION_TABLES) {
+    const n = keep === 'raw' ? days : rollupDays;
     try {
       await store.command(`ALTER TABLE ${table} ${ttl(column, n)}`);
     } catch (error) {

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Store } from '../../store/port.ts';
+import { RETENTION_TABLES, applyRetention } from '../../store/retention.ts';
+import { freshStore } from '../support/store.ts';
+
+/** TTLs from STORE_RETENTION_DAYS / STORE_ROLLUP_RETENTION_DAYS on every table that grows. */
+const services = inject('services');
+let store: Store;
+
+beforeAll(async () => {
+  store = await freshStore(services);
+});
+afterAll(async () => {
+  await store?.close();
+});
+
+async function ttlOf(table: string): Promise<string | null> {
+  const rows = await store.query<{ q: string }>(
+    'SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = {table:String}',
+    { table },
+  );
+  expect(rows, table).toHaveLength(1);
+  return /TTL (.+?)(?: SETTINGS|$)/.exec(rows[0]!.q)?.[1] ?? null;
+}
+
+describe('retention', () => {
+  it('covers every MergeTree table the pipeline fills, raw detail and rollups apart', async () => {
+    const growing = await store.query<{ name: string }>(
+      "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND name LIKE 'brand\\\\_%' OR (database = currentDatabase() AND name = 'mentions') ORDER BY name",
+    );
+    expect(RETENTION_TABLES.map((t) => t.table).sort()).toEqual(growing.map((r) => r.name));
+
+    await applyRetention(store, 30, 400);
+    for (const { table, column, keep } of RETENTION_TABLES) {
+      expect(await ttlOf(table), table).toBe(
+        `toDateTime(${column}) + toIntervalDay(${keep === 'raw' ? 30 : 400})`,
+      );
+    }
+  });
+
+  it('0 removes the TTL again, and applying twice is fine', async () => {
+    await applyRetention(store, 0, 0);
+    await applyRetention(store, 0, 0);
+    for (const { table } of RETENTION_TABLES) expect(await ttlOf(table), table).toBeNull();
+  });
+});
