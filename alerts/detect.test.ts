@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { baselineOffsets, calibrate, detect, mad, median, STATS } from './detect.ts';
+import {
+  baselineOffsets,
+  baselineSamples,
+  calibrate,
+  detect,
+  mad,
+  median,
+  samplesFor,
+  scaleAt,
+  scalesOf,
+  STATS,
+  twoSidedExtra,
+} from './detect.ts';
 import { MinuteSeries, MINUTE_MS } from './series.ts';
 import { aRule, mix, seriesOf, T0, wobble } from './test-helpers.ts';
 
@@ -212,6 +224,42 @@ describe('detect', () => {
     expect(small).toMatchObject({ firing: false, reason: 'below_min_change' });
     const down = detect(aRule({ type: 'sov_shift', direction: 'down' }), s(15), end);
     expect(down.firing).toBe(false);
+    // Either direction counts twice the tail: the threshold has a one-sided test's tail.
+    const up = detect(aRule({ type: 'sov_shift', direction: 'up' }), s(15), end);
+    expect(big.threshold - up.threshold).toBeCloseTo(Math.LN2 / 3.75, 6);
+    // The one-sided tail it aims at: 2·Q(t') within 10 % of Q(t) (Mills' ratio tail).
+    const q = (t: number) => Math.exp(-(t * t) / 2) / (t * Math.sqrt(2 * Math.PI));
+    expect(Math.abs((2 * q(3.75 + twoSidedExtra(3.75))) / q(3.75) - 1)).toBeLessThan(0.1);
+  });
+
+  it('a share shift yesterday at this hour does not page today for the return to normal', () => {
+    // Two days of history: yesterday's 10:00–12:00 had the brand's share of voice fall from
+    // 0.5 to 0.2 (half of the same-hour samples). Today at 11:00 the share is its usual 0.5.
+    const at = T0 + 2 * DAY * MINUTE_MS + 11 * H;
+    const yesterday = (t: number) => t >= at - DAY * MINUTE_MS - H && t < at - DAY * MINUTE_MS + H;
+    const s = seriesOf(3, (i, t) => ({
+      total: around(8, i),
+      competitors: yesterday(t) ? 4 * around(8, i, 2) : around(8, i, 2),
+    }));
+    const rule = aRule({ type: 'sov_shift', min_change: 0.1 });
+    const d = detect(rule, s, at);
+    expect(d.baseline_method).toBe('hour_of_day');
+    expect(d.firing).toBe(false);
+    expect(d.baseline).toBeGreaterThan(0.4);
+    // The seasonal samples alone (without the recent windows) are half yesterday's shift.
+    const base = baselineOffsets(s, at, 15 * MINUTE_MS)!;
+    const seasonal = baselineSamples(s, at, 15 * MINUTE_MS, base);
+    const all = samplesFor(STATS.share_of_voice, s, at, 15 * MINUTE_MS, base, seasonal);
+    expect(all.length).toBe(seasonal.length + 5);
+    expect(samplesFor(STATS.volume, s, at, 15 * MINUTE_MS, base, seasonal)).toBe(seasonal);
+  });
+
+  it('scores counts on a sub-window, proportions only on the window and longer ones', () => {
+    const m = MINUTE_MS;
+    expect(scalesOf(15 * m, 'volume_spike')).toEqual([15 * m, 5 * m, 30 * m, 60 * m]);
+    expect(scalesOf(15 * m, 'negative_spike')).toEqual([15 * m, 5 * m, 30 * m, 60 * m]);
+    expect(scalesOf(15 * m, 'sov_shift')).toEqual([15 * m, 30 * m, 60 * m]);
+    expect(scalesOf(60 * m, 'volume_spike')).toEqual([60 * m, 20 * m, 120 * m]);
   });
 
   it('reports insufficient history instead of guessing', () => {
@@ -234,7 +282,14 @@ describe('detect', () => {
     const cNoisy = calibrate(STATS.volume, noisy, at, 15 * MINUTE_MS, 'hour_of_week');
     const cQuiet = calibrate(STATS.volume, quiet, at, 15 * MINUTE_MS, 'hour_of_week');
     expect(cNoisy.windows).toBeGreaterThan(600);
-    expect(cNoisy.scale).toBeGreaterThan(2 * cQuiet.scale);
-    expect(cQuiet.scale).toBe(1);
+    // The median window holds about 120 mentions: the noisy series' noise there is more than
+    // twice the quiet one's, which is the Poisson model's own (no over-dispersion measured).
+    expect(scaleAt(cNoisy, 120)).toBeGreaterThan(2 * scaleAt(cQuiet, 120));
+    expect(cQuiet.perLevel).toBe(0);
+    expect(scaleAt(cQuiet, 120)).toBe(1);
+    // Over-dispersion grows with the level: a busier hour of the same brand is noisier (in
+    // Poisson units) than a quiet one, instead of one factor for the whole day.
+    expect(cNoisy.perLevel).toBeGreaterThan(0);
+    expect(scaleAt(cNoisy, 240)).toBeGreaterThan(1.3 * scaleAt(cNoisy, 60));
   });
 });

@@ -13,7 +13,8 @@ import { MINUTE_MS, type Counts, type MinuteSeries } from './series.ts';
  *
  * Noise = the model noise the window must have anyway (Poisson for counts, binomial or
  * multinomial for shares), times a calibration factor measured on the brand's own past week:
- * the robust spread (1.4826·MAD) of the raw z-scores the same detector gave past windows.
+ * the robust spread (1.4826·MAD) of the raw z-scores the same detector gave past windows,
+ * modelled as over-dispersion that grows with the window's level (busy hours are noisier).
  */
 
 const DAY_MS = 86_400_000;
@@ -57,12 +58,17 @@ export function baselineOffsets(
   return null;
 }
 
-/** The hours before a window that measure the current level against each daily lag's. */
-const LEVEL_MS = 3 * 3_600_000;
+/**
+ * The hours before a window that measure the current level against each daily lag's. Six: the
+ * ratio of two Poisson sums is noisy for quiet brands, and with three hours that noise went
+ * straight into a two-day baseline (harness, tuning seed, two days of history, volume spikes:
+ * precision 0.90 with three hours, 0.94 with six, 0.90 with twelve, which lag behind the day).
+ */
+const LEVEL_MS = 6 * 3_600_000;
 
 /**
  * Counts of the baseline samples of the window ending at `endMs`. Same-hour-of-day samples
- * are rescaled by the ratio of the mention volume in the three hours before the window, now
+ * are rescaled by the ratio of the mention volume in the six hours before the window, now
  * vs on that day: yesterday may have been a Sunday, or the brand may be growing. The ratio
  * is clamped to [0.5, 2] so a spike in those hours cannot move the baseline much, and it
  * scales every count of a sample alike, so shares are unaffected. Same-hour-of-week samples
@@ -105,6 +111,33 @@ export function baselineSamples(
           competitors: c.competitors * r,
         };
   });
+}
+
+/** Recent windows added to a proportion's hour-of-day baseline: 2 … 6 windows back. */
+const RECENT_SHIFTS = [2, 3, 4, 5, 6];
+
+/**
+ * The baseline samples a statistic is scored against. Counts: the seasonal samples. A
+ * proportion under an hour-of-day baseline also gets the five windows before the previous one
+ * (a share has little daily cycle; counts do, so they do not): with two days of history, a
+ * shift yesterday at this hour fills half of the seasonal samples and would move their median,
+ * and a two-sided rule (share of voice) would then page a day later for the return to normal
+ * (harness, two days of history, share of voice: most false alerts came 24 and 48 hours after
+ * a past shift). With the recent windows, one bad day is at most a third of the samples.
+ */
+export function samplesFor(
+  stat: Stat,
+  series: MinuteSeries,
+  endMs: number,
+  windowMs: number,
+  base: Baseline,
+  seasonal: Counts[],
+): Counts[] {
+  if (stat.kind === 'count' || base.method !== 'hour_of_day') return seasonal;
+  const recent = RECENT_SHIFTS.map((k) => endMs - k * windowMs)
+    .filter((e) => series.covers(e - windowMs, e))
+    .map((e) => series.sum(e - windowMs, e));
+  return [...seasonal, ...recent];
 }
 
 export function median(xs: readonly number[]): number {
@@ -150,6 +183,11 @@ export interface RawScore {
   median: number;
   sigma0: number;
   zRaw: number;
+  /**
+   * What over-dispersion grows with (see `Calibration.perLevel`): the baseline count for
+   * counts, the window's mentions for proportions.
+   */
+  level: number;
 }
 
 /** Observed statistic vs the median of its baseline samples, in units of model noise. */
@@ -162,35 +200,77 @@ export function rawScore(stat: Stat, counts: Counts, samples: readonly Counts[])
     // variance; (x − b)/√b would overstate the z of small counts (the Poisson right tail is
     // heavier than the normal one) and page on ordinary bursts of quiet brands.
     const zRaw = 2 * (Math.sqrt(observed + 0.375) - Math.sqrt(med + 0.375));
-    return { observed, median: med, sigma0, zRaw };
+    return { observed, median: med, sigma0, zRaw, level: med };
   }
   const usable = samples.filter((c) => stat.n(c) > 0);
   if (usable.length < 3 || stat.n(counts) === 0) return null;
   const med = median(usable.map(stat.value));
   const v = Math.max(stat.unitVariance(usable), 1e-4);
   const sigma0 = Math.sqrt(v / stat.n(counts));
-  return { observed, median: med, sigma0, zRaw: (observed - med) / sigma0 };
+  return {
+    observed,
+    median: med,
+    sigma0,
+    zRaw: (observed - med) / sigma0,
+    level: stat.n(counts),
+  };
 }
 
 export interface Calibration {
   /** Median raw z over the recent past: a systematic bias of the baseline (trend). */
   center: number;
-  /** Robust SD of raw z over the recent past, at least 1: how much noisier than the model. */
+  /**
+   * Noise factor before over-dispersion: 1 once measured (the measured excess is in
+   * `perLevel`), 1.5 while there are too few past windows to measure it.
+   */
   scale: number;
   /** Past windows it was measured on. */
   windows: number;
+  /**
+   * Over-dispersion φ: the raw z's variance is scale²·(1 + φ·level). A count whose rate itself
+   * wanders has variance b + φ·b² (negative binomial), i.e. 1 + φ·b on the Anscombe scale; a
+   * proportion whose true value wanders, 1 + φ·n. One factor for the whole day would
+   * under-state the noise at the daily peak (and page there) and over-state it at night.
+   */
+  perLevel: number;
 }
 
 /** Up to a week of non-overlapping past windows, at most this many. */
 const CALIBRATION_WINDOWS = 672;
 /** Without enough past windows to measure the noise, assume it is 50 % above the model. */
-const UNCALIBRATED: Calibration = { center: 0, scale: 1.5, windows: 0 };
+const UNCALIBRATED: Calibration = { center: 0, scale: 1.5, windows: 0, perLevel: 0 };
+
+/** The calibrated noise factor of a window at `level`. */
+export function scaleAt(cal: Calibration, level: number): number {
+  return cal.scale * Math.sqrt(1 + cal.perLevel * level);
+}
+
+/**
+ * φ such that the robust spread (1.4826·MAD) of the raw z, each divided by √(1 + φ·level),
+ * is 1: all the excess over the model noise is put on over-dispersion, which grows with the
+ * level. 0 when there is no excess. Bisection: the spread falls as φ grows.
+ */
+function fitPerLevel(deviations: readonly number[], levels: readonly number[]): number {
+  const spread = (phi: number) =>
+    MAD_TO_SIGMA * median(deviations.map((d, i) => d / Math.sqrt(1 + phi * levels[i]!)));
+  if (spread(0) <= 1) return 0;
+  let lo = 0;
+  let hi = 1e-3;
+  while (spread(hi) > 1 && hi < 1e6) hi *= 4;
+  for (let k = 0; k < 40; k++) {
+    const mid = (lo + hi) / 2;
+    if (spread(mid) > 1) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
 
 /**
  * Measure the real noise of the detector itself: the raw z of the past week's windows (each
  * against its own baseline, exactly as it would have been scored), summarised robustly
- * (median, 1.4826·MAD) so past spikes do not inflate it. Dividing by this scale turns raw z
- * into a calibrated z whose tail matches the assumed one, per brand and rule, which is what
+ * (median, 1.4826·MAD) so past spikes do not inflate it, as a noise factor √(1 + φ·level)
+ * that grows with the window's level (`fitPerLevel`). Dividing by it turns raw z into a
+ * calibrated z whose tail matches the assumed one, per brand, rule and hour, which is what
  * keeps false alerts per brand-week bounded on noisy brands.
  */
 export function calibrate(
@@ -201,6 +281,7 @@ export function calibrate(
   method: BaselineMethod,
 ): Calibration {
   const zs: number[] = [];
+  const levels: number[] = [];
   const limit = Math.min(CALIBRATION_WINDOWS, Math.floor((7 * DAY_MS) / windowMs));
   for (let k = 1; k <= limit; k++) {
     const e = endMs - k * windowMs;
@@ -212,13 +293,20 @@ export function calibrate(
     const s = rawScore(
       stat,
       series.sum(e - windowMs, e),
-      baselineSamples(series, e, windowMs, base),
+      samplesFor(stat, series, e, windowMs, base, baselineSamples(series, e, windowMs, base)),
     );
-    if (s !== null) zs.push(s.zRaw);
+    if (s !== null) {
+      zs.push(s.zRaw);
+      levels.push(Math.max(0, s.level));
+    }
   }
   if (zs.length < 24) return { ...UNCALIBRATED, windows: zs.length };
   const center = median(zs);
-  return { center, scale: Math.max(1, MAD_TO_SIGMA * mad(zs, center)), windows: zs.length };
+  const perLevel = fitPerLevel(
+    zs.map((z) => Math.abs(z - center)),
+    levels,
+  );
+  return { center, scale: 1, windows: zs.length, perLevel };
 }
 
 export type CalibrationCache = Map<string, Calibration>;
@@ -247,8 +335,8 @@ function score(raw: RawScore, cal: Calibration): Score {
   return {
     observed: raw.observed,
     baseline: raw.median + cal.center * raw.sigma0,
-    sigma: raw.sigma0 * cal.scale,
-    z: (raw.zRaw - cal.center) / cal.scale,
+    sigma: raw.sigma0 * scaleAt(cal, raw.level),
+    z: (raw.zRaw - cal.center) / scaleAt(cal, raw.level),
   };
 }
 
@@ -347,23 +435,10 @@ export function detect(
   endMs: number,
   cache?: CalibrationCache,
 ): Detection {
-  const at = (w: number, end: number): Detection =>
-    w < rule.windowMs
-      ? // The sub-window answers to the rule's minimum volume over the whole window.
-        detectAt(rule, series, end, w, rule.minVolume, series.sum(end - rule.windowMs, end), cache)
-      : // Longer scales to the minimum volume times their length.
-        detectAt(
-          rule,
-          series,
-          end,
-          w,
-          (rule.minVolume * w) / rule.windowMs,
-          series.sum(end - w, end),
-          cache,
-        );
+  const at = (w: number, end: number): Detection => detectScale(rule, series, end, w, cache);
   const single = at(rule.windowMs, endMs);
   if (single.reason === 'insufficient_history') return single;
-  for (const w of scalesOf(rule.windowMs)) {
+  for (const w of scalesOf(rule.windowMs, rule.type)) {
     const d = w === rule.windowMs ? single : at(w, endMs);
     if (!d.firing) continue;
     if (w > rule.windowMs && !stillElevated(rule, series, endMs, d)) continue;
@@ -372,6 +447,39 @@ export function detect(
     if (d.z >= d.threshold + CONFIRM_MARGIN || at(w, endMs - CONFIRM_LAG_MS).firing) return d;
   }
   return single.firing ? verdict(single, false) : single;
+}
+
+/**
+ * The rule scored over one window length `w` ending at `endMs` (one of `scalesOf`), with the
+ * minimum volume that scale answers to: a sub-window answers to the rule's minimum volume over
+ * the whole rule window, a longer scale to the minimum volume times its length.
+ */
+export function detectScale(
+  rule: AlertRule,
+  series: MinuteSeries,
+  endMs: number,
+  w: number,
+  cache?: CalibrationCache,
+): Detection {
+  return w < rule.windowMs
+    ? detectAt(
+        rule,
+        series,
+        endMs,
+        w,
+        rule.minVolume,
+        series.sum(endMs - rule.windowMs, endMs),
+        cache,
+      )
+    : detectAt(
+        rule,
+        series,
+        endMs,
+        w,
+        (rule.minVolume * w) / rule.windowMs,
+        series.sum(endMs - w, endMs),
+        cache,
+      );
 }
 
 /**
@@ -395,6 +503,19 @@ const HOUR_OF_DAY_EXTRA = 0.25;
  * as the new normal.)
  */
 const STILL_ELEVATED_Z = 1;
+/** Rule types whose statistic is a count: the only ones scored on the w / 3 sub-window. */
+const SUB_WINDOW_TYPES: ReadonlySet<AlertRule['type']> = new Set([
+  'volume_spike',
+  'negative_spike',
+]);
+/**
+ * A two-sided test (share of voice, `direction: both`) crosses a threshold t in either
+ * direction, twice as often as a one-sided one. Its threshold t' has the one-sided tail:
+ * 2·Q(t') = Q(t), and as Q(t) ≈ φ(t)/t for the normal tail, t' ≈ t + ln 2 / t (0.18 at 3.75).
+ */
+export function twoSidedExtra(threshold: number): number {
+  return Math.LN2 / threshold;
+}
 /** Longer scales stop here: beyond it their neighbour samples drift across the daily cycle. */
 const MAX_SCALE_MS = 2 * 3_600_000;
 
@@ -404,7 +525,15 @@ function stillElevated(
   endMs: number,
   d: Detection,
 ): boolean {
-  if (d.noise_scale === null || d.noise_scale <= 0) return true;
+  return tailZ(rule, series, endMs, d) >= STILL_ELEVATED_Z;
+}
+
+/**
+ * The latest rule window scored against a longer scale's detection `d` (its baseline and noise,
+ * prorated), in the rule's direction. Infinity when `d` has no noise scale (nothing to prorate).
+ */
+export function tailZ(rule: AlertRule, series: MinuteSeries, endMs: number, d: Detection): number {
+  if (d.noise_scale === null || d.noise_scale <= 0) return Number.POSITIVE_INFINITY;
   const part = rule.windowMs / (d.window_minutes * MINUTE_MS);
   const stat = STATS[d.metric];
   const tail = stat.value(series.sum(endMs - rule.windowMs, endMs));
@@ -418,14 +547,18 @@ function stillElevated(
       : rule.type === 'sov_shift' && rule.direction !== 'up'
         ? Math.abs(z)
         : z;
-  return directed >= STILL_ELEVATED_Z;
+  return directed;
 }
 
 /** The window lengths evaluated for a rule of window w. */
-export function scalesOf(w: number): number[] {
+export function scalesOf(w: number, type: AlertRule['type'] = 'volume_spike'): number[] {
   const out = [w];
-  // A third of the window (windows of 15 minutes and more): a sharp spike shows there first.
-  if (w >= 15 * MINUTE_MS) out.push(Math.round(w / 3 / MINUTE_MS) * MINUTE_MS);
+  // A third of the window (windows of 15 minutes and more): a sharp spike of mentions shows
+  // there first. Not for proportions: a third of the mentions gives a share too noisy for
+  // the normal tail (on the harness, share-of-voice rules: 0.63 false alerts per brand-week
+  // with it, 0.29 without; sentiment: docs/alerts.md).
+  if (w >= 15 * MINUTE_MS && SUB_WINDOW_TYPES.has(type))
+    out.push(Math.round(w / 3 / MINUTE_MS) * MINUTE_MS);
   // Twice the window always (as before), four times while it stays within two hours: a
   // shift lasting k windows is √k times clearer over k windows.
   out.push(2 * w);
@@ -462,7 +595,10 @@ function detectAt(
     observed: round(STATS[metric].value(counts)),
     baseline: 0,
     z: 0,
-    threshold: rule.threshold + (base?.method === 'hour_of_day' ? HOUR_OF_DAY_EXTRA : 0),
+    threshold:
+      rule.threshold +
+      (base?.method === 'hour_of_day' ? HOUR_OF_DAY_EXTRA : 0) +
+      (rule.type === 'sov_shift' && rule.direction === 'both' ? twoSidedExtra(rule.threshold) : 0),
     secondary: null,
     baseline_method: base?.method ?? null,
     baseline_samples: base?.offsets.length ?? 0,
@@ -472,7 +608,7 @@ function detectAt(
   if (base === null) return result;
   const samples = baselineSamples(series, endMs, w, base);
   const scoreOf = (stat: Stat): Score | null => {
-    const raw = rawScore(stat, counts, samples);
+    const raw = rawScore(stat, counts, samplesFor(stat, series, endMs, w, base, samples));
     if (raw === null) return null;
     const cal = calibrationFor(cache, stat, series, endMs, w, base.method);
     return score(raw, cal);

@@ -5,7 +5,8 @@ import type { BenchResult } from './types.ts';
  * Alert detection quality: the evaluation harness (alerts/evaluation/) replays the real
  * detector and incident state machine minute by minute over synthetic brand series with
  * planted spikes (1.5–10 noise levels, 30–240 min, daily and weekly seasonality,
- * over-dispersion, past spikes in the history) and quiet series. Two regimes: four weeks of
+ * over-dispersion, past spikes in the history) and quiet series, for each rule type: volume
+ * and negative spikes, net-sentiment drops and share-of-voice shifts. Two regimes: four weeks of
  * history (hour-of-week baseline) and the demo's situation (2–3 days, hour-of-day baseline).
  * Goals (issue 7): precision ≥ 0.9, recall ≥ 0.9 for spikes ≥ 3× noise, ≤ 1 false alert per
  * brand-week, detection within two evaluation windows (30 min for 15-min windows).
@@ -15,14 +16,19 @@ import type { BenchResult } from './types.ts';
  */
 export const REPORT_SEED = 424242;
 
+const RULE_NAME = {
+  volume: 'volume_spike',
+  negative: 'negative_spike',
+  sentiment: 'sentiment_drop',
+  sov: 'sov_shift',
+} as const;
+
 export default function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  const configs = [
-    { regime: 'hour_of_week', kind: 'volume', spikySeries: 32, quietSeries: 16 },
-    { regime: 'hour_of_week', kind: 'negative', spikySeries: 32, quietSeries: 16 },
-    { regime: 'short_history', kind: 'volume', spikySeries: 96, quietSeries: 48 },
-    { regime: 'short_history', kind: 'negative', spikySeries: 96, quietSeries: 48 },
-  ] as const;
+  const configs = (['volume', 'negative', 'sentiment', 'sov'] as const).flatMap((kind) => [
+    { regime: 'hour_of_week', kind, spikySeries: 32, quietSeries: 16 } as const,
+    { regime: 'short_history', kind, spikySeries: 96, quietSeries: 48 } as const,
+  ]);
   for (const c of configs) {
     const t0 = performance.now();
     const r = runHarness({ ...c, sensitivity: 'medium', seed: REPORT_SEED });
@@ -33,7 +39,7 @@ export default function run(): Promise<BenchResult[]> {
 }
 
 function figures(r: HarnessReport, seconds: number): BenchResult[] {
-  const name = `${r.regime} ${r.kind}_spike`;
+  const name = `${r.regime} ${RULE_NAME[r.kind]}`;
   const area = 'alerts';
   const bySize = r.recallBySize.map((s) => `${s.size}×: ${s.detected}/${s.spikes}`).join(', ');
   return [

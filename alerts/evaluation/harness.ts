@@ -6,6 +6,7 @@ import {
   expectedRate,
   generateSeries,
   mulberry32,
+  proportionShift,
   windowSigma,
   type PlantedSpike,
   type SeriesSpec,
@@ -79,14 +80,15 @@ export interface HarnessReport {
   outcomes: SpikeOutcome[];
 }
 
-interface Scenario {
+export interface Scenario {
   spec: SeriesSpec;
   spikes: PlantedSpike[];
   evalFrom: number;
   evalTo: number;
 }
 
-function scenarios(o: HarnessOptions): Scenario[] {
+/** The harness's series and planted spikes for these options (a pure function of the seed). */
+export function scenarios(o: HarnessOptions): Scenario[] {
   const rng = mulberry32(o.seed ?? 7);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)]!;
   const out: Scenario[] = [];
@@ -141,16 +143,49 @@ function scenarios(o: HarnessOptions): Scenario[] {
   return out;
 }
 
+/**
+ * Whether the rule is meant to catch this spike at all: the window at its start is expected to
+ * reach the rule's minimum volume (negative mentions for negative spikes, the brand and its
+ * competitors for share of voice) and, for share of voice, to move by at least `min_change`.
+ * Smaller ones are silent by design and left out of recall.
+ */
+export function isEligible(spec: SeriesSpec, s: PlantedSpike, rule: AlertRule): boolean {
+  const lambdaW = expectedRate(spec, s.startMs) * 15;
+  switch (s.kind) {
+    case 'volume':
+      return lambdaW + s.size * windowSigma(spec, lambdaW) >= rule.minVolume;
+    case 'negative': {
+      const neg = lambdaW * spec.mix.neg;
+      return neg + s.size * windowSigma(spec, neg) >= rule.minVolume;
+    }
+    case 'sentiment':
+      return lambdaW >= rule.minVolume;
+    case 'sov':
+      return (
+        lambdaW * (1 + spec.competitorRatio) >= rule.minVolume &&
+        proportionShift(spec, s, s.startMs) >= rule.minChange
+      );
+  }
+}
+
 function floorMin(ms: number): number {
   return Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 }
+
+const RULE_OF_KIND = {
+  volume: 'volume_spike',
+  negative: 'negative_spike',
+  sentiment: 'sentiment_drop',
+  sov: 'sov_shift',
+} as const satisfies Record<PlantedSpike['kind'], AlertRule['type']>;
 
 export function harnessRule(kind: PlantedSpike['kind'], o: HarnessOptions): AlertRule {
   return resolveRule(
     {
       id: `eval-${kind}`,
       brand: 'eval',
-      type: kind === 'volume' ? 'volume_spike' : 'negative_spike',
+      type: RULE_OF_KIND[kind],
+      ...(kind === 'sov' ? { direction: 'both' as const } : {}),
     },
     {
       window: EVAL_WINDOW_MS,
@@ -182,13 +217,10 @@ export function runHarness(o: HarnessOptions): HarnessReport {
       const end = s.startMs + s.durationMin * MINUTE_MS + rule.windowMs;
       const hit = opens.find((t) => t > s.startMs && t <= end);
       if (hit !== undefined) opens.forEach((t, i) => t > s.startMs && t <= end && matched.add(i));
-      const lambdaW =
-        expectedRate(sc.spec, s.startMs) * 15 * (s.kind === 'negative' ? sc.spec.mix.neg : 1);
-      const peak = lambdaW + s.size * windowSigma(sc.spec, lambdaW);
       outcomes.push({
         spike: s,
         rate: sc.spec.rate,
-        eligible: peak >= rule.minVolume,
+        eligible: isEligible(sc.spec, s, rule),
         detected: hit !== undefined,
         ttdMinutes: hit === undefined ? null : (hit - s.startMs) / MINUTE_MS,
       });

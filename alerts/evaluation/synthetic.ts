@@ -31,7 +31,13 @@ export interface SeriesSpec {
 }
 
 export interface PlantedSpike {
-  kind: 'volume' | 'negative';
+  /**
+   * `volume`: extra mentions with the usual sentiment mix; `negative`: extra negative mentions;
+   * `sentiment`: net sentiment falls (mentions move from positive and neutral to negative),
+   * volume unchanged; `sov`: the competitor set gets louder, so the brand's share of voice
+   * falls while its own volume is unchanged.
+   */
+  kind: 'volume' | 'negative' | 'sentiment' | 'sov';
   startMs: number;
   durationMin: number;
   /** Extra per window in noise levels (standard deviations of the window count). */
@@ -46,6 +52,58 @@ export function expectedRate(spec: SeriesSpec, ms: number): number {
   const daily = 1 + spec.daily * Math.sin(((hour - 9) / 24) * 2 * Math.PI);
   const weekly = at.getUTCDay() === 0 || at.getUTCDay() === 6 ? spec.weekend : 1;
   return spec.rate * daily * weekly;
+}
+
+/** Expected mentions of the brand in one evaluation window starting around `ms`. */
+export function windowMentions(spec: SeriesSpec, ms: number): number {
+  return expectedRate(spec, ms) * (EVAL_WINDOW_MS / MINUTE_MS);
+}
+
+/** Net sentiment of a mix: positive minus negative share. */
+export function netOf(mix: SeriesSpec['mix']): number {
+  return mix.pos - mix.neg;
+}
+
+/** Share of voice of the brand at this series' competitor ratio. */
+export function sovOf(spec: SeriesSpec): number {
+  return 1 / (1 + spec.competitorRatio);
+}
+
+/**
+ * The shift of a proportion planted by a `sentiment` or `sov` spike, in its own units: `size`
+ * noise levels, where a noise level is the binomial/multinomial standard deviation of the
+ * window's proportion at that time of day (over-dispersion moves the brand's and the
+ * competitors' rates alike and keeps the sentiment mix, so it does not move proportions).
+ */
+export function proportionShift(spec: SeriesSpec, spike: PlantedSpike, ms: number): number {
+  const n = windowMentions(spec, ms);
+  if (spike.kind === 'sentiment') {
+    const { pos, neg } = spec.mix;
+    return spike.size * Math.sqrt((pos + neg - (pos - neg) ** 2) / n);
+  }
+  const p = sovOf(spec);
+  return spike.size * Math.sqrt((p * (1 - p)) / (n * (1 + spec.competitorRatio)));
+}
+
+/**
+ * The sentiment mix while a `sentiment` spike of net-sentiment drop `drop` is on: a share d of
+ * mentions moves to negative, taken from positive and neutral in proportion, so net sentiment
+ * falls by d·(1 + pos/(pos + neu)) = drop. Capped so some positive and neutral mentions remain.
+ */
+export function droppedMix(mix: SeriesSpec['mix'], drop: number): SeriesSpec['mix'] {
+  const rest = mix.pos + mix.neu;
+  const d = Math.min(0.9 * rest, drop / (1 + mix.pos / rest));
+  return {
+    pos: mix.pos - (d * mix.pos) / rest,
+    neu: mix.neu - (d * mix.neu) / rest,
+    neg: mix.neg + d,
+  };
+}
+
+/** Factor on the competitors' rate that lowers the brand's share of voice by `drop`. */
+export function competitorFactor(spec: SeriesSpec, drop: number): number {
+  const p = Math.max(0.02, sovOf(spec) - drop);
+  return (1 - p) / p / spec.competitorRatio;
 }
 
 /** Standard deviation of a window's count of mean λ under this series' noise. */
@@ -64,10 +122,21 @@ export function generateSeries(spec: SeriesSpec, spikes: readonly PlantedSpike[]
     const lambda = expectedRate(spec, t) * blockFactor;
     const total = poisson(lambda, rng);
     const row: MinuteRow = { t, total: 0, pos: 0, neu: 0, neg: 0, competitors: 0 };
-    addMix(row, total, spec.mix, rng);
-    row.competitors = poisson(lambda * spec.competitorRatio, rng);
-    for (const s of spikes) {
-      if (t < s.startMs || t >= s.startMs + s.durationMin * MINUTE_MS) continue;
+    const active = spikes.filter(
+      (s) => t >= s.startMs && t < s.startMs + s.durationMin * MINUTE_MS,
+    );
+    // Proportion spikes change how the usual mentions are drawn (same number of draws, so a
+    // series without them is drawn exactly as before); count spikes add mentions below.
+    let mix = spec.mix;
+    let competitors = 1;
+    for (const s of active) {
+      if (s.kind === 'sentiment') mix = droppedMix(mix, proportionShift(spec, s, t));
+      if (s.kind === 'sov') competitors *= competitorFactor(spec, proportionShift(spec, s, t));
+    }
+    addMix(row, total, mix, rng);
+    row.competitors = poisson(lambda * spec.competitorRatio * competitors, rng);
+    for (const s of active) {
+      if (s.kind === 'sentiment' || s.kind === 'sov') continue;
       const base = expectedRate(spec, t) * (EVAL_WINDOW_MS / MINUTE_MS);
       const lambdaW = s.kind === 'negative' ? base * spec.mix.neg : base;
       const extraPerMinute = (s.size * windowSigma(spec, lambdaW)) / (EVAL_WINDOW_MS / MINUTE_MS);
