@@ -1,4 +1,4 @@
-import { detectLanguage } from '../enrich/language/detect.ts';
+import { detectLanguage, scoringLanguage } from '../enrich/language/detect.ts';
 import { loadSentimentScorer } from '../enrich/sentiment/index.ts';
 import { DEFAULT_DATA_DIR, readSplit } from '../scripts/lib-sentiment-data.ts';
 import type { BenchResult } from './types.ts';
@@ -32,7 +32,7 @@ export default function run(): Promise<BenchResult[]> {
   detectLanguage('warm up the detector');
   const rssLoaded = process.memoryUsage().rss;
   const texts = readSplit(DEFAULT_DATA_DIR, 'dev').flatMap((s) => s.rows.map((r) => r.text));
-  const langs = texts.map((t) => detectLanguage(t).lang);
+  const langs = texts.map((t) => scoringLanguage(t, detectLanguage(t)));
   let sink = 0;
   const lang = rate(texts, (t) => {
     sink += detectLanguage(t).confidence;
@@ -42,7 +42,7 @@ export default function run(): Promise<BenchResult[]> {
     sink += scorer.score(t, langs[i++ % langs.length]!).score;
   });
   const both = rate(texts, (t) => {
-    sink += scorer.score(t, detectLanguage(t).lang).score;
+    sink += scorer.score(t, scoringLanguage(t, detectLanguage(t))).score;
   });
   const rssAfter = process.memoryUsage().rss;
   const notes = `${texts.length} dev texts, median of ${PASSES} passes`;

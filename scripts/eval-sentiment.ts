@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { format, resolveConfig } from 'prettier';
-import { detectLanguage } from '../enrich/language/detect.ts';
+import { detectLanguage, scoringLanguage } from '../enrich/language/detect.ts';
 import { DEFAULT_MODEL_DIR, createScorer } from '../enrich/sentiment/index.ts';
 import { loadBaselines, type Baseline } from './lib-sentiment-baselines.ts';
 import { DEFAULT_DATA_DIR, readSplit, type LabelledRow } from './lib-sentiment-data.ts';
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     preds[OURS] = [];
     preds[RULES] = [];
     for (const r of rows) {
-      const lang = detectLanguage(r.text).lang;
+      const lang = scoringLanguage(r.text, detectLanguage(r.text));
       const s = full.score(r.text, lang);
       // An unscored mention counts as a miss in every class (it is neither pos, neu nor neg).
       preds[OURS].push(s.label);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cleanForDetection, detectLanguage, likelyLanguage, normalizeHint } from './detect.ts';
+import {
+  cleanForDetection,
+  detectLanguage,
+  likelyLanguage,
+  normalizeHint,
+  scoringLanguage,
+} from './detect.ts';
 
 describe('detectLanguage', () => {
   it.each([
@@ -105,6 +111,13 @@ describe('likelyLanguage', () => {
     expect(likelyLanguage('Odlično!')).toBe('sl');
     expect(likelyLanguage('καλό')).toBe('el');
     expect(likelyLanguage('🎉 123 http://x.y')).toBeNull();
+  });
+  it('scoringLanguage keeps a detected language and guesses only for und', () => {
+    expect(scoringLanguage('I love it', detectLanguage('I love it'))).toBe('en');
+    expect(scoringLanguage('Muy malo', detectLanguage('Muy malo'))).toBe('es');
+    const german = 'Das neue Update ist wirklich gut';
+    expect(scoringLanguage(german, detectLanguage(german))).toBe('de');
+    expect(scoringLanguage('🎉', detectLanguage('🎉'))).toBe('und');
   });
 });
 

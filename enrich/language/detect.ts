@@ -168,6 +168,14 @@ export function likelyLanguage(text: string): string | null {
   return guess.lang === 'und' ? null : guess.lang;
 }
 
+/**
+ * The language to score a text's sentiment in: the detected one, or for text too short to
+ * identify its likeliest one ("I love it" is English, not unscored). `lang` stays `und`.
+ */
+export function scoringLanguage(text: string, guess: LanguageGuess): string {
+  return guess.lang === 'und' ? (likelyLanguage(text) ?? 'und') : guess.lang;
+}
+
 function detect(text: string, hint: string | null | undefined, minLetters: number): LanguageGuess {
   const declared = normalizeHint(hint);
   // Hashtags are often English or brand names inside other languages: leave them out unless

@@ -1,6 +1,6 @@
 import type { EnrichedMention, Mention } from '../../core/contracts/mention.ts';
 import type { DedupIndex } from '../dedup/index.ts';
-import { detectLanguage } from '../language/detect.ts';
+import { detectLanguage, scoringLanguage } from '../language/detect.ts';
 import type { WatchMatcher } from '../match/index.ts';
 import type { SentimentScorer } from '../sentiment/index.ts';
 import { countUrls, type SpamScorer } from '../spam/index.ts';
@@ -27,7 +27,10 @@ const HASHTAG = /(?:^|[^\p{L}\p{N}_])#([\p{L}\p{N}_]{1,100})/gu;
 export function enrichMention(mention: Mention, enrichers: Enrichers): EnrichedMention {
   const fullText = mention.title ? `${mention.title}\n${mention.text}` : mention.text;
   const language = detectLanguage(fullText, mention.lang);
-  const sentiment = enrichers.sentiment.score(mention.text, language.lang);
+  const sentiment = enrichers.sentiment.score(
+    mention.text,
+    scoringLanguage(mention.text, language),
+  );
   const matches =
     enrichers.matcher?.match({
       text: mention.text,

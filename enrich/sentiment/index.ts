@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ExplanationItem, Sentiment } from '../../core/contracts/mention.ts';
 import { createHash } from 'node:crypto';
-import { likelyLanguage } from '../language/detect.ts';
 import { DENSE_SIZE, FeatureBuffer, extractFeatures } from './features.ts';
 import { rulesFor } from './lang-rules.ts';
 import { CLASSES, COMBINER_INPUTS, K, LinearModel, int16View } from './linear.ts';
@@ -23,7 +22,7 @@ import { tokenize } from './text.ts';
  *      neutral class comes from a language-independent neutral gate (neutral.ts).
  * A language with a lexicon but no trained model falls back to the rules alone; a language with
  * neither is `unscored` (only emoji and emoticons are read, as they mean the same everywhere).
- * Text too short to identify (`und`) is read in its likeliest language (`likelyLanguage`).
+ * Callers pass text too short to identify in its likeliest language (`scoringLanguage`).
  */
 export interface SentimentScorer {
   readonly model: { name: string; version: string };
@@ -336,10 +335,7 @@ export function createScorer(dir: string, opts: { useModel: boolean }): Sentimen
   return {
     model,
     score(text: string, lang: string): Sentiment {
-      let base = baseLang(lang);
-      // `und` is text too short to identify, not a language we cannot read: "I love it" is
-      // scored in its likeliest language rather than left unscored.
-      if (base === 'und') base = likelyLanguage(text) ?? base;
+      const base = baseLang(lang);
       const lex = lexicons.get(base);
       const tokens = tokenize(text);
       if (lex === undefined) {

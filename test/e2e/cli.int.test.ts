@@ -7,16 +7,21 @@ import { range } from '../../ingest/demo/connector.ts';
 
 /**
  * The CLI as a user runs it, against the embedded engine in a temp directory: `import`
- * (JSONL and CSV through the real pipeline), `sql` (read-only), `keys`.
+ * (JSONL and CSV through the real pipeline), `sql` (read-only), `keys`, and `enrich`.
  */
 const dir = mkdtempSync(join(tmpdir(), 'earshot-cli-'));
 const env = { ...process.env, CHDB_PATH: join(dir, 'chdb'), LOG_LEVEL: 'warn', EARSHOT_CONFIG: '' };
 
 function earshot(...args: string[]) {
+  return earshotWithInput(undefined, ...args);
+}
+
+function earshotWithInput(input: string | undefined, ...args: string[]) {
   const r = spawnSync(process.execPath, ['bin/earshot.js', ...args], {
     env,
     encoding: 'utf8',
     timeout: 120_000,
+    input,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -97,6 +102,43 @@ describe('earshot CLI on the embedded store', () => {
     const table = earshot('sql', 'SELECT 1 AS one');
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('one');
+  });
+
+  it('enrich: one JSONL line out per line in, in order, with lang and sentiment on top', () => {
+    const lines = [
+      JSON.stringify({ id: 'a', text: 'I absolutely love this phone, the camera is amazing' }),
+      'not json',
+      JSON.stringify({ text: 'Das ist wirklich schlecht, ich bin sehr enttäuscht', lang: 'de' }),
+      '',
+      JSON.stringify({ nope: 1 }),
+      JSON.stringify({ text: 'I love it' }),
+      JSON.stringify({ text: 'Το τηλέφωνο είναι απαίσιο' }),
+    ];
+    const r = earshotWithInput(`${lines.join('\n')}\n`, 'enrich');
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(out).toHaveLength(lines.length);
+    const summary = out.map((o) =>
+      'error' in o
+        ? { line: o.line, error: true }
+        : { lang: o.lang, label: (o.sentiment as { label: string }).label },
+    );
+    expect(summary).toEqual([
+      { lang: 'en', label: 'pos' },
+      { line: 2, error: true },
+      { lang: 'de', label: 'neg' },
+      { line: 4, error: true },
+      { line: 5, error: true },
+      // Too short to identify (lang und), still scored in its likeliest language.
+      { lang: 'und', label: 'pos' },
+      { lang: 'el', label: 'neg' },
+    ]);
+    const first = out[0] as { sentiment: { explanation: Array<{ text: string }>; model: unknown } };
+    expect(first.sentiment.explanation.map((e) => e.text)).toContain('love');
+    expect(first.sentiment.model).toMatchObject({ name: expect.any(String) });
   });
 
   it('keys create prints a key once; list shows no secrets', () => {
