@@ -95,7 +95,11 @@ export async function brandPage(root: HTMLElement, ctx: PageContext): Promise<vo
 
   // Volume and sentiment over time; a click on a bar drills the feed into that bucket.
   const timeChart = h('div', { class: 'chart chart-tall' });
-  const drillNote = h('p', { class: 'muted hint' }, 'Click a bar to read the mentions behind it.');
+  const drillNote = h(
+    'p',
+    { class: 'muted hint' },
+    'Click a bar (or its column) to read the mentions behind it.',
+  );
   root.append(panel('timeline', 'Volume and sentiment over time', timeChart, drillNote));
 
   const mix = h('div', { class: 'two-col' });
@@ -166,10 +170,17 @@ export async function brandPage(root: HTMLElement, ctx: PageContext): Promise<vo
       ],
     });
   };
-  chart.on('click', (params: unknown) => {
-    const value = (params as { value?: unknown }).value;
-    const t = Array.isArray(value) ? Number(value[0]) : NaN;
-    if (!Number.isFinite(t)) return;
+  // Anywhere in a bucket's column counts, not only on its bars: a quiet hour's bar can be a
+  // few pixels tall next to a spike.
+  const firstBucket = hl.series.length > 0 ? Date.parse(hl.series[0]!.t) : NaN;
+  chart.getZr().on('click', (event: { offsetX: number; offsetY: number }) => {
+    const point = [event.offsetX, event.offsetY];
+    if (!Number.isFinite(firstBucket) || !chart.containPixel({ gridIndex: 0 }, point)) return;
+    const at = Number(chart.convertFromPixel({ gridIndex: 0 }, point)[0]);
+    // Bars are centred on their bucket's start: the nearest start is the bucket clicked.
+    const index = Math.round((at - firstBucket) / interval);
+    if (!Number.isFinite(index) || index < 0 || index >= hl.series.length) return;
+    const t = firstBucket + index * interval;
     void feed.set({
       feedFrom: new Date(t).toISOString(),
       feedTo: new Date(t + interval).toISOString(),
