@@ -136,9 +136,11 @@ describe('earshot CLI on the embedded store', () => {
       { lang: 'und', label: 'pos' },
       { lang: 'el', label: 'neg' },
     ]);
-    const first = out[0] as { sentiment: { explanation: Array<{ text: string }>; model: unknown } };
+    const first = out[0] as {
+      sentiment: { explanation: Array<{ text: string }>; model: { name: unknown } };
+    };
     expect(first.sentiment.explanation.map((e) => e.text)).toContain('love');
-    expect(first.sentiment.model).toMatchObject({ name: expect.any(String) });
+    expect(typeof first.sentiment.model.name).toBe('string');
   });
 
   it('keys create prints a key once; list shows no secrets', () => {
