@@ -8,6 +8,7 @@ import { DEFAULT_MODEL_DIR, createScorer } from '../enrich/sentiment/index.ts';
 import { loadBaselines, type Baseline } from './lib-sentiment-baselines.ts';
 import { DEFAULT_DATA_DIR, readSplit, type LabelledRow } from './lib-sentiment-data.ts';
 import { accuracy, expectedCalibrationError, macroF1 } from './lib-sentiment-metrics.ts';
+import type { HeldOutLanguage } from './lib-sentiment-neutral.ts';
 
 /**
  * `npm run eval:sentiment [-- --data <dir>] [--model <dir>] [--no-write]`
@@ -44,19 +45,11 @@ function fmt(x: number): string {
   return x.toFixed(3);
 }
 
+/** What training recorded about the neutral gate (manifest `training.neutralGate`). */
 interface GateReport {
   pool: string[];
   gated: string[];
-  heldOut: Array<{
-    lang: string;
-    gated: number;
-    neverNeutral: number;
-    neutralF1: number;
-    neutralRate: number;
-    polarGated: number;
-    polarOnly: number;
-    long?: { n: number; gated: number; neutralRate: number };
-  }>;
+  heldOut: HeldOutLanguage[];
 }
 
 /**

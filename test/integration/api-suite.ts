@@ -8,8 +8,8 @@ import { parseEarshotConfig } from '../../core/workspace-config.ts';
 import type { Store } from '../../store/port.ts';
 import { createApiKey, revokeApiKey } from '../../store/queries/api-keys.ts';
 import { wilson } from '../../store/queries/metrics.ts';
-import { sinkStage } from '../../store/sink/stage.ts';
 import { anEnrichedMention } from '../support/builders.ts';
+import { storeThroughSink } from '../support/store.ts';
 import type { TestServices } from '../support/services.ts';
 
 /**
@@ -103,23 +103,7 @@ workspaces:
   beforeAll(async () => {
     store = await openStore(services);
     // Through the real sink stage, as the pipeline stores them.
-    const sink = sinkStage(store);
-    const rows = FIXTURES.map((m) =>
-      sink.decode({
-        topic: 't',
-        partition: 0,
-        offset: '0',
-        key: m.id,
-        value: Buffer.from(JSON.stringify(m)),
-        headers: {},
-      }),
-    );
-    await sink.deliver(rows, {
-      topic: 't',
-      partition: 0,
-      firstOffset: '0',
-      lastOffset: String(rows.length - 1),
-    });
+    await storeThroughSink(store, FIXTURES);
     acmeKey = (await createApiKey(store, 'acme-ws', 'test')).key;
     otherKey = (await createApiKey(store, 'other-ws', 'test')).key;
     app = await buildApi({

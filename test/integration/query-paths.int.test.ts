@@ -4,15 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { EnrichedMention } from '../../core/contracts/mention.ts';
 import { mulberry32 } from '../../core/random.ts';
-import { ChdbStore } from '../../store/chdb.ts';
-import { ClickHouseServerStore } from '../../store/clickhouse-server.ts';
 import { migrate, MIGRATIONS_DIR } from '../../store/migrate.ts';
 import type { Store } from '../../store/port.ts';
 import { brandHealth } from '../../store/queries/brand-health.ts';
 import { compareBrands } from '../../store/queries/compare.ts';
 import { brandTopics } from '../../store/queries/topics.ts';
-import { sinkStage } from '../../store/sink/stage.ts';
 import { anEnrichedMention } from '../support/builders.ts';
+import { emptyStore, storeThroughSink } from '../support/store.ts';
 
 /**
  * Every read path of the analytics queries against an oracle computed here in plain code from
@@ -67,45 +65,16 @@ const FIXTURES: EnrichedMention[] = Array.from({ length: 900 }, (_, i) => {
 
 let store: Store;
 
-async function store_(batch: EnrichedMention[], first: number) {
-  const sink = sinkStage(store);
-  const rows = batch.map((m, i) =>
-    sink.decode({
-      topic: 't',
-      partition: 0,
-      offset: String(first + i),
-      key: m.id,
-      value: Buffer.from(JSON.stringify(m)),
-      headers: {},
-    }),
-  );
-  await sink.deliver(rows, {
-    topic: 't',
-    partition: 0,
-    firstOffset: String(first),
-    lastOffset: String(first + rows.length - 1),
-  });
-}
-
 beforeAll(async () => {
-  const database = `t_paths_${Date.now().toString(36)}`;
-  store =
-    services.clickhouse.kind === 'chdb'
-      ? await ChdbStore.open(mkdtempSync(join(tmpdir(), 'earshot-chdb-')), database)
-      : await ClickHouseServerStore.open({
-          url: services.clickhouse.url,
-          username: services.clickhouse.user,
-          password: services.clickhouse.password,
-          database,
-        });
+  store = await emptyStore(services);
   // Every migration but 0005, then half the data, then 0005 (backfill), then the other half.
   const before = mkdtempSync(join(tmpdir(), 'earshot-migrations-'));
   for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => !f.startsWith('0005_')))
     cpSync(join(MIGRATIONS_DIR, f), join(before, f));
   await migrate(store, undefined, before);
-  await store_(FIXTURES.slice(0, 450), 0);
+  await storeThroughSink(store, FIXTURES.slice(0, 450), 0);
   expect(await migrate(store)).toEqual(['0005_query_rollups']);
-  await store_(FIXTURES.slice(450), 450);
+  await storeThroughSink(store, FIXTURES.slice(450), 450);
 });
 
 afterAll(async () => {

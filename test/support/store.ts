@@ -5,26 +5,60 @@ import { ChdbStore } from '../../store/chdb.ts';
 import { ClickHouseServerStore } from '../../store/clickhouse-server.ts';
 import { migrate } from '../../store/migrate.ts';
 import type { Store } from '../../store/port.ts';
+import { sinkStage } from '../../store/sink/stage.ts';
+import type { EnrichedMention } from '../../core/contracts/mention.ts';
 import { startChdbHttpFront } from './clickhouse-http.ts';
 import type { TestServices } from './services.ts';
 
 /**
- * A fresh database built by the real migrations. chdb: a temp directory (one per test file:
- * files run in their own processes); a server: a randomly named database.
+ * A new, empty database (no migrations). chdb: a temp directory (one per test file: files run
+ * in their own processes); a server: a randomly named database.
  */
-export async function freshStore(services: TestServices): Promise<Store> {
+export async function emptyStore(services: TestServices): Promise<Store> {
   const database = randomDatabase();
-  const store =
-    services.clickhouse.kind === 'chdb'
-      ? await ChdbStore.open(mkdtempSync(join(tmpdir(), 'earshot-chdb-')), database)
-      : await ClickHouseServerStore.open({
-          url: services.clickhouse.url,
-          username: services.clickhouse.user,
-          password: services.clickhouse.password,
-          database,
-        });
+  return services.clickhouse.kind === 'chdb'
+    ? ChdbStore.open(mkdtempSync(join(tmpdir(), 'earshot-chdb-')), database)
+    : ClickHouseServerStore.open({
+        url: services.clickhouse.url,
+        username: services.clickhouse.user,
+        password: services.clickhouse.password,
+        database,
+      });
+}
+
+/** A fresh database built by the real migrations. */
+export async function freshStore(services: TestServices): Promise<Store> {
+  const store = await emptyStore(services);
   await migrate(store);
   return store;
+}
+
+/**
+ * Store enriched mentions through the real sink stage, as the pipeline does: one batch at
+ * offsets `firstOffset`… of a test topic.
+ */
+export async function storeThroughSink(
+  store: Store,
+  mentions: readonly EnrichedMention[],
+  firstOffset = 0,
+): Promise<void> {
+  const sink = sinkStage(store);
+  const rows = mentions.map((m, i) =>
+    sink.decode({
+      topic: 't',
+      partition: 0,
+      offset: String(firstOffset + i),
+      key: m.id,
+      value: Buffer.from(JSON.stringify(m)),
+      headers: {},
+    }),
+  );
+  await sink.deliver(rows, {
+    topic: 't',
+    partition: 0,
+    firstOffset: String(firstOffset),
+    lastOffset: String(firstOffset + rows.length - 1),
+  });
 }
 
 /**
