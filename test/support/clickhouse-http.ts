@@ -68,8 +68,12 @@ export async function startChdbHttpFront(
   // (1 MiB) and as strict as common proxies, so an adapter that puts big values in the URL fails.
   const server = createServer((req, res) => {
     void readBody(req).then((body) => {
-      const job = queue.then(() => handle(req, body, res));
-      queue = job.catch(() => undefined);
+      // A request the front cannot read (a broken multipart body) still gets an answer.
+      queue = queue
+        .then(() => handle(req, body, res))
+        .catch((error: unknown) => {
+          if (!res.headersSent) fail(res, 400, String(error), 'CANNOT_PARSE_INPUT', 27);
+        });
     });
   });
 
