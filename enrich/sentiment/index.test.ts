@@ -108,6 +108,8 @@ const CASES: Array<[string, string, 'pos' | 'neg' | 'neu']> = [
   ['pt', 'Não é bom', 'neg'],
   ['sl', 'Ni dobro', 'neg'],
   ['el', 'Δεν είναι καλό', 'neg'],
+  // "nulle" is "rubbish" here, not a negator that would flip "déçu"
+  ['fr', 'La caméra est nulle, très déçu 😡', 'neg'],
   // emoji only / emoticons
   ['und', '😍😍😍', 'pos'],
   ['und', '😡😡', 'neg'],

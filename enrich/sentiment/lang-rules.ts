@@ -463,8 +463,8 @@ const RAW: Record<string, RawRules> = {
       'aucune',
       'ni',
       'non',
-      'nul',
-      'nulle',
+      // Not "nul"/"nulle": in posts they mean "rubbish" ("la caméra est nulle"), a negative
+      // word in the lexicon; read as negators they flipped the words after them.
     ],
     boosters: [
       'très',
