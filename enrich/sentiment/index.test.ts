@@ -108,6 +108,9 @@ const CASES: Array<[string, string, 'pos' | 'neg' | 'neu']> = [
   ['pt', 'Não é bom', 'neg'],
   ['sl', 'Ni dobro', 'neg'],
   ['el', 'Δεν είναι καλό', 'neg'],
+  // Greek adjectives in forms the lexicon lacks (it has the masculine)
+  ['el', 'Η κάμερα του Nimbus είναι καταπληκτική', 'pos'],
+  ['el', 'Χειρότερη κάμερα που είχα ποτέ', 'neg'],
   // "nulle" is "rubbish" here, not a negator that would flip "déçu"
   ['fr', 'La caméra est nulle, très déçu 😡', 'neg'],
   // emoji only / emoticons

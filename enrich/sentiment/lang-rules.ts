@@ -16,6 +16,11 @@ export interface LangRules {
   contrast: ReadonlySet<string>;
   /** Prefixes that negate a verb inside the word itself (Persian ن / نمی). */
   negativePrefixes: readonly string[];
+  /**
+   * Ending rewrites tried, in order, for a word the lexicon lacks: the translated lexicons
+   * hold one form of a word (Greek: the masculine adjective), posts use all of them.
+   */
+  inflections: ReadonlyArray<readonly [string, string]>;
 }
 
 const B = 0.293; // VADER's booster increment
@@ -27,6 +32,7 @@ interface RawRules {
   dampeners: string[];
   contrast: string[];
   negativePrefixes?: string[];
+  inflections?: Array<[string, string]>;
 }
 
 const RAW: Record<string, RawRules> = {
@@ -206,6 +212,19 @@ const RAW: Record<string, RawRules> = {
     contrast: ['aber', 'jedoch', 'doch', 'sondern', 'trotzdem', 'allerdings', 'dennoch', 'obwohl'],
   },
   el: {
+    // Feminine, neuter and plural adjective endings → the masculine the lexicon has
+    // (καταπληκτική → καταπληκτικός, χειρότερη → χειρότερος).
+    inflections: [
+      ['ους', 'ος'],
+      ['ου', 'ος'],
+      ['ων', 'ος'],
+      ['οι', 'ος'],
+      ['ες', 'ος'],
+      ['ης', 'ος'],
+      ['η', 'ος'],
+      ['ο', 'ος'],
+      ['α', 'ος'],
+    ],
     negators: [
       'δεν',
       'δε',
@@ -625,6 +644,7 @@ function build(raw: RawRules): LangRules {
     boosters,
     contrast: new Set(raw.contrast.map(fold)),
     negativePrefixes: (raw.negativePrefixes ?? []).map(fold),
+    inflections: (raw.inflections ?? []).map(([from, to]) => [fold(from), fold(to)] as const),
   };
 }
 

@@ -181,6 +181,13 @@ export function scoreRules(
         }
       }
     }
+    if (found === null && rules !== null) {
+      for (const [from, to] of rules.inflections) {
+        if (u.norm.length - from.length < 4 || !u.norm.endsWith(from)) continue;
+        found = lookup(lex.words, u.norm.slice(0, -from.length) + to);
+        if (found !== null) break;
+      }
+    }
     if (found === null) continue;
     if (rules !== null) {
       if (rules.negators.has(u.norm)) continue;
