@@ -5,7 +5,6 @@ import {
   type BackoffOptions,
   type Sleep,
 } from './http/backoff.ts';
-import type { RequestBudget } from './http/budget.ts';
 import { HttpClient, type HttpClientOptions } from './http/client.ts';
 import { InvalidResponseError } from './http/errors.ts';
 import type { IngestPorts } from './ports.ts';
@@ -120,7 +119,9 @@ export function makeHttpClient(
   source: string,
   ports: IngestPorts,
   deps: ConnectorDeps,
-  defaults: { budget?: RequestBudget; userAgent?: string },
+  defaults: Partial<
+    Pick<HttpClientOptions, 'budget' | 'userAgent' | 'timeoutMs' | 'maxRetries' | 'maxRetryAfterMs'>
+  >,
 ): HttpClient {
   return new HttpClient({
     source,

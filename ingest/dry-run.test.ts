@@ -72,7 +72,7 @@ describe('runDryRun (earshot ingest <source> --dry-run)', () => {
     const { out, sinks } = io();
     const result = await runDryRun({
       source: 'bluesky',
-      sources: { bluesky: { enabled: false, batch_size: 1 } },
+      sources: { bluesky: { enabled: false, batch_size: 1, resolve_profiles: false } },
       env: {},
       baseUrl: jet.url,
       limit: 2,

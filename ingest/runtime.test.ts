@@ -68,7 +68,7 @@ describe('startConnectors', () => {
       {
         hackernews: { queries: ['acme'], base_url: http.baseUrl },
         rss: { feeds: [`${http.baseUrl}/missing.xml`] },
-        bluesky: { base_url: jet.url, batch_max_wait_ms: 20 },
+        bluesky: { base_url: jet.url, batch_max_wait_ms: 20, resolve_profiles: false },
         youtube: { video_ids: ['dQw4w9WgXcQ'] }, // no API key in env: not started
         files: { path: './x' }, // someone else's source: ignored
       },

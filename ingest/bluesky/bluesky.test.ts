@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryCursorStore } from '../../core/cursor-store.ts';
 import {
   readFixture,
+  startHttpReplay,
   startJetstreamReplay,
   waitFor,
   type JetstreamReplay,
@@ -124,6 +125,7 @@ describe('Bluesky connector against a local Jetstream replay', () => {
       batch_size: 2,
       batch_max_wait_ms: 20,
       rewind_s: 0,
+      resolve_profiles: false,
     });
     const rec = recordingPorts({ now: () => FETCHED });
     const running = createBlueskyConnector(config, fast).run(rec.ports);
@@ -162,7 +164,11 @@ describe('Bluesky connector against a local Jetstream replay', () => {
 
   it('applies the watch-query filter before producing, still advancing the cursor', async () => {
     server = await startJetstreamReplay(frames, { closeWhenDone: true });
-    const config = BlueskyConfigSchema.parse({ base_url: server.url, batch_size: 100 });
+    const config = BlueskyConfigSchema.parse({
+      base_url: server.url,
+      batch_size: 100,
+      resolve_profiles: false,
+    });
     const rec = recordingPorts({ now: () => FETCHED });
     await createBlueskyConnector(config, { ...fast, filter: (m) => /acme/i.test(m.text) }).run(
       rec.ports,
@@ -187,7 +193,11 @@ describe('Bluesky connector against a local Jetstream replay', () => {
       'jetstream',
       JSON.stringify({ time_us: BASE_US, seq: null, host: 'elsewhere:1' }),
     );
-    const config = BlueskyConfigSchema.parse({ base_url: server.url, rewind_s: 1 });
+    const config = BlueskyConfigSchema.parse({
+      base_url: server.url,
+      rewind_s: 1,
+      resolve_profiles: false,
+    });
     const rec = recordingPorts({ now: () => FETCHED, cursors, stopAfter: 2 });
     rec.failProduce.remaining = 1;
     await createBlueskyConnector(config, fast).run(rec.ports);
@@ -196,5 +206,69 @@ describe('Bluesky connector against a local Jetstream replay', () => {
       String(BASE_US - 1_000_000),
     ]);
     expect(rec.produced).toHaveLength(2);
+  });
+
+  it('fills authors from the AppView and follows identity events', async () => {
+    const bob = 'did:plc:q235v55g5unth4zjjdpacfdr';
+    const carol = 'did:plc:7ahx3lbvu2ghfxsnbmkwb6kv';
+    let carolHandle = 'carol.bsky.social';
+    const appview = await startHttpReplay((req) => ({
+      body: {
+        profiles: req.url.searchParams
+          .getAll('actors')
+          .filter((did) => did === bob || did === carol)
+          .map((did) =>
+            did === bob
+              ? { did, handle: 'bob.example.com', displayName: 'Bob', followersCount: 2_048 }
+              : { did, handle: carolHandle, followersCount: 17 },
+          ),
+      },
+    }));
+    // Carol renames herself after her first post; the AppView knows the new name too late.
+    const renamed = JSON.stringify({
+      did: carol,
+      time_us: BASE_US + 15_000,
+      kind: 'identity',
+      identity: { did: carol, handle: 'carol.example.org', seq: 1409753100 },
+    });
+    const again = frames[2]!
+      .replace('3mmoojp4cd223', '3mmoojp4cd299')
+      .replace('1795169700003000', String(BASE_US + 16_000));
+    server = await startJetstreamReplay([...frames, renamed, again], { closeWhenDone: true });
+    try {
+      const config = BlueskyConfigSchema.parse({
+        base_url: server.url,
+        appview_url: appview.baseUrl,
+        // One event per batch, so the rename lands between Carol's two posts.
+        batch_size: 1,
+      });
+      const rec = recordingPorts({ now: () => FETCHED });
+      await createBlueskyConnector(config, fast).run(rec.ports, { once: true });
+      carolHandle = 'stale.bsky.social';
+
+      const authors = new Map(rec.produced.map((m) => [m.id.split('/').pop(), m.author]));
+      expect(authors.get('3mmoojp4cd221')).toEqual({
+        id: bob,
+        handle: 'bob.example.com',
+        display_name: 'Bob',
+        followers: 2_048,
+      });
+      // did:web:acme.example is unknown to this AppView: its DID stays, nothing else.
+      expect(authors.get('3mmoojp4cd225')).toMatchObject({
+        id: 'did:web:acme.example',
+        handle: null,
+      });
+      expect(authors.get('3mmoojp4cd299')).toMatchObject({
+        handle: 'carol.example.org',
+        followers: 17,
+      });
+      // Each author asked for once, however the posts were batched.
+      const asked = appview.requests.flatMap((r) => r.url.searchParams.getAll('actors'));
+      expect(asked.sort()).toEqual([...new Set(asked)].sort());
+      expect(asked).toContain(carol);
+      expect(appview.requests[0]!.url.pathname).toBe('/xrpc/app.bsky.actor.getProfiles');
+    } finally {
+      await appview.close();
+    }
   });
 });

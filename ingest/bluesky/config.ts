@@ -24,5 +24,28 @@ export const BlueskyConfigSchema = z.object({
   idle_timeout_s: z.number().int().min(1).max(3_600).default(60),
   /** A client clock this far ahead of the server's time_us is not believed. */
   max_clock_skew_s: z.number().int().min(0).max(86_400).default(300),
+  /**
+   * Look up the handle, display name and followers of the authors of matching posts (the
+   * firehose names them by DID only). Off = authors stay DIDs, no requests besides Jetstream.
+   */
+  resolve_profiles: z.boolean().default(true),
+  /** The AppView answering `app.bsky.actor.getProfiles` (public, no credentials). */
+  appview_url: z
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL')
+    .default('https://public.api.bsky.app'),
+  /** Authors remembered; an active brand's posters are mostly the same people day to day. */
+  profile_cache_size: z.number().int().min(100).max(1_000_000).default(50_000),
+  /** How long a looked-up profile is trusted before it is asked for again. */
+  profile_ttl_s: z
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(86_400),
+  /** Per-request timeout; a slow AppView must not hold up the stream. */
+  profile_timeout_ms: z.number().int().min(100).max(60_000).default(5_000),
+  /** After a failed lookup, posts go out with DIDs only for this long before trying again. */
+  profile_pause_s: z.number().int().min(1).max(3_600).default(60),
 });
 export type BlueskyConfig = z.infer<typeof BlueskyConfigSchema>;

@@ -1,13 +1,20 @@
 import { z } from 'zod';
 import type { Mention } from '../../core/contracts/mention.ts';
 import { describeError } from '../../core/errors.ts';
-import type { Connector, ConnectorDeps, RunOptions } from '../connector.ts';
+import {
+  makeHttpClient,
+  USER_AGENT,
+  type Connector,
+  type ConnectorDeps,
+  type RunOptions,
+} from '../connector.ts';
 import { convertOne, deliver } from '../emit.ts';
 import { backoffDelay, sleep as realSleep } from '../http/backoff.ts';
 import type { IngestDeadLetter, IngestPorts } from '../ports.ts';
 import { runSocket } from '../ws/socket.ts';
 import type { BlueskyConfig } from './config.ts';
 import { normalizeJetstreamEvent, parseJetstreamFrame } from './normalize.ts';
+import { ProfileDirectory } from './profiles.ts';
 
 const SOURCE = 'bluesky';
 const CURSOR_KEY = 'jetstream';
@@ -57,6 +64,8 @@ export function createBlueskyConnector(config: BlueskyConfig, deps: ConnectorDep
       const host = new URL(config.base_url).host;
       let position = await loadPosition(ports);
       let failures = 0;
+      // One directory per run: remembered authors survive reconnects.
+      const profiles = config.resolve_profiles ? profileDirectory(config, ports, deps) : null;
 
       while (!ports.signal.aborted) {
         options.onState?.('running');
@@ -66,7 +75,12 @@ export function createBlueskyConnector(config: BlueskyConfig, deps: ConnectorDep
         const flush = () =>
           lock(async () => {
             if (batch.events === 0) return;
-            const { mentions, dead, last } = batch.take();
+            const taken = batch.take();
+            const { dead, last } = taken;
+            for (const [did, handle] of taken.handles) profiles?.noteHandle(did, handle);
+            const mentions = profiles
+              ? await profiles.complete(taken.mentions, ports.signal)
+              : taken.mentions;
             await deliver(ports, { mentions, dead });
             if (last) {
               position = { time_us: last.time_us, seq: last.seq, host };
@@ -122,10 +136,35 @@ export function createBlueskyConnector(config: BlueskyConfig, deps: ConnectorDep
   };
 }
 
+function profileDirectory(
+  config: BlueskyConfig,
+  ports: IngestPorts,
+  deps: ConnectorDeps,
+): ProfileDirectory {
+  return new ProfileDirectory({
+    // One quick retry and no long waits: a lookup is an extra and the stream waits while it
+    // runs; a failure pauses lookups instead (`profile_pause_s`).
+    client: makeHttpClient(SOURCE, ports, deps, {
+      userAgent: USER_AGENT,
+      timeoutMs: config.profile_timeout_ms,
+      maxRetries: 1,
+      maxRetryAfterMs: config.profile_timeout_ms,
+    }),
+    appviewUrl: config.appview_url,
+    maxEntries: config.profile_cache_size,
+    ttlMs: config.profile_ttl_s * 1000,
+    pauseMs: config.profile_pause_s * 1000,
+    now: () => ports.now().getTime(),
+    logger: ports.logger,
+  });
+}
+
 class Batch {
   events = 0;
   private mentions: Mention[] = [];
   private dead: IngestDeadLetter[] = [];
+  /** Handle changes seen in identity events, applied before the batch's lookups. */
+  private handles = new Map<string, string | undefined>();
   private last: { time_us: number; seq: number | null } | null = null;
 
   add(frame: string, now: Date, config: BlueskyConfig, filter: ConnectorDeps['filter']): void {
@@ -141,6 +180,7 @@ class Batch {
     if (this.last === null || event.time_us >= this.last.time_us) {
       this.last = { time_us: event.time_us, seq: event.cursor ?? null };
     }
+    if (event.kind === 'identity') this.handles.set(event.did, event.identity?.handle);
     const result = convertOne(
       SOURCE,
       event,
@@ -154,10 +194,16 @@ class Batch {
   }
 
   take() {
-    const taken = { mentions: this.mentions, dead: this.dead, last: this.last };
+    const taken = {
+      mentions: this.mentions,
+      dead: this.dead,
+      last: this.last,
+      handles: this.handles,
+    };
     this.events = 0;
     this.mentions = [];
     this.dead = [];
+    this.handles = new Map();
     this.last = null;
     return taken;
   }

@@ -22,6 +22,8 @@ export const JetstreamEventSchema = z.object({
       record: z.unknown().optional(),
     })
     .optional(),
+  /** `kind: "identity"`: the account's handle changed (or was re-verified). Never fatal. */
+  identity: z.looseObject({ handle: z.string().optional() }).optional().catch(undefined),
 });
 export type JetstreamEvent = z.infer<typeof JetstreamEventSchema>;
 
@@ -73,7 +75,7 @@ export function normalizeJetstreamEvent(
     id: `bluesky:${uri}`,
     source: 'bluesky',
     url: `https://bsky.app/profile/${event.did}/post/${encodeURIComponent(commit.rkey)}`,
-    // The handle needs an identity lookup (app.bsky.actor.getProfile); the DID is stable.
+    // The DID is stable; the connector fills handle, name and followers from the AppView.
     author: { id: event.did, handle: null, display_name: null, followers: null },
     text: record.text,
     // A shared link card's title is often where the brand is named ("Acme outage postmortem").
