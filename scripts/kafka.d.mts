@@ -6,5 +6,10 @@ export function ensureKafka(options?: {
   fresh?: boolean;
   log?: (line: string) => void;
   timeoutMs?: number;
+  /** Mark a broker started here as the tests': the last lease released stops it. */
+  autoStop?: boolean;
 }): Promise<{ brokers: string[]; startedHere: boolean; startMs: number }>;
 export function stopKafka(options?: { port?: number; timeoutMs?: number }): Promise<boolean>;
+export function takeKafkaLease(options?: { port?: number; pid?: number }): void;
+export function releaseKafkaLease(options?: { port?: number; pid?: number }): Promise<boolean>;
+export function shouldStopBroker(state: { liveLeases: number; startedByTests: boolean }): boolean;

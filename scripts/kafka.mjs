@@ -3,7 +3,8 @@
 // artifacts and the machine's Java; no Docker. `npm run kafka:up` / `npm run kafka:down`.
 //
 //   .cache/kafka/lib/        jars resolved by Maven from scripts/kafka/pom.xml (once per machine)
-//   .cache/kafka/<port>/     server.properties, data (log.dirs), broker.log, broker.pid
+//   .cache/kafka/<port>/     server.properties, data (log.dirs), broker.log, broker.pid,
+//                            leases/<pid> (test runs using it), auto-stop (started by tests)
 //
 // Also imported by the test harness (test/support/services.ts): ensureKafka() / stopKafka().
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -85,7 +86,41 @@ function paths(port) {
     log4j: join(dir, 'log4j2.properties'),
     log: join(dir, 'broker.log'),
     pid: join(dir, 'broker.pid'),
+    leases: join(dir, 'leases'),
+    autoStop: join(dir, 'auto-stop'),
   };
+}
+
+/**
+ * Several test runs can share one broker (two checkouts, a watch run beside a full run). Each
+ * holds a lease, a file named by its pid, while it uses the broker; the broker a test run
+ * started is stopped by the last run to let go, not by the one that started it, so no run
+ * loses its broker halfway. A broker started by `kafka:up` is the user's and stays up.
+ */
+export function takeKafkaLease({ port = 19092, pid = process.pid } = {}) {
+  const p = paths(port);
+  mkdirSync(p.leases, { recursive: true });
+  writeFileSync(join(p.leases, String(pid)), '');
+}
+
+/** Drop this run's lease; stop the broker if tests started it and no live run still holds one. */
+export async function releaseKafkaLease({ port = 19092, pid = process.pid } = {}) {
+  const p = paths(port);
+  rmSync(join(p.leases, String(pid)), { force: true });
+  const holders = existsSync(p.leases) ? readdirSync(p.leases).map(Number) : [];
+  const live = holders.filter((h) => Number.isInteger(h) && h > 0 && isAlive(h));
+  // A run that was killed cannot release: its lease goes when its pid is gone.
+  for (const h of holders)
+    if (!live.includes(h)) rmSync(join(p.leases, String(h)), { force: true });
+  if (!shouldStopBroker({ liveLeases: live.length, startedByTests: existsSync(p.autoStop) })) {
+    return false;
+  }
+  return stopKafka({ port });
+}
+
+/** The rule, pure for its test: the last leaseholder stops only a broker tests started. */
+export function shouldStopBroker({ liveLeases, startedByTests }) {
+  return liveLeases === 0 && startedByTests;
 }
 
 function writeConfig(port, p) {
@@ -207,6 +242,7 @@ export async function ensureKafka({
   fresh = false,
   log = () => {},
   timeoutMs = 90_000,
+  autoStop = false,
 } = {}) {
   const p = paths(port);
   const running = readPid(p);
@@ -269,6 +305,8 @@ export async function ensureKafka({
   );
   child.unref();
   writeFileSync(p.pid, String(child.pid));
+  if (autoStop) writeFileSync(p.autoStop, '');
+  else rmSync(p.autoStop, { force: true });
   await waitReady(port, child.pid ?? null, p, timeoutMs);
   return { brokers: [`127.0.0.1:${port}`], startedHere: true, startMs: Date.now() - started };
 }
@@ -282,6 +320,7 @@ export async function stopKafka({ port = 19092, timeoutMs = 30_000 } = {}) {
   while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   rmSync(p.pid, { force: true });
+  rmSync(p.autoStop, { force: true });
   return true;
 }
 
@@ -291,6 +330,8 @@ async function main() {
   try {
     if (command === 'up') {
       const r = await ensureKafka({ port, log: (m) => console.error(m) });
+      // Asked for by hand: the user's broker from now on, even if a test run started it.
+      rmSync(paths(port).autoStop, { force: true });
       console.error(
         r.startedHere
           ? `Kafka started in ${(r.startMs / 1000).toFixed(1)} s`

@@ -48,11 +48,14 @@ export async function startServices(log: (line: string) => void): Promise<Starte
       startMs: Date.now() - started,
     };
   } else {
-    const { ensureKafka, stopKafka, KafkaSetupError } = await import('../../scripts/kafka.mjs');
+    const { ensureKafka, takeKafkaLease, releaseKafkaLease, KafkaSetupError } =
+      await import('../../scripts/kafka.mjs');
     const port = Number(process.env.KAFKA_LOCAL_PORT ?? 19092);
     try {
-      const r = await ensureKafka({ port, log });
-      if (r.startedHere) stops.push(() => stopKafka({ port }));
+      // Lease first, so a run finishing meanwhile sees this one and leaves the broker up.
+      takeKafkaLease({ port });
+      stops.push(() => releaseKafkaLease({ port }));
+      const r = await ensureKafka({ port, log, autoStop: true });
       kafka = { brokers: r.brokers, via: 'local', startMs: r.startMs };
     } catch (error) {
       const why = error instanceof KafkaSetupError ? error.message : String(error);
