@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
  * Two projects: `unit` (pure code, no services, runs anywhere in seconds) and `integration`
  * (real Kafka and a real ClickHouse engine, found or started by test/support/global-setup.ts).
  * Integration files run in forked processes because chdb binds one data directory per process.
+ * Every project's temporary files go in one folder per run, removed at its end (temp-root.ts).
  */
 export default defineConfig({
   test: {
@@ -17,6 +18,7 @@ export default defineConfig({
             'test/unit/**/*.test.ts',
           ],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          globalSetup: ['test/support/temp-root.ts'],
           pool: 'forks',
         },
       },
@@ -24,7 +26,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.int.test.ts', 'test/e2e/**/*.int.test.ts'],
-          globalSetup: ['test/support/global-setup.ts'],
+          globalSetup: ['test/support/temp-root.ts', 'test/support/global-setup.ts'],
           pool: 'forks',
           // Kafka consumer-group joins and the chdb engine are slow to start on 2 cores.
           testTimeout: 180_000,
@@ -37,6 +39,7 @@ export default defineConfig({
           name: 'browser',
           // Playwright driving the machine's Chromium against `earshot start` (see test/browser/).
           include: ['test/browser/**/*.browser.test.ts'],
+          globalSetup: ['test/support/temp-root.ts'],
           pool: 'forks',
           testTimeout: 120_000,
           hookTimeout: 240_000,
