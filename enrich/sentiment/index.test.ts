@@ -43,6 +43,37 @@ describe('loadSentimentScorer', () => {
     );
   });
 
+  it('missing or corrupt word vectors are a clear error naming the file', () => {
+    const dir = join(tmp, 'wv');
+    cpSync(DEFAULT_MODEL_DIR, dir, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+      linear: { heads: Record<string, number[]>; embeddings?: { file: string } };
+    };
+    // The committed model uses them (a head for at least one language).
+    expect(Object.keys(manifest.linear.heads).length).toBeGreaterThan(0);
+    const file = join(dir, manifest.linear.embeddings!.file);
+    const bytes = readFileSync(file);
+    bytes[100_000] = bytes[100_000]! ^ 0xff;
+    writeFileSync(file, bytes);
+    expect(() => loadSentimentScorer({ modelDir: dir })).toThrow(/corrupt.*embeddings\.bin/);
+    rmSync(file);
+    expect(() => loadSentimentScorer({ modelDir: dir })).toThrow(
+      /missing or unreadable: .*embeddings\.bin/,
+    );
+  });
+
+  it('a manifest with heads but no word-vector file is a clear error', () => {
+    const dir = join(tmp, 'wv-manifest');
+    cpSync(DEFAULT_MODEL_DIR, dir, { recursive: true });
+    const path = join(dir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as {
+      linear: { embeddings?: unknown };
+    };
+    delete manifest.linear.embeddings;
+    writeFileSync(path, JSON.stringify(manifest));
+    expect(() => loadSentimentScorer({ modelDir: dir })).toThrow(/heads but no embeddings file/);
+  });
+
   it('a missing directory is a clear error naming the file', () => {
     const dir = join(tmp, 'nope');
     expect(() => loadSentimentScorer({ modelDir: dir })).toThrow(join(dir, 'manifest.json'));

@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ExplanationItem, Sentiment } from '../../core/contracts/mention.ts';
 import { createHash } from 'node:crypto';
+import { DEFAULT_NEGATED_FACTOR, readWordVectors, type WordVectors } from './embedding.ts';
 import { DENSE_SIZE, FeatureBuffer, extractFeatures } from './features.ts';
 import { rulesFor } from './lang-rules.ts';
-import { CLASSES, COMBINER_INPUTS, K, LinearModel, int16View } from './linear.ts';
+import { CLASSES, COMBINER_INPUTS, HEAD_OFFSET, K, LinearModel, int16View } from './linear.ts';
 import { GATE_INPUTS } from './neutral.ts';
 import { makeLexicons, scoreRules, type Lexicons } from './rules.ts';
 import { tokenize } from './text.ts';
@@ -61,8 +62,28 @@ const ManifestSchema = z.object({
       temperatures: z.record(z.string(), z.number().positive()),
       languages: z.record(z.string(), z.array(z.enum(CLASSES))),
       combiners: z
-        .record(z.string(), z.array(z.number().finite()).length(COMBINER_INPUTS * K))
+        .record(
+          z.string(),
+          // Models before 2.3.0 have no word-vector head inputs (3 fewer rows of weights).
+          z
+            .array(z.number().finite())
+            .refine((c) => c.length === COMBINER_INPUTS * K || c.length === HEAD_OFFSET * K, {
+              message: `expected ${COMBINER_INPUTS * K} (or ${HEAD_OFFSET * K}) weights`,
+            }),
+        )
         .default({}),
+      /** Static word vectors (embedding.ts) and the languages' heads over them. */
+      embeddings: z
+        .object({
+          file: z.string(),
+          sha256: z.string().regex(/^[0-9a-f]{64}$/),
+          dims: z.number().int().min(1).max(4096),
+          /** How a negated word enters the mean (embedding.ts DEFAULT_NEGATED_FACTOR). */
+          negatedFactor: z.number().min(-1).max(1).default(DEFAULT_NEGATED_FACTOR),
+          source: z.string().optional(),
+        })
+        .optional(),
+      heads: z.record(z.string(), z.array(z.number().finite())).default({}),
       /** The neutral gate (neutral.ts) and the languages it decides neutral for. */
       neutralGate: z
         .object({
@@ -228,6 +249,48 @@ export function loadSentimentScorer(options: { modelDir?: string } = {}): Sentim
   return createScorer(options.modelDir ?? DEFAULT_MODEL_DIR, { useModel: true });
 }
 
+/** A language's word-vector head with each table row projected through it (embedding.ts). */
+interface LoadedHead {
+  head: Float32Array;
+  proj: Float32Array;
+  /** Combiner coefficient of each head logit on (pos − neg), for explanations. */
+  polarity: Float64Array;
+}
+
+function readHeads(
+  dir: string,
+  spec: NonNullable<SentimentManifest['linear']>,
+): { vectors: WordVectors; heads: Map<string, LoadedHead> } | null {
+  const langs = Object.keys(spec.heads);
+  if (langs.length === 0) return null;
+  if (spec.embeddings === undefined) {
+    throw new Error(
+      `sentiment manifest has word-vector heads but no embeddings file: ${join(dir, 'manifest.json')}`,
+    );
+  }
+  const vectors = readWordVectors(join(dir, spec.embeddings.file), spec.embeddings.sha256);
+  if (vectors.dims !== spec.embeddings.dims) {
+    throw new Error(
+      `sentiment word vectors have ${vectors.dims} dimensions, the manifest says ${spec.embeddings.dims}: ${join(dir, spec.embeddings.file)}`,
+    );
+  }
+  vectors.negatedFactor = spec.embeddings.negatedFactor;
+  const heads = new Map<string, LoadedHead>();
+  for (const lang of langs) {
+    const head = Float32Array.from(spec.heads[lang]!);
+    const comb = spec.combiners[lang];
+    if (comb === undefined) {
+      throw new Error(`sentiment manifest: the head for ${lang} has no combiner`);
+    }
+    const polarity = new Float64Array(K);
+    for (let c = 0; c < K; c++) {
+      polarity[c] = comb[(HEAD_OFFSET + c) * 3 + 2]! - comb[(HEAD_OFFSET + c) * 3]!;
+    }
+    heads.set(lang, { head, proj: vectors.project(head), polarity });
+  }
+  return { vectors, heads };
+}
+
 function readLinear(dir: string, spec: NonNullable<SentimentManifest['linear']>): LinearModel {
   const path = join(dir, spec.file);
   let bytes: Buffer;
@@ -265,7 +328,11 @@ function readLinear(dir: string, spec: NonNullable<SentimentManifest['linear']>)
     temperatures: spec.temperatures,
     languages: spec.languages,
     combiners: Object.fromEntries(
-      Object.entries(spec.combiners).map(([l, c]) => [l, Float32Array.from(c)]),
+      Object.entries(spec.combiners).map(([l, c]) => {
+        const w = new Float32Array(COMBINER_INPUTS * K); // absent head rows stay zero
+        w.set(c);
+        return [l, w];
+      }),
     ),
     neutralGate:
       spec.neutralGate === undefined
@@ -318,6 +385,9 @@ export function createScorer(dir: string, opts: { useModel: boolean }): Sentimen
 
   const linear =
     opts.useModel && manifest.linear !== undefined ? readLinear(dir, manifest.linear) : null;
+  const wordHeads =
+    linear === null || manifest.linear === undefined ? null : readHeads(dir, manifest.linear);
+  const headOut = new Float64Array(K);
   const model = Object.freeze({
     name: manifest.name,
     version: linear === null ? `${manifest.version}+rules` : manifest.version,
@@ -352,7 +422,33 @@ export function createScorer(dir: string, opts: { useModel: boolean }): Sentimen
       extractFeatures(buf, linear.config, base, text, tokens, r, rules?.negators ?? null);
       if (perToken.length < tokens.length) perToken = new Float64Array(tokens.length * 2);
       perToken.fill(0, 0, tokens.length);
-      linear.probabilities(buf, base, probs, perToken);
+      const wh = wordHeads?.heads.get(base);
+      if (wh === undefined) linear.probabilities(buf, base, probs, perToken);
+      else {
+        if (share.length < tokens.length) {
+          share = new Float64Array(tokens.length * 2);
+          shareRows = new Int32Array(tokens.length * 2);
+        }
+        wordHeads!.vectors.headLogits(
+          wh.proj,
+          wh.head,
+          tokens,
+          headOut,
+          share,
+          shareRows,
+          rules?.negators ?? null,
+        );
+        linear.probabilities(buf, base, probs, perToken, headOut);
+        // Each known word's part of the head's logits, through the combiner, onto (pos − neg).
+        const pol = wh.polarity;
+        for (let ti = 0; ti < tokens.length; ti++) {
+          const r = shareRows[ti]!;
+          if (r < 0) continue;
+          const p = wh.proj;
+          const v = pol[0]! * p[r * 3]! + pol[1]! * p[r * 3 + 1]! + pol[2]! * p[r * 3 + 2]!;
+          perToken[ti] = perToken[ti]! + share[ti]! * v;
+        }
+      }
       // When the rules decided, the explanation is theirs alone.
       const ruled = overrideShortText(probs, r, tokens);
       const fromModel = ruled ? [] : modelItems(perToken, tokens);
@@ -443,6 +539,9 @@ function overrideShortText(
 
 /** Per-token accumulator for `modelItems`, reused across calls (scoring is synchronous). */
 let perToken = new Float64Array(256);
+/** Per-token weight in the word-vector mean and table row, reused likewise. */
+let share = new Float64Array(256);
+let shareRows = new Int32Array(256);
 
 /** Per-token logit contributions below this are left out before merging (noise for a reader). */
 const MIN_MODEL_WEIGHT = 0.05;

@@ -19,8 +19,13 @@ export type ClassName = (typeof CLASSES)[number];
 export const K = CLASSES.length;
 const K_CLASSES = 3;
 
-/** Combiner inputs: the 3 text-model logits, then the shared copy of the dense rule features. */
-export const COMBINER_INPUTS = K_CLASSES + DENSE_PER_COPY;
+/**
+ * Combiner inputs: the 3 text-model logits, the shared copy of the dense rule features, then the
+ * 3 logits of the word-vector head (embedding.ts; zeros for a language without one).
+ */
+export const COMBINER_INPUTS = K_CLASSES + DENSE_PER_COPY + K_CLASSES;
+/** Where the word-vector head's logits start among the combiner inputs. */
+export const HEAD_OFFSET = K_CLASSES + DENSE_PER_COPY;
 
 export interface LinearModelData {
   config: FeatureConfig;
@@ -147,13 +152,15 @@ export class LinearModel {
 
   /**
    * Calibrated class probabilities into `out` (classes a language never saw stay possible);
-   * `perToken` as in `logits`.
+   * `perToken` as in `logits`; `head`: the word-vector head's logits for this text, if the
+   * language has a head.
    */
   probabilities(
     buf: FeatureBuffer,
     lang: string,
     out: Float64Array,
     perToken?: Float64Array,
+    head?: ArrayLike<number>,
   ): void {
     const comb = this.combiners[lang];
     const gateT = this.gate?.languages[lang];
@@ -161,7 +168,7 @@ export class LinearModel {
     else {
       const z = this.zScratch;
       this.logits(buf, z, perToken);
-      combine(comb, z, buf.dense, out);
+      combine(comb, z, buf.dense, out, head);
     }
     if (gateT !== undefined) {
       gatedProbabilities(this.gate!.weights, (out[2]! - out[0]!) / gateT, buf.dense, out);
@@ -217,17 +224,23 @@ export function dequantize(bytes: Buffer, scale: number): Float32Array {
   return out;
 }
 
-/** Combiner logits from text-model logits `z` and the dense rule features `d` (shared copy). */
+/**
+ * Combiner logits from text-model logits `z`, the dense rule features `d` (shared copy) and the
+ * word-vector head's logits `h` (absent: zeros).
+ */
 export function combine(
   c: Float32Array,
   z: ArrayLike<number>,
   d: ArrayLike<number>,
   out: Float64Array,
+  h?: ArrayLike<number>,
 ): void {
   for (let k = 0; k < K_CLASSES; k++) {
     let s = 0;
     for (let i = 0; i < K_CLASSES; i++) s += c[i * 3 + k]! * z[i]!;
     for (let j = 0; j < DENSE_PER_COPY; j++) s += c[(K_CLASSES + j) * 3 + k]! * d[j]!;
+    if (h !== undefined)
+      for (let i = 0; i < K_CLASSES; i++) s += c[(HEAD_OFFSET + i) * 3 + k]! * h[i]!;
     out[k] = s;
   }
 }
