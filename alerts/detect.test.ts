@@ -4,12 +4,16 @@ import {
   baselineSamples,
   calibrate,
   detect,
+  detectScale,
   mad,
   median,
+  rawScore,
   samplesFor,
   scaleAt,
+  scaleExtra,
   scalesOf,
   STATS,
+  trimmedMean,
   twoSidedExtra,
 } from './detect.ts';
 import { MinuteSeries, MINUTE_MS } from './series.ts';
@@ -29,6 +33,33 @@ describe('robust statistics', () => {
 
   it('MAD ignores a single outlier', () => {
     expect(mad([10, 11, 9, 10, 1000], 10)).toBe(1);
+  });
+
+  it.each([
+    [[1, 2, 3, 4], 2.5],
+    [[5, 1, 100, 3, 2, 4], 3.5], // a quarter of 6 rounds down to 1 from each end: 2, 3, 4, 5
+    [[7], 7],
+  ])('trimmedMean(%j) = %d', (xs, m) => expect(trimmedMean(xs)).toBe(m));
+
+  it('the trimmed mean ignores a past spike in one week of four and averages the rest', () => {
+    // Twenty samples (four weeks × five neighbours): one week's five are a spike.
+    const normal = [96, 98, 99, 100, 100, 101, 102, 104, 97, 103, 99, 101, 100, 98, 102];
+    const spiked = [...normal, 400, 420, 450, 380, 410];
+    expect(trimmedMean(spiked)).toBeCloseTo(trimmedMean(normal), -1);
+    expect(trimmedMean(spiked)).toBeLessThan(102);
+    expect(trimmedMean([])).toBeNaN();
+  });
+
+  it('counts: trimmed mean against an hour-of-week baseline, median against an hour-of-day one', () => {
+    // Two of ten samples high (a spike one day of two would be five): the median of an
+    // hour-of-day baseline ignores up to half; the hour-of-week trimmed mean, a quarter.
+    const c = (total: number) => ({ total, pos: 0, neu: 0, neg: 0, competitors: 0 });
+    const samples = [10, 20, 30, 40, 50, 60, 70, 80, 500, 900].map(c);
+    expect(rawScore(STATS.volume, c(50), samples, 'hour_of_week')!.median).toBeCloseTo(
+      (30 + 40 + 50 + 60 + 70 + 80) / 6,
+      6,
+    );
+    expect(rawScore(STATS.volume, c(50), samples, 'hour_of_day')!.median).toBe(55);
   });
 });
 
@@ -115,6 +146,25 @@ describe('detect', () => {
     expect(d).toMatchObject({ firing: true, window_minutes: 60 });
     // Half an hour into the same shift nothing fires yet: it is not visible on any scale.
     expect(detect(aRule(), s, at - 30 * MINUTE_MS).firing).toBe(false);
+  });
+
+  it('the two-window scale has a lower threshold and pages at once', () => {
+    // +1.75/min for the last 30 minutes: 3.6 noise levels over 30 minutes (3.4 a minute
+    // earlier), 2.6 over the last 15. The 30-minute threshold (3.75 − 0.25) is crossed for the
+    // first time now, and it fires now: a shift lasting two windows is found within two.
+    const s = flat(4, (t) => (t >= end - 30 * MINUTE_MS && t < end ? 1.75 : 0));
+    const rule = aRule();
+    expect(scaleExtra(30 * MINUTE_MS, rule.windowMs, 'hour_of_week')).toBe(-0.25);
+    expect(scaleExtra(15 * MINUTE_MS, rule.windowMs, 'hour_of_week')).toBe(0);
+    expect(scaleExtra(60 * MINUTE_MS, rule.windowMs, 'hour_of_week')).toBe(0);
+    // A few days of history (hour-of-day baseline): no change.
+    expect(scaleExtra(30 * MINUTE_MS, rule.windowMs, 'hour_of_day')).toBe(0);
+    const before = detectScale(rule, s, end - MINUTE_MS, 30 * MINUTE_MS);
+    expect(before.firing).toBe(false);
+    const d = detect(rule, s, end);
+    expect(d).toMatchObject({ firing: true, window_minutes: 30, threshold: 3.5 });
+    expect(d.z).toBeLessThan(d.threshold + 1);
+    expect(detectScale(rule, s, end, 15 * MINUTE_MS).z).toBeLessThan(3);
   });
 
   it('a marginal excess must hold for two consecutive evaluations; a clear one fires at once', () => {
@@ -281,7 +331,10 @@ describe('detect', () => {
     const quiet = seriesOf(22, (i) => ({ total: around(8, i) }));
     const cNoisy = calibrate(STATS.volume, noisy, at, 15 * MINUTE_MS, 'hour_of_week');
     const cQuiet = calibrate(STATS.volume, quiet, at, 15 * MINUTE_MS, 'hour_of_week');
-    expect(cNoisy.windows).toBeGreaterThan(600);
+    // Every past window with an hour-of-week baseline, up to four weeks: here the seven and a
+    // half days since two weeks of history exist, more than the one week it used to stop at.
+    expect(cNoisy.windows).toBeGreaterThan(7 * 96);
+    expect(cNoisy.windows).toBeLessThanOrEqual(8 * 96);
     // The median window holds about 120 mentions: the noisy series' noise there is more than
     // twice the quiet one's, which is the Poisson model's own (no over-dispersion measured).
     expect(scaleAt(cNoisy, 120)).toBeGreaterThan(2 * scaleAt(cQuiet, 120));

@@ -5,14 +5,15 @@ import { MINUTE_MS, type Counts, type MinuteSeries } from './series.ts';
  * Detection math (docs/alerts.md has the derivation). Pure: a rule, a series and a time in,
  * a verdict with every number that explains it out.
  *
- * Baseline = the median of the same window at seasonal lags (same hour of week when there are
- * two weeks of history, else same hour of day over the last one to seven days), each lag with
- * neighbouring shifts so a few noisy samples do not decide. The median ignores past spikes as
- * long as they cover under half of the samples. A brand with less than a day of history is
- * still learning: its rules do not fire (`insufficient_history`).
+ * Baseline = a robust centre (interquartile mean or median, see `rawScore`) of the same window
+ * at seasonal lags (same hour of week when there are two weeks of history, else same hour of
+ * day over the last one to seven days), each lag with neighbouring shifts so a few noisy
+ * samples do not decide. It ignores past spikes as long as they cover under a quarter (half,
+ * for the median) of the samples. A brand with less than a day of history is still learning:
+ * its rules do not fire (`insufficient_history`).
  *
  * Noise = the model noise the window must have anyway (Poisson for counts, binomial or
- * multinomial for shares), times a calibration factor measured on the brand's own past week:
+ * multinomial for shares), times a calibration factor measured on up to four past weeks:
  * the robust spread (1.4826·MAD) of the raw z-scores the same detector gave past windows,
  * modelled as over-dispersion that grows with the window's level (busy hours are noisier).
  */
@@ -147,6 +148,23 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/**
+ * Mean of the middle half of the values (the interquartile mean: a quarter trimmed from each
+ * end). The baseline of counts: as robust to a past spike as the median while the spike covers
+ * under a quarter of the samples (one week of four, five neighbours of twenty), and it averages
+ * about half of them instead of picking one. The median is inefficient here: on the steep parts
+ * of the daily cycle the ±2 neighbouring windows spread out by the trend, and the median then
+ * rests on the few samples at the same time of day (measured: docs/alerts.md, "Robust baseline").
+ */
+export function trimmedMean(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const k = Math.floor(s.length / 4);
+  let sum = 0;
+  for (let i = k; i < s.length - k; i++) sum += s[i]!;
+  return sum / (s.length - 2 * k);
+}
+
 /** Median absolute deviation from `center`. */
 export function mad(xs: readonly number[], center: number): number {
   return median(xs.map((x) => Math.abs(x - center)));
@@ -154,7 +172,7 @@ export function mad(xs: readonly number[], center: number): number {
 
 export interface Score {
   observed: number;
-  /** The expected value: median of the samples, corrected by the calibration's bias. */
+  /** The expected value: centre of the samples, corrected by the calibration's bias. */
   baseline: number;
   /** Standard deviation the z-score divides by (noise model × calibration scale). */
   sigma: number;
@@ -180,6 +198,7 @@ export interface Stat {
 
 export interface RawScore {
   observed: number;
+  /** Centre of the baseline samples (the median, or the interquartile mean: `rawScore`). */
   median: number;
   sigma0: number;
   zRaw: number;
@@ -190,11 +209,23 @@ export interface RawScore {
   level: number;
 }
 
-/** Observed statistic vs the median of its baseline samples, in units of model noise. */
-export function rawScore(stat: Stat, counts: Counts, samples: readonly Counts[]): RawScore | null {
+/**
+ * Observed statistic vs the centre of its baseline samples, in units of model noise. The centre
+ * is the median, except for counts against an hour-of-week baseline: the interquartile mean
+ * (`trimmedMean`). With four weeks a past spike is one week of four, a quarter of the samples,
+ * which the trimmed mean drops; with an hour-of-day baseline over two days it can be half of
+ * them, which only the median ignores.
+ */
+export function rawScore(
+  stat: Stat,
+  counts: Counts,
+  samples: readonly Counts[],
+  method: BaselineMethod = 'hour_of_day',
+): RawScore | null {
   const observed = stat.value(counts);
   if (stat.kind === 'count') {
-    const med = median(samples.map(stat.value));
+    const values = samples.map(stat.value);
+    const med = method === 'hour_of_week' ? trimmedMean(values) : median(values);
     const sigma0 = Math.sqrt(Math.max(med, 1));
     // Anscombe's transform 2√(x + 3/8) makes a Poisson count nearly normal with unit
     // variance; (x − b)/√b would overstate the z of small counts (the Poisson right tail is
@@ -235,8 +266,15 @@ export interface Calibration {
   perLevel: number;
 }
 
-/** Up to a week of non-overlapping past windows, at most this many. */
-const CALIBRATION_WINDOWS = 672;
+/**
+ * Up to four weeks of non-overlapping past windows, at most this many (four weeks of 15-minute
+ * windows). One week held 336 windows of 30 minutes and 168 of an hour: too few to pin the
+ * tail the threshold sits in (a spread measured 5 % too low on one brand is a tail at 3.75
+ * twice as heavy). Four weeks: harness, tuning seed, quiet 30-minute windows over z 3.5 fell
+ * from 1.9 to 0.8 per 10,000 minutes (docs/alerts.md, "Calibration").
+ */
+const CALIBRATION_WINDOWS = 2688;
+const CALIBRATION_SPAN_MS = 28 * DAY_MS;
 /** Without enough past windows to measure the noise, assume it is 50 % above the model. */
 const UNCALIBRATED: Calibration = { center: 0, scale: 1.5, windows: 0, perLevel: 0 };
 
@@ -266,8 +304,8 @@ function fitPerLevel(deviations: readonly number[], levels: readonly number[]): 
 }
 
 /**
- * Measure the real noise of the detector itself: the raw z of the past week's windows (each
- * against its own baseline, exactly as it would have been scored), summarised robustly
+ * Measure the real noise of the detector itself: the raw z of up to four past weeks' windows
+ * (each against its own baseline, exactly as it would have been scored), summarised robustly
  * (median, 1.4826·MAD) so past spikes do not inflate it, as a noise factor √(1 + φ·level)
  * that grows with the window's level (`fitPerLevel`). Dividing by it turns raw z into a
  * calibrated z whose tail matches the assumed one, per brand, rule and hour, which is what
@@ -282,7 +320,7 @@ export function calibrate(
 ): Calibration {
   const zs: number[] = [];
   const levels: number[] = [];
-  const limit = Math.min(CALIBRATION_WINDOWS, Math.floor((7 * DAY_MS) / windowMs));
+  const limit = Math.min(CALIBRATION_WINDOWS, Math.floor(CALIBRATION_SPAN_MS / windowMs));
   for (let k = 1; k <= limit; k++) {
     const e = endMs - k * windowMs;
     if (!series.covers(e - windowMs, e)) break;
@@ -294,6 +332,7 @@ export function calibrate(
       stat,
       series.sum(e - windowMs, e),
       samplesFor(stat, series, e, windowMs, base, baselineSamples(series, e, windowMs, base)),
+      method,
     );
     if (s !== null) {
       zs.push(s.zRaw);
@@ -443,8 +482,14 @@ export function detect(
     if (!d.firing) continue;
     if (w > rule.windowMs && !stillElevated(rule, series, endMs, d)) continue;
     // A marginal excess must also have fired one evaluation earlier (same scale): a clear
-    // one pages at once.
-    if (d.z >= d.threshold + CONFIRM_MARGIN || at(w, endMs - CONFIRM_LAG_MS).firing) return d;
+    // one pages at once, and so does the two-window scale of an hour-of-week baseline
+    // (`scaleExtra`).
+    if (
+      d.z >= d.threshold + CONFIRM_MARGIN ||
+      (w === 2 * rule.windowMs && d.baseline_method === 'hour_of_week') ||
+      at(w, endMs - CONFIRM_LAG_MS).firing
+    )
+      return d;
   }
   return single.firing ? verdict(single, false) : single;
 }
@@ -516,6 +561,22 @@ const SUB_WINDOW_TYPES: ReadonlySet<AlertRule['type']> = new Set([
 export function twoSidedExtra(threshold: number): number {
   return Math.LN2 / threshold;
 }
+/**
+ * The two-window scale decides whether a shift is found within two windows: a shift of 3 noise
+ * levels per window scores 3·√2 ≈ 4.2 there (less after the baseline's own error: 3.6 on the
+ * harness), and only from the end of its second window on. So, with an hour-of-week baseline,
+ * it has a lower threshold and pages at once, without the one-minute confirmation (which would
+ * put such a shift a minute past two windows). Not with an hour-of-day one (a few days of
+ * history): its z has a heavier tail, and on the tuning seed the change found no short-history
+ * spike sooner and cost precision (docs/alerts.md, "Scales").
+ */
+const TWO_WINDOW_EXTRA = -0.25;
+
+/** Added to the rule's threshold on scale `w` of a rule of window `ruleWindowMs`. */
+export function scaleExtra(w: number, ruleWindowMs: number, method: BaselineMethod): number {
+  return w === 2 * ruleWindowMs && method === 'hour_of_week' ? TWO_WINDOW_EXTRA : 0;
+}
+
 /** Longer scales stop here: beyond it their neighbour samples drift across the daily cycle. */
 const MAX_SCALE_MS = 2 * 3_600_000;
 
@@ -598,6 +659,7 @@ function detectAt(
     threshold:
       rule.threshold +
       (base?.method === 'hour_of_day' ? HOUR_OF_DAY_EXTRA : 0) +
+      (base ? scaleExtra(w, rule.windowMs, base.method) : 0) +
       (rule.type === 'sov_shift' && rule.direction === 'both' ? twoSidedExtra(rule.threshold) : 0),
     secondary: null,
     baseline_method: base?.method ?? null,
@@ -608,7 +670,12 @@ function detectAt(
   if (base === null) return result;
   const samples = baselineSamples(series, endMs, w, base);
   const scoreOf = (stat: Stat): Score | null => {
-    const raw = rawScore(stat, counts, samplesFor(stat, series, endMs, w, base, samples));
+    const raw = rawScore(
+      stat,
+      counts,
+      samplesFor(stat, series, endMs, w, base, samples),
+      base.method,
+    );
     if (raw === null) return null;
     const cal = calibrationFor(cache, stat, series, endMs, w, base.method);
     return score(raw, cal);

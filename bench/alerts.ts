@@ -27,7 +27,9 @@ export default function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const configs = (['volume', 'negative', 'sentiment', 'sov'] as const).flatMap((kind) => [
     { regime: 'hour_of_week', kind, spikySeries: 32, quietSeries: 16 } as const,
-    { regime: 'short_history', kind, spikySeries: 96, quietSeries: 48 } as const,
+    // Three times the short-history series of round 3 (one planted shift per series): 8–16
+    // shifts per size made one shift worth 6–12 points of a size's recall.
+    { regime: 'short_history', kind, spikySeries: 288, quietSeries: 144 } as const,
   ]);
   for (const c of configs) {
     const t0 = performance.now();
