@@ -3,6 +3,7 @@ import {
   baselineOffsets,
   baselineSamples,
   calibrate,
+  calibrationCache,
   detect,
   detectScale,
   mad,
@@ -17,6 +18,7 @@ import {
   twoSidedExtra,
 } from './detect.ts';
 import { MinuteSeries, MINUTE_MS } from './series.ts';
+import { phaseOf } from './evaluator.ts';
 import { aRule, mix, seriesOf, T0, wobble } from './test-helpers.ts';
 
 const DAY = 1440;
@@ -344,5 +346,42 @@ describe('detect', () => {
     // Poisson units) than a quiet one, instead of one factor for the whole day.
     expect(cNoisy.perLevel).toBeGreaterThan(0);
     expect(scaleAt(cNoisy, 240)).toBeGreaterThan(1.3 * scaleAt(cNoisy, 60));
+  });
+});
+
+describe('recalibration spread over the six hours', () => {
+  const rule = aRule();
+  const series = seriesOf(3, (i) => ({ total: 8 + Math.floor(wobble(i) * 5) }));
+  // Just before and just after a six-hour boundary (T0 is midnight): day 3, 05:58 and 06:02.
+  const before = T0 + 2 * 86_400_000 + 6 * 3_600_000 - 2 * MINUTE_MS;
+  const after = before + 4 * MINUTE_MS;
+
+  it('phase 0 recalibrates at the boundary; another phase does not, and scores alike', () => {
+    const plain = calibrationCache();
+    detect(rule, series, before, plain);
+    const first = plain.entries.size;
+    detect(rule, series, after, plain);
+    expect(plain.entries.size).toBeGreaterThan(first);
+
+    const shifted = calibrationCache(90 * MINUTE_MS);
+    const a = detect(rule, series, before, shifted);
+    const n = shifted.entries.size;
+    detect(rule, series, after, shifted);
+    expect(shifted.entries.size).toBe(n);
+    expect(a.z).toBeCloseTo(detect(rule, series, before, calibrationCache()).z, 10);
+  });
+
+  it('gives each rule a stable phase within the six hours, spread across them', () => {
+    expect(phaseOf('ws/r1')).toBe(phaseOf('ws/r1'));
+    const phases = Array.from({ length: 200 }, (_, i) => phaseOf(`ws/rule-${i}`));
+    for (const p of phases) {
+      expect(p).toBeGreaterThanOrEqual(0);
+      expect(p).toBeLessThan(6 * 3_600_000);
+    }
+    // 200 rules over 360 minutes: no minute carries more than a handful.
+    const perMinute = new Map<number, number>();
+    for (const p of phases) perMinute.set(p, (perMinute.get(p) ?? 0) + 1);
+    expect(Math.max(...perMinute.values())).toBeLessThanOrEqual(4);
+    expect(perMinute.size).toBeGreaterThan(120);
   });
 });

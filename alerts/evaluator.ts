@@ -12,7 +12,7 @@ import {
   saveIncident,
 } from '../store/queries/alerts-store.ts';
 import { channelsOf, parseAlertsConfig, type AlertRule, type AlertsConfig } from './config.ts';
-import { detect, type CalibrationCache, type Detection } from './detect.ts';
+import { calibrationCache, detect, type CalibrationCache, type Detection } from './detect.ts';
 import { alertNotice } from './delivery/notice.ts';
 import { sendNotice } from './delivery/send.ts';
 import { excessOf, step, type AlertEventKind, type Incident } from './incident.ts';
@@ -102,7 +102,8 @@ export class Evaluator {
       let cache = this.calibrations.get(calibrationKey);
       if (!cache) {
         if (this.calibrations.size > 10_000) this.calibrations.clear();
-        this.calibrations.set(calibrationKey, (cache = new Map() as CalibrationCache));
+        // Each rule recalibrates at its own time of the six hours (detect.ts CalibrationCache).
+        this.calibrations.set(calibrationKey, (cache = calibrationCache(phaseOf(key))));
       }
       const d = detect(rule, series, endMs, cache);
       result.detections.push(d);
@@ -264,4 +265,11 @@ export class Evaluator {
   async drain(): Promise<void> {
     while (this.deliveries.size > 0) await Promise.all([...this.deliveries]);
   }
+}
+
+/** A stable spread of rules over the recalibration period: FNV-1a of the rule key, in minutes. */
+export function phaseOf(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return (h % 360) * 60_000;
 }

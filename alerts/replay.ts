@@ -1,5 +1,5 @@
 import type { AlertRule } from './config.ts';
-import { detect, type CalibrationCache } from './detect.ts';
+import { calibrationCache, detect } from './detect.ts';
 import { step, type AlertEventKind, type Incident } from './incident.ts';
 import { MINUTE_MS, type MinuteSeries } from './series.ts';
 
@@ -24,7 +24,7 @@ export function replay(
   const stepMs = options.stepMs ?? MINUTE_MS;
   let open = options.open ?? null;
   const events: ReplayEvent[] = [];
-  const cache: CalibrationCache = new Map();
+  const cache = calibrationCache();
   for (let t = Math.ceil(fromMs / stepMs) * stepMs; t < toMs; t += stepMs) {
     const d = detect(rule, series, t, cache);
     const tr = step(rule, open, d, t);
