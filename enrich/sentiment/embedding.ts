@@ -106,10 +106,8 @@ export class WordVectors {
       const t = tokens[ti]!;
       const sign = scope > 0 ? this.negatedFactor : 1;
       scope = nextScope(t, scope, negators);
-      let r = -1;
-      if (t.kind === 'word' || t.kind === 'hashtag') r = this.rows.get(t.norm) ?? -1;
+      let r = this.rowOf(t, sign);
       if (r >= 0 && usable !== undefined && usable[r] === 0) r = -1;
-      if (r >= 0 && sign === 0) r = -1;
       if (rowsOut !== undefined) rowsOut[ti] = r;
       if (r < 0) continue;
       const w = this.weight[r]!;
@@ -126,6 +124,15 @@ export class WordVectors {
     const inv = 1 / wsum;
     for (let k = 0; k < d; k++) out[k] = acc[k]! * inv * this.scale[k]!;
     return known;
+  }
+
+  /**
+   * The row a token reads, or -1: words and hashtags in the table, and none a negator's scope
+   * leaves out (`negatedFactor` 0). One rule for training (`mean`) and scoring (`headLogits`).
+   */
+  private rowOf(t: Token, sign: number): number {
+    if (sign === 0 || (t.kind !== 'word' && t.kind !== 'hashtag')) return -1;
+    return this.rows.get(t.norm) ?? -1;
   }
 
   /** Each row's vector times a head's weights (bias left out): `n × 3`, row-major. */
@@ -181,9 +188,7 @@ export class WordVectors {
       const t = tokens[ti]!;
       const sign = scope > 0 ? this.negatedFactor : 1;
       scope = nextScope(t, scope, negators);
-      let r = -1;
-      if (t.kind === 'word' || t.kind === 'hashtag') r = this.rows.get(t.norm) ?? -1;
-      if (r >= 0 && sign === 0) r = -1;
+      const r = this.rowOf(t, sign);
       if (rows !== undefined) rows[ti] = r;
       if (r < 0) {
         if (share !== undefined) share[ti] = 0;
