@@ -2,7 +2,7 @@ import type { WordVectors } from '../enrich/sentiment/embedding.ts';
 import { headLogits } from '../enrich/sentiment/embedding.ts';
 import { K } from '../enrich/sentiment/linear.ts';
 import { tokenize } from '../enrich/sentiment/text.ts';
-import type { Example } from './lib-sentiment-train.ts';
+import { adamStep, type Example } from './lib-sentiment-train.ts';
 
 /**
  * Training of the word-vector heads (enrich/sentiment/embedding.ts): per language, a
@@ -78,11 +78,7 @@ export function fitHead(
     }
     for (let q = 0; q < size; q++) {
       const g = grad[q]! + (q < dims * 3 ? l2 * w[q]! : 0);
-      m[q] = 0.9 * m[q]! + 0.1 * g;
-      v[q] = 0.999 * v[q]! + 0.001 * g * g;
-      const mh = m[q]! / (1 - 0.9 ** it);
-      const vh = v[q]! / (1 - 0.999 ** it);
-      w[q] = w[q]! - (lr * mh) / (Math.sqrt(vh) + 1e-8);
+      adamStep(w, m, v, q, g, it, lr);
     }
   }
   return w;

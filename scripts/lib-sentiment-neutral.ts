@@ -2,7 +2,14 @@ import { DENSE_PER_COPY } from '../enrich/sentiment/features.ts';
 import { GATE_INPUTS, gateInputs, gatedProbabilities } from '../enrich/sentiment/neutral.ts';
 import { CLASSES } from '../enrich/sentiment/linear.ts';
 import { f1For, macroF1 } from './lib-sentiment-metrics.ts';
-import { folds, logitsOf, train, type Example, type TrainParams } from './lib-sentiment-train.ts';
+import {
+  adamStep,
+  folds,
+  logitsOf,
+  train,
+  type Example,
+  type TrainParams,
+} from './lib-sentiment-train.ts';
 
 /**
  * Fitting and checking the neutral gate (enrich/sentiment/neutral.ts) for languages without
@@ -152,11 +159,7 @@ export function fitGate(
     }
     for (let j = 0; j < GATE_INPUTS; j++) {
       const gj = g[j]! + (j > 0 ? l2 * w[j]! : 0);
-      m[j] = 0.9 * m[j]! + 0.1 * gj;
-      v[j] = 0.999 * v[j]! + 0.001 * gj * gj;
-      const mh = m[j]! / (1 - 0.9 ** it);
-      const vh = v[j]! / (1 - 0.999 ** it);
-      w[j] = w[j]! - (0.05 * mh) / (Math.sqrt(vh) + 1e-8);
+      adamStep(w, m, v, j, gj, it, 0.05);
     }
   }
   return Array.from(w, (x) => Math.round(x * 1e6) / 1e6);

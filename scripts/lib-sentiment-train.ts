@@ -278,14 +278,31 @@ export function fitCombiner(
     }
     for (let q = 0; q < w.length; q++) {
       const g = grad[q]! + l2 * (w[q]! - (q % 3 === Math.floor(q / 3) && q < K * 3 ? 1 : 0));
-      m[q] = 0.9 * m[q]! + 0.1 * g;
-      v[q] = 0.999 * v[q]! + 0.001 * g * g;
-      const mh = m[q]! / (1 - 0.9 ** it);
-      const vh = v[q]! / (1 - 0.999 ** it);
-      w[q] = w[q]! - (lr * mh) / (Math.sqrt(vh) + 1e-8);
+      adamStep(w, m, v, q, g, it, lr);
     }
   }
   return w;
+}
+
+/**
+ * One Adam step (β1 0.9, β2 0.999, ε 1e-8) on coordinate `q` of `w`, for gradient `g`
+ * (regularisation included) at iteration `it` (from 1): the optimiser of every small model
+ * the training fits (combiners, the neutral gate, word-vector heads).
+ */
+export function adamStep(
+  w: Float32Array | Float64Array,
+  m: Float64Array,
+  v: Float64Array,
+  q: number,
+  g: number,
+  it: number,
+  lr: number,
+): void {
+  m[q] = 0.9 * m[q]! + 0.1 * g;
+  v[q] = 0.999 * v[q]! + 0.001 * g * g;
+  const mh = m[q] / (1 - 0.9 ** it);
+  const vh = v[q] / (1 - 0.999 ** it);
+  w[q] = w[q]! - (lr * mh) / (Math.sqrt(vh) + 1e-8);
 }
 
 /** Raw logits of each example under trained weights. */
