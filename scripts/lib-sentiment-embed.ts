@@ -2,7 +2,7 @@ import type { WordVectors } from '../enrich/sentiment/embedding.ts';
 import { headLogits } from '../enrich/sentiment/embedding.ts';
 import { K } from '../enrich/sentiment/linear.ts';
 import { tokenize } from '../enrich/sentiment/text.ts';
-import { adamStep, type Example } from './lib-sentiment-train.ts';
+import { adamStep, softmaxOver, type Example } from './lib-sentiment-train.ts';
 
 /**
  * Training of the word-vector heads (enrich/sentiment/embedding.ts): per language, a
@@ -62,15 +62,9 @@ export function fitHead(
       const ex = examples[i]!;
       const xi = x[i]!;
       headLogits(w, xi, dims, z);
-      let max = -Infinity;
-      for (let c = 0; c < K; c++) if (ex.allowed[c] && z[c]! > max) max = z[c]!;
-      let sum = 0;
+      softmaxOver(z, ex.allowed);
       for (let c = 0; c < K; c++) {
-        z[c] = ex.allowed[c] ? Math.exp(z[c]! - max) : 0;
-        sum += z[c]!;
-      }
-      for (let c = 0; c < K; c++) {
-        const g = (ex.weight * (z[c]! / sum - (c === ex.y ? 1 : 0))) / wsum;
+        const g = (ex.weight * (z[c]! - (c === ex.y ? 1 : 0))) / wsum;
         if (g === 0) continue;
         for (let k = 0; k < dims; k++) grad[k * 3 + c] = grad[k * 3 + c]! + g * xi[k]!;
         grad[dims * 3 + c] = grad[dims * 3 + c]! + g;

@@ -186,15 +186,8 @@ function trainOne(examples: readonly Example[], p: TrainParams): Trained {
       z[0] = z0;
       z[1] = z1;
       z[2] = z2;
-      // Softmax over the classes this language has.
-      let max = -Infinity;
-      for (let c = 0; c < K; c++) if (ex.allowed[c] && z[c]! > max) max = z[c]!;
-      let sum = 0;
-      for (let c = 0; c < K; c++) {
-        z[c] = ex.allowed[c] ? Math.exp(z[c]! - max) : 0;
-        sum += z[c]!;
-      }
-      for (let c = 0; c < K; c++) g[c] = ex.weight * (z[c]! / sum - (c === ex.y ? 1 : 0));
+      softmaxOver(z, ex.allowed);
+      for (let c = 0; c < K; c++) g[c] = ex.weight * (z[c]! - (c === ex.y ? 1 : 0));
       const decay = 1 - lr * p.l2;
       for (let i = 0; i < f.n; i++) {
         const o = f.idx[i]! * 3;
@@ -260,18 +253,12 @@ export function fitCombiner(
       const ex = examples[i]!;
       const h = heads?.[i];
       combine(w, logits[i]!, ex.f.dense, out, h);
-      let max = -Infinity;
-      for (let c = 0; c < K; c++) if (ex.allowed[c] && out[c]! > max) max = out[c]!;
-      let sum = 0;
-      for (let c = 0; c < K; c++) {
-        out[c] = ex.allowed[c] ? Math.exp(out[c]! - max) : 0;
-        sum += out[c]!;
-      }
+      softmaxOver(out, ex.allowed);
       for (let j = 0; j < K; j++) x[j] = logits[i]![j]!;
       for (let j = 0; j < DENSE_PER_COPY; j++) x[K + j] = ex.f.dense[j]!;
       for (let j = 0; j < K; j++) x[HEAD_OFFSET + j] = h === undefined ? 0 : h[j]!;
       for (let c = 0; c < K; c++) {
-        const g = (ex.weight * (out[c]! / sum - (c === ex.y ? 1 : 0))) / wsum;
+        const g = (ex.weight * (out[c]! - (c === ex.y ? 1 : 0))) / wsum;
         if (g === 0) continue;
         for (let j = 0; j < COMBINER_INPUTS; j++) grad[j * 3 + c] = grad[j * 3 + c]! + g * x[j]!;
       }
@@ -282,6 +269,21 @@ export function fitCombiner(
     }
   }
   return w;
+}
+
+/**
+ * Softmax of `z` in place over the classes a language has (`allowed`); the others get 0.
+ * Shared by every model the training fits, so they all read a language's classes alike.
+ */
+export function softmaxOver(z: Float64Array, allowed: readonly boolean[]): void {
+  let max = -Infinity;
+  for (let c = 0; c < K; c++) if (allowed[c] && z[c]! > max) max = z[c]!;
+  let sum = 0;
+  for (let c = 0; c < K; c++) {
+    z[c] = allowed[c] ? Math.exp(z[c]! - max) : 0;
+    sum += z[c]!;
+  }
+  for (let c = 0; c < K; c++) z[c] = z[c]! / sum;
 }
 
 /**
