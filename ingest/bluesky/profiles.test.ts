@@ -110,7 +110,14 @@ describe('ProfileDirectory against a local AppView', () => {
     });
     // The input is not modified.
     expect(post('did:plc:u1').author.handle).toBeNull();
-    expect(directory.stats).toMatchObject({ requests: 2, looked_up: 29, not_found: 1 });
+    // 31 posts: all but the deleted account's resolved.
+    expect(directory.stats).toMatchObject({
+      resolved: 30,
+      requests: 2,
+      looked_up: 29,
+      not_found: 1,
+      failures: 0,
+    });
   });
 
   it('serves remembered authors without asking again, until the profile is too old', async () => {

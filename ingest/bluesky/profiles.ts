@@ -59,8 +59,8 @@ export class ProfileDirectory {
   /** Insertion order = recency: a hit is moved to the end, eviction takes the first. */
   private readonly entries = new Map<string, Entry>();
   private pausedUntil = 0;
-  /** Counters for logs and tests: how the last batches were served. */
-  readonly stats = { hits: 0, looked_up: 0, not_found: 0, requests: 0, failures: 0 };
+  /** Counters since start, for tests and debugging: posts resolved, profiles, requests. */
+  readonly stats = { resolved: 0, looked_up: 0, not_found: 0, requests: 0, failures: 0 };
 
   constructor(private readonly options: ProfileDirectoryOptions) {}
 
@@ -78,7 +78,7 @@ export class ProfileDirectory {
     return mentions.map((m) => {
       const profile = m.author.id === null ? undefined : this.fresh(m.author.id);
       if (profile === undefined) return m;
-      this.stats.hits++;
+      if (profile.handle !== null || profile.followers !== null) this.stats.resolved++;
       return { ...m, author: { ...m.author, ...profile } };
     });
   }
