@@ -139,7 +139,10 @@ function toApiMention(d: MentionRow, matchedTerms: string[]) {
 
 export type ApiMention = ReturnType<typeof toApiMention>;
 
-/** Top authors of a brand by engagement. */
+/**
+ * Top authors of a brand by engagement, under the handle and name of their latest post that
+ * has one (accounts rename themselves; a post stored while a profile lookup failed has none).
+ */
 export async function topAuthors(store: Store, f: MentionFilters, limit: number) {
   const { where, params } = mentionWhere(f);
   const rows = await store.query<{
@@ -152,7 +155,8 @@ export async function topAuthors(store: Store, f: MentionFilters, limit: number)
     negative: number;
     scored: number;
   }>(
-    `SELECT author_id, any(author_handle) AS handle, any(author_name) AS display_name, max(author_followers) AS followers,
+    `SELECT author_id, argMaxIf(author_handle, created_at, author_handle IS NOT NULL) AS handle,
+            argMaxIf(author_name, created_at, author_name IS NOT NULL) AS display_name, max(author_followers) AS followers,
             count() AS mentions, sum(likes + reposts + replies) AS engagement,
             countIf(sentiment_label = 'neg') AS negative, countIf(sentiment_label IN ('pos', 'neu', 'neg')) AS scored
      FROM brand_mentions FINAL
