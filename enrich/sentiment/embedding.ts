@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { NEGATION_SCOPE, opensNegation } from './features.ts';
 import type { Token } from './text.ts';
 import { fold } from './text.ts';
 
@@ -13,9 +14,6 @@ import { fold } from './text.ts';
  */
 
 const MAGIC = 'ESW1';
-
-/** Words after a negator that it reaches, as in the text model's features (features.ts). */
-const NEGATION_SCOPE = 3;
 
 /**
  * How a word inside a negation scope ("not *good*") enters the mean: its row times this factor.
@@ -215,14 +213,13 @@ export class WordVectors {
 
 /**
  * The negation scope after token `t`: a negator (or an "n't" word) opens one over the next
- * NEGATION_SCOPE words, each word uses one up, and punctuation closes it (as in features.ts).
+ * NEGATION_SCOPE words, each word uses one up, and punctuation closes it: the text model's rule
+ * (features.ts), read on the token's normal form.
  */
 function nextScope(t: Token, scope: number, negators: ReadonlySet<string> | null): number {
   if (t.kind === 'punct') return 0;
   if (t.kind !== 'word' && t.kind !== 'hashtag') return scope;
-  if (negators !== null && (negators.has(t.norm) || t.norm.endsWith("n't"))) {
-    return NEGATION_SCOPE;
-  }
+  if (opensNegation(t.norm, negators)) return NEGATION_SCOPE;
   return scope > 0 ? scope - 1 : 0;
 }
 

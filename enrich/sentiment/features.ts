@@ -140,6 +140,14 @@ const CHAR_MARK = 2;
 /** Words are features up to this many per text: very long texts add little beyond it. */
 const MAX_WORDS = 400;
 
+/** Words after a negator that it reaches ("not very *good*"); punctuation ends the scope sooner. */
+export const NEGATION_SCOPE = 3;
+
+/** Whether `word` opens a negation scope: a language's negator, or any "n't" contraction. */
+export function opensNegation(word: string, negators: ReadonlySet<string> | null): boolean {
+  return negators !== null && (negators.has(word) || word.endsWith("n't"));
+}
+
 /**
  * Fill `buf` with the features of one text. `tokens` and `rules` come from the rule layer (so
  * the tokenization is shared); `negators` marks the words that open a negation scope.
@@ -208,7 +216,7 @@ export function extractFeatures(
     } else {
       buf.push(fnvString(t.kind === 'hashtag' ? fnvStep(s.w, 35) : s.w, w), mask, 1, ti);
     }
-    if (negators !== null && (negators.has(w) || w.endsWith("n't"))) negScope = 3;
+    if (opensNegation(w, negators)) negScope = NEGATION_SCOPE;
     if (cfg.wordBigrams && prev !== null) {
       buf.push(fnvString(fnvStep(fnvString(s.b, prev), 32), w), mask, 1, ti);
     }
