@@ -24,6 +24,24 @@ export interface Connector {
   readonly source: string;
   /** Runs until `ports.signal` aborts (or once). Resolves on a clean stop. */
   run(ports: IngestPorts, options?: RunOptions): Promise<void>;
+  /**
+   * Sources whose likes, reposts and replies grow after a post is first fetched: re-reads the
+   * mentions with these ids (`Mention.id`, as this connector produced them; at most
+   * `refreshBatchSize` per call) and returns them as fresh Mentions, through the same
+   * normalizer, with the engagement the source reports now. Ids the source no longer has
+   * (deleted, removed) are left out; the call throws only when the source itself failed.
+   * The ingest runtime calls it on a schedule (ingest/refresh/) and produces what it returns;
+   * the sink turns a stored mention's higher engagement into an update.
+   */
+  refresh?(ids: readonly string[], ports: IngestPorts): Promise<Mention[]>;
+  /** Most ids one `refresh` call takes (the source's batch lookup limit). */
+  readonly refreshBatchSize?: number;
+  /**
+   * Whether `refresh` can tell anything new about this mention (a Hacker News comment has no
+   * points; another server's Mastodon status is not readable here): those are not scheduled.
+   * Absent: every mention is.
+   */
+  refreshable?(mention: Mention): boolean;
 }
 
 /** Keep only the mentions the watch queries want (Bluesky: the firehose is huge). */

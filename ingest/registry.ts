@@ -9,6 +9,7 @@ import { MastodonConfigSchema } from './mastodon/config.ts';
 import { createRedditConnector } from './reddit/connector.ts';
 import { RedditConfigSchema } from './reddit/config.ts';
 import { createRssConnector } from './rss/connector.ts';
+import { RefreshConfigSchema, type RefreshConfig } from './refresh/config.ts';
 import { RssConfigSchema } from './rss/config.ts';
 import { createYouTubeConnector } from './youtube/connector.ts';
 import { YouTubeConfigSchema } from './youtube/config.ts';
@@ -122,11 +123,18 @@ export interface SourceCheck {
   needs: string[];
   description: string;
   config: unknown;
+  /** `sources.<source>.refresh`: when to re-read engagement (sources that can). */
+  refresh: RefreshConfig;
 }
 
 /** Validate one source's slice and its credentials; every problem becomes a `needs` line. */
 export function checkSource(def: SourceDefinition<unknown>, raw: unknown, env: Env): SourceCheck {
-  const base = { source: def.source, description: def.description, config: null as unknown };
+  const base = {
+    source: def.source,
+    description: def.description,
+    config: null as unknown,
+    refresh: RefreshConfigSchema.parse(undefined),
+  };
   if (raw === undefined || raw === null) {
     return {
       ...base,
@@ -134,20 +142,32 @@ export function checkSource(def: SourceDefinition<unknown>, raw: unknown, env: E
       needs: [`a "sources.${def.source}" section in the config`],
     };
   }
+  const where = (prefix: string, path: readonly PropertyKey[]) =>
+    `${prefix}${path.length ? `.${path.map(String).join('.')}` : ''}`;
   const parsed = def.schema.safeParse(raw);
   if (!parsed.success) {
     const needs = parsed.error.issues.map(
-      (i) =>
-        `sources.${def.source}${i.path.length ? `.${i.path.map(String).join('.')}` : ''}: ${i.message}`,
+      (i) => `${where(`sources.${def.source}`, i.path)}: ${i.message}`,
     );
     return { ...base, configured: false, needs };
   }
   const config = parsed.data;
   const needs: string[] = [];
+  const refresh = RefreshConfigSchema.safeParse((raw as { refresh?: unknown }).refresh);
+  if (!refresh.success) {
+    for (const i of refresh.error.issues)
+      needs.push(`${where(`sources.${def.source}.refresh`, i.path)}: ${i.message}`);
+  }
   if ((config as { enabled?: boolean }).enabled === false)
     needs.push(`sources.${def.source}.enabled is false`);
   for (const cred of def.credentials(config)) {
     if (cred.required && !env[cred.env]) needs.push(`env ${cred.env} (${cred.purpose})`);
   }
-  return { ...base, config, configured: needs.length === 0, needs };
+  return {
+    ...base,
+    config,
+    refresh: refresh.success ? refresh.data : base.refresh,
+    configured: needs.length === 0,
+    needs,
+  };
 }

@@ -45,6 +45,19 @@ describe('listConnectors', () => {
   });
 });
 
+describe('listConnectors: engagement refresh settings', () => {
+  it('names a wrong refresh setting like any other', () => {
+    const [hn] = listConnectors(
+      { hackernews: { queries: ['acme'], refresh: { after: ['15m', 'soon'] } } },
+      {},
+    ).filter((l) => l.source === 'hackernews');
+    expect(hn).toMatchObject({ configured: false });
+    expect(hn!.needs).toEqual([
+      'sources.hackernews.refresh.after.1: use a duration like 15m, 1h, 1d or 1w',
+    ]);
+  });
+});
+
 describe('startConnectors', () => {
   let http: HttpReplayServer | undefined;
   let jet: JetstreamReplay | undefined;
@@ -102,5 +115,48 @@ describe('startConnectors', () => {
         .filter((s) => s.source !== 'rss')
         .map((s) => s.state),
     ).toEqual(['stopped', 'stopped']);
+  });
+  it('re-reads the engagement of what a source produced, on its schedule', async () => {
+    const hnPage = readJsonFixture<{ hits: Array<Record<string, unknown>> }>(
+      'hackernews/search-page-0.json',
+    );
+    http = await startHttpReplay((req) => {
+      if (req.url.pathname === '/api/v1/search_by_date') return { body: { ...hnPage, nbPages: 1 } };
+      if (req.url.pathname === '/api/v1/search') {
+        // The story gained points and comments since it was first fetched.
+        const hits = hnPage.hits
+          .filter((h) => req.url.searchParams.get('tags')?.includes(`story_${String(h.objectID)}`))
+          .filter((h) => h.parent_id === null || h.parent_id === undefined)
+          .map((h) => ({ ...h, points: 250, num_comments: 40 }));
+        return { body: { ...hnPage, hits, nbHits: hits.length, nbPages: 1 } };
+      }
+      return { status: 404 };
+    });
+    // Ten minutes after the story was posted; once it is produced, every refresher tick moves
+    // the clock 5 minutes.
+    let now = Date.parse('2026-11-20T10:11:40Z');
+    const rec = recordingPorts({ now: () => new Date(now) });
+    const running = startConnectors(
+      { hackernews: { queries: ['acme'], base_url: http.baseUrl, refresh: { after: ['15m'] } } },
+      rec.ports,
+      {},
+      {
+        // The poll loop waits its real interval (one poll here); the refresher's clock runs.
+        refresh: {
+          tickMs: 1,
+          sleep: async () => {
+            if (rec.produced.length > 0) now += 5 * 60_000;
+            await new Promise((r) => setTimeout(r, 5));
+          },
+        },
+      },
+    );
+    await waitFor(() => rec.produced.some((m) => m.engagement.likes === 250));
+    await running.stop();
+    const story = rec.produced.filter((m) => m.id === 'hackernews:45990001');
+    expect(story[0]!.engagement).toMatchObject({ likes: 12 });
+    expect(story.at(-1)!.engagement).toMatchObject({ likes: 250, replies: 40 });
+    // The comment has nothing to re-read: never asked for.
+    expect(http.requests.filter((r) => r.url.pathname === '/api/v1/search')).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 import { describeError } from '../core/errors.ts';
 import type { ConnectorDeps, ConnectorState, MentionFilter } from './connector.ts';
 import type { IngestPorts } from './ports.ts';
+import { createRefresher, type RefresherOptions } from './refresh/refresher.ts';
 import { checkSource, SOURCES } from './registry.ts';
 
 type Env = Record<string, string | undefined>;
@@ -16,6 +17,8 @@ export interface StartOptions {
   filter?: MentionFilter;
   /** Test seams passed to every connector (short backoffs, fake sleep). */
   deps?: ConnectorDeps;
+  /** Test seams of the engagement re-reads (a short tick). */
+  refresh?: RefresherOptions;
 }
 
 /**
@@ -65,10 +68,24 @@ export function startConnectors(
       logger: ports.logger.child({ source: def.source }),
     };
     const run = (async () => {
+      // Re-reading engagement stops with the source's own loop, however that ends.
+      const refreshStop = new AbortController();
+      let refreshing: Promise<void> = Promise.resolve();
       try {
         const connector = def.create(check.config, env, deps);
-        ports.logger.info({ event: 'source_started', source: def.source }, 'source started');
-        await connector.run(connectorPorts, { onState: setState });
+        const refresher = createRefresher(
+          connector,
+          connectorPorts,
+          check.refresh,
+          options.refresh,
+        );
+        ports.logger.info(
+          { event: 'source_started', source: def.source, refresh: refresher !== null },
+          'source started',
+        );
+        if (refresher !== null)
+          refreshing = refresher.run(AbortSignal.any([controller.signal, refreshStop.signal]));
+        await connector.run(refresher?.ports ?? connectorPorts, { onState: setState });
         status.state = 'stopped';
       } catch (error) {
         status.state = 'failed';
@@ -77,6 +94,9 @@ export function startConnectors(
           { event: 'source_failed', source: def.source, error: status.lastError },
           'source stopped with an error',
         );
+      } finally {
+        refreshStop.abort();
+        await refreshing;
       }
     })();
     runs.push(run);

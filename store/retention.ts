@@ -13,6 +13,7 @@ export const RETENTION_TABLES: ReadonlyArray<{
 }> = [
   { table: 'mentions', column: 'created_at', keep: 'raw' },
   { table: 'brand_mentions', column: 'created_at', keep: 'raw' },
+  { table: 'engagement_updates', column: 'created_at', keep: 'raw' },
   { table: 'brand_quarter_hourly', column: 'quarter_hour', keep: 'raw' },
   { table: 'brand_hourly', column: 'hour', keep: 'rollup' },
   { table: 'brand_topics_hourly', column: 'hour', keep: 'rollup' },

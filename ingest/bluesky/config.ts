@@ -26,10 +26,13 @@ export const BlueskyConfigSchema = z.object({
   max_clock_skew_s: z.number().int().min(0).max(86_400).default(300),
   /**
    * Look up the handle, display name and followers of the authors of matching posts (the
-   * firehose names them by DID only). Off = authors stay DIDs, no requests besides Jetstream.
+   * firehose names them by DID only). Off = authors stay DIDs, no profile lookups.
    */
   resolve_profiles: z.boolean().default(true),
-  /** The AppView answering `app.bsky.actor.getProfiles` (public, no credentials). */
+  /**
+   * The AppView answering `app.bsky.actor.getProfiles` and, for the engagement refresh,
+   * `app.bsky.feed.getPosts` (public, no credentials).
+   */
   appview_url: z
     .url()
     .refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL')

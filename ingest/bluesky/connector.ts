@@ -10,11 +10,13 @@ import {
 } from '../connector.ts';
 import { convertOne, deliver } from '../emit.ts';
 import { backoffDelay, sleep as realSleep } from '../http/backoff.ts';
+import type { HttpClient } from '../http/client.ts';
 import type { IngestDeadLetter, IngestPorts } from '../ports.ts';
 import { runSocket } from '../ws/socket.ts';
 import type { BlueskyConfig } from './config.ts';
 import { normalizeJetstreamEvent, parseJetstreamFrame } from './normalize.ts';
 import { ProfileDirectory } from './profiles.ts';
+import { POSTS_PER_REQUEST, refreshPosts } from './refresh.ts';
 
 const SOURCE = 'bluesky';
 const CURSOR_KEY = 'jetstream';
@@ -56,16 +58,35 @@ export function subscribeUrl(config: BlueskyConfig, position: JetstreamPosition 
  * disconnect: flush what was handled, back off, reconnect from the saved position.
  */
 export function createBlueskyConnector(config: BlueskyConfig, deps: ConnectorDeps = {}): Connector {
+  // One AppView client and one profile directory per connector, made on first use (they need
+  // the ports' clock and logger): the stream's lookups and the engagement refresh share them,
+  // and remembered authors survive reconnects.
+  let appview: { client: HttpClient; profiles: ProfileDirectory | null } | null = null;
+  const appviewFor = (ports: IngestPorts) => {
+    if (appview) return appview;
+    const client = appviewClient(config, ports, deps);
+    const profiles = config.resolve_profiles ? profileDirectory(config, client, ports) : null;
+    return (appview = { client, profiles });
+  };
   return {
     source: SOURCE,
+    refreshBatchSize: POSTS_PER_REQUEST,
+    refresh(ids: readonly string[], ports: IngestPorts) {
+      const { client, profiles } = appviewFor(ports);
+      return refreshPosts(ids, ports, {
+        client,
+        appviewUrl: config.appview_url,
+        profiles,
+        maxSkewMs: config.max_clock_skew_s * 1000,
+      });
+    },
     async run(ports: IngestPorts, options: RunOptions = {}) {
       const sleep = deps.sleep ?? realSleep;
       const backoff = deps.loopBackoff ?? { baseMs: 1_000, maxMs: 60_000 };
       const host = new URL(config.base_url).host;
       let position = await loadPosition(ports);
       let failures = 0;
-      // One directory per run: remembered authors survive reconnects.
-      const profiles = config.resolve_profiles ? profileDirectory(config, ports, deps) : null;
+      const profiles = appviewFor(ports).profiles;
 
       while (!ports.signal.aborted) {
         options.onState?.('running');
@@ -136,20 +157,27 @@ export function createBlueskyConnector(config: BlueskyConfig, deps: ConnectorDep
   };
 }
 
+/**
+ * One quick retry and no long waits: a lookup is an extra and the stream waits while it runs
+ * (a failure pauses lookups instead, `profile_pause_s`); a failed refresh is retried later by
+ * its scheduler.
+ */
+function appviewClient(config: BlueskyConfig, ports: IngestPorts, deps: ConnectorDeps): HttpClient {
+  return makeHttpClient(SOURCE, ports, deps, {
+    userAgent: USER_AGENT,
+    timeoutMs: config.profile_timeout_ms,
+    maxRetries: 1,
+    maxRetryAfterMs: config.profile_timeout_ms,
+  });
+}
+
 function profileDirectory(
   config: BlueskyConfig,
+  client: HttpClient,
   ports: IngestPorts,
-  deps: ConnectorDeps,
 ): ProfileDirectory {
   return new ProfileDirectory({
-    // One quick retry and no long waits: a lookup is an extra and the stream waits while it
-    // runs; a failure pauses lookups instead (`profile_pause_s`).
-    client: makeHttpClient(SOURCE, ports, deps, {
-      userAgent: USER_AGENT,
-      timeoutMs: config.profile_timeout_ms,
-      maxRetries: 1,
-      maxRetryAfterMs: config.profile_timeout_ms,
-    }),
+    client,
     appviewUrl: config.appview_url,
     maxEntries: config.profile_cache_size,
     ttlMs: config.profile_ttl_s * 1000,

@@ -4,6 +4,7 @@ import { describeError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { HttpClient } from '../http/client.ts';
 import { parseJsonBody } from '../http/json.ts';
+import { INVALID_HANDLE, MAX_FIELD } from './normalize.ts';
 
 /**
  * Who wrote a Bluesky post. Jetstream names the author by DID only (`did:plc:…`), which means
@@ -19,9 +20,6 @@ import { parseJsonBody } from '../http/json.ts';
 
 /** `app.bsky.actor.getProfiles` takes at most 25 actors per request. */
 export const PROFILES_PER_REQUEST = 25;
-/** The AppView's placeholder for a handle that no longer verifies: not a handle to show. */
-const INVALID_HANDLE = 'handle.invalid';
-const MAX_FIELD = 512;
 
 const ProfilesResponseSchema = z.object({
   profiles: z.array(
@@ -87,6 +85,11 @@ export class ProfileDirectory {
   noteHandle(did: string, handle: string | undefined): void {
     const entry = this.entries.get(did);
     if (entry && handle !== undefined) entry.profile = { ...entry.profile, handle: clean(handle) };
+  }
+
+  /** What is remembered of this author, without asking the AppView (engagement refresh). */
+  known(did: string): Profile | undefined {
+    return this.fresh(did);
   }
 
   get size(): number {

@@ -50,4 +50,30 @@ export class HackerNewsClient {
     }
     return parseJsonBody('hackernews', res.body, AlgoliaPageSchema, 'search page');
   }
+
+  /**
+   * The stories with these ids as Algolia has them now, in one request: every item is tagged
+   * `story_<id of its story>`, so `tags=story,(story_1,story_2,…)` matches exactly those
+   * stories (comments of them carry the tag too but not `story`). Ids that are comments or
+   * unknown match nothing. One search instead of one `items/{id}` per story, which would also
+   * send each story's whole comment tree.
+   */
+  async storiesById(ids: readonly string[], signal?: AbortSignal): Promise<AlgoliaPage> {
+    const url = new URL('/api/v1/search', this.baseUrl);
+    url.searchParams.set('tags', `story,(${ids.map((id) => `story_${id}`).join(',')})`);
+    url.searchParams.set('hitsPerPage', String(ids.length));
+    const res = await this.http.request(url.toString(), {
+      headers: { accept: 'application/json' },
+      ...(signal ? { signal } : {}),
+    });
+    if (res.status !== 200) {
+      throw new SourceRejectedError(`hackernews: story lookup returned HTTP ${res.status}`, {
+        context: { status: res.status },
+      });
+    }
+    return parseJsonBody('hackernews', res.body, AlgoliaPageSchema, 'story lookup');
+  }
 }
+
+/** Stories per lookup: one page of hits (Algolia's page size limit is 1,000; the URL stays short). */
+export const STORIES_PER_REQUEST = 100;

@@ -11,7 +11,7 @@ import {
 import { convertItems, deliver } from '../emit.ts';
 import { RequestBudget } from '../http/budget.ts';
 import type { IngestPorts } from '../ports.ts';
-import { HackerNewsClient } from './client.ts';
+import { HackerNewsClient, STORIES_PER_REQUEST } from './client.ts';
 import type { HackerNewsConfig } from './config.ts';
 import { normalizeHackerNewsHit } from './normalize.ts';
 
@@ -27,14 +27,25 @@ export function createHackerNewsConnector(
   config: HackerNewsConfig,
   deps: ConnectorDeps = {},
 ): Connector {
-  return {
-    source: SOURCE,
-    run(ports: IngestPorts, options: RunOptions = {}) {
-      const http = makeHttpClient(SOURCE, ports, deps, {
+  // One client per connector, made on first use (it needs the ports' clock and logger): polls
+  // and engagement refreshes share the request budget.
+  let shared: HackerNewsClient | null = null;
+  const clientFor = (ports: IngestPorts) =>
+    (shared ??= new HackerNewsClient(
+      makeHttpClient(SOURCE, ports, deps, {
         budget: new RequestBudget({ requests: config.requests_per_minute, perMs: 60_000 }),
         userAgent: USER_AGENT,
-      });
-      const client = new HackerNewsClient(http, config.base_url);
+      }),
+      config.base_url,
+    ));
+  return {
+    source: SOURCE,
+    refreshBatchSize: STORIES_PER_REQUEST,
+    refresh: (ids, ports) => refreshStories(ids, clientFor(ports), ports),
+    // Only stories have points and a comment count on Algolia.
+    refreshable: (m) => m.parent_id === null,
+    run(ports: IngestPorts, options: RunOptions = {}) {
+      const client = clientFor(ports);
       // ids produced in the overlap window, so one process does not re-produce them each poll.
       const recent = new Map<string, number>();
       return pollLoop({
@@ -96,4 +107,32 @@ async function pollQuery(
 
   if (newest > (last ?? 0)) await ports.cursors.set(SOURCE, key, String(newest));
   for (const [id, at] of recent) if (at <= newest - config.overlap_s) recent.delete(id);
+}
+
+const ITEM_ID = /^hackernews:(\d+)$/;
+
+/**
+ * Late engagement: the current points and comment count of the stories among `ids`. Comments
+ * have no points on Algolia (and no comment count), so nothing about them can change: they
+ * match nothing in the lookup and are left out, as are deleted stories.
+ */
+async function refreshStories(
+  ids: readonly string[],
+  client: HackerNewsClient,
+  ports: IngestPorts,
+): Promise<Mention[]> {
+  const items = [...new Set(ids.map((id) => ITEM_ID.exec(id)?.[1]).filter((n) => n !== undefined))];
+  const out: Mention[] = [];
+  for (let i = 0; i < items.length && !ports.signal.aborted; i += STORIES_PER_REQUEST) {
+    const chunk = items.slice(i, i + STORIES_PER_REQUEST);
+    const page = await client.storiesById(chunk, ports.signal);
+    const fetchedAt = ports.now();
+    const { mentions, dead } = convertItems(SOURCE, page.hits, (hit) =>
+      normalizeHackerNewsHit(hit, fetchedAt),
+    );
+    if (dead.length > 0) await ports.deadLetter(dead);
+    const asked = new Set(chunk.map((n) => `${SOURCE}:${n}`));
+    out.push(...mentions.filter((m) => asked.has(m.id) && m.parent_id === null));
+  }
+  return out;
 }

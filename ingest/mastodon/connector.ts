@@ -10,7 +10,8 @@ import {
 import { convertItems, deliver } from '../emit.ts';
 import { RequestBudget } from '../http/budget.ts';
 import type { IngestPorts } from '../ports.ts';
-import { MastodonClient } from './client.ts';
+import type { Mention } from '../../core/contracts/mention.ts';
+import { MastodonClient, STATUSES_PER_REQUEST } from './client.ts';
 import { timelineKey, type MastodonConfig, type MastodonTimeline } from './config.ts';
 import { compareStatusIds, normalizeMastodonStatus } from './normalize.ts';
 import { runMastodonStream } from './stream.ts';
@@ -28,14 +29,25 @@ export function createMastodonConnector(
   token: string | null,
   deps: ConnectorDeps = {},
 ): Connector {
-  return {
-    source: SOURCE,
-    run(ports: IngestPorts, options: RunOptions = {}) {
-      const http = makeHttpClient(SOURCE, ports, deps, {
+  // One client per connector, made on first use (it needs the ports' clock and logger): polls,
+  // the stream's backfills and engagement refreshes share the 5-minute request budget.
+  let shared: MastodonClient | null = null;
+  const clientFor = (ports: IngestPorts) =>
+    (shared ??= new MastodonClient(
+      makeHttpClient(SOURCE, ports, deps, {
         budget: new RequestBudget({ requests: config.requests_per_5min, perMs: 5 * 60_000 }),
         userAgent: USER_AGENT,
-      });
-      const client = new MastodonClient(http, config.base_url, token);
+      }),
+      config.base_url,
+      token,
+    ));
+  return {
+    source: SOURCE,
+    refreshBatchSize: STATUSES_PER_REQUEST,
+    refresh: (ids, ports) => refreshStatuses(ids, clientFor(ports), config, ports),
+    refreshable: (m) => localStatusId(m.id, new URL(config.base_url).host) !== null,
+    run(ports: IngestPorts, options: RunOptions = {}) {
+      const client = clientFor(ports);
       const backfill = async () => {
         for (const timeline of config.timelines) {
           if (ports.signal.aborted) return;
@@ -117,4 +129,52 @@ function newestId(statuses: unknown[]): string | null {
       newest = id;
   }
   return newest;
+}
+
+/**
+ * The instance-local id of a status this instance authored, from its ActivityPub uri
+ * (`https://<instance>/users/<name>/statuses/<id>`, Mastodon's own pattern). Remote statuses
+ * have ids only their home server knows, and finding the local copy costs a search per status
+ * (`/api/v2/search?resolve=true`, rate-limited on its own): they are not refreshed. null = skip.
+ */
+export function localStatusId(mentionId: string, instanceHost: string): string | null {
+  const m = /^mastodon:(https?:\/\/([^/]+)\/users\/[^/]+\/statuses\/(\d+))$/.exec(mentionId);
+  return m && m[2] === instanceHost ? m[3]! : null;
+}
+
+/**
+ * Late engagement for statuses of the configured instance: favourites, boosts and replies as
+ * the instance counts them now, through the same normalizer (a status that is gone, no longer
+ * public, or whose author opted out of indexing is left out).
+ */
+async function refreshStatuses(
+  ids: readonly string[],
+  client: MastodonClient,
+  config: MastodonConfig,
+  ports: IngestPorts,
+): Promise<Mention[]> {
+  const instanceHost = new URL(config.base_url).host;
+  const byLocalId = new Map<string, string>();
+  for (const id of ids) {
+    const local = localStatusId(id, instanceHost);
+    if (local !== null) byLocalId.set(local, id);
+  }
+  const locals = [...byLocalId.keys()];
+  const out: Mention[] = [];
+  for (let i = 0; i < locals.length && !ports.signal.aborted; i += STATUSES_PER_REQUEST) {
+    const chunk = locals.slice(i, i + STATUSES_PER_REQUEST);
+    const statuses = await client.statusesById(chunk, ports.signal);
+    const fetchedAt = ports.now();
+    const { mentions, dead } = convertItems(SOURCE, statuses, (s) =>
+      normalizeMastodonStatus(s, {
+        instanceHost,
+        fetchedAt,
+        respectNoindex: config.respect_noindex,
+      }),
+    );
+    if (dead.length > 0) await ports.deadLetter(dead);
+    const asked = new Set(chunk.map((local) => byLocalId.get(local)));
+    out.push(...mentions.filter((m) => asked.has(m.id)));
+  }
+  return out;
 }

@@ -100,7 +100,22 @@ export class RedditClient {
     after: string | null,
     signal?: AbortSignal,
   ): Promise<Listing> {
-    const url = this.listingUrl(target, after);
+    return this.getListing(this.listingUrl(target, after), 'listing', signal);
+  }
+
+  /**
+   * `/api/info?id=t3_a,t1_b`: the things with these fullnames as they are now (at most
+   * `INFO_PER_REQUEST`), in the same Listing shape; deleted ones still answer (with
+   * `[deleted]` bodies), ids Reddit does not know are left out.
+   */
+  async info(fullnames: readonly string[], signal?: AbortSignal): Promise<Listing> {
+    const url = new URL('/api/info', this.options.apiBaseUrl);
+    url.searchParams.set('id', fullnames.join(','));
+    url.searchParams.set('raw_json', '1');
+    return this.getListing(url.toString(), 'info', signal);
+  }
+
+  private async getListing(url: string, what: string, signal?: AbortSignal): Promise<Listing> {
     for (let attempt = 0; ; attempt++) {
       const token = await this.accessToken(signal);
       const res = await this.http.request(url, {
@@ -112,11 +127,14 @@ export class RedditClient {
         continue;
       }
       if (res.status !== 200) {
-        throw new SourceRejectedError(`reddit: listing returned HTTP ${res.status}`, {
+        throw new SourceRejectedError(`reddit: ${what} returned HTTP ${res.status}`, {
           context: { status: res.status },
         });
       }
-      return parseJsonBody('reddit', res.body, ListingSchema, 'listing').data;
+      return parseJsonBody('reddit', res.body, ListingSchema, what).data;
     }
   }
 }
+
+/** `/api/info` takes at most 100 fullnames per request. */
+export const INFO_PER_REQUEST = 100;

@@ -7,11 +7,11 @@ import {
   type RunOptions,
   loopKnobs,
 } from '../connector.ts';
-import { convertOne, deliver } from '../emit.ts';
+import { convertItems, convertOne, deliver } from '../emit.ts';
 import { RequestBudget } from '../http/budget.ts';
 import { advanceNewestFirst, isNewer, readNewestFirst } from '../newest-first.ts';
 import type { IngestDeadLetter, IngestPorts } from '../ports.ts';
-import { RedditClient, targetKey, type RedditTarget } from './client.ts';
+import { INFO_PER_REQUEST, RedditClient, targetKey, type RedditTarget } from './client.ts';
 import type { RedditConfig } from './config.ts';
 import { normalizeRedditThing, thingPosition } from './normalize.ts';
 
@@ -34,19 +34,28 @@ export function createRedditConnector(
       ...(config.subreddit_comments ? [{ kind: 'comments' as const, subreddit }] : []),
     ]),
   ];
+  // One client per connector, made on first use (it needs the ports' clock and logger): polls
+  // and engagement refreshes share the token and the per-minute request budget.
+  let shared: RedditClient | null = null;
+  const clientFor = (ports: IngestPorts) => {
+    if (shared) return shared;
+    const http = makeHttpClient(SOURCE, ports, deps, {
+      budget: new RequestBudget({ requests: config.requests_per_minute, perMs: 60_000 }),
+      userAgent: config.user_agent,
+    });
+    return (shared = new RedditClient(http, {
+      apiBaseUrl: config.api_base_url,
+      authBaseUrl: config.auth_base_url,
+      ...credentials,
+      now: () => ports.now(),
+    }));
+  };
   return {
     source: SOURCE,
+    refreshBatchSize: INFO_PER_REQUEST,
+    refresh: (ids, ports) => refreshThings(ids, clientFor(ports), config, ports),
     run(ports: IngestPorts, options: RunOptions = {}) {
-      const http = makeHttpClient(SOURCE, ports, deps, {
-        budget: new RequestBudget({ requests: config.requests_per_minute, perMs: 60_000 }),
-        userAgent: config.user_agent,
-      });
-      const client = new RedditClient(http, {
-        apiBaseUrl: config.api_base_url,
-        authBaseUrl: config.auth_base_url,
-        ...credentials,
-        now: () => ports.now(),
-      });
+      const client = clientFor(ports);
       return pollLoop({
         source: SOURCE,
         ports,
@@ -99,4 +108,36 @@ async function pollTarget(
     after = listing.after;
   }
   if (next !== state && next !== null) await ports.cursors.set(SOURCE, key, JSON.stringify(next));
+}
+
+const FULLNAME_ID = /^reddit:(t[13]_[a-z0-9]+)$/;
+
+/**
+ * Late engagement: the current score and comment count of posts and comments this connector
+ * produced, 100 fullnames per `/api/info` request, through the same normalizer. Things that
+ * are gone (removed or deleted comment bodies) normalize to nothing and are left out; a
+ * deleted post keeps its title, as on the normal path.
+ */
+async function refreshThings(
+  ids: readonly string[],
+  client: RedditClient,
+  config: RedditConfig,
+  ports: IngestPorts,
+): Promise<Mention[]> {
+  const names = [
+    ...new Set(ids.map((id) => FULLNAME_ID.exec(id)?.[1]).filter((n) => n !== undefined)),
+  ];
+  const out: Mention[] = [];
+  for (let i = 0; i < names.length && !ports.signal.aborted; i += INFO_PER_REQUEST) {
+    const chunk = names.slice(i, i + INFO_PER_REQUEST);
+    const listing = await client.info(chunk, ports.signal);
+    const fetchedAt = ports.now();
+    const { mentions, dead } = convertItems(SOURCE, listing.children, (child) =>
+      normalizeRedditThing(child, { fetchedAt, includeNsfw: config.include_nsfw }),
+    );
+    if (dead.length > 0) await ports.deadLetter(dead);
+    const asked = new Set(chunk.map((n) => `reddit:${n}`));
+    out.push(...mentions.filter((m) => asked.has(m.id)));
+  }
+  return out;
 }

@@ -60,13 +60,39 @@ export class YouTubeClient {
     url.searchParams.set('maxResults', '100');
     url.searchParams.set('textFormat', 'plainText');
     if (pageToken) url.searchParams.set('pageToken', pageToken);
+    return this.get(url, 'commentThreads.list', signal);
+  }
+
+  /**
+   * Threads by top-level comment id (`commentThreads.list?id=…`, 1 quota unit for up to
+   * `IDS_PER_REQUEST`): the top-level comment's likes and the thread's reply count. Ids
+   * YouTube no longer has are missing from the answer.
+   */
+  async threadsById(ids: readonly string[], signal?: AbortSignal): Promise<ThreadPage> {
+    const url = new URL('/youtube/v3/commentThreads', this.baseUrl);
+    url.searchParams.set('part', 'snippet');
+    url.searchParams.set('id', ids.join(','));
+    url.searchParams.set('textFormat', 'plainText');
+    return this.get(url, 'commentThreads.list', signal);
+  }
+
+  /** Comments by id (`comments.list?id=…`, 1 quota unit): replies, which have no thread. */
+  async commentsById(ids: readonly string[], signal?: AbortSignal): Promise<ThreadPage> {
+    const url = new URL('/youtube/v3/comments', this.baseUrl);
+    url.searchParams.set('part', 'snippet');
+    url.searchParams.set('id', ids.join(','));
+    url.searchParams.set('textFormat', 'plainText');
+    return this.get(url, 'comments.list', signal);
+  }
+
+  private async get(url: URL, what: string, signal?: AbortSignal): Promise<ThreadPage> {
     url.searchParams.set('key', this.apiKey);
     const res = await this.http.request(url.toString(), {
       headers: { accept: 'application/json' },
       ...(signal ? { signal } : {}),
     });
     if (res.status === 200)
-      return parseJsonBody('youtube', res.body, ThreadPageSchema, 'commentThreads page');
+      return parseJsonBody('youtube', res.body, ThreadPageSchema, `${what} page`);
     const reason = errorReason(res.body);
     if (
       res.status === 403 &&
@@ -80,13 +106,16 @@ export class YouTubeClient {
       throw new TargetUnavailableError(reason ?? `HTTP ${res.status}`);
     }
     throw new SourceRejectedError(
-      `youtube: commentThreads.list returned HTTP ${res.status}${reason ? ` (${reason})` : ''}`,
+      `youtube: ${what} returned HTTP ${res.status}${reason ? ` (${reason})` : ''}`,
       {
         context: { status: res.status, reason },
       },
     );
   }
 }
+
+/** `id=` of `commentThreads.list` and `comments.list` takes at most 50 ids. */
+export const IDS_PER_REQUEST = 50;
 
 function errorReason(body: string): string | null {
   try {

@@ -1,5 +1,5 @@
 import type { Mention } from '../../core/contracts/mention.ts';
-import { describeError } from '../../core/errors.ts';
+import { DependencyUnavailableError, describeError } from '../../core/errors.ts';
 import {
   makeHttpClient,
   pollLoop,
@@ -9,17 +9,18 @@ import {
   type RunOptions,
   loopKnobs,
 } from '../connector.ts';
-import { convertOne, deliver } from '../emit.ts';
+import { convertItems, convertOne, deliver } from '../emit.ts';
 import type { IngestDeadLetter, IngestPorts } from '../ports.ts';
 import { advanceNewestFirst, isNewer, readNewestFirst } from '../newest-first.ts';
 import {
+  IDS_PER_REQUEST,
   QuotaExhaustedError,
   TargetUnavailableError,
   YouTubeClient,
   type ThreadTarget,
 } from './client.ts';
 import type { YouTubeConfig } from './config.ts';
-import { flattenThread, normalizeYouTubeComment } from './normalize.ts';
+import { flattenThread, normalizeYouTubeComment, replyResource } from './normalize.ts';
 
 const SOURCE = 'youtube';
 
@@ -48,11 +49,27 @@ export function createYouTubeConnector(
     ...config.video_ids.map((id) => ({ kind: 'video' as const, id })),
     ...config.channel_ids.map((id) => ({ kind: 'channel' as const, id })),
   ];
+  // One client per connector, made on first use (it needs the ports' clock and logger); polls
+  // and refreshes spend from the same quota ledger (the cursor store, per Pacific day).
+  let shared: YouTubeClient | null = null;
+  const clientFor = (ports: IngestPorts) =>
+    (shared ??= new YouTubeClient(
+      makeHttpClient(SOURCE, ports, deps, { userAgent: USER_AGENT }),
+      config.base_url,
+      apiKey,
+    ));
   return {
     source: SOURCE,
+    refreshBatchSize: IDS_PER_REQUEST,
+    refresh: (ids, ports) =>
+      refreshComments(
+        ids,
+        clientFor(ports),
+        new QuotaLedger(ports, config.daily_quota_units),
+        ports,
+      ),
     run(ports: IngestPorts, options: RunOptions = {}) {
-      const http = makeHttpClient(SOURCE, ports, deps, { userAgent: USER_AGENT });
-      const client = new YouTubeClient(http, config.base_url, apiKey);
+      const client = clientFor(ports);
       const quota = new QuotaLedger(ports, config.daily_quota_units);
       return pollLoop({
         source: SOURCE,
@@ -173,4 +190,57 @@ async function pollTarget(
   }
   // Newest first: only once every page of this cycle was acked may the cursor move.
   if (next !== state && next !== null) await ports.cursors.set(SOURCE, key, JSON.stringify(next));
+}
+
+const COMMENT_ID = /^youtube:([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?)$/;
+
+/**
+ * Late engagement: likes and reply counts of comments this connector produced. Top-level
+ * comments are read as threads (`commentThreads.list?id=`, which carries `totalReplyCount`),
+ * replies (ids `<parent>.<reply>`) with `comments.list?id=`; each call costs 1 quota unit for up
+ * to 50 ids and is counted in the ledger first, like a poll. Spent quota is a retriable
+ * failure here: the scheduler tries again later, the next quota day at the latest.
+ */
+async function refreshComments(
+  ids: readonly string[],
+  client: YouTubeClient,
+  quota: QuotaLedger,
+  ports: IngestPorts,
+): Promise<Mention[]> {
+  const wanted = [
+    ...new Set(ids.map((id) => COMMENT_ID.exec(id)?.[1]).filter((c) => c !== undefined)),
+  ];
+  const groups = [
+    { ids: wanted.filter((c) => !c.includes('.')), threads: true },
+    { ids: wanted.filter((c) => c.includes('.')), threads: false },
+  ];
+  const out: Mention[] = [];
+  try {
+    for (const group of groups) {
+      for (let i = 0; i < group.ids.length && !ports.signal.aborted; i += IDS_PER_REQUEST) {
+        const chunk = group.ids.slice(i, i + IDS_PER_REQUEST);
+        await quota.spend(1);
+        const page = group.threads
+          ? await client.threadsById(chunk, ports.signal)
+          : await client.commentsById(chunk, ports.signal);
+        const fetchedAt = ports.now();
+        const { mentions, dead } = convertItems(SOURCE, page.items, (raw) =>
+          normalizeYouTubeComment(
+            group.threads ? flattenThread(raw)[0]! : replyResource(raw),
+            fetchedAt,
+          ),
+        );
+        if (dead.length > 0) await ports.deadLetter(dead);
+        const asked = new Set(chunk.map((c) => `${SOURCE}:${c}`));
+        out.push(...mentions.filter((m) => asked.has(m.id)));
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof QuotaExhaustedError)) throw error;
+    await quota.exhaust();
+    throw new DependencyUnavailableError(
+      `youtube: daily quota exhausted (${quota.day()}); engagement refresh waits for the next quota day`,
+    );
+  }
+  return out;
 }

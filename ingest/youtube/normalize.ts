@@ -57,6 +57,20 @@ export function flattenThread(raw: unknown): YouTubeComment[] {
   ];
 }
 
+/**
+ * A `comments.list` item (a reply, for the engagement refresh) → the same shape a thread's
+ * reply has. Its reply count is 0 as on the normal path: replies cannot be replied to.
+ */
+export function replyResource(raw: unknown): YouTubeComment {
+  const comment = parseItem(CommentSchema, raw, 'youtube comment');
+  return {
+    comment,
+    videoId: comment.snippet.videoId ?? null,
+    totalReplyCount: 0,
+    parentId: comment.snippet.parentId ?? null,
+  };
+}
+
 export function normalizeYouTubeComment(item: YouTubeComment, fetchedAt: Date): MentionInput {
   const { comment } = item;
   const s = comment.snippet;

@@ -57,13 +57,21 @@ const SUMS_TABLES = {
   // brand_hourly's sums without the source × language split (28× fewer rows in the bench).
   hour_totals: { from: 'brand_totals_hourly', time: 'hour', measures: ROLLUP_MEASURES },
   quarter_hour: { from: 'brand_quarter_hourly', time: 'quarter_hour', measures: ROLLUP_MEASURES },
+  // The (mention, brand) rows and the engagement that grew after they were stored (rows of no
+  // mention: `n` = 0), as the rollups add them up.
   raw: {
-    from: 'brand_mentions FINAL',
+    from: `(SELECT workspace, brand, created_at, source, lang, 1 AS n, sentiment_label, likes,
+        reposts, replies, ifNull(author_followers, 0) AS followers
+      FROM brand_mentions FINAL
+      UNION ALL
+      SELECT workspace, brand, created_at, source, lang, 0 AS n, '' AS sentiment_label, likes,
+        reposts, replies, 0 AS followers
+      FROM engagement_updates)`,
     time: 'created_at',
-    measures: `count() AS volume, countIf(sentiment_label = 'pos') AS positive,
+    measures: `sum(n) AS volume, countIf(sentiment_label = 'pos') AS positive,
       countIf(sentiment_label = 'neu') AS neutral, countIf(sentiment_label = 'neg') AS negative,
       countIf(sentiment_label = 'unscored') AS unscored, sum(likes) AS likes, sum(reposts) AS reposts,
-      sum(replies) AS replies, sum(ifNull(author_followers, 0)) AS followers`,
+      sum(replies) AS replies, sum(followers) AS followers`,
   },
 } as const satisfies Record<string, SumsTable>;
 

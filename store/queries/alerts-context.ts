@@ -1,5 +1,6 @@
 import type { Store } from '../port.ts';
 import { fromClickHouseTime, toClickHouseTime } from '../time.ts';
+import { currentEngagement, recordedEngagement } from './engagement.ts';
 
 /** "Why it fired", beyond the numbers: what people talked about and the loudest complaints. */
 
@@ -41,9 +42,11 @@ export async function alertContext(store: Store, q: AlertContextQuery): Promise<
     to: toClickHouseTime(q.to),
     limit: q.limit ?? 5,
   };
-  const inWindow = `SELECT mention_id FROM brand_mentions FINAL
-      WHERE workspace = {workspace:String} AND brand = {brand:String}
+
+  const inScope = `workspace = {workspace:String} AND brand = {brand:String}
         AND created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}`;
+  const inWindow = `SELECT mention_id FROM brand_mentions FINAL WHERE ${inScope}`;
+  const now = currentEngagement('m', 'rec');
   const topics = await store.query<AlertTopic>(
     `SELECT label, count() AS volume, countIf(sentiment_label = 'neg') AS negative
       FROM mentions FINAL
@@ -56,12 +59,15 @@ export async function alertContext(store: Store, q: AlertContextQuery): Promise<
     params,
   );
   const mentions = await store.query<AlertMention>(
-    `SELECT id, source, url, created_at, author_handle,
-        likes + reposts + replies AS engagement, substring(text, 1, 280) AS text
-      FROM mentions FINAL
-      WHERE created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
-        AND sentiment_label = 'neg'
-        AND id IN (${inWindow})
+    `SELECT m.id AS id, m.source AS source, m.url AS url, m.created_at AS created_at,
+        m.author_handle AS author_handle,
+        ${now.likes} + ${now.reposts} + ${now.replies} AS engagement, substring(m.text, 1, 280) AS text
+      FROM (SELECT id, source, url, created_at, author_handle, likes, reposts, replies, text
+            FROM mentions FINAL
+            WHERE created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
+              AND sentiment_label = 'neg'
+              AND id IN (${inWindow})) AS m
+      LEFT JOIN ${recordedEngagement(inScope)} AS rec ON rec.mention_id = m.id
       ORDER BY engagement DESC, created_at DESC, id
       LIMIT {limit:UInt32}`,
     params,

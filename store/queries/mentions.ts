@@ -1,6 +1,7 @@
 import type { Store } from '../port.ts';
 import { fromClickHouseTime, toClickHouseTime } from '../time.ts';
-import { mentionWhere, type MentionFilters } from './filters.ts';
+import { currentEngagement, recordedEngagement } from './engagement.ts';
+import { mentionWhere, scopeWhere, type MentionFilters } from './filters.ts';
 
 export interface FeedCursor {
   t: string;
@@ -95,6 +96,20 @@ export async function mentionFeed(
       )
     : [];
   const byId = new Map(details.map((d) => [d.id, d]));
+  // Engagement that grew after the mentions were stored (refreshes): the higher count wins.
+  const recorded = details.length
+    ? await store.query<Pick<MentionRow, 'likes' | 'reposts' | 'replies'> & { mention_id: string }>(
+        `SELECT * FROM ${recordedEngagement('mention_id IN {ids:Array(String)}')}`,
+        { ids: details.map((d) => d.id) },
+      )
+    : [];
+  for (const r of recorded) {
+    const d = byId.get(r.mention_id);
+    if (d === undefined) continue;
+    d.likes = Math.max(Number(d.likes), Number(r.likes));
+    d.reposts = Math.max(Number(d.reposts), Number(r.reposts));
+    d.replies = Math.max(Number(d.replies), Number(r.replies));
+  }
   const mentions = pageKeys.flatMap((k) => {
     const d = byId.get(k.mention_id);
     return d ? [toApiMention(d, k.matched_terms)] : [];
@@ -145,6 +160,8 @@ export type ApiMention = ReturnType<typeof toApiMention>;
  */
 export async function topAuthors(store: Store, f: MentionFilters, limit: number) {
   const { where, params } = mentionWhere(f);
+  const scope = scopeWhere(f, 'created_at').clauses.join(' AND ');
+  const now = currentEngagement('b', 'rec');
   const rows = await store.query<{
     author_id: string;
     handle: string | null;
@@ -155,12 +172,18 @@ export async function topAuthors(store: Store, f: MentionFilters, limit: number)
     negative: number;
     scored: number;
   }>(
-    `SELECT author_id, argMaxIf(author_handle, created_at, author_handle IS NOT NULL) AS handle,
-            argMaxIf(author_name, created_at, author_name IS NOT NULL) AS display_name, max(author_followers) AS followers,
-            count() AS mentions, sum(likes + reposts + replies) AS engagement,
-            countIf(sentiment_label = 'neg') AS negative, countIf(sentiment_label IN ('pos', 'neu', 'neg')) AS scored
-     FROM brand_mentions FINAL
-     WHERE ${where} AND author_id IS NOT NULL
+    `SELECT b.author_id AS author_id,
+            argMaxIf(b.author_handle, b.created_at, b.author_handle IS NOT NULL) AS handle,
+            argMaxIf(b.author_name, b.created_at, b.author_name IS NOT NULL) AS display_name,
+            max(b.author_followers) AS followers, count() AS mentions,
+            sum(${now.likes} + ${now.reposts} + ${now.replies}) AS engagement,
+            countIf(b.sentiment_label = 'neg') AS negative,
+            countIf(b.sentiment_label IN ('pos', 'neu', 'neg')) AS scored
+     FROM (SELECT mention_id, author_id, author_handle, author_name, author_followers, created_at,
+                  likes, reposts, replies, sentiment_label
+           FROM brand_mentions FINAL
+           WHERE ${where} AND author_id IS NOT NULL) AS b
+     LEFT JOIN ${recordedEngagement(scope)} AS rec ON rec.mention_id = b.mention_id
      GROUP BY author_id
      ORDER BY engagement DESC, mentions DESC, author_id
      LIMIT {limit:UInt32}`,

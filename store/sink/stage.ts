@@ -4,21 +4,25 @@ import { EnrichedMentionSchema } from '../../core/contracts/mention.ts';
 import type { DeliveryInfo, ProcessResult, Stage } from '../../core/stage-runner.ts';
 import { toMentionRow } from '../mention-row.ts';
 import type { Store } from '../port.ts';
+import { applyEngagement, engagementOf, maxEngagement, type StoredMention } from './engagement.ts';
 
 type Row = Record<string, unknown> & { id: string };
 
 /**
  * The sink: enriched mentions → the `mentions` table (and, through materialized views,
- * `brand_mentions` and the `brand_hourly` rollup). One insert per consumed batch; the batch is
- * sized by the consumer's size and time bounds (SINK_BATCH_MAX_ROWS, SINK_FLUSH_INTERVAL_MS).
- * The runner commits offsets only after the insert returned.
+ * `brand_mentions` and the rollups). One insert per consumed batch; the batch is sized by the
+ * consumer's size and time bounds (SINK_BATCH_MAX_ROWS, SINK_FLUSH_INTERVAL_MS). The runner
+ * commits offsets only after the inserts returned.
  *
  * Exactly-once effect on top of at-least-once delivery, in two layers:
- * 1. mentions already stored are skipped (one indexed lookup per batch), so a redelivered
- *    batch, a re-emitted demo minute or a re-imported file never reaches the rollups twice;
+ * 1. mentions already stored are not inserted again (one indexed lookup per batch), so a
+ *    redelivered batch, a re-emitted demo minute or a re-imported file never reaches the
+ *    rollups twice;
  * 2. the insert carries a dedup token naming the offset range, so a batch whose insert
  *    landed but whose lookup raced (a crash between insert and commit) is dropped by ClickHouse.
- * The first stored version of a mention wins; re-enrichment is a new topic version, not an upsert.
+ * The first stored version of a mention wins, except for its engagement: a stored mention that
+ * comes back with more likes, reposts, replies or views (a connector's refresh) is recorded as
+ * an engagement update (engagement.ts), exactly once as well.
  */
 export function sinkStage(store: Store): Stage<Row, Row> {
   return {
@@ -27,17 +31,30 @@ export function sinkStage(store: Store): Stage<Row, Row> {
       toMentionRow(decodeJson(EnrichedMentionSchema, message)) as Row,
     process: (rows: Row[]): ProcessResult<Row>[] => rows.map((value) => ({ ok: true, value })),
     deliver: async (rows: Row[], source: DeliveryInfo) => {
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      const stored = await store.query<{ id: string }>(
-        'SELECT id FROM mentions WHERE id IN {ids:Array(String)}',
-        {
-          ids: [...byId.keys()],
-        },
+      // The last row of an id wins, with the highest engagement any of its rows reported.
+      const byId = new Map<string, Row>();
+      for (const r of rows) {
+        const seen = byId.get(r.id);
+        byId.set(
+          r.id,
+          seen === undefined ? r : { ...r, ...maxEngagement(engagementOf(seen), engagementOf(r)) },
+        );
+      }
+      const stored = await store.query<StoredMention>(
+        `SELECT id, created_at, source, lang, brand_workspaces, brand_ids, likes, reposts, replies, views
+         FROM mentions WHERE id IN {ids:Array(String)}`,
+        { ids: [...byId.keys()] },
       );
-      for (const { id } of stored) byId.delete(id);
-      await store.insert('mentions', [...byId.values()], {
-        dedupToken: `${source.topic}:${source.partition}:${source.firstOffset}-${source.lastOffset}`,
-      });
+      const token = `${source.topic}:${source.partition}:${source.firstOffset}-${source.lastOffset}`;
+      const again = new Map<string, Row>();
+      for (const { id } of stored) {
+        const row = byId.get(id);
+        if (row === undefined) continue;
+        again.set(id, row);
+        byId.delete(id);
+      }
+      await store.insert('mentions', [...byId.values()], { dedupToken: token });
+      if (again.size > 0) await applyEngagement(store, again, stored, `${token}:engagement`);
     },
   };
 }

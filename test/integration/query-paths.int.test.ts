@@ -65,16 +65,55 @@ const FIXTURES: EnrichedMention[] = Array.from({ length: 900 }, (_, i) => {
 
 let store: Store;
 
+/**
+ * Late engagement: refreshed copies of about a third of the mentions, with more likes and
+ * replies (some reposts fewer: ignored, engagement only grows), seen by the sink in two rounds,
+ * one batch of them redelivered as it was and part of it again in another batching.
+ */
+function refreshes(round: number): EnrichedMention[] {
+  return FIXTURES.filter((_, i) => i % 3 === round).map((m) => ({
+    ...m,
+    fetched_at: new Date(Date.parse(m.created_at) + (round + 1) * 3_600_000).toISOString(),
+    engagement: {
+      likes: m.engagement.likes + Math.floor(random() * 20),
+      reposts: random() < 0.2 ? 0 : m.engagement.reposts + 1,
+      replies: m.engagement.replies + (random() < 0.5 ? 2 : 0),
+      views: null,
+    },
+  }));
+}
+
 beforeAll(async () => {
   store = await emptyStore(services);
-  // Every migration but 0005, then half the data, then 0005 (backfill), then the other half.
+  // Every migration but 0005 (and 0011, which builds on it), then half the data, then those
+  // two (0005's backfill), then the other half.
   const before = mkdtempSync(join(tmpdir(), 'earshot-migrations-'));
-  for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => !f.startsWith('0005_')))
+  for (const f of readdirSync(MIGRATIONS_DIR).filter(
+    (f) => !f.startsWith('0005_') && !f.startsWith('0011_'),
+  ))
     cpSync(join(MIGRATIONS_DIR, f), join(before, f));
   await migrate(store, undefined, before);
   await storeThroughSink(store, FIXTURES.slice(0, 450), 0);
-  expect(await migrate(store)).toEqual(['0005_query_rollups']);
+  expect(await migrate(store)).toEqual(['0005_query_rollups', '0011_engagement_updates']);
   await storeThroughSink(store, FIXTURES.slice(450), 450);
+
+  const first = refreshes(0);
+  await storeThroughSink(store, first.slice(0, 200), 1000);
+  await storeThroughSink(store, first.slice(0, 200), 1000); // redelivered as it was
+  await storeThroughSink(store, first.slice(100), 1100); // and re-batched
+  const second = refreshes(0).slice(0, 150).concat(refreshes(1));
+  await storeThroughSink(store, second, 2000);
+  // The oracle: each mention's highest engagement seen.
+  const byId = new Map(FIXTURES.map((m) => [m.id, m]));
+  for (const r of [...first, ...second]) {
+    const m = byId.get(r.id)!;
+    m.engagement = {
+      likes: Math.max(m.engagement.likes, r.engagement.likes),
+      reposts: Math.max(m.engagement.reposts, r.engagement.reposts),
+      replies: Math.max(m.engagement.replies, r.engagement.replies),
+      views: null,
+    };
+  }
 });
 
 afterAll(async () => {

@@ -26,7 +26,7 @@ async function ttlOf(table: string): Promise<string | null> {
 describe('retention', () => {
   it('covers every MergeTree table the pipeline fills, raw detail and rollups apart', async () => {
     const growing = await store.query<{ name: string }>(
-      "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND name LIKE 'brand\\\\_%' OR (database = currentDatabase() AND name = 'mentions') ORDER BY name",
+      "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND name LIKE 'brand\\\\_%' OR (database = currentDatabase() AND name IN ('mentions', 'engagement_updates')) ORDER BY name",
     );
     expect(RETENTION_TABLES.map((t) => t.table).sort()).toEqual(growing.map((r) => r.name));
 
