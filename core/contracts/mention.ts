@@ -57,6 +57,12 @@ export const MentionSchema = z.object({
   parent_id: z.string().max(512).nullable().default(null),
   /** True for generated data (the demo source) so it is never mistaken for real mentions. */
   synthetic: z.boolean().default(false),
+  /**
+   * True when a connector re-read a mention it produced before, for its engagement
+   * (ingest/refresh/): enrichment leaves it out of the topic clusters (it was counted there the
+   * first time), and the sink takes only its engagement when the mention is stored already.
+   */
+  refresh: z.boolean().optional(),
 });
 export type Mention = z.infer<typeof MentionSchema>;
 /** What a producer may send: defaults filled in by the schema. */

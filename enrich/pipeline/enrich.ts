@@ -41,15 +41,18 @@ export function enrichMention(mention: Mention, enrichers: Enrichers): EnrichedM
       url: mention.url,
     }) ?? [];
 
-  const topics = enrichers.topics?.assign({
-    id: mention.id,
-    text: fullText,
-    lang: language.lang,
-    brands: matches.map((m) => `${m.workspace}/${m.brand}`),
-    created_at: mention.created_at,
-    // The brand's own name is in every post about it: not a topic.
-    exclude_terms: matches.flatMap((m) => m.terms),
-  });
+  // A refresh (the same mention re-read for its engagement) was clustered the first time.
+  const topics = mention.refresh
+    ? undefined
+    : enrichers.topics?.assign({
+        id: mention.id,
+        text: fullText,
+        lang: language.lang,
+        brands: matches.map((m) => `${m.workspace}/${m.brand}`),
+        created_at: mention.created_at,
+        // The brand's own name is in every post about it: not a topic.
+        exclude_terms: matches.flatMap((m) => m.terms),
+      });
   const hashtags = topics?.hashtags ?? extractHashtags(mention.text);
   const duplicate = enrichers.dedup?.assign(mention.id, mention.text);
   const spam = enrichers.spam?.score({

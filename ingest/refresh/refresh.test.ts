@@ -161,6 +161,15 @@ describe('refresher', () => {
       ['reddit:t3_a', 2],
       ['reddit:t3_b', 2],
     ]);
+    expect(rec.produced.map((m) => m.refresh)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect(refresher.schedule.size).toBe(0);
   });
 

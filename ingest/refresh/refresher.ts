@@ -70,7 +70,7 @@ export function createRefresher(
       if (stop.aborted) return;
       const chunk = ids.slice(i, i + batch);
       try {
-        const fresh = await refresh!(chunk, ports);
+        const fresh = (await refresh!(chunk, ports)).map((m) => ({ ...m, refresh: true }));
         if (fresh.length > 0) await ports.produce(fresh);
         returned += fresh.length;
       } catch (error) {
