@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { Mention } from '../../core/contracts/mention.ts';
-import { convertItems } from '../emit.ts';
 import type { HttpClient } from '../http/client.ts';
 import { SourceRejectedError } from '../http/errors.ts';
 import { parseJsonBody } from '../http/json.ts';
 import type { IngestPorts } from '../ports.ts';
 import { normalizePostView } from './normalize.ts';
 import type { ProfileDirectory } from './profiles.ts';
+import { askedMentions, inBatches, nativeIds } from '../refresh/batches.ts';
 
 /**
  * Late engagement for Bluesky. Jetstream events carry no counts, so every post leaves the
@@ -35,12 +35,9 @@ export async function refreshPosts(
   ports: IngestPorts,
   options: BlueskyRefreshOptions,
 ): Promise<Mention[]> {
-  const uris = [...new Set(ids.map((id) => POST_ID.exec(id)?.[1]).filter((u) => u !== undefined))];
-  const out: Mention[] = [];
-  for (let i = 0; i < uris.length && !ports.signal.aborted; i += POSTS_PER_REQUEST) {
-    out.push(...(await refreshChunk(uris.slice(i, i + POSTS_PER_REQUEST), ports, options)));
-  }
-  return out;
+  return inBatches(nativeIds(ids, POST_ID), POSTS_PER_REQUEST, ports.signal, (uris) =>
+    refreshChunk(uris, ports, options),
+  );
 }
 
 async function refreshChunk(
@@ -62,15 +59,16 @@ async function refreshChunk(
   }
   const body = parseJsonBody('bluesky', response.body, PostsResponseSchema, 'posts page');
   const fetchedAt = ports.now();
-  const { mentions, dead } = convertItems('bluesky', body.posts, (view) =>
-    normalizePostView(view, {
-      fetchedAt,
-      maxSkewMs: options.maxSkewMs,
-      followersOf: (did) => options.profiles?.known(did)?.followers ?? null,
-    }),
+  return askedMentions(
+    'bluesky',
+    ports,
+    body.posts,
+    (view) =>
+      normalizePostView(view, {
+        fetchedAt,
+        maxSkewMs: options.maxSkewMs,
+        followersOf: (did) => options.profiles?.known(did)?.followers ?? null,
+      }),
+    new Set(uris.map((u) => `bluesky:${u}`)),
   );
-  if (dead.length > 0) await ports.deadLetter(dead);
-  // Only what was asked for: an AppView answering more (or other) posts is not a refresh.
-  const asked = new Set(uris.map((u) => `bluesky:${u}`));
-  return mentions.filter((m) => asked.has(m.id));
 }

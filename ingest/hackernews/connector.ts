@@ -14,6 +14,7 @@ import type { IngestPorts } from '../ports.ts';
 import { HackerNewsClient, STORIES_PER_REQUEST } from './client.ts';
 import type { HackerNewsConfig } from './config.ts';
 import { normalizeHackerNewsHit } from './normalize.ts';
+import { askedMentions, inBatches, nativeIds } from '../refresh/batches.ts';
 
 const SOURCE = 'hackernews';
 
@@ -121,18 +122,17 @@ async function refreshStories(
   client: HackerNewsClient,
   ports: IngestPorts,
 ): Promise<Mention[]> {
-  const items = [...new Set(ids.map((id) => ITEM_ID.exec(id)?.[1]).filter((n) => n !== undefined))];
-  const out: Mention[] = [];
-  for (let i = 0; i < items.length && !ports.signal.aborted; i += STORIES_PER_REQUEST) {
-    const chunk = items.slice(i, i + STORIES_PER_REQUEST);
+  return inBatches(nativeIds(ids, ITEM_ID), STORIES_PER_REQUEST, ports.signal, async (chunk) => {
     const page = await client.storiesById(chunk, ports.signal);
     const fetchedAt = ports.now();
-    const { mentions, dead } = convertItems(SOURCE, page.hits, (hit) =>
-      normalizeHackerNewsHit(hit, fetchedAt),
-    );
-    if (dead.length > 0) await ports.deadLetter(dead);
     const asked = new Set(chunk.map((n) => `${SOURCE}:${n}`));
-    out.push(...mentions.filter((m) => asked.has(m.id) && m.parent_id === null));
-  }
-  return out;
+    const mentions = await askedMentions(
+      SOURCE,
+      ports,
+      page.hits,
+      (hit) => normalizeHackerNewsHit(hit, fetchedAt),
+      asked,
+    );
+    return mentions.filter((m) => m.parent_id === null);
+  });
 }

@@ -15,6 +15,7 @@ import { MastodonClient, STATUSES_PER_REQUEST } from './client.ts';
 import { timelineKey, type MastodonConfig, type MastodonTimeline } from './config.ts';
 import { compareStatusIds, normalizeMastodonStatus } from './normalize.ts';
 import { runMastodonStream } from './stream.ts';
+import { askedMentions, inBatches } from '../refresh/batches.ts';
 
 const SOURCE = 'mastodon';
 
@@ -160,21 +161,20 @@ async function refreshStatuses(
     if (local !== null) byLocalId.set(local, id);
   }
   const locals = [...byLocalId.keys()];
-  const out: Mention[] = [];
-  for (let i = 0; i < locals.length && !ports.signal.aborted; i += STATUSES_PER_REQUEST) {
-    const chunk = locals.slice(i, i + STATUSES_PER_REQUEST);
+  return inBatches(locals, STATUSES_PER_REQUEST, ports.signal, async (chunk) => {
     const statuses = await client.statusesById(chunk, ports.signal);
     const fetchedAt = ports.now();
-    const { mentions, dead } = convertItems(SOURCE, statuses, (s) =>
-      normalizeMastodonStatus(s, {
-        instanceHost,
-        fetchedAt,
-        respectNoindex: config.respect_noindex,
-      }),
+    return askedMentions(
+      SOURCE,
+      ports,
+      statuses,
+      (s) =>
+        normalizeMastodonStatus(s, {
+          instanceHost,
+          fetchedAt,
+          respectNoindex: config.respect_noindex,
+        }),
+      new Set(chunk.map((local) => byLocalId.get(local))),
     );
-    if (dead.length > 0) await ports.deadLetter(dead);
-    const asked = new Set(chunk.map((local) => byLocalId.get(local)));
-    out.push(...mentions.filter((m) => asked.has(m.id)));
-  }
-  return out;
+  });
 }

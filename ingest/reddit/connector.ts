@@ -7,13 +7,14 @@ import {
   type RunOptions,
   loopKnobs,
 } from '../connector.ts';
-import { convertItems, convertOne, deliver } from '../emit.ts';
+import { convertOne, deliver } from '../emit.ts';
 import { RequestBudget } from '../http/budget.ts';
 import { advanceNewestFirst, isNewer, readNewestFirst } from '../newest-first.ts';
 import type { IngestDeadLetter, IngestPorts } from '../ports.ts';
 import { INFO_PER_REQUEST, RedditClient, targetKey, type RedditTarget } from './client.ts';
 import type { RedditConfig } from './config.ts';
 import { normalizeRedditThing, thingPosition } from './normalize.ts';
+import { askedMentions, inBatches, nativeIds } from '../refresh/batches.ts';
 
 const SOURCE = 'reddit';
 
@@ -124,20 +125,15 @@ async function refreshThings(
   config: RedditConfig,
   ports: IngestPorts,
 ): Promise<Mention[]> {
-  const names = [
-    ...new Set(ids.map((id) => FULLNAME_ID.exec(id)?.[1]).filter((n) => n !== undefined)),
-  ];
-  const out: Mention[] = [];
-  for (let i = 0; i < names.length && !ports.signal.aborted; i += INFO_PER_REQUEST) {
-    const chunk = names.slice(i, i + INFO_PER_REQUEST);
+  return inBatches(nativeIds(ids, FULLNAME_ID), INFO_PER_REQUEST, ports.signal, async (chunk) => {
     const listing = await client.info(chunk, ports.signal);
     const fetchedAt = ports.now();
-    const { mentions, dead } = convertItems(SOURCE, listing.children, (child) =>
-      normalizeRedditThing(child, { fetchedAt, includeNsfw: config.include_nsfw }),
+    return askedMentions(
+      SOURCE,
+      ports,
+      listing.children,
+      (child) => normalizeRedditThing(child, { fetchedAt, includeNsfw: config.include_nsfw }),
+      new Set(chunk.map((n) => `${SOURCE}:${n}`)),
     );
-    if (dead.length > 0) await ports.deadLetter(dead);
-    const asked = new Set(chunk.map((n) => `reddit:${n}`));
-    out.push(...mentions.filter((m) => asked.has(m.id)));
-  }
-  return out;
+  });
 }

@@ -9,7 +9,7 @@ import {
   type RunOptions,
   loopKnobs,
 } from '../connector.ts';
-import { convertItems, convertOne, deliver } from '../emit.ts';
+import { convertOne, deliver } from '../emit.ts';
 import type { IngestDeadLetter, IngestPorts } from '../ports.ts';
 import { advanceNewestFirst, isNewer, readNewestFirst } from '../newest-first.ts';
 import {
@@ -21,6 +21,7 @@ import {
 } from './client.ts';
 import type { YouTubeConfig } from './config.ts';
 import { flattenThread, normalizeYouTubeComment, replyResource } from './normalize.ts';
+import { askedMentions, inBatches, nativeIds } from '../refresh/batches.ts';
 
 const SOURCE = 'youtube';
 
@@ -207,9 +208,7 @@ async function refreshComments(
   quota: QuotaLedger,
   ports: IngestPorts,
 ): Promise<Mention[]> {
-  const wanted = [
-    ...new Set(ids.map((id) => COMMENT_ID.exec(id)?.[1]).filter((c) => c !== undefined)),
-  ];
+  const wanted = nativeIds(ids, COMMENT_ID);
   const groups = [
     { ids: wanted.filter((c) => !c.includes('.')), threads: true },
     { ids: wanted.filter((c) => c.includes('.')), threads: false },
@@ -217,23 +216,25 @@ async function refreshComments(
   const out: Mention[] = [];
   try {
     for (const group of groups) {
-      for (let i = 0; i < group.ids.length && !ports.signal.aborted; i += IDS_PER_REQUEST) {
-        const chunk = group.ids.slice(i, i + IDS_PER_REQUEST);
+      const read = await inBatches(group.ids, IDS_PER_REQUEST, ports.signal, async (chunk) => {
         await quota.spend(1);
         const page = group.threads
           ? await client.threadsById(chunk, ports.signal)
           : await client.commentsById(chunk, ports.signal);
         const fetchedAt = ports.now();
-        const { mentions, dead } = convertItems(SOURCE, page.items, (raw) =>
-          normalizeYouTubeComment(
-            group.threads ? flattenThread(raw)[0]! : replyResource(raw),
-            fetchedAt,
-          ),
+        return askedMentions(
+          SOURCE,
+          ports,
+          page.items,
+          (raw) =>
+            normalizeYouTubeComment(
+              group.threads ? flattenThread(raw)[0]! : replyResource(raw),
+              fetchedAt,
+            ),
+          new Set(chunk.map((c) => `${SOURCE}:${c}`)),
         );
-        if (dead.length > 0) await ports.deadLetter(dead);
-        const asked = new Set(chunk.map((c) => `${SOURCE}:${c}`));
-        out.push(...mentions.filter((m) => asked.has(m.id)));
-      }
+      });
+      out.push(...read);
     }
   } catch (error) {
     if (!(error instanceof QuotaExhaustedError)) throw error;
