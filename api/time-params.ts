@@ -26,6 +26,8 @@ export interface ResolvedRange {
   from: Date;
   to: Date;
   intervalMs: number;
+  /** When it was resolved: data after it does not exist yet (`to` may lie past it). */
+  now: Date;
 }
 
 /**
@@ -53,6 +55,7 @@ export function resolveRange(
     from: new Date(Math.floor(from.getTime() / intervalMs) * intervalMs),
     to: new Date(Math.ceil(to.getTime() / intervalMs) * intervalMs),
     intervalMs,
+    now,
   };
 }
 

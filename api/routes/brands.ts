@@ -124,6 +124,7 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
             source: q.source,
             lang: q.lang,
             weights: ctx.engagementWeights,
+            now: range.now,
           }),
         );
         return {

@@ -1,5 +1,5 @@
 import type { Store } from '../port.ts';
-import { healthAggregate, type Scope } from './aggregate.ts';
+import { aggregate, healthAggregate, type Scope } from './aggregate.ts';
 import {
   addAggregates,
   changePct,
@@ -22,6 +22,11 @@ export interface BrandHealthQuery {
   source?: string | undefined;
   lang?: string | undefined;
   weights?: EngagementWeights;
+  /**
+   * When the question was asked. A period that ends after it (relative ranges snap `to` up to
+   * the interval grid) is compared with the same elapsed part of the previous period.
+   */
+  now?: Date;
 }
 
 /**
@@ -43,14 +48,29 @@ export async function brandHealth(store: Store, q: BrandHealthQuery) {
   const sums = await healthAggregate(store, both, q.from, q.intervalSeconds);
   const authors = sums.authors;
   const fromMs = q.from.getTime();
+  const step = q.intervalSeconds * 1000;
+  // Like for like: the current period holds data only until now, so the previous one counts
+  // only until the same offset (`cut`); the bucket the cut falls in is read from raw rows.
+  const nowMs = q.now?.getTime() ?? Number.POSITIVE_INFINITY;
+  const cut = nowMs > fromMs && nowMs < q.to.getTime() ? fromMs - (q.to.getTime() - nowMs) : fromMs;
   let total = EMPTY_AGGREGATE;
   let prev = EMPTY_AGGREGATE;
+  let cutBucket: number | null = null;
   for (const [t, a] of sums.buckets) {
-    if (Date.parse(t) >= fromMs) total = addAggregates(total, a);
-    else prev = addAggregates(prev, a);
+    const start = Date.parse(t);
+    if (start >= fromMs) total = addAggregates(total, a);
+    else if (start + step <= cut) prev = addAggregates(prev, a);
+    else if (start < cut) cutBucket = start;
+  }
+  if (cutBucket !== null) {
+    const [part] = await aggregate(
+      store,
+      { ...scope, from: new Date(cutBucket), to: new Date(cut) },
+      {},
+    );
+    if (part) prev = addAggregates(prev, part);
   }
   const series = [];
-  const step = q.intervalSeconds * 1000;
   for (let t = fromMs; t < q.to.getTime(); t += step) {
     const key = new Date(t).toISOString();
     const a: Aggregate = sums.buckets.get(key) ?? EMPTY_AGGREGATE;

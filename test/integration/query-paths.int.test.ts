@@ -243,6 +243,28 @@ describe('analytics read paths agree with an oracle computed from the fixtures',
     expect(health.mix.languages.map((s) => [s.lang, s.volume])).toEqual(mix('lang'));
   });
 
+  it('health: a period that ends after now is compared with the same elapsed part of the last', async () => {
+    // "now-24h" in hours at 23:20 is [00:00, 24:00): data only until 23:20, so the previous
+    // period counts until 23:20 of its day as well (its last hour from raw rows).
+    const from = iso('2026-11-19T00:00Z');
+    const to = iso('2026-11-20T00:00Z');
+    const now = iso('2026-11-19T23:20Z');
+    const health = await brandHealth(store, {
+      workspace: WS,
+      brand: 'acme',
+      from: new Date(from),
+      to: new Date(to),
+      intervalSeconds: 3600,
+      now: new Date(now),
+    });
+    const { unique_authors: _, ...expected } = expectedTotals(
+      within('acme', 2 * from - to, from - (to - now)),
+    );
+    expect(within('acme', from - (to - now), from).length).toBeGreaterThan(0);
+    expect(health.previous).toMatchObject(expected);
+    expect(health.totals).toMatchObject(expectedTotals(within('acme', from, to)));
+  });
+
   it.each(CASES.filter(([, , , , f]) => f.source === undefined && f.lang === undefined))(
     'compare: %s',
     async (_, from, to, interval) => {

@@ -60,12 +60,20 @@ describe('completeBuckets', () => {
     { t: '2026-11-21T09:00:00Z' },
     { t: '2026-11-21T10:00:00Z' },
   ];
+  const later = Date.parse('2026-11-22T00:00:00Z');
   it('drops a last bucket that is still filling', () => {
-    expect(completeBuckets(series, 3_600_000, '2026-11-21T10:20:00Z')).toHaveLength(2);
+    expect(completeBuckets(series, 3_600_000, '2026-11-21T10:20:00Z', later)).toHaveLength(2);
+  });
+  it('drops it when the range was snapped past now (now-24h in hours ends at the next hour)', () => {
+    const now = Date.parse('2026-11-21T10:20:00Z');
+    expect(completeBuckets(series, 3_600_000, '2026-11-21T11:00:00Z', now)).toHaveLength(2);
+    expect(
+      completeBuckets(series, 3_600_000, '2026-11-21T11:00:00Z', now + 3_600_000),
+    ).toHaveLength(3);
   });
   it('keeps a last bucket that is complete, and everything when the interval is unknown', () => {
-    expect(completeBuckets(series, 3_600_000, '2026-11-21T11:00:00Z')).toHaveLength(3);
-    expect(completeBuckets(series, null, '2026-11-21T10:20:00Z')).toHaveLength(3);
-    expect(completeBuckets([], 3_600_000, '2026-11-21T10:20:00Z')).toEqual([]);
+    expect(completeBuckets(series, 3_600_000, '2026-11-21T11:00:00Z', later)).toHaveLength(3);
+    expect(completeBuckets(series, null, '2026-11-21T10:20:00Z', later)).toHaveLength(3);
+    expect(completeBuckets([], 3_600_000, '2026-11-21T10:20:00Z', later)).toEqual([]);
   });
 });

@@ -79,15 +79,18 @@ export function pctChange(current: number, previous: number | null | undefined):
 }
 
 /**
- * Drops the last bucket while it is still filling (it ends after `to`, usually "now"): drawn as
- * a line, a half-counted hour looks like a sudden collapse in volume.
+ * Drops the last bucket while it is still filling (it ends after `to` or after `nowMs`; the API
+ * snaps a relative `to` up to the interval grid, so "now-24h" in hours ends at the next full
+ * hour): drawn as a line, a half-counted hour looks like a sudden collapse in volume.
  */
 export function completeBuckets<T extends { t: string }>(
   series: readonly T[],
   intervalMs: number | null,
   to: string,
+  nowMs: number = Date.now(),
 ): T[] {
   const last = series.at(-1);
   if (!last || intervalMs === null) return [...series];
-  return Date.parse(last.t) + intervalMs > Date.parse(to) ? series.slice(0, -1) : [...series];
+  const end = Math.min(Date.parse(to), nowMs);
+  return Date.parse(last.t) + intervalMs > end ? series.slice(0, -1) : [...series];
 }
