@@ -32,7 +32,12 @@ describe('listConnectors', () => {
       'rss',
       'youtube',
     ]);
-    expect(by.hackernews).toMatchObject({ configured: true, needs: [] });
+    expect(by.hackernews).toMatchObject({
+      configured: true,
+      needs: [],
+      refresh_after_ms: [900_000, 3_600_000, 21_600_000, 86_400_000],
+    });
+    expect(by.youtube?.refresh_after_ms).toEqual([]); // not runnable here
     expect(by.bluesky).toMatchObject({
       configured: false,
       needs: ['a "sources.bluesky" section in the config'],

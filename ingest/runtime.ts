@@ -116,9 +116,28 @@ export function startConnectors(
 export function listConnectors(
   config: Record<string, unknown>,
   env: Env,
-): Array<{ source: string; configured: boolean; needs: string[]; description: string }> {
+): Array<{
+  source: string;
+  configured: boolean;
+  needs: string[];
+  description: string;
+  /** A runnable source's engagement re-reads: ages after posting (ms), [] when off or none. */
+  refresh_after_ms: number[];
+}> {
   return SOURCES.map((def) => {
-    const { source, configured, needs, description } = checkSource(def, config[def.source], env);
-    return { source, configured, needs, description };
+    const check = checkSource(def, config[def.source], env);
+    const { source, configured, needs, description } = check;
+    // Whether the connector can re-read is its own business: ask one (creating it is free).
+    const refreshes =
+      configured &&
+      check.refresh.enabled &&
+      def.create(check.config, env, {}).refresh !== undefined;
+    return {
+      source,
+      configured,
+      needs,
+      description,
+      refresh_after_ms: refreshes ? [...check.refresh.after] : [],
+    };
   });
 }

@@ -28,9 +28,22 @@ export function register(program: Command): void {
           `${s.configured ? '✓' : '✗'} ${s.source.padEnd(11)} ${s.description}\n`,
         );
         for (const n of s.needs) process.stdout.write(`    needs: ${n}\n`);
+        if (s.refresh_after_ms.length > 0)
+          process.stdout.write(
+            `    engagement re-read ${s.refresh_after_ms.map(formatAge).join(', ')} after posting\n`,
+          );
       }
       process.stdout.write(
         '\nwebhook: POST /v1/ingest accepts JSON or NDJSON mentions (see docs/sources.md)\n',
       );
     });
+}
+
+/** 900000 → "15m", 3600000 → "1h", 86400000 → "24h", 172800000 → "2d". */
+function formatAge(ms: number): string {
+  const day = 86_400_000;
+  const hour = 3_600_000;
+  if (ms >= 2 * day && ms % day === 0) return `${ms / day}d`;
+  if (ms % hour === 0) return `${ms / hour}h`;
+  return `${Math.round(ms / 60_000)}m`;
 }
