@@ -51,6 +51,10 @@ const MentionsQuery = RangeQuery.extend(FilterQuery.shape)
       .max(200)
       .default(50)
       .describe('mentions per page (≤ 200)'),
+    sort: z
+      .enum(['newest', 'engagement'])
+      .default('newest')
+      .describe('newest first, or most engaged (likes + reposts + replies, as now) first'),
     cursor: z.string().max(512).optional().describe('next_cursor of the previous page'),
   })
   .strict();
@@ -200,9 +204,18 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
             { parameter: 'cursor', message: 'not a cursor this API issued' },
           ]);
         }
+        if (cursor !== null && (cursor.e !== undefined) !== (q.sort === 'engagement')) {
+          throw new ApiError(400, 'invalid_parameter', 'invalid query parameter: cursor', [
+            {
+              parameter: 'cursor',
+              message: `not a cursor of sort=${q.sort}: keep the sort of the first page`,
+            },
+          ]);
+        }
         return mentionFeed(ctx.store, mentionFilters(ws.id, brand, range, q), {
           limit: q.limit,
           cursor,
+          sort: q.sort,
         });
       },
     );

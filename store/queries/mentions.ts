@@ -1,4 +1,4 @@
-import type { Store } from '../port.ts';
+import type { QueryParams, Store } from '../port.ts';
 import { fromClickHouseTime, toClickHouseTime } from '../time.ts';
 import { currentEngagement, recordedEngagement } from './engagement.ts';
 import { mentionWhere, scopeWhere, type MentionFilters } from './filters.ts';
@@ -6,12 +6,19 @@ import { mentionWhere, scopeWhere, type MentionFilters } from './filters.ts';
 export interface FeedCursor {
   t: string;
   id: string;
+  /** The last mention's engagement, in a cursor of the most-engaged order. */
+  e?: number;
 }
+
+/** `newest` first, or the most `engagement` (likes + reposts + replies, as now) first. */
+export type FeedSort = 'newest' | 'engagement';
 
 interface FeedKey {
   mention_id: string;
   created_at: string;
   matched_terms: string[];
+  /** In the most-engaged order only. */
+  engagement?: number;
 }
 
 interface MentionRow {
@@ -50,41 +57,49 @@ export function decodeCursor(text: string): FeedCursor | null {
     const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<FeedCursor>;
     if (typeof c.t !== 'string' || typeof c.id !== 'string' || Number.isNaN(Date.parse(c.t)))
       return null;
-    return { t: c.t, id: c.id };
+    if (c.e !== undefined && !(Number.isSafeInteger(c.e) && c.e >= 0)) return null;
+    return c.e === undefined ? { t: c.t, id: c.id } : { t: c.t, id: c.id, e: c.e };
   } catch {
     return null;
   }
 }
 
 /**
- * The mention feed of a brand, newest first, with keyset pagination on (created_at, id): stable
- * under new arrivals, and each page costs the same however deep. The page's keys come from
- * `brand_mentions` (ordered by brand and time), the details from `mentions` by id.
+ * The mention feed of a brand, newest first (or most engaged first), with keyset pagination on
+ * (created_at, id) (or (engagement, created_at, id)): stable under new arrivals, and each page
+ * costs the same however deep. The page's keys come from `brand_mentions` (ordered by brand and
+ * time), the details from `mentions` by id. A cursor carries the order it was issued for; the
+ * route refuses one of the other order.
  */
 export async function mentionFeed(
   store: Store,
   f: MentionFilters,
-  page: { limit: number; cursor: FeedCursor | null },
+  page: { limit: number; cursor: FeedCursor | null; sort?: FeedSort },
 ) {
   const { where, params } = mentionWhere(f);
-  const keyset = page.cursor
-    ? " AND (created_at, mention_id) < ({ct:DateTime64(3, 'UTC')}, {cid:String})"
-    : '';
-  const keys = await store.query<FeedKey>(
-    `SELECT mention_id, created_at, any(matched_terms) AS matched_terms
-     FROM brand_mentions
-     WHERE ${where}${keyset}
-     GROUP BY mention_id, created_at
-     ORDER BY created_at DESC, mention_id DESC
-     LIMIT {limit:UInt32}`,
-    {
-      ...params,
-      limit: page.limit + 1,
-      ...(page.cursor
-        ? { ct: toClickHouseTime(new Date(page.cursor.t)), cid: page.cursor.id }
-        : {}),
-    },
-  );
+  const cursorParams = page.cursor
+    ? {
+        ct: toClickHouseTime(new Date(page.cursor.t)),
+        cid: page.cursor.id,
+        ce: page.cursor.e ?? 0,
+      }
+    : {};
+  const keys =
+    page.sort === 'engagement'
+      ? await mostEngagedKeys(store, f, where, { ...params, ...cursorParams }, page)
+      : await store.query<FeedKey>(
+          `SELECT mention_id, created_at, any(matched_terms) AS matched_terms
+           FROM brand_mentions
+           WHERE ${where}${
+             page.cursor
+               ? " AND (created_at, mention_id) < ({ct:DateTime64(3, 'UTC')}, {cid:String})"
+               : ''
+           }
+           GROUP BY mention_id, created_at
+           ORDER BY created_at DESC, mention_id DESC
+           LIMIT {limit:UInt32}`,
+          { ...params, ...cursorParams, limit: page.limit + 1 },
+        );
   const pageKeys = keys.slice(0, page.limit);
   const details = pageKeys.length
     ? await store.query<MentionRow>(
@@ -117,9 +132,46 @@ export async function mentionFeed(
   const last = pageKeys[pageKeys.length - 1];
   const nextCursor =
     keys.length > page.limit && last
-      ? encodeCursor({ t: fromClickHouseTime(last.created_at).toISOString(), id: last.mention_id })
+      ? encodeCursor({
+          t: fromClickHouseTime(last.created_at).toISOString(),
+          id: last.mention_id,
+          ...(page.sort === 'engagement' ? { e: Number(last.engagement ?? 0) } : {}),
+        })
       : null;
   return { mentions, next_cursor: nextCursor };
+}
+
+/**
+ * The keys of the most engaged mentions first: engagement as now (the stored row's, raised by
+ * later refreshes), then newest, then id, so the order is total and the keyset exact. Reads
+ * every (mention, brand) row of the filters, as a sort by a measure must.
+ */
+async function mostEngagedKeys(
+  store: Store,
+  f: MentionFilters,
+  where: string,
+  params: QueryParams,
+  page: { limit: number; cursor: FeedCursor | null },
+): Promise<FeedKey[]> {
+  const now = currentEngagement('b', 'rec');
+  const keyset = page.cursor
+    ? "WHERE (engagement, created_at, mention_id) < ({ce:UInt64}, {ct:DateTime64(3, 'UTC')}, {cid:String})"
+    : '';
+  return store.query<FeedKey>(
+    `SELECT b.mention_id AS mention_id, b.created_at AS created_at, b.matched_terms AS matched_terms,
+            toUInt64(${now.likes} + ${now.reposts} + ${now.replies}) AS engagement
+     FROM (SELECT mention_id, created_at, any(matched_terms) AS matched_terms, max(likes) AS likes,
+                  max(reposts) AS reposts, max(replies) AS replies
+           FROM brand_mentions
+           WHERE ${where}
+           GROUP BY mention_id, created_at) AS b
+     LEFT JOIN ${recordedEngagement(scopeWhere(f, 'created_at').clauses.join(' AND '))} AS rec
+       ON rec.mention_id = b.mention_id
+     ${keyset}
+     ORDER BY engagement DESC, created_at DESC, mention_id DESC
+     LIMIT {limit:UInt32}`,
+    { ...params, limit: page.limit + 1 },
+  );
 }
 
 function toApiMention(d: MentionRow, matchedTerms: string[]) {

@@ -260,6 +260,41 @@ workspaces:
       expect(topic.json<{ mentions: unknown[] }>().mentions).toHaveLength(3);
     });
 
+    it('mentions: most engaged first, page by page, and a cursor keeps its order', async () => {
+      const engagement: number[] = [];
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let first: string | null = null;
+      do {
+        const res = await get(
+          `/v1/brands/acme/mentions?${RANGE}&sort=engagement&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(res.statusCode).toBe(200);
+        const page = res.json<{
+          mentions: Array<{ id: string; engagement: Record<string, number> }>;
+          next_cursor: string | null;
+        }>();
+        for (const m of page.mentions) {
+          seen.push(m.id);
+          engagement.push(m.engagement.likes! + m.engagement.reposts! + m.engagement.replies!);
+        }
+        cursor = page.next_cursor;
+        first ??= cursor;
+      } while (cursor);
+      expect(new Set(seen).size).toBe(9);
+      expect(engagement).toEqual([...engagement].sort((a, b) => b - a));
+      // These fixtures are equally engaged: ties go newest first (engagement-updates.int.test.ts
+      // orders unequal ones).
+      const newest = await get(`/v1/brands/acme/mentions?${RANGE}&limit=9`);
+      expect(seen).toEqual(
+        newest.json<{ mentions: Array<{ id: string }> }>().mentions.map((m) => m.id),
+      );
+      // A cursor of one order is refused in the other, with the reason.
+      const mixed = await get(`/v1/brands/acme/mentions?${RANGE}&cursor=${first}`);
+      expect(mixed.statusCode).toBe(400);
+      expect(mixed.body).toMatch(/sort=newest/);
+    });
+
     it('authors: ordered by engagement', async () => {
       const res = await get(`/v1/brands/acme/authors?${RANGE}`);
       const authors = res.json<{
@@ -385,6 +420,7 @@ workspaces:
       ['/v1/brands/acme/mentions?sentiment=bad', 'sentiment'],
       ['/v1/brands/acme/mentions?limit=100000', 'limit'],
       ['/v1/brands/acme/mentions?cursor=abc', 'cursor'],
+      ['/v1/brands/acme/mentions?sort=likes', 'sort'],
       ['/v1/compare?brands=', 'brands'],
       ["/v1/compare?brands=acme,globex'%20--", 'brands'],
       ["/v1/brands/acme'%20OR%201=1%20--/health", 'brand'],

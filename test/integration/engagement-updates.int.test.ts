@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { EnrichedMention } from '../../core/contracts/mention.ts';
 import type { Store } from '../../store/port.ts';
 import { alertContext } from '../../store/queries/alerts-context.ts';
-import { mentionFeed, topAuthors } from '../../store/queries/mentions.ts';
+import {
+  decodeCursor,
+  mentionFeed,
+  topAuthors,
+  type FeedCursor,
+} from '../../store/queries/mentions.ts';
 import { anEnrichedMention } from '../support/builders.ts';
 import { freshStore, storeThroughSink } from '../support/store.ts';
 
@@ -78,6 +83,21 @@ describe('late engagement', () => {
       ['reddit:t1_3', 2],
       ['reddit:t1_2', 40],
       ['reddit:t1_1', 5],
+    ]);
+  });
+
+  it('orders the feed by engagement now, page by page', async () => {
+    const ids: Array<[string, number]> = [];
+    let cursor: FeedCursor | null = null;
+    do {
+      const page = await mentionFeed(store, WINDOW, { limit: 1, cursor, sort: 'engagement' });
+      ids.push(...page.mentions.map((m): [string, number] => [m.id, m.engagement.likes]));
+      cursor = page.next_cursor === null ? null : decodeCursor(page.next_cursor);
+    } while (cursor !== null);
+    expect(ids).toEqual([
+      ['reddit:t1_2', 40],
+      ['reddit:t1_1', 5],
+      ['reddit:t1_3', 2],
     ]);
   });
 
