@@ -86,6 +86,13 @@ const feedTimes = (page: Page): Promise<number[]> =>
     ),
   );
 
+const feedEngagement = (page: Page): Promise<number[]> =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('.feed > li.mention')].map((e) =>
+      Number(e.getAttribute('data-engagement')),
+    ),
+  );
+
 const num = async (page: Page, selector: string): Promise<number> =>
   Number(await page.locator(selector).first().getAttribute('data-value'));
 
@@ -193,6 +200,24 @@ describe('web UI in Chromium', () => {
     expect(new Set(ids).size).toBe(ids.length);
     const times = await feedTimes(page);
     expect(times).toEqual([...times].sort((a, b) => b - a));
+
+    // Most engaged first: the order is in the URL and the feed reloads in it.
+    const newestMax = Math.max(...(await feedEngagement(page)));
+    await page.locator('.segmented label', { hasText: 'Most engaged' }).click();
+    await page.waitForFunction(() => location.hash.includes('sort=engagement'));
+    await page.waitForFunction(
+      () => document.querySelector('.feed')?.getAttribute('aria-busy') === 'false',
+    );
+    await page.waitForFunction(
+      () => document.querySelectorAll('.feed > li.mention').length >= 25,
+      null,
+      { timeout: 15_000 },
+    );
+    const engaged = await feedEngagement(page);
+    expect(engaged).toEqual([...engaged].sort((a, b) => b - a));
+    expect(engaged[0]).toBeGreaterThanOrEqual(newestMax);
+    await page.locator('.segmented label', { hasText: 'Newest' }).click();
+    await page.waitForFunction(() => !location.hash.includes('sort='));
 
     // Filter: only negative mentions, in the URL too.
     await page.locator('.segmented label', { hasText: 'Negative' }).click();

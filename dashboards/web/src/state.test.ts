@@ -64,6 +64,7 @@ describe('toHash', () => {
         sentiment: 'pos',
         source: 'bluesky',
         topic: 'battery-life',
+        sort: 'engagement',
         feedFrom: '2026-11-20T03:00:00.000Z',
         feedTo: '2026-11-20T04:00:00.000Z',
       },

@@ -10,6 +10,8 @@ export type Period = (typeof PERIODS)[number];
 export const SENTIMENTS = ['pos', 'neu', 'neg', 'unscored'] as const;
 export type SentimentFilter = (typeof SENTIMENTS)[number];
 export const REFRESH_SECONDS = [0, 30, 60, 300] as const;
+export const FEED_SORTS = ['newest', 'engagement'] as const;
+export type FeedSort = (typeof FEED_SORTS)[number];
 export type RefreshSeconds = (typeof REFRESH_SECONDS)[number];
 
 export interface ViewState {
@@ -28,6 +30,8 @@ export interface ViewState {
   lang: string | null;
   topic: string | null;
   q: string | null;
+  /** Mention feed order: newest first, or most engaged first. */
+  sort: FeedSort;
   /** A drilled-into bucket of the brand chart: the feed shows only its mentions. */
   feedFrom: string | null;
   feedTo: string | null;
@@ -48,6 +52,7 @@ export const DEFAULT_STATE: Readonly<ViewState> = Object.freeze({
   lang: null,
   topic: null,
   q: null,
+  sort: 'newest',
   feedFrom: null,
   feedTo: null,
   alertState: 'open',
@@ -92,6 +97,7 @@ export function parseHash(hash: string): ViewState {
     lang: text(p.get('lang'), 16),
     topic: text(p.get('topic'), 128),
     q: text(p.get('q')),
+    sort: oneOf(FEED_SORTS, p.get('sort')) ?? DEFAULT_STATE.sort,
     feedFrom: feedRange ? feedFrom : null,
     feedTo: feedRange ? feedTo : null,
     alertState: p.get('state') === 'all' ? 'all' : 'open',
@@ -119,6 +125,7 @@ export function toHash(state: ViewState): string {
       const v = state[key];
       if (v) p.set(key, v);
     }
+    if (state.sort !== DEFAULT_STATE.sort) p.set('sort', state.sort);
     if (state.feedFrom && state.feedTo) {
       p.set('feed_from', state.feedFrom);
       p.set('feed_to', state.feedTo);

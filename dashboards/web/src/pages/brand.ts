@@ -23,7 +23,7 @@ import {
 import { combineItems, highlightSegments, significantItems } from '../highlight.ts';
 import { pctChange, totalsFromSeries } from '../metrics.ts';
 import { intervalMs, rangeLabel, rangeParams, rangeSpanMs, shortDateTime } from '../period.ts';
-import { navigate, SENTIMENTS, toHash, type ViewState } from '../state.ts';
+import { FEED_SORTS, navigate, SENTIMENTS, toHash, type ViewState } from '../state.ts';
 import { kpi, loading, sentimentPill } from '../widgets.ts';
 
 const FEED_PAGE = 25;
@@ -490,7 +490,7 @@ function authorTable(authors: Author[]): HTMLElement {
 
 type FeedState = Pick<
   ViewState,
-  'sentiment' | 'source' | 'lang' | 'topic' | 'q' | 'feedFrom' | 'feedTo'
+  'sentiment' | 'source' | 'lang' | 'topic' | 'q' | 'sort' | 'feedFrom' | 'feedTo'
 >;
 
 /**
@@ -516,6 +516,7 @@ function mentionFeed(
     lang: ctx.state.lang,
     topic: ctx.state.topic,
     q: ctx.state.q,
+    sort: ctx.state.sort,
     feedFrom: ctx.state.feedFrom,
     feedTo: ctx.state.feedTo,
   };
@@ -620,6 +621,25 @@ function mentionFeed(
       ),
       select('topic', 'Topic', topicOptions),
       h('div', { class: 'field grow' }, h('label', { for: 'filter-q' }, 'Search'), search),
+      h(
+        'fieldset',
+        { class: 'segmented' },
+        h('legend', {}, 'Order'),
+        ...FEED_SORTS.map((s) =>
+          h(
+            'label',
+            { class: fs.sort === s ? 'on' : undefined },
+            h('input', {
+              type: 'radio',
+              name: 'sort',
+              value: s,
+              checked: fs.sort === s,
+              onchange: () => void set({ sort: s }),
+            }),
+            s === 'newest' ? 'Newest' : 'Most engaged',
+          ),
+        ),
+      ),
     );
     windowNote.replaceChildren(
       ...(fs.feedFrom && fs.feedTo
@@ -654,6 +674,7 @@ function mentionFeed(
         lang: fs.lang,
         topic: fs.topic,
         q: fs.q,
+        sort: fs.sort === 'newest' ? undefined : fs.sort,
         limit: FEED_PAGE,
         cursor,
       },
@@ -731,7 +752,11 @@ function mentionItem(m: Mention, now: Date): HTMLElement {
   const e = m.engagement;
   return h(
     'li',
-    { class: `mention s-border-${s?.label ?? 'unscored'}`, 'data-mention': m.id },
+    {
+      class: `mention s-border-${s?.label ?? 'unscored'}`,
+      'data-mention': m.id,
+      'data-engagement': String((e?.likes ?? 0) + (e?.reposts ?? 0) + (e?.replies ?? 0)),
+    },
     h(
       'header',
       { class: 'mention-head' },
