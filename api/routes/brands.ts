@@ -166,6 +166,7 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
           brandTopics(ctx.store, mentionFilters(ws.id, brand, range, q), {
             limit: q.limit,
             minVolume: q.min_volume,
+            now: range.now,
           }),
         );
         return {

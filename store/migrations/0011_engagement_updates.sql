@@ -23,11 +23,14 @@ CREATE TABLE IF NOT EXISTS engagement_updates
     reposts_total UInt64,
     replies_total UInt64,
     views_total Nullable(UInt64),
-    observed_at DateTime64(3, 'UTC')
+    observed_at DateTime64(3, 'UTC'),
+    -- The sink and the mention feed look rows up by mention id; queries by brand and time
+    -- (top authors, the most engaged) use the sort order.
+    INDEX mention_id_bloom mention_id TYPE bloom_filter GRANULARITY 1
 )
 ENGINE = MergeTree
 PARTITION BY toYYYYMM(created_at)
-ORDER BY (mention_id, observed_at)
+ORDER BY (workspace, brand, created_at, mention_id)
 SETTINGS non_replicated_deduplication_window = 1000;
 
 -- The growth, added to the rollups that sum engagement (other measures stay 0: these rows are

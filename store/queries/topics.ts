@@ -21,8 +21,21 @@ interface TopicRow {
  * unfiltered ranges, `brand_topics_hourly` when filtered by source or language, raw rows with
  * FINAL for other filters or ranges off the hour grid.
  */
-async function topicCounts(store: Store, f: MentionFilters, limit: number): Promise<TopicRow[]> {
+async function topicCounts(
+  store: Store,
+  f: MentionFilters,
+  limit: number,
+  now?: Date,
+): Promise<TopicRow[]> {
   const span = f.to.getTime() - f.from.getTime();
+  // Like for like (as brand health): a period still filling is compared with the previous one
+  // up to the same offset. Whole hours before the cut come from the query below; the rest of
+  // the cut hour from raw rows.
+  const nowMs = now?.getTime() ?? Number.POSITIVE_INFINITY;
+  const cut =
+    nowMs > f.from.getTime() && nowMs < f.to.getTime()
+      ? f.from.getTime() - (f.to.getTime() - nowMs)
+      : f.from.getTime();
   const both = { ...f, from: new Date(f.from.getTime() - span) };
   const rollup =
     both.from.getTime() % 3_600_000 === 0 &&
@@ -33,14 +46,17 @@ async function topicCounts(store: Store, f: MentionFilters, limit: number): Prom
   const time = rollup ? 'hour' : 'created_at';
   const { where, params } = rollup ? rollupWhere(both) : mentionWhere(both);
   const current = `${time} >= {current_from:DateTime64(3, 'UTC')}`;
+  // What of the previous period counts: before the cut (before the cut's hour on a rollup).
+  const previous = `${time} < {previous_to:DateTime64(3, 'UTC')}`;
+  const previousTo = rollup ? Math.floor(cut / 3_600_000) * 3_600_000 : cut;
   // Aliases differ from the rollup's column names, so `volume` inside sumIf is the column.
   const measures = rollup
     ? `sumIf(volume, ${current}) AS n, sumIf(positive, ${current}) AS n_pos,
        sumIf(neutral, ${current}) AS n_neu, sumIf(negative, ${current}) AS n_neg,
-       sumIf(volume, NOT ${current}) AS n_previous`
+       sumIf(volume, ${previous}) AS n_previous`
     : `countIf(${current}) AS n, countIf(${current} AND sentiment_label = 'pos') AS n_pos,
        countIf(${current} AND sentiment_label = 'neu') AS n_neu,
-       countIf(${current} AND sentiment_label = 'neg') AS n_neg, countIf(NOT ${current}) AS n_previous`;
+       countIf(${current} AND sentiment_label = 'neg') AS n_neg, countIf(${previous}) AS n_previous`;
   const from = rollup
     ? f.source === undefined && f.lang === undefined
       ? 'brand_topic_totals_hourly'
@@ -54,8 +70,14 @@ async function topicCounts(store: Store, f: MentionFilters, limit: number): Prom
      HAVING n > 0
      ORDER BY n DESC, id
      LIMIT {limit:UInt32}`,
-    { ...params, current_from: toClickHouseTime(f.from), limit },
+    {
+      ...params,
+      current_from: toClickHouseTime(f.from),
+      previous_to: toClickHouseTime(new Date(previousTo)),
+      limit,
+    },
   );
+  const partial = previousTo < cut ? await previousPart(store, f, previousTo, cut) : new Map();
   return rows.map((r) => ({
     id: String(r.id),
     label: String(r.label),
@@ -63,8 +85,26 @@ async function topicCounts(store: Store, f: MentionFilters, limit: number): Prom
     positive: Number(r.n_pos),
     neutral: Number(r.n_neu),
     negative: Number(r.n_neg),
-    previous: Number(r.n_previous),
+    previous: Number(r.n_previous) + (partial.get(String(r.id)) ?? 0),
   }));
+}
+
+/** Topic counts of [fromMs, toMs), a part of an hour, from raw rows. */
+async function previousPart(
+  store: Store,
+  f: MentionFilters,
+  fromMs: number,
+  toMs: number,
+): Promise<Map<string, number>> {
+  const { where, params } = mentionWhere({ ...f, from: new Date(fromMs), to: new Date(toMs) });
+  const rows = await store.query<{ id: string; n: number }>(
+    `SELECT topic_id AS id, count() AS n
+     FROM brand_mentions FINAL ARRAY JOIN topic_ids AS topic_id
+     WHERE ${where}
+     GROUP BY topic_id`,
+    params,
+  );
+  return new Map(rows.map((r) => [String(r.id), Number(r.n)]));
 }
 
 function rollupWhere(f: MentionFilters): { where: string; params: QueryParams } {
@@ -79,9 +119,9 @@ function rollupWhere(f: MentionFilters): { where: string; params: QueryParams } 
 export async function brandTopics(
   store: Store,
   f: MentionFilters,
-  options: { limit: number; minVolume: number },
+  options: { limit: number; minVolume: number; now?: Date },
 ) {
-  const current = await topicCounts(store, f, 500);
+  const current = await topicCounts(store, f, 500, options.now);
   const top = current.slice(0, options.limit).map((t) => ({
     id: t.id,
     label: t.label,

@@ -265,6 +265,30 @@ describe('analytics read paths agree with an oracle computed from the fixtures',
     expect(health.totals).toMatchObject(expectedTotals(within('acme', from, to)));
   });
 
+  it.each([
+    ['rollup', iso('2026-11-19T00:00Z'), iso('2026-11-20T00:00Z')],
+    ['raw rows', iso('2026-11-19T00:10Z'), iso('2026-11-20T00:10Z')],
+  ])(
+    'topics (%s): a period that ends after now trends against the same elapsed part',
+    async (_, from, to) => {
+      // Asked 4 h 40 min before the range ends (an explicit `to` in the future): the previous
+      // period counts until 19:20 of its day, whole hours from the rollup, 20 min from raw rows.
+      const now = to - 280 * 60_000;
+      const topics = await brandTopics(
+        store,
+        { workspace: WS, brand: 'acme', from: new Date(from), to: new Date(to) },
+        { limit: 10, minVolume: 1, now: new Date(now) },
+      );
+      const previous = within('acme', 2 * from - to, from - (to - now));
+      expect(within('acme', from - (to - now), from).length).toBeGreaterThan(0);
+      expect(topics.trending.length).toBeGreaterThan(2);
+      for (const t of topics.trending)
+        expect(t.previous_volume, t.id).toBe(
+          previous.filter((m) => m.topics[0]!.id === t.id).length,
+        );
+    },
+  );
+
   it.each(CASES.filter(([, , , , f]) => f.source === undefined && f.lang === undefined))(
     'compare: %s',
     async (_, from, to, interval) => {
