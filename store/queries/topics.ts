@@ -77,7 +77,8 @@ async function topicCounts(
       limit,
     },
   );
-  const partial = previousTo < cut ? await previousPart(store, f, previousTo, cut) : new Map();
+  const partial =
+    previousTo < cut ? await previousPart(store, f, previousTo, cut) : new Map<string, number>();
   return rows.map((r) => ({
     id: String(r.id),
     label: String(r.label),
