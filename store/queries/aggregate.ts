@@ -43,7 +43,8 @@ const DAY = 86_400_000;
 
 /** A table that answers sums over (mention, brand) rows, and its time column. */
 interface SumsTable {
-  from: string;
+  /** The FROM clause, given the WHERE clause (a subquery repeats it inside, where it prunes). */
+  from: string | ((where: string) => string);
   time: 'hour' | 'quarter_hour' | 'created_at';
   measures: string;
 }
@@ -60,13 +61,13 @@ const SUMS_TABLES = {
   // The (mention, brand) rows and the engagement that grew after they were stored (rows of no
   // mention: `n` = 0), as the rollups add them up.
   raw: {
-    from: `(SELECT workspace, brand, created_at, source, lang, 1 AS n, sentiment_label, likes,
-        reposts, replies, ifNull(author_followers, 0) AS followers
-      FROM brand_mentions FINAL
+    from: (where: string) => `(SELECT workspace, brand, created_at, source, lang, 1 AS n,
+        sentiment_label, likes, reposts, replies, ifNull(author_followers, 0) AS followers
+      FROM brand_mentions FINAL WHERE ${where}
       UNION ALL
       SELECT workspace, brand, created_at, source, lang, 0 AS n, '' AS sentiment_label, likes,
         reposts, replies, 0 AS followers
-      FROM engagement_updates)`,
+      FROM engagement_updates WHERE ${where})`,
     time: 'created_at',
     measures: `sum(n) AS volume, countIf(sentiment_label = 'pos') AS positive,
       countIf(sentiment_label = 'neu') AS neutral, countIf(sentiment_label = 'neg') AS negative,
@@ -118,6 +119,9 @@ function scopeFilters(scope: Scope, time: string): { where: string; params: Quer
 
 type SumsRow = Record<string, string | number>;
 
+const fromClause = (table: SumsTable, where: string): string =>
+  typeof table.from === 'string' ? table.from : table.from(where);
+
 function toAggregate(r: SumsRow): Aggregate {
   return {
     volume: Number(r.volume),
@@ -161,7 +165,7 @@ export async function aggregate(
   const names = keys.map((k) => k.split(' AS ')[1]!);
   const rows = await store.query<SumsRow>(
     `SELECT ${keys.join(', ')}, ${table.measures}
-     FROM ${table.from}
+     FROM ${fromClause(table, where)}
      WHERE ${where}
      GROUP BY ${names.join(', ')}`,
     params,
@@ -213,7 +217,7 @@ export async function healthAggregate(
             toString(source) AS source, toString(lang) AS lang,
             grouping(source) AS all_sources, grouping(lang) AS all_languages,
             ${table.measures}
-     FROM ${table.from}
+     FROM ${fromClause(table, where)}
      WHERE ${where}
      GROUP BY GROUPING SETS ((t), (current, source), (current, lang))`,
     { ...params, ...authors.params },

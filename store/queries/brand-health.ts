@@ -1,7 +1,9 @@
 import type { Store } from '../port.ts';
-import { aggregate, healthAggregate, type Scope } from './aggregate.ts';
+import { healthAggregate, type Scope } from './aggregate.ts';
 import {
   addAggregates,
+  previousCut,
+  prorate,
   changePct,
   delta,
   EMPTY_AGGREGATE,
@@ -50,25 +52,15 @@ export async function brandHealth(store: Store, q: BrandHealthQuery) {
   const fromMs = q.from.getTime();
   const step = q.intervalSeconds * 1000;
   // Like for like: the current period holds data only until now, so the previous one counts
-  // only until the same offset (`cut`); the bucket the cut falls in is read from raw rows.
-  const nowMs = q.now?.getTime() ?? Number.POSITIVE_INFINITY;
-  const cut = nowMs > fromMs && nowMs < q.to.getTime() ? fromMs - (q.to.getTime() - nowMs) : fromMs;
+  // only until the same offset (`cut`), the bucket the cut falls in prorated (previousCut).
+  const cut = previousCut(q.from, q.to, q.now);
   let total = EMPTY_AGGREGATE;
   let prev = EMPTY_AGGREGATE;
-  let cutBucket: number | null = null;
   for (const [t, a] of sums.buckets) {
     const start = Date.parse(t);
     if (start >= fromMs) total = addAggregates(total, a);
     else if (start + step <= cut) prev = addAggregates(prev, a);
-    else if (start < cut) cutBucket = start;
-  }
-  if (cutBucket !== null) {
-    const [part] = await aggregate(
-      store,
-      { ...scope, from: new Date(cutBucket), to: new Date(cut) },
-      {},
-    );
-    if (part) prev = addAggregates(prev, part);
+    else if (start < cut) prev = addAggregates(prev, prorate(a, (cut - start) / step));
   }
   const series = [];
   for (let t = fromMs; t < q.to.getTime(); t += step) {

@@ -1,7 +1,7 @@
 import type { QueryParams, Store } from '../port.ts';
 import { toClickHouseTime } from '../time.ts';
 import { mentionWhere, scopeWhere, type MentionFilters } from './filters.ts';
-import { changePct, share } from './metrics.ts';
+import { changePct, previousCut, share } from './metrics.ts';
 
 interface TopicRow {
   id: string;
@@ -29,13 +29,8 @@ async function topicCounts(
 ): Promise<TopicRow[]> {
   const span = f.to.getTime() - f.from.getTime();
   // Like for like (as brand health): a period still filling is compared with the previous one
-  // up to the same offset. Whole hours before the cut come from the query below; the rest of
-  // the cut hour from raw rows.
-  const nowMs = now?.getTime() ?? Number.POSITIVE_INFINITY;
-  const cut =
-    nowMs > f.from.getTime() && nowMs < f.to.getTime()
-      ? f.from.getTime() - (f.to.getTime() - nowMs)
-      : f.from.getTime();
+  // up to the same offset; on a rollup the hour the cut falls in is prorated.
+  const cut = previousCut(f.from, f.to, now);
   const both = { ...f, from: new Date(f.from.getTime() - span) };
   const rollup =
     both.from.getTime() % 3_600_000 === 0 &&
@@ -46,14 +41,16 @@ async function topicCounts(
   const time = rollup ? 'hour' : 'created_at';
   const { where, params } = rollup ? rollupWhere(both) : mentionWhere(both);
   const current = `${time} >= {current_from:DateTime64(3, 'UTC')}`;
-  // What of the previous period counts: before the cut (before the cut's hour on a rollup).
+  // What of the previous period counts: before the cut (before the cut's hour on a rollup,
+  // plus that hour's share `cut_share`).
   const previous = `${time} < {previous_to:DateTime64(3, 'UTC')}`;
   const previousTo = rollup ? Math.floor(cut / 3_600_000) * 3_600_000 : cut;
+  const inCutHour = `hour = {previous_to:DateTime64(3, 'UTC')}`;
   // Aliases differ from the rollup's column names, so `volume` inside sumIf is the column.
   const measures = rollup
     ? `sumIf(volume, ${current}) AS n, sumIf(positive, ${current}) AS n_pos,
        sumIf(neutral, ${current}) AS n_neu, sumIf(negative, ${current}) AS n_neg,
-       sumIf(volume, ${previous}) AS n_previous`
+       sumIf(volume, ${previous}) + round(sumIf(volume, ${inCutHour}) * {cut_share:Float64}) AS n_previous`
     : `countIf(${current}) AS n, countIf(${current} AND sentiment_label = 'pos') AS n_pos,
        countIf(${current} AND sentiment_label = 'neu') AS n_neu,
        countIf(${current} AND sentiment_label = 'neg') AS n_neg, countIf(${previous}) AS n_previous`;
@@ -74,11 +71,10 @@ async function topicCounts(
       ...params,
       current_from: toClickHouseTime(f.from),
       previous_to: toClickHouseTime(new Date(previousTo)),
+      cut_share: (cut - previousTo) / 3_600_000,
       limit,
     },
   );
-  const partial =
-    previousTo < cut ? await previousPart(store, f, previousTo, cut) : new Map<string, number>();
   return rows.map((r) => ({
     id: String(r.id),
     label: String(r.label),
@@ -86,26 +82,8 @@ async function topicCounts(
     positive: Number(r.n_pos),
     neutral: Number(r.n_neu),
     negative: Number(r.n_neg),
-    previous: Number(r.n_previous) + (partial.get(String(r.id)) ?? 0),
+    previous: Number(r.n_previous),
   }));
-}
-
-/** Topic counts of [fromMs, toMs), a part of an hour, from raw rows. */
-async function previousPart(
-  store: Store,
-  f: MentionFilters,
-  fromMs: number,
-  toMs: number,
-): Promise<Map<string, number>> {
-  const { where, params } = mentionWhere({ ...f, from: new Date(fromMs), to: new Date(toMs) });
-  const rows = await store.query<{ id: string; n: number }>(
-    `SELECT topic_id AS id, count() AS n
-     FROM brand_mentions FINAL ARRAY JOIN topic_ids AS topic_id
-     WHERE ${where}
-     GROUP BY topic_id`,
-    params,
-  );
-  return new Map(rows.map((r) => [String(r.id), Number(r.n)]));
 }
 
 function rollupWhere(f: MentionFilters): { where: string; params: QueryParams } {

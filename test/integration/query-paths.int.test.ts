@@ -245,7 +245,7 @@ describe('analytics read paths agree with an oracle computed from the fixtures',
 
   it('health: a period that ends after now is compared with the same elapsed part of the last', async () => {
     // "now-24h" in hours at 23:20 is [00:00, 24:00): data only until 23:20, so the previous
-    // period counts until 23:20 of its day as well (its last hour from raw rows).
+    // period counts until 23:20 of its day as well: whole hours, and a third of 23:00-24:00.
     const from = iso('2026-11-19T00:00Z');
     const to = iso('2026-11-20T00:00Z');
     const now = iso('2026-11-19T23:20Z');
@@ -257,11 +257,27 @@ describe('analytics read paths agree with an oracle computed from the fixtures',
       intervalSeconds: 3600,
       now: new Date(now),
     });
-    const { unique_authors: _, ...expected } = expectedTotals(
-      within('acme', 2 * from - to, from - (to - now)),
-    );
-    expect(within('acme', from - (to - now), from).length).toBeGreaterThan(0);
-    expect(health.previous).toMatchObject(expected);
+    const cutHour = from - 3_600_000;
+    const whole = expectedTotals(within('acme', 2 * from - to, cutHour));
+    const last = within('acme', cutHour, from);
+    expect(last.length).toBeGreaterThan(2);
+    const third = (ms: EnrichedMention[], f: (m: EnrichedMention) => number) =>
+      Math.round(ms.reduce((s, m) => s + f(m), 0) / 3);
+    const label = (l: string) => third(last, (m) => (m.sentiment.label === l ? 1 : 0));
+    const parts = { positive: label('pos'), neutral: label('neu'), negative: label('neg') };
+    const volume = parts.positive + parts.neutral + parts.negative + label('unscored');
+    expect(health.previous).toMatchObject({
+      volume: whole.volume + volume,
+      positive: whole.positive + parts.positive,
+      neutral: whole.neutral + parts.neutral,
+      negative: whole.negative + parts.negative,
+      engagement:
+        whole.engagement +
+        third(last, (m) => m.engagement.likes) +
+        third(last, (m) => m.engagement.reposts) +
+        third(last, (m) => m.engagement.replies),
+      reach_estimate: whole.reach_estimate + third(last, (m) => m.author.followers ?? 0),
+    });
     expect(health.totals).toMatchObject(expectedTotals(within('acme', from, to)));
   });
 
@@ -270,7 +286,7 @@ describe('analytics read paths agree with an oracle computed from the fixtures',
     ['raw rows', iso('2026-11-19T00:10Z'), iso('2026-11-20T00:10Z')],
   ])(
     'topics (%s): a period that ends after now trends against the same elapsed part',
-    async (_, from, to) => {
+    async (kind, from, to) => {
       // Asked 4 h 40 min before the range ends (an explicit `to` in the future): the previous
       // period counts until 19:20 of its day, whole hours from the rollup, 20 min from raw rows.
       const now = to - 280 * 60_000;
@@ -279,13 +295,21 @@ describe('analytics read paths agree with an oracle computed from the fixtures',
         { workspace: WS, brand: 'acme', from: new Date(from), to: new Date(to) },
         { limit: 10, minVolume: 1, now: new Date(now) },
       );
-      const previous = within('acme', 2 * from - to, from - (to - now));
-      expect(within('acme', from - (to - now), from).length).toBeGreaterThan(0);
+      const cut = from - (to - now);
+      expect(within('acme', cut, from).length).toBeGreaterThan(0);
       expect(topics.trending.length).toBeGreaterThan(2);
-      for (const t of topics.trending)
-        expect(t.previous_volume, t.id).toBe(
-          previous.filter((m) => m.topics[0]!.id === t.id).length,
-        );
+      const count = (a: number, b: number, id: string) =>
+        within('acme', a, b).filter((m) => m.topics[0]!.id === id).length;
+      for (const t of topics.trending) {
+        // Raw rows count exactly up to the cut; the hourly rollup prorates the cut's hour.
+        const cutHour = Math.floor(cut / 3_600_000) * 3_600_000;
+        const expected =
+          kind === 'raw rows'
+            ? count(2 * from - to, cut, t.id)
+            : count(2 * from - to, cutHour, t.id) +
+              Math.round((count(cutHour, cutHour + 3_600_000, t.id) * (cut - cutHour)) / 3_600_000);
+        expect(t.previous_volume, t.id).toBe(expected);
+      }
     },
   );
 
