@@ -9,14 +9,16 @@ import { ChdbStore } from '../store/chdb.ts';
 import { migrate } from '../store/migrate.ts';
 import { brandHealth } from '../store/queries/brand-health.ts';
 import { compareBrands } from '../store/queries/compare.ts';
+import { mentionFeed, topAuthors } from '../store/queries/mentions.ts';
 import { brandTopics } from '../store/queries/topics.ts';
 import type { BenchResult } from './types.ts';
 
 /**
- * The analytics store at scale: BENCH_API_MENTIONS synthetic mentions (default 10 M) over 30
- * days and 3 brands, generated inside the engine (INSERT … SELECT FROM numbers) so the load
- * goes through the real materialized views; then p50/p95 of the health, compare and topics
- * queries, and requests/s of the health endpoint under load (autocannon, on this machine).
+ * The analytics store at scale: BENCH_API_MENTIONS synthetic mentions (default 10 M; a quarter
+ * of them with late engagement updates) over 30 days and 3 brands, generated inside the engine
+ * (INSERT … SELECT FROM numbers) so the load goes through the real materialized views; then
+ * p50/p95 of the health, compare, feed, authors and topics queries, and requests/s of the
+ * health endpoint under load (autocannon, on this machine).
  */
 const N = Number(process.env.BENCH_API_MENTIONS ?? 10_000_000);
 const DAYS = 30;
@@ -80,6 +82,19 @@ export async function loadBenchMentions(
           [concat('t', toString(cityHash64(number, 8) % 40))], [concat('topic ', toString(cityHash64(number, 8) % 40))],
           0, 1
         FROM numbers(${offset}, ${Math.min(chunk, n - offset)})`);
+    // A quarter of them re-read later with more likes, reposts and replies (late engagement).
+    await store.command(`
+        INSERT INTO engagement_updates (workspace, brand, mention_id, created_at, source, lang, likes,
+          reposts, replies, likes_total, reposts_total, replies_total, views_total, observed_at)
+        SELECT
+          'bench', ['aurora', 'nimbus', 'zephyr'][number % 3 + 1], concat('bench:', toString(number)),
+          toDateTime64(${END / 1000} - (cityHash64(number, 3) % ${DAYS * 86_400}), 3, 'UTC'),
+          ['bluesky', 'mastodon', 'hackernews', 'rss'][number % 4 + 1],
+          ['en', 'de', 'es', 'fr', 'el', 'sl', 'fa'][cityHash64(number, 2) % 7 + 1],
+          20, 2, 1, cityHash64(number, 4) % 50 + 20, cityHash64(number, 5) % 10 + 2,
+          cityHash64(number, 6) % 5 + 1, NULL, now64(3)
+        FROM numbers(${offset}, ${Math.min(chunk, n - offset)})
+        WHERE cityHash64(number, 9) % 4 = 0`);
     process.stderr.write(
       `\rloading ${Math.min(offset + chunk, n).toLocaleString('en-US')} / ${n.toLocaleString('en-US')} mentions`,
     );
@@ -164,6 +179,27 @@ export async function measureQueries(store: ChdbStore): Promise<BenchResult[]> {
       intervalSeconds: 6 * 3600,
     }),
   );
+  await measure('health 24h/1h, asked mid-hour (the previous period cut, prorated)', (i) =>
+    brandHealth(store, {
+      workspace: 'bench',
+      brand: BRANDS[i % 3]!,
+      ...ranges(i).last24h,
+      intervalSeconds: 3600,
+      now: new Date(ranges(i).last24h.to.getTime() - 20 * 60_000),
+    }),
+  );
+  const feedFilters = (i: number) => ({
+    workspace: 'bench',
+    brand: BRANDS[i % 3]!,
+    ...ranges(i).last24h,
+  });
+  await measure('mentions 24h, newest first (50)', (i) =>
+    mentionFeed(store, feedFilters(i), { limit: 50, cursor: null }),
+  );
+  await measure('mentions 24h, most engaged first (50)', (i) =>
+    mentionFeed(store, feedFilters(i), { limit: 50, cursor: null, sort: 'engagement' }),
+  );
+  await measure('top authors 24h (20)', (i) => topAuthors(store, feedFilters(i), 20));
   await measure('topics 24h', (i) =>
     brandTopics(
       store,
