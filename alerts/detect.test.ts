@@ -65,6 +65,39 @@ describe('robust statistics', () => {
   });
 });
 
+describe('negatives given the other mentions', () => {
+  const c = (pos: number, neu: number, neg: number) => ({
+    total: pos + neu + neg,
+    pos,
+    neu,
+    neg,
+    competitors: 0,
+  });
+  // Baseline odds 1/3: a quarter of the scored mentions negative.
+  const samples = [c(45, 45, 30), c(40, 50, 30), c(50, 40, 30), c(30, 30, 20), c(60, 60, 40)];
+
+  it('expects the baseline odds times the other mentions, on the Anscombe scale', () => {
+    const r = rawScore(STATS.negative_given_others, c(45, 45, 60), samples)!;
+    expect(r.median).toBeCloseTo(30, 6);
+    expect(r.observed).toBe(60);
+    // 2(√60.375 − √30.375)/√(1 + 1/3)
+    expect(r.zRaw).toBeCloseTo((2 * (Math.sqrt(60.375) - Math.sqrt(30.375))) / Math.sqrt(4 / 3), 6);
+    expect(r.sigma0).toBeCloseTo(Math.sqrt(30 * (4 / 3)), 6);
+  });
+
+  it('does not move when the whole volume does (same mix), unlike the count', () => {
+    const louder = c(90, 90, 60);
+    expect(rawScore(STATS.negative_given_others, louder, samples)!.zRaw).toBeCloseTo(0, 6);
+    expect(rawScore(STATS.negative_count, louder, samples)!.zRaw).toBeGreaterThan(4);
+  });
+
+  it('needs three baseline samples with other mentions', () => {
+    expect(
+      rawScore(STATS.negative_given_others, c(5, 5, 5), [c(0, 0, 3), ...samples.slice(0, 2)]),
+    ).toBeNull();
+  });
+});
+
 describe('baseline choice', () => {
   it('uses the same hour of week when two weeks of history exist', () => {
     const s = seriesOf(15, () => ({ total: 1 }));
@@ -248,6 +281,60 @@ describe('detect', () => {
     const d2 = detect(aRule({ type: 'negative_spike' }), angry, end);
     expect(d2.firing).toBe(true);
     expect(d2.secondary!.observed).toBeGreaterThan(d2.secondary!.baseline);
+  });
+
+  it('negative_spike: negatives given the other mentions catch a storm the seasonal count misses', () => {
+    const inWindow = (t: number) => t >= end - 15 * MINUTE_MS && t < end;
+    // The brand's whole rate dips by a third in the last window (common-mode wander) while 52
+    // negatives arrive instead of 30: against its seasonal baseline the count is up, but under
+    // the threshold; against the 60 other mentions of the window (20 negatives expected) it is
+    // clear.
+    const s = seriesOf(15, (i, t) => {
+      if (!inWindow(t)) return mix(around(8, i), 0.25);
+      const neg = 3 + (i % 15 < 7 ? 1 : 0);
+      return { total: 4 + neg, pos: 2, neu: 2, neg };
+    });
+    const d = detect(aRule({ type: 'negative_spike' }), s, end);
+    expect(d.firing).toBe(true);
+    expect(d.window_minutes).toBe(15);
+    expect(d.observed).toBe(52);
+    expect(d.baseline).toBeGreaterThan(17);
+    expect(d.baseline).toBeLessThan(23);
+    expect(d.threshold).toBe(4);
+    expect(d.z).toBeGreaterThanOrEqual(4);
+    // What also had to hold: the count above its seasonal baseline (under the threshold alone).
+    expect(d.secondary?.metric).toBe('negative_count_seasonal');
+    expect(d.secondary!.baseline).toBeGreaterThan(27);
+    expect(d.secondary!.z).toBeGreaterThan(1);
+    expect(d.secondary!.z).toBeLessThan(3.75);
+  });
+
+  it('negative_spike: fewer positive and neutral mentions alone never page', () => {
+    const inWindow = (t: number) => t >= end - 15 * MINUTE_MS && t < end;
+    // The same 30 negatives, but the other mentions fall from 90 to 12: the negatives given
+    // the others look high (4 expected), the negatives themselves did not rise (the guard).
+    const s = seriesOf(15, (i, t) => {
+      if (!inWindow(t)) return mix(around(8, i), 0.25);
+      const other = i % 15 < 6 ? 1 : 0;
+      return { total: 2 + 2 * other, pos: other, neu: other, neg: 2 };
+    });
+    const base = baselineOffsets(s, end, 15 * MINUTE_MS)!;
+    const raw = rawScore(
+      STATS.negative_given_others,
+      s.sum(end - 15 * MINUTE_MS, end),
+      samplesFor(
+        STATS.negative_given_others,
+        s,
+        end,
+        15 * MINUTE_MS,
+        base,
+        baselineSamples(s, end, 15 * MINUTE_MS, base),
+      ),
+      base.method,
+    )!;
+    expect(raw.median).toBeCloseTo(4, 0);
+    expect(raw.zRaw).toBeGreaterThan(5.5);
+    expect(detect(aRule({ type: 'negative_spike' }), s, end).firing).toBe(false);
   });
 
   it('sentiment_drop fires when net sentiment falls, not when it rises', () => {

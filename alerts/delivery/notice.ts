@@ -55,7 +55,7 @@ export function alertNotice(
   ];
   if (d.secondary)
     lines.push(
-      `${d.secondary.metric.replace('_', ' ')}: ${fmt(d.secondary.observed)} vs ${fmt(d.secondary.baseline)} (z = ${fmt(d.secondary.z)})`,
+      `${d.secondary.metric.replaceAll('_', ' ')}: ${fmt(d.secondary.observed)} vs ${fmt(d.secondary.baseline)} (z = ${fmt(d.secondary.z)})`,
     );
   if (kind === 'resolved') lines.push(`quiet since ${incident.last_firing_at}`);
   if (context && context.top_topics.length > 0)
