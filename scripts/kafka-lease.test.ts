@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { releaseKafkaLease, shouldStopBroker, takeKafkaLease } from './kafka.mjs';
+import { releaseKafkaLease, shouldStopBroker, takeKafkaLease, withStartLock } from './kafka.mjs';
 
 // A port no broker uses: only its lease folder is touched.
 const PORT = 65_011;
@@ -27,5 +27,22 @@ describe('shared local broker: leases', () => {
     expect(await releaseKafkaLease({ port: PORT })).toBe(false);
     expect(leases()).toEqual([String(process.ppid)]);
     expect(existsSync(join(dir, 'broker.pid'))).toBe(false);
+  });
+
+  it('two runs starting at once take turns to start the broker; a dead run’s lock is taken over', async () => {
+    const order: string[] = [];
+    const run = (name: string) =>
+      withStartLock({ port: PORT }, async () => {
+        order.push(`${name} in`);
+        await new Promise((r) => setTimeout(r, 50));
+        order.push(`${name} out`);
+      });
+    await Promise.all([run('a'), run('b')]);
+    expect(order).toEqual(['a in', 'a out', 'b in', 'b out']);
+
+    const dead = 2 ** 22 + 12_345;
+    writeFileSync(join(dir, 'start.lock'), String(dead));
+    await withStartLock({ port: PORT, timeoutMs: 2_000 }, () => Promise.resolve());
+    expect(existsSync(join(dir, 'start.lock'))).toBe(false);
   });
 });

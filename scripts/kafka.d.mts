@@ -9,6 +9,10 @@ export function ensureKafka(options?: {
   /** Mark a broker started here as the tests': the last lease released stops it. */
   autoStop?: boolean;
 }): Promise<{ brokers: string[]; startedHere: boolean; startMs: number }>;
+export function withStartLock<T>(
+  options: { port?: number; pid?: number; timeoutMs?: number },
+  fn: () => Promise<T>,
+): Promise<T>;
 export function stopKafka(options?: { port?: number; timeoutMs?: number }): Promise<boolean>;
 export function takeKafkaLease(options?: { port?: number; pid?: number }): void;
 export function releaseKafkaLease(options?: { port?: number; pid?: number }): Promise<boolean>;

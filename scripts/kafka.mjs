@@ -88,7 +88,42 @@ function paths(port) {
     pid: join(dir, 'broker.pid'),
     leases: join(dir, 'leases'),
     autoStop: join(dir, 'auto-stop'),
+    startLock: join(dir, 'start.lock'),
   };
+}
+
+/**
+ * Runs `fn` while holding the port's start lock (a file made with O_EXCL, holding the pid), so
+ * two test runs starting at the same moment do not both start a broker: the second waits, then
+ * finds the first one's. A lock whose process is gone is stale and taken over.
+ */
+export async function withStartLock({ port = 19092, pid = process.pid, timeoutMs = 120_000 }, fn) {
+  const p = paths(port);
+  mkdirSync(p.dir, { recursive: true });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      writeFileSync(p.startLock, String(pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if (error?.code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(p.startLock, 'utf8').trim());
+      if (!(Number.isInteger(holder) && holder > 0 && isAlive(holder))) {
+        rmSync(p.startLock, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline)
+        throw new KafkaSetupError(
+          `timed out after ${timeoutMs / 1000} s waiting for process ${holder} to start the local broker (${p.startLock})`,
+        );
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(p.startLock, { force: true });
+  }
 }
 
 /**
@@ -237,7 +272,12 @@ async function waitReady(port, pid, p, timeoutMs) {
  * Start the broker unless it already runs. Returns { brokers, startedHere, startMs }.
  * `fresh: true` wipes its data first (tests that want an empty cluster).
  */
-export async function ensureKafka({
+export async function ensureKafka(options = {}) {
+  // One run at a time decides whether to start a broker (see withStartLock).
+  return withStartLock({ port: options.port ?? 19092 }, () => ensureKafkaLocked(options));
+}
+
+async function ensureKafkaLocked({
   port = 19092,
   fresh = false,
   log = () => {},
