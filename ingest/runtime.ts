@@ -128,10 +128,7 @@ export function listConnectors(
     const check = checkSource(def, config[def.source], env);
     const { source, configured, needs, description } = check;
     // Whether the connector can re-read is its own business: ask one (creating it is free).
-    const refreshes =
-      configured &&
-      check.refresh.enabled &&
-      def.create(check.config, env, {}).refresh !== undefined;
+    const refreshes = configured && check.refresh.enabled && canRefresh(def, check.config, env);
     return {
       source,
       configured,
@@ -140,4 +137,12 @@ export function listConnectors(
       refresh_after_ms: refreshes ? [...check.refresh.after] : [],
     };
   });
+}
+
+function canRefresh(def: (typeof SOURCES)[number], config: unknown, env: Env): boolean {
+  try {
+    return def.create(config, env, {}).refresh !== undefined;
+  } catch {
+    return false; // a connector that cannot even be made is reported by `start`, with its error
+  }
 }

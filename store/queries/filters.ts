@@ -46,6 +46,13 @@ export function scopeWhere(
   return { clauses, params };
 }
 
+/** `scopeWhere` on raw rows as one SQL condition (its parameters are `mentionWhere`'s too). */
+export function scopeCondition(
+  f: Pick<MentionFilters, 'workspace' | 'brand' | 'from' | 'to' | 'source' | 'lang'>,
+): string {
+  return scopeWhere(f, 'created_at').clauses.join(' AND ');
+}
+
 /** WHERE clauses over `brand_mentions` and their parameters; values are never in the SQL text. */
 export function mentionWhere(f: MentionFilters): { where: string; params: QueryParams } {
   const { clauses, params } = scopeWhere(f, 'created_at');

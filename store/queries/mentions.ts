@@ -1,7 +1,7 @@
 import type { QueryParams, Store } from '../port.ts';
 import { fromClickHouseTime, toClickHouseTime } from '../time.ts';
 import { currentEngagement, recordedEngagement } from './engagement.ts';
-import { mentionWhere, scopeWhere, type MentionFilters } from './filters.ts';
+import { mentionWhere, scopeCondition, type MentionFilters } from './filters.ts';
 
 export interface FeedCursor {
   t: string;
@@ -77,7 +77,7 @@ export async function mentionFeed(
   page: { limit: number; cursor: FeedCursor | null; sort?: FeedSort },
 ) {
   const { where, params } = mentionWhere(f);
-  const scope = scopeWhere(f, 'created_at').clauses.join(' AND ');
+  const scope = scopeCondition(f);
   const cursorParams = page.cursor
     ? {
         ct: toClickHouseTime(new Date(page.cursor.t)),
@@ -170,7 +170,7 @@ async function mostEngagedKeys(
            FROM brand_mentions
            WHERE ${where}
            GROUP BY mention_id, created_at) AS b
-     LEFT JOIN ${recordedEngagement(scopeWhere(f, 'created_at').clauses.join(' AND '))} AS rec
+     LEFT JOIN ${recordedEngagement(scopeCondition(f))} AS rec
        ON rec.mention_id = b.mention_id
      ${keyset}
      ORDER BY engagement DESC, created_at DESC, mention_id DESC
@@ -217,7 +217,7 @@ export type ApiMention = ReturnType<typeof toApiMention>;
  */
 export async function topAuthors(store: Store, f: MentionFilters, limit: number) {
   const { where, params } = mentionWhere(f);
-  const scope = scopeWhere(f, 'created_at').clauses.join(' AND ');
+  const scope = scopeCondition(f);
   const now = currentEngagement('b', 'rec');
   const rows = await store.query<{
     author_id: string;

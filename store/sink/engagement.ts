@@ -61,9 +61,8 @@ export function engagementUpdateRows(
   observed: Engagement,
   observedAt: string,
 ): EngagementUpdateRow[] {
+  if (!grew(current, observed)) return [];
   const growth = COUNTS.map((k) => Math.max(0, observed[k] - current[k]));
-  const viewsGrew = observed.views !== null && observed.views > (current.views ?? -1);
-  if (growth.every((g) => g === 0) && !viewsGrew) return [];
   const total = maxEngagement(current, observed);
   const seen = new Set<string>();
   const rows: EngagementUpdateRow[] = [];
@@ -155,9 +154,10 @@ export async function applyEngagement(
   return grown;
 }
 
-function grew(stored: Engagement, observed: Engagement): boolean {
+/** Whether `observed` tells more than `known` in any count or in views. */
+function grew(known: Engagement, observed: Engagement): boolean {
   return (
-    COUNTS.some((k) => observed[k] > stored[k]) ||
-    (observed.views !== null && observed.views > (stored.views ?? -1))
+    COUNTS.some((k) => observed[k] > known[k]) ||
+    (observed.views !== null && observed.views > (known.views ?? -1))
   );
 }
