@@ -22,7 +22,9 @@ import { loadSentimentScorer } from '../enrich/sentiment/index.ts';
 import { enrichStage } from '../enrich/stage.ts';
 import { freshStateful, restoreStateful, saveStateful } from '../enrich/pipeline/state.ts';
 import { StoreStateStore } from '../store/state-store.ts';
-import { resolveDemoIncidentStart, runDemoConnector } from '../ingest/demo/connector.ts';
+import { createDemoConnector, resolveDemoIncidentStart } from '../ingest/demo/connector.ts';
+import { RefreshConfigSchema } from '../ingest/refresh/config.ts';
+import { createRefresher } from '../ingest/refresh/refresher.ts';
 import type { IngestDeadLetter, IngestPorts } from '../ingest/ports.ts';
 import { startConnectors } from '../ingest/runtime.ts';
 import { createApiKey, listApiKeys, parseApiKey } from '../store/queries/api-keys.ts';
@@ -242,20 +244,29 @@ export function ingestPorts(rt: Runtime, signal: AbortSignal): IngestPorts {
   };
 }
 
-/** The synthetic demo source; resolves when `signal` aborts. */
+/**
+ * The synthetic demo source, with its engagement re-read on the default refresh schedule
+ * (15 min, 1 h, 6 h, 24 h) unless DEMO_REFRESH is off; resolves when `signal` aborts.
+ */
 export async function runDemo(rt: Runtime, signal: AbortSignal): Promise<void> {
   const ports = ingestPorts(rt, signal);
   await rt.bus.ensureTopics([Topics.raw, dlqTopic(Topics.raw)]);
   const incidentStart = await resolveDemoIncidentStart(ports);
-  await runDemoConnector(
-    {
-      ratePerMinute: rt.settings.DEMO_RATE_PER_MINUTE,
-      backfillHours: rt.settings.DEMO_BACKFILL_HOURS,
-      tickMs: rt.settings.DEMO_TICK_MS,
-      incident: { brand: 'nimbus', start: incidentStart, durationMinutes: 90, volumeFactor: 5 },
-    },
-    ports,
-  );
+  const connector = createDemoConnector({
+    ratePerMinute: rt.settings.DEMO_RATE_PER_MINUTE,
+    backfillHours: rt.settings.DEMO_BACKFILL_HOURS,
+    tickMs: rt.settings.DEMO_TICK_MS,
+    incident: { brand: 'nimbus', start: incidentStart, durationMinutes: 90, volumeFactor: 5 },
+  });
+  const refresher = rt.settings.DEMO_REFRESH
+    ? createRefresher(connector, ports, RefreshConfigSchema.parse(undefined))
+    : null;
+  const refreshing = refresher?.run() ?? Promise.resolve();
+  try {
+    await connector.run(refresher?.ports ?? ports);
+  } finally {
+    await refreshing;
+  }
 }
 
 /** The configured public sources (Bluesky, Mastodon, HN, …); firehoses keep only matching posts. */

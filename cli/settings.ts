@@ -24,6 +24,8 @@ export const AppSettingsSchema = LogConfigSchema.extend(BusConfigSchema.shape)
     DEMO_RATE_PER_MINUTE: env.int(1, 100_000, 20),
     DEMO_BACKFILL_HOURS: env.int(0, 24 * 60, 72),
     DEMO_TICK_MS: env.int(100, 600_000, 2_000),
+    /** Re-read demo mentions on the refresh schedule, so likes arrive after posting. */
+    DEMO_REFRESH: env.bool(true),
     /** The sink inserts at most this many rows at once… */
     SINK_BATCH_MAX_ROWS: env.int(1, 1_000_000, 5_000),
     /** …and waits at most this long for a batch to fill before inserting what it has. */

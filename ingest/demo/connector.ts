@@ -1,6 +1,8 @@
 import { sleep } from '../../core/retry.ts';
+import type { Mention } from '../../core/contracts/mention.ts';
+import type { Connector } from '../connector.ts';
 import type { IngestPorts } from '../ports.ts';
-import { mentionsForMinute, type DemoOptions } from './generator.ts';
+import { engagementAt, mentionsByIds, mentionsForMinute, type DemoOptions } from './generator.ts';
 
 const MINUTE = 60_000;
 const SOURCE = 'demo';
@@ -11,6 +13,23 @@ export interface DemoConnectorOptions extends DemoOptions {
   backfillHours: number;
   /** How often live mentions are emitted. */
   tickMs: number;
+}
+
+/**
+ * The demo as a connector: its loop (`runDemoConnector`) and its re-reads, so the ingest
+ * refresher (ingest/refresh/) re-reads demo mentions on the same schedule as real sources'
+ * and `npm start` shows engagement arriving after a post.
+ */
+export function createDemoConnector(options: DemoConnectorOptions): Connector {
+  return {
+    source: SOURCE,
+    run: (ports) => runDemoConnector(options, ports),
+    refreshBatchSize: 100,
+    refresh(ids, ports) {
+      const now = ports.now().getTime();
+      return Promise.resolve(mentionsByIds(ids, options).map((m) => readAt(m, now)));
+    },
+  };
 }
 
 /**
@@ -46,7 +65,7 @@ export async function runDemoConnector(
     let produced = 0;
     while (backfilledFrom > earliest && !signal.aborted) {
       const from = Math.max(earliest, backfilledFrom - 3_600_000);
-      const mentions = range(from, backfilledFrom, options);
+      const mentions = range(from, backfilledFrom, options, ports.now().getTime());
       await ports.produce(mentions);
       produced += mentions.length;
       backfilledFrom = from;
@@ -60,7 +79,7 @@ export async function runDemoConnector(
   while (!signal.aborted) {
     const now = ports.now().getTime();
     if (now > liveUntil) {
-      const mentions = range(liveUntil, now, options);
+      const mentions = range(liveUntil, now, options, now);
       if (mentions.length > 0) await ports.produce(mentions);
       liveUntil = now;
       await cursors.set(SOURCE, 'live_until', String(liveUntil));
@@ -69,16 +88,29 @@ export async function runDemoConnector(
   }
 }
 
-/** Mentions with created_at in [fromMs, toMs). */
-export function range(fromMs: number, toMs: number, options: DemoOptions) {
-  const out = [];
+/**
+ * Mentions with created_at in [fromMs, toMs): with their settled engagement, or, with `readAtMs`,
+ * as read at that moment (engagement still growing on recent posts).
+ */
+export function range(fromMs: number, toMs: number, options: DemoOptions, readAtMs?: number) {
+  const out: Mention[] = [];
   for (let minute = Math.floor(fromMs / MINUTE); minute * MINUTE < toMs; minute++) {
     for (const m of mentionsForMinute(minute, options)) {
       const t = Date.parse(m.created_at);
-      if (t >= fromMs && t < toMs) out.push(m);
+      if (t >= fromMs && t < toMs) out.push(readAtMs === undefined ? m : readAt(m, readAtMs));
     }
   }
   return out;
+}
+
+/** A settled mention as a reader sees it at `nowMs`. */
+function readAt(m: Mention, nowMs: number): Mention {
+  const created = Date.parse(m.created_at);
+  return {
+    ...m,
+    engagement: engagementAt(m.engagement, nowMs - created),
+    fetched_at: new Date(Math.max(nowMs, created + 2_000)).toISOString(),
+  };
 }
 
 /**

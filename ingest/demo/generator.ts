@@ -1,4 +1,4 @@
-import type { Mention } from '../../core/contracts/mention.ts';
+import type { Engagement, Mention } from '../../core/contracts/mention.ts';
 import { ASPECTS, LANGUAGE_MIX, PHRASES, type DemoSentiment } from './phrases.ts';
 import { hash32, mulberry32, poisson } from '../../core/random.ts';
 
@@ -6,6 +6,10 @@ import { hash32, mulberry32, poisson } from '../../core/random.ts';
  * The demo source: deterministic synthetic multilingual mentions. Everything is a pure
  * function of the minute, so a restart regenerates the same ids (`demo:<minute>-<n>`) and
  * the idempotent store never double-counts. Every mention is marked `synthetic: true`.
+ *
+ * Engagement grows with age, as on real sources: `mentionsForMinute` gives each mention's
+ * settled counts, and `engagementAt` what a reader sees at a given age (the connector emits and
+ * re-reads mentions through it, so the dashboards show likes arriving after a post).
  */
 export interface DemoBrand {
   /** Name as it appears in text. */
@@ -130,4 +134,44 @@ function pickWeighted<T>(items: Array<[T, number]>, rng: () => number): T {
     if (r <= 0) return item;
   }
   return items[items.length - 1]![0];
+}
+
+/**
+ * Half of a demo post's likes, reposts and replies arrive in its first two hours: 8 % by the
+ * first re-read at 15 min, 29 % at 1 h, 88 % at 6 h, all but nothing left at 24 h.
+ */
+export const DEMO_ENGAGEMENT_HALF_LIFE_MS = 2 * 3_600_000;
+
+/** The counts a reader sees `ageMs` after posting, of a post that settles at `settled`. */
+export function engagementAt(settled: Engagement, ageMs: number): Engagement {
+  const share = ageMs <= 0 ? 0 : 1 - 2 ** (-ageMs / DEMO_ENGAGEMENT_HALF_LIFE_MS);
+  const grown = (n: number) => Math.floor(n * share);
+  return {
+    likes: grown(settled.likes),
+    reposts: grown(settled.reposts),
+    replies: grown(settled.replies),
+    views: settled.views === null ? null : grown(settled.views),
+  };
+}
+
+/**
+ * The mentions with these ids (`demo:<minute>-<n>`), settled, in the order asked; ids the
+ * generator never made are left out. Each minute is generated once per call.
+ */
+export function mentionsByIds(ids: readonly string[], options: DemoOptions): Mention[] {
+  const minutes = new Map<number, Mention[]>();
+  const out: Mention[] = [];
+  for (const id of ids) {
+    const match = /^demo:(-?\d+)-(\d+)$/.exec(id);
+    if (match === null) continue;
+    const minute = Number(match[1]);
+    let mentions = minutes.get(minute);
+    if (mentions === undefined) {
+      mentions = mentionsForMinute(minute, options);
+      minutes.set(minute, mentions);
+    }
+    const m = mentions[Number(match[2])];
+    if (m !== undefined) out.push(m);
+  }
+  return out;
 }
