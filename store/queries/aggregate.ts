@@ -202,12 +202,14 @@ export async function healthAggregate(
   scope: Scope,
   currentFrom: Date,
   bucketSeconds: number,
+  /** Where the previous period's distinct authors stop (default: its end). */
+  previousAuthorsUntil: Date = currentFrom,
 ): Promise<HealthAggregate> {
   const table = SUMS_TABLES[grainFor(scope.from, scope.to, bucketSeconds)];
   const { where, params } = scopeFilters(scope, table.time);
   params.step = bucketSeconds;
   params.current_from = toClickHouseTime(currentFrom);
-  const authors = authorsExpression({ ...scope, from: currentFrom });
+  const authors = authorsExpression({ ...scope, from: currentFrom }, previousAuthorsUntil);
   // grouping(x) = 1 when x is not a key of the row's set (standard SQL semantics).
   const rows = await store.query<SumsRow>(
     `WITH ${authors.sql} AS authors
@@ -301,14 +303,18 @@ const PIECE_TIME = {
 } as const;
 
 /**
- * The distinct authors of the scope and of the period of the same length before it, as one
- * SQL expression: a tuple (current, previous) of `uniqCombined(13)` estimates, merged from the
+ * The distinct authors of the scope and of the period of the same length before it (up to
+ * `previousUntil` when given: a like-for-like cut, on the quarter-hour grid), as one SQL
+ * expression: a tuple (current, previous) of `uniqCombined(13)` estimates, merged from the
  * sketches of each piece (authorPieces). Parameter names are prefixed `a_` so the expression
  * can sit inside another query. An estimate: exact up to a few hundred authors, a standard
  * error of about 1.2 % above (see migration 0005); every path (daily, hourly, quarter-hour
  * sketches, raw rows) uses the same estimator, so they agree.
  */
-export function authorsExpression(scope: Scope): { sql: string; params: QueryParams } {
+export function authorsExpression(
+  scope: Scope,
+  previousUntil: Date = scope.from,
+): { sql: string; params: QueryParams } {
   const previousFrom = new Date(2 * scope.from.getTime() - scope.to.getTime());
   const filtered = scope.source !== undefined || scope.lang !== undefined;
   const params: QueryParams = {
@@ -321,7 +327,7 @@ export function authorsExpression(scope: Scope): { sql: string; params: QueryPar
   // reads a row, so the number of reads matters more than the number of ranges.
   params.a_current_from = toClickHouseTime(scope.from);
   const pieces = [
-    ...authorPieces(previousFrom, scope.from, filtered),
+    ...authorPieces(previousFrom, previousUntil, filtered),
     ...authorPieces(scope.from, scope.to, filtered),
   ];
   const branches: string[] = [];

@@ -2,6 +2,7 @@ import type { Store } from '../port.ts';
 import { healthAggregate, type Scope } from './aggregate.ts';
 import {
   addAggregates,
+  authorsCutOf,
   previousCut,
   prorate,
   changePct,
@@ -47,13 +48,15 @@ export async function brandHealth(store: Store, q: BrandHealthQuery) {
     lang: q.lang,
   };
   const both: Scope = { ...scope, from: new Date(q.from.getTime() - span) };
-  const sums = await healthAggregate(store, both, q.from, q.intervalSeconds);
+  // Like for like: the current period holds data only until now, so the previous one counts
+  // only until the same offset (`cut`), the bucket the cut falls in prorated (previousCut).
+  // Distinct authors cannot be prorated: their cut snaps to the author sketches (authorsCutOf).
+  const cut = previousCut(q.from, q.to, q.now);
+  const authorsCut = new Date(authorsCutOf(cut, q.from.getTime(), span));
+  const sums = await healthAggregate(store, both, q.from, q.intervalSeconds, authorsCut);
   const authors = sums.authors;
   const fromMs = q.from.getTime();
   const step = q.intervalSeconds * 1000;
-  // Like for like: the current period holds data only until now, so the previous one counts
-  // only until the same offset (`cut`), the bucket the cut falls in prorated (previousCut).
-  const cut = previousCut(q.from, q.to, q.now);
   let total = EMPTY_AGGREGATE;
   let prev = EMPTY_AGGREGATE;
   for (const [t, a] of sums.buckets) {

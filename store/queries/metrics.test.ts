@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  authorsCutOf,
   changePct,
   delta,
   engagement,
@@ -68,5 +69,22 @@ describe('metric definitions (hand-computed)', () => {
     expect(wilson(50, 100)).toEqual([0.4038, 0.5962]);
     expect(wilson(0, 10)).toEqual([0, 0.2775]);
     expect(wilson(0, 0)).toBeNull();
+  });
+});
+
+describe('authorsCutOf', () => {
+  const at = (t: string) => Date.parse(t);
+  const DAY = 86_400_000;
+  it('moves the cut to the nearest hour over a day or more, else the nearest quarter hour', () => {
+    const from = at('2026-11-19T00:00Z');
+    expect(authorsCutOf(at('2026-11-18T23:20Z'), from, DAY)).toBe(at('2026-11-18T23:00Z'));
+    expect(authorsCutOf(at('2026-11-18T23:40Z'), from, 7 * DAY)).toBe(at('2026-11-19T00:00Z'));
+    expect(authorsCutOf(at('2026-11-18T23:20Z'), from, 3_600_000)).toBe(at('2026-11-18T23:15Z'));
+  });
+  it('keeps the cut exact off the sketches grid, and the period end when there is no cut', () => {
+    const from = at('2026-11-19T00:10Z');
+    expect(authorsCutOf(at('2026-11-18T23:21Z'), from, DAY)).toBe(at('2026-11-18T23:21Z'));
+    const onGrid = at('2026-11-19T00:00Z');
+    expect(authorsCutOf(onGrid, onGrid, DAY)).toBe(onGrid);
   });
 });

@@ -278,6 +278,12 @@ describe('analytics read paths agree with an oracle computed from the fixtures',
         third(last, (m) => m.engagement.replies),
       reach_estimate: whole.reach_estimate + third(last, (m) => m.author.followers ?? 0),
     });
+    // Distinct authors cannot be prorated: over a day, they are counted up to the nearest hour.
+    const authorsCut = iso('2026-11-18T23:00Z');
+    const authorsBefore = expectedTotals(within('acme', 2 * from - to, authorsCut)).unique_authors;
+    const authorsAll = expectedTotals(within('acme', 2 * from - to, from)).unique_authors;
+    expect(authorsBefore).toBeLessThan(authorsAll);
+    expect(health.previous.unique_authors).toBe(authorsBefore);
     expect(health.totals).toMatchObject(expectedTotals(within('acme', from, to)));
   });
 
