@@ -140,11 +140,11 @@ function pickWeighted<T>(items: Array<[T, number]>, rng: () => number): T {
  * Half of a demo post's likes, reposts and replies arrive in its first two hours: 8 % by the
  * first re-read at 15 min, 29 % at 1 h, 88 % at 6 h, all but nothing left at 24 h.
  */
-export const DEMO_ENGAGEMENT_HALF_LIFE_MS = 2 * 3_600_000;
+const ENGAGEMENT_HALF_LIFE_MS = 2 * 3_600_000;
 
 /** The counts a reader sees `ageMs` after posting, of a post that settles at `settled`. */
 export function engagementAt(settled: Engagement, ageMs: number): Engagement {
-  const share = ageMs <= 0 ? 0 : 1 - 2 ** (-ageMs / DEMO_ENGAGEMENT_HALF_LIFE_MS);
+  const share = ageMs <= 0 ? 0 : 1 - 2 ** (-ageMs / ENGAGEMENT_HALF_LIFE_MS);
   const grown = (n: number) => Math.floor(n * share);
   return {
     likes: grown(settled.likes),

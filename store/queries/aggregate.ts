@@ -304,7 +304,8 @@ const PIECE_TIME = {
 
 /**
  * The distinct authors of the scope and of the period of the same length before it (up to
- * `previousUntil` when given: a like-for-like cut, on the quarter-hour grid), as one SQL
+ * `previousUntil` when given: a like-for-like cut, on the grid of the sketches, see
+ * authorsCutOf), as one SQL
  * expression: a tuple (current, previous) of `uniqCombined(13)` estimates, merged from the
  * sketches of each piece (authorPieces). Parameter names are prefixed `a_` so the expression
  * can sit inside another query. An estimate: exact up to a few hundred authors, a standard
