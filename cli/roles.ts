@@ -261,10 +261,13 @@ export async function runDemo(rt: Runtime, signal: AbortSignal): Promise<void> {
   const refresher = rt.settings.DEMO_REFRESH
     ? createRefresher(connector, ports, RefreshConfigSchema.parse(undefined))
     : null;
-  const refreshing = refresher?.run() ?? Promise.resolve();
+  // Re-reading stops with the demo's own loop, however that ends (a failed produce included).
+  const refreshStop = new AbortController();
+  const refreshing = refresher?.run(AbortSignal.any([signal, refreshStop.signal]));
   try {
     await connector.run(refresher?.ports ?? ports);
   } finally {
+    refreshStop.abort();
     await refreshing;
   }
 }
