@@ -8,6 +8,7 @@ import {
   type QueryParams,
   type Store,
 } from './port.ts';
+import { chdbLockHolder } from './chdb-lock.ts';
 import { mapReadOnlyError, vetReadOnlySql } from './read-only-sql.ts';
 
 /**
@@ -25,12 +26,18 @@ export class ChdbStore implements Store {
     readonly database: string,
   ) {
     mkdirSync(path, { recursive: true });
+    const holder = chdbLockHolder(path);
+    if (holder !== null) {
+      throw new ConfigError(
+        `the embedded store at ${path} is in use by process ${holder}; stop it first (earshot keys, sql and import reach a running earshot start through its admin endpoint)`,
+      );
+    }
     try {
       this.session = new Session(path);
     } catch (error) {
       // The engine locks its directory (a `status` file with the holder's PID): one process.
       throw new ConfigError(
-        `cannot open the embedded store at ${path}: another process is using it (stop it, or for keys, sql and import let earshot start answer them)`,
+        `cannot open the embedded store at ${path}: ${(error as Error).message} (is another process using it?)`,
         { cause: error },
       );
     }
