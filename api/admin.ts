@@ -27,8 +27,9 @@ export interface AdminDependencies {
   importer: {
     /** Produce to mentions.raw.v1; resolves when the bus acknowledged. */
     produce: (mentions: Mention[]) => Promise<void>;
+    /** `workspace`: the owner of the import, when the import is a workspace's own (tenancy). */
     deadLetter: (
-      items: Array<{ source: string; payload: string; reason: string }>,
+      items: Array<{ source: string; payload: string; reason: string; workspace?: string }>,
     ) => Promise<void>;
     /** Resolves true when what was produced so far is enriched and stored. */
     drain: (timeoutMs: number) => Promise<boolean>;
@@ -54,6 +55,11 @@ const DeadLetterBody = z.object({
         source: z.string().min(1).max(4_096),
         payload: z.string().max(1_000_000),
         reason: z.string().min(1).max(4_000),
+        // Forwarded as the CLI would have produced it locally: an import stays in its scope.
+        workspace: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/)
+          .optional(),
       }),
     )
     .max(MAX_BATCH),

@@ -53,7 +53,9 @@ export class AdminClient {
     await this.json('POST', '/admin/v1/import/mentions', { mentions });
   }
 
-  async deadLetter(items: Array<{ source: string; payload: string; reason: string }>) {
+  async deadLetter(
+    items: Array<{ source: string; payload: string; reason: string; workspace?: string }>,
+  ) {
     await this.json('POST', '/admin/v1/import/dead-letters', { items });
   }
 
