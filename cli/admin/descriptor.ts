@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ConfigError } from '../../core/errors.ts';
 
 /**
  * How CLI commands find a running `earshot start`. The embedded engine locks its data
@@ -42,8 +43,16 @@ export function writeDescriptor(chdbPath: string, descriptor: AdminDescriptor): 
 export function readDescriptor(chdbPath: string): AdminDescriptor | null {
   const file = descriptorPath(chdbPath);
   if (!existsSync(file)) return null;
+  let text: string;
   try {
-    return AdminDescriptorSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): run the command as the user that started earshot`,
+    );
+  }
+  try {
+    return AdminDescriptorSchema.parse(JSON.parse(text));
   } catch {
     return null;
   }

@@ -69,8 +69,10 @@ export async function runStart(options: { demo: boolean }): Promise<void> {
         name: 'stop sources',
         run: async () => (sourcesAbort.abort(), await Promise.all([demo, connectors.stop()])),
       },
+      // Before the drain: what the admin endpoint accepted (an import's batches) gets stored.
+      { name: 'stop admin endpoint', run: async () => await admin?.close() },
       { name: 'drain pipeline', run: () => pipeline.drain(settings.SHUTDOWN_TIMEOUT_S * 500) },
-      { name: 'stop api', run: async () => (await admin?.close(), await api.close()) },
+      { name: 'stop api', run: () => api.close() },
       { name: 'stop stages', run: () => pipeline.stop() },
       { name: 'close bus', run: () => rt.bus.close() },
       { name: 'close store', run: async () => (rt.close(), await rt.store.close()) },
