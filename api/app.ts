@@ -10,7 +10,7 @@ import { metrics } from '../core/metrics.ts';
 import type { EarshotConfig } from '../core/workspace-config.ts';
 import type { Store } from '../store/port.ts';
 import { DEFAULT_ENGAGEMENT_WEIGHTS, type EngagementWeights } from '../store/queries/metrics.ts';
-import { createAuth } from './auth.ts';
+import { createAuth, type KeyChanges } from './auth.ts';
 import { ResultCache } from './cache.ts';
 import { installErrorHandler } from './errors.ts';
 import type { RouteSpec } from './openapi.ts';
@@ -38,6 +38,8 @@ export interface ApiDependencies {
   extraRoutes?: Array<(ctx: ApiContext) => FastifyPluginAsync>;
   /** Plugins at the root without auth (the web UI). */
   rootPlugins?: FastifyPluginAsync[];
+  /** Key changes made in this process (the admin endpoint), applied at the next request. */
+  keyChanges?: KeyChanges;
 }
 
 export interface ApiContext {
@@ -97,6 +99,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     store: deps.store,
     demoKey: deps.demoKey,
     ratePerSecond: deps.rateLimitPerSecond ?? 200,
+    ...(deps.keyChanges ? { keyChanges: deps.keyChanges } : {}),
   });
   await app.register(
     async (v1) => {

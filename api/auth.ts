@@ -24,6 +24,19 @@ export interface AuthOptions {
   /** Requests per second per key, with a burst of twice that. */
   ratePerSecond: number;
   now?: () => number;
+  /** Key changes made in this process (the admin endpoint): applied at the next request. */
+  keyChanges?: KeyChanges;
+}
+
+/** Tells the key cache that keys were created or revoked, so a revoke applies at once. */
+export class KeyChanges {
+  private readonly listeners = new Set<() => void>();
+  subscribe(listener: () => void): void {
+    this.listeners.add(listener);
+  }
+  notify(): void {
+    for (const listener of this.listeners) listener();
+  }
 }
 
 /**
@@ -37,12 +50,20 @@ export function createAuth(options: AuthOptions) {
   let loadedAt = 0;
   let loading: Promise<void> | null = null;
   const buckets = new Map<string, { tokens: number; at: number }>();
+  // Bumped by a key change: a load that started before it may hold the old keys, so it
+  // is not trusted as fresh and the next request reads again.
+  let generation = 0;
+  options.keyChanges?.subscribe(() => {
+    generation++;
+    loadedAt = 0;
+  });
 
   const reload = async () => {
+    const started = generation;
     loading ??= listApiKeys(options.store)
       .then((keys) => {
         cache = new Map(keys.map((k) => [k.key_id, k]));
-        loadedAt = now();
+        loadedAt = started === generation ? now() : 0;
       })
       .finally(() => (loading = null));
     await loading;

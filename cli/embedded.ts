@@ -1,11 +1,14 @@
 import { InProcessBus } from '../core/bus/in-process.ts';
-import { Topics } from '../core/contracts/topics.ts';
+import { dlqTopic, Topics } from '../core/contracts/topics.ts';
 import { describeError } from '../core/errors.ts';
 import { sleep } from '../core/retry.ts';
 import { createEnrichRole, sinkRunners, type Runtime } from './roles.ts';
 
 export interface RunningPipeline {
-  /** Resolves when every message produced so far is enriched and stored (in-process bus only). */
+  /**
+   * Resolves when every message produced so far is enriched and stored, dead letters included
+   * (in-process bus only).
+   */
   drain(timeoutMs?: number): Promise<boolean>;
   stop(): Promise<void>;
   /** Rejects when a stage stopped on an error. */
@@ -40,7 +43,9 @@ export async function startPipeline(rt: Runtime): Promise<RunningPipeline> {
       while (Date.now() < deadline) {
         if (
           bus.lag(Topics.raw, 'earshot-enrich') === 0 &&
-          bus.lag(Topics.enriched, 'earshot-sink') === 0
+          bus.lag(Topics.enriched, 'earshot-sink') === 0 &&
+          bus.lag(dlqTopic(Topics.raw), 'earshot-dlq-sink') === 0 &&
+          bus.lag(dlqTopic(Topics.enriched), 'earshot-dlq-sink') === 0
         )
           return true;
         await sleep(50);

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/app.ts';
+import type { KeyChanges } from '../api/auth.ts';
 import { alertRoutes } from '../api/routes/alerts.ts';
 import { ingestRoutes } from '../api/routes/ingest.ts';
 import { uiRoutes } from '../api/routes/ui.ts';
@@ -300,6 +301,7 @@ export async function startApi(
   rt: Runtime,
   ready: () => boolean,
   demoKey?: { key: string; workspace: string },
+  keyChanges?: KeyChanges,
 ): Promise<FastifyInstance> {
   const ports = ingestPorts(rt, new AbortController().signal);
   const produce = (mentions: Mention[]) => ports.produce(mentions);
@@ -314,6 +316,7 @@ export async function startApi(
     engagementWeights: rt.settings.ENGAGEMENT_WEIGHTS,
     extraRoutes: [ingestRoutes(produce), alertRoutes],
     rootPlugins: [uiRoutes()],
+    ...(keyChanges ? { keyChanges } : {}),
   });
   await app.listen({ port: rt.settings.PORT, host: rt.settings.HOST });
   return app;

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { Session } from 'chdb';
-import { DependencyUnavailableError } from '../core/errors.ts';
+import { ConfigError, DependencyUnavailableError } from '../core/errors.ts';
 import {
   INSERT_SETTINGS,
   QUERY_SETTINGS,
@@ -8,6 +8,8 @@ import {
   type QueryParams,
   type Store,
 } from './port.ts';
+import { chdbLockHolder } from './chdb-lock.ts';
+import { mapReadOnlyError, vetReadOnlySql } from './read-only-sql.ts';
 
 /**
  * The embedded ClickHouse engine (npm `chdb`), data in a directory. chdb binds one data
@@ -24,7 +26,21 @@ export class ChdbStore implements Store {
     readonly database: string,
   ) {
     mkdirSync(path, { recursive: true });
-    this.session = new Session(path);
+    const holder = chdbLockHolder(path);
+    if (holder !== null) {
+      throw new ConfigError(
+        `the embedded store at ${path} is in use by process ${holder}; stop it first (earshot keys, sql and import reach a running earshot start through its admin endpoint)`,
+      );
+    }
+    try {
+      this.session = new Session(path);
+    } catch (error) {
+      // The engine locks its directory (a `status` file with the holder's PID): one process.
+      throw new ConfigError(
+        `cannot open the embedded store at ${path}: ${(error as Error).message} (is another process using it?)`,
+        { cause: error },
+      );
+    }
     this.settingsClause = Object.entries(QUERY_SETTINGS)
       .map(([k, v]) => `${k}=${typeof v === 'string' ? `'${v}'` : v}`)
       .join(', ');
@@ -84,7 +100,32 @@ export class ChdbStore implements Store {
       await this.readonlySession.queryAsync(`USE ${this.database}`);
     }
     const session = this.readonlySession;
-    return (await this.run(() => session.queryAsync(sql, { format }))).text();
+    const statement = await vetReadOnlySql(
+      {
+        canonical: async (text) =>
+          (
+            await this.run(() =>
+              session.queryBindAsync(
+                'SELECT formatQuerySingleLine({q:String})',
+                { q: text },
+                { format: 'TabSeparatedRaw' },
+              ),
+            )
+          ).text(),
+        explainAst: async (text) =>
+          (
+            await this.run(() =>
+              session.queryAsync(`EXPLAIN AST ${text}`, { format: 'TabSeparatedRaw' }),
+            )
+          ).text(),
+      },
+      sql,
+    );
+    try {
+      return (await this.run(() => session.queryAsync(statement, { format }))).text();
+    } catch (error) {
+      throw mapReadOnlyError(error);
+    }
   }
 
   close(): Promise<void> {

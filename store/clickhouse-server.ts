@@ -12,6 +12,7 @@ import {
   type QueryParams,
   type Store,
 } from './port.ts';
+import { mapReadOnlyError, vetReadOnlySql } from './read-only-sql.ts';
 
 export interface ClickHouseServerOptions {
   url: string;
@@ -107,24 +108,46 @@ export class ClickHouseServerStore implements Store {
     sql: string,
     format: 'JSONEachRow' | 'PrettyCompactMonoBlock',
   ): Promise<string> {
-    try {
-      // exec: the raw HTTP interface, so any output format (the client's query() limits them).
-      // The format goes in `default_format`, not a FORMAT clause: a statement the server must
-      // refuse (SET, INSERT) then fails for being a write, not for a syntax error.
-      const result = await this.client.exec({
-        query: sql.trim().replace(/;$/, ''),
-        clickhouse_settings: {
-          readonly: '1',
-          // The client's type lists the formats it parses; exec hands back raw bytes.
-          default_format: format as ClickHouseSettings['default_format'],
+    const readonly = { readonly: '1' } as const;
+    const text = async (query: string, settings: ClickHouseSettings) => {
+      try {
+        // exec: the raw HTTP interface, so any output format (the client's query() limits them).
+        const result = await this.client.exec({ query, clickhouse_settings: settings });
+        const chunks: Buffer[] = [];
+        for await (const chunk of result.stream) chunks.push(Buffer.from(chunk as Uint8Array));
+        return Buffer.concat(chunks).toString('utf8');
+      } catch (error) {
+        const mapped = mapClickHouseError(error, 'query');
+        throw mapped instanceof DependencyUnavailableError ? mapped : mapReadOnlyError(mapped);
+      }
+    };
+    const statement = await vetReadOnlySql(
+      {
+        canonical: async (query) => {
+          try {
+            const rows = await this.client.query({
+              query: 'SELECT formatQuerySingleLine({q:String}) AS q',
+              query_params: { q: query },
+              format: 'JSONEachRow',
+              clickhouse_settings: readonly,
+            });
+            return (await rows.json<{ q: string }>())[0]?.q ?? '';
+          } catch (error) {
+            throw mapClickHouseError(error, 'query');
+          }
         },
-      });
-      const chunks: Buffer[] = [];
-      for await (const chunk of result.stream) chunks.push(Buffer.from(chunk as Uint8Array));
-      return Buffer.concat(chunks).toString('utf8');
-    } catch (error) {
-      throw mapClickHouseError(error, 'query');
-    }
+        explainAst: (query) =>
+          text(`EXPLAIN AST ${query}`, { ...readonly, default_format: 'TabSeparatedRaw' }),
+      },
+      sql,
+    );
+    // The format goes in `default_format`, not a FORMAT clause, so the query's own FORMAT
+    // (vetted above) still wins. The client's type lists the formats it parses; exec hands
+    // back raw bytes.
+    return text(statement, {
+      ...readonly,
+      default_format: format as ClickHouseSettings['default_format'],
+    });
   }
 
   async close(): Promise<void> {

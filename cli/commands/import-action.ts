@@ -5,15 +5,28 @@ import type { Mention } from '../../core/contracts/mention.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { createLogger } from '../../core/logger.ts';
 import { readMentionFile } from '../../ingest/files/read.ts';
+import { connectRunning, type AdminClient } from '../admin/client.ts';
 import { startPipeline } from '../embedded.ts';
 import { ingestPorts, openRuntime } from '../roles.ts';
-import { AppSettingsSchema } from '../settings.ts';
+import { AppSettingsSchema, type AppSettings } from '../settings.ts';
+import type { Logger } from '../../core/logger.ts';
+
+/** Where the mentions of an import go. */
+interface ImportTarget {
+  produce(mentions: Mention[]): Promise<void>;
+  deadLetter(items: Array<{ source: string; payload: string; reason: string }>): Promise<void>;
+  /** Resolves false if what was produced is not stored within the timeout. */
+  drain(timeoutMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
 
 /**
  * `earshot import FILE`: the file becomes a source. On the embedded default the pipeline runs
  * in this process until everything is stored; with EARSHOT_BUS=kafka the mentions go to
- * mentions.raw.v1 and the running stages take them from there. Bad lines are dead-lettered
- * with their line number and reason, and counted in the summary.
+ * mentions.raw.v1 and the running stages take them from there. While `earshot start` holds
+ * the embedded store, the file is still read here (progress, bad lines) and each batch goes
+ * to that process's bus through its admin endpoint (cli/admin/), its pipeline storing it.
+ * Bad lines are dead-lettered with their line number and reason, and counted in the summary.
  */
 export async function runImport(
   file: string,
@@ -28,9 +41,8 @@ export async function runImport(
     name: 'earshot-import',
     level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL,
   });
-  const rt = await openRuntime(settings, logger, { watchConfig: false });
-  const pipeline = rt.bus.kind === 'memory' ? await startPipeline(rt) : null;
-  const ports = ingestPorts(rt, new AbortController().signal);
+  const admin = await connectRunning(settings);
+  const target = admin ? remoteTarget(admin) : await localTarget(settings, logger);
 
   const total = await countLines(file);
   const bar = new cliProgress.SingleBar(
@@ -49,7 +61,7 @@ export async function runImport(
   let invalid = 0;
   let chunk: Mention[] = [];
   const flush = async () => {
-    if (chunk.length > 0) await ports.produce(chunk);
+    if (chunk.length > 0) await target.produce(chunk);
     chunk = [];
   };
   try {
@@ -64,7 +76,7 @@ export async function runImport(
         if (chunk.length >= 1_000) await flush();
       } else {
         invalid++;
-        await ports.deadLetter([
+        await target.deadLetter([
           {
             source: `file:${file}`,
             payload: record.raw,
@@ -76,10 +88,8 @@ export async function runImport(
       bar.update(record.line, { invalid });
     }
     await flush();
-    if (pipeline) {
-      const drained = await pipeline.drain(600_000);
-      if (!drained) throw new Error('the pipeline did not finish within 10 minutes');
-    }
+    const drained = await target.drain(600_000);
+    if (!drained) throw new Error('the pipeline did not finish within 10 minutes');
     bar.update(total, { invalid });
     bar.stop();
     process.stdout.write(
@@ -87,12 +97,37 @@ export async function runImport(
     );
   } finally {
     bar.stop();
-    await pipeline?.stop();
-    await rt.bus.close();
-    await rt.store.close();
-    rt.close();
+    await target.close();
   }
   if (invalid > 0 && valid === 0) process.exitCode = 1;
+}
+
+/** This process runs the pipeline (in-process bus), or produces to Kafka for the stages. */
+async function localTarget(settings: AppSettings, logger: Logger): Promise<ImportTarget> {
+  const rt = await openRuntime(settings, logger, { watchConfig: false });
+  const pipeline = rt.bus.kind === 'memory' ? await startPipeline(rt) : null;
+  const ports = ingestPorts(rt, new AbortController().signal);
+  return {
+    produce: (mentions) => ports.produce(mentions),
+    deadLetter: (items) => ports.deadLetter(items),
+    drain: async (timeoutMs) => (pipeline ? pipeline.drain(timeoutMs) : true),
+    close: async () => {
+      await pipeline?.stop();
+      await rt.bus.close();
+      await rt.store.close();
+      rt.close();
+    },
+  };
+}
+
+/** The running `earshot start`'s bus, through its admin endpoint. */
+function remoteTarget(admin: AdminClient): ImportTarget {
+  return {
+    produce: (mentions) => admin.produce(mentions),
+    deadLetter: (items) => admin.deadLetter(items),
+    drain: (timeoutMs) => admin.drain(timeoutMs),
+    close: () => Promise.resolve(),
+  };
 }
 
 function parseMapping(map: string | undefined): Record<string, string> {

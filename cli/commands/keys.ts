@@ -3,7 +3,9 @@ import type { Command } from 'commander';
 export function register(program: Command): void {
   const keys = program
     .command('keys')
-    .description('manage API keys (stored hashed; a key is shown once)');
+    .description(
+      'manage API keys (stored hashed; a key is shown once); works while earshot start runs',
+    );
   keys
     .command('create')
     .description('create an API key for a workspace and print it (once)')
@@ -12,19 +14,31 @@ export function register(program: Command): void {
     .action(async (options: { workspace: string; name: string }) => {
       const { withStore } = await import('./store-action.ts');
       const { createApiKey } = await import('../../store/queries/api-keys.ts');
-      await withStore(async (store, config) => {
-        if (!config.workspaces.some((w) => w.id === options.workspace)) {
-          const known = config.workspaces.map((w) => w.id).join(', ');
-          throw new (await import('../../core/errors.ts')).ConfigError(
-            `no workspace "${options.workspace}" in the configuration (known: ${known})`,
-          );
-        }
-        const { key, record } = await createApiKey(store, options.workspace, options.name);
+      const created = (key: string, record: { key_id: string; workspace: string }) => {
         process.stderr.write(
           `created key ${record.key_id} for workspace ${record.workspace}; it is not shown again:\n`,
         );
         process.stdout.write(`${key}\n`);
-      });
+      };
+      await withStore(
+        async (store, config) => {
+          if (!config.workspaces.some((w) => w.id === options.workspace)) {
+            const known = config.workspaces.map((w) => w.id).join(', ');
+            throw new (await import('../../core/errors.ts')).ConfigError(
+              `no workspace "${options.workspace}" in the configuration (known: ${known})`,
+            );
+          }
+          const { key, record } = await createApiKey(store, options.workspace, options.name);
+          created(key, record);
+        },
+        {
+          // The running server checks the workspace against the configuration it runs with.
+          remote: async (admin) => {
+            const { key, record } = await admin.createKey(options.workspace, options.name);
+            created(key, record);
+          },
+        },
+      );
     });
   keys
     .command('list')
@@ -32,25 +46,44 @@ export function register(program: Command): void {
     .action(async () => {
       const { withStore } = await import('./store-action.ts');
       const { listApiKeys } = await import('../../store/queries/api-keys.ts');
-      await withStore(async (store) => {
-        for (const k of await listApiKeys(store)) {
+      const print = (list: ApiKeyLine[]) => {
+        for (const k of list) {
           process.stdout.write(
             `${k.key_id}\t${k.workspace}\t${k.revoked ? 'revoked' : 'active'}\t${k.created_at}\t${k.name}\n`,
           );
         }
+      };
+      await withStore(async (store) => print(await listApiKeys(store)), {
+        remote: async (admin) => print(await admin.listKeys()),
       });
     });
   keys
     .command('revoke')
-    .description('revoke a key by id')
+    .description('revoke a key by id (a running earshot start refuses it at once)')
     .argument('<key-id>')
     .action(async (keyId: string) => {
       const { withStore } = await import('./store-action.ts');
       const { revokeApiKey } = await import('../../store/queries/api-keys.ts');
-      await withStore(async (store) => {
-        if (!(await revokeApiKey(store, keyId)))
-          throw new (await import('../../core/errors.ts')).ConfigError(`no key ${keyId}`);
-        process.stdout.write(`revoked ${keyId}\n`);
-      });
+      await withStore(
+        async (store) => {
+          if (!(await revokeApiKey(store, keyId)))
+            throw new (await import('../../core/errors.ts')).ConfigError(`no key ${keyId}`);
+          process.stdout.write(`revoked ${keyId}\n`);
+        },
+        {
+          remote: async (admin) => {
+            await admin.revokeKey(keyId);
+            process.stdout.write(`revoked ${keyId}\n`);
+          },
+        },
+      );
     });
+}
+
+interface ApiKeyLine {
+  key_id: string;
+  workspace: string;
+  name: string;
+  created_at: string;
+  revoked: boolean;
 }

@@ -2,6 +2,8 @@ import { loadConfig } from '../../core/config.ts';
 import { installShutdown } from '../../core/lifecycle.ts';
 import { createLogger } from '../../core/logger.ts';
 import { startAlerting } from '../../alerts/index.ts';
+import { KeyChanges } from '../../api/auth.ts';
+import { startAdmin } from '../admin/server.ts';
 import { startPipeline } from '../embedded.ts';
 import { demoApiKey, openRuntime, runDemo, startApi, startSourceConnectors } from '../roles.ts';
 import { AppSettingsSchema } from '../settings.ts';
@@ -27,7 +29,10 @@ export async function runStart(options: { demo: boolean }): Promise<void> {
   const alerting = startAlerting({ store: rt.store, config: rt.config, logger });
   const workspace = rt.config().workspaces[0]!.id;
   const key = await demoApiKey(rt, workspace);
-  const api = await startApi(rt, () => ready, key);
+  const keyChanges = new KeyChanges();
+  const api = await startApi(rt, () => ready, key, keyChanges);
+  // keys, sql and import from the CLI while we hold the embedded store (cli/admin/).
+  const admin = await startAdmin(rt, pipeline, keyChanges);
   ready = true;
 
   const address = api.server.address();
@@ -64,6 +69,8 @@ export async function runStart(options: { demo: boolean }): Promise<void> {
         name: 'stop sources',
         run: async () => (sourcesAbort.abort(), await Promise.all([demo, connectors.stop()])),
       },
+      // Before the drain: what the admin endpoint accepted (an import's batches) gets stored.
+      { name: 'stop admin endpoint', run: async () => await admin?.close() },
       { name: 'drain pipeline', run: () => pipeline.drain(settings.SHUTDOWN_TIMEOUT_S * 500) },
       { name: 'stop api', run: () => api.close() },
       { name: 'stop stages', run: () => pipeline.stop() },
