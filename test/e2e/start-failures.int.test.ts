@@ -23,11 +23,12 @@ const EXIT_WITHIN_MS = 30_000;
 async function start(
   config: string | null,
   env: Record<string, string> = {},
+  args = ['start', '--no-demo'],
 ): Promise<{ code: number | null; stderr: string; ms: number; file: string }> {
   const file = join(dir, `config-${Math.random().toString(36).slice(2)}.yaml`);
   if (config !== null) writeFileSync(file, config);
   const started = Date.now();
-  const child = spawn(process.execPath, ['bin/earshot.js', 'start', '--no-demo'], {
+  const child = spawn(process.execPath, ['bin/earshot.js', ...args], {
     env: {
       ...process.env,
       PORT: '0',
@@ -51,7 +52,7 @@ async function start(
     child.on('exit', (c) => (clearTimeout(timer), resolve(c)));
   });
   const ms = Date.now() - started;
-  console.log(`[figure] earshot start with a failure exited ${code} after ${ms} ms`);
+  console.log(`[figure] earshot ${args[0]} with a failure exited ${code} after ${ms} ms`);
   return { code, stderr, ms, file };
 }
 
@@ -105,17 +106,32 @@ describe('earshot start with a config that cannot run', () => {
   });
 });
 
+async function takenPort(): Promise<number> {
+  const taken = createServer();
+  servers.push(taken);
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const address = taken.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
 describe('earshot start failing after services started', () => {
   it('stops what it started and exits non-zero when the port is taken', async () => {
-    const taken = createServer();
-    servers.push(taken);
-    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
-    const address = taken.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    const r = await start(workspace('acme'), { PORT: String(port) });
+    const r = await start(workspace('acme'), { PORT: String(await takenPort()) });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('EADDRINUSE');
     // It exited because everything was stopped, not through the CLI's last-resort timer.
+    expect(r.stderr).not.toContain('still running');
+  });
+
+  it('does the same for `earshot run` (the production entry point)', async () => {
+    const r = await start(workspace('acme'), { PORT: String(await takenPort()) }, [
+      'run',
+      'sink',
+      'enrich',
+      'api',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('EADDRINUSE');
     expect(r.stderr).not.toContain('still running');
   });
 });
