@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
-import type { EarshotConfig } from '../core/workspace-config.ts';
+import type { ConfigIssue, EarshotConfig } from '../core/workspace-config.ts';
 
 /**
  * The `alerts:` section of earshot.config.yaml: channels, rule defaults, rules and the weekly
@@ -242,37 +242,70 @@ export function resolveRule(
  * exist). Throws one ConfigError listing every problem, each naming its key.
  */
 export function parseAlertsConfig(config: EarshotConfig): AlertsConfig {
-  const parsed = AlertsConfigSchema.safeParse(config.alerts ?? {});
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (i) => `alerts${i.path.length > 0 ? '.' : ''}${i.path.map(String).join('.')}: ${i.message}`,
-    );
+  const { alerts, issues } = checkAlertsConfig(config);
+  if (alerts === null || issues.length > 0) {
+    const problems = issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`);
     throw new ConfigError(`invalid alerts configuration:\n${problems.join('\n')}`);
   }
+  return alerts;
+}
+
+/**
+ * Every problem of `config.alerts`, each at its path in the config file (`alerts.rules.0.window`),
+ * for the config loader, which names the line. Unknown keys are left out: the loader reports
+ * those itself, with the nearest known key.
+ */
+export function alertsConfigIssues(config: EarshotConfig): ConfigIssue[] {
+  return checkAlertsConfig(config, { unknownKeys: false }).issues;
+}
+
+/** `alerts` is null when the schema itself failed. */
+function checkAlertsConfig(
+  config: EarshotConfig,
+  options = { unknownKeys: true },
+): { alerts: AlertsConfig | null; issues: ConfigIssue[] } {
+  const parsed = AlertsConfigSchema.safeParse(config.alerts ?? {});
+  if (!parsed.success) {
+    const reported = options.unknownKeys
+      ? parsed.error.issues
+      : parsed.error.issues.filter((i) => i.code !== 'unrecognized_keys');
+    const issues = reported.map((i) => ({
+      path: ['alerts', ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+      message: i.message,
+    }));
+    return { alerts: null, issues };
+  }
   const alerts = parsed.data;
-  const problems: string[] = [];
+  const issues: ConfigIssue[] = [];
+  const at = (path: ConfigIssue['path'], message: string) => issues.push({ path, message });
   const channelIds = new Set<string>();
   alerts.channels.forEach((c, i) => {
-    if (channelIds.has(c.id)) problems.push(`alerts.channels.${i}.id: duplicate channel "${c.id}"`);
+    if (channelIds.has(c.id)) at(['alerts', 'channels', i, 'id'], `duplicate channel "${c.id}"`);
     channelIds.add(c.id);
   });
   const ruleIds = new Set<string>();
   alerts.rules.forEach((r, i) => {
-    const key = `alerts.rules.${i}`;
+    const key = ['alerts', 'rules', i];
     const ws = workspaceOfRule(config, r.workspace);
-    if (typeof ws === 'string') problems.push(`${key}.workspace: ${ws}`);
+    if (typeof ws === 'string') at([...key, 'workspace'], ws);
     else {
-      if (ruleIds.has(`${ws.id}/${r.id}`)) problems.push(`${key}.id: duplicate rule "${r.id}"`);
+      if (ruleIds.has(`${ws.id}/${r.id}`)) at([...key, 'id'], `duplicate rule "${r.id}"`);
       ruleIds.add(`${ws.id}/${r.id}`);
-      problems.push(...checkRuleAgainstWorkspace(r, ws, channelIds).map((p) => `${key}.${p}`));
+      for (const problem of checkRuleAgainstWorkspace(r, ws, channelIds)) {
+        // `channels.0: unknown channel "x"` → the path [..., 'channels', 0] and the message.
+        const split = problem.indexOf(': ');
+        const path = problem
+          .slice(0, split)
+          .split('.')
+          .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+        at([...key, ...path], problem.slice(split + 2));
+      }
     }
   });
   alerts.digest.channels?.forEach((c, i) => {
-    if (!channelIds.has(c)) problems.push(`alerts.digest.channels.${i}: unknown channel "${c}"`);
+    if (!channelIds.has(c)) at(['alerts', 'digest', 'channels', i], `unknown channel "${c}"`);
   });
-  if (problems.length > 0)
-    throw new ConfigError(`invalid alerts configuration:\n${problems.join('\n')}`);
-  return alerts;
+  return { alerts, issues };
 }
 
 function workspaceOfRule(

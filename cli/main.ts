@@ -30,3 +30,14 @@ try {
     process.exitCode = 1;
   }
 }
+
+// A command that failed exits even if something it started still holds the event loop. Each
+// command closes what it opened (startOrUndo); this is the net under that, so a process that
+// reported an error never lingers serving nothing. Unref'd: it never delays a clean exit.
+if (process.exitCode !== undefined && process.exitCode !== 0) {
+  const code = process.exitCode;
+  setTimeout(() => {
+    process.stderr.write('earshot: still running 5 s after the error above; exiting\n');
+    process.exit(code);
+  }, 5_000).unref();
+}

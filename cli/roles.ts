@@ -35,6 +35,7 @@ import { migrate } from '../store/migrate.ts';
 import { applyRetention } from '../store/retention.ts';
 import { deadLetterSinkStage } from '../store/sink/dead-letters.ts';
 import { sinkStage } from '../store/sink/stage.ts';
+import { CONFIG_RULES } from './config-rules.ts';
 import { configPath, type AppSettings } from './settings.ts';
 
 /**
@@ -62,7 +63,31 @@ export async function openRuntime(
   options: { watchConfig?: boolean } = {},
 ): Promise<Runtime> {
   const configFile = configPath(settings);
-  let config = loadEarshotConfig(configFile);
+  // Every check up front (unknown keys, watch queries, alert rules): a bad config stops the
+  // process here, naming file and line, before anything is opened.
+  let config = loadEarshotConfig(configFile, CONFIG_RULES);
+  const store = await openStore(settings);
+  let bus: Bus;
+  try {
+    const applied = await migrate(store, logger);
+    await applyRetention(
+      store,
+      settings.STORE_RETENTION_DAYS,
+      settings.STORE_ROLLUP_RETENTION_DAYS,
+    );
+    logger.info({
+      event: 'store_ready',
+      store: store.kind,
+      database: store.database,
+      migrations_applied: applied.length,
+    });
+    bus = createBus(settings, logger);
+  } catch (error) {
+    await store.close().catch(() => undefined); // the error that matters is the first one
+    throw error;
+  }
+  // Watching starts last: an open watcher keeps the process alive, so an error above must not
+  // leave one behind.
   const listeners: Array<(c: EarshotConfig) => void> = [];
   const watcher =
     options.watchConfig === false
@@ -79,17 +104,8 @@ export async function openRuntime(
               { event: 'config_reload_failed', file: configFile, err: describeError(error) },
               'config change ignored',
             ),
+          CONFIG_RULES,
         );
-  const store = await openStore(settings);
-  const applied = await migrate(store, logger);
-  await applyRetention(store, settings.STORE_RETENTION_DAYS, settings.STORE_ROLLUP_RETENTION_DAYS);
-  logger.info({
-    event: 'store_ready',
-    store: store.kind,
-    database: store.database,
-    migrations_applied: applied.length,
-  });
-  const bus = createBus(settings, logger);
   return {
     settings,
     logger,

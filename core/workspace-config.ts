@@ -1,7 +1,8 @@
 import { readFileSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
+import { describeUnknownKey, findUnknownKeys, nearestKey, type ConfigPath } from './config-keys.ts';
 import { ConfigError } from './errors.ts';
 
 /**
@@ -75,8 +76,127 @@ export const EarshotConfigSchema = z
   });
 export type EarshotConfig = z.infer<typeof EarshotConfigSchema>;
 
-/** Parse config text; errors name the file, the line and the key. */
-export function parseEarshotConfig(text: string, file = 'earshot.config.yaml'): EarshotConfig {
+/** A problem found by a check beyond the schema, at a path of the document. */
+export interface ConfigIssue {
+  path: ConfigPath;
+  message: string;
+  /** UTF-16 offset inside the string at `path` (a watch query's error), for a column. */
+  offset?: number;
+}
+
+/**
+ * What the rest of the app knows about the sections this module keeps opaque (core imports no
+ * other folder): each source's options schema and the alerts schema, so unknown keys there are
+ * refused too, and checks that need other modules (watch queries, alert rules). The CLI passes
+ * them all (`cli/config-rules.ts`); without them only the workspace part is checked.
+ */
+export interface ConfigRules {
+  /** `sources.<name>` → its options schema; a source not listed is an unknown key. */
+  sources?: Readonly<Record<string, z.ZodType>>;
+  alerts?: z.ZodType;
+  checks?: ReadonlyArray<(config: EarshotConfig) => ConfigIssue[]>;
+}
+
+interface Located extends ConfigIssue {
+  /** Point at the key (an unknown key) rather than at its value. */
+  atKey?: boolean;
+}
+
+/** Unknown keys at every level the rules describe, each with its nearest known key. */
+function unknownKeyIssues(raw: unknown, rules: ConfigRules): Located[] {
+  const issues: Located[] = findUnknownKeys(raw, EarshotConfigSchema).map((u) => ({
+    path: u.path,
+    message: describeUnknownKey(u),
+    atKey: true,
+  }));
+  if (typeof raw !== 'object' || raw === null) return issues;
+  const { sources, alerts } = raw as { sources?: unknown; alerts?: unknown };
+  if (rules.sources && typeof sources === 'object' && sources !== null) {
+    const known = Object.keys(rules.sources);
+    for (const [name, options] of Object.entries(sources)) {
+      const schema = rules.sources[name];
+      if (schema === undefined) {
+        const u = { path: ['sources', name], known, suggestion: nearestKey(name, known) };
+        issues.push({ path: u.path, message: describeUnknownKey(u), atKey: true });
+        continue;
+      }
+      for (const u of findUnknownKeys(options, schema, ['sources', name]))
+        issues.push({ path: u.path, message: describeUnknownKey(u), atKey: true });
+    }
+  }
+  if (rules.alerts && alerts !== undefined) {
+    for (const u of findUnknownKeys(alerts, rules.alerts, ['alerts']))
+      issues.push({ path: u.path, message: describeUnknownKey(u), atKey: true });
+  }
+  return issues;
+}
+
+/** `line` or `line:column` of an issue in the document, or null when nothing there exists. */
+function locate(
+  doc: Document,
+  text: string,
+  lineCounter: LineCounter,
+  issue: Located,
+): string | null {
+  const path = issue.path;
+  if (issue.atKey && path.length > 0) {
+    const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+    const key = path[path.length - 1];
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === key);
+      if (pair && isNode(pair.key) && pair.key.range) {
+        const pos = lineCounter.linePos(pair.key.range[0]);
+        return `${pos.line}:${pos.col}`;
+      }
+    }
+  }
+  const node = doc.getIn(path, true);
+  if (
+    issue.offset !== undefined &&
+    isScalar(node) &&
+    node.range &&
+    typeof node.value === 'string'
+  ) {
+    const written = text.slice(node.range[0], node.range[1]);
+    const column = columnInScalar(written, node.type, node.value, issue.offset);
+    const start = lineCounter.linePos(node.range[0]);
+    if (column !== null) return `${start.line}:${start.col + column}`;
+  }
+  // Walk up the path until a node exists (a missing key is reported at its parent).
+  for (let n = path.length; n >= 0; n--) {
+    const at = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+    if (isNode(at) && at.range) return String(lineCounter.linePos(at.range[0]).line);
+  }
+  return null;
+}
+
+/**
+ * Where `offset` of a scalar's value sits, relative to the scalar's first character, when the
+ * scalar is written on one line in a way that maps back (plain, or quoted without escapes).
+ */
+function columnInScalar(
+  written: string,
+  type: string | undefined,
+  value: string,
+  offset: number,
+): number | null {
+  if (written.includes('\n')) return null;
+  if (type === 'PLAIN' && written === value) return offset;
+  if (type === 'QUOTE_DOUBLE' && written === `"${value}"`) return offset + 1;
+  if (type === 'QUOTE_SINGLE' && written === `'${value.replace(/'/g, "''")}'`)
+    return offset + 1 + (value.slice(0, offset).match(/'/g)?.length ?? 0);
+  return null;
+}
+
+/**
+ * Parse config text; errors name the file, the line and the key. Unknown keys are refused with
+ * the nearest known one; `rules` extends the checks to sources, alerts and watch queries.
+ */
+export function parseEarshotConfig(
+  text: string,
+  file = 'earshot.config.yaml',
+  rules: ConfigRules = {},
+): EarshotConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -86,24 +206,28 @@ export function parseEarshotConfig(text: string, file = 'earshot.config.yaml'): 
     });
     throw new ConfigError(`invalid YAML:\n${problems.join('\n')}`);
   }
-  const parsed = EarshotConfigSchema.safeParse(doc.toJS());
-  if (parsed.success) return parsed.data;
-
-  const problems = parsed.error.issues.map((issue) => {
-    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-    // Walk up the path until a node exists (a missing key is reported at its parent).
-    let line: number | null = null;
-    for (let n = path.length; n >= 0 && line === null; n--) {
-      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-      if (isNode(node) && node.range) line = lineCounter.linePos(node.range[0]).line;
+  const raw: unknown = doc.toJS();
+  const issues: Located[] = unknownKeyIssues(raw, rules);
+  const parsed = EarshotConfigSchema.safeParse(raw);
+  if (parsed.success) {
+    for (const check of rules.checks ?? []) issues.push(...check(parsed.data));
+  } else {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+      issues.push({ path, message: issue.message });
     }
-    const key = path.length > 0 ? path.join('.') : '(root)';
-    return `${file}${line === null ? '' : `:${line}`}: ${key}: ${issue.message}`;
+  }
+  if (parsed.success && issues.length === 0) return parsed.data;
+
+  const problems = issues.map((issue) => {
+    const where = locate(doc, text, lineCounter, issue);
+    const key = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    return `${file}${where === null ? '' : `:${where}`}: ${key}: ${issue.message}`;
   });
   throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
 }
 
-export function loadEarshotConfig(path: string): EarshotConfig {
+export function loadEarshotConfig(path: string, rules: ConfigRules = {}): EarshotConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -112,7 +236,7 @@ export function loadEarshotConfig(path: string): EarshotConfig {
       cause: error,
     });
   }
-  return parseEarshotConfig(text, path);
+  return parseEarshotConfig(text, path, rules);
 }
 
 /**
@@ -123,12 +247,13 @@ export function watchEarshotConfig(
   path: string,
   onChange: (config: EarshotConfig) => void,
   onError: (error: unknown) => void,
+  rules: ConfigRules = {},
 ): { close(): void } {
   let timer: NodeJS.Timeout | null = null;
   const reload = () => {
     timer = null;
     try {
-      onChange(loadEarshotConfig(path));
+      onChange(loadEarshotConfig(path, rules));
     } catch (error) {
       onError(error);
     }

@@ -87,16 +87,17 @@ export function register(program: Command): void {
 async function withStore(
   fn: (store: Store, config: EarshotConfig) => Promise<void>,
 ): Promise<void> {
-  const [{ loadConfig }, { openStore }, { migrate }, { AppSettingsSchema, configPath }, ws] =
+  const [{ loadConfig }, { openStore }, { migrate }, { AppSettingsSchema, configPath }, ws, rules] =
     await Promise.all([
       import('../../core/config.ts'),
       import('../../store/index.ts'),
       import('../../store/migrate.ts'),
       import('../settings.ts'),
       import('../../core/workspace-config.ts'),
+      import('../config-rules.ts'),
     ]);
   const settings = loadConfig(AppSettingsSchema, process.env);
-  const config = ws.loadEarshotConfig(configPath(settings));
+  const config = ws.loadEarshotConfig(configPath(settings), rules.CONFIG_RULES);
   const store = await openStore(settings);
   try {
     await migrate(store);

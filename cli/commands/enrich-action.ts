@@ -7,6 +7,7 @@ import { compileWatchQueries } from '../../enrich/match/index.ts';
 import { enrichMention, type Enrichers } from '../../enrich/pipeline/enrich.ts';
 import { loadSentimentScorer } from '../../enrich/sentiment/index.ts';
 import { freshStateful } from '../../enrich/pipeline/state.ts';
+import { CONFIG_RULES } from '../config-rules.ts';
 
 /** A line needs only `text`; everything else gets a default so ad-hoc files just work. */
 const LooseMention = z
@@ -25,7 +26,7 @@ export async function runEnrich(options: { config?: string }): Promise<void> {
   const started = new Date().toISOString();
   const matcher = options.config
     ? compileWatchQueries(
-        loadEarshotConfig(options.config).workspaces.flatMap((ws) =>
+        loadEarshotConfig(options.config, CONFIG_RULES).workspaces.flatMap((ws) =>
           ws.brands.map((b) => ({ workspace: ws.id, brand: b.id, query: b.query })),
         ),
       )

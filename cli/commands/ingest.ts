@@ -39,14 +39,21 @@ export function register(program: Command): void {
           set: string[];
         },
       ) => {
-        const [{ existsSync }, { pino }, { ConfigError }, { loadEarshotConfig }, { runDryRun }] =
-          await Promise.all([
-            import('node:fs'),
-            import('pino'),
-            import('../../core/errors.ts'),
-            import('../../core/workspace-config.ts'),
-            import('../../ingest/dry-run.ts'),
-          ]);
+        const [
+          { existsSync },
+          { pino },
+          { ConfigError },
+          { loadEarshotConfig },
+          { runDryRun },
+          { CONFIG_RULES },
+        ] = await Promise.all([
+          import('node:fs'),
+          import('pino'),
+          import('../../core/errors.ts'),
+          import('../../core/workspace-config.ts'),
+          import('../../ingest/dry-run.ts'),
+          import('../config-rules.ts'),
+        ]);
         if (!options.dryRun) {
           throw new ConfigError(
             'only `--dry-run` is supported here; live ingestion runs in `earshot start`',
@@ -62,7 +69,7 @@ export function register(program: Command): void {
           options.config ??
           process.env.EARSHOT_CONFIG ??
           (existsSync('earshot.config.yaml') ? 'earshot.config.yaml' : null);
-        const sources = file ? loadEarshotConfig(file).sources : {};
+        const sources = file ? loadEarshotConfig(file, CONFIG_RULES).sources : {};
         // stdout carries the JSONL; logs go to stderr.
         const logger = pino(
           { level: process.env.LOG_LEVEL ?? 'warn', base: undefined },

@@ -72,6 +72,15 @@ describe('earshot query test', () => {
     expect(r.err.join('\n')).toMatch(/position 20[\s\S]*expected: a term[\s\S]*\n {22}\^/);
   });
 
+  it('exits 2 at the level past the limit for a query nested 2,000 deep', async () => {
+    // 4,001 characters; this overflowed the stack (RangeError) before the depth limit.
+    const r = await run(`${'('.repeat(2000)}apple${')'.repeat(2000)}`, ['{"text":"apple"}'], true);
+    expect(r.code).toBe(2);
+    expect(r.out).toEqual([]);
+    expect(r.err[0]).toMatch(/nested too deeply: "\(" at position 100 opens level 101/);
+    expect(r.err.join('\n')).toMatch(/expected: at most 100 levels/);
+  });
+
   it('skips unreadable lines with their line number and exits 1', async () => {
     const r = await run('apple', ['{"text":"apple"}', 'nope', '{"id":"x"}'], true);
     expect(r.code).toBe(1);

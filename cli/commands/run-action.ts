@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../core/config.ts';
 import { describeError } from '../../core/errors.ts';
-import { installShutdown, type ShutdownStep } from '../../core/lifecycle.ts';
+import { installShutdown, startOrUndo, type ShutdownStep } from '../../core/lifecycle.ts';
 import { createLogger } from '../../core/logger.ts';
 import { startAlerting } from '../../alerts/index.ts';
 import {
@@ -24,33 +24,47 @@ export async function runRoles(roles: Role[]): Promise<void> {
     level: settings.LOG_LEVEL,
     pretty: settings.LOG_PRETTY,
   });
-  const rt = await openRuntime(settings, logger);
-  if (rt.bus.kind === 'memory' && roles.length < ROLE_COUNT) {
-    logger.warn(
-      { event: 'memory_bus_partial' },
-      'EARSHOT_BUS=memory with only some roles: the others cannot reach this process; use kafka or `earshot start`',
-    );
-  }
   let ready = false;
-  const runners: RoleHandle[] = [];
-  if (roles.includes('sink')) runners.push(...sinkRunners(rt));
-  if (roles.includes('enrich')) runners.push(await createEnrichRole(rt));
-  const ingestAbort = new AbortController();
-  const ingest =
-    roles.includes('ingest') && settings.DEMO_ENABLED
-      ? runDemo(rt, ingestAbort.signal)
-      : Promise.resolve();
-  const connectors = roles.includes('ingest')
-    ? startSourceConnectors(rt, ingestAbort.signal)
-    : null;
-  const alerting = roles.includes('alerts')
-    ? startAlerting({ store: rt.store, config: rt.config, logger })
-    : null;
-  let api: FastifyInstance | null = null;
-  const demoKey = settings.EARSHOT_DEMO_API_KEY
-    ? { key: settings.EARSHOT_DEMO_API_KEY, workspace: rt.config().workspaces[0]!.id }
-    : undefined;
-  if (roles.includes('api')) api = await startApi(rt, () => ready, demoKey);
+  const { rt, runners, ingestAbort, ingest, connectors, alerting, api } = await startOrUndo(
+    logger,
+    async (onFailure) => {
+      const rt = await openRuntime(settings, logger);
+      onFailure('close store', async () => (rt.close(), await rt.store.close()));
+      onFailure('close bus', () => rt.bus.close());
+      if (rt.bus.kind === 'memory' && roles.length < ROLE_COUNT) {
+        logger.warn(
+          { event: 'memory_bus_partial' },
+          'EARSHOT_BUS=memory with only some roles: the others cannot reach this process; use kafka or `earshot start`',
+        );
+      }
+      const runners: RoleHandle[] = [];
+      onFailure('stop stages', () => Promise.all(runners.map((r) => r.stop())));
+      if (roles.includes('sink')) runners.push(...sinkRunners(rt));
+      if (roles.includes('enrich')) runners.push(await createEnrichRole(rt));
+      const ingestAbort = new AbortController();
+      const ingest =
+        roles.includes('ingest') && settings.DEMO_ENABLED
+          ? runDemo(rt, ingestAbort.signal)
+          : Promise.resolve();
+      const connectors = roles.includes('ingest')
+        ? startSourceConnectors(rt, ingestAbort.signal)
+        : null;
+      onFailure(
+        'stop ingest',
+        async () => (ingestAbort.abort(), await Promise.allSettled([ingest, connectors?.stop()])),
+      );
+      const alerting = roles.includes('alerts')
+        ? startAlerting({ store: rt.store, config: rt.config, logger })
+        : null;
+      onFailure('stop alert schedules', () => alerting?.stop() ?? Promise.resolve());
+      let api: FastifyInstance | null = null;
+      const demoKey = settings.EARSHOT_DEMO_API_KEY
+        ? { key: settings.EARSHOT_DEMO_API_KEY, workspace: rt.config().workspaces[0]!.id }
+        : undefined;
+      if (roles.includes('api')) api = await startApi(rt, () => ready, demoKey);
+      return { rt, runners, ingestAbort, ingest, connectors, alerting, api };
+    },
+  );
   ready = true;
 
   const { shutdown } = installShutdown(

@@ -7,16 +7,18 @@ export function register(program: Command): void {
     .option('--config <file>', 'config file (default: $EARSHOT_CONFIG, else ./earshot.config.yaml)')
     .option('--json', 'print JSON instead of a table')
     .action(async (options: { config?: string; json?: boolean }) => {
-      const [{ existsSync }, { loadEarshotConfig }, { listConnectors }] = await Promise.all([
-        import('node:fs'),
-        import('../../core/workspace-config.ts'),
-        import('../../ingest/runtime.ts'),
-      ]);
+      const [{ existsSync }, { loadEarshotConfig }, { listConnectors }, { CONFIG_RULES }] =
+        await Promise.all([
+          import('node:fs'),
+          import('../../core/workspace-config.ts'),
+          import('../../ingest/runtime.ts'),
+          import('../config-rules.ts'),
+        ]);
       const file =
         options.config ??
         process.env.EARSHOT_CONFIG ??
         (existsSync('earshot.config.yaml') ? 'earshot.config.yaml' : null);
-      const sources = file ? loadEarshotConfig(file).sources : {};
+      const sources = file ? loadEarshotConfig(file, CONFIG_RULES).sources : {};
       const list = listConnectors(sources, process.env);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);

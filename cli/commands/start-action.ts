@@ -1,5 +1,5 @@
 import { loadConfig } from '../../core/config.ts';
-import { installShutdown } from '../../core/lifecycle.ts';
+import { installShutdown, startOrUndo } from '../../core/lifecycle.ts';
 import { createLogger } from '../../core/logger.ts';
 import { startAlerting } from '../../alerts/index.ts';
 import { KeyChanges } from '../../api/auth.ts';
@@ -19,20 +19,33 @@ export async function runStart(options: { demo: boolean }): Promise<void> {
     level: settings.LOG_LEVEL,
     pretty: settings.LOG_PRETTY,
   });
-  const rt = await openRuntime(settings, logger);
   let ready = false;
-  const pipeline = await startPipeline(rt);
-  const sourcesAbort = new AbortController();
   const demoEnabled = options.demo && settings.DEMO_ENABLED;
-  const demo = demoEnabled ? runDemo(rt, sourcesAbort.signal) : Promise.resolve();
-  const connectors = startSourceConnectors(rt, sourcesAbort.signal);
-  const alerting = startAlerting({ store: rt.store, config: rt.config, logger });
-  const workspace = rt.config().workspaces[0]!.id;
-  const key = await demoApiKey(rt, workspace);
-  const keyChanges = new KeyChanges();
-  const api = await startApi(rt, () => ready, key, keyChanges);
-  // keys, sql and import from the CLI while we hold the embedded store (cli/admin/).
-  const admin = await startAdmin(rt, pipeline, keyChanges);
+  const { rt, pipeline, sourcesAbort, demo, connectors, alerting, workspace, key, api, admin } =
+    await startOrUndo(logger, async (onFailure) => {
+      const rt = await openRuntime(settings, logger);
+      onFailure('close store', async () => (rt.close(), await rt.store.close()));
+      onFailure('close bus', () => rt.bus.close());
+      const pipeline = await startPipeline(rt);
+      onFailure('stop stages', () => pipeline.stop());
+      const sourcesAbort = new AbortController();
+      const demo = demoEnabled ? runDemo(rt, sourcesAbort.signal) : Promise.resolve();
+      const connectors = startSourceConnectors(rt, sourcesAbort.signal);
+      onFailure(
+        'stop sources',
+        async () => (sourcesAbort.abort(), await Promise.allSettled([demo, connectors.stop()])),
+      );
+      const alerting = startAlerting({ store: rt.store, config: rt.config, logger });
+      onFailure('stop alert schedules', () => alerting.stop());
+      const workspace = rt.config().workspaces[0]!.id;
+      const key = await demoApiKey(rt, workspace);
+      const keyChanges = new KeyChanges();
+      const api = await startApi(rt, () => ready, key, keyChanges);
+      onFailure('close api', () => api.close());
+      // keys, sql and import from the CLI while we hold the embedded store (cli/admin/).
+      const admin = await startAdmin(rt, pipeline, keyChanges);
+      return { rt, pipeline, sourcesAbort, demo, connectors, alerting, workspace, key, api, admin };
+    });
   ready = true;
 
   const address = api.server.address();

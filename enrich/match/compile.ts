@@ -147,7 +147,8 @@ function triggerLeaves(n: Node, usage: Int32Array): number[] | null {
       for (const c of n.c) {
         const t = triggerLeaves(c, usage);
         if (t === null) return null;
-        out.push(...t);
+        // A loop, not push(...t): spreading passes every element on the stack.
+        for (const leaf of t) out.push(leaf);
       }
       return out;
     }
@@ -538,7 +539,10 @@ class Matcher implements WatchMatcher {
   private explain(n: Node, out: number[]): void {
     switch (n.t) {
       case 'leaf':
-        if (this.leafEpoch[n.leaf] === this.epoch) out.push(...this.leafOcc[n.leaf]!);
+        // A loop, not push(...occ): a long text can hold more occurrences than the stack has room
+        // for as arguments.
+        if (this.leafEpoch[n.leaf] === this.epoch)
+          for (const x of this.leafOcc[n.leaf]!) out.push(x);
         return;
       case 'and':
       case 'or':

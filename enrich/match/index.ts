@@ -3,7 +3,7 @@
  * matcher. Pure code; the enrich stage and firehose sources call `compileWatchQueries` once per
  * config and `match` per post. Language reference: docs/queries.md.
  */
-export { parseQuery, QuerySyntaxError } from './parse.ts';
+export { MAX_QUERY_DEPTH, parseQuery, QuerySyntaxError } from './parse.ts';
 export type { FieldName, QueryAst, TermWord } from './parse.ts';
 export { compileWatchQueries, queryId } from './compile.ts';
 export { shortHash } from '../text/hash.ts';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../core/errors.ts';
 import {
   compileWatchQueries,
+  MAX_QUERY_DEPTH,
   parseQuery,
   queryId,
   QuerySyntaxError,
@@ -361,4 +362,63 @@ describe('many queries at once', () => {
     }
     expect(matched).toBeGreaterThan(100); // the random queries do match things
   });
+});
+
+describe('query depth and size limits', () => {
+  function syntaxError(query: string): QuerySyntaxError {
+    try {
+      parseQuery(query);
+    } catch (e) {
+      if (e instanceof QuerySyntaxError) return e;
+      throw e;
+    }
+    throw new Error('query parsed');
+  }
+
+  it(`refuses nesting past ${MAX_QUERY_DEPTH} levels at the character that exceeds it`, () => {
+    // 2,000 levels, 4,001 characters: under the config's 10,000, and it overflowed the stack.
+    const deep = `${'('.repeat(2000)}acme${')'.repeat(2000)}`;
+    const e = syntaxError(deep);
+    expect(e.position).toBe(MAX_QUERY_DEPTH);
+    expect(deep[e.position]).toBe('(');
+    expect(e.message).toContain(`more than the ${MAX_QUERY_DEPTH} allowed`);
+    expect(e.expected).toContain(`at most ${MAX_QUERY_DEPTH} levels`);
+    // The same through the compiler, with the brand named.
+    expect(() => compileWatchQueries([{ workspace: 'w', brand: 'b', query: deep }])).toThrow(
+      /brand "w\/b".*nested too deeply/,
+    );
+  });
+
+  it(`accepts exactly ${MAX_QUERY_DEPTH} levels`, () => {
+    const query = `${'('.repeat(MAX_QUERY_DEPTH)}acme${')'.repeat(MAX_QUERY_DEPTH)}`;
+    expect(matches(query, 'acme')).toBe(true);
+    expect(matches(`${'NOT '.repeat(MAX_QUERY_DEPTH)}acme`, 'acme')).toBe(true); // even count
+  });
+
+  it('counts NOT, "-" and NEAR chains as levels too', () => {
+    expect(syntaxError(`${'-'.repeat(9_999)}a`).position).toBe(MAX_QUERY_DEPTH);
+    expect(syntaxError(`${'NOT '.repeat(2_000)}acme`).position).toBe(MAX_QUERY_DEPTH * 4);
+    const chain = Array.from({ length: 2_000 }, () => 'ab').join(' NEAR/1 ');
+    const e = syntaxError(chain);
+    expect(chain.slice(e.position, e.position + 6)).toBe('NEAR/1');
+    expect(e.position).toBe(3 + MAX_QUERY_DEPTH * 10); // "ab NEAR/1 " is 10 characters
+    // Levels close again: many shallow groups in a row are fine.
+    const wide = Array.from({ length: 500 }, (_, i) => `(w${i} NEAR/2 x)`).join(' OR ');
+    expect(matches(wide, 'w499 and x')).toBe(true);
+  });
+
+  it('matches long flat queries and long texts without overflowing the stack', () => {
+    const ors = Array.from({ length: 5_000 }, (_, i) => `w${i}`).join(' OR ');
+    expect(matches(ors, 'say w4999')).toBe(true);
+    expect(matches(ors, 'say nothing')).toBe(false);
+    const ands = Array.from({ length: 5_000 }, (_, i) => `w${i}`).join(' AND ');
+    expect(matches(ands, 'w1 w2')).toBe(false);
+    // Past ~120,000 elements, spreading an array into push() overflows the stack.
+    // A group of 150,000 alternatives: its trigger leaves were spread.
+    const group = `(${Array.from({ length: 150_000 }, (_, i) => `w${i}`).join(' OR ')}) OR x`;
+    expect(matches(group, 'w149999')).toBe(true);
+    // 150,000 occurrences of a term: the explanation spread them.
+    const m = compileWatchQueries([{ workspace: 'w', brand: 'b', query: 'acme' }]);
+    expect(m.match({ text: 'acme '.repeat(150_000) })[0]?.spans).toHaveLength(150_000);
+  }, 30_000);
 });

@@ -68,6 +68,12 @@ export class QuerySyntaxError extends ConfigError {
 
 const FIELDS: readonly string[] = ['lang', 'source', 'author', 'site', 'url', 'hashtag', 'raw'];
 const MAX_NEAR = 1000;
+/**
+ * How deep a query may nest: each "(", NOT or "-", and each NEAR/ONEAR of a chain opens a
+ * level. Generous for people (real queries stay under ten), and it bounds the recursion of the
+ * parser, compiler and matcher: a machine-made `((((…))))` 2,000 deep overflowed the stack.
+ */
+export const MAX_QUERY_DEPTH = 100;
 const MIN_PREFIX = 2;
 
 type Lexeme =
@@ -275,6 +281,7 @@ function buildTerm(
 
 class Parser {
   private index = 0;
+  private depth = 0;
   constructor(
     private readonly lexemes: Lexeme[],
     private readonly query: string,
@@ -285,6 +292,18 @@ class Parser {
   }
   private next(): Lexeme {
     return this.lexemes[this.index++]!;
+  }
+
+  /** Open one level of nesting at `l`; refused past MAX_QUERY_DEPTH, before recursing. */
+  private enter(l: Lexeme): void {
+    this.depth++;
+    if (this.depth > MAX_QUERY_DEPTH) {
+      throw new QuerySyntaxError(
+        `query nested too deeply: ${describe(l)} at position ${l.pos} opens level ${this.depth}, more than the ${MAX_QUERY_DEPTH} allowed`,
+        l.pos,
+        `at most ${MAX_QUERY_DEPTH} levels of parentheses, NOT and NEAR`,
+      );
+    }
   }
 
   parse(): QueryAst {
@@ -347,15 +366,21 @@ class Parser {
     const l = this.peek();
     if (l.kind === 'not' || l.kind === 'minus') {
       this.next();
-      return { type: 'not', child: this.parseUnary(l), position: l.pos };
+      this.enter(l);
+      const child = this.parseUnary(l);
+      this.depth--;
+      return { type: 'not', child, position: l.pos };
     }
     return this.parseNear(after);
   }
 
   private parseNear(after?: Lexeme): QueryAst {
     let left = this.parsePrimary(after);
+    // A chain `a NEAR/1 b NEAR/1 c` nests to the left, one level per operator.
+    const outer = this.depth;
     while (this.peek().kind === 'near') {
       const op = this.next() as Lexeme & { kind: 'near' };
+      this.enter(op);
       this.checkPositional(left, op);
       const right = this.parsePrimary(op);
       this.checkPositional(right, op);
@@ -368,6 +393,7 @@ class Parser {
         position: left.position,
       };
     }
+    this.depth = outer;
     return left;
   }
 
@@ -400,6 +426,7 @@ class Parser {
             OPERATOR_START,
           );
         }
+        this.enter(l);
         const inner = this.parseOr();
         const close = this.peek();
         if (close.kind !== 'rparen') {
@@ -410,6 +437,7 @@ class Parser {
           );
         }
         this.next();
+        this.depth--;
         return inner;
       }
       default: {

@@ -29,7 +29,9 @@ export async function* readMentionFile(
   options: ReadOptions = {},
 ): AsyncGenerator<FileRecord> {
   const format = options.format ?? detectFormat(path);
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  const lines = withoutBom(
+    createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity }),
+  );
   const fileTag = basename(path).replace(/[^A-Za-z0-9_.-]/g, '_');
   const source = options.source ?? 'file';
   if (format === 'jsonl') {
@@ -43,6 +45,10 @@ export async function* readMentionFile(
   }
   let header: string[] | null = null;
   for await (const record of csvRecords(lines)) {
+    if ('error' in record) {
+      yield record;
+      continue;
+    }
     if (header === null) {
       header = record.fields.map((h) => h.trim());
       continue;
@@ -56,6 +62,15 @@ export async function* readMentionFile(
       source,
       record.raw,
     );
+  }
+}
+
+/** Spreadsheet exports start with a byte-order mark; it is not part of the first line's data. */
+async function* withoutBom(lines: AsyncIterable<string>): AsyncGenerator<string> {
+  let first = true;
+  for await (const line of lines) {
+    yield first && line.startsWith('\uFEFF') ? line.slice(1) : line;
+    first = false;
   }
 }
 
@@ -126,46 +141,110 @@ function validate(candidate: unknown, n: number, raw: string): FileRecord {
     : { line: n, error: summarizeIssues(parsed.error), raw };
 }
 
-/** RFC 4180 records: quoted fields may hold commas, doubled quotes and newlines. */
-async function* csvRecords(
-  lines: AsyncIterable<string>,
-): AsyncGenerator<{ line: number; fields: string[]; raw: string }> {
-  let n = 0;
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let raw = '';
-  let startLine = 1;
-  for await (const line of lines) {
-    n++;
-    if (!quoted) {
-      startLine = n;
-      raw = '';
-      if (line === '') continue;
+/**
+ * How far a quoted field may run over lines before its quote counts as stray. Generous for
+ * real multi-line posts (a mention's text is at most 100,000 characters), and it bounds what
+ * is held in memory to re-read after a stray quote.
+ */
+export const CSV_MAX_QUOTED_LINES = 1_000;
+export const CSV_MAX_QUOTED_CHARS = 1_000_000;
+
+type CsvRecord =
+  { line: number; fields: string[]; raw: string } | { line: number; error: string; raw: string };
+
+interface Line {
+  n: number;
+  text: string;
+}
+
+/**
+ * RFC 4180 records: quoted fields may hold commas, doubled quotes and newlines. A quoted field
+ * that runs over lines is held to three rules, because a stray `"` otherwise swallows every
+ * row after it into one record: it must close before the end of the file, within
+ * CSV_MAX_QUOTED_LINES lines and CSV_MAX_QUOTED_CHARS characters, and its closing quote must be
+ * followed by a comma or the end of the line (a stray quote usually "closes" on the opening
+ * quote of a later row's field, followed by that field's text). A record that breaks a rule is
+ * cut: only the line where it started comes out, as an error naming the line and column of the
+ * quote, and reading resumes with the next line as a new record. (On one line the reader stays
+ * lenient: `"ab"cd` is `abcd`.)
+ */
+async function* csvRecords(lines: AsyncIterable<string>): AsyncGenerator<CsvRecord> {
+  const source = lines[Symbol.asyncIterator]();
+  let read = 0;
+  // Lines taken by a record that was cut, to be read again as new records.
+  const replay: Line[] = [];
+  const next = async (): Promise<Line | null> => {
+    const again = replay.shift();
+    if (again) return again;
+    const r = await source.next();
+    return r.done ? null : { n: ++read, text: r.value };
+  };
+  for (;;) {
+    const first = await next();
+    if (first === null) return;
+    if (first.text === '') continue;
+    const record = await csvRecord(first, next);
+    if ('cut' in record) {
+      replay.unshift(...record.cut);
+      yield { line: first.n, error: record.error, raw: first.text };
+    } else {
+      yield { line: first.n, fields: record.fields, raw: record.raw };
     }
-    raw += (raw ? '\n' : '') + line;
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i];
-      if (quoted) {
-        if (c === '"' && line[i + 1] === '"') {
+  }
+}
+
+/** One record from `first` on, or the lines to read again after it when it breaks a rule. */
+async function csvRecord(
+  first: Line,
+  next: () => Promise<Line | null>,
+): Promise<{ fields: string[]; raw: string } | { error: string; cut: Line[] }> {
+  const taken: Line[] = [first];
+  const fields: string[] = [];
+  let field = '';
+  let quote: { line: number; column: number } | null = null;
+  let chars = 0;
+  let line = first;
+  const stray = (why: string) => ({
+    error: `unterminated quote: the quote opened at line ${quote!.line}, column ${quote!.column} ${why}; the record was cut there and reading resumed at line ${first.n + 1}`,
+    cut: taken.slice(1),
+  });
+  for (;;) {
+    const text = line.text;
+    chars += text.length + 1;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (quote !== null) {
+        if (c === '"' && text[i + 1] === '"') {
           field += '"';
           i++;
-        } else if (c === '"') quoted = false;
-        else field += c;
-      } else if (c === '"' && field === '') quoted = true;
+        } else if (c === '"') {
+          const after = text[i + 1];
+          if (line.n !== quote.line && after !== undefined && after !== ',') {
+            return stray(
+              `closes at line ${line.n}, column ${i + 1} followed by ${JSON.stringify(after)} instead of a comma or the end of the line`,
+            );
+          }
+          quote = null;
+        } else field += c;
+      } else if (c === '"' && field === '') quote = { line: line.n, column: i + 1 };
       else if (c === ',') {
         fields.push(field);
         field = '';
       } else field += c;
     }
-    if (quoted) {
-      field += '\n';
-      continue;
+    if (quote === null) {
+      fields.push(field);
+      return { fields, raw: taken.map((l) => l.text).join('\n') };
     }
-    fields.push(field);
-    yield { line: startLine, fields, raw };
-    fields = [];
-    field = '';
+    field += '\n';
+    if (taken.length >= CSV_MAX_QUOTED_LINES || chars > CSV_MAX_QUOTED_CHARS) {
+      return stray(
+        `is not closed within ${CSV_MAX_QUOTED_LINES.toLocaleString('en')} lines and ${CSV_MAX_QUOTED_CHARS.toLocaleString('en')} characters`,
+      );
+    }
+    const more = await next();
+    if (more === null) return stray('is never closed (the file ends first)');
+    taken.push(more);
+    line = more;
   }
-  if (quoted) yield { line: startLine, fields: [...fields, field], raw };
 }
