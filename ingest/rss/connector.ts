@@ -123,7 +123,12 @@ async function pollFeed(
     // asks for the whole feed again, and reads it once the server sends it whole.
     const hash = createHash('sha256').update(fetched.body).digest('hex');
     ports.logger.warn(
-      { event: 'feed_unreadable', source: SOURCE, feed: new URL(url).host, repeat: hash === cursor.broken },
+      {
+        event: 'feed_unreadable',
+        source: SOURCE,
+        feed: new URL(url).host,
+        repeat: hash === cursor.broken,
+      },
       'feed response could not be parsed; validators not kept',
     );
     if (hash === cursor.broken) return;
@@ -163,10 +168,7 @@ async function pollFeed(
   const next: FeedCursor = {
     etag: fetched.validators.etag,
     last_modified: fetched.validators.lastModified,
-    seen: [...new Set([...converted.mentions.map((m) => m.id), ...cursor.seen])].slice(
-      0,
-      MAX_SEEN,
-    ),
+    seen: [...new Set([...converted.mentions.map((m) => m.id), ...cursor.seen])].slice(0, MAX_SEEN),
     read: true,
     broken: null,
   };

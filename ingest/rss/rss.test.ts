@@ -200,9 +200,7 @@ describe('RSS item ids (docs/sources.md, "RSS and Atom")', () => {
   it('without a guid: an absolute link is the id, a relative one is scoped', () => {
     const scope = feedScope('https://news.example.com/feed');
     const link = 'https://news.example.com/a';
-    expect(feedItemNativeId(item(null, link), scope, link)).toBe(
-      'https://news.example.com/a',
-    );
+    expect(feedItemNativeId(item(null, link), scope, link)).toBe('https://news.example.com/a');
     expect(feedItemNativeId(item(null, '/a'), scope, '/a')).toBe('news.example.com/feed#/a');
   });
 });

@@ -278,7 +278,9 @@ export function startFakeYouTube(options: FakeOptions): Promise<FakeSource> {
         body: {
           kind: 'youtube#commentThreadListResponse',
           items: page.map(youtubeThread),
-          ...(more ? { nextPageToken: Buffer.from(String(from + size)).toString('base64url') } : {}),
+          ...(more
+            ? { nextPageToken: Buffer.from(String(from + size)).toString('base64url') }
+            : {}),
         },
       },
     };
@@ -301,7 +303,8 @@ export function startFakeRss(options: FakeOptions): Promise<FakeSource> {
     const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`;
     const newest = page[0]?.atMs ?? 0;
     const headers = { etag, 'last-modified': new Date(newest).toUTCString() };
-    if (req.headers['if-none-match'] === etag) return { data: true, reply: { status: 304, headers } };
+    if (req.headers['if-none-match'] === etag)
+      return { data: true, reply: { status: 304, headers } };
     return {
       data: true,
       reply: { headers: { ...headers, 'content-type': 'application/rss+xml' }, body },
