@@ -61,3 +61,14 @@ describe('earshot ingest --dry-run with a truncated page', () => {
     );
   });
 });
+
+describe('earshot sources', () => {
+  it('lists every way in: the connectors, the webhook and file import (issue 18)', async () => {
+    const r = await earshot(['sources']);
+    expect(r.code, r.stderr).toBe(0);
+    for (const source of ['bluesky', 'mastodon', 'hackernews', 'reddit', 'rss', 'youtube'])
+      expect(r.stdout).toMatch(new RegExp(`^✗ ${source} `, 'm'));
+    expect(r.stdout).toMatch(/^✓ webhook .*\n(\s+uses: .*\n)*\s+uses: .*POST \/v1\/ingest/m);
+    expect(r.stdout).toMatch(/^✓ files .*\n\s+uses: `earshot import <file>`/m);
+  });
+});
