@@ -70,6 +70,7 @@ async function startFake(
       case 'truncate': {
         // A complete HTTP answer whose body stops half-way (a cut proxy or cache), with the
         // whole answer's validators: a connector must not keep them.
+        if (reply.body === undefined) return reply; // a 304 has no body to cut
         const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
         return { ...reply, body: text.slice(0, Math.floor(text.length / 2)) };
       }
