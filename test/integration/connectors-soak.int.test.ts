@@ -120,13 +120,7 @@ describe('connectors soak under earshot start (faults, a restart)', () => {
       startFakeRss({ items: visible, pageSize: 100, fault: fault(4), slowMs: 16_000 }),
     ]);
     fakes.push(...started);
-    const [reddit, mastodon, hn, youtube, rss] = started as [
-      FakeSource,
-      FakeSource,
-      FakeSource,
-      FakeSource,
-      FakeSource,
-    ];
+    const [reddit, mastodon, hn, youtube, rss] = started;
     const feedUrl = `${rss.baseUrl}/feed.xml`;
     const config = join(dir, 'earshot.config.yaml');
     writeFileSync(
