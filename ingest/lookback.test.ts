@@ -163,3 +163,31 @@ describe('the first run is bounded by max_pages', () => {
     },
   );
 });
+
+describe('a stop between pages leaves no gap', () => {
+  let fake: FakeSource | undefined;
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+  });
+
+  it.each(cases.filter((c) => c.source !== 'rss'))(
+    '$source: stopped after the first page, the restart reads the rest of the window',
+    async (c) => {
+      const items = Array.from({ length: 12 }, (_, k) => ({
+        n: 100 - k,
+        atMs: NOW.getTime() - (k + 1) * 60_000,
+      }));
+      fake = await c.start({ items: () => items, pageSize: 5 });
+      const cursors = new MemoryCursorStore();
+      // Shutdown right after the first page was produced (the signal aborts between pages).
+      const rec = recordingPorts({ now: () => NOW, cursors, stopAfter: 5 });
+      await make(c, fake.baseUrl).run(rec.ports, { once: true });
+      expect(rec.produced).toHaveLength(5);
+      const rec2 = recordingPorts({ now: () => NOW, cursors });
+      await make(c, fake.baseUrl).run(rec2.ports, { once: true });
+      const all = new Set([...rec.produced, ...rec2.produced].map((m) => m.id));
+      expect([...all].sort()).toEqual(ids(items, c, fake.baseUrl));
+    },
+  );
+});

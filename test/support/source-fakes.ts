@@ -269,10 +269,13 @@ export function startFakeYouTube(options: FakeOptions): Promise<FakeSource> {
   const size = options.pageSize ?? 100;
   return startFake(options, (req) => {
     const all = newestFirst(options.items());
+    // The token names the last thread of the previous page (threads arriving meanwhile do not
+    // shift the next page, as with a cursor rather than an offset).
     const token = req.url.searchParams.get('pageToken');
-    const from = token === null ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8'));
+    const last = token === null ? null : Buffer.from(token, 'base64url').toString('utf8');
+    const from = last === null ? 0 : all.findIndex((i) => youtubeId(i.n) === last) + 1;
     const page = all.slice(from, from + size);
-    const more = from + size < all.length;
+    const more = from + size < all.length && page.length > 0;
     return {
       data: true,
       reply: {
@@ -280,7 +283,11 @@ export function startFakeYouTube(options: FakeOptions): Promise<FakeSource> {
           kind: 'youtube#commentThreadListResponse',
           items: page.map(youtubeThread),
           ...(more
-            ? { nextPageToken: Buffer.from(String(from + size)).toString('base64url') }
+            ? {
+                nextPageToken: Buffer.from(youtubeId(page[page.length - 1]!.n)).toString(
+                  'base64url',
+                ),
+              }
             : {}),
         },
       },
