@@ -41,6 +41,8 @@ const FeedCursorSchema = z.object({
   read: z.boolean().default(false),
   /** sha256 of the last unreadable body, so the same broken document is dead-lettered once. */
   broken: z.string().nullable().default(null),
+  /** sha256 of items already dead-lettered: a bad item stays in the feed, and is kept once. */
+  dead: z.array(z.string()).default([]),
 });
 type FeedCursor = z.infer<typeof FeedCursorSchema>;
 
@@ -121,7 +123,7 @@ async function pollFeed(
   } catch (error) {
     // Keep the evidence once per distinct document, but not its validators: the next poll
     // asks for the whole feed again, and reads it once the server sends it whole.
-    const hash = createHash('sha256').update(fetched.body).digest('hex');
+    const hash = sha256(fetched.body);
     ports.logger.warn(
       {
         event: 'feed_unreadable',
@@ -162,7 +164,10 @@ async function pollFeed(
     (m) => !seen.has(m.id) && (!firstRead || Date.parse(m.created_at) > start),
   );
   const wanted = deps.filter ? fresh.filter(deps.filter) : fresh;
-  await deliver(ports, { mentions: wanted, dead: converted.dead });
+  const deadBefore = new Set(cursor.dead);
+  const deadNow = converted.dead.map((d) => sha256(d.payload));
+  const dead = converted.dead.filter((_, i) => !deadBefore.has(deadNow[i]!));
+  await deliver(ports, { mentions: wanted, dead });
   // Every id now in the feed counts as seen (filtered-out ones too: they will not match later;
   // older than the look-back on the first read too: they are not new).
   const next: FeedCursor = {
@@ -171,8 +176,13 @@ async function pollFeed(
     seen: [...new Set([...converted.mentions.map((m) => m.id), ...cursor.seen])].slice(0, MAX_SEEN),
     read: true,
     broken: null,
+    dead: [...new Set([...deadNow, ...cursor.dead])].slice(0, MAX_SEEN),
   };
   await ports.cursors.set(SOURCE, key, JSON.stringify(next));
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function parseCursor(text: string): FeedCursor {

@@ -242,6 +242,8 @@ describe('RSS connector against a local feed server', () => {
     const rec3 = recordingPorts({ now: () => FETCHED, cursors: rec.cursors });
     await createRssConnector(config, fast).run(rec3.ports, { once: true });
     expect(rec3.produced.map((m) => m.id)).toEqual(['rss:https://news.example.com/fresh']);
+    // The item with the unreadable date is still in the changed feed: not dead-lettered again.
+    expect(rec3.dead).toEqual([]);
   });
 
   it('dead-letters a malformed feed once, keeps the other feeds going', async () => {

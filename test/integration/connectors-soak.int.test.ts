@@ -25,7 +25,10 @@ import { waitFor } from '../support/wait-for.ts';
  * while earshot is down: it is stopped half-way and started again. At the end the store must
  * hold exactly the expected mentions: every good item of the last 24 h and every one that
  * arrived since, none older, none twice. Figures are printed with `[figure]`
- * (docs/sources.md, "Soak run").
+ * (docs/sources.md, "Soak run"). Pages hold 5 items, so `max_pages` is raised where the
+ * default would bound a walk: a first run that keeps failing until earshot is restarted has
+ * 14 + 25 items to read at once (reading only the newest `max_pages` pages is the documented
+ * bound, not a gap this test looks for).
  */
 const dir = mkdtempSync(join(tmpdir(), 'earshot-soak-'));
 const children: ChildProcess[] = [];
@@ -107,6 +110,17 @@ function sql(env: Record<string, string>, query: string): Array<Record<string, u
 
 const count = (text: string, event: string) => text.split(`"event":"${event}"`).length - 1;
 
+/** `page_limit_reached` log lines by source (a walk cut short by max_pages). */
+function pageLimits(text: string): Record<string, number> {
+  const by: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    if (!line.includes('"event":"page_limit_reached"')) continue;
+    const source = /"source":"([a-z]+)"/.exec(line)?.[1] ?? '?';
+    by[source] = (by[source] ?? 0) + 1;
+  }
+  return by;
+}
+
 describe('connectors soak under earshot start (faults, a restart)', () => {
   it('stores exactly the expected mentions of every polling source', async () => {
     const t0 = Date.now();
@@ -159,6 +173,7 @@ sources:
     video_ids: [soakVideo01]
     base_url: ${youtube.baseUrl}
     poll_interval_s: 2
+    max_pages: 20
     refresh: { enabled: false }
   rss:
     feeds: ['${feedUrl}']
@@ -233,7 +248,7 @@ sources:
       );
     }
     console.log(
-      `[figure] soak: ${elapsedS.toFixed(0)} s, restart after ${(restartedAfterMs / 1000).toFixed(1)} s down; retries ${count(output, 'source_request_retry')}, cycle backoffs ${count(output, 'connector_backoff')}, page limits ${count(output, 'page_limit_reached')}`,
+      `[figure] soak: ${elapsedS.toFixed(0)} s, restart after ${(restartedAfterMs / 1000).toFixed(1)} s down; retries ${count(output, 'source_request_retry')}, cycle backoffs ${count(output, 'connector_backoff')}, page limits reached ${JSON.stringify(pageLimits(output))}`,
     );
     expect(count(output, 'source_failed')).toBe(0);
   });
