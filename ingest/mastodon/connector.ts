@@ -160,9 +160,10 @@ async function deliverStatuses(
   ports: IngestPorts,
   deps: ConnectorDeps,
 ): Promise<void> {
+  const instanceHost = new URL(config.base_url).host;
   const converted = convertItems(SOURCE, statuses, (s) =>
     normalizeMastodonStatus(s, {
-      instanceHost: new URL(config.base_url).host,
+      instanceHost,
       fetchedAt: ports.now(),
       respectNoindex: config.respect_noindex,
     }),

@@ -26,9 +26,9 @@ import { waitFor } from '../support/wait-for.ts';
  * hold exactly the expected mentions: every good item of the last 24 h and every one that
  * arrived since, none older, none twice. Figures are printed with `[figure]`
  * (docs/sources.md, "Soak run"). Pages hold 5 items, so `max_pages` is raised where the
- * default would bound a walk: a first run that keeps failing until earshot is restarted has
- * 14 + 25 items to read at once (reading only the newest `max_pages` pages is the documented
- * bound, not a gap this test looks for).
+ * default would bound a walk: a first run that keeps failing until the restart then reads the
+ * look-back and everything that arrived meanwhile in one walk (that only the newest
+ * `max_pages` pages are read then is the documented bound, not a gap this test looks for).
  */
 const dir = mkdtempSync(join(tmpdir(), 'earshot-soak-'));
 const children: ChildProcess[] = [];
