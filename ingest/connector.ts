@@ -81,10 +81,12 @@ export async function pollLoop(options: PollLoopOptions): Promise<void> {
       const message = describeError(error);
       if (options.once || !isRetriable(error)) {
         options.onState?.('failed', message);
-        ports.logger.error(
-          { event: 'connector_failed', source, error: message },
-          'connector stopped',
-        );
+        // Once (`--dry-run`) the caller reports the failure itself, in one line.
+        if (!options.once)
+          ports.logger.error(
+            { event: 'connector_failed', source, error: message },
+            'connector stopped',
+          );
         throw error;
       }
       const wait = backoffDelay(failures++, backoff, options.random ?? Math.random);

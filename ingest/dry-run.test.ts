@@ -7,7 +7,15 @@ import {
   type HttpReplayServer,
   type JetstreamReplay,
 } from '../test/support/replay-servers.ts';
-import { runDryRun } from './dry-run.ts';
+import {
+  startFakeHackerNews,
+  startFakeMastodon,
+  startFakeReddit,
+  startFakeYouTube,
+  type FakeOptions,
+  type FakeSource,
+} from '../test/support/source-fakes.ts';
+import { DRY_RUN_EXIT, runDryRun } from './dry-run.ts';
 
 describe('runDryRun (earshot ingest <source> --dry-run)', () => {
   let http: HttpReplayServer | undefined;
@@ -41,6 +49,7 @@ describe('runDryRun (earshot ingest <source> --dry-run)', () => {
       env: {},
       set: [`feeds=["${http.baseUrl}/a.xml"]`],
       limit: 10,
+      now: () => new Date('2026-11-20T10:00:00Z'),
       ...sinks,
     });
     expect(result).toEqual({ produced: 3, deadLettered: 1 });
@@ -60,6 +69,7 @@ describe('runDryRun (earshot ingest <source> --dry-run)', () => {
       env: {},
       baseUrl: `${http.baseUrl}/b.xml`,
       limit: 2,
+      now: () => new Date('2026-11-20T10:00:00Z'),
       ...limited.sinks,
     });
     expect(limited.out).toHaveLength(2);
@@ -100,5 +110,83 @@ describe('runDryRun (earshot ingest <source> --dry-run)', () => {
     await expect(
       runDryRun({ source: 'twitter', sources: {}, env: {}, limit: 1, ...sinks }),
     ).rejects.toThrow(/unknown source "twitter"/);
+  });
+
+  describe.each([
+    { source: 'mastodon', start: startFakeMastodon, set: [] as string[], env: {} },
+    {
+      source: 'hackernews',
+      start: startFakeHackerNews,
+      set: ['queries=[acme]', 'hits_per_page=5'],
+      env: {},
+    },
+    {
+      source: 'reddit',
+      start: startFakeReddit,
+      set: ['user_agent=linux:a:1 (by /u/me)', 'queries=[acme]'],
+      env: { REDDIT_CLIENT_ID: 'a', REDDIT_CLIENT_SECRET: 'b' },
+    },
+    {
+      source: 'youtube',
+      start: startFakeYouTube,
+      set: ['video_ids=[soakVideo01]'],
+      env: { YOUTUBE_API_KEY: 'k' },
+    },
+  ])('$source: a truncated page (issue 18)', ({ source, start, set, env }) => {
+    let fake: FakeSource | undefined;
+    afterEach(async () => {
+      await fake?.close();
+      fake = undefined;
+    });
+    const NOW = new Date('2026-11-20T10:00:00Z');
+    const items = Array.from({ length: 12 }, (_, k) => ({
+      n: 100 - k,
+      atMs: NOW.getTime() - (k + 1) * 60_000,
+    }));
+    const run = async (fault: FakeOptions['fault']) => {
+      fake = await start({ items: () => items, pageSize: 5, fault });
+      const { out, err, sinks } = io();
+      const result = await runDryRun({
+        source,
+        sources: {},
+        env,
+        set,
+        baseUrl: fake.baseUrl,
+        limit: 100,
+        now: () => NOW,
+        ...sinks,
+      });
+      return { result, out, err };
+    };
+
+    it('prints the mentions read before it, dead-letters the page and says why, exit 3', async () => {
+      // The second page is cut half-way, every retry too (a complete HTTP answer each time).
+      const { result, out, err } = await run((i) => (i === 0 ? 'ok' : 'truncate'));
+      expect(out).toHaveLength(5);
+      expect(result.produced).toBe(5);
+      expect(result.failure).toEqual({
+        exitCode: DRY_RUN_EXIT.failed,
+        message: expect.stringMatching(/not JSON/) as unknown,
+      });
+      expect(
+        err.map((l) => (JSON.parse(l) as { dead_letter: { reason: string } }).dead_letter.reason),
+      ).toEqual([expect.stringMatching(/not JSON/)]);
+    });
+
+    it('a source that refuses is exit 2', async () => {
+      http = await startHttpReplay(() => ({ status: 403, body: { error: 'forbidden' } }));
+      const { sinks } = io();
+      const refused = await runDryRun({
+        source,
+        sources: {},
+        env,
+        set,
+        baseUrl: http.baseUrl,
+        limit: 100,
+        now: () => NOW,
+        ...sinks,
+      });
+      expect(refused.failure?.exitCode).toBe(DRY_RUN_EXIT.rejected);
+    });
   });
 });

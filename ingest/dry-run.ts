@@ -1,8 +1,9 @@
 import { parse as parseYaml } from 'yaml';
 import type { Mention } from '../core/contracts/mention.ts';
 import { MemoryCursorStore } from '../core/cursor-store.ts';
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError, EarshotError, isRetriable } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import { SourceRejectedError } from './http/errors.ts';
 import type { IngestPorts } from './ports.ts';
 import { checkSource, findSource, SOURCES } from './registry.ts';
 
@@ -25,11 +26,33 @@ export interface DryRunOptions {
   err: (line: string) => void;
   logger: Logger;
   signal?: AbortSignal;
+  /** The clock (tests); the look-back of a first run counts back from it. */
+  now?: () => Date;
+}
+
+/**
+ * Exit codes of `earshot ingest <source> --dry-run` (docs/sources.md). A failure of the source
+ * is a result, not a crash: what was read before it is printed, and the code says which kind.
+ */
+export const DRY_RUN_EXIT = {
+  /** The poll completed (bad items may have been dead-lettered on stderr). */
+  ok: 0,
+  /** Usage or configuration: unknown source, invalid config, missing credential (or a bug). */
+  config: 1,
+  /** The source refused (401, 403, 404…): credentials or configuration; retrying cannot help. */
+  rejected: 2,
+  /** The source failed part-way: unavailable after retries, or an unreadable response. */
+  failed: 3,
+} as const;
+
+export interface DryRunFailure {
+  exitCode: (typeof DRY_RUN_EXIT)['rejected' | 'failed'];
+  message: string;
 }
 
 export async function runDryRun(
   options: DryRunOptions,
-): Promise<{ produced: number; deadLettered: number }> {
+): Promise<{ produced: number; deadLettered: number; failure?: DryRunFailure }> {
   const def = findSource(options.source);
   if (!def) {
     throw new ConfigError(
@@ -84,17 +107,30 @@ export async function runDryRun(
     cursors: new MemoryCursorStore(),
     logger: options.logger,
     signal: controller.signal,
-    now: () => new Date(),
+    now: options.now ?? (() => new Date()),
   };
+  let failure: DryRunFailure | undefined;
   try {
     await def.create(check.config, options.env, {}).run(ports, { once: true });
   } catch (error) {
-    if (!controller.signal.aborted) throw error;
+    if (!controller.signal.aborted) failure = sourceFailure(error);
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
   }
-  return { produced, deadLettered };
+  return { produced, deadLettered, ...(failure ? { failure } : {}) };
+}
+
+/**
+ * The source's own failures become a result; anything else (a config problem found late, a
+ * bug) is thrown on. An unreadable response was dead-lettered (on stderr) by the connector.
+ */
+function sourceFailure(error: unknown): DryRunFailure {
+  if (error instanceof SourceRejectedError)
+    return { exitCode: DRY_RUN_EXIT.rejected, message: error.message };
+  if (error instanceof EarshotError && isRetriable(error))
+    return { exitCode: DRY_RUN_EXIT.failed, message: error.message };
+  throw error;
 }
 
 function applyOverrides(raw: unknown, sets: string[]): Record<string, unknown> {

@@ -27,6 +27,10 @@ export function register(program: Command): void {
       collect,
       [],
     )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 the poll completed; 1 usage or configuration error; 2 the source refused\n(401/403/404: credentials or config); 3 the source failed part-way (unavailable after\nretries, or an unreadable response, dead-lettered); mentions read before it are printed.',
+    )
     .action(
       async (
         source: string,
@@ -93,9 +97,12 @@ export function register(program: Command): void {
             logger,
             signal: controller.signal,
           });
+          // One line whatever happened; a source failure sets the exit code (docs/sources.md).
+          const stopped = result.failure ? `; stopped: ${result.failure.message}` : '';
           process.stderr.write(
-            `${source}: ${result.produced} mentions, ${result.deadLettered} dead-lettered\n`,
+            `${source}: ${result.produced} mentions, ${result.deadLettered} dead-lettered${stopped}\n`,
           );
+          if (result.failure) process.exitCode = result.failure.exitCode;
         } finally {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);

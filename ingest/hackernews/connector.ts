@@ -10,6 +10,7 @@ import {
 } from '../connector.ts';
 import { convertItems, deliver } from '../emit.ts';
 import { RequestBudget } from '../http/budget.ts';
+import { lookbackStart, warnPageLimit } from '../lookback.ts';
 import type { IngestPorts } from '../ports.ts';
 import { HackerNewsClient, STORIES_PER_REQUEST } from './client.ts';
 import type { HackerNewsConfig } from './config.ts';
@@ -75,11 +76,14 @@ async function pollQuery(
 ): Promise<void> {
   const key = `query:${query}`;
   const stored = await ports.cursors.get(SOURCE, key);
-  const last = stored === null ? null : Number(stored);
-  const nowS = Math.floor(ports.now().getTime() / 1000);
-  const since =
-    last !== null && Number.isFinite(last) ? last - config.overlap_s : nowS - config.lookback_s;
-  let newest = last ?? 0;
+  const parsed = stored === null ? NaN : Number(stored);
+  const last = Number.isFinite(parsed) ? parsed : null;
+  // First run: everything since the look-back start; later: from the cursor, minus the overlap.
+  const lookbackS = Math.floor(lookbackStart(ports.now(), config.lookback) / 1000);
+  const since = last !== null ? last - config.overlap_s : lookbackS;
+  // Saved even when nothing was found, so a restart days later still starts from the window.
+  let newest = last ?? lookbackS;
+  let done = false;
 
   for (let page = 0; page < config.max_pages && !ports.signal.aborted; page++) {
     const result = await client.searchByDate({
@@ -103,10 +107,16 @@ async function pollQuery(
       fresh.push(mention);
     }
     await deliver(ports, { mentions: fresh, dead: converted.dead });
-    if (page + 1 >= result.nbPages || result.hits.length === 0) break;
+    if (page + 1 >= result.nbPages || result.hits.length === 0) {
+      done = true;
+      break;
+    }
   }
 
-  if (newest > (last ?? 0)) await ports.cursors.set(SOURCE, key, String(newest));
+  // Stopped between pages (shutdown): the older pages are unread, so the cursor stays.
+  if (!done && ports.signal.aborted) return;
+  if (!done) warnPageLimit(ports, SOURCE, key, config.max_pages, last === null);
+  if (newest !== last) await ports.cursors.set(SOURCE, key, String(newest));
   for (const [id, at] of recent) if (at <= newest - config.overlap_s) recent.delete(id);
 }
 

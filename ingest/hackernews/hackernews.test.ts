@@ -87,11 +87,11 @@ describe('HackerNews connector against a local Algolia replay', () => {
     expect(rec.dead).toHaveLength(1);
     expect(rec.dead[0]?.reason).toMatch(/invalid hackernews hit.*created_at_i/);
     expect(JSON.parse(rec.dead[0]?.payload ?? '{}')).toMatchObject({ objectID: '45988888' });
-    // first run: lookback of one hour from "now"
+    // first run: the default look-back of 24 hours from "now"
     const first = server.requests[0]?.url;
     expect(first?.pathname).toBe('/api/v1/search_by_date');
     expect(first?.searchParams.get('numericFilters')).toBe(
-      `created_at_i>${FETCHED.getTime() / 1000 - 3600}`,
+      `created_at_i>${FETCHED.getTime() / 1000 - 86_400}`,
     );
     expect(first?.searchParams.get('tags')).toBe('(story,comment)');
     expect(await rec.cursors.get('hackernews', 'query:acme')).toBe('1795169702');

@@ -9,6 +9,8 @@ export interface TimelinePage {
   statuses: unknown[];
   /** Link rel="prev": the page of newer statuses (`min_id=` newest of this page). */
   prevUrl: string | null;
+  /** Link rel="next": the page of older statuses (`max_id=` oldest of this page). */
+  nextUrl: string | null;
 }
 
 /** Mastodon REST timelines. Statuses stay `unknown`; each is validated in normalize. */
@@ -112,7 +114,7 @@ export class MastodonClient {
     this.check(res.status, 'timeline');
     const statuses = parseJsonBody('mastodon', res.body, z.array(z.unknown()), 'timeline page');
     const links = parseLinkHeader(res.headers.get('link'));
-    return { statuses, prevUrl: links.prev ?? null };
+    return { statuses, prevUrl: links.prev ?? null, nextUrl: links.next ?? null };
   }
 }
 

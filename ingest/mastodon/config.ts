@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LookbackSchema } from '../lookback.ts';
 
 const TimelineSchema = z.discriminatedUnion('type', [
   z.object({
@@ -41,9 +42,12 @@ export const MastodonConfigSchema = z.object({
   streaming_url: z.url().optional(),
   /** Mastodon sends a heartbeat on idle streams; silence this long means a dead connection. */
   stream_idle_timeout_s: z.number().int().min(5).max(3_600).default(120),
-  poll_interval_s: z.number().int().min(5).max(86_400).default(60),
+  poll_interval_s: z.number().int().min(1).max(86_400).default(60),
+  /** First run: how far back to read (then from the cursor). */
+  lookback: LookbackSchema,
   /** Statuses per page; Mastodon's maximum is 40. */
   page_limit: z.number().int().min(1).max(40).default(40),
+  /** Pages per timeline per poll, the first run included. */
   max_pages: z.number().int().min(1).max(100).default(10),
   /** Mastodon allows 300 requests / 5 min per IP and per account; keep headroom. */
   requests_per_5min: z.number().int().min(1).max(300).default(200),

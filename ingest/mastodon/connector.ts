@@ -9,6 +9,7 @@ import {
 } from '../connector.ts';
 import { convertItems, deliver } from '../emit.ts';
 import { RequestBudget } from '../http/budget.ts';
+import { lookbackStart, warnPageLimit } from '../lookback.ts';
 import type { IngestPorts } from '../ports.ts';
 import type { Mention } from '../../core/contracts/mention.ts';
 import { MastodonClient, STATUSES_PER_REQUEST } from './client.ts';
@@ -91,9 +92,9 @@ export async function pollTimeline(
 ): Promise<void> {
   const key = `timeline:${timelineKey(timeline)}`;
   let cursor = await ports.cursors.get(SOURCE, key);
-  const firstRun = cursor === null;
-  const instanceHost = new URL(config.base_url).host;
-  // First run: just the latest page (no history crawl); later: forward from the cursor.
+  if (cursor === null) return firstRead(timeline, key, client, config, ports, deps);
+  // Later runs: forward from the cursor (oldest new page first, following Link rel="prev"),
+  // the cursor moving after each page, so a stop between pages loses nothing.
   let url: string | null = client.timelineUrl(timeline, {
     minId: cursor,
     limit: config.page_limit,
@@ -101,24 +102,84 @@ export async function pollTimeline(
   for (let page = 0; url !== null && page < config.max_pages && !ports.signal.aborted; page++) {
     const result = await client.fetchPage(url, ports.signal);
     if (result.statuses.length === 0) break;
-    const converted = convertItems(SOURCE, result.statuses, (s) =>
-      normalizeMastodonStatus(s, {
-        instanceHost,
-        fetchedAt: ports.now(),
-        respectNoindex: config.respect_noindex,
-      }),
-    );
-    const mentions = deps.filter ? converted.mentions.filter(deps.filter) : converted.mentions;
-    // Statuses within a page come newest first; produce oldest first, as they happened.
-    await deliver(ports, { mentions: [...mentions].reverse(), dead: converted.dead });
+    await deliverStatuses(result.statuses, config, ports, deps);
     const newest = newestId(result.statuses);
-    if (newest !== null && (cursor === null || compareStatusIds(newest, cursor) > 0)) {
+    if (newest !== null && compareStatusIds(newest, cursor) > 0) {
       cursor = newest;
       await ports.cursors.set(SOURCE, key, cursor);
     }
-    if (firstRun) break; // first run: the latest page only
     url = result.prevUrl;
   }
+  // Not caught up after max_pages: the next poll goes on from the cursor (nothing skipped).
+}
+
+/**
+ * No cursor yet: walk back from the newest status (Link rel="next", `max_id`) to the look-back
+ * start, at most `max_pages` pages. The cursor (the newest id) is saved only once the walk is
+ * done, so a stop half-way reads the window again instead of leaving its older part unread.
+ */
+async function firstRead(
+  timeline: MastodonTimeline,
+  key: string,
+  client: MastodonClient,
+  config: MastodonConfig,
+  ports: IngestPorts,
+  deps: ConnectorDeps,
+): Promise<void> {
+  const start = lookbackStart(ports.now(), config.lookback);
+  let url: string | null = client.timelineUrl(timeline, { minId: null, limit: config.page_limit });
+  let newest: string | null = null;
+  let done = false;
+  for (let page = 0; page < config.max_pages && !ports.signal.aborted; page++) {
+    const result = await client.fetchPage(url, ports.signal);
+    if (result.statuses.length === 0) {
+      done = true;
+      break;
+    }
+    newest ??= newestId(result.statuses);
+    // A timeline is in arrival order; a status older than the window (a late federated one)
+    // is skipped on its own, and the walk ends with the page that reaches the window start.
+    const times = result.statuses.map(statusTime);
+    const inWindow = result.statuses.filter((_, i) => (times[i] ?? Infinity) > start);
+    await deliverStatuses(inWindow, config, ports, deps);
+    const oldest = times[times.length - 1];
+    if ((oldest !== null && oldest !== undefined && oldest <= start) || result.nextUrl === null) {
+      done = true;
+      break;
+    }
+    url = result.nextUrl;
+  }
+  if (!done && ports.signal.aborted) return;
+  if (!done) warnPageLimit(ports, SOURCE, key, config.max_pages, true);
+  if (newest !== null) await ports.cursors.set(SOURCE, key, newest);
+}
+
+async function deliverStatuses(
+  statuses: unknown[],
+  config: MastodonConfig,
+  ports: IngestPorts,
+  deps: ConnectorDeps,
+): Promise<void> {
+  const instanceHost = new URL(config.base_url).host;
+  const converted = convertItems(SOURCE, statuses, (s) =>
+    normalizeMastodonStatus(s, {
+      instanceHost,
+      fetchedAt: ports.now(),
+      respectNoindex: config.respect_noindex,
+    }),
+  );
+  const mentions = deps.filter ? converted.mentions.filter(deps.filter) : converted.mentions;
+  // Statuses within a page come newest first; produce oldest first, as they happened.
+  await deliver(ports, { mentions: [...mentions].reverse(), dead: converted.dead });
+}
+
+/** When a timeline entry (the boost itself, for a boost) reached the timeline; null if unreadable. */
+function statusTime(raw: unknown): number | null {
+  const at =
+    raw && typeof raw === 'object' && 'created_at' in raw && typeof raw.created_at === 'string'
+      ? Date.parse(raw.created_at)
+      : NaN;
+  return Number.isFinite(at) ? at : null;
 }
 
 /** The largest instance-local id on a page (also of items that were dead-lettered or skipped). */

@@ -95,7 +95,7 @@ describe('normalizeMastodonStatus', () => {
   });
 });
 
-/** A tiny Mastodon timeline: statuses sorted newest first, min_id/limit + Link like the real one. */
+/** A tiny Mastodon timeline: statuses sorted newest first, min_id/max_id/limit + Link like the real one. */
 function timelineServer(all: unknown[], extra: (req: { url: URL }) => object | null = () => null) {
   const ids = (s: unknown) => (s as { id: string }).id;
   return startHttpReplay((req) => {
@@ -103,11 +103,15 @@ function timelineServer(all: unknown[], extra: (req: { url: URL }) => object | n
     if (override) return override;
     const limit = Number(req.url.searchParams.get('limit') ?? 20);
     const minId = req.url.searchParams.get('min_id');
+    const maxId = req.url.searchParams.get('max_id');
     const sorted = [...all].sort((a, b) => compareStatusIds(ids(b), ids(a)));
-    // min_id: the `limit` statuses immediately after min_id (still returned newest first).
+    // min_id: the `limit` statuses immediately after min_id (still returned newest first);
+    // max_id: the `limit` statuses just older than max_id.
     const page = minId
       ? sorted.filter((s) => compareStatusIds(ids(s), minId) > 0).slice(-limit)
-      : sorted.slice(0, limit);
+      : maxId
+        ? sorted.filter((s) => compareStatusIds(ids(s), maxId) < 0).slice(0, limit)
+        : sorted.slice(0, limit);
     const headers: Record<string, string> = {};
     if (page.length > 0) {
       const base = `http://${req.url.host}${req.url.pathname}`;
@@ -124,7 +128,7 @@ describe('Mastodon REST connector', () => {
     server = undefined;
   });
 
-  it('first run takes the latest page; after a restart it pages forward with min_id and Link', async () => {
+  it('first run walks back to the look-back with max_id; after a restart it pages forward with min_id and Link', async () => {
     const statuses = [...older];
     server = await timelineServer(statuses);
     const config = MastodonConfigSchema.parse({ base_url: server.baseUrl, page_limit: 2 });
@@ -137,7 +141,12 @@ describe('Mastodon REST connector', () => {
     statuses.push(...newest); // four newer statuses arrive while we are down
     const rec2 = recordingPorts({ now: () => FETCHED, cursors });
     await createMastodonConnector(config, null, fast).run(rec2.ports, { once: true });
-    const urls = server.requests.slice(1).map((r) => r.url.searchParams.get('min_id'));
+    // first run: the newest page, then the (empty) older one Link rel="next" points at
+    expect(server.requests.slice(0, 2).map((r) => r.url.searchParams.get('max_id'))).toEqual([
+      null,
+      '113500000000000098',
+    ]);
+    const urls = server.requests.slice(2).map((r) => r.url.searchParams.get('min_id'));
     expect(urls).toEqual(['113500000000000099', '113500000000000101', '113500000000000103']);
     expect(rec2.produced.map((m) => m.created_at)).toEqual([
       '2026-11-20T09:57:00.000Z',
@@ -247,7 +256,8 @@ describe('Mastodon streaming connector', () => {
     const running = createMastodonConnector(config, 'user-token', fast).run(rec.ports, {
       onState: (s) => states.push(s),
     });
-    await waitFor(() => (ws?.connections.length ?? 0) >= 2 && server!.requests.length >= 3);
+    const resumed = () => server!.requests.find((r) => r.url.searchParams.get('min_id'));
+    await waitFor(() => (ws?.connections.length ?? 0) >= 2 && resumed() !== undefined);
     rec.controller.abort();
     await running;
 
@@ -264,7 +274,7 @@ describe('Mastodon streaming connector', () => {
     // the stream moved the REST cursor, so the backfill after the reconnect starts after ivan
     expect(server.requests[0]?.url.pathname).toBe('/api/v2/instance'); // discovered once
     expect(server.requests.filter((r) => r.url.pathname === '/api/v2/instance')).toHaveLength(1);
-    expect(server.requests[2]?.url.searchParams.get('min_id')).toBe('113500000000000201');
+    expect(resumed()?.url.searchParams.get('min_id')).toBe('113500000000000201');
     expect(states).toContain('backoff');
     expect(states.at(-1)).toBe('stopped');
   });

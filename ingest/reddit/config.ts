@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LookbackSchema } from '../lookback.ts';
 
 const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an env var name like REDDIT_CLIENT_ID');
 
@@ -27,7 +28,10 @@ export const RedditConfigSchema = z
     include_nsfw: z.boolean().default(false),
     api_base_url: z.url().default('https://oauth.reddit.com'),
     auth_base_url: z.url().default('https://www.reddit.com'),
-    poll_interval_s: z.number().int().min(10).max(86_400).default(120),
+    poll_interval_s: z.number().int().min(1).max(86_400).default(120),
+    /** First run: how far back to read (then from the cursor). */
+    lookback: LookbackSchema,
+    /** Pages (100 items) per listing per poll, the first run included. */
     max_pages: z.number().int().min(1).max(10).default(3),
     /** The free tier allows 100 queries/min per client id. */
     requests_per_minute: z.number().int().min(1).max(100).default(60),

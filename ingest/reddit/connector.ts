@@ -9,6 +9,7 @@ import {
 } from '../connector.ts';
 import { convertOne, deliver } from '../emit.ts';
 import { RequestBudget } from '../http/budget.ts';
+import { resumeState, warnPageLimit } from '../lookback.ts';
 import { advanceNewestFirst, isNewer, readNewestFirst } from '../newest-first.ts';
 import type { IngestDeadLetter, IngestPorts } from '../ports.ts';
 import { INFO_PER_REQUEST, RedditClient, targetKey, type RedditTarget } from './client.ts';
@@ -81,34 +82,42 @@ async function pollTarget(
   deps: ConnectorDeps,
 ): Promise<void> {
   const key = targetKey(target);
-  const state = readNewestFirst(await ports.cursors.get(SOURCE, key));
-  let next = state;
+  const stored = readNewestFirst(await ports.cursors.get(SOURCE, key));
+  // First run: everything since the look-back start; later: everything after the cursor.
+  const since = resumeState(stored, ports.now(), config.lookback);
+  let next = since;
   let after: string | null = null;
+  let done = false;
   for (let page = 0; page < config.max_pages && !ports.signal.aborted; page++) {
     const listing = await client.listing(target, after, ports.signal);
     const mentions: Mention[] = [];
     const dead: IngestDeadLetter[] = [];
-    let reachedSeen = false;
     for (const child of listing.children) {
       const pos = thingPosition(child);
-      if (pos && !isNewer(state, pos.atMs, pos.id)) {
-        reachedSeen = true;
+      if (pos && !isNewer(since, pos.atMs, pos.id)) {
+        done = true;
         break;
       }
       const result = convertOne(SOURCE, child, (c) =>
         normalizeRedditThing(c, { fetchedAt: ports.now(), includeNsfw: config.include_nsfw }),
       );
-      if (pos) next = advanceNewestFirst(next, [pos]);
+      if (pos) next = advanceNewestFirst(next, [pos]) ?? next;
       if (result === null) continue;
       if ('reason' in result) dead.push(result);
       else if (!deps.filter || deps.filter(result)) mentions.push(result);
     }
     await deliver(ports, { mentions, dead });
-    // First run: one page only (monitoring starts now, not with a 1,000-item history crawl).
-    if (reachedSeen || listing.after === null || state === null) break;
+    if (done || listing.after === null) {
+      done = true;
+      break;
+    }
     after = listing.after;
   }
-  if (next !== state && next !== null) await ports.cursors.set(SOURCE, key, JSON.stringify(next));
+  // Stopped between pages (shutdown): the older pages are unread, so the cursor stays.
+  if (!done && ports.signal.aborted) return;
+  if (!done) warnPageLimit(ports, SOURCE, key, config.max_pages, stored === null);
+  // Newest first: only once every page of this walk was acked may the cursor move.
+  if (next !== stored) await ports.cursors.set(SOURCE, key, JSON.stringify(next));
 }
 
 const FULLNAME_ID = /^reddit:(t[13]_[a-z0-9]+)$/;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LookbackSchema } from '../lookback.ts';
 
 const FeedSchema = z.union([
   z.url().transform((url) => ({ url, name: null as string | null })),
@@ -13,7 +14,9 @@ export const RssConfigSchema = z.object({
   enabled: z.boolean().default(true),
   feeds: z.array(FeedSchema).min(1),
   /** Feeds are cheap with conditional GET (a 304 has no body), but news sites still ask ≥ 5 min. */
-  poll_interval_s: z.number().int().min(30).max(86_400).default(300),
+  poll_interval_s: z.number().int().min(1).max(86_400).default(300),
+  /** First read of a feed: items older than this are not produced (undated ones are). */
+  lookback: LookbackSchema,
   requests_per_minute: z.number().int().min(1).max(600).default(30),
 });
 export type RssConfig = z.infer<typeof RssConfigSchema>;

@@ -22,6 +22,8 @@ export interface FeedItem {
 
 export interface ParsedFeed {
   kind: 'rss' | 'atom';
+  /** Atom's feed `<id>` (meant to stay the same when the feed moves); RSS has none. */
+  id: string | null;
   title: string | null;
   lang: string | null;
   googleAlerts: boolean;
@@ -125,6 +127,7 @@ function parseRss(rss: Node): ParsedFeed {
   const ttl = Number(textOf(channel.ttl));
   return {
     kind: 'rss',
+    id: null,
     title: nonEmpty(textOf(channel.title)),
     lang,
     googleAlerts: false,
@@ -151,6 +154,7 @@ function parseRdf(rdf: Node): ParsedFeed {
   });
   return {
     kind: 'rss',
+    id: null,
     title: nonEmpty(textOf(channel.title)),
     lang,
     googleAlerts: false,
@@ -185,6 +189,7 @@ function parseAtom(feed: Node): ParsedFeed {
   });
   return {
     kind: 'atom',
+    id: feedId || null,
     title: nonEmpty(textOf(feed.title)),
     lang,
     googleAlerts,

@@ -11,6 +11,7 @@ import {
 } from '../connector.ts';
 import { convertOne, deliver } from '../emit.ts';
 import type { IngestDeadLetter, IngestPorts } from '../ports.ts';
+import { resumeState, warnPageLimit } from '../lookback.ts';
 import { advanceNewestFirst, isNewer, readNewestFirst } from '../newest-first.ts';
 import {
   IDS_PER_REQUEST,
@@ -145,15 +146,17 @@ async function pollTarget(
   deps: ConnectorDeps,
 ): Promise<void> {
   const key = `${target.kind}:${target.id}`;
-  const state = readNewestFirst(await ports.cursors.get(SOURCE, key));
-  let next = state;
+  const stored = readNewestFirst(await ports.cursors.get(SOURCE, key));
+  // First run: every thread since the look-back start; later: every thread after the cursor.
+  const since = resumeState(stored, ports.now(), config.lookback);
+  let next = since;
   let pageToken: string | null = null;
+  let done = false;
   for (let page = 0; page < config.max_pages && !ports.signal.aborted; page++) {
     await quota.spend(1);
     const result = await client.listThreads(target, pageToken, ports.signal);
     const mentions: Mention[] = [];
     const dead: IngestDeadLetter[] = [];
-    let reachedSeen = false;
     for (const raw of result.items) {
       let comments;
       try {
@@ -168,8 +171,8 @@ async function pollTarget(
       }
       const top = comments[0]!;
       const at = Date.parse(top.comment.snippet.publishedAt);
-      if (!isNewer(state, at, top.comment.id)) {
-        reachedSeen = true;
+      if (!isNewer(since, at, top.comment.id)) {
+        done = true;
         break;
       }
       for (const c of comments) {
@@ -183,14 +186,21 @@ async function pollTarget(
         if ('reason' in result) dead.push(result);
         else if (!deps.filter || deps.filter(result)) mentions.push(result);
       }
-      if (Number.isFinite(at)) next = advanceNewestFirst(next, [{ atMs: at, id: top.comment.id }]);
+      if (Number.isFinite(at))
+        next = advanceNewestFirst(next, [{ atMs: at, id: top.comment.id }]) ?? next;
     }
     await deliver(ports, { mentions, dead });
-    if (reachedSeen || !result.nextPageToken) break;
+    if (done || !result.nextPageToken) {
+      done = true;
+      break;
+    }
     pageToken = result.nextPageToken;
   }
-  // Newest first: only once every page of this cycle was acked may the cursor move.
-  if (next !== state && next !== null) await ports.cursors.set(SOURCE, key, JSON.stringify(next));
+  // Stopped between pages (shutdown): the older pages are unread, so the cursor stays.
+  if (!done && ports.signal.aborted) return;
+  if (!done) warnPageLimit(ports, SOURCE, key, config.max_pages, stored === null);
+  // Newest first: only once every page of this walk was acked may the cursor move.
+  if (next !== stored) await ports.cursors.set(SOURCE, key, JSON.stringify(next));
 }
 
 const COMMENT_ID = /^youtube:([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?)$/;
