@@ -63,14 +63,14 @@ export function resolveRange(
   now: Date,
 ): ResolvedRange | { error: string; parameter: string } {
   const to = q.to ? q.to(now) : now;
-  const from = q.from ? q.from(now) : new Date(to.getTime() - UNIT_MS.d);
-  for (const [parameter, t] of [
-    ['from', from],
-    ['to', to],
-  ] as const) {
-    const problem = timeProblem(parameter, t);
-    if (problem !== null) return { error: problem, parameter };
-  }
+  const toProblem = timeProblem('to', to);
+  if (toProblem !== null) return { error: toProblem, parameter: 'to' };
+  // A default `from` stays inside the window: only a time the caller gave is refused.
+  const from = q.from
+    ? q.from(now)
+    : new Date(Math.max(to.getTime() - UNIT_MS.d, QUERY_TIME_MIN.getTime()));
+  const fromProblem = timeProblem('from', from);
+  if (fromProblem !== null) return { error: fromProblem, parameter: 'from' };
   if (from.getTime() >= to.getTime())
     return { error: '`from` must be before `to`', parameter: 'from' };
   const span = to.getTime() - from.getTime();
