@@ -43,9 +43,12 @@ export const FilterQuery = z.object({
 export function rangeOf(q: z.infer<typeof RangeQuery>, now: Date): ResolvedRange {
   const range = resolveRange(q, now);
   if ('error' in range) {
-    throw new ApiError(400, 'invalid_parameter', range.error, [
-      { parameter: range.parameter, message: range.error },
-    ]);
+    throw new ApiError(
+      400,
+      'invalid_parameter',
+      range.error,
+      range.details ?? [{ parameter: range.parameter, message: range.error }],
+    );
   }
   return range;
 }

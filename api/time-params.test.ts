@@ -20,13 +20,24 @@ describe('time parameters', () => {
     ['to', { from: time('2099-12-31T00:00:00Z'), to: time('2100-01-01T00:00:00Z') }],
   ])('a %s outside 2000–2100 is an error naming it and the accepted range', (name, q) => {
     const r = resolveRange(q, NOW);
-    expect(r).toEqual({
+    expect(r).toMatchObject({
       parameter: name,
       error: expect.stringMatching(
         new RegExp(
           `^${name}: .* is out of range: must be between 2000-01-01T00:00:00.000Z and 2100-01-01T00:00:00.000Z$`,
         ),
       ) as unknown,
+    });
+  });
+
+  it('names both when from and to are out of range', () => {
+    const r = resolveRange(
+      { from: time('9999-12-30T00:00:00Z'), to: time('9999-12-31T00:00:00Z') },
+      NOW,
+    );
+    expect(r).toMatchObject({
+      parameter: 'from',
+      details: [{ parameter: 'from' }, { parameter: 'to' }],
     });
   });
 

@@ -49,6 +49,13 @@ export interface ResolvedRange {
   now: Date;
 }
 
+export interface RangeError {
+  error: string;
+  parameter: string;
+  /** Every bad parameter, when more than one is. */
+  details?: Array<{ parameter: string; message: string }>;
+}
+
 /**
  * Default: the last 24 h; the interval is picked for at most ~48 buckets; at most 2,000.
  * `from` and `to` snap outward to the interval grid (buckets are whole), which also lets
@@ -61,16 +68,24 @@ export function resolveRange(
     interval?: number | undefined;
   },
   now: Date,
-): ResolvedRange | { error: string; parameter: string } {
+): ResolvedRange | RangeError {
   const to = q.to ? q.to(now) : now;
-  const toProblem = timeProblem('to', to);
-  if (toProblem !== null) return { error: toProblem, parameter: 'to' };
   // A default `from` stays inside the window: only a time the caller gave is refused.
   const from = q.from
     ? q.from(now)
     : new Date(Math.max(to.getTime() - UNIT_MS.d, QUERY_TIME_MIN.getTime()));
-  const fromProblem = timeProblem('from', from);
-  if (fromProblem !== null) return { error: fromProblem, parameter: 'from' };
+  const problems = (
+    [
+      ['from', q.from ? timeProblem('from', from) : null],
+      ['to', timeProblem('to', to)],
+    ] as const
+  ).flatMap(([parameter, message]) => (message === null ? [] : [{ parameter, message }]));
+  if (problems.length > 0)
+    return {
+      error: problems.map((p) => p.message).join('; '),
+      parameter: problems[0]!.parameter,
+      details: problems,
+    };
   if (from.getTime() >= to.getTime())
     return { error: '`from` must be before `to`', parameter: 'from' };
   const span = to.getTime() - from.getTime();

@@ -386,7 +386,13 @@ describe('injection fuzz over every route and parameter', () => {
   }
 
   /** Never a 5xx; a 4xx is the API's JSON error shape. */
-  function check(failures: Failure[], op: Operation, label: string, res: LightMyRequestResponse) {
+  function check(
+    failures: Failure[],
+    op: Operation,
+    label: string,
+    res: LightMyRequestResponse,
+    parameter?: string,
+  ) {
     const fail = (why: string) =>
       failures.push({
         op: op.key,
@@ -410,7 +416,15 @@ describe('injection fuzz over every route and parameter', () => {
       }),
     });
     if (!shape.safeParse(body).success || !('details' in (body as { error: object }).error))
-      fail('error body is not { error: { code, message, details } }');
+      return fail('error body is not { error: { code, message, details } }');
+    // A refused parameter is named, so the client knows what to fix.
+    const error = (body as { error: { code: string } }).error;
+    if (
+      parameter &&
+      error.code === 'invalid_parameter' &&
+      !JSON.stringify(error).includes(parameter)
+    )
+      fail(`the error does not name "${parameter}"`);
   }
 
   /** A's request; a response cut mid-stream (headers sent, then a failure) is a 599. */
@@ -515,8 +529,48 @@ describe('injection fuzz over every route and parameter', () => {
               : {}),
           });
           requests++;
-          check(failures, op, `${name}=${c.label}`, res);
+          check(failures, op, `${name}=${c.label}`, res, name);
         }
+      }
+    }
+    for (const op of operations) {
+      const url = urlOf(op, 'a', null);
+      const sep = url.includes('?') ? '&' : '?';
+      for (const extra of ['zz=1', '__proto__[admin]=1', 'constructor=x', `${'k'.repeat(5_000)}=v`])
+        check(
+          failures,
+          op,
+          `unknown ${extra.slice(0, 20)}`,
+          await send(op.method, `${url}${sep}${extra}`),
+        );
+      for (const method of ['PUT', 'OPTIONS', 'TRACE'])
+        check(failures, op, `method ${method}`, await send(method, url));
+      for (const authorization of [
+        '',
+        'Bearer',
+        'Bearer ',
+        'Basic Zm9vOmJhcg==',
+        `Bearer ${'k'.repeat(10_000)}`,
+        "Bearer ' OR 1=1 --",
+        'Bearer es_\u0000',
+        `Bearer ${keyA}x`,
+        `Bearer ${keyA.slice(0, -1)}`,
+        `bearer ${keyB} extra`,
+      ]) {
+        const res = await app.inject({
+          method: op.method as 'GET',
+          url,
+          headers: { authorization },
+          ...(op.bodyFields !== null ? { payload: bodyOf(op) } : {}),
+        });
+        check(failures, op, `authorization ${authorization.slice(0, 20)}`, res);
+        if (op.path.startsWith('/v1/') && res.statusCode !== 401)
+          failures.push({
+            op: op.key,
+            case: `authorization ${authorization.slice(0, 30)}: not a 401`,
+            status: res.statusCode,
+            body: res.body.slice(0, 200),
+          });
       }
     }
     expect(requests).toBeGreaterThan(500);
@@ -540,7 +594,7 @@ describe('injection fuzz over every route and parameter', () => {
             payload: JSON.stringify(itemSchema ? [body] : body),
             headers: { 'content-type': 'application/json' },
           });
-          check(failures, op, `${field}=${JSON.stringify(value)?.slice(0, 40)}`, res);
+          check(failures, op, `${field}=${JSON.stringify(value)?.slice(0, 40)}`, res, field);
         }
       }
     }
