@@ -48,7 +48,11 @@ describe.each(ABSURD)('a mention created at %s', (createdAt) => {
     const records = [];
     for await (const r of readMentionFile(file)) records.push(r);
     expect(records).toEqual([
-      { line: 1, error: expect.stringMatching(WINDOW) as unknown, raw: expect.any(String) },
+      {
+        line: 1,
+        error: expect.stringMatching(WINDOW) as unknown,
+        raw: expect.any(String) as unknown,
+      },
     ]);
   });
 
