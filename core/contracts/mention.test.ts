@@ -41,6 +41,7 @@ describe('Mention contract (golden fixtures)', () => {
     ['created_at', '0001-01-01T00:00:00Z'],
     ['created_at', '0000-01-01T00:00:00Z'],
     ['created_at', '1999-12-31T23:59:59Z'],
+    ['created_at', '2000-01-01T00:30:00+01:00'],
     ['created_at', '9999-12-31T23:59:59Z'],
     ['created_at', new Date(Date.now() + 2 * 86_400_000).toISOString()],
     ['fetched_at', '9999-12-31T23:59:59Z'],
@@ -61,6 +62,10 @@ describe('Mention contract (golden fixtures)', () => {
   it('accepts the edges of the window: 2000-01-01 and up to a day ahead of now', () => {
     for (const created_at of [
       '2000-01-01T00:00:00Z',
+      '2000-01-01T00:30:00-01:00',
+      '2000-01-02T00:30:00+23:00',
+      new Date().toISOString(),
+      new Date().toISOString().replace('Z', '+14:00'),
       new Date(Date.now() + 86_400_000 - 60_000).toISOString(),
     ]) {
       const input = { ...(fixture('mention.v1.json') as object), created_at };
