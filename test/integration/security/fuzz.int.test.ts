@@ -1,9 +1,13 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { buildApi } from '../../../api/app.ts';
 import { alertRoutes } from '../../../api/routes/alerts.ts';
 import { ingestRoutes } from '../../../api/routes/ingest.ts';
+import { uiRoutes } from '../../../api/routes/ui.ts';
 import {
   MentionSchema,
   type EnrichedMention,
@@ -87,6 +91,15 @@ const VALID_BODY: Record<string, unknown> = {
 
 /** Routes whose body schema is open (`z.unknown()`): the contract of one item in it. */
 const BODY_ITEM_SCHEMA: Record<string, z.ZodType> = { 'POST /v1/ingest': MentionSchema };
+
+/** A built web UI of two files, as `npm run build:ui` leaves it. */
+function uiRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'earshot-fuzz-ui-'));
+  mkdirSync(join(root, 'assets'));
+  writeFileSync(join(root, 'index.html'), '<!doctype html><title>earshot</title>');
+  writeFileSync(join(root, 'assets', 'app.js'), 'console.log(1);');
+  return root;
+}
 
 function missing(name: string, path: string): never {
   throw new Error(`fuzz: no valid value for parameter "${name}" of ${path}: add one to VALID`);
@@ -318,6 +331,7 @@ describe.each([
           ingestRoutes((mentions) => Promise.resolve(void ingested.push(...mentions))),
           alertRoutes,
         ],
+        rootPlugins: [uiRoutes({ root: uiRoot() })],
       });
       for (const [ws, key] of [
         ['a', keyA],
@@ -785,6 +799,47 @@ describe.each([
               });
           check(failures, op, JSON.stringify(combo), res);
         }
+      }
+      expect(failures).toEqual([]);
+    });
+
+    it('the web UI’s static files: hostile paths get a JSON 4xx and never leave its folder', async () => {
+      const failures: Failure[] = [];
+      const op: Operation = {
+        method: 'GET',
+        path: '/',
+        key: 'GET / (web UI)',
+        pathParams: [],
+        query: [],
+        bodyFields: null,
+      };
+      expect((await send('GET', '/assets/app.js')).statusCode).toBe(200);
+      for (const path of [
+        '/../package.json',
+        '/assets/../../package.json',
+        '/%2e%2e/%2e%2e/package.json',
+        '/assets/%2e%2e%2f%2e%2e%2fpackage.json',
+        '/..%5c..%5cpackage.json',
+        '/assets/..%2f..%2f..%2f..%2fetc%2fpasswd',
+        '/%00',
+        '/assets/app.js%00.html',
+        '/assets/%ED%A0%80',
+        '/%',
+        '/assets/%zz',
+        `/assets/${'x'.repeat(5_000)}`,
+        '//etc/passwd',
+        '/index.html?x=%00',
+        '/assets/?__proto__[x]=1',
+      ]) {
+        const res = await send('GET', path);
+        check(failures, op, path.slice(0, 60), res);
+        if (res.statusCode < 300 && /"name":\s*"earshot"|root:x:0/.test(res.body))
+          failures.push({
+            op: op.key,
+            case: `${path}: served a file outside the UI`,
+            status: res.statusCode,
+            body: res.body.slice(0, 100),
+          });
       }
       expect(failures).toEqual([]);
     });
