@@ -49,7 +49,7 @@ export interface ResolvedRange {
   now: Date;
 }
 
-export interface RangeError {
+export interface RangeProblem {
   error: string;
   parameter: string;
   /** Every bad parameter, when more than one is. */
@@ -68,7 +68,7 @@ export function resolveRange(
     interval?: number | undefined;
   },
   now: Date,
-): ResolvedRange | RangeError {
+): ResolvedRange | RangeProblem {
   const to = q.to ? q.to(now) : now;
   // A default `from` stays inside the window: only a time the caller gave is refused.
   const from = q.from
