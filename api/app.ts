@@ -12,7 +12,7 @@ import type { Store } from '../store/port.ts';
 import { DEFAULT_ENGAGEMENT_WEIGHTS, type EngagementWeights } from '../store/queries/metrics.ts';
 import { createAuth, type KeyChanges } from './auth.ts';
 import { ResultCache } from './cache.ts';
-import { installErrorHandler } from './errors.ts';
+import { frameworkErrors, installErrorHandler } from './errors.ts';
 import type { RouteSpec } from './openapi.ts';
 import { brandRoutes } from './routes/brands.ts';
 import { compareRoutes } from './routes/compare.ts';
@@ -34,6 +34,8 @@ export interface ApiDependencies {
   engagementWeights?: EngagementWeights;
   /** Seconds-scale cache of read results (0 = off); see api/cache.ts. */
   cacheTtlMs?: number;
+  /** Largest request body accepted (`API_BODY_LIMIT_BYTES`); a larger one is a 413. */
+  bodyLimitBytes?: number;
   /** More `/v1` route plugins (alerts, ingest webhook…), registered behind the same auth. */
   extraRoutes?: Array<(ctx: ApiContext) => FastifyPluginAsync>;
   /** Plugins at the root without auth (the web UI). */
@@ -61,6 +63,9 @@ const VERSION = (
   }
 ).version;
 
+/** 10 MiB: an ingest batch of a few thousand mentions; `API_BODY_LIMIT_BYTES` changes it. */
+export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
 /** The HTTP API. Built without listening so tests call it in process (`app.inject`). */
 export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> {
   const loggerInstance: FastifyBaseLogger = deps.logger.child({ component: 'api' });
@@ -68,7 +73,8 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   const app = Fastify({
     loggerInstance,
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 10 * 1024 * 1024,
+    bodyLimit: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    frameworkErrors,
   });
   const ctx: ApiContext = {
     store: deps.store,

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { describeError, EarshotError } from '../core/errors.ts';
 
@@ -33,6 +33,27 @@ export function parseInput<S extends z.ZodType>(
     `invalid ${where} parameter${details.length > 1 ? 's' : ''}: ${names}`,
     details,
   );
+}
+
+/**
+ * Fastify's `frameworkErrors`: what its router refuses before any handler runs (a malformed
+ * percent-escape in the path, a path parameter over `maxParamLength`), in our error shape too.
+ */
+export function frameworkErrors(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  void reply.status(tooLong ? 414 : 400).send({
+    error: {
+      code: 'invalid_url',
+      message: tooLong
+        ? 'a path parameter is too long (at most 100 characters)'
+        : 'the URL path is not valid: check its percent-encoding',
+      details: null,
+    },
+  });
 }
 
 export function installErrorHandler(app: FastifyInstance): void {

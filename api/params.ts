@@ -4,7 +4,13 @@ import type { ApiContext } from './app.ts';
 import type { FastifyRequest } from 'fastify';
 import type { MentionFilters } from '../store/queries/filters.ts';
 import { ApiError, parseInput } from './errors.ts';
-import { DurationSchema, resolveRange, TimeSchema, type ResolvedRange } from './time-params.ts';
+import {
+  DurationSchema,
+  resolveRange,
+  timeProblem,
+  TimeSchema,
+  type ResolvedRange,
+} from './time-params.ts';
 
 /** Query and path parameters shared by the routes, with the words the OpenAPI page shows. */
 export const Slug = z
@@ -37,11 +43,23 @@ export const FilterQuery = z.object({
 export function rangeOf(q: z.infer<typeof RangeQuery>, now: Date): ResolvedRange {
   const range = resolveRange(q, now);
   if ('error' in range) {
-    throw new ApiError(400, 'invalid_parameter', range.error, [
-      { parameter: range.parameter, message: range.error },
-    ]);
+    throw new ApiError(
+      400,
+      'invalid_parameter',
+      range.error,
+      range.details ?? [{ parameter: range.parameter, message: range.error }],
+    );
   }
   return range;
+}
+
+/** A 400 naming the first of these resolved times outside the window a query may name. */
+export function checkTimes(times: Record<string, Date>): void {
+  for (const [parameter, t] of Object.entries(times)) {
+    const problem = timeProblem(parameter, t);
+    if (problem !== null)
+      throw new ApiError(400, 'invalid_parameter', problem, [{ parameter, message: problem }]);
+  }
 }
 
 /** The caller's workspace (from its key). */

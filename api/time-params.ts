@@ -4,13 +4,32 @@ import { DurationSchema, UNIT_MS } from '../core/duration.ts';
 export { DurationSchema };
 
 /**
+ * The times a query may name. Nothing is stored before 2000 (ingest refuses it, see
+ * core/contracts/mention.ts), and past these bounds the engine's DateTime64 clamps or fails:
+ * year 0 or 9999, or a relative `now-9999w`, would otherwise reach ClickHouse and answer 500.
+ * Fixed bounds rather than ones relative to now, so the error message is the same tomorrow.
+ */
+export const QUERY_TIME_MIN = new Date('2000-01-01T00:00:00Z');
+export const QUERY_TIME_MAX = new Date('2100-01-01T00:00:00Z');
+
+/** Null when `t` is a time a query may name; otherwise the message of the 400, naming `name`. */
+export function timeProblem(name: string, t: Date): string | null {
+  const ms = t.getTime();
+  if (ms >= QUERY_TIME_MIN.getTime() && ms < QUERY_TIME_MAX.getTime()) return null;
+  const given = Number.isNaN(ms) ? 'not a valid time' : t.toISOString();
+  return `${name}: ${given} is out of range: must be between ${QUERY_TIME_MIN.toISOString()} and ${QUERY_TIME_MAX.toISOString()}`;
+}
+
+/**
  * A point in time: ISO 8601 ("2026-11-20T10:00:00Z"), or relative to now ("now", "now-24h",
- * "-7d"). Returns a function of `now` so the route resolves it once per request.
+ * "-7d"). Returns a function of `now` so the route resolves it once per request; the resolved
+ * time is then checked against the window above (`timeProblem`), where `now` is known.
  */
 export const TimeSchema = z
   .string()
+  .max(64)
   .refine(
-    (s) => /^(now)?(-\d{1,4}[mhdw])?$/.test(s) || !Number.isNaN(Date.parse(s)),
+    (s) => s.length > 0 && (/^(now)?(-\d{1,4}[mhdw])?$/.test(s) || !Number.isNaN(Date.parse(s))),
     'use ISO 8601 or now-24h',
   )
   .transform((s) => (now: Date): Date => {
@@ -30,6 +49,13 @@ export interface ResolvedRange {
   now: Date;
 }
 
+export interface RangeProblem {
+  error: string;
+  parameter: string;
+  /** Every bad parameter, when more than one is. */
+  details?: Array<{ parameter: string; message: string }>;
+}
+
 /**
  * Default: the last 24 h; the interval is picked for at most ~48 buckets; at most 2,000.
  * `from` and `to` snap outward to the interval grid (buckets are whole), which also lets
@@ -42,9 +68,24 @@ export function resolveRange(
     interval?: number | undefined;
   },
   now: Date,
-): ResolvedRange | { error: string; parameter: string } {
+): ResolvedRange | RangeProblem {
   const to = q.to ? q.to(now) : now;
-  const from = q.from ? q.from(now) : new Date(to.getTime() - UNIT_MS.d);
+  // A default `from` stays inside the window: only a time the caller gave is refused.
+  const from = q.from
+    ? q.from(now)
+    : new Date(Math.max(to.getTime() - UNIT_MS.d, QUERY_TIME_MIN.getTime()));
+  const problems = (
+    [
+      ['from', q.from ? timeProblem('from', from) : null],
+      ['to', timeProblem('to', to)],
+    ] as const
+  ).flatMap(([parameter, message]) => (message === null ? [] : [{ parameter, message }]));
+  if (problems.length > 0)
+    return {
+      error: problems.map((p) => p.message).join('; '),
+      parameter: problems[0]!.parameter,
+      details: problems,
+    };
   if (from.getTime() >= to.getTime())
     return { error: '`from` must be before `to`', parameter: 'from' };
   const span = to.getTime() - from.getTime();

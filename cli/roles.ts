@@ -329,6 +329,7 @@ export async function startApi(
     demoKey,
     rateLimitPerSecond: rt.settings.API_RATE_LIMIT_PER_S,
     cacheTtlMs: rt.settings.API_CACHE_TTL_MS,
+    bodyLimitBytes: rt.settings.API_BODY_LIMIT_BYTES,
     engagementWeights: rt.settings.ENGAGEMENT_WEIGHTS,
     extraRoutes: [ingestRoutes(produce), alertRoutes],
     rootPlugins: [uiRoutes()],

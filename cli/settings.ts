@@ -44,6 +44,8 @@ export const AppSettingsSchema = LogConfigSchema.extend(BusConfigSchema.shape)
     API_CACHE_TTL_MS: env.int(0, 600_000, 5_000),
     /** API requests per second per key (burst: twice that). */
     API_RATE_LIMIT_PER_S: env.int(1, 100_000, 200),
+    /** Largest request body the API reads (an ingest batch); larger is a 413. Default 10 MiB. */
+    API_BODY_LIMIT_BYTES: env.int(1_024, 1_073_741_824, 10 * 1024 * 1024),
     /** Engagement = weighted likes + reposts + replies, e.g. "likes:1,reposts:2,replies:1". */
     ENGAGEMENT_WEIGHTS: z
       .string()

@@ -23,7 +23,7 @@ import {
 import type { ApiContext } from '../app.ts';
 import { ApiError, parseInput } from '../errors.ts';
 import { route } from '../openapi.ts';
-import { Slug } from '../params.ts';
+import { checkTimes, Slug } from '../params.ts';
 import { TimeSchema } from '../time-params.ts';
 
 /**
@@ -339,6 +339,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
         const now = ctx.now();
         const to = body.to ? body.to(now) : now;
         const from = body.from ? body.from(now) : new Date(to.getTime() - 7 * 86_400_000);
+        checkTimes({ from, to });
         const span = to.getTime() - from.getTime();
         if (!(span > 0 && span <= MAX_BACKTEST_MS))
           throw new ApiError(

@@ -57,29 +57,43 @@ export function exportRoutes(ctx: ApiContext): FastifyPluginAsync {
         responses: { 200: 'text/csv', 400: 'a bad parameter', 404: 'no such brand' },
         produces: 'text/csv',
       },
-      (request, reply) => {
+      async (request, reply) => {
+        // Everything that can fail on the request's input fails here, before the headers: once
+        // a 200 is sent, an error can only cut the stream.
         const q = parseInput(ExportQuery, request.query, 'query');
         const { ws } = brandOf(ctx, request.workspaceId, q.brand);
         const range = rangeOf(q, ctx.now());
         const filters = mentionFilters(ws.id, q.brand, range, q);
+        // The first page too: a store that fails answers a JSON 5xx/503, not a cut CSV.
+        const first = await mentionFeed(ctx.store, filters, { limit: PAGE_SIZE, cursor: null });
         void reply.header('Content-Type', 'text/csv; charset=utf-8');
         void reply.header('Content-Disposition', `attachment; filename="${q.brand}-mentions.csv"`);
-        return reply.send(Readable.from(csvLines(ctx.store, filters)));
+        return reply.send(Readable.from(csvLines(ctx.store, filters, first)));
       },
     );
     return Promise.resolve();
   };
 }
 
+const PAGE_SIZE = 1_000;
+
+type FeedPage = Awaited<ReturnType<typeof mentionFeed>>;
+
 /** Pages through the feed so memory stays flat however many mentions there are. */
-async function* csvLines(store: Store, filters: MentionFilters): AsyncGenerator<string> {
+async function* csvLines(
+  store: Store,
+  filters: MentionFilters,
+  first: FeedPage,
+): AsyncGenerator<string> {
   yield `${COLUMNS.join(',')}\n`;
-  let cursor: FeedCursor | null = null;
-  do {
-    const page = await mentionFeed(store, filters, { limit: 1_000, cursor });
+  let page = first;
+  for (;;) {
     yield page.mentions.map(toCsvRow).join('');
-    cursor = page.next_cursor === null ? null : decodeCursor(page.next_cursor);
-  } while (cursor !== null);
+    const cursor: FeedCursor | null =
+      page.next_cursor === null ? null : decodeCursor(page.next_cursor);
+    if (cursor === null) return;
+    page = await mentionFeed(store, filters, { limit: PAGE_SIZE, cursor });
+  }
 }
 
 function toCsvRow(m: ApiMention): string {

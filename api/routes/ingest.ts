@@ -23,7 +23,8 @@ export function ingestRoutes(
         'application/jsonl',
         'text/plain',
       ],
-      { parseAs: 'string', bodyLimit: 10 * 1024 * 1024 },
+      // The server's body limit (API_BODY_LIMIT_BYTES) applies here too.
+      { parseAs: 'string' },
       (_request, body, done) => done(null, body),
     );
     route(

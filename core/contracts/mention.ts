@@ -17,6 +17,39 @@ export const LangCodeSchema = z
   .regex(/^([a-z]{2,3})(-[A-Za-z0-9]{2,8})*$/, 'lang must be an ISO 639 code like "de" or "pt-BR"');
 
 const IsoDateTime = z.iso.datetime({ offset: true });
+
+/**
+ * The times a mention may carry when it comes in. A created_at of year 1 or 9999 is a bug or an
+ * attack: it lands outside every chart, clamps in the engine's DateTime64, and breaks queries and
+ * cursors that meet it. Every way in (webhook, import, connectors, the raw stage's decode) parses
+ * this contract, so the check lives here once, kept cheap (below). The upper bound allows a
+ * day of clock skew at the source.
+ */
+export const MENTION_TIME_MIN = '2000-01-01T00:00:00Z';
+export const MENTION_TIME_MAX_AHEAD_MS = 86_400_000;
+const MENTION_TIME_MIN_MS = Date.parse(MENTION_TIME_MIN);
+
+/**
+ * Whether an ISO time (already checked by IsoDateTime: a 4-digit year first) lies in the window.
+ * Most times are dated strictly between 2000-01-01 and today, which a comparison of their date
+ * text decides exactly (an offset moves a time by less than a day); only the rest are parsed.
+ * Date.parse would cost more than the rest of the contract's checks together.
+ */
+let today = { at: 0, date: '' };
+function inIngestWindow(iso: string): boolean {
+  const now = Date.now();
+  // Refreshed every minute: a stale `today` is earlier, so the shortcut only gets stricter.
+  if (now - today.at > 60_000) today = { at: now, date: new Date(now).toISOString().slice(0, 10) };
+  const date = iso.slice(0, 10);
+  if (date > '2000-01-01' && date < today.date) return true;
+  const t = Date.parse(iso);
+  return t >= MENTION_TIME_MIN_MS && t <= now + MENTION_TIME_MAX_AHEAD_MS;
+}
+
+const IngestTime = IsoDateTime.refine(inIngestWindow, {
+  error: () =>
+    `outside the accepted window: not before ${MENTION_TIME_MIN} and not more than a day ahead of now (${new Date(Date.now() + MENTION_TIME_MAX_AHEAD_MS).toISOString()})`,
+});
 const Count = z.number().int().nonnegative();
 
 export const AuthorSchema = z.object({
@@ -51,8 +84,8 @@ export const MentionSchema = z.object({
   title: z.string().max(2_000).nullable().default(null),
   /** Language the source declares (a hint, not the truth). */
   lang: LangCodeSchema.nullable().default(null),
-  created_at: IsoDateTime,
-  fetched_at: IsoDateTime.nullable().default(null),
+  created_at: IngestTime,
+  fetched_at: IngestTime.nullable().default(null),
   engagement: EngagementSchema.default({ likes: 0, reposts: 0, replies: 0, views: null }),
   parent_id: z.string().max(512).nullable().default(null),
   /** True for generated data (the demo source) so it is never mistaken for real mentions. */
@@ -107,6 +140,12 @@ export const SpamSchema = z.object({
 });
 
 export const EnrichedMentionSchema = MentionSchema.extend({
+  /**
+   * Checked against the window when the mention came in (the raw stage); not again downstream,
+   * where another host's clock could refuse what enrich accepted.
+   */
+  created_at: IsoDateTime,
+  fetched_at: IsoDateTime.nullable().default(null),
   /** Detected language (ISO 639-1) or `und`; replaces the declared one, kept in `lang_declared`. */
   lang: LangCodeSchema,
   lang_confidence: z.number().min(0).max(1),

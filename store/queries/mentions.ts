@@ -51,12 +51,21 @@ export function encodeCursor(c: FeedCursor): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');
 }
 
+/**
+ * Times a cursor may carry: those of stored mentions (ingest refuses created_at before 2000 or
+ * more than a day ahead). A crafted one past them (year 0, +275760) would reach the engine's
+ * DateTime64 and fail there, as a 500.
+ */
+const CURSOR_TIME_MIN = Date.UTC(2000, 0, 1);
+const CURSOR_TIME_MAX = Date.UTC(2100, 0, 1);
+
 /** Null for anything that is not a cursor we issued (the route answers 400). */
 export function decodeCursor(text: string): FeedCursor | null {
   try {
     const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<FeedCursor>;
-    if (typeof c.t !== 'string' || typeof c.id !== 'string' || Number.isNaN(Date.parse(c.t)))
-      return null;
+    if (typeof c.t !== 'string' || typeof c.id !== 'string' || c.id.length > 512) return null;
+    const t = Date.parse(c.t);
+    if (!(t >= CURSOR_TIME_MIN && t < CURSOR_TIME_MAX)) return null;
     if (c.e !== undefined && !(Number.isSafeInteger(c.e) && c.e >= 0)) return null;
     return c.e === undefined ? { t: c.t, id: c.id } : { t: c.t, id: c.id, e: c.e };
   } catch {
