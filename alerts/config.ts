@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import type { EarshotConfig } from '../core/workspace-config.ts';
+import { channelOfWorkspace, workspaceChannelIds } from './channels.ts';
 
 /**
  * The `alerts:` section of earshot.config.yaml: channels, rule defaults, rules and the weekly
@@ -264,7 +265,11 @@ export function parseAlertsConfig(config: EarshotConfig): AlertsConfig {
     else {
       if (ruleIds.has(`${ws.id}/${r.id}`)) problems.push(`${key}.id: duplicate rule "${r.id}"`);
       ruleIds.add(`${ws.id}/${r.id}`);
-      problems.push(...checkRuleAgainstWorkspace(r, ws, channelIds).map((p) => `${key}.${p}`));
+      problems.push(
+        ...checkRuleAgainstWorkspace(r, ws, workspaceChannelIds(alerts, ws.id)).map(
+          (p) => `${key}.${p}`,
+        ),
+      );
     }
   });
   alerts.digest.channels?.forEach((c, i) => {
@@ -313,14 +318,16 @@ export function configRules(config: EarshotConfig, alerts: AlertsConfig): AlertR
   });
 }
 
-/** Channels a rule delivers to: its own list, else every channel of its workspace. */
+/**
+ * Channels a rule delivers to: its own list, else every channel of its workspace. Never a
+ * channel of another workspace, even when a rule names one (stored before that was refused).
+ */
 export function channelsOf(
   rule: Pick<AlertRule, 'channels' | 'workspace'>,
   alerts: AlertsConfig,
 ): ChannelConfig[] {
-  if (rule.channels !== null) {
-    const wanted = new Set(rule.channels);
-    return alerts.channels.filter((c) => wanted.has(c.id));
-  }
-  return alerts.channels.filter((c) => c.workspace === undefined || c.workspace === rule.workspace);
+  const wanted = rule.channels === null ? null : new Set(rule.channels);
+  return alerts.channels.filter(
+    (c) => channelOfWorkspace(c, rule.workspace) && (wanted === null || wanted.has(c.id)),
+  );
 }

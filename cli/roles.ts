@@ -234,6 +234,7 @@ export function ingestPorts(rt: Runtime, signal: AbortSignal): IngestPorts {
             'x-error-stage': `ingest:${d.source}`,
             'x-source-topic': `source:${d.source}`,
             'x-failed-at': new Date().toISOString(),
+            ...(d.workspace !== undefined ? { 'x-workspace': d.workspace } : {}),
           },
         })),
       ),
@@ -302,7 +303,6 @@ export async function startApi(
   demoKey?: { key: string; workspace: string },
 ): Promise<FastifyInstance> {
   const ports = ingestPorts(rt, new AbortController().signal);
-  const produce = (mentions: Mention[]) => ports.produce(mentions);
   const app = await buildApi({
     store: rt.store,
     config: rt.config,
@@ -312,7 +312,7 @@ export async function startApi(
     rateLimitPerSecond: rt.settings.API_RATE_LIMIT_PER_S,
     cacheTtlMs: rt.settings.API_CACHE_TTL_MS,
     engagementWeights: rt.settings.ENGAGEMENT_WEIGHTS,
-    extraRoutes: [ingestRoutes(produce), alertRoutes],
+    extraRoutes: [ingestRoutes(ports), alertRoutes],
     rootPlugins: [uiRoutes()],
   });
   await app.listen({ port: rt.settings.PORT, host: rt.settings.HOST });
