@@ -297,6 +297,14 @@ export function startSourceConnectors(rt: Runtime, signal: AbortSignal) {
   return startConnectors(rt.config().sources, ingestPorts(rt, signal), process.env, { filter });
 }
 
+/**
+ * The `/v1` routes beyond the read API, for every process that serves it. The security suite
+ * (test/integration/security/) builds its API from this too, so a route added here is covered.
+ */
+export function apiExtraRoutes(ports: Pick<IngestPorts, 'produce' | 'deadLetter'>) {
+  return [ingestRoutes(ports), alertRoutes];
+}
+
 export async function startApi(
   rt: Runtime,
   ready: () => boolean,
@@ -312,7 +320,7 @@ export async function startApi(
     rateLimitPerSecond: rt.settings.API_RATE_LIMIT_PER_S,
     cacheTtlMs: rt.settings.API_CACHE_TTL_MS,
     engagementWeights: rt.settings.ENGAGEMENT_WEIGHTS,
-    extraRoutes: [ingestRoutes(ports), alertRoutes],
+    extraRoutes: apiExtraRoutes(ports),
     rootPlugins: [uiRoutes()],
   });
   await app.listen({ port: rt.settings.PORT, host: rt.settings.HOST });
