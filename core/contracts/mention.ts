@@ -109,7 +109,16 @@ export const BrandMatchSchema = z.object({
 });
 export type BrandMatch = z.infer<typeof BrandMatchSchema>;
 
-export const TopicRefSchema = z.object({ id: z.string(), label: z.string() });
+export const TopicRefSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  /**
+   * The "workspace/brand" whose topic cluster this is: a post several workspaces match gets one
+   * topic per brand, and each brand (each workspace) sees only its own (a label is made of that
+   * brand's posts). Absent in older messages: then every matched brand sees it, as before.
+   */
+  brand: z.string().optional(),
+});
 
 export const SpamSchema = z.object({
   score: z.number().min(0).max(1),
