@@ -459,6 +459,44 @@ export async function defineTenancySuite(
       expect(await viewOfB()).toEqual(before);
     });
 
+    it('invalid webhook items are dead letters of the sending workspace: reason, payload, bounded', async () => {
+      const rows = () =>
+        store.query<{ reason: string; payload: string; stage: string }>(
+          "SELECT reason, payload, stage FROM dead_letters WHERE workspace = 'ws-a' AND payload LIKE '%bounded-check%' ORDER BY reason",
+        );
+      const bad = Array.from({ length: 150 }, (_, i) => ({
+        id: `feed:bounded-check-${i}`,
+        source: 'feed',
+        text: 'no created_at, bounded-check',
+      }));
+      const res = await ingest(keyA, [
+        ...bad,
+        { id: 'feed:ok-1', source: 'feed', text: 'acme fine', created_at: at(55) },
+      ]);
+      expect(res.statusCode).toBe(202);
+      expect(res.json()).toMatchObject({ accepted: 1, dead_lettered: 100 });
+      expect(res.json<{ rejected: unknown[] }>().rejected).toHaveLength(150);
+      await settle();
+      const stored = await waitFor(async () => {
+        const r = await rows();
+        return r.length === 100 ? r : null;
+      });
+      expect(stored[0]).toMatchObject({ stage: 'ingest:webhook' });
+      expect(stored[0]!.reason).toMatch(/^item \d+: .*created_at/);
+      expect(JSON.parse(stored[0]!.payload)).toMatchObject({ source: 'feed' });
+      // Even a reply with nothing valid stores what was rejected.
+      const none = await call(
+        'POST',
+        '/v1/ingest',
+        keyA,
+        '{not json bounded-check',
+        'application/json',
+      );
+      expect(none.statusCode).toBe(400);
+      await settle();
+      await waitFor(async () => (await rows()).length === 101);
+    });
+
     it('A’s alert context and weekly digest name only A’s topics', async () => {
       const window = { from: T0, to: new Date(hour) };
       const context = await alertContext(store, { workspace: 'ws-a', brand: 'acme', ...window });
