@@ -1,4 +1,5 @@
 import type { Mention } from '../../core/contracts/mention.ts';
+import { ownedMentionId } from '../../core/contracts/owned-id.ts';
 import type { IngestDeadLetter } from '../ports.ts';
 
 /**
@@ -14,7 +15,7 @@ import type { IngestDeadLetter } from '../ports.ts';
 const MAX_ID = 512;
 
 export function ownedMention(m: Mention, workspace: string): Mention | { error: string } {
-  const id = `${m.source}:@${workspace}:${m.id.slice(m.source.length + 1)}`;
+  const id = ownedMentionId(m.source, workspace, m.id.slice(m.source.length + 1));
   if (id.length > MAX_ID)
     return {
       error: `id too long: at most ${MAX_ID - (id.length - m.id.length)} characters in this workspace (stored as "${m.source}:@${workspace}:…")`,
