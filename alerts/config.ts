@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import type { ConfigIssue, EarshotConfig } from '../core/workspace-config.ts';
+import { channelOfWorkspace, workspaceChannelIds } from './channels.ts';
 
 /**
  * The `alerts:` section of earshot.config.yaml: channels, rule defaults, rules and the weekly
@@ -291,7 +292,7 @@ function checkAlertsConfig(
     else {
       if (ruleIds.has(`${ws.id}/${r.id}`)) at([...key, 'id'], `duplicate rule "${r.id}"`);
       ruleIds.add(`${ws.id}/${r.id}`);
-      for (const problem of checkRuleAgainstWorkspace(r, ws, channelIds)) {
+      for (const problem of checkRuleAgainstWorkspace(r, ws, workspaceChannelIds(alerts, ws.id))) {
         // `channels.0: unknown channel "x"` → the path [..., 'channels', 0] and the message.
         const split = problem.indexOf(': ');
         const path = problem
@@ -346,14 +347,16 @@ export function configRules(config: EarshotConfig, alerts: AlertsConfig): AlertR
   });
 }
 
-/** Channels a rule delivers to: its own list, else every channel of its workspace. */
+/**
+ * Channels a rule delivers to: its own list, else every channel of its workspace. Never a
+ * channel of another workspace, even when a rule names one (stored before that was refused).
+ */
 export function channelsOf(
   rule: Pick<AlertRule, 'channels' | 'workspace'>,
   alerts: AlertsConfig,
 ): ChannelConfig[] {
-  if (rule.channels !== null) {
-    const wanted = new Set(rule.channels);
-    return alerts.channels.filter((c) => wanted.has(c.id));
-  }
-  return alerts.channels.filter((c) => c.workspace === undefined || c.workspace === rule.workspace);
+  const wanted = rule.channels === null ? null : new Set(rule.channels);
+  return alerts.channels.filter(
+    (c) => channelOfWorkspace(c, rule.workspace) && (wanted === null || wanted.has(c.id)),
+  );
 }

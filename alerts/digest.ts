@@ -7,6 +7,7 @@ import {
   digestTotals,
   type DigestBrandTotals,
 } from '../store/queries/alerts-digest.ts';
+import { digestChannelsOf } from './channels.ts';
 import { parseAlertsConfig } from './config.ts';
 import type { Notice } from './delivery/notice.ts';
 import { sendNotice } from './delivery/send.ts';
@@ -125,10 +126,7 @@ export async function runDigest(o: {
       await digestTopTopics(o.store, ws.id, from, to),
     );
     out.push(digest);
-    const wanted = alerts.digest.channels;
-    const channels = alerts.channels.filter((c) =>
-      wanted ? wanted.includes(c.id) : c.workspace === undefined || c.workspace === ws.id,
-    );
+    const channels = digestChannelsOf(alerts, ws.id);
     const notice = digestNotice(digest);
     for (const channel of channels) {
       const r = await sendNotice(channel, notice, {

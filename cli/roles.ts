@@ -251,6 +251,7 @@ export function ingestPorts(rt: Runtime, signal: AbortSignal): IngestPorts {
             'x-error-stage': `ingest:${d.source}`,
             'x-source-topic': `source:${d.source}`,
             'x-failed-at': new Date().toISOString(),
+            ...(d.workspace !== undefined ? { 'x-workspace': d.workspace } : {}),
           },
         })),
       ),
@@ -313,6 +314,14 @@ export function startSourceConnectors(rt: Runtime, signal: AbortSignal) {
   return startConnectors(rt.config().sources, ingestPorts(rt, signal), process.env, { filter });
 }
 
+/**
+ * The `/v1` routes beyond the read API, for every process that serves it. The security suite
+ * (test/integration/security/) builds its API from this too, so a route added here is covered.
+ */
+export function apiExtraRoutes(ports: Pick<IngestPorts, 'produce' | 'deadLetter'>) {
+  return [ingestRoutes(ports), alertRoutes];
+}
+
 export async function startApi(
   rt: Runtime,
   ready: () => boolean,
@@ -320,7 +329,6 @@ export async function startApi(
   keyChanges?: KeyChanges,
 ): Promise<FastifyInstance> {
   const ports = ingestPorts(rt, new AbortController().signal);
-  const produce = (mentions: Mention[]) => ports.produce(mentions);
   const app = await buildApi({
     store: rt.store,
     config: rt.config,
@@ -331,7 +339,7 @@ export async function startApi(
     cacheTtlMs: rt.settings.API_CACHE_TTL_MS,
     bodyLimitBytes: rt.settings.API_BODY_LIMIT_BYTES,
     engagementWeights: rt.settings.ENGAGEMENT_WEIGHTS,
-    extraRoutes: [ingestRoutes(produce), alertRoutes],
+    extraRoutes: apiExtraRoutes(ports),
     rootPlugins: [uiRoutes()],
     ...(keyChanges ? { keyChanges } : {}),
   });

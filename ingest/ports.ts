@@ -8,6 +8,8 @@ export interface IngestDeadLetter {
   /** The raw item as received (JSON text, XML fragment, frame…). */
   payload: string;
   reason: string;
+  /** The workspace that sent it (its webhook); absent for public sources and imports. */
+  workspace?: string;
 }
 
 /**

@@ -36,6 +36,8 @@ export function toMentionRow(m: EnrichedMention): Record<string, unknown> {
     brand_terms: m.brands.map((b) => b.terms),
     topic_ids: m.topics.map((t) => t.id),
     topic_labels: m.topics.map((t) => t.label),
+    // Whose each topic is: brand_mentions keeps a brand's own (migration 0014).
+    topic_brands: m.topics.map((t) => t.brand ?? ''),
     keywords: m.keywords,
     hashtags: m.hashtags,
     dup_group: m.dup_group,

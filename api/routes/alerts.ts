@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { backtest } from '../../alerts/backtest.ts';
+import { workspaceChannelIds } from '../../alerts/channels.ts';
 import {
   AlertRuleInputSchema,
   checkRuleAgainstWorkspace,
@@ -91,11 +92,8 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
     const input = parseInput(AlertRuleInputSchema, body, 'body');
     if (input.workspace !== undefined && input.workspace !== ws.id)
       throw new ApiError(404, 'not_found', `no workspace "${input.workspace}"`);
-    const problems = checkRuleAgainstWorkspace(
-      input,
-      ws,
-      new Set(alerts.channels.map((c) => c.id)),
-    );
+    // Only this workspace's channels: another's is "unknown", like an id that does not exist.
+    const problems = checkRuleAgainstWorkspace(input, ws, workspaceChannelIds(alerts, ws.id));
     if (problems.length > 0) {
       const details = problems.map((p) => {
         const [parameter, ...rest] = p.split(': ');

@@ -1,18 +1,22 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import type { Mention } from '../../core/contracts/mention.ts';
-import { parseWebhookBody } from '../../ingest/webhook/parse.ts';
+import { ownedMention, webhookDeadLetters } from '../../ingest/webhook/owned.ts';
+import { parseWebhookBody, WEBHOOK_MAX_ITEMS } from '../../ingest/webhook/parse.ts';
+import type { IngestPorts } from '../../ingest/ports.ts';
 import type { ApiContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
 import { route } from '../openapi.ts';
+import { workspaceOf } from '../params.ts';
 
 /**
  * `POST /v1/ingest`: the webhook source, for Zapier-style and in-house feeds. A JSON object,
  * a JSON array or NDJSON of mentions; each item is validated on its own, valid ones go to
- * mentions.raw.v1 (acknowledged before we answer), invalid ones are reported by index.
+ * mentions.raw.v1 (acknowledged before we answer), invalid ones are reported by index and
+ * dead-lettered (bounded: ingest/webhook/owned.ts). Everything accepted belongs to the key's
+ * workspace: its ids are namespaced and it matches that workspace's brands only.
  */
 export function ingestRoutes(
-  produce: (mentions: Mention[]) => Promise<void>,
+  ports: Pick<IngestPorts, 'produce' | 'deadLetter'>,
 ): (ctx: ApiContext) => FastifyPluginAsync {
   return (ctx) => (app) => {
     app.addContentTypeParser(
@@ -36,30 +40,39 @@ export function ingestRoutes(
         tag: 'ingest',
         auth: true,
         summary:
-          'Ingest mentions from your own feeds: JSON object, JSON array or NDJSON (Content-Type application/x-ndjson)',
+          'Ingest mentions from your own feeds: JSON object, JSON array or NDJSON (Content-Type application/x-ndjson). They belong to your workspace: ids are stored as <source>:@<workspace>:<id>',
         body: z.unknown().describe('one Mention, an array of them, or NDJSON lines'),
         responses: {
-          202: '{ accepted, rejected: [{ index, reason }] }',
+          202: '{ accepted, rejected: [{ index, reason }], dead_lettered }',
           400: 'nothing valid in the body',
           401: 'no or invalid key',
         },
       },
       async (request, reply) => {
+        // A key of a workspace that left the configuration has no brands to match: a 404.
+        const workspace = workspaceOf(ctx, request.workspaceId).id;
         const contentType = request.headers['content-type'] ?? 'application/json';
         const body = typeof request.body === 'string' ? request.body : '';
-        const { mentions, errors } = parseWebhookBody(contentType, body);
+        const { mentions, errors } = parseWebhookBody(contentType, body, WEBHOOK_MAX_ITEMS, (m) =>
+          ownedMention(m, workspace),
+        );
+        const deadLetters = webhookDeadLetters(errors, workspace);
+        if (deadLetters.length > 0) await ports.deadLetter(deadLetters);
+        const rejected = errors.map(({ index, reason }) => ({ index, reason }));
         if (mentions.length === 0) {
           throw new ApiError(
             400,
             'invalid_body',
             errors.length > 0
-              ? `no valid mention in the body (${errors.length} rejected)`
+              ? `no valid mention in the body (${errors.length} rejected, ${deadLetters.length} dead-lettered)`
               : 'empty body',
-            errors,
+            rejected,
           );
         }
-        await produce(mentions);
-        return reply.status(202).send({ accepted: mentions.length, rejected: errors });
+        await ports.produce(mentions);
+        return reply
+          .status(202)
+          .send({ accepted: mentions.length, rejected, dead_lettered: deadLetters.length });
       },
     );
     return Promise.resolve();

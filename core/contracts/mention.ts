@@ -96,6 +96,16 @@ export const MentionSchema = z.object({
    * first time), and the sink takes only its engagement when the mention is stored already.
    */
   refresh: z.boolean().optional(),
+  /**
+   * The workspace that owns the mention when it came through that workspace's own feed
+   * (`POST /v1/ingest`: set by the API from the key, never from the body). It is matched
+   * against that workspace's watch queries only. Absent for public sources, whose mentions
+   * match every workspace. Optional, so messages without it keep their meaning on this topic.
+   */
+  workspace: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'workspace must be a workspace id')
+    .optional(),
 });
 export type Mention = z.infer<typeof MentionSchema>;
 /** What a producer may send: defaults filled in by the schema. */
@@ -132,7 +142,16 @@ export const BrandMatchSchema = z.object({
 });
 export type BrandMatch = z.infer<typeof BrandMatchSchema>;
 
-export const TopicRefSchema = z.object({ id: z.string(), label: z.string() });
+export const TopicRefSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  /**
+   * The "workspace/brand" whose topic cluster this is: a post several workspaces match gets one
+   * topic per brand, and each brand (each workspace) sees only its own (a label is made of that
+   * brand's posts). Absent in older messages: then every matched brand sees it, as before.
+   */
+  brand: z.string().optional(),
+});
 
 export const SpamSchema = z.object({
   score: z.number().min(0).max(1),

@@ -31,6 +31,11 @@ export interface MatchInput {
   /** Author handle. */
   author?: string | null;
   url?: string | null;
+  /**
+   * Only this workspace's queries (a mention owned by a workspace, from its webhook); absent
+   * or null: every workspace's, as for public sources.
+   */
+  workspace?: string | null;
 }
 
 export interface WatchMatch {
@@ -290,9 +295,11 @@ class Matcher implements WatchMatcher {
 
   match(input: MatchInput): WatchMatch[] {
     const out: WatchMatch[] = [];
+    const only = input.workspace ?? null;
     // 3. Evaluate the candidates, and explain the ones that match.
     for (const qi of this.prepare(input)) {
       const q = this.queries[qi]!;
+      if (only !== null && q.def.workspace !== only) continue;
       if (!this.evaluate(q.root)) continue;
       const occ: number[] = [];
       this.explain(q.root, occ);
@@ -309,8 +316,11 @@ class Matcher implements WatchMatcher {
   }
 
   mayMatch(input: MatchInput): boolean {
+    const only = input.workspace ?? null;
     for (const qi of this.prepare(input)) {
-      if (this.evaluate3(this.queries[qi]!.root) !== 0) return true;
+      const q = this.queries[qi]!;
+      if (only !== null && q.def.workspace !== only) continue;
+      if (this.evaluate3(q.root) !== 0) return true;
     }
     return false;
   }

@@ -39,26 +39,36 @@ export function enrichMention(mention: Mention, enrichers: Enrichers): EnrichedM
       source: mention.source,
       author: mention.author.handle,
       url: mention.url,
+      // A workspace's own mention (its webhook) is about that workspace only.
+      workspace: mention.workspace ?? null,
     }) ?? [];
 
+  // A workspace's own mention (its webhook) must not change what other workspaces see. So it
+  // stays out of the shared state they read: the unbranded topic clusters when it matched
+  // nothing, the near-duplicate index (a copy of it would make their posts duplicates, and their
+  // spam scores a campaign), and the public posting history of its author.
+  const owner = mention.workspace;
   // A refresh (the same mention re-read for its engagement) was clustered the first time.
-  const topics = mention.refresh
-    ? undefined
-    : enrichers.topics?.assign({
-        id: mention.id,
-        text: fullText,
-        lang: language.lang,
-        brands: matches.map((m) => `${m.workspace}/${m.brand}`),
-        created_at: mention.created_at,
-        // The brand's own name is in every post about it: not a topic.
-        exclude_terms: matches.flatMap((m) => m.terms),
-      });
+  const topics =
+    mention.refresh || (owner !== undefined && matches.length === 0)
+      ? undefined
+      : enrichers.topics?.assign({
+          id: mention.id,
+          text: fullText,
+          lang: language.lang,
+          brands: matches.map((m) => `${m.workspace}/${m.brand}`),
+          created_at: mention.created_at,
+          // The brand's own name is in every post about it: not a topic.
+          exclude_terms: matches.flatMap((m) => m.terms),
+        });
   const hashtags = topics?.hashtags ?? extractHashtags(mention.text);
-  const duplicate = enrichers.dedup?.assign(mention.id, mention.text);
+  const duplicate =
+    owner === undefined ? enrichers.dedup?.assign(mention.id, mention.text) : undefined;
+  const author = mention.author.handle ?? mention.author.id;
   const spam = enrichers.spam?.score({
     id: mention.id,
     text: mention.text,
-    author: mention.author.handle ?? mention.author.id,
+    author: owner !== undefined && author !== null ? `${owner}\u0000${author}` : author,
     created_at: mention.created_at,
     dup_group_size: duplicate?.group_size ?? 1,
     hashtags,

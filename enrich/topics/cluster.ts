@@ -32,6 +32,8 @@ export interface TopicInput {
 export interface TopicRef {
   id: string;
   label: string;
+  /** The "workspace/brand" key whose cluster it is (what may see it). */
+  brand: string;
 }
 
 export interface TopicAssignment {
@@ -246,7 +248,7 @@ class Clusterer implements TopicClusterer {
       if (vector === null) continue;
       const cluster = this.place(key, brand, vector, input.id, time);
       this.record(cluster, lang, candidates, hashtags, time);
-      topics.push({ id: cluster.id, label: this.label(cluster, brand) });
+      topics.push({ id: cluster.id, label: this.label(cluster, brand), brand: key });
       if (++brand.sinceMerge >= this.o.mergeEvery) {
         brand.sinceMerge = 0;
         this.merge(brand);

@@ -42,6 +42,7 @@ describe('parseWebhookBody', () => {
     expect(r.errors[1]).toEqual({
       index: 3,
       reason: 'id must start with "crm:" (the mention\'s source)',
+      payload: JSON.stringify({ ...ok, id: 'other:1' }),
     });
   });
 
@@ -50,7 +51,11 @@ describe('parseWebhookBody', () => {
     const r = parseWebhookBody('application/x-ndjson', body);
     expect(r.mentions.map((m) => m.id)).toEqual(['crm:ticket-1', 'crm:ticket-2']);
     expect(r.errors).toEqual([
-      { index: 1, reason: expect.stringMatching(/^line 3 is not valid JSON/) as unknown },
+      {
+        index: 1,
+        reason: expect.stringMatching(/^line 3 is not valid JSON/) as unknown,
+        payload: '{"id": broken',
+      },
     ]);
   });
 
@@ -62,9 +67,10 @@ describe('parseWebhookBody', () => {
   });
 
   it('reports invalid JSON, empty bodies and too many items', () => {
-    expect(parseWebhookBody('application/json', '{nope').errors[0]?.reason).toMatch(
-      /^body is not valid JSON/,
-    );
+    expect(parseWebhookBody('application/json', '{nope').errors[0]).toMatchObject({
+      reason: expect.stringMatching(/^body is not valid JSON/) as unknown,
+      payload: '{nope',
+    });
     expect(parseWebhookBody('application/json', '[]').errors).toEqual([
       { index: 0, reason: 'no mentions in the body' },
     ]);

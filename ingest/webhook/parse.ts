@@ -9,7 +9,8 @@ import { MentionSchema, type Mention } from '../../core/contracts/mention.ts';
  */
 export interface WebhookParseResult {
   mentions: Mention[];
-  errors: Array<{ index: number; reason: string }>;
+  /** `payload`: the rejected item (or body) as received, for the dead letters; not for replies. */
+  errors: Array<{ index: number; reason: string; payload?: string }>;
 }
 
 export const WEBHOOK_MAX_ITEMS = 10_000;
@@ -24,13 +25,18 @@ const NDJSON_TYPES = new Set([
   'application/json-lines',
 ]);
 
+/**
+ * `accept` turns a valid mention into what is kept (the API: the workspace's own copy) or
+ * rejects it with a reason, reported at the item's index like any other.
+ */
 export function parseWebhookBody(
   contentType: string,
   body: string,
   maxItems = WEBHOOK_MAX_ITEMS,
+  accept: (mention: Mention) => Mention | { error: string } = (m) => m,
 ): WebhookParseResult {
   const mediaType = (contentType.split(';')[0] ?? '').trim().toLowerCase();
-  let items: Array<{ value: unknown } | { error: string }>;
+  let items: Array<{ value: unknown; raw?: string } | { error: string; raw: string }>;
   if (NDJSON_TYPES.has(mediaType)) {
     items = body
       .split('\n')
@@ -38,9 +44,12 @@ export function parseWebhookBody(
       .filter(({ line }) => line !== '')
       .map(({ line, lineNo }) => {
         try {
-          return { value: JSON.parse(line) as unknown };
+          return { value: JSON.parse(line) as unknown, raw: line };
         } catch (error) {
-          return { error: `line ${lineNo + 1} is not valid JSON: ${(error as Error).message}` };
+          return {
+            error: `line ${lineNo + 1} is not valid JSON: ${(error as Error).message}`,
+            raw: line,
+          };
         }
       });
   } else if (JSON_TYPES.test(mediaType)) {
@@ -50,7 +59,13 @@ export function parseWebhookBody(
     } catch (error) {
       return {
         mentions: [],
-        errors: [{ index: 0, reason: `body is not valid JSON: ${(error as Error).message}` }],
+        errors: [
+          {
+            index: 0,
+            reason: `body is not valid JSON: ${(error as Error).message}`,
+            payload: body,
+          },
+        ],
       };
     }
     items = (Array.isArray(json) ? (json as unknown[]) : [json]).map((value: unknown) => ({
@@ -63,6 +78,7 @@ export function parseWebhookBody(
         {
           index: 0,
           reason: `unsupported content type "${mediaType || '(none)'}": send application/json or application/x-ndjson`,
+          payload: body,
         },
       ],
     };
@@ -83,12 +99,18 @@ export function parseWebhookBody(
       return;
     }
     if ('error' in item) {
-      result.errors.push({ index, reason: item.error });
+      result.errors.push({ index, reason: item.error, payload: item.raw });
       return;
     }
+    // Serialized only when rejected: the accepted ones (the common case) cost nothing more.
+    const payload = () => item.raw ?? JSON.stringify(item.value) ?? String(item.value);
     const parsed = MentionSchema.safeParse(item.value);
     if (!parsed.success) {
-      result.errors.push({ index, reason: z.prettifyError(parsed.error).replace(/\n/g, ' ') });
+      result.errors.push({
+        index,
+        reason: z.prettifyError(parsed.error).replace(/\n/g, ' '),
+        payload: payload(),
+      });
       return;
     }
     // The id is the dedup key across sources: it must carry the item's own source.
@@ -96,10 +118,16 @@ export function parseWebhookBody(
       result.errors.push({
         index,
         reason: `id must start with "${parsed.data.source}:" (the mention's source)`,
+        payload: payload(),
       });
       return;
     }
-    result.mentions.push(parsed.data);
+    const kept = accept(parsed.data);
+    if ('error' in kept) {
+      result.errors.push({ index, reason: kept.error, payload: payload() });
+      return;
+    }
+    result.mentions.push(kept);
   });
   return result;
 }

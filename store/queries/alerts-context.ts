@@ -48,11 +48,11 @@ export async function alertContext(store: Store, q: AlertContextQuery): Promise<
   const inWindow = `SELECT mention_id FROM brand_mentions FINAL WHERE ${inScope}`;
   const now = currentEngagement('m', 'rec');
   const topics = await store.query<AlertTopic>(
+    // brand_mentions: the brand's own topics (a post other workspaces match has theirs too).
     `SELECT label, count() AS volume, countIf(sentiment_label = 'neg') AS negative
-      FROM mentions FINAL
+      FROM brand_mentions FINAL
       ARRAY JOIN topic_labels AS label
-      WHERE created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
-        AND id IN (${inWindow})
+      WHERE ${inScope}
       GROUP BY label
       ORDER BY volume DESC, label
       LIMIT {limit:UInt32}`,

@@ -43,15 +43,12 @@ export async function digestTopTopics(
   limit = 3,
 ): Promise<Array<{ brand: string; label: string; volume: number }>> {
   const rows = await store.query<{ brand: string; label: string; volume: number }>(
+    // brand_mentions: each brand's own topics (a post other workspaces match has theirs too).
     `SELECT brand, label, count() AS volume
-      FROM brand_mentions AS b FINAL
-      INNER JOIN (
-        SELECT id, topic_labels FROM mentions FINAL
-        WHERE created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
-      ) AS m ON m.id = b.mention_id
-      ARRAY JOIN m.topic_labels AS label
-      WHERE b.workspace = {workspace:String}
-        AND b.created_at >= {from:DateTime64(3, 'UTC')} AND b.created_at < {to:DateTime64(3, 'UTC')}
+      FROM brand_mentions FINAL
+      ARRAY JOIN topic_labels AS label
+      WHERE workspace = {workspace:String}
+        AND created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
       GROUP BY brand, label
       ORDER BY brand, volume DESC, label
       LIMIT {limit:UInt32} BY brand`,

@@ -42,6 +42,7 @@ interface MentionRow {
   sentiment_explanation: string;
   topic_ids: string[];
   topic_labels: string[];
+  topic_brands: string[];
   synthetic: boolean;
   spam_score: number;
   dup_group: string | null;
@@ -115,7 +116,7 @@ export async function mentionFeed(
     ? await store.query<MentionRow>(
         `SELECT id, source, url, author_id, author_handle, author_name, author_followers, text, title, lang, created_at,
                 likes, reposts, replies, sentiment_label, sentiment_score, sentiment_confidence, sentiment_explanation,
-                topic_ids, topic_labels, synthetic, spam_score, dup_group
+                topic_ids, topic_labels, topic_brands, synthetic, spam_score, dup_group
          FROM mentions WHERE id IN {ids:Array(String)}
          ORDER BY id, version DESC LIMIT 1 BY id`,
         // The newest version of each, as FINAL would give, without FINAL's merge of every part
@@ -141,7 +142,7 @@ export async function mentionFeed(
   }
   const mentions = pageKeys.flatMap((k) => {
     const d = byId.get(k.mention_id);
-    return d ? [toApiMention(d, k.matched_terms)] : [];
+    return d ? [toApiMention(d, k.matched_terms, `${f.workspace}/${f.brand}`)] : [];
   });
   const last = pageKeys[pageKeys.length - 1];
   const nextCursor =
@@ -188,7 +189,7 @@ async function mostEngagedKeys(
   );
 }
 
-function toApiMention(d: MentionRow, matchedTerms: string[]) {
+function toApiMention(d: MentionRow, matchedTerms: string[], brandKey: string) {
   return {
     id: d.id,
     source: d.source,
@@ -210,7 +211,11 @@ function toApiMention(d: MentionRow, matchedTerms: string[]) {
       confidence: round3(d.sentiment_confidence),
       explanation: JSON.parse(d.sentiment_explanation) as unknown[],
     },
-    topics: d.topic_ids.map((id, i) => ({ id, label: d.topic_labels[i] ?? id })),
+    // The brand's own topics: another brand's (maybe another workspace's) are made of its posts.
+    topics: d.topic_ids.flatMap((id, i) => {
+      const owner = d.topic_brands[i] ?? '';
+      return owner === '' || owner === brandKey ? [{ id, label: d.topic_labels[i] ?? id }] : [];
+    }),
     matched_terms: matchedTerms,
     spam_score: round3(d.spam_score),
     dup_group: d.dup_group,

@@ -19,6 +19,8 @@ export function deadLetterSinkStage(store: Store): Stage<Row, Row> {
       reason: m.headers['x-error-reason'] ?? '',
       payload: m.value.toString('utf8'),
       failed_at: m.headers['x-failed-at'] ?? new Date().toISOString(),
+      // Who sent it, when a workspace did (its webhook); '' for sources and imports.
+      workspace: m.headers['x-workspace'] ?? '',
     }),
     process: (rows: Row[]): ProcessResult<Row>[] => rows.map((value) => ({ ok: true, value })),
     deliver: (rows: Row[], source: DeliveryInfo) =>

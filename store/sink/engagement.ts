@@ -1,3 +1,4 @@
+import { ownerOfMentionId } from '../../core/contracts/owned-id.ts';
 import type { Store } from '../port.ts';
 
 /**
@@ -66,8 +67,12 @@ export function engagementUpdateRows(
   const total = maxEngagement(current, observed);
   const seen = new Set<string>();
   const rows: EngagementUpdateRow[] = [];
+  // A workspace's own mention (its webhook) counts for that workspace's brands only, whatever
+  // brands the stored row lists: what a key sends never reaches another workspace's numbers.
+  const owner = ownerOfMentionId(stored.id);
   stored.brand_ids.forEach((brand, i) => {
     const workspace = stored.brand_workspaces[i] ?? '';
+    if (owner !== null && workspace !== owner) return;
     // One (mention, brand) row per brand, as brand_mentions keeps it (several watch queries of
     // one brand matching the same mention are still one mention for it).
     const key = `${workspace}\u0000${brand}`;

@@ -111,7 +111,12 @@ workspaces:
       config: () => config,
       logger: silentLogger(),
       now: () => new Date('2026-11-20T12:00:00Z'),
-      extraRoutes: [ingestRoutes((mentions) => Promise.resolve(void ingested.push(...mentions)))],
+      extraRoutes: [
+        ingestRoutes({
+          produce: (mentions) => Promise.resolve(void ingested.push(...mentions)),
+          deadLetter: () => Promise.resolve(),
+        }),
+      ],
     });
   });
 
@@ -345,7 +350,11 @@ workspaces:
         accepted: 2,
         rejected: [{ index: 1 }],
       });
-      expect(ingested.map((m) => m.id)).toEqual(['webhook:1', 'webhook:3']);
+      // Stored in the key's workspace: namespaced ids, owned by it (never by the body's say).
+      expect(ingested.map((m) => [m.id, m.workspace])).toEqual([
+        ['webhook:@acme-ws:1', 'acme-ws'],
+        ['webhook:@acme-ws:3', 'acme-ws'],
+      ]);
       const unauthenticated = await app.inject({
         method: 'POST',
         url: '/v1/ingest',

@@ -328,7 +328,10 @@ describe.each([
         rateLimitPerSecond: 1_000_000,
         bodyLimitBytes: BODY_LIMIT,
         extraRoutes: [
-          ingestRoutes((mentions) => Promise.resolve(void ingested.push(...mentions))),
+          ingestRoutes({
+            produce: (mentions) => Promise.resolve(void ingested.push(...mentions)),
+            deadLetter: () => Promise.resolve(),
+          }),
           alertRoutes,
         ],
         rootPlugins: [uiRoutes({ root: uiRoot() })],
