@@ -43,7 +43,7 @@ describe('runDryRun (earshot ingest <source> --dry-run)', () => {
       limit: 10,
       ...sinks,
     });
-    expect(result).toEqual({ produced: 3, deadLettered: 1 });
+    expect(result).toMatchObject({ produced: 3, deadLettered: 1, stoppedBy: 'done' });
     expect(out.map((l) => (JSON.parse(l) as { source: string }).source)).toEqual([
       'rss',
       'rss',
@@ -80,6 +80,59 @@ describe('runDryRun (earshot ingest <source> --dry-run)', () => {
     });
     expect(result.produced).toBe(2);
     expect(out).toHaveLength(2);
+  });
+
+  it('keeps a stream going through a 429 and a dropped socket until --timeout, and says so', async () => {
+    // Refuse the first upgrade with 429 + Retry-After, then drop the first connection after 4
+    // frames: the run must wait as told, resume from its cursor and still deliver every post.
+    jet = await startJetstreamReplay(
+      readFixture('bluesky/jetstream-frames.jsonl').trim().split('\n'),
+      { refuse: { 0: { status: 429, headers: { 'Retry-After': '1' } } }, dropAfter: [4] },
+    );
+    const { out, err, sinks } = io();
+    const result = await runDryRun({
+      source: 'bluesky',
+      sources: { bluesky: { batch_size: 1, resolve_profiles: false } },
+      env: {},
+      baseUrl: jet.url,
+      limit: 100,
+      timeoutMs: 3_500,
+      ...sinks,
+    });
+    const rkeys = new Set(out.map((l) => (JSON.parse(l) as { id: string }).id.split('/').pop()));
+    expect([...rkeys].sort()).toEqual([
+      '3mmoojp4cd221',
+      '3mmoojp4cd223',
+      '3mmoojp4cd225',
+      '3mmoojp4cd226',
+      '3mmoojp4cd232',
+    ]);
+    expect(result).toMatchObject({ reconnects: 2, stoppedBy: 'timeout' });
+    expect(jet.attempts).toHaveLength(3);
+    expect(jet.attempts[1]!.at - jet.attempts[0]!.at).toBeGreaterThanOrEqual(1_000);
+    // The reconnect after the drop resumes at the cursor of the last delivered event.
+    expect(jet.attempts[2]!.url.searchParams.get('cursor')).not.toBeNull();
+    const notes = err.filter((l) => l.startsWith('bluesky: connection lost'));
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toMatch(/HTTP 429 at connect \(Retry-After 1 s\); reconnecting in 1\.0 s/);
+  });
+
+  it('stops a stream whose server refuses it for good (404) with the error', async () => {
+    jet = await startJetstreamReplay([], { refuse: { 0: { status: 404 } } });
+    const { err, sinks } = io();
+    await expect(
+      runDryRun({
+        source: 'bluesky',
+        sources: { bluesky: { resolve_profiles: false } },
+        env: {},
+        baseUrl: jet.url,
+        limit: 1,
+        timeoutMs: 3_000,
+        ...sinks,
+      }),
+    ).rejects.toThrow(/HTTP 404 at connect/);
+    expect(jet.attempts).toHaveLength(1);
+    expect(err.join('\n')).toMatch(/bluesky: failed: .*HTTP 404 at connect/);
   });
 
   it('explains what a source needs', async () => {

@@ -27,9 +27,16 @@ export interface DryRunOptions {
   signal?: AbortSignal;
 }
 
-export async function runDryRun(
-  options: DryRunOptions,
-): Promise<{ produced: number; deadLettered: number }> {
+export interface DryRunResult {
+  produced: number;
+  deadLettered: number;
+  /** Times a stream lost its connection and reconnected from its cursor. */
+  reconnects: number;
+  /** What ended the run: the source was done, `--limit`, `--timeout` or a signal. */
+  stoppedBy: 'done' | 'limit' | 'timeout' | 'signal';
+}
+
+export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
   const def = findSource(options.source);
   if (!def) {
     throw new ConfigError(
@@ -49,13 +56,20 @@ export async function runDryRun(
   }
 
   const controller = new AbortController();
-  const onAbort = () => controller.abort();
+  let stoppedBy: DryRunResult['stoppedBy'] = 'done';
+  const stop = (why: DryRunResult['stoppedBy']) => {
+    if (controller.signal.aborted) return;
+    stoppedBy = why;
+    controller.abort();
+  };
+  const onAbort = () => stop('signal');
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const timer = options.timeoutMs
-    ? setTimeout(() => controller.abort(), options.timeoutMs)
+    ? setTimeout(() => stop('timeout'), options.timeoutMs)
     : undefined;
   let produced = 0;
   let deadLettered = 0;
+  let reconnects = 0;
   const ports: IngestPorts = {
     produce(mentions: Mention[]) {
       for (const m of mentions) {
@@ -63,7 +77,7 @@ export async function runDryRun(
         options.out(JSON.stringify(m));
         produced++;
       }
-      if (produced >= options.limit) controller.abort();
+      if (produced >= options.limit) stop('limit');
       return Promise.resolve();
     },
     deadLetter(items) {
@@ -87,14 +101,26 @@ export async function runDryRun(
     now: () => new Date(),
   };
   try {
-    await def.create(check.config, options.env, {}).run(ports, { once: true });
+    // A stream keeps reconnecting from its cursor until --limit or --timeout; every loss and
+    // wait is said on stderr, so a short result is never mistaken for "that was all".
+    await def.create(check.config, options.env, {}).run(ports, {
+      once: true,
+      keepStreaming: true,
+      onState: (state, detail) => {
+        if (state === 'backoff') reconnects++;
+        if (state === 'backoff' || state === 'failed')
+          options.err(
+            `${def.source}: ${state === 'failed' ? 'failed' : 'connection lost'}: ${detail ?? ''}`,
+          );
+      },
+    });
   } catch (error) {
     if (!controller.signal.aborted) throw error;
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
   }
-  return { produced, deadLettered };
+  return { produced, deadLettered, reconnects, stoppedBy };
 }
 
 function applyOverrides(raw: unknown, sets: string[]): Record<string, unknown> {

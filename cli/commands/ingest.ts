@@ -86,8 +86,10 @@ export function register(program: Command): void {
             logger,
             signal: controller.signal,
           });
+          const reconnects = result.reconnects > 0 ? `, ${result.reconnects} reconnects` : '';
+          const why = result.stoppedBy === 'done' ? '' : ` (stopped by ${result.stoppedBy})`;
           process.stderr.write(
-            `${source}: ${result.produced} mentions, ${result.deadLettered} dead-lettered\n`,
+            `${source}: ${result.produced} mentions, ${result.deadLettered} dead-lettered${reconnects}${why}\n`,
           );
         } finally {
           process.off('SIGINT', stop);

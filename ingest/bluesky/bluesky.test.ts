@@ -162,6 +162,36 @@ describe('Bluesky connector against a local Jetstream replay', () => {
     expect(saved).toMatchObject({ seq: 5011, time_us: BASE_US + 14_500 });
   });
 
+  it('reconnects after a 429 at connect no sooner than Retry-After, and stops on a 404', async () => {
+    server = await startJetstreamReplay(frames.slice(0, 3), {
+      refuse: { 0: { status: 429, headers: { 'Retry-After': '2' } } },
+    });
+    const config = BlueskyConfigSchema.parse({ base_url: server.url, resolve_profiles: false });
+    const waits: number[] = [];
+    const sleep = (ms: number) => {
+      waits.push(ms);
+      return Promise.resolve();
+    };
+    const rec = recordingPorts({ now: () => FETCHED, stopAfter: 2 });
+    await createBlueskyConnector(config, { ...fast, sleep }).run(rec.ports);
+    // The jittered backoff alone would be at most 5 ms here.
+    expect(waits).toEqual([2_000]);
+    expect(server.attempts).toHaveLength(2);
+    expect(rec.produced).toHaveLength(2);
+
+    await server.close();
+    server = await startJetstreamReplay([], { refuse: { 0: { status: 404 } } });
+    const gone = BlueskyConfigSchema.parse({ base_url: server.url, resolve_profiles: false });
+    const states: string[] = [];
+    await expect(
+      createBlueskyConnector(gone, { ...fast, sleep }).run(recordingPorts().ports, {
+        onState: (s) => states.push(s),
+      }),
+    ).rejects.toThrow('HTTP 404 at connect');
+    expect(server.attempts).toHaveLength(1);
+    expect(states.at(-1)).toBe('failed');
+  });
+
   it('applies the watch-query filter before producing, still advancing the cursor', async () => {
     server = await startJetstreamReplay(frames, { closeWhenDone: true });
     const config = BlueskyConfigSchema.parse({

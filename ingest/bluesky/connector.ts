@@ -9,7 +9,8 @@ import {
   type RunOptions,
 } from '../connector.ts';
 import { convertOne, deliver } from '../emit.ts';
-import { backoffDelay, sleep as realSleep } from '../http/backoff.ts';
+import { sleep as realSleep } from '../http/backoff.ts';
+import { isFatalRefusal, reconnectDelay, seconds } from '../ws/reconnect.ts';
 import type { HttpClient } from '../http/client.ts';
 import type { IngestDeadLetter, IngestPorts } from '../ports.ts';
 import { runSocket } from '../ws/socket.ts';
@@ -136,18 +137,27 @@ export function createBlueskyConnector(config: BlueskyConfig, deps: ConnectorDep
         }
         if (flushError) closeError ??= flushError;
         if (ports.signal.aborted) break;
-        if (options.once) {
-          if (closeError) throw closeError;
-          break;
-        }
-        if (outcome.opened && outcome.handled > 0) failures = 0;
         const problem = closeError
           ? describeError(closeError)
           : `closed ${outcome.code} ${outcome.reason}`.trim();
-        const wait = backoffDelay(failures++, backoff, deps.random ?? Math.random);
-        options.onState?.('backoff', problem);
+        if ((options.once && !options.keepStreaming) || isFatalRefusal(outcome)) {
+          if (closeError) {
+            options.onState?.('failed', problem);
+            throw closeError;
+          }
+          break;
+        }
+        if (outcome.opened && outcome.handled > 0) failures = 0;
+        const wait = reconnectDelay(outcome, failures++, backoff, deps.random ?? Math.random);
+        options.onState?.('backoff', `${problem}; reconnecting in ${seconds(wait)}`);
         ports.logger.warn(
-          { event: 'stream_reconnect', source: SOURCE, wait_ms: wait, problem },
+          {
+            event: 'stream_reconnect',
+            source: SOURCE,
+            wait_ms: wait,
+            problem,
+            ...(outcome.retryAfterMs !== undefined ? { retry_after_ms: outcome.retryAfterMs } : {}),
+          },
           'jetstream lost, reconnecting',
         );
         await sleep(wait, ports.signal);

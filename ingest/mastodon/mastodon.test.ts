@@ -268,4 +268,31 @@ describe('Mastodon streaming connector', () => {
     expect(states).toContain('backoff');
     expect(states.at(-1)).toBe('stopped');
   });
+
+  it('waits as long as Retry-After says when the streaming server refuses with 429', async () => {
+    server = await timelineServer(older);
+    ws = await startWebSocketReplay('/api/v1/streaming', () => undefined, {
+      refuse: { 0: { status: 429, headers: { 'Retry-After': '7' } } },
+    });
+    const config = MastodonConfigSchema.parse({
+      base_url: server.baseUrl,
+      streaming_url: ws.url.replace(/^ws/, 'http'),
+      timelines: [{ type: 'hashtag', tag: 'AcmeCloud' }],
+    });
+    const rec = recordingPorts({ now: () => FETCHED });
+    const waits: number[] = [];
+    const states: Array<string | undefined> = [];
+    const running = createMastodonConnector(config, 'user-token', {
+      ...fast,
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+    }).run(rec.ports, { onState: (s, detail) => states.push(detail) });
+    await waitFor(() => (ws?.connections.length ?? 0) >= 1);
+    rec.controller.abort();
+    await running;
+    expect(waits[0]).toBe(7_000);
+    expect(states).toContain('Error: HTTP 429 at connect (Retry-After 7 s); reconnecting in 7.0 s');
+  });
 });

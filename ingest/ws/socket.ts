@@ -1,4 +1,6 @@
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
+import { parseRetryAfter } from '../http/backoff.ts';
 
 /**
  * One WebSocket connection whose messages are handled strictly in order, with backpressure:
@@ -28,6 +30,10 @@ export interface SocketOutcome {
   error?: Error;
   /** Messages handled on this connection. */
   handled: number;
+  /** The server refused the upgrade with this HTTP status (429, 503, 404…). */
+  status?: number;
+  /** …and asked to wait this long first (`Retry-After`, seconds or an HTTP date). */
+  retryAfterMs?: number;
 }
 
 export function runSocket(url: string, options: SocketOptions): Promise<SocketOutcome> {
@@ -47,13 +53,23 @@ export function runSocket(url: string, options: SocketOptions): Promise<SocketOu
     let code = 1006;
     let reason = '';
     let error: Error | undefined;
+    let status: number | undefined;
+    let retryAfterMs: number | null = null;
     let idleTimer: NodeJS.Timeout | undefined;
 
     const finish = () => {
       if (!closed || draining) return;
       clearTimeout(idleTimer);
       options.signal.removeEventListener('abort', onAbort);
-      resolve({ opened, code, reason, handled, ...(error ? { error } : {}) });
+      resolve({
+        opened,
+        code,
+        reason,
+        handled,
+        ...(error ? { error } : {}),
+        ...(status !== undefined ? { status } : {}),
+        ...(retryAfterMs !== null ? { retryAfterMs } : {}),
+      });
     };
     const fail = (e: Error) => {
       error ??= e;
@@ -105,6 +121,16 @@ export function runSocket(url: string, options: SocketOptions): Promise<SocketOu
         ws.pause();
       }
       void drain();
+    });
+    // A refused upgrade (429, 503…) says how long to stay away: keep its status and
+    // Retry-After for the caller's reconnect instead of ws's bare "Unexpected server response".
+    ws.on('unexpected-response', (_req: ClientRequest, res: IncomingMessage) => {
+      status = res.statusCode ?? 0;
+      retryAfterMs = parseRetryAfter(res.headers['retry-after'], new Date());
+      const wait = retryAfterMs === null ? '' : ` (Retry-After ${retryAfterMs / 1000} s)`;
+      error ??= new Error(`HTTP ${status} at connect${wait}`);
+      res.resume();
+      ws.terminate();
     });
     ws.on('ping', armIdle);
     ws.on('error', (e) => {

@@ -111,15 +111,39 @@ export async function startHttpReplay(handler: ReplayHandler): Promise<HttpRepla
 export interface JetstreamReplay {
   url: string;
   connections: URL[];
+  /** Every upgrade request, refused or not, with its arrival time (ms since the epoch). */
+  attempts: Array<{ url: URL; at: number }>;
   close(): Promise<void>;
+}
+
+export interface UpgradeRefusal {
+  status: number;
+  headers?: Record<string, string>;
 }
 
 export async function startJetstreamReplay(
   frames: string[],
-  options: { dropAfter?: number[]; closeWhenDone?: boolean } = {},
+  options: {
+    dropAfter?: number[];
+    closeWhenDone?: boolean;
+    /** Refuse the n-th upgrade request (from 0) with this HTTP answer (429 + Retry-After…). */
+    refuse?: Record<number, UpgradeRefusal>;
+  } = {},
 ): Promise<JetstreamReplay> {
   const server = createServer();
-  const wss = new WebSocketServer({ server, path: '/subscribe' });
+  const attempts: JetstreamReplay['attempts'] = [];
+  const wss = new WebSocketServer({
+    server,
+    path: '/subscribe',
+    verifyClient: (info, done) => {
+      const n =
+        attempts.push({ url: new URL(info.req.url ?? '/', 'http://127.0.0.1'), at: Date.now() }) -
+        1;
+      const refusal = options.refuse?.[n];
+      if (refusal) done(false, refusal.status, 'refused by replay', refusal.headers);
+      else done(true);
+    },
+  });
   const connections: URL[] = [];
   const sockets = new Set<WebSocket>();
   wss.on('connection', (socket, req) => {
@@ -159,6 +183,7 @@ export async function startJetstreamReplay(
   return {
     url: `ws://127.0.0.1:${port}`,
     connections,
+    attempts,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.terminate();
@@ -200,9 +225,19 @@ export interface WebSocketReplay {
 export async function startWebSocketReplay(
   path: string,
   onConnection: (socket: WebSocket, index: number, received: string[]) => void,
+  options: { refuse?: Record<number, UpgradeRefusal> } = {},
 ): Promise<WebSocketReplay> {
   const server = createServer();
-  const wss = new WebSocketServer({ server, path });
+  let attempts = 0;
+  const wss = new WebSocketServer({
+    server,
+    path,
+    verifyClient: (_info, done) => {
+      const refusal = options.refuse?.[attempts++];
+      if (refusal) done(false, refusal.status, 'refused by replay', refusal.headers);
+      else done(true);
+    },
+  });
   const connections: WebSocketReplay['connections'] = [];
   wss.on('connection', (socket, req) => {
     const received: string[] = [];
