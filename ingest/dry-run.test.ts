@@ -135,6 +135,34 @@ describe('runDryRun (earshot ingest <source> --dry-run)', () => {
     expect(err.join('\n')).toMatch(/bluesky: failed: .*HTTP 404 at connect/);
   });
 
+  it('--base-url points every endpoint of a source there: Jetstream and the AppView', async () => {
+    jet = await startJetstreamReplay(
+      readFixture('bluesky/jetstream-frames.jsonl').trim().split('\n'),
+      {
+        http: (url) =>
+          url.pathname === '/xrpc/app.bsky.actor.getProfiles'
+            ? {
+                profiles: url.searchParams
+                  .getAll('actors')
+                  .map((did) => ({ did, handle: `${did.split(':').pop()}.replay.test` })),
+              }
+            : undefined,
+      },
+    );
+    const { out, sinks } = io();
+    await runDryRun({
+      source: 'bluesky',
+      sources: { bluesky: { batch_size: 100 } },
+      env: {},
+      baseUrl: jet.url,
+      limit: 1,
+      ...sinks,
+    });
+    expect(jet.httpRequests.map((u) => u.pathname)).toContain('/xrpc/app.bsky.actor.getProfiles');
+    const first = JSON.parse(out[0]!) as { author: { handle: string } };
+    expect(first.author.handle).toBe('q235v55g5unth4zjjdpacfdr.replay.test');
+  });
+
   it('explains what a source needs', async () => {
     const { sinks } = io();
     await expect(

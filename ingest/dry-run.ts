@@ -48,7 +48,10 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
   slice.enabled = true;
   if (options.baseUrl) {
     if (def.baseUrlKeys.length === 0) slice.feeds = [options.baseUrl];
-    for (const key of def.baseUrlKeys) slice[key] = options.baseUrl;
+    // Every endpoint the source calls goes there (Bluesky: the Jetstream and the AppView), as
+    // http(s): the stream keys derive ws(s) from it, the HTTP keys need it.
+    const http = options.baseUrl.replace(/^ws(s?):/i, 'http$1:');
+    for (const key of def.baseUrlKeys) slice[key] = http;
   }
   const check = checkSource(def, slice, options.env);
   if (!check.configured) {

@@ -24,7 +24,10 @@ export interface SourceDefinition<C = unknown> {
   /** Env vars this configuration reads; `required: false` ones only unlock extras. */
   credentials(config: C): Array<{ env: string; required: boolean; purpose: string }>;
   create(config: C, env: Env, deps: ConnectorDeps): Connector;
-  /** Config keys a `--base-url` override replaces (tests, self-hosted mirrors). */
+  /**
+   * Config keys a `--base-url` override replaces (tests, self-hosted mirrors): every endpoint
+   * the connector calls, so nothing of a dry-run against a replay leaks to the real service.
+   */
   baseUrlKeys: string[];
 }
 
@@ -42,7 +45,7 @@ export const SOURCES: readonly SourceDefinition<unknown>[] = [
     schema: BlueskyConfigSchema,
     credentials: () => [],
     create: (config, _env, deps) => createBlueskyConnector(config, deps),
-    baseUrlKeys: ['base_url'],
+    baseUrlKeys: ['base_url', 'appview_url'],
   }),
   define({
     source: 'mastodon',
@@ -64,7 +67,7 @@ export const SOURCES: readonly SourceDefinition<unknown>[] = [
         config.token_env ? (env[config.token_env] ?? null) : null,
         deps,
       ),
-    baseUrlKeys: ['base_url'],
+    baseUrlKeys: ['base_url', 'streaming_url'],
   }),
   define({
     source: 'hackernews',

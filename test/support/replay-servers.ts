@@ -113,6 +113,8 @@ export interface JetstreamReplay {
   connections: URL[];
   /** Every upgrade request, refused or not, with its arrival time (ms since the epoch). */
   attempts: Array<{ url: URL; at: number }>;
+  /** Plain HTTP requests (not upgrades) the server received. */
+  httpRequests: URL[];
   close(): Promise<void>;
 }
 
@@ -128,9 +130,18 @@ export async function startJetstreamReplay(
     closeWhenDone?: boolean;
     /** Refuse the n-th upgrade request (from 0) with this HTTP answer (429 + Retry-After…). */
     refuse?: Record<number, UpgradeRefusal>;
+    /** Answers plain HTTP requests on the same port (an AppView behind the same base URL). */
+    http?: (url: URL) => unknown;
   } = {},
 ): Promise<JetstreamReplay> {
-  const server = createServer();
+  const httpRequests: URL[] = [];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    httpRequests.push(url);
+    const body = options.http?.(url);
+    res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body ?? { error: 'NotFound' }));
+  });
   const attempts: JetstreamReplay['attempts'] = [];
   const wss = new WebSocketServer({
     server,
@@ -184,6 +195,7 @@ export async function startJetstreamReplay(
     url: `ws://127.0.0.1:${port}`,
     connections,
     attempts,
+    httpRequests,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.terminate();
