@@ -1,6 +1,7 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { parseRetryAfter } from '../http/backoff.ts';
+import { webSocketAgent } from '../../core/proxy.ts';
 
 /**
  * One WebSocket connection whose messages are handled strictly in order, with backpressure:
@@ -18,6 +19,8 @@ export interface SocketOptions {
   idleTimeoutMs?: number;
   openTimeoutMs?: number;
   highWater?: number;
+  /** Where `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` are read; default `process.env`. */
+  env?: Record<string, string | undefined>;
   maxPayloadBytes?: number;
 }
 
@@ -39,8 +42,10 @@ export interface SocketOutcome {
 export function runSocket(url: string, options: SocketOptions): Promise<SocketOutcome> {
   const highWater = options.highWater ?? 1_000;
   return new Promise((resolve) => {
+    const agent = webSocketAgent(url, options.env);
     const ws = new WebSocket(url, {
       headers: options.headers,
+      ...(agent ? { agent } : {}),
       handshakeTimeout: options.openTimeoutMs ?? 10_000,
       maxPayload: options.maxPayloadBytes ?? 16 * 1024 * 1024,
     });
