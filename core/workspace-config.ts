@@ -20,7 +20,7 @@ export const OwnedAccountsSchema = z.object({
     .array(
       z
         .string()
-        .regex(/^UC[A-Za-z0-9_-]{22}$/, 'a YouTube channel id like "UCxxxxxxxxxxxxxxxxxxxxxx"'),
+        .regex(/^UC[A-Za-z0-9_-]{10,40}$/, 'a YouTube channel id like "UCxxxxxxxxxxxxxxxxxxxxxx"'),
     )
     .default([]),
   /** Accounts as `@name@instance` (or `name@instance`): their statuses and replies to them. */

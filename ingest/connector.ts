@@ -132,6 +132,11 @@ export async function keepEvidence(
  */
 export interface ConnectorDeps {
   filter?: MentionFilter;
+  /**
+   * This source's owned accounts across workspaces (`brands[].owned`): YouTube reads their
+   * channels' comments, Bluesky resolves their handles to DIDs so replies to them pass `filter`.
+   */
+  ownedAccounts?: (source: string) => string[];
   http?: Partial<Omit<HttpClientOptions, 'source' | 'logger' | 'budget'>>;
   /** Backoff between failed cycles / reconnects. */
   loopBackoff?: BackoffOptions;

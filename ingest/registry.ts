@@ -29,6 +29,11 @@ export interface SourceDefinition<C = unknown> {
    * the connector calls, so nothing of a dry-run against a replay leaks to the real service.
    */
   baseUrlKeys: string[];
+  /**
+   * The list key the brands' owned accounts of this source are added to before the connector
+   * starts (`brands[].owned`), so their items are fetched without being listed twice.
+   */
+  ownedKey?: string;
 }
 
 function define<C>(d: SourceDefinition<C>): SourceDefinition<unknown> {
@@ -112,6 +117,7 @@ export const SOURCES: readonly SourceDefinition<unknown>[] = [
     create: (config, env, deps) =>
       createYouTubeConnector(config, need(env, config.api_key_env), deps),
     baseUrlKeys: ['base_url'],
+    ownedKey: 'channel_ids',
   }),
 ];
 
@@ -173,4 +179,21 @@ export function checkSource(def: SourceDefinition<unknown>, raw: unknown, env: E
     configured: needs.length === 0,
     needs,
   };
+}
+
+/**
+ * The source's config slice with the owned accounts added to its `ownedKey` list (YouTube: the
+ * brands' own channels are read like configured ones). No section, no change: the source still
+ * needs its credentials configured.
+ */
+export function withOwnedAccounts(
+  def: SourceDefinition<unknown>,
+  raw: unknown,
+  owned: readonly string[],
+): unknown {
+  if (!def.ownedKey || owned.length === 0 || !raw || typeof raw !== 'object' || Array.isArray(raw))
+    return raw;
+  const slice = raw as Record<string, unknown>;
+  const listed = Array.isArray(slice[def.ownedKey]) ? (slice[def.ownedKey] as unknown[]) : [];
+  return { ...slice, [def.ownedKey]: [...new Set([...listed, ...owned])] };
 }

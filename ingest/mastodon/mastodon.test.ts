@@ -61,6 +61,45 @@ describe('normalizeMastodonStatus', () => {
     });
   });
 
+  it('names the account a reply answers (parent_author), from the status mentions', () => {
+    const base = newest[0] as Record<string, unknown> & { account: Record<string, unknown> };
+    const reply = {
+      ...base,
+      content:
+        '<p><span class="h-card"><a href="https://mastodon.social/@AcmeCloud">@<span>AcmeCloud</span></a></span> it is down again</p>',
+      in_reply_to_id: '113400000000000001',
+      in_reply_to_account_id: '42',
+      mentions: [
+        {
+          id: '42',
+          username: 'AcmeCloud',
+          acct: 'AcmeCloud',
+          url: 'https://mastodon.social/@AcmeCloud',
+        },
+        {
+          id: '77',
+          username: 'carol',
+          acct: 'carol@chaos.social',
+          url: 'https://chaos.social/@carol',
+        },
+      ],
+    };
+    expect(normalizeMastodonStatus(reply, opts)).toMatchObject({
+      text: '@AcmeCloud it is down again',
+      parent_author: {
+        id: 'https://mastodon.social/@AcmeCloud',
+        handle: 'AcmeCloud@mastodon.social',
+      },
+    });
+    // A reply to oneself (a thread) names its own author; no reply, no parent author.
+    const self = { ...reply, in_reply_to_account_id: (base.account as { id: string }).id };
+    expect(normalizeMastodonStatus(self, opts)?.parent_author).toEqual({
+      id: null,
+      handle: 'alice@mastodon.social',
+    });
+    expect(normalizeMastodonStatus(base, opts)).not.toHaveProperty('parent_author');
+  });
+
   it('keeps the content warning in front and handles language: null', () => {
     expect(normalizeMastodonStatus(newest[2], opts)).toMatchObject({
       text: 'rant about Acme billing\n\nCharged twice <again>. Not happy.',
