@@ -84,6 +84,7 @@ export function mentionFilters(
     lang?: string;
     topic?: string;
     q?: string;
+    owned?: 'true' | 'false';
   },
 ): MentionFilters {
   return {
@@ -96,5 +97,6 @@ export function mentionFilters(
     lang: q.lang,
     topic: q.topic,
     q: q.q,
+    owned: q.owned === undefined ? undefined : q.owned === 'true',
   };
 }
