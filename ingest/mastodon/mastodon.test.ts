@@ -332,6 +332,23 @@ describe('Mastodon streaming connector', () => {
     rec.controller.abort();
     await running;
     expect(waits[0]).toBe(7_000);
+
+    // A refused token is not retried: the source stops with the status.
+    await ws.close();
+    ws = await startWebSocketReplay('/api/v1/streaming', () => undefined, {
+      refuse: { 0: { status: 401 } },
+    });
+    const refused = MastodonConfigSchema.parse({
+      ...config,
+      streaming_url: ws.url.replace(/^ws/, 'http'),
+    });
+    const failed: string[] = [];
+    await expect(
+      createMastodonConnector(refused, 'revoked-token', fast).run(recordingPorts().ports, {
+        onState: (s) => failed.push(s),
+      }),
+    ).rejects.toThrow('HTTP 401 at connect');
+    expect(failed.at(-1)).toBe('failed');
     expect(states).toContain('Error: HTTP 429 at connect (Retry-After 7 s); reconnecting in 7.0 s');
   });
 });
