@@ -181,5 +181,18 @@ describe('runDryRun (earshot ingest <source> --dry-run)', () => {
     await expect(
       runDryRun({ source: 'twitter', sources: {}, env: {}, limit: 1, ...sinks }),
     ).rejects.toThrow(/unknown source "twitter"/);
+    // A base URL with a path (a gateway prefix) would be dropped by the connector: refused.
+    await expect(
+      runDryRun({
+        source: 'hackernews',
+        sources: { hackernews: { queries: ['acme'] } },
+        env: {},
+        baseUrl: 'http://127.0.0.1:9/hn-mirror',
+        limit: 1,
+        ...sinks,
+      }),
+    ).rejects.toThrow(
+      /sources\.hackernews\.base_url: only scheme:\/\/host\[:port\].*"\/hn-mirror" would be ignored/,
+    );
   });
 });

@@ -162,6 +162,18 @@ export function checkSource(def: SourceDefinition<unknown>, raw: unknown, env: E
   }
   const config = parsed.data;
   const needs: string[] = [];
+  // Connectors append their API paths to these (`new URL('/api/v1/…', base)`): a path here
+  // would be dropped silently, so a gateway prefix is refused with the reason instead.
+  for (const key of def.baseUrlKeys) {
+    const value = (config as Record<string, unknown>)[key];
+    if (typeof value !== 'string') continue;
+    const url = new URL(value);
+    if (url.pathname.replace(/\/+$/, '') !== '' || url.search || url.hash) {
+      needs.push(
+        `sources.${def.source}.${key}: only scheme://host[:port] (the connector adds the API paths); "${url.pathname}${url.search}" would be ignored`,
+      );
+    }
+  }
   const refresh = RefreshConfigSchema.safeParse((raw as { refresh?: unknown }).refresh);
   if (!refresh.success) {
     for (const i of refresh.error.issues)
