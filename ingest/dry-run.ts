@@ -113,7 +113,8 @@ export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
         if (state === 'backoff') reconnects++;
         if (state === 'backoff' || state === 'failed')
           options.err(
-            `${def.source}: ${state === 'failed' ? 'failed' : 'connection lost'}: ${detail ?? ''}`,
+            // A person reads this line: the class name of a plain Error tells them nothing.
+            `${def.source}: ${state === 'failed' ? 'failed' : 'connection lost'}: ${(detail ?? '').replace(/^Error: /, '')}`,
           );
       },
     });
