@@ -18,7 +18,7 @@ import {
 } from '../core/workspace-config.ts';
 import type { Enrichers } from '../enrich/pipeline/enrich.ts';
 import { compileWatchQueries, type WatchMatcher } from '../enrich/match/index.ts';
-import { compileOwned } from '../enrich/owned/index.ts';
+import { compileOwned, type OwnedIndex } from '../enrich/owned/index.ts';
 import { loadSentimentScorer } from '../enrich/sentiment/index.ts';
 import { enrichStage } from '../enrich/stage.ts';
 import { freshStateful, restoreStateful, saveStateful } from '../enrich/pipeline/state.ts';
@@ -276,6 +276,25 @@ export async function runDemo(rt: Runtime, signal: AbortSignal): Promise<void> {
   }
 }
 
+/**
+ * What a source keeps before the bus (the Bluesky firehose needs it most). mayMatch, not match:
+ * at ingest the language is not detected yet, so a `lang:` filter must count as "unknown", not
+ * as a miss. Owned accounts' posts and the replies to them are kept whatever they say
+ * (enrichment assigns them to their brand).
+ */
+export function sourceFilter(matcher: WatchMatcher, owned: OwnedIndex): (m: Mention) => boolean {
+  return (m) =>
+    matcher.mayMatch({
+      text: m.text,
+      title: m.title,
+      lang: m.lang,
+      source: m.source,
+      author: m.author.handle,
+      url: m.url,
+    }) ||
+    (owned.size > 0 && owned.owners(m).length > 0);
+}
+
 /** The configured public sources (Bluesky, Mastodon, HN, …); firehoses keep only matching posts. */
 export function startSourceConnectors(rt: Runtime, signal: AbortSignal) {
   let matcher = compileMatcher(rt.config());
@@ -288,19 +307,7 @@ export function startSourceConnectors(rt: Runtime, signal: AbortSignal) {
       // reported by the enrich role's listener; keep the previous queries
     }
   });
-  // mayMatch, not match: at ingest the language is not detected yet, so a `lang:` filter must
-  // count as "unknown", not as a miss. Owned accounts' posts and the replies to them are kept
-  // whatever they say (enrichment assigns them to their brand).
-  const filter = (m: Mention) =>
-    matcher.mayMatch({
-      text: m.text,
-      title: m.title,
-      lang: m.lang,
-      source: m.source,
-      author: m.author.handle,
-      url: m.url,
-    }) ||
-    (owned.size > 0 && owned.owners(m).length > 0);
+  const filter = (m: Mention) => sourceFilter(matcher, owned)(m);
   // Connectors fetch what the owned accounts need (a YouTube channel's comments, a Bluesky
   // handle resolved to its DID); accounts added later need a restart of the ingest role.
   const accounts = (source: string) => owned.accounts(source);

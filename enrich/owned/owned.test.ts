@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadEnrichers } from '../../cli/roles.ts';
+import { compileMatcher, loadEnrichers, sourceFilter } from '../../cli/roles.ts';
 import { MentionSchema, type MentionInput } from '../../core/contracts/mention.ts';
 import { parseEarshotConfig } from '../../core/workspace-config.ts';
 import { enrichMention } from '../pipeline/enrich.ts';
@@ -108,6 +108,23 @@ describe('owned accounts', () => {
       }),
     ).toEqual([]);
     expect(owned.accounts('bluesky')).toEqual(['acme.bsky.social', 'did:plc:acmeowned']);
+  });
+
+  it('passes the ingest prefilter: a reply to the owned account that names nothing', () => {
+    const filter = sourceFilter(compileMatcher(config), compileOwned(config.workspaces));
+    const reply = MentionSchema.parse({
+      id: 'bluesky:at://did:plc:fan/app.bsky.feed.post/1',
+      source: 'bluesky',
+      text: 'still down for me',
+      created_at: '2026-11-20T10:00:00Z',
+      author: { id: 'did:plc:fan' },
+      parent_author: { id: 'did:plc:acmeowned', handle: null },
+    });
+    expect(filter(reply)).toBe(true);
+    expect(filter({ ...reply, parent_author: { id: 'did:plc:someone', handle: null } })).toBe(
+      false,
+    );
+    expect(filter({ ...reply, text: 'acme is down' })).toBe(true);
   });
 
   it('explains a malformed owned account with its place in the file', () => {
