@@ -505,6 +505,13 @@ workspaces:
       ]) {
         expect(Object.keys(doc.paths)).toContain(path);
       }
+      const feed = doc.paths['/v1/brands/{brand}/mentions'] as {
+        get: { parameters: Array<{ name: string; in: string; schema: { enum?: string[] } }> };
+      };
+      expect(feed.get.parameters.find((p) => p.name === 'owned')).toMatchObject({
+        in: 'query',
+        schema: { enum: ['true', 'false'] },
+      });
       const docs = await get('/docs', null);
       expect(docs.headers['content-type']).toMatch(/text\/html/);
       expect(docs.body).toContain('/v1/brands/{brand}/health');
