@@ -102,6 +102,7 @@ export function mentionFilters(
     lang?: string;
     topic?: string;
     q?: string;
+    owned?: 'true' | 'false';
   },
 ): MentionFilters {
   return {
@@ -114,5 +115,6 @@ export function mentionFilters(
     lang: q.lang,
     topic: q.topic,
     q: q.q,
+    owned: q.owned === undefined ? undefined : q.owned === 'true',
   };
 }

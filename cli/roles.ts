@@ -19,6 +19,7 @@ import {
 } from '../core/workspace-config.ts';
 import type { Enrichers } from '../enrich/pipeline/enrich.ts';
 import { compileWatchQueries, type WatchMatcher } from '../enrich/match/index.ts';
+import { compileOwned, type OwnedIndex } from '../enrich/owned/index.ts';
 import { loadSentimentScorer } from '../enrich/sentiment/index.ts';
 import { enrichStage } from '../enrich/stage.ts';
 import { freshStateful, restoreStateful, saveStateful } from '../enrich/pipeline/state.ts';
@@ -131,6 +132,7 @@ export function loadEnrichers(config: EarshotConfig): Enrichers {
   return {
     sentiment: loadSentimentScorer(),
     matcher: compileMatcher(config),
+    owned: compileOwned(config.workspaces),
     ...freshStateful(),
     now: () => new Date(),
   };
@@ -154,6 +156,7 @@ export async function createEnrichRole(rt: Runtime): Promise<RoleHandle> {
   const enrichers: Enrichers = {
     sentiment: loadSentimentScorer(),
     matcher: compileMatcher(rt.config()),
+    owned: compileOwned(rt.config().workspaces),
     ...(await restoreStateful(state, prefix, logger)),
     now: () => new Date(),
   };
@@ -161,6 +164,7 @@ export async function createEnrichRole(rt: Runtime): Promise<RoleHandle> {
   rt.onConfigChange((config) => {
     try {
       enrichers.matcher = compileMatcher(config);
+      enrichers.owned = compileOwned(config.workspaces);
     } catch (error) {
       logger.error(
         { event: 'watch_queries_invalid', err: describeError(error) },
@@ -290,19 +294,14 @@ export async function runDemo(rt: Runtime, signal: AbortSignal): Promise<void> {
   }
 }
 
-/** The configured public sources (Bluesky, Mastodon, HN, …); firehoses keep only matching posts. */
-export function startSourceConnectors(rt: Runtime, signal: AbortSignal) {
-  let matcher = compileMatcher(rt.config());
-  rt.onConfigChange((config) => {
-    try {
-      matcher = compileMatcher(config);
-    } catch {
-      // reported by the enrich role's listener; keep the previous queries
-    }
-  });
-  // mayMatch, not match: at ingest the language is not detected yet, so a `lang:` filter must
-  // count as "unknown", not as a miss.
-  const filter = (m: Mention) =>
+/**
+ * What a source keeps before the bus (the Bluesky firehose needs it most). mayMatch, not match:
+ * at ingest the language is not detected yet, so a `lang:` filter must count as "unknown", not
+ * as a miss. Owned accounts' posts and the replies to them are kept whatever they say
+ * (enrichment assigns them to their brand).
+ */
+export function sourceFilter(matcher: WatchMatcher, owned: OwnedIndex): (m: Mention) => boolean {
+  return (m) =>
     matcher.mayMatch({
       text: m.text,
       title: m.title,
@@ -310,8 +309,30 @@ export function startSourceConnectors(rt: Runtime, signal: AbortSignal) {
       source: m.source,
       author: m.author.handle,
       url: m.url,
-    });
-  return startConnectors(rt.config().sources, ingestPorts(rt, signal), process.env, { filter });
+    }) ||
+    (owned.size > 0 && owned.owners(m).length > 0);
+}
+
+/** The configured public sources (Bluesky, Mastodon, HN, …); firehoses keep only matching posts. */
+export function startSourceConnectors(rt: Runtime, signal: AbortSignal) {
+  let matcher = compileMatcher(rt.config());
+  let owned = compileOwned(rt.config().workspaces);
+  rt.onConfigChange((config) => {
+    try {
+      matcher = compileMatcher(config);
+      owned = compileOwned(config.workspaces);
+    } catch {
+      // reported by the enrich role's listener; keep the previous queries
+    }
+  });
+  const filter = (m: Mention) => sourceFilter(matcher, owned)(m);
+  // Connectors fetch what the owned accounts need (a YouTube channel's comments, a Bluesky
+  // handle resolved to its DID); accounts added later need a restart of the ingest role.
+  const accounts = (source: string) => owned.accounts(source);
+  return startConnectors(rt.config().sources, ingestPorts(rt, signal), process.env, {
+    filter,
+    ownedAccounts: accounts,
+  });
 }
 
 /**

@@ -15,6 +15,40 @@ const Slug = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a lowercase slug like "acme-cloud"');
 
+export const OwnedAccountsSchema = z.object({
+  /** Channel ids: comments on the channel's videos (read by the YouTube source). */
+  youtube: z
+    .array(
+      z
+        .string()
+        .regex(/^UC[A-Za-z0-9_-]{10,40}$/, 'a YouTube channel id like "UCxxxxxxxxxxxxxxxxxxxxxx"'),
+    )
+    .default([]),
+  /** Accounts as `@name@instance` (or `name@instance`): their statuses and replies to them. */
+  mastodon: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^@?[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/,
+          'an account like "@acme@mastodon.social"',
+        ),
+    )
+    .default([]),
+  /** Handles (`acme.bsky.social`) or DIDs (`did:plc:…`): their posts and replies to them. */
+  bluesky: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^(did:[a-z]+:[A-Za-z0-9._:%-]+|@?([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,})$/,
+          'a handle like "acme.bsky.social" or a DID like "did:plc:…"',
+        ),
+    )
+    .default([]),
+});
+export type OwnedAccounts = z.infer<typeof OwnedAccountsSchema>;
+
 export const BrandConfigSchema = z.object({
   id: Slug,
   name: z.string().min(1).max(200),
@@ -24,6 +58,12 @@ export const BrandConfigSchema = z.object({
   competitors: z.array(Slug).default([]),
   /** Shown in the UI. */
   color: z.string().optional(),
+  /**
+   * The brand's own accounts: their posts and the replies and comments under them are kept for
+   * this brand without matching the query (people answering a brand rarely name it), marked
+   * `owned` (enrich/owned/).
+   */
+  owned: OwnedAccountsSchema.optional(),
 });
 export type BrandConfig = z.infer<typeof BrandConfigSchema>;
 

@@ -17,6 +17,12 @@ export type ConnectorState =
 export interface RunOptions {
   /** One poll cycle (or, for streams, until the socket closes) and return: `--dry-run`. */
   once?: boolean;
+  /**
+   * With `once`: a stream still reconnects (from its cursor, honouring `Retry-After`) until the
+   * signal aborts, as `--dry-run` does (it stops at `--limit` or `--timeout`): a dropped socket
+   * is not the end of the data. Polling sources ignore it.
+   */
+  keepStreaming?: boolean;
   onState?: (state: ConnectorState, error?: string) => void;
 }
 
@@ -128,6 +134,11 @@ export async function keepEvidence(
  */
 export interface ConnectorDeps {
   filter?: MentionFilter;
+  /**
+   * This source's owned accounts across workspaces (`brands[].owned`): YouTube reads their
+   * channels' comments, Bluesky resolves their handles to DIDs so replies to them pass `filter`.
+   */
+  ownedAccounts?: (source: string) => string[];
   http?: Partial<Omit<HttpClientOptions, 'source' | 'logger' | 'budget'>>;
   /** Backoff between failed cycles / reconnects. */
   loopBackoff?: BackoffOptions;

@@ -52,7 +52,7 @@ describe('runDryRun (earshot ingest <source> --dry-run)', () => {
       now: () => new Date('2026-11-20T10:00:00Z'),
       ...sinks,
     });
-    expect(result).toEqual({ produced: 3, deadLettered: 1 });
+    expect(result).toMatchObject({ produced: 3, deadLettered: 1, stoppedBy: 'done' });
     expect(out.map((l) => (JSON.parse(l) as { source: string }).source)).toEqual([
       'rss',
       'rss',
@@ -92,6 +92,88 @@ describe('runDryRun (earshot ingest <source> --dry-run)', () => {
     expect(out).toHaveLength(2);
   });
 
+  it('keeps a stream going through a 429 and a dropped socket until --timeout, and says so', async () => {
+    // Refuse the first upgrade with 429 + Retry-After, then drop the first connection after 4
+    // frames: the run must wait as told, resume from its cursor and still deliver every post.
+    jet = await startJetstreamReplay(
+      readFixture('bluesky/jetstream-frames.jsonl').trim().split('\n'),
+      { refuse: { 0: { status: 429, headers: { 'Retry-After': '1' } } }, dropAfter: [4] },
+    );
+    const { out, err, sinks } = io();
+    const result = await runDryRun({
+      source: 'bluesky',
+      sources: { bluesky: { batch_size: 1, resolve_profiles: false } },
+      env: {},
+      baseUrl: jet.url,
+      limit: 100,
+      timeoutMs: 3_500,
+      ...sinks,
+    });
+    const rkeys = new Set(out.map((l) => (JSON.parse(l) as { id: string }).id.split('/').pop()));
+    expect([...rkeys].sort()).toEqual([
+      '3mmoojp4cd221',
+      '3mmoojp4cd223',
+      '3mmoojp4cd225',
+      '3mmoojp4cd226',
+      '3mmoojp4cd232',
+    ]);
+    expect(result).toMatchObject({ reconnects: 2, stoppedBy: 'timeout' });
+    expect(jet.attempts).toHaveLength(3);
+    expect(jet.attempts[1]!.at - jet.attempts[0]!.at).toBeGreaterThanOrEqual(1_000);
+    // The reconnect after the drop resumes at the cursor of the last delivered event.
+    expect(jet.attempts[2]!.url.searchParams.get('cursor')).not.toBeNull();
+    const notes = err.filter((l) => l.startsWith('bluesky: connection lost'));
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toMatch(/HTTP 429 at connect \(Retry-After 1 s\); reconnecting in 1\.0 s/);
+  });
+
+  it('stops a stream whose server refuses it for good (404): exit 2, no reconnect', async () => {
+    jet = await startJetstreamReplay([], { refuse: { 0: { status: 404 } } });
+    const { sinks } = io();
+    const result = await runDryRun({
+      source: 'bluesky',
+      sources: { bluesky: { resolve_profiles: false } },
+      env: {},
+      baseUrl: jet.url,
+      limit: 1,
+      timeoutMs: 3_000,
+      ...sinks,
+    });
+    expect(result.failure).toEqual({
+      exitCode: DRY_RUN_EXIT.rejected,
+      message: expect.stringMatching(/HTTP 404 at connect/) as unknown,
+    });
+    expect(jet.attempts).toHaveLength(1);
+  });
+
+  it('--base-url points every endpoint of a source there: Jetstream and the AppView', async () => {
+    jet = await startJetstreamReplay(
+      readFixture('bluesky/jetstream-frames.jsonl').trim().split('\n'),
+      {
+        http: (url) =>
+          url.pathname === '/xrpc/app.bsky.actor.getProfiles'
+            ? {
+                profiles: url.searchParams
+                  .getAll('actors')
+                  .map((did) => ({ did, handle: `${did.split(':').pop()}.replay.test` })),
+              }
+            : undefined,
+      },
+    );
+    const { out, sinks } = io();
+    await runDryRun({
+      source: 'bluesky',
+      sources: { bluesky: { batch_size: 100 } },
+      env: {},
+      baseUrl: jet.url,
+      limit: 1,
+      ...sinks,
+    });
+    expect(jet.httpRequests.map((u) => u.pathname)).toContain('/xrpc/app.bsky.actor.getProfiles');
+    const first = JSON.parse(out[0]!) as { author: { handle: string } };
+    expect(first.author.handle).toBe('q235v55g5unth4zjjdpacfdr.replay.test');
+  });
+
   it('explains what a source needs', async () => {
     const { sinks } = io();
     await expect(
@@ -110,6 +192,19 @@ describe('runDryRun (earshot ingest <source> --dry-run)', () => {
     await expect(
       runDryRun({ source: 'twitter', sources: {}, env: {}, limit: 1, ...sinks }),
     ).rejects.toThrow(/unknown source "twitter"/);
+    // A base URL with a path (a gateway prefix) would be dropped by the connector: refused.
+    await expect(
+      runDryRun({
+        source: 'hackernews',
+        sources: { hackernews: { queries: ['acme'] } },
+        env: {},
+        baseUrl: 'http://127.0.0.1:9/hn-mirror',
+        limit: 1,
+        ...sinks,
+      }),
+    ).rejects.toThrow(
+      /sources\.hackernews\.base_url: only scheme:\/\/host\[:port\].*"\/hn-mirror" would be ignored/,
+    );
   });
 
   describe.each([

@@ -50,9 +50,18 @@ export interface DryRunFailure {
   message: string;
 }
 
-export async function runDryRun(
-  options: DryRunOptions,
-): Promise<{ produced: number; deadLettered: number; failure?: DryRunFailure }> {
+export interface DryRunResult {
+  produced: number;
+  deadLettered: number;
+  /** Times a stream lost its connection and reconnected from its cursor. */
+  reconnects: number;
+  /** What ended the run: the source was done, `--limit`, `--timeout` or a signal. */
+  stoppedBy: 'done' | 'limit' | 'timeout' | 'signal';
+  /** The source failed: the exit code and one line saying why (mentions read before it count). */
+  failure?: DryRunFailure;
+}
+
+export async function runDryRun(options: DryRunOptions): Promise<DryRunResult> {
   const def = findSource(options.source);
   if (!def) {
     throw new ConfigError(
@@ -64,7 +73,10 @@ export async function runDryRun(
   slice.enabled = true;
   if (options.baseUrl) {
     if (def.baseUrlKeys.length === 0) slice.feeds = [options.baseUrl];
-    for (const key of def.baseUrlKeys) slice[key] = options.baseUrl;
+    // Every endpoint the source calls goes there (Bluesky: the Jetstream and the AppView), as
+    // http(s): the stream keys derive ws(s) from it, the HTTP keys need it.
+    const http = options.baseUrl.replace(/^ws(s?):/i, 'http$1:');
+    for (const key of def.baseUrlKeys) slice[key] = http;
   }
   const check = checkSource(def, slice, options.env);
   if (!check.configured) {
@@ -72,13 +84,20 @@ export async function runDryRun(
   }
 
   const controller = new AbortController();
-  const onAbort = () => controller.abort();
+  let stoppedBy: DryRunResult['stoppedBy'] = 'done';
+  const stop = (why: DryRunResult['stoppedBy']) => {
+    if (controller.signal.aborted) return;
+    stoppedBy = why;
+    controller.abort();
+  };
+  const onAbort = () => stop('signal');
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const timer = options.timeoutMs
-    ? setTimeout(() => controller.abort(), options.timeoutMs)
+    ? setTimeout(() => stop('timeout'), options.timeoutMs)
     : undefined;
   let produced = 0;
   let deadLettered = 0;
+  let reconnects = 0;
   const ports: IngestPorts = {
     produce(mentions: Mention[]) {
       for (const m of mentions) {
@@ -86,7 +105,7 @@ export async function runDryRun(
         options.out(JSON.stringify(m));
         produced++;
       }
-      if (produced >= options.limit) controller.abort();
+      if (produced >= options.limit) stop('limit');
       return Promise.resolve();
     },
     deadLetter(items) {
@@ -111,14 +130,26 @@ export async function runDryRun(
   };
   let failure: DryRunFailure | undefined;
   try {
-    await def.create(check.config, options.env, {}).run(ports, { once: true });
+    // A stream keeps reconnecting from its cursor until --limit or --timeout; every loss and
+    // wait is said on stderr, so a short result is never mistaken for "that was all".
+    await def.create(check.config, options.env, {}).run(ports, {
+      once: true,
+      keepStreaming: true,
+      onState: (state, detail) => {
+        // A failure is said once, by the closing line (its result); a lost connection here.
+        if (state !== 'backoff') return;
+        reconnects++;
+        // A person reads this line: the class name of a plain Error tells them nothing.
+        options.err(`${def.source}: connection lost: ${(detail ?? '').replace(/^Error: /, '')}`);
+      },
+    });
   } catch (error) {
     if (!controller.signal.aborted) failure = sourceFailure(error);
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
   }
-  return { produced, deadLettered, ...(failure ? { failure } : {}) };
+  return { produced, deadLettered, reconnects, stoppedBy, ...(failure ? { failure } : {}) };
 }
 
 /**

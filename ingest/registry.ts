@@ -24,8 +24,16 @@ export interface SourceDefinition<C = unknown> {
   /** Env vars this configuration reads; `required: false` ones only unlock extras. */
   credentials(config: C): Array<{ env: string; required: boolean; purpose: string }>;
   create(config: C, env: Env, deps: ConnectorDeps): Connector;
-  /** Config keys a `--base-url` override replaces (tests, self-hosted mirrors). */
+  /**
+   * Config keys a `--base-url` override replaces (tests, self-hosted mirrors): every endpoint
+   * the connector calls, so nothing of a dry-run against a replay leaks to the real service.
+   */
   baseUrlKeys: string[];
+  /**
+   * The list key the brands' owned accounts of this source are added to before the connector
+   * starts (`brands[].owned`), so their items are fetched without being listed twice.
+   */
+  ownedKey?: string;
 }
 
 function define<C>(d: SourceDefinition<C>): SourceDefinition<unknown> {
@@ -42,7 +50,7 @@ export const SOURCES: readonly SourceDefinition<unknown>[] = [
     schema: BlueskyConfigSchema,
     credentials: () => [],
     create: (config, _env, deps) => createBlueskyConnector(config, deps),
-    baseUrlKeys: ['base_url'],
+    baseUrlKeys: ['base_url', 'appview_url'],
   }),
   define({
     source: 'mastodon',
@@ -64,7 +72,7 @@ export const SOURCES: readonly SourceDefinition<unknown>[] = [
         config.token_env ? (env[config.token_env] ?? null) : null,
         deps,
       ),
-    baseUrlKeys: ['base_url'],
+    baseUrlKeys: ['base_url', 'streaming_url'],
   }),
   define({
     source: 'hackernews',
@@ -109,6 +117,7 @@ export const SOURCES: readonly SourceDefinition<unknown>[] = [
     create: (config, env, deps) =>
       createYouTubeConnector(config, need(env, config.api_key_env), deps),
     baseUrlKeys: ['base_url'],
+    ownedKey: 'channel_ids',
   }),
 ];
 
@@ -153,6 +162,18 @@ export function checkSource(def: SourceDefinition<unknown>, raw: unknown, env: E
   }
   const config = parsed.data;
   const needs: string[] = [];
+  // Connectors append their API paths to these (`new URL('/api/v1/…', base)`): a path here
+  // would be dropped silently, so a gateway prefix is refused with the reason instead.
+  for (const key of def.baseUrlKeys) {
+    const value = (config as Record<string, unknown>)[key];
+    if (typeof value !== 'string') continue;
+    const url = new URL(value);
+    if (url.pathname.replace(/\/+$/, '') !== '' || url.search || url.hash) {
+      needs.push(
+        `sources.${def.source}.${key}: only scheme://host[:port] (the connector adds the API paths); "${url.pathname}${url.search}" would be ignored`,
+      );
+    }
+  }
   const refresh = RefreshConfigSchema.safeParse((raw as { refresh?: unknown }).refresh);
   if (!refresh.success) {
     for (const i of refresh.error.issues)
@@ -170,4 +191,21 @@ export function checkSource(def: SourceDefinition<unknown>, raw: unknown, env: E
     configured: needs.length === 0,
     needs,
   };
+}
+
+/**
+ * The source's config slice with the owned accounts added to its `ownedKey` list (YouTube: the
+ * brands' own channels are read like configured ones). No section, no change: the source still
+ * needs its credentials configured.
+ */
+export function withOwnedAccounts(
+  def: SourceDefinition<unknown>,
+  raw: unknown,
+  owned: readonly string[],
+): unknown {
+  if (!def.ownedKey || owned.length === 0 || !raw || typeof raw !== 'object' || Array.isArray(raw))
+    return raw;
+  const slice = raw as Record<string, unknown>;
+  const listed = Array.isArray(slice[def.ownedKey]) ? (slice[def.ownedKey] as unknown[]) : [];
+  return { ...slice, [def.ownedKey]: [...new Set([...listed, ...owned])] };
 }

@@ -8,6 +8,7 @@ import {
   type HttpReplayServer,
   type JetstreamReplay,
 } from '../test/support/replay-servers.ts';
+import { compileOwned } from '../enrich/owned/index.ts';
 import { listConnectors, startConnectors } from './runtime.ts';
 import { recordingPorts } from './testing/recording-ports.ts';
 
@@ -163,5 +164,49 @@ describe('startConnectors', () => {
     expect(story.at(-1)!.engagement).toMatchObject({ likes: 250, replies: 40 });
     // The comment has nothing to re-read: never asked for.
     expect(http.requests.filter((r) => r.url.pathname === '/api/v1/search')).toHaveLength(1);
+  });
+
+  it("reads an owned YouTube channel's comments, also those that do not name the brand", async () => {
+    const page = readJsonFixture<{ items: unknown[] }>('youtube/threads-page-1.json');
+    http = await startHttpReplay((req) =>
+      req.url.pathname === '/youtube/v3/commentThreads'
+        ? { body: { ...page, nextPageToken: undefined } }
+        : { status: 404 },
+    );
+    const owned = compileOwned([
+      {
+        id: 'acme-ws',
+        name: 'ACME',
+        brands: [
+          {
+            id: 'acme',
+            name: 'Acme',
+            query: 'acme',
+            competitors: [],
+            owned: { youtube: ['UCacmeOfficial000000001'], mastodon: [], bluesky: [] },
+          },
+        ],
+      },
+    ]);
+    // The recorded comments are of 2026-11-20: read them as of that day (the first run's look-back).
+    const rec = recordingPorts({ now: () => new Date('2026-11-20T12:00:00Z') });
+    const running = startConnectors(
+      // No channel or video listed: the owned channel alone is what the source reads.
+      { youtube: { api_key_env: 'YT_KEY', base_url: http.baseUrl } },
+      rec.ports,
+      { YT_KEY: 'k' },
+      {
+        // What the ingest role passes: a query that never matches, or an owned account.
+        filter: (m) => owned.owners(m).length > 0,
+        ownedAccounts: (source) => owned.accounts(source),
+        deps: { loopBackoff: { baseMs: 1, maxMs: 2 } },
+      },
+    );
+    await waitFor(() => rec.produced.length >= 2);
+    await running.stop();
+    expect(http.requests[0]!.url.searchParams.get('allThreadsRelatedToChannelId')).toBe(
+      'UCacmeOfficial000000001',
+    );
+    expect(rec.produced.map((m) => m.text)).toContain('Agreed & the API docs too');
   });
 });

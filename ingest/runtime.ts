@@ -2,7 +2,7 @@ import { describeError } from '../core/errors.ts';
 import type { ConnectorDeps, ConnectorState, MentionFilter } from './connector.ts';
 import type { IngestPorts } from './ports.ts';
 import { createRefresher, type RefresherOptions } from './refresh/refresher.ts';
-import { checkSource, SOURCES } from './registry.ts';
+import { checkSource, SOURCES, withOwnedAccounts } from './registry.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -15,6 +15,8 @@ export interface ConnectorStatus {
 export interface StartOptions {
   /** Watch-query matcher: only matching mentions are produced (Bluesky needs it most). */
   filter?: MentionFilter;
+  /** A source's owned accounts of every workspace (`brands[].owned`), for the connectors. */
+  ownedAccounts?: (source: string) => string[];
   /** Test seams passed to every connector (short backoffs, fake sleep). */
   deps?: ConnectorDeps;
   /** Test seams of the engagement re-reads (a short tick). */
@@ -43,10 +45,12 @@ export function startConnectors(
   const deps: ConnectorDeps = {
     ...options.deps,
     ...(options.filter ? { filter: options.filter } : {}),
+    ...(options.ownedAccounts ? { ownedAccounts: options.ownedAccounts } : {}),
   };
 
   for (const def of SOURCES) {
-    const check = checkSource(def, config[def.source], env);
+    const owned = options.ownedAccounts?.(def.source) ?? [];
+    const check = checkSource(def, withOwnedAccounts(def, config[def.source], owned), env);
     if (!check.configured) {
       if (config[def.source] !== undefined) {
         ports.logger.warn(

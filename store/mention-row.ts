@@ -34,6 +34,7 @@ export function toMentionRow(m: EnrichedMention): Record<string, unknown> {
     brand_ids: m.brands.map((b) => b.brand),
     brand_query_ids: m.brands.map((b) => b.query_id),
     brand_terms: m.brands.map((b) => b.terms),
+    brand_owned: m.brands.map((b) => b.owned === true),
     topic_ids: m.topics.map((t) => t.id),
     topic_labels: m.topics.map((t) => t.label),
     // Whose each topic is: brand_mentions keeps a brand's own (migration 0014).

@@ -65,4 +65,27 @@ describe('migrations', () => {
     );
     expect(counts).toEqual({ mentions: 1, brand_rows: 2 });
   });
+
+  it('carries the owned flag per brand into brand_mentions; rows written without it are not owned', async () => {
+    const m = anEnrichedMention({
+      id: 'test:owned',
+      brands: [
+        { workspace: 'demo', brand: 'aurora', query_id: 'aurora:owned', terms: [], owned: true },
+        { workspace: 'demo', brand: 'nimbus', query_id: 'nimbus:1', terms: ['Nimbus'] },
+      ],
+    });
+    await store.insert('mentions', [toMentionRow(m)], { dedupToken: 'owned-1' });
+    // An older writer that knows nothing of brand_owned.
+    const { brand_owned: _omitted, ...legacy } = toMentionRow({ ...m, id: 'test:legacy' });
+    await store.insert('mentions', [legacy], { dedupToken: 'owned-2' });
+    const rows = await store.query<{ mention_id: string; brand: string; owned: boolean | number }>(
+      "SELECT mention_id, brand, owned FROM brand_mentions WHERE mention_id IN ('test:owned', 'test:legacy') ORDER BY mention_id, brand",
+    );
+    expect(rows.map((r) => [r.mention_id, r.brand, Boolean(r.owned)])).toEqual([
+      ['test:legacy', 'aurora', false],
+      ['test:legacy', 'nimbus', false],
+      ['test:owned', 'aurora', true],
+      ['test:owned', 'nimbus', false],
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createProxy } from 'proxy';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../core/logger.ts';
@@ -118,6 +119,29 @@ describe('webhook delivery (local HTTP receiver)', () => {
     expect(body.text).toContain('top topics: battery (40)');
     expect(body.text).toContain('Nimbus battery died again https://x.invalid/1');
     expect(body.blocks.map((b) => b.type)).toEqual(['header', 'section', 'context']);
+  });
+
+  it('posts through the proxy of HTTP_PROXY (corporate networks)', async () => {
+    const tunnels: string[] = [];
+    const proxy = createProxy(createServer());
+    proxy.on('connect', (req: IncomingMessage) => tunnels.push(req.url ?? ''));
+    proxy.on('request', (req: IncomingMessage) => tunnels.push(req.url ?? ''));
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      received.length = 0;
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const r = await sendNotice(
+        channel({ id: 'p', type: 'webhook', format: 'json', url: `${httpUrl}/proxied` }),
+        notice(),
+        { ...options, env: { HTTP_PROXY: proxyUrl } },
+      );
+      expect(r).toMatchObject({ status: 'delivered' });
+      expect(received.map((x) => x.path)).toEqual(['/proxied']);
+      expect(tunnels.join(' ')).toContain(new URL(httpUrl).host);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
+    }
   });
 
   it('posts a Teams (Workflows) message with an Adaptive Card', async () => {

@@ -1,6 +1,7 @@
 import { createTransport } from 'nodemailer';
 import { DependencyUnavailableError, describeError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
+import { proxiedFetch } from '../../core/proxy.ts';
 import { withRetry } from '../../core/retry.ts';
 import type { AlertsConfig, ChannelConfig } from '../config.ts';
 import { emailText, jsonBody, slackBody, teamsBody } from './format.ts';
@@ -27,6 +28,7 @@ export interface SendOptions {
   delivery: AlertsConfig['delivery'];
   env: Record<string, string | undefined>;
   logger: Logger;
+  /** Tests; the default goes through the proxy of `env` (HTTPS_PROXY / NO_PROXY). */
   fetch?: typeof fetch;
 }
 
@@ -52,7 +54,7 @@ export async function sendNotice(
         const url = channel.url ?? o.env[channel.url_env ?? ''];
         if (!url) throw new PermanentDeliveryError(`env var ${channel.url_env} is not set`);
         payload = webhookPayload(channel, notice);
-        const response = await (o.fetch ?? fetch)(url, {
+        const response = await (o.fetch ?? proxiedFetch(o.env))(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(payload),

@@ -44,6 +44,12 @@ const MentionsQuery = RangeQuery.extend(FilterQuery.shape)
       .describe('only this sentiment label'),
     topic: z.string().min(1).max(128).optional().describe('only mentions of this topic id'),
     q: z.string().min(1).max(200).optional().describe('case-insensitive text search'),
+    owned: z
+      .enum(['true', 'false'])
+      .optional()
+      .describe(
+        "true: only mentions by or under the brand's own accounts (`owned` in the config); false: only the others",
+      ),
     limit: z.coerce
       .number()
       .int()

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { summarizeIssues } from '../../core/contracts/codec.ts';
 import { MentionSchema } from '../../core/contracts/mention.ts';
+import { compileOwned } from '../../enrich/owned/index.ts';
 import { loadEarshotConfig } from '../../core/workspace-config.ts';
 import { compileWatchQueries } from '../../enrich/match/index.ts';
 import { enrichMention, type Enrichers } from '../../enrich/pipeline/enrich.ts';
@@ -24,9 +25,12 @@ const LooseMention = z
  */
 export async function runEnrich(options: { config?: string }): Promise<void> {
   const started = new Date().toISOString();
-  const matcher = options.config
+  const workspaces = options.config
+    ? loadEarshotConfig(options.config, CONFIG_RULES).workspaces
+    : null;
+  const matcher = workspaces
     ? compileWatchQueries(
-        loadEarshotConfig(options.config, CONFIG_RULES).workspaces.flatMap((ws) =>
+        workspaces.flatMap((ws) =>
           ws.brands.map((b) => ({ workspace: ws.id, brand: b.id, query: b.query })),
         ),
       )
@@ -35,6 +39,7 @@ export async function runEnrich(options: { config?: string }): Promise<void> {
   const enrichers: Enrichers = {
     sentiment: loadSentimentScorer(),
     matcher,
+    owned: workspaces ? compileOwned(workspaces) : null,
     ...(matcher ? freshStateful() : { topics: null, dedup: null, spam: null }),
     now: () => new Date(),
   };

@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .option('--config <file>', 'config file (default: $EARSHOT_CONFIG, else ./earshot.config.yaml)')
     .option(
       '--base-url <url>',
-      "the source's API/stream base URL (a replay or mirror); for rss, the feed URL",
+      'point every endpoint the source calls there (a replay or mirror; Bluesky: Jetstream and AppView, Reddit: API and token URL); for rss, the feed URL',
     )
     .option('--limit <n>', 'stop after this many mentions', '20')
     .option('--timeout <seconds>', 'stop after this long (streams never end by themselves)')
@@ -98,9 +98,11 @@ export function register(program: Command): void {
             signal: controller.signal,
           });
           // One line whatever happened; a source failure sets the exit code (docs/sources.md).
+          const reconnects = result.reconnects > 0 ? `, ${result.reconnects} reconnects` : '';
+          const why = result.stoppedBy === 'done' ? '' : ` (stopped by ${result.stoppedBy})`;
           const stopped = result.failure ? `; stopped: ${result.failure.message}` : '';
           process.stderr.write(
-            `${source}: ${result.produced} mentions, ${result.deadLettered} dead-lettered${stopped}\n`,
+            `${source}: ${result.produced} mentions, ${result.deadLettered} dead-lettered${reconnects}${why}${stopped}\n`,
           );
           if (result.failure) process.exitCode = result.failure.exitCode;
         } finally {

@@ -88,6 +88,17 @@ export const MentionSchema = z.object({
   fetched_at: IngestTime.nullable().default(null),
   engagement: EngagementSchema.default({ likes: 0, reposts: 0, replies: 0, views: null }),
   parent_id: z.string().max(512).nullable().default(null),
+  /**
+   * Whose item this one answers or sits under, when the source says: the author of the
+   * replied-to post (Bluesky DID, Mastodon `name@instance`), the channel of the commented video
+   * (YouTube). Lets a brand keep the replies to its own accounts (`owned`, enrich/owned/).
+   */
+  parent_author: z
+    .object({
+      id: z.string().max(512).nullable().default(null),
+      handle: z.string().max(512).nullable().default(null),
+    })
+    .optional(),
   /** True for generated data (the demo source) so it is never mistaken for real mentions. */
   synthetic: z.boolean().default(false),
   /**
@@ -139,6 +150,11 @@ export const BrandMatchSchema = z.object({
   /** Which watch query matched (brand id + query text hash), so a user can see why. */
   query_id: z.string(),
   terms: z.array(z.string()).default([]),
+  /**
+   * Kept because it is by, or answers, one of the brand's own accounts (`owned` in the config),
+   * whether or not the query matched; absent = false.
+   */
+  owned: z.boolean().optional(),
 });
 export type BrandMatch = z.infer<typeof BrandMatchSchema>;
 

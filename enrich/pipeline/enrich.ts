@@ -1,7 +1,8 @@
 import type { EnrichedMention, Mention } from '../../core/contracts/mention.ts';
 import type { DedupIndex } from '../dedup/index.ts';
 import { detectLanguage, scoringLanguage } from '../language/detect.ts';
-import type { WatchMatcher } from '../match/index.ts';
+import type { WatchMatch, WatchMatcher } from '../match/index.ts';
+import type { OwnedBrand, OwnedIndex } from '../owned/index.ts';
 import type { SentimentScorer } from '../sentiment/index.ts';
 import { countUrls, type SpamScorer } from '../spam/index.ts';
 import type { TopicClusterer } from '../topics/index.ts';
@@ -15,11 +16,34 @@ export interface Enrichers {
   sentiment: SentimentScorer;
   /** Watch queries of every workspace; null when no config is given. Replaced on config reload. */
   matcher: WatchMatcher | null;
+  /** Owned accounts of every workspace's brands (absent: none); replaced with the matcher. */
+  owned?: OwnedIndex | null;
   /** Stateful enrichers; null to skip (e.g. `earshot enrich` without --config). */
   topics: TopicClusterer | null;
   dedup: DedupIndex | null;
   spam: SpamScorer | null;
   now: () => Date;
+}
+
+/**
+ * The query matches plus the brands that own the mention: a brand both matched and owning is
+ * marked owned; an owning brand that did not match is added with the query id `<brand>:owned`.
+ */
+function withOwned(
+  matches: WatchMatch[],
+  owners: OwnedBrand[],
+): Array<WatchMatch & { owned?: boolean }> {
+  if (owners.length === 0) return matches;
+  const out: Array<WatchMatch & { owned?: boolean }> = matches.map((m) =>
+    owners.some((o) => o.workspace === m.workspace && o.brand === m.brand)
+      ? { ...m, owned: true }
+      : m,
+  );
+  for (const o of owners) {
+    if (!matches.some((m) => m.workspace === o.workspace && m.brand === o.brand))
+      out.push({ ...o, query_id: `${o.brand}:owned`, terms: [], spans: [], owned: true });
+  }
+  return out;
 }
 
 const HASHTAG = /(?:^|[^\p{L}\p{N}_])#([\p{L}\p{N}_]{1,100})/gu;
@@ -31,7 +55,7 @@ export function enrichMention(mention: Mention, enrichers: Enrichers): EnrichedM
     mention.text,
     scoringLanguage(mention.text, language),
   );
-  const matches =
+  const queryMatches =
     enrichers.matcher?.match({
       text: mention.text,
       title: mention.title,
@@ -42,6 +66,15 @@ export function enrichMention(mention: Mention, enrichers: Enrichers): EnrichedM
       // A workspace's own mention (its webhook) is about that workspace only.
       workspace: mention.workspace ?? null,
     }) ?? [];
+  // A workspace's own mention (its webhook) can only be owned by that workspace's brands: it may
+  // name another workspace's account as its author or parent, and must not land in its feed.
+  const owners = enrichers.owned?.owners(mention) ?? [];
+  const matches = withOwned(
+    queryMatches,
+    mention.workspace === undefined
+      ? owners
+      : owners.filter((o) => o.workspace === mention.workspace),
+  );
 
   // A workspace's own mention (its webhook) must not change what other workspaces see. So it
   // stays out of the shared state they read: the unbranded topic clusters when it matched
@@ -88,6 +121,7 @@ export function enrichMention(mention: Mention, enrichers: Enrichers): EnrichedM
       brand: m.brand,
       query_id: m.query_id,
       terms: m.terms,
+      ...(m.owned ? { owned: true } : {}),
     })),
     topics: topics?.topics ?? [],
     keywords: topics?.keywords ?? [],

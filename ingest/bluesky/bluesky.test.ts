@@ -7,6 +7,7 @@ import {
   waitFor,
   type JetstreamReplay,
 } from '../../test/support/replay-servers.ts';
+import { compileOwned } from '../../enrich/owned/index.ts';
 import type { ConnectorDeps } from '../connector.ts';
 import { recordingPorts } from '../testing/recording-ports.ts';
 import { BlueskyConfigSchema } from './config.ts';
@@ -160,6 +161,86 @@ describe('Bluesky connector against a local Jetstream replay', () => {
       time_us: number;
     };
     expect(saved).toMatchObject({ seq: 5011, time_us: BASE_US + 14_500 });
+  });
+
+  it('reconnects after a 429 at connect no sooner than Retry-After, and stops on a 404', async () => {
+    server = await startJetstreamReplay(frames.slice(0, 3), {
+      refuse: { 0: { status: 429, headers: { 'Retry-After': '2' } } },
+    });
+    const config = BlueskyConfigSchema.parse({ base_url: server.url, resolve_profiles: false });
+    const waits: number[] = [];
+    const sleep = (ms: number) => {
+      waits.push(ms);
+      return Promise.resolve();
+    };
+    const rec = recordingPorts({ now: () => FETCHED, stopAfter: 2 });
+    await createBlueskyConnector(config, { ...fast, sleep }).run(rec.ports);
+    // The jittered backoff alone would be at most 5 ms here.
+    expect(waits).toEqual([2_000]);
+    expect(server.attempts).toHaveLength(2);
+    expect(rec.produced).toHaveLength(2);
+
+    await server.close();
+    server = await startJetstreamReplay([], { refuse: { 0: { status: 404 } } });
+    const gone = BlueskyConfigSchema.parse({ base_url: server.url, resolve_profiles: false });
+    const states: string[] = [];
+    await expect(
+      createBlueskyConnector(gone, { ...fast, sleep }).run(recordingPorts().ports, {
+        onState: (s) => states.push(s),
+      }),
+    ).rejects.toThrow('HTTP 404 at connect');
+    expect(server.attempts).toHaveLength(1);
+    expect(states.at(-1)).toBe('failed');
+  });
+
+  it("keeps an owned account's posts and the replies to it, named by handle, past the filter", async () => {
+    const bob = 'did:plc:q235v55g5unth4zjjdpacfdr';
+    const appview = await startHttpReplay((req) => ({
+      body: {
+        profiles: req.url.searchParams
+          .getAll('actors')
+          .filter((a) => a === 'bob.example.com')
+          .map(() => ({ did: bob, handle: 'bob.example.com' })),
+      },
+    }));
+    server = await startJetstreamReplay(frames, { closeWhenDone: true });
+    try {
+      const owned = compileOwned([
+        {
+          id: 'ws',
+          name: 'WS',
+          brands: [
+            {
+              id: 'bob-brand',
+              name: 'Bob',
+              query: 'nothing-matches-this',
+              competitors: [],
+              owned: { youtube: [], mastodon: [], bluesky: ['@bob.example.com'] },
+            },
+          ],
+        },
+      ]);
+      const config = BlueskyConfigSchema.parse({
+        base_url: server.url,
+        appview_url: appview.baseUrl,
+        resolve_profiles: false,
+      });
+      const rec = recordingPorts({ now: () => FETCHED });
+      await createBlueskyConnector(config, {
+        ...fast,
+        // What the ingest role passes: the watch queries (matching nothing here) or owned.
+        filter: (m) => owned.owners(m).length > 0,
+        ownedAccounts: (source) => owned.accounts(source),
+      }).run(rec.ports, { once: true });
+      const kept = rec.produced.map((m) => m.id.split('/').pop());
+      // Bob's own post (by DID), and Carol's reply to it, which names nobody.
+      expect(kept).toEqual(['3mmoojp4cd221', '3mmoojp4cd223']);
+      expect(rec.produced[0]!.author).toMatchObject({ id: bob, handle: 'bob.example.com' });
+      expect(rec.produced[1]!.parent_author).toEqual({ id: bob, handle: 'bob.example.com' });
+      expect(appview.requests[0]!.url.searchParams.getAll('actors')).toEqual(['bob.example.com']);
+    } finally {
+      await appview.close();
+    }
   });
 
   it('applies the watch-query filter before producing, still advancing the cursor', async () => {

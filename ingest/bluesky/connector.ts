@@ -9,12 +9,14 @@ import {
   type RunOptions,
 } from '../connector.ts';
 import { convertOne, deliver } from '../emit.ts';
-import { backoffDelay, sleep as realSleep } from '../http/backoff.ts';
+import { sleep as realSleep } from '../http/backoff.ts';
+import { isFatalRefusal, reconnectDelay, seconds } from '../ws/reconnect.ts';
 import type { HttpClient } from '../http/client.ts';
 import type { IngestDeadLetter, IngestPorts } from '../ports.ts';
 import { runSocket } from '../ws/socket.ts';
 import type { BlueskyConfig } from './config.ts';
 import { normalizeJetstreamEvent, parseJetstreamFrame } from './normalize.ts';
+import { nameOwned, ownedHandles, resolveOwnedHandles } from './owned.ts';
 import { ProfileDirectory } from './profiles.ts';
 import { POSTS_PER_REQUEST, refreshPosts } from './refresh.ts';
 
@@ -87,9 +89,30 @@ export function createBlueskyConnector(config: BlueskyConfig, deps: ConnectorDep
       let position = await loadPosition(ports);
       let failures = 0;
       const profiles = appviewFor(ports).profiles;
+      const toResolve = ownedHandles(deps.ownedAccounts?.(SOURCE) ?? []);
+      let owned: Map<string, string> | null = toResolve.length === 0 ? new Map() : null;
 
       while (!ports.signal.aborted) {
         options.onState?.('running');
+        // Before the stream: replies to an owned handle are recognised by its DID. A failed
+        // lookup is tried again on the next connection; until then the DIDs in the config work.
+        if (owned === null) {
+          try {
+            owned = await resolveOwnedHandles(
+              toResolve,
+              appviewFor(ports).client,
+              config.appview_url,
+              ports.signal,
+            );
+          } catch (error) {
+            if (ports.signal.aborted) break;
+            ports.logger.warn(
+              { event: 'owned_handles_unresolved', source: SOURCE, error: describeError(error) },
+              'could not resolve the owned Bluesky handles; replies to them are kept once they resolve',
+            );
+          }
+        }
+        const ownedDids = owned ?? new Map<string, string>();
         const batch = new Batch();
         let flushError: Error | null = null;
         const lock = mutex();
@@ -120,7 +143,7 @@ export function createBlueskyConnector(config: BlueskyConfig, deps: ConnectorDep
           handle: async (frame) => {
             if (flushError) throw flushError;
             await lock(() => {
-              batch.add(frame, ports.now(), config, deps.filter);
+              batch.add(frame, ports.now(), config, deps.filter, ownedDids);
               return Promise.resolve();
             });
             if (batch.events >= config.batch_size) await flush();
@@ -136,18 +159,27 @@ export function createBlueskyConnector(config: BlueskyConfig, deps: ConnectorDep
         }
         if (flushError) closeError ??= flushError;
         if (ports.signal.aborted) break;
-        if (options.once) {
-          if (closeError) throw closeError;
-          break;
-        }
-        if (outcome.opened && outcome.handled > 0) failures = 0;
         const problem = closeError
           ? describeError(closeError)
           : `closed ${outcome.code} ${outcome.reason}`.trim();
-        const wait = backoffDelay(failures++, backoff, deps.random ?? Math.random);
-        options.onState?.('backoff', problem);
+        if ((options.once && !options.keepStreaming) || isFatalRefusal(outcome)) {
+          if (closeError) {
+            options.onState?.('failed', problem);
+            throw closeError;
+          }
+          break;
+        }
+        if (outcome.opened && outcome.handled > 0) failures = 0;
+        const wait = reconnectDelay(outcome, failures++, backoff, deps.random ?? Math.random);
+        options.onState?.('backoff', `${problem}; reconnecting in ${seconds(wait)}`);
         ports.logger.warn(
-          { event: 'stream_reconnect', source: SOURCE, wait_ms: wait, problem },
+          {
+            event: 'stream_reconnect',
+            source: SOURCE,
+            wait_ms: wait,
+            problem,
+            ...(outcome.retryAfterMs !== undefined ? { retry_after_ms: outcome.retryAfterMs } : {}),
+          },
           'jetstream lost, reconnecting',
         );
         await sleep(wait, ports.signal);
@@ -195,7 +227,13 @@ class Batch {
   private handles = new Map<string, string | undefined>();
   private last: { time_us: number; seq: number | null } | null = null;
 
-  add(frame: string, now: Date, config: BlueskyConfig, filter: ConnectorDeps['filter']): void {
+  add(
+    frame: string,
+    now: Date,
+    config: BlueskyConfig,
+    filter: ConnectorDeps['filter'],
+    owned: ReadonlyMap<string, string>,
+  ): void {
     this.events++;
     let event;
     try {
@@ -217,8 +255,12 @@ class Batch {
       () => frame,
     );
     if (result === null) return;
-    if ('reason' in result) this.dead.push(result);
-    else if (!filter || filter(result)) this.mentions.push(result);
+    if ('reason' in result) {
+      this.dead.push(result);
+      return;
+    }
+    const named = nameOwned(result, owned);
+    if (!filter || filter(named)) this.mentions.push(named);
   }
 
   take() {

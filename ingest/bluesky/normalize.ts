@@ -180,5 +180,15 @@ function postMention(p: {
     fetched_at: p.fetchedAt.toISOString(),
     engagement: p.engagement,
     parent_id: p.record.reply ? `bluesky:${p.record.reply.parent.uri}` : null,
+    // The replied-to post's author, from its AT-URI (at://<did>/…): replies to a brand's own
+    // account are kept for it (owned) although they rarely name it.
+    ...(p.record.reply
+      ? { parent_author: { id: uriDid(p.record.reply.parent.uri), handle: null } }
+      : {}),
   };
+}
+
+function uriDid(uri: string): string | null {
+  const m = /^at:\/\/(did:[^/]+)\//.exec(uri);
+  return m ? m[1]! : null;
 }

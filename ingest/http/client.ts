@@ -9,6 +9,7 @@ import {
   type Sleep,
 } from './backoff.ts';
 import type { RequestBudget } from './budget.ts';
+import { proxiedFetch } from '../../core/proxy.ts';
 
 /**
  * The one way connectors talk HTTP: timeout per attempt, retries with jittered exponential
@@ -29,7 +30,10 @@ export interface HttpClientOptions {
   maxRetryAfterMs?: number;
   budget?: RequestBudget;
   userAgent?: string;
+  /** A fetch of its own (tests); the default is undici's, through the proxy of `env`. */
   fetch?: typeof fetch;
+  /** Where `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` are read; default `process.env`. */
+  env?: Record<string, string | undefined>;
   sleep?: Sleep;
   random?: () => number;
   now?: () => Date;
@@ -54,6 +58,7 @@ const RETRIABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 export class HttpClient {
   private pauseUntil = 0;
+  private readonly fetch: typeof fetch;
   private readonly opts: Required<
     Pick<HttpClientOptions, 'timeoutMs' | 'maxRetries' | 'backoff' | 'maxRetryAfterMs'>
   > &
@@ -67,6 +72,7 @@ export class HttpClient {
       maxRetryAfterMs: 15 * 60_000,
       ...options,
     };
+    this.fetch = options.fetch ?? proxiedFetch(options.env);
   }
 
   private now(): Date {
@@ -74,7 +80,7 @@ export class HttpClient {
   }
 
   async request(url: string, init: HttpRequest = {}): Promise<HttpResponse> {
-    const doFetch = this.opts.fetch ?? fetch;
+    const doFetch = this.fetch;
     const sleep = this.opts.sleep ?? realSleep;
     const random = this.opts.random ?? Math.random;
     const host = safeHost(url);

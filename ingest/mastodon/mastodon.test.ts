@@ -61,6 +61,45 @@ describe('normalizeMastodonStatus', () => {
     });
   });
 
+  it('names the account a reply answers (parent_author), from the status mentions', () => {
+    const base = newest[0] as Record<string, unknown> & { account: Record<string, unknown> };
+    const reply = {
+      ...base,
+      content:
+        '<p><span class="h-card"><a href="https://mastodon.social/@AcmeCloud">@<span>AcmeCloud</span></a></span> it is down again</p>',
+      in_reply_to_id: '113400000000000001',
+      in_reply_to_account_id: '42',
+      mentions: [
+        {
+          id: '42',
+          username: 'AcmeCloud',
+          acct: 'AcmeCloud',
+          url: 'https://mastodon.social/@AcmeCloud',
+        },
+        {
+          id: '77',
+          username: 'carol',
+          acct: 'carol@chaos.social',
+          url: 'https://chaos.social/@carol',
+        },
+      ],
+    };
+    expect(normalizeMastodonStatus(reply, opts)).toMatchObject({
+      text: '@AcmeCloud it is down again',
+      parent_author: {
+        id: 'https://mastodon.social/@AcmeCloud',
+        handle: 'AcmeCloud@mastodon.social',
+      },
+    });
+    // A reply to oneself (a thread) names its own author; no reply, no parent author.
+    const self = { ...reply, in_reply_to_account_id: (base.account as { id: string }).id };
+    expect(normalizeMastodonStatus(self, opts)?.parent_author).toEqual({
+      id: null,
+      handle: 'alice@mastodon.social',
+    });
+    expect(normalizeMastodonStatus(base, opts)).not.toHaveProperty('parent_author');
+  });
+
   it('keeps the content warning in front and handles language: null', () => {
     expect(normalizeMastodonStatus(newest[2], opts)).toMatchObject({
       text: 'rant about Acme billing\n\nCharged twice <again>. Not happy.',
@@ -277,5 +316,50 @@ describe('Mastodon streaming connector', () => {
     expect(resumed()?.url.searchParams.get('min_id')).toBe('113500000000000201');
     expect(states).toContain('backoff');
     expect(states.at(-1)).toBe('stopped');
+  });
+
+  it('waits as long as Retry-After says when the streaming server refuses with 429', async () => {
+    server = await timelineServer(older);
+    ws = await startWebSocketReplay('/api/v1/streaming', () => undefined, {
+      refuse: { 0: { status: 429, headers: { 'Retry-After': '7' } } },
+    });
+    const config = MastodonConfigSchema.parse({
+      base_url: server.baseUrl,
+      streaming_url: ws.url.replace(/^ws/, 'http'),
+      timelines: [{ type: 'hashtag', tag: 'AcmeCloud' }],
+    });
+    const rec = recordingPorts({ now: () => FETCHED });
+    const waits: number[] = [];
+    const states: Array<string | undefined> = [];
+    const running = createMastodonConnector(config, 'user-token', {
+      ...fast,
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+    }).run(rec.ports, { onState: (s, detail) => states.push(detail) });
+    await waitFor(() => (ws?.connections.length ?? 0) >= 1);
+    rec.controller.abort();
+    await running;
+    expect(waits[0]).toBe(7_000);
+
+    // A refused token is not retried: the source stops with the status.
+    await ws.close();
+    ws = await startWebSocketReplay('/api/v1/streaming', () => undefined, {
+      refuse: { 0: { status: 401 } },
+    });
+    const refused = MastodonConfigSchema.parse({
+      base_url: server.baseUrl,
+      streaming_url: ws.url.replace(/^ws/, 'http'),
+      timelines: [{ type: 'hashtag', tag: 'AcmeCloud' }],
+    });
+    const failed: string[] = [];
+    await expect(
+      createMastodonConnector(refused, 'revoked-token', fast).run(recordingPorts().ports, {
+        onState: (s) => failed.push(s),
+      }),
+    ).rejects.toThrow('HTTP 401 at connect');
+    expect(failed.at(-1)).toBe('failed');
+    expect(states).toContain('Error: HTTP 429 at connect (Retry-After 7 s); reconnecting in 7.0 s');
   });
 });

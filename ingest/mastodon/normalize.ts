@@ -30,6 +30,11 @@ const BaseStatusSchema = z.object({
   language: z.string().nullish(),
   account: AccountSchema,
   in_reply_to_id: z.string().nullish(),
+  in_reply_to_account_id: z.string().nullish(),
+  /** Accounts the status mentions; a reply mentions the account it answers. */
+  mentions: z
+    .array(z.looseObject({ id: z.string(), acct: z.string(), url: z.string().nullish() }))
+    .nullish(),
   favourites_count: Count,
   reblogs_count: Count,
   replies_count: Count,
@@ -62,9 +67,7 @@ export function normalizeMastodonStatus(
   const status = outer.reblog ?? outer;
   if (options.respectNoindex && status.account.noindex === true) return null;
   if (status.visibility && !['public', 'unlisted'].includes(status.visibility)) return null;
-  const acct = status.account.acct.includes('@')
-    ? status.account.acct
-    : `${status.account.acct}@${accountHost(status.account) ?? options.instanceHost}`;
+  const acct = globalAcct(status.account, options.instanceHost);
   const body = htmlToText(status.content);
   const spoiler = status.spoiler_text?.trim() ?? '';
   return {
@@ -90,7 +93,40 @@ export function normalizeMastodonStatus(
     },
     // in_reply_to_id is instance-local and cannot be turned into the parent's uri offline.
     parent_id: null,
+    ...repliedTo(status, options.instanceHost),
   };
+}
+
+/**
+ * Whom a reply answers, as a global `name@instance` handle: `in_reply_to_account_id` is
+ * instance-local, but a reply mentions the account it answers, and `mentions` carries that
+ * account's id with its acct. Replies to a brand's own account are kept for it (owned).
+ */
+function repliedTo(
+  status: z.infer<typeof BaseStatusSchema>,
+  instanceHost: string,
+): { parent_author?: { id: string | null; handle: string } } {
+  const to = status.in_reply_to_account_id;
+  if (!to) return {};
+  if (to === status.account.id)
+    return { parent_author: { id: null, handle: globalAcct(status.account, instanceHost) } };
+  const mentioned = status.mentions?.find((m) => m.id === to);
+  if (!mentioned) return {};
+  return {
+    parent_author: {
+      id: mentioned.url ?? null,
+      handle: globalAcct({ acct: mentioned.acct, url: mentioned.url }, instanceHost),
+    },
+  };
+}
+
+function globalAcct(
+  account: { acct: string; uri?: string | null | undefined; url?: string | null | undefined },
+  instanceHost: string,
+): string {
+  return account.acct.includes('@')
+    ? account.acct
+    : `${account.acct}@${accountHost(account) ?? instanceHost}`;
 }
 
 /** Snowflake-like ids: numeric strings compare by length first, then lexicographically. */

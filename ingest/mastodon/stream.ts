@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { describeError } from '../../core/errors.ts';
 import type { ConnectorDeps, ConnectorState } from '../connector.ts';
 import { convertOne, deliver } from '../emit.ts';
-import { backoffDelay, sleep as realSleep } from '../http/backoff.ts';
+import { sleep as realSleep } from '../http/backoff.ts';
+import { isFatalRefusal, reconnectDelay, seconds } from '../ws/reconnect.ts';
 import type { IngestPorts } from '../ports.ts';
 import { runSocket } from '../ws/socket.ts';
 import { timelineKey, type MastodonConfig, type MastodonTimeline } from './config.ts';
@@ -101,10 +102,21 @@ export async function runMastodonStream(args: {
     const problem = outcome.error
       ? describeError(outcome.error)
       : `closed ${outcome.code} ${outcome.reason}`.trim();
-    const wait = backoffDelay(failures++, backoff, deps.random ?? Math.random);
-    args.onState?.('backoff', problem);
+    // A refused token (401/403) or a wrong streaming path (404) is not fixed by waiting.
+    if (isFatalRefusal(outcome)) {
+      args.onState?.('failed', problem);
+      throw outcome.error ?? new Error(problem);
+    }
+    const wait = reconnectDelay(outcome, failures++, backoff, deps.random ?? Math.random);
+    args.onState?.('backoff', `${problem}; reconnecting in ${seconds(wait)}`);
     ports.logger.warn(
-      { event: 'stream_reconnect', source: SOURCE, wait_ms: wait, problem },
+      {
+        event: 'stream_reconnect',
+        source: SOURCE,
+        wait_ms: wait,
+        problem,
+        ...(outcome.retryAfterMs !== undefined ? { retry_after_ms: outcome.retryAfterMs } : {}),
+      },
       'mastodon stream lost, reconnecting',
     );
     await sleep(wait, ports.signal);

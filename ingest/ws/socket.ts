@@ -1,4 +1,9 @@
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
+import { parseRetryAfter } from '../http/backoff.ts';
+import { SourceRejectedError } from '../http/errors.ts';
+import { isFatalRefusal } from './reconnect.ts';
+import { webSocketAgent } from '../../core/proxy.ts';
 
 /**
  * One WebSocket connection whose messages are handled strictly in order, with backpressure:
@@ -16,6 +21,8 @@ export interface SocketOptions {
   idleTimeoutMs?: number;
   openTimeoutMs?: number;
   highWater?: number;
+  /** Where `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` are read; default `process.env`. */
+  env?: Record<string, string | undefined>;
   maxPayloadBytes?: number;
 }
 
@@ -28,13 +35,19 @@ export interface SocketOutcome {
   error?: Error;
   /** Messages handled on this connection. */
   handled: number;
+  /** The server refused the upgrade with this HTTP status (429, 503, 404…). */
+  status?: number;
+  /** …and asked to wait this long first (`Retry-After`, seconds or an HTTP date). */
+  retryAfterMs?: number;
 }
 
 export function runSocket(url: string, options: SocketOptions): Promise<SocketOutcome> {
   const highWater = options.highWater ?? 1_000;
   return new Promise((resolve) => {
+    const agent = webSocketAgent(url, options.env);
     const ws = new WebSocket(url, {
       headers: options.headers,
+      ...(agent ? { agent } : {}),
       handshakeTimeout: options.openTimeoutMs ?? 10_000,
       maxPayload: options.maxPayloadBytes ?? 16 * 1024 * 1024,
     });
@@ -47,13 +60,23 @@ export function runSocket(url: string, options: SocketOptions): Promise<SocketOu
     let code = 1006;
     let reason = '';
     let error: Error | undefined;
+    let status: number | undefined;
+    let retryAfterMs: number | null = null;
     let idleTimer: NodeJS.Timeout | undefined;
 
     const finish = () => {
       if (!closed || draining) return;
       clearTimeout(idleTimer);
       options.signal.removeEventListener('abort', onAbort);
-      resolve({ opened, code, reason, handled, ...(error ? { error } : {}) });
+      resolve({
+        opened,
+        code,
+        reason,
+        handled,
+        ...(error ? { error } : {}),
+        ...(status !== undefined ? { status } : {}),
+        ...(retryAfterMs !== null ? { retryAfterMs } : {}),
+      });
     };
     const fail = (e: Error) => {
       error ??= e;
@@ -105,6 +128,18 @@ export function runSocket(url: string, options: SocketOptions): Promise<SocketOu
         ws.pause();
       }
       void drain();
+    });
+    // A refused upgrade (429, 503…) says how long to stay away: keep its status and
+    // Retry-After for the caller's reconnect instead of ws's bare "Unexpected server response".
+    ws.on('unexpected-response', (_req: ClientRequest, res: IncomingMessage) => {
+      status = res.statusCode ?? 0;
+      retryAfterMs = parseRetryAfter(res.headers['retry-after'], new Date());
+      const wait = retryAfterMs === null ? '' : ` (Retry-After ${retryAfterMs / 1000} s)`;
+      const message = `HTTP ${status} at connect${wait}`;
+      // A refusal retrying cannot fix (401, 403, 404…) is the source's answer, as on HTTP.
+      error ??= isFatalRefusal({ status }) ? new SourceRejectedError(message) : new Error(message);
+      res.resume();
+      ws.terminate();
     });
     ws.on('ping', armIdle);
     ws.on('error', (e) => {

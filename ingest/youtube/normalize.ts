@@ -17,6 +17,8 @@ const CommentSchema = z.object({
     publishedAt: z.string(),
     updatedAt: z.string().optional(),
     parentId: z.string().optional(),
+    /** The channel the comment belongs to: the video's channel. */
+    channelId: z.string().optional(),
   }),
 });
 type Comment = z.infer<typeof CommentSchema>;
@@ -39,6 +41,8 @@ export interface YouTubeComment {
   videoId: string | null;
   totalReplyCount: number;
   parentId: string | null;
+  /** The channel of the video commented on (comments on a brand's own videos are owned). */
+  channelId?: string | null;
 }
 
 /** A thread → its top-level comment first, then the (up to 5) replies the API included. */
@@ -46,13 +50,21 @@ export function flattenThread(raw: unknown): YouTubeComment[] {
   const thread = parseItem(CommentThreadSchema, raw, 'youtube comment thread');
   const top = thread.snippet.topLevelComment;
   const videoId = thread.snippet.videoId ?? top.snippet.videoId ?? null;
+  const channelId = thread.snippet.channelId ?? top.snippet.channelId ?? null;
   return [
-    { comment: top, videoId, totalReplyCount: thread.snippet.totalReplyCount, parentId: null },
+    {
+      comment: top,
+      videoId,
+      totalReplyCount: thread.snippet.totalReplyCount,
+      parentId: null,
+      channelId,
+    },
     ...(thread.replies?.comments ?? []).map((reply) => ({
       comment: reply,
       videoId: reply.snippet.videoId ?? videoId,
       totalReplyCount: 0,
       parentId: top.id,
+      channelId: reply.snippet.channelId ?? channelId,
     })),
   ];
 }
@@ -68,6 +80,7 @@ export function replyResource(raw: unknown): YouTubeComment {
     videoId: comment.snippet.videoId ?? null,
     totalReplyCount: 0,
     parentId: comment.snippet.parentId ?? null,
+    channelId: comment.snippet.channelId ?? null,
   };
 }
 
@@ -94,5 +107,7 @@ export function normalizeYouTubeComment(item: YouTubeComment, fetchedAt: Date): 
     fetched_at: fetchedAt.toISOString(),
     engagement: { likes: s.likeCount, reposts: 0, replies: item.totalReplyCount, views: null },
     parent_id: item.parentId ? `youtube:${item.parentId}` : null,
+    // Every comment sits under the video's channel: a brand's own channel keeps them (owned).
+    ...(item.channelId ? { parent_author: { id: item.channelId, handle: null } } : {}),
   };
 }

@@ -41,6 +41,8 @@ describe('YouTube normalization', () => {
       fetched_at: '2026-11-20T10:00:00.000Z',
       engagement: { likes: 42, reposts: 0, replies: 7, views: null },
       parent_id: null,
+      // The video's channel: comments under a brand's own channel are owned.
+      parent_author: { id: 'UCacmeOfficial000000001', handle: null },
     });
     expect(reply).toMatchObject({
       id: 'youtube:UgzThreadNewest.AbCdReply1',
@@ -48,6 +50,7 @@ describe('YouTube normalization', () => {
       text: 'Agreed & the API docs too', // no textOriginal: the HTML textDisplay, as text
       parent_id: 'youtube:UgzThreadNewest',
       engagement: { likes: 3, replies: 0 },
+      parent_author: { id: 'UCacmeOfficial000000001' },
     });
   });
 

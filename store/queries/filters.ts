@@ -13,6 +13,8 @@ export interface MentionFilters {
   topic?: string | undefined;
   /** Case-insensitive substring of the text. */
   q?: string | undefined;
+  /** Only mentions by or under the brand's own accounts (true), or only the others (false). */
+  owned?: boolean | undefined;
 }
 
 /**
@@ -59,6 +61,10 @@ export function mentionWhere(f: MentionFilters): { where: string; params: QueryP
   if (f.sentiment !== undefined) {
     clauses.push('sentiment_label = {sentiment:String}');
     params.sentiment = f.sentiment;
+  }
+  if (f.owned !== undefined) {
+    clauses.push('owned = {owned:Bool}');
+    params.owned = f.owned;
   }
   if (f.topic !== undefined) {
     clauses.push('has(topic_ids, {topic:String})');

@@ -17,6 +17,8 @@ interface FeedKey {
   mention_id: string;
   created_at: string;
   matched_terms: string[];
+  /** Named apart from the column: an alias `owned` would turn `WHERE owned` into the aggregate. */
+  is_owned: boolean | number;
   /** In the most-engaged order only. */
   engagement?: number;
 }
@@ -99,7 +101,7 @@ export async function mentionFeed(
     page.sort === 'engagement'
       ? await mostEngagedKeys(store, f, where, { ...params, ...cursorParams }, page)
       : await store.query<FeedKey>(
-          `SELECT mention_id, created_at, any(matched_terms) AS matched_terms
+          `SELECT mention_id, created_at, any(matched_terms) AS matched_terms, max(owned) AS is_owned
            FROM brand_mentions
            WHERE ${where}${
              page.cursor
@@ -142,7 +144,9 @@ export async function mentionFeed(
   }
   const mentions = pageKeys.flatMap((k) => {
     const d = byId.get(k.mention_id);
-    return d ? [toApiMention(d, k.matched_terms, `${f.workspace}/${f.brand}`)] : [];
+    return d
+      ? [toApiMention(d, k.matched_terms, `${f.workspace}/${f.brand}`, Boolean(k.is_owned))]
+      : [];
   });
   const last = pageKeys[pageKeys.length - 1];
   const nextCursor =
@@ -174,8 +178,8 @@ async function mostEngagedKeys(
     : '';
   return store.query<FeedKey>(
     `SELECT b.mention_id AS mention_id, b.created_at AS created_at, b.matched_terms AS matched_terms,
-            toUInt64(${now.likes} + ${now.reposts} + ${now.replies}) AS engagement
-     FROM (SELECT mention_id, created_at, any(matched_terms) AS matched_terms, max(likes) AS likes,
+            b.is_owned AS is_owned, toUInt64(${now.likes} + ${now.reposts} + ${now.replies}) AS engagement
+     FROM (SELECT mention_id, created_at, any(matched_terms) AS matched_terms, max(owned) AS is_owned, max(likes) AS likes,
                   max(reposts) AS reposts, max(replies) AS replies
            FROM brand_mentions
            WHERE ${where}
@@ -189,7 +193,7 @@ async function mostEngagedKeys(
   );
 }
 
-function toApiMention(d: MentionRow, matchedTerms: string[], brandKey: string) {
+function toApiMention(d: MentionRow, matchedTerms: string[], brandKey: string, owned: boolean) {
   return {
     id: d.id,
     source: d.source,
@@ -217,6 +221,8 @@ function toApiMention(d: MentionRow, matchedTerms: string[], brandKey: string) {
       return owner === '' || owner === brandKey ? [{ id, label: d.topic_labels[i] ?? id }] : [];
     }),
     matched_terms: matchedTerms,
+    /** By or under one of the brand's own accounts: kept whether or not the query matched. */
+    owned,
     spam_score: round3(d.spam_score),
     dup_group: d.dup_group,
     synthetic: Boolean(d.synthetic),

@@ -81,6 +81,7 @@ workspaces:
   // Previous period 08:00–10:00: 2 pos → volume change +350 %.
   // Globex in the same window: 10:xx neu neu, 11:xx pos neg → volume 4
   //   share of voice ACME = 9/13 = 0.6923, Globex = 4/13 = 0.3077.
+  const OWNED_AT = '2026-11-19T03:00:00.000Z';
   const H10 = '2026-11-20T10:15:00.000Z';
   const H11 = '2026-11-20T11:45:00.000Z';
   const FIXTURES: EnrichedMention[] = [
@@ -97,6 +98,19 @@ workspaces:
     fixture('globex', 'acme-ws', H11, 'pos'),
     fixture('globex', 'acme-ws', H11, 'neg'),
     fixture('initech', 'other-ws', H10, 'neg'),
+    // A day earlier, out of every other test's range: replies under ACME's own account, one of
+    // which also names the brand (owned + matched), one only owned.
+    fixture('acme', 'acme-ws', OWNED_AT, 'neg', {
+      brands: [
+        { workspace: 'acme-ws', brand: 'acme', query_id: 'acme:owned', terms: [], owned: true },
+      ],
+    }),
+    fixture('acme', 'acme-ws', OWNED_AT, 'pos', {
+      brands: [
+        { workspace: 'acme-ws', brand: 'acme', query_id: 'acme:q', terms: ['acme'], owned: true },
+      ],
+    }),
+    fixture('acme', 'acme-ws', OWNED_AT, 'neu'),
   ];
   const RANGE = 'from=2026-11-20T10:00:00Z&to=2026-11-20T12:00:00Z';
 
@@ -263,6 +277,32 @@ workspaces:
       ]);
       const topic = await get(`/v1/brands/acme/mentions?${RANGE}&topic=t-outage`);
       expect(topic.json<{ mentions: unknown[] }>().mentions).toHaveLength(3);
+    });
+
+    it('mentions: owned=true|false splits those by or under the brand’s own accounts', async () => {
+      const window = 'from=2026-11-19T02:00:00Z&to=2026-11-19T04:00:00Z';
+      type Page = { mentions: Array<{ id: string; owned: boolean }> };
+      const all = (await get(`/v1/brands/acme/mentions?${window}`)).json<Page>().mentions;
+      expect(all).toHaveLength(3);
+      const owned = await get(`/v1/brands/acme/mentions?${window}&owned=true`);
+      expect(owned.statusCode).toBe(200);
+      const ownedIds = owned.json<Page>().mentions.map((m) => m.id);
+      expect(ownedIds).toHaveLength(2);
+      expect(owned.json<Page>().mentions.every((m) => m.owned)).toBe(true);
+      const others = (await get(`/v1/brands/acme/mentions?${window}&owned=false`)).json<Page>();
+      expect(others.mentions).toHaveLength(1);
+      expect(others.mentions[0]!.owned).toBe(false);
+      expect(ownedIds).not.toContain(others.mentions[0]!.id);
+      const ranked = await get(`/v1/brands/acme/mentions?${window}&owned=true&sort=engagement`);
+      expect(
+        ranked
+          .json<Page>()
+          .mentions.map((m) => m.id)
+          .sort(),
+      ).toEqual([...ownedIds].sort());
+      const bad = await get(`/v1/brands/acme/mentions?${window}&owned=yes`);
+      expect(bad.statusCode).toBe(400);
+      expect(bad.body).toMatch(/owned/);
     });
 
     it('mentions: most engaged first, page by page, and a cursor keeps its order', async () => {
@@ -474,6 +514,13 @@ workspaces:
       ]) {
         expect(Object.keys(doc.paths)).toContain(path);
       }
+      const feed = doc.paths['/v1/brands/{brand}/mentions'] as {
+        get: { parameters: Array<{ name: string; in: string; schema: { enum?: string[] } }> };
+      };
+      expect(feed.get.parameters.find((p) => p.name === 'owned')).toMatchObject({
+        in: 'query',
+        schema: { enum: ['true', 'false'] },
+      });
       const docs = await get('/docs', null);
       expect(docs.headers['content-type']).toMatch(/text\/html/);
       expect(docs.body).toContain('/v1/brands/{brand}/health');

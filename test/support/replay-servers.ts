@@ -111,15 +111,50 @@ export async function startHttpReplay(handler: ReplayHandler): Promise<HttpRepla
 export interface JetstreamReplay {
   url: string;
   connections: URL[];
+  /** Every upgrade request, refused or not, with its arrival time (ms since the epoch). */
+  attempts: Array<{ url: URL; at: number }>;
+  /** Plain HTTP requests (not upgrades) the server received. */
+  httpRequests: URL[];
   close(): Promise<void>;
+}
+
+export interface UpgradeRefusal {
+  status: number;
+  headers?: Record<string, string>;
 }
 
 export async function startJetstreamReplay(
   frames: string[],
-  options: { dropAfter?: number[]; closeWhenDone?: boolean } = {},
+  options: {
+    dropAfter?: number[];
+    closeWhenDone?: boolean;
+    /** Refuse the n-th upgrade request (from 0) with this HTTP answer (429 + Retry-After…). */
+    refuse?: Record<number, UpgradeRefusal>;
+    /** Answers plain HTTP requests on the same port (an AppView behind the same base URL). */
+    http?: (url: URL) => unknown;
+  } = {},
 ): Promise<JetstreamReplay> {
-  const server = createServer();
-  const wss = new WebSocketServer({ server, path: '/subscribe' });
+  const httpRequests: URL[] = [];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    httpRequests.push(url);
+    const body = options.http?.(url);
+    res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body ?? { error: 'NotFound' }));
+  });
+  const attempts: JetstreamReplay['attempts'] = [];
+  const wss = new WebSocketServer({
+    server,
+    path: '/subscribe',
+    verifyClient: (info, done) => {
+      const n =
+        attempts.push({ url: new URL(info.req.url ?? '/', 'http://127.0.0.1'), at: Date.now() }) -
+        1;
+      const refusal = options.refuse?.[n];
+      if (refusal) done(false, refusal.status, 'refused by replay', refusal.headers);
+      else done(true);
+    },
+  });
   const connections: URL[] = [];
   const sockets = new Set<WebSocket>();
   wss.on('connection', (socket, req) => {
@@ -159,6 +194,8 @@ export async function startJetstreamReplay(
   return {
     url: `ws://127.0.0.1:${port}`,
     connections,
+    attempts,
+    httpRequests,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.terminate();
@@ -200,9 +237,19 @@ export interface WebSocketReplay {
 export async function startWebSocketReplay(
   path: string,
   onConnection: (socket: WebSocket, index: number, received: string[]) => void,
+  options: { refuse?: Record<number, UpgradeRefusal> } = {},
 ): Promise<WebSocketReplay> {
   const server = createServer();
-  const wss = new WebSocketServer({ server, path });
+  let attempts = 0;
+  const wss = new WebSocketServer({
+    server,
+    path,
+    verifyClient: (_info, done) => {
+      const refusal = options.refuse?.[attempts++];
+      if (refusal) done(false, refusal.status, 'refused by replay', refusal.headers);
+      else done(true);
+    },
+  });
   const connections: WebSocketReplay['connections'] = [];
   wss.on('connection', (socket, req) => {
     const received: string[] = [];

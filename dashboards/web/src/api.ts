@@ -155,6 +155,8 @@ export const MentionSchema = z.looseObject({
     .optional(),
   topics: z.array(z.looseObject({ id: z.string(), label: z.string() })).default([]),
   matched_terms: z.array(z.string()).default([]),
+  /** By or under one of the brand's own accounts. */
+  owned: z.boolean().optional(),
   synthetic: z.boolean().optional(),
 });
 export type Mention = z.infer<typeof MentionSchema>;

@@ -19,6 +19,14 @@ describe('parseHash', () => {
     });
   });
 
+  it('reads and writes the own-accounts filter of the feed', () => {
+    const s = parseHash('#/brand/aurora?owned=true');
+    expect(s.owned).toBe('true');
+    expect(toHash(s)).toBe('#/brand/aurora?owned=true');
+    expect(parseHash('#/brand/aurora?owned=false').owned).toBe('false');
+    expect(parseHash('#/brand/aurora?owned=maybe').owned).toBeNull();
+  });
+
   it('falls back to defaults for unknown or malformed values', () => {
     const s = parseHash('#/nowhere?period=2y&sentiment=angry&refresh=7&from=yesterday&to=now');
     expect(s).toMatchObject({

@@ -12,6 +12,9 @@ export type SentimentFilter = (typeof SENTIMENTS)[number];
 export const REFRESH_SECONDS = [0, 30, 60, 300] as const;
 export const FEED_SORTS = ['newest', 'engagement'] as const;
 export type FeedSort = (typeof FEED_SORTS)[number];
+/** Feed filter on the brand's own accounts: only owned mentions, or only the others. */
+export const OWNED_FILTERS = ['true', 'false'] as const;
+export type OwnedFilter = (typeof OWNED_FILTERS)[number];
 export type RefreshSeconds = (typeof REFRESH_SECONDS)[number];
 
 export interface ViewState {
@@ -30,6 +33,8 @@ export interface ViewState {
   lang: string | null;
   topic: string | null;
   q: string | null;
+  /** Mentions by or under the brand's own accounts (`true`), or the others (`false`). */
+  owned: OwnedFilter | null;
   /** Mention feed order: newest first, or most engaged first. */
   sort: FeedSort;
   /** A drilled-into bucket of the brand chart: the feed shows only its mentions. */
@@ -52,6 +57,7 @@ export const DEFAULT_STATE: Readonly<ViewState> = Object.freeze({
   lang: null,
   topic: null,
   q: null,
+  owned: null,
   sort: 'newest',
   feedFrom: null,
   feedTo: null,
@@ -97,6 +103,7 @@ export function parseHash(hash: string): ViewState {
     lang: text(p.get('lang'), 16),
     topic: text(p.get('topic'), 128),
     q: text(p.get('q')),
+    owned: oneOf(OWNED_FILTERS, p.get('owned')) ?? null,
     sort: oneOf(FEED_SORTS, p.get('sort')) ?? DEFAULT_STATE.sort,
     feedFrom: feedRange ? feedFrom : null,
     feedTo: feedRange ? feedTo : null,
@@ -121,7 +128,7 @@ export function toHash(state: ViewState): string {
   }
   if (state.page === 'compare' && state.brands.length > 0) p.set('brands', state.brands.join(','));
   if (state.page === 'brand') {
-    for (const key of ['sentiment', 'source', 'lang', 'topic', 'q'] as const) {
+    for (const key of ['sentiment', 'source', 'lang', 'topic', 'q', 'owned'] as const) {
       const v = state[key];
       if (v) p.set(key, v);
     }
