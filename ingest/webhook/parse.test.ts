@@ -84,6 +84,13 @@ describe('parseWebhookBody', () => {
     ]);
   });
 
+  it('rejects an item nested deeper than JSON can write back, keeping a note for its dead letter', () => {
+    const r = parseWebhookBody('application/json', `${'['.repeat(5_000)}${']'.repeat(5_000)}`);
+    expect(r.mentions).toEqual([]);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({ index: 0, payload: '(an item nested too deeply to keep)' });
+  });
+
   it('accepts vendor +json types and a JSON null as an invalid item', () => {
     expect(
       parseWebhookBody('application/vnd.earshot+json', JSON.stringify(ok)).mentions,

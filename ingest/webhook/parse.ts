@@ -103,7 +103,7 @@ export function parseWebhookBody(
       return;
     }
     // Serialized only when rejected: the accepted ones (the common case) cost nothing more.
-    const payload = () => item.raw ?? JSON.stringify(item.value) ?? String(item.value);
+    const payload = () => item.raw ?? keepable(item.value);
     const parsed = MentionSchema.safeParse(item.value);
     if (!parsed.success) {
       result.errors.push({
@@ -130,4 +130,17 @@ export function parseWebhookBody(
     result.mentions.push(kept);
   });
   return result;
+}
+
+/**
+ * The rejected item as text for its dead letter. JSON.parse accepts nesting deeper than
+ * JSON.stringify can write back (it overflows the stack), so such an item keeps a note instead.
+ */
+function keepable(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch (error) {
+    if (error instanceof RangeError) return '(an item nested too deeply to keep)';
+    throw error;
+  }
 }
