@@ -5,16 +5,21 @@ import type { Mention } from '../../core/contracts/mention.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { createLogger } from '../../core/logger.ts';
 import { readMentionFile } from '../../ingest/files/read.ts';
+import { ownedMention } from '../../ingest/webhook/owned.ts';
+import { loadEarshotConfig } from '../../core/workspace-config.ts';
+import { CONFIG_RULES } from '../config-rules.ts';
 import { connectRunning, type AdminClient } from '../admin/client.ts';
 import { startPipeline } from '../embedded.ts';
 import { ingestPorts, openRuntime } from '../roles.ts';
-import { AppSettingsSchema, type AppSettings } from '../settings.ts';
+import { AppSettingsSchema, configPath, type AppSettings } from '../settings.ts';
 import type { Logger } from '../../core/logger.ts';
 
 /** Where the mentions of an import go. */
 interface ImportTarget {
   produce(mentions: Mention[]): Promise<void>;
-  deadLetter(items: Array<{ source: string; payload: string; reason: string }>): Promise<void>;
+  deadLetter(
+    items: Array<{ source: string; payload: string; reason: string; workspace?: string }>,
+  ): Promise<void>;
   /** Resolves false if what was produced is not stored within the timeout. */
   drain(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -27,16 +32,30 @@ interface ImportTarget {
  * the embedded store, the file is still read here (progress, bad lines) and each batch goes
  * to that process's bus through its admin endpoint (cli/admin/), its pipeline storing it.
  * Bad lines are dead-lettered with their line number and reason, and counted in the summary.
+ *
+ * `--workspace` makes the file a workspace's own data, as its webhook does: ids in the
+ * workspace's namespace, matched against its brands only. Without it the file is public data
+ * (matched against every workspace, like a source), and a line may not claim a workspace: its
+ * id would not be namespaced, so it could take over a public mention's row.
  */
 export async function runImport(
   file: string,
-  options: { format?: 'jsonl' | 'csv'; map?: string; source: string },
+  options: { format?: 'jsonl' | 'csv'; map?: string; source: string; workspace?: string },
 ): Promise<void> {
   if (!existsSync(file)) throw new ConfigError(`no such file: ${file}`);
   if (options.format && !['jsonl', 'csv'].includes(options.format))
     throw new ConfigError(`--format must be jsonl or csv, not "${options.format}"`);
   const columns = parseMapping(options.map);
   const settings = loadConfig(AppSettingsSchema, process.env);
+  const workspace = options.workspace;
+  if (workspace !== undefined) {
+    const file = configPath(settings);
+    const known = loadEarshotConfig(file, CONFIG_RULES).workspaces.map((w) => w.id);
+    if (!known.includes(workspace))
+      throw new ConfigError(
+        `--workspace: no workspace "${workspace}" in ${file} (there: ${known.join(', ')})`,
+      );
+  }
   const logger = createLogger({
     name: 'earshot-import',
     level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL,
@@ -70,8 +89,9 @@ export async function runImport(
       columns,
       source: options.source,
     })) {
-      if ('mention' in record) {
-        chunk.push(record.mention);
+      const kept = 'mention' in record ? ownedBy(record.mention, workspace) : record;
+      if ('mention' in kept) {
+        chunk.push(kept.mention);
         valid++;
         if (chunk.length >= 1_000) await flush();
       } else {
@@ -79,11 +99,12 @@ export async function runImport(
         await target.deadLetter([
           {
             source: `file:${file}`,
-            payload: record.raw,
-            reason: `line ${record.line}: ${record.error}`,
+            payload: 'raw' in record ? record.raw : JSON.stringify(record.mention),
+            reason: `line ${record.line}: ${kept.error}`,
+            ...(workspace !== undefined ? { workspace } : {}),
           },
         ]);
-        if (invalid <= 5) process.stderr.write(`\nline ${record.line}: ${record.error}\n`);
+        if (invalid <= 5) process.stderr.write(`\nline ${record.line}: ${kept.error}\n`);
       }
       bar.update(record.line, { invalid });
     }
@@ -100,6 +121,21 @@ export async function runImport(
     await target.close();
   }
   if (invalid > 0 && valid === 0) process.exitCode = 1;
+}
+
+/** A line's mention as the import's workspace owns it, or why it cannot be imported. */
+function ownedBy(
+  mention: Mention,
+  workspace: string | undefined,
+): { mention: Mention } | { error: string } {
+  if (workspace === undefined) {
+    if (mention.workspace === undefined) return { mention };
+    return {
+      error: `workspace: "${mention.workspace}" is set by earshot import --workspace, not by a line`,
+    };
+  }
+  const owned = ownedMention(mention, workspace);
+  return 'error' in owned ? owned : { mention: owned };
 }
 
 /** This process runs the pipeline (in-process bus), or produces to Kafka for the stages. */

@@ -10,8 +10,15 @@ export function register(program: Command): void {
     .option('--format <format>', 'jsonl or csv (default: from the file extension)')
     .option('--map <mapping>', 'CSV columns, e.g. "text=body,created_at=date,author.handle=user"')
     .option('--source <name>', 'source name for mentions without one', 'file')
+    .option(
+      '--workspace <id>',
+      "the workspace's own data (as its webhook): ids in its namespace, matched against its brands only",
+    )
     .action(
-      async (file: string, options: { format?: 'jsonl' | 'csv'; map?: string; source: string }) => {
+      async (
+        file: string,
+        options: { format?: 'jsonl' | 'csv'; map?: string; source: string; workspace?: string },
+      ) => {
         const { runImport } = await import('./import-action.ts');
         await runImport(file, options);
       },
