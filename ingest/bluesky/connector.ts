@@ -9,7 +9,7 @@ import {
   type RunOptions,
 } from '../connector.ts';
 import { convertOne, deliver } from '../emit.ts';
-import { sleep as realSleep } from '../http/backoff.ts';
+import { sleep as realSleep } from '../../core/retry.ts';
 import { isFatalRefusal, reconnectDelay, seconds } from '../ws/reconnect.ts';
 import type { HttpClient } from '../http/client.ts';
 import type { IngestDeadLetter, IngestPorts } from '../ports.ts';

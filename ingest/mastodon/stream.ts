@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { describeError } from '../../core/errors.ts';
 import type { ConnectorDeps, ConnectorState } from '../connector.ts';
 import { convertOne, deliver } from '../emit.ts';
-import { sleep as realSleep } from '../http/backoff.ts';
+import { sleep as realSleep } from '../../core/retry.ts';
 import { isFatalRefusal, reconnectDelay, seconds } from '../ws/reconnect.ts';
 import type { IngestPorts } from '../ports.ts';
 import { runSocket } from '../ws/socket.ts';
