@@ -33,7 +33,7 @@ const PositionSchema = z.object({
 export type JetstreamPosition = z.infer<typeof PositionSchema>;
 
 /**
- * The resume rule (sources notes §1): same host and a seq → resume at the seq (inclusive, the
+ * The resume rule (docs/sources.md, "Bluesky"): same host and a seq → resume at the seq (inclusive, the
  * last event comes again); otherwise time_us minus a rewind (delivery is at-least-once and
  * seqs are per instance). No saved position → live tail.
  */
