@@ -8,9 +8,9 @@ import { parseEarshotConfig } from '../../core/workspace-config.ts';
 import type { Store } from '../../store/port.ts';
 import { createApiKey, revokeApiKey } from '../../store/queries/api-keys.ts';
 import { wilson } from '../../store/queries/metrics.ts';
-import { anEnrichedMention } from '../support/builders.ts';
-import { storeThroughSink } from '../support/store.ts';
-import type { TestServices } from '../support/services.ts';
+import { anEnrichedMention } from './builders.ts';
+import { storeThroughSink } from './store.ts';
+import type { TestServices } from './services.ts';
 
 /**
  * Every endpoint against a real ClickHouse engine, on fixed fixture data whose expected
