@@ -26,7 +26,8 @@ async function appWithRoute() {
           params: Params,
           query: Query,
           body: Body,
-          responses: { 200: '{ id, limit, note }' },
+          responses: { 200: '{ id, limit, note }', 400: 'a bad part' },
+          response: z.object({ id: z.string(), limit: z.number(), note: z.string() }),
         },
         (_request, _reply, input) => {
           // Typed: id is a string, limit a number (coerced, defaulted), note a string.
@@ -107,6 +108,12 @@ describe('route()', () => {
       ['limit', 'query', false],
     ]);
     expect(op.requestBody).toBeDefined();
+    const responses = (op as unknown as { responses: Record<string, { content: object }> })
+      .responses;
+    expect(responses['200']!.content).toMatchObject({
+      'application/json': { schema: { type: 'object', required: ['id', 'limit', 'note'] } },
+    });
+    expect(responses['400']!.content).toEqual({ 'application/json': {} });
     await app.close();
   });
 });

@@ -20,6 +20,8 @@ export interface RouteSpec<
   body?: B;
   /** Response shape in words (fields are listed in docs/api.md). */
   responses: Record<number, string>;
+  /** The 200 answer as a schema (api/contracts/), shown in the OpenAPI document. */
+  response?: z.ZodType;
   /** Routes under /v1 need a key; the system routes do not. */
   auth?: boolean;
   produces?: string;
@@ -129,7 +131,10 @@ export function openApiDocument(registry: RouteSpec[], version: string) {
           {
             description,
             content: {
-              [r.produces && status.startsWith('2') ? r.produces : 'application/json']: {},
+              [r.produces && status.startsWith('2') ? r.produces : 'application/json']:
+                status === '200' && r.response
+                  ? { schema: z.toJSONSchema(r.response, { io: 'output', unrepresentable: 'any' }) }
+                  : {},
             },
           },
         ]),

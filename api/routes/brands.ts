@@ -4,6 +4,7 @@ import { brandHealth } from '../../store/queries/brand-health.ts';
 import { decodeCursor, mentionFeed, topAuthors } from '../../store/queries/mentions.ts';
 import { brandTopics } from '../../store/queries/topics.ts';
 import type { ApiContext } from '../app.ts';
+import { AuthorsResponse, BrandsResponse, TopicsResponse } from '../contracts/brands.ts';
 import { ApiError } from '../errors.ts';
 import { route } from '../openapi.ts';
 import {
@@ -85,6 +86,7 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
         auth: true,
         summary: 'Brands of your workspace with their watch queries and competitors',
         query: NoQuery,
+        response: BrandsResponse,
         responses: {
           200: '{ workspace, brands: [{ id, name, query, competitors, color }] }',
           401: 'no or invalid key',
@@ -163,6 +165,7 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
           'Top topics of the period and trending ones (growth vs the previous period, with a minimum volume)',
         params: BrandParams,
         query: TopicsQuery,
+        response: TopicsResponse,
         responses: {
           200: '{ top: [{ id, label, volume, negative_share }], trending: [{ id, label, volume, previous_volume, growth }] }',
           400: 'a bad parameter',
@@ -241,6 +244,7 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
         summary: 'Top authors by engagement',
         params: BrandParams,
         query: AuthorsQuery,
+        response: AuthorsResponse,
         responses: {
           200: '{ authors: [{ author_id, handle, display_name, followers, mentions, engagement, negative_share }] }',
           404: 'no such brand',
