@@ -1,37 +1,87 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { z } from 'zod';
+import { parseInput } from './errors.ts';
 
 /**
  * Routes are declared once, with their zod schemas: the same declaration registers the
  * Fastify handler and describes the route in the OpenAPI document, so the two cannot drift.
  */
-export interface RouteSpec {
+export interface RouteSpec<
+  P extends z.ZodObject | undefined = z.ZodObject | undefined,
+  Q extends z.ZodObject | undefined = z.ZodObject | undefined,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+> {
   method: HTTPMethods;
   url: string;
   summary: string;
   tag: string;
-  query?: z.ZodObject;
-  params?: z.ZodObject;
-  body?: z.ZodType;
+  query?: Q;
+  params?: P;
+  body?: B;
   /** Response shape in words (fields are listed in docs/api.md). */
   responses: Record<number, string>;
+  /** The 200 answer as a schema (api/contracts/), shown in the OpenAPI document. */
+  response?: z.ZodType;
   /** Routes under /v1 need a key; the system routes do not. */
   auth?: boolean;
   produces?: string;
 }
 
-export function route(
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/**
+ * A route's input, parsed with the schemas of its spec (a 400 naming what is wrong, as
+ * `parseInput`). Each part is parsed when the handler first reads it, so the handler keeps the
+ * order of its checks: a route may answer 404 for a missing resource before judging its body.
+ */
+export interface RouteInput<P, Q, B> {
+  readonly params: Parsed<P>;
+  readonly query: Parsed<Q>;
+  readonly body: Parsed<B>;
+}
+
+export function route<
+  P extends z.ZodObject | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(
   registry: RouteSpec[],
   app: FastifyInstance,
-  spec: RouteSpec,
-  handler: (request: FastifyRequest, reply: FastifyReply) => unknown,
+  spec: RouteSpec<P, Q, B>,
+  handler: (request: FastifyRequest, reply: FastifyReply, input: RouteInput<P, Q, B>) => unknown,
 ): void {
   registry.push({ ...spec, url: `${app.prefix}${spec.url}` });
   app.route({
     method: spec.method,
     url: spec.url,
-    handler: async (request, reply) => handler(request, reply),
+    handler: async (request, reply) => handler(request, reply, routeInput(spec, request)),
   });
+}
+
+function routeInput<P, Q, B>(
+  spec: { params?: P; query?: Q; body?: B },
+  request: FastifyRequest,
+): RouteInput<P, Q, B> {
+  const cache: Partial<Record<'params' | 'query' | 'body', unknown>> = {};
+  const part = (where: 'params' | 'query' | 'body', input: () => unknown) => {
+    if (!(where in cache)) {
+      const schema = spec[where];
+      cache[where] =
+        schema === undefined ? undefined : parseInput(schema as z.ZodType, input(), where);
+    }
+    return cache[where];
+  };
+  return {
+    get params() {
+      return part('params', () => request.params) as Parsed<P>;
+    },
+    get query() {
+      return part('query', () => request.query) as Parsed<Q>;
+    },
+    get body() {
+      return part('body', () => request.body) as Parsed<B>;
+    },
+  };
 }
 
 function toOpenApiPath(url: string): string {
@@ -81,7 +131,10 @@ export function openApiDocument(registry: RouteSpec[], version: string) {
           {
             description,
             content: {
-              [r.produces && status.startsWith('2') ? r.produces : 'application/json']: {},
+              [r.produces && status.startsWith('2') ? r.produces : 'application/json']:
+                status === '200' && r.response
+                  ? { schema: z.toJSONSchema(r.response, { io: 'output', unrepresentable: 'any' }) }
+                  : {},
             },
           },
         ]),

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { WorkspaceConfig } from '../core/workspace-config.ts';
 import type { ApiContext } from './app.ts';
-import type { FastifyRequest } from 'fastify';
 import type { MentionFilters } from '../store/queries/filters.ts';
-import { ApiError, parseInput } from './errors.ts';
+import { ApiError } from './errors.ts';
 import {
   DurationSchema,
   resolveRange,
@@ -79,15 +78,18 @@ export function brandOf(ctx: ApiContext, workspaceId: string, brand: string) {
   return { ws, brand: config };
 }
 
-/** The common start of every brand route: path, query, the caller's brand, the time range. */
-export function brandRequest<S extends z.ZodType<z.infer<typeof RangeQuery>>>(
+/**
+ * The common start of every brand route, from its parsed input (read in this order: the path's
+ * brand, then the query): the caller's brand, or a 404, and the time range.
+ */
+export function brandScope<Q extends z.infer<typeof RangeQuery>>(
   ctx: ApiContext,
-  request: FastifyRequest,
-  querySchema: S,
-): { ws: WorkspaceConfig; brand: string; q: z.infer<S>; range: ResolvedRange } {
-  const { brand } = parseInput(BrandParams, request.params, 'params');
-  const q = parseInput(querySchema, request.query, 'query');
-  const { ws } = brandOf(ctx, request.workspaceId, brand);
+  workspaceId: string,
+  input: { readonly params: { brand: string }; readonly query: Q },
+): { ws: WorkspaceConfig; brand: string; q: Q; range: ResolvedRange } {
+  const { brand } = input.params;
+  const q = input.query;
+  const { ws } = brandOf(ctx, workspaceId, brand);
   return { ws, brand, q, range: rangeOf(q, ctx.now()) };
 }
 

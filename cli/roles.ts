@@ -7,6 +7,7 @@ import { alertRoutes } from '../api/routes/alerts.ts';
 import { ingestRoutes } from '../api/routes/ingest.ts';
 import { uiRoutes } from '../api/routes/ui.ts';
 import { createBus, type Bus } from '../core/bus/index.ts';
+import { deadLetterHeaders } from '../core/contracts/dead-letter.ts';
 import type { Mention } from '../core/contracts/mention.ts';
 import { dlqTopic, Topics } from '../core/contracts/topics.ts';
 import type { Logger } from '../core/logger.ts';
@@ -249,14 +250,14 @@ export function ingestPorts(rt: Runtime, signal: AbortSignal): IngestPorts {
         items.map((d) => ({
           key: null,
           value: d.payload,
-          headers: {
-            'x-error-code': 'invalid_source_item',
-            'x-error-reason': d.reason.slice(0, 4_000),
-            'x-error-stage': `ingest:${d.source}`,
-            'x-source-topic': `source:${d.source}`,
-            'x-failed-at': new Date().toISOString(),
-            ...(d.workspace !== undefined ? { 'x-workspace': d.workspace } : {}),
-          },
+          headers: deadLetterHeaders({
+            code: 'invalid_source_item',
+            reason: d.reason,
+            stage: `ingest:${d.source}`,
+            sourceTopic: `source:${d.source}`,
+            failedAt: new Date(),
+            ...(d.workspace !== undefined ? { workspace: d.workspace } : {}),
+          }),
         })),
       ),
     cursors: new StoreCursorStore(rt.store),

@@ -1,7 +1,7 @@
 /**
- * The failure taxonomy (see STYLE.md). The stage runner decides what to do from the class:
- * invalid data is dead-lettered, an unavailable dependency is retried and then stops the
- * stage without committing, anything else is a bug and crashes loudly.
+ * The failure taxonomy (docs/architecture.md, "Delivery"). The stage runner decides what to do
+ * from the class: invalid data is dead-lettered, an unavailable dependency is retried and then
+ * stops the stage without committing, anything else is a bug and crashes loudly.
  */
 export abstract class EarshotError extends Error {
   abstract readonly code: string;

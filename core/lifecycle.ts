@@ -6,9 +6,9 @@ export interface ShutdownStep {
 }
 
 /**
- * Graceful shutdown on SIGTERM/SIGINT, in the order given (STYLE.md): not ready → stop
- * schedulers and listeners → stop consumers (the batch in flight finishes) → flush producers →
- * close stores → exit 0. A second signal or the timeout exits 1.
+ * Graceful shutdown on SIGTERM/SIGINT, in the order given (docs/architecture.md, "Delivery"):
+ * not ready → stop schedulers and listeners → stop consumers (the batch in flight finishes) →
+ * flush producers → close stores → exit 0. A second signal or the timeout exits 1.
  */
 export function installShutdown(
   steps: () => ShutdownStep[],

@@ -11,18 +11,25 @@ export interface RetryOptions {
 
 export const defaultRetry: RetryOptions = { attempts: 8, baseDelayMs: 200, maxDelayMs: 15_000 };
 
+export interface BackoffOptions {
+  /** Delay cap of the first retry; doubles per attempt. */
+  baseMs: number;
+  /** Upper bound of any single backoff delay. */
+  maxMs: number;
+}
+
 /**
- * "Full jitter" exponential backoff: a random delay in [0, min(max, base·2^n)], so many
- * workers that failed together do not retry together.
+ * "Full jitter" exponential backoff: a uniform delay in [0, min(max, base·2^attempt)], so many
+ * workers (or clients of one API) that failed together do not retry together (AWS architecture
+ * blog; kafkajs does the same). `random` is injected so tests are deterministic.
  */
 export function backoffDelay(
   attempt: number,
-  baseDelayMs: number,
-  maxDelayMs: number,
-  random = Math.random,
+  options: BackoffOptions,
+  random: () => number = Math.random,
 ): number {
-  const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
-  return Math.round(random() * ceiling);
+  const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt));
+  return Math.round(ceiling * Math.min(1, Math.max(0, random())));
 }
 
 /** Retry `fn` while it throws retriable errors; anything else is rethrown at once. */
@@ -33,22 +40,31 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
     } catch (error) {
       if (!isRetriable(error) || attempt + 1 >= options.attempts || options.signal?.aborted)
         throw error;
-      const delay = backoffDelay(attempt, options.baseDelayMs, options.maxDelayMs);
+      const delay = backoffDelay(attempt, {
+        baseMs: options.baseDelayMs,
+        maxMs: options.maxDelayMs,
+      });
       options.onRetry?.(error, attempt + 1, delay);
       await sleep(delay, options.signal);
     }
   }
 }
 
+/** Sleep that ends early (resolving, not rejecting) when the signal aborts: loops check it. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
+    const onAbort = () => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
       resolve();
-    }
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** The shape of `sleep`, for loops that take a fake one in tests. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;

@@ -221,25 +221,6 @@ describe('InProcessBus', () => {
     await consumer.stop();
     await running;
   });
-
-  it('redelivers an uncommitted batch to the next member of the group', async () => {
-    const bus = new InProcessBus();
-    await bus.produce('t', [
-      { key: null, value: 'a' },
-      { key: null, value: 'b' },
-    ]);
-    const first = bus.consumer({ groupId: 'g', topics: ['t'], maxWaitMs: 1 });
-    await expect(first.run(() => Promise.reject(new Error('crash')))).rejects.toThrow('crash');
-    const seen: string[] = [];
-    const second = bus.consumer({ groupId: 'g', topics: ['t'], maxWaitMs: 1 });
-    const running = second.run((batch) =>
-      Promise.resolve(void seen.push(...batch.messages.map((m) => m.value.toString()))),
-    );
-    await waitUntil(() => seen.length === 2);
-    expect(seen).toEqual(['a', 'b']);
-    await second.stop();
-    await running;
-  });
 });
 
 async function collectBatch(bus: InProcessBus, n: number) {

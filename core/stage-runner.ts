@@ -7,6 +7,7 @@ import type {
   ConsumerOptions,
   OutgoingMessage,
 } from './bus/port.ts';
+import { deadLetterHeaders } from './contracts/dead-letter.ts';
 import { dlqTopic } from './contracts/topics.ts';
 import { describeError, InvalidMessageError, TooManyDeadLettersError } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -242,13 +243,15 @@ function toDeadLetter(dead: DeadLetter, stage: string): OutgoingMessage {
     value: dead.message.value,
     headers: {
       ...dead.message.headers,
-      'x-error-code': dead.code,
-      'x-error-reason': dead.reason.slice(0, 4_000),
-      'x-error-stage': stage,
-      'x-source-topic': dead.message.topic,
-      'x-source-partition': String(dead.message.partition),
-      'x-source-offset': dead.message.offset,
-      'x-failed-at': new Date().toISOString(),
+      ...deadLetterHeaders({
+        code: dead.code,
+        reason: dead.reason,
+        stage,
+        sourceTopic: dead.message.topic,
+        sourcePartition: dead.message.partition,
+        sourceOffset: dead.message.offset,
+        failedAt: new Date(),
+      }),
     },
   };
 }

@@ -4,7 +4,7 @@ import {
   sleep as realSleep,
   type BackoffOptions,
   type Sleep,
-} from './http/backoff.ts';
+} from '../core/retry.ts';
 import { HttpClient, type HttpClientOptions } from './http/client.ts';
 import { InvalidResponseError } from './http/errors.ts';
 import type { IngestPorts } from './ports.ts';

@@ -15,6 +15,7 @@ import type { Connector, ConnectorDeps } from './connector.ts';
 import { findSource } from './registry.ts';
 import { feedScope } from './rss/normalize.ts';
 import { recordingPorts } from './testing/recording-ports.ts';
+import { HOUR_MS as HOUR } from '../core/duration.ts';
 
 /**
  * The first run of every polling source reads back to `lookback` (issue 18: Reddit read one
@@ -22,7 +23,6 @@ import { recordingPorts } from './testing/recording-ports.ts';
  * Each source is served by a fake that speaks its real paging, five items per page.
  */
 const NOW = new Date('2026-11-20T10:00:00Z');
-const HOUR = 3_600_000;
 const fast: ConnectorDeps = {
   http: { timeoutMs: 500, maxRetries: 2, backoff: { baseMs: 1, maxMs: 2 } },
   loopBackoff: { baseMs: 1, maxMs: 2 },

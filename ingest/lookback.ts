@@ -1,4 +1,4 @@
-import { DurationSchema } from '../core/duration.ts';
+import { DAY_MS, DurationSchema } from '../core/duration.ts';
 import type { NewestFirstState } from './newest-first.ts';
 import type { IngestPorts } from './ports.ts';
 
@@ -11,7 +11,7 @@ import type { IngestPorts } from './ports.ts';
  */
 export const DEFAULT_LOOKBACK = '24h';
 /** Sources keep far less than a month in their listings (Reddit ~1,000 items, Jetstream ~36 h). */
-const MAX_LOOKBACK_MS = 30 * 86_400_000;
+const MAX_LOOKBACK_MS = 30 * DAY_MS;
 
 /** A look-back duration like `24h` or `7d`, in ms. */
 export const LookbackDurationSchema = DurationSchema.refine(
@@ -57,4 +57,23 @@ export function warnPageLimit(
       ? 'first run stopped at max_pages before the look-back start; older items are not read'
       : 'poll stopped at max_pages before reaching the cursor; items in between are not read',
   );
+}
+
+/**
+ * The end of a newest-first walk: whether its cursor may move. A walk that shutdown stopped
+ * between pages may not (the older pages are unread); one the page bound cut may, with a
+ * warning (`warnPageLimit`).
+ */
+export function walkMayAdvance(
+  done: boolean,
+  ports: IngestPorts,
+  source: string,
+  target: string,
+  maxPages: number,
+  firstRun: boolean,
+): boolean {
+  if (done) return true;
+  if (ports.signal.aborted) return false;
+  warnPageLimit(ports, source, target, maxPages, firstRun);
+  return true;
 }

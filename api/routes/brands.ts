@@ -4,16 +4,19 @@ import { brandHealth } from '../../store/queries/brand-health.ts';
 import { decodeCursor, mentionFeed, topAuthors } from '../../store/queries/mentions.ts';
 import { brandTopics } from '../../store/queries/topics.ts';
 import type { ApiContext } from '../app.ts';
-import { ApiError, parseInput } from '../errors.ts';
+import { AuthorsResponse, BrandsResponse, TopicsResponse } from '../contracts/brands.ts';
+import { ApiError } from '../errors.ts';
 import { route } from '../openapi.ts';
 import {
   BrandParams,
-  brandRequest,
+  brandScope,
   FilterQuery,
   mentionFilters,
   RangeQuery,
   workspaceOf,
 } from '../params.ts';
+
+const NoQuery = z.object({}).strict();
 
 const HealthQuery = RangeQuery.extend(FilterQuery.shape).strict();
 
@@ -82,13 +85,15 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
         tag: 'brands',
         auth: true,
         summary: 'Brands of your workspace with their watch queries and competitors',
+        query: NoQuery,
+        response: BrandsResponse,
         responses: {
           200: '{ workspace, brands: [{ id, name, query, competitors, color }] }',
           401: 'no or invalid key',
         },
       },
-      (request) => {
-        parseInput(z.object({}).strict(), request.query, 'query');
+      (request, _reply, input) => {
+        void input.query; // no parameters: an unknown one is a 400, not ignored
         const ws = workspaceOf(ctx, request.workspaceId);
         return {
           workspace: ws.id,
@@ -122,8 +127,8 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
           404: 'no such brand in your workspace',
         },
       },
-      async (request) => {
-        const { ws, brand, q, range } = brandRequest(ctx, request, HealthQuery);
+      async (request, _reply, input) => {
+        const { ws, brand, q, range } = brandScope(ctx, request.workspaceId, input);
         const health = await ctx.cache.get(`${ws.id} ${request.url}`, () =>
           brandHealth(ctx.store, {
             workspace: ws.id,
@@ -160,14 +165,15 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
           'Top topics of the period and trending ones (growth vs the previous period, with a minimum volume)',
         params: BrandParams,
         query: TopicsQuery,
+        response: TopicsResponse,
         responses: {
           200: '{ top: [{ id, label, volume, negative_share }], trending: [{ id, label, volume, previous_volume, growth }] }',
           400: 'a bad parameter',
           404: 'no such brand',
         },
       },
-      async (request) => {
-        const { ws, brand, q, range } = brandRequest(ctx, request, TopicsQuery);
+      async (request, _reply, input) => {
+        const { ws, brand, q, range } = brandScope(ctx, request.workspaceId, input);
         const topics = await ctx.cache.get(`${ws.id} ${request.url}`, () =>
           brandTopics(ctx.store, mentionFilters(ws.id, brand, range, q), {
             limit: q.limit,
@@ -203,8 +209,8 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
           404: 'no such brand',
         },
       },
-      async (request) => {
-        const { ws, brand, q, range } = brandRequest(ctx, request, MentionsQuery);
+      async (request, _reply, input) => {
+        const { ws, brand, q, range } = brandScope(ctx, request.workspaceId, input);
         const cursor = q.cursor === undefined ? null : decodeCursor(q.cursor);
         if (q.cursor !== undefined && cursor === null) {
           throw new ApiError(400, 'invalid_parameter', 'invalid query parameter: cursor', [
@@ -238,13 +244,14 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
         summary: 'Top authors by engagement',
         params: BrandParams,
         query: AuthorsQuery,
+        response: AuthorsResponse,
         responses: {
           200: '{ authors: [{ author_id, handle, display_name, followers, mentions, engagement, negative_share }] }',
           404: 'no such brand',
         },
       },
-      async (request) => {
-        const { ws, brand, q, range } = brandRequest(ctx, request, AuthorsQuery);
+      async (request, _reply, input) => {
+        const { ws, brand, q, range } = brandScope(ctx, request.workspaceId, input);
         const authors = await topAuthors(
           ctx.store,
           mentionFilters(ws.id, brand, range, q),

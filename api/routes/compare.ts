@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { compareBrands } from '../../store/queries/compare.ts';
 import type { ApiContext } from '../app.ts';
-import { ApiError, parseInput } from '../errors.ts';
+import { ApiError } from '../errors.ts';
 import { route } from '../openapi.ts';
 import { RangeQuery, rangeOf, Slug, workspaceOf } from '../params.ts';
 
@@ -40,8 +40,8 @@ export function compareRoutes(ctx: ApiContext): FastifyPluginAsync {
           404: 'a brand not in your workspace',
         },
       },
-      async (request) => {
-        const q = parseInput(CompareQuery, request.query, 'query');
+      async (request, _reply, input) => {
+        const q = input.query;
         const ws = workspaceOf(ctx, request.workspaceId);
         const brands = q.brands.map((id) => {
           const b = ws.brands.find((x) => x.id === id);

@@ -10,7 +10,6 @@ import {
 import type { MentionFilters } from '../../store/queries/filters.ts';
 import type { Store } from '../../store/port.ts';
 import type { ApiContext } from '../app.ts';
-import { parseInput } from '../errors.ts';
 import { route } from '../openapi.ts';
 import { brandOf, FilterQuery, mentionFilters, RangeQuery, rangeOf, Slug } from '../params.ts';
 
@@ -57,10 +56,10 @@ export function exportRoutes(ctx: ApiContext): FastifyPluginAsync {
         responses: { 200: 'text/csv', 400: 'a bad parameter', 404: 'no such brand' },
         produces: 'text/csv',
       },
-      async (request, reply) => {
+      async (request, reply, input) => {
         // Everything that can fail on the request's input fails here, before the headers: once
         // a 200 is sent, an error can only cut the stream.
-        const q = parseInput(ExportQuery, request.query, 'query');
+        const q = input.query;
         const { ws } = brandOf(ctx, request.workspaceId, q.brand);
         const range = rangeOf(q, ctx.now());
         const filters = mentionFilters(ws.id, q.brand, range, q);

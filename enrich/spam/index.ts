@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tokenize } from '../text/tokenize.ts';
+import { HOUR_MS } from '../../core/duration.ts';
 
 /**
  * A spam/bot score from transparent signals, each recorded as a reason (`code:detail`), so a
@@ -55,7 +56,6 @@ export const SPAM_WEIGHTS = {
 } as const;
 
 const RECENT = 50; // timestamps kept per author
-const HOUR_MS = 3_600_000;
 const SNAPSHOT_VERSION = 1;
 
 interface AuthorStats {

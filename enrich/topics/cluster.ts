@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { shortHash } from '../text/hash.ts';
 import { isUnspacedScript, normalizeWord } from '../text/tokenize.ts';
 import { extract, type Candidate } from './keyphrases.ts';
+import { HOUR_MS } from '../../core/duration.ts';
 
 /**
  * Online topic clustering, per brand, multilingual.
@@ -108,7 +109,6 @@ const BRAND_FREQ_MAX = 300;
 const BRAND_MIN_DOCS = 10;
 const BUCKETS_MAX = 24 * 8;
 const ALIASES_MAX = 10_000;
-const HOUR_MS = 3_600_000;
 const SNAPSHOT_VERSION = 1;
 
 interface PhraseStat {

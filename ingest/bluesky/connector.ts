@@ -9,11 +9,10 @@ import {
   type RunOptions,
 } from '../connector.ts';
 import { convertOne, deliver } from '../emit.ts';
-import { sleep as realSleep } from '../http/backoff.ts';
-import { isFatalRefusal, reconnectDelay, seconds } from '../ws/reconnect.ts';
 import type { HttpClient } from '../http/client.ts';
 import type { IngestDeadLetter, IngestPorts } from '../ports.ts';
 import { runSocket } from '../ws/socket.ts';
+import { streamLoop, type StreamSession } from '../ws/stream-loop.ts';
 import type { BlueskyConfig } from './config.ts';
 import { normalizeJetstreamEvent, parseJetstreamFrame } from './normalize.ts';
 import { nameOwned, ownedHandles, resolveOwnedHandles } from './owned.ts';
@@ -34,7 +33,7 @@ const PositionSchema = z.object({
 export type JetstreamPosition = z.infer<typeof PositionSchema>;
 
 /**
- * The resume rule (sources notes §1): same host and a seq → resume at the seq (inclusive, the
+ * The resume rule (docs/sources.md, "Bluesky"): same host and a seq → resume at the seq (inclusive, the
  * last event comes again); otherwise time_us minus a rewind (delivery is at-least-once and
  * seqs are per instance). No saved position → live tail.
  */
@@ -83,17 +82,13 @@ export function createBlueskyConnector(config: BlueskyConfig, deps: ConnectorDep
       });
     },
     async run(ports: IngestPorts, options: RunOptions = {}) {
-      const sleep = deps.sleep ?? realSleep;
-      const backoff = deps.loopBackoff ?? { baseMs: 1_000, maxMs: 60_000 };
       const host = new URL(config.base_url).host;
       let position = await loadPosition(ports);
-      let failures = 0;
       const profiles = appviewFor(ports).profiles;
       const toResolve = ownedHandles(deps.ownedAccounts?.(SOURCE) ?? []);
       let owned: Map<string, string> | null = toResolve.length === 0 ? new Map() : null;
 
-      while (!ports.signal.aborted) {
-        options.onState?.('running');
+      const connect = async (): Promise<StreamSession | null> => {
         // Before the stream: replies to an owned handle are recognised by its DID. A failed
         // lookup is tried again on the next connection; until then the DIDs in the config work.
         if (owned === null) {
@@ -105,7 +100,7 @@ export function createBlueskyConnector(config: BlueskyConfig, deps: ConnectorDep
               ports.signal,
             );
           } catch (error) {
-            if (ports.signal.aborted) break;
+            if (ports.signal.aborted) return null;
             ports.logger.warn(
               { event: 'owned_handles_unresolved', source: SOURCE, error: describeError(error) },
               'could not resolve the owned Bluesky handles; replies to them are kept once they resolve',
@@ -158,33 +153,21 @@ export function createBlueskyConnector(config: BlueskyConfig, deps: ConnectorDep
           closeError ??= error instanceof Error ? error : new Error(String(error));
         }
         if (flushError) closeError ??= flushError;
-        if (ports.signal.aborted) break;
-        const problem = closeError
-          ? describeError(closeError)
-          : `closed ${outcome.code} ${outcome.reason}`.trim();
-        if ((options.once && !options.keepStreaming) || isFatalRefusal(outcome)) {
-          if (closeError) {
-            options.onState?.('failed', problem);
-            throw closeError;
-          }
-          break;
-        }
-        if (outcome.opened && outcome.handled > 0) failures = 0;
-        const wait = reconnectDelay(outcome, failures++, backoff, deps.random ?? Math.random);
-        options.onState?.('backoff', `${problem}; reconnecting in ${seconds(wait)}`);
-        ports.logger.warn(
-          {
-            event: 'stream_reconnect',
-            source: SOURCE,
-            wait_ms: wait,
-            problem,
-            ...(outcome.retryAfterMs !== undefined ? { retry_after_ms: outcome.retryAfterMs } : {}),
-          },
-          'jetstream lost, reconnecting',
-        );
-        await sleep(wait, ports.signal);
-      }
-      options.onState?.('stopped');
+        return { outcome, error: closeError };
+      };
+
+      await streamLoop({
+        source: SOURCE,
+        ports,
+        connect,
+        healthy: (outcome) => outcome.opened && outcome.handled > 0,
+        lostMessage: 'jetstream lost, reconnecting',
+        once: options.once === true && !options.keepStreaming,
+        ...(options.onState ? { onState: options.onState } : {}),
+        backoff: deps.loopBackoff ?? { baseMs: 1_000, maxMs: 60_000 },
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        ...(deps.random ? { random: deps.random } : {}),
+      });
     },
   };
 }

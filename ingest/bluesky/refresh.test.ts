@@ -11,6 +11,7 @@ import {
 } from '../../test/support/replay-servers.ts';
 import type { ConnectorDeps } from '../connector.ts';
 import { recordingPorts } from '../testing/recording-ports.ts';
+import { defineRefreshContract, type RefreshSubject } from '../testing/refresh-contract.ts';
 import { BlueskyConfigSchema } from './config.ts';
 import { createBlueskyConnector } from './connector.ts';
 import {
@@ -118,6 +119,16 @@ describe('post view normalization', () => {
   });
 });
 
+/** getPosts over a set of known posts; asking for more than 25 is a 400, as on the AppView. */
+function getPosts(known: Map<string, unknown>) {
+  return (req: RecordedRequest): ReplayReply => {
+    if (req.url.pathname !== '/xrpc/app.bsky.feed.getPosts') return { status: 404 };
+    const uris = req.url.searchParams.getAll('uris');
+    if (uris.length > 25) return { status: 400, body: { error: 'InvalidRequest' } };
+    return { body: { posts: uris.flatMap((u) => (known.has(u) ? [known.get(u)] : [])) } };
+  };
+}
+
 describe('Bluesky refresh against a local AppView', () => {
   let appview: HttpReplayServer | undefined;
   let jetstream: JetstreamReplay | undefined;
@@ -127,16 +138,6 @@ describe('Bluesky refresh against a local AppView', () => {
     appview = undefined;
     jetstream = undefined;
   });
-
-  /** getPosts over a set of known posts; asking for more than 25 is a 400, as on the AppView. */
-  function getPosts(known: Map<string, unknown>) {
-    return (req: RecordedRequest): ReplayReply => {
-      if (req.url.pathname !== '/xrpc/app.bsky.feed.getPosts') return { status: 404 };
-      const uris = req.url.searchParams.getAll('uris');
-      if (uris.length > 25) return { status: 400, body: { error: 'InvalidRequest' } };
-      return { body: { posts: uris.flatMap((u) => (known.has(u) ? [known.get(u)] : [])) } };
-    };
-  }
 
   it('25 posts per request, deleted posts and foreign ids left out, bad views dead-lettered', async () => {
     const base = viewOf(frames[0]!, { likeCount: 7, repostCount: 1, replyCount: 2 });
@@ -211,17 +212,6 @@ describe('Bluesky refresh against a local AppView', () => {
     expect(paths).toEqual(['/xrpc/app.bsky.actor.getProfiles', '/xrpc/app.bsky.feed.getPosts']);
   });
 
-  it('a failing AppView throws a retriable error and returns nothing', async () => {
-    appview = await startHttpReplay(() => ({ status: 503, body: 'upstream unavailable' }));
-    const config = BlueskyConfigSchema.parse({ appview_url: appview.baseUrl });
-    const rec = recordingPorts({ now: () => LATER });
-    const failing = createBlueskyConnector(config, fast).refresh!([idOf(frames[0]!)], rec.ports);
-    await expect(failing).rejects.toThrow(/unavailable after 2 attempts \(HTTP 503\)/);
-    await failing.catch((error: unknown) => expect(isRetriable(error)).toBe(true));
-    expect(appview.requests).toHaveLength(2);
-    expect(rec.dead).toEqual([]);
-  });
-
   it('an unreadable answer throws (retriable); nothing of a half-done batch comes back', async () => {
     let calls = 0;
     const base = viewOf(frames[0]!, { likeCount: 7 });
@@ -241,3 +231,48 @@ describe('Bluesky refresh against a local AppView', () => {
     await refreshing.catch((error: unknown) => expect(isRetriable(error)).toBe(true));
   });
 });
+
+defineRefreshContract('bluesky', {
+  now: LATER,
+  batchSize: 25,
+  async knowing(count) {
+    const base = viewOf(frames[0]!, {});
+    const known = new Map<string, unknown>();
+    const ids: string[] = [];
+    for (let n = 0; n < count; n++) {
+      const uri = `${base.uri}${n}`;
+      ids.push(`bluesky:${uri}`);
+      known.set(uri, { ...base, uri, likeCount: n });
+    }
+    return subject(await startHttpReplay(getPosts(known)), ids);
+  },
+  async answeringMore() {
+    const wanted = viewOf(frames[0]!, { likeCount: 40 });
+    const other = viewOf(frames[2]!, { likeCount: 1 });
+    const server = await startHttpReplay((req) =>
+      req.url.pathname === '/xrpc/app.bsky.feed.getPosts'
+        ? { body: { posts: [wanted, other] } }
+        : { body: { profiles: [] } },
+    );
+    return subject(server, [idOf(frames[0]!)]);
+  },
+  async failing() {
+    const server = await startHttpReplay(() => ({ status: 503, body: 'upstream unavailable' }));
+    return subject(server, [idOf(frames[0]!)]);
+  },
+});
+
+function subject(server: HttpReplayServer, ids: string[]): RefreshSubject {
+  return {
+    connector: createBlueskyConnector(
+      BlueskyConfigSchema.parse({ appview_url: server.baseUrl }),
+      fast,
+    ),
+    ids,
+    lookups: () =>
+      server.requests
+        .filter((r) => r.url.pathname === '/xrpc/app.bsky.feed.getPosts')
+        .map((r) => r.url.searchParams.getAll('uris').length),
+    close: () => server.close(),
+  };
+}

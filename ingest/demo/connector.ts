@@ -3,10 +3,10 @@ import type { Mention } from '../../core/contracts/mention.ts';
 import type { Connector } from '../connector.ts';
 import type { IngestPorts } from '../ports.ts';
 import { engagementAt, mentionsByIds, mentionsForMinute, type DemoOptions } from './generator.ts';
+import { HOUR_MS, MINUTE_MS } from '../../core/duration.ts';
 
-const MINUTE = 60_000;
 const SOURCE = 'demo';
-const REWIND_MS = 5 * MINUTE;
+const REWIND_MS = 5 * MINUTE_MS;
 
 export interface DemoConnectorOptions extends DemoOptions {
   /** History generated on first start, newest hour first so dashboards fill at once. */
@@ -43,7 +43,7 @@ export async function runDemoConnector(
 ): Promise<void> {
   const { cursors, logger, signal } = ports;
   const nowMs = ports.now().getTime();
-  const earliest = Math.floor((nowMs - options.backfillHours * 3_600_000) / MINUTE) * MINUTE;
+  const earliest = Math.floor((nowMs - options.backfillHours * HOUR_MS) / MINUTE_MS) * MINUTE_MS;
 
   // 1. Live part: from where the last run stopped (or now) up to now.
   // Rewind a little: on the in-process bus a hard kill loses what was in flight, and
@@ -94,7 +94,7 @@ export async function runDemoConnector(
  */
 export function range(fromMs: number, toMs: number, options: DemoOptions, readAtMs?: number) {
   const out: Mention[] = [];
-  for (let minute = Math.floor(fromMs / MINUTE); minute * MINUTE < toMs; minute++) {
+  for (let minute = Math.floor(fromMs / MINUTE_MS); minute * MINUTE_MS < toMs; minute++) {
     for (const m of mentionsForMinute(minute, options)) {
       const t = Date.parse(m.created_at);
       if (t >= fromMs && t < toMs) out.push(readAtMs === undefined ? m : readAt(m, readAtMs));

@@ -5,6 +5,7 @@ import { RefreshConfigSchema } from '../refresh/config.ts';
 import { createRefresher } from '../refresh/refresher.ts';
 import { createDemoConnector, range } from './connector.ts';
 import { engagementAt, mentionsByIds, mentionsForMinute } from './generator.ts';
+import { HOUR_MS as H, MINUTE_MS as MIN } from '../../core/duration.ts';
 
 const options = { ratePerMinute: 20, incident: null };
 const minute = Math.floor(Date.parse('2026-11-18T14:00:00Z') / 60_000);
@@ -46,7 +47,6 @@ describe('demo engagement', () => {
   const settled = { likes: 100, reposts: 40, replies: 7, views: null };
 
   it('grows with age from nothing to the settled counts, never shrinking', () => {
-    const H = 3_600_000;
     expect(engagementAt(settled, 0)).toEqual({ likes: 0, reposts: 0, replies: 0, views: null });
     expect(engagementAt(settled, 2 * H)).toEqual({
       likes: 50,
@@ -89,7 +89,6 @@ describe('demo engagement', () => {
   });
 
   it('emits what a reader sees now, and the refresher reads the likes that came since', async () => {
-    const MIN = 60_000;
     const T0 = (minute + 60) * MIN;
     let now = T0;
     const rec = recordingPorts({ now: () => new Date(now) });

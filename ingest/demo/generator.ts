@@ -1,6 +1,7 @@
 import type { Engagement, Mention } from '../../core/contracts/mention.ts';
 import { ASPECTS, LANGUAGE_MIX, PHRASES, type DemoSentiment } from './phrases.ts';
 import { hash32, mulberry32, poisson } from '../../core/random.ts';
+import { MINUTE_MS } from '../../core/duration.ts';
 
 /**
  * The demo source: deterministic synthetic multilingual mentions. Everything is a pure
@@ -33,11 +34,9 @@ export interface DemoOptions {
   incident: { brand: string; start: Date; durationMinutes: number; volumeFactor: number } | null;
 }
 
-const MINUTE = 60_000;
-
 export function mentionsForMinute(minute: number, options: DemoOptions): Mention[] {
   const rng = mulberry32(hash32(minute));
-  const at = new Date(minute * MINUTE);
+  const at = new Date(minute * MINUTE_MS);
   // Daily cycle: busiest mid-afternoon UTC, quietest at night; weekends a bit quieter.
   const hour = at.getUTCHours() + at.getUTCMinutes() / 60;
   const daily = 1 + 0.6 * Math.sin(((hour - 9) / 24) * 2 * Math.PI);
@@ -51,7 +50,7 @@ export function mentionsForMinute(minute: number, options: DemoOptions): Mention
 
   const incident = options.incident;
   if (incident) {
-    const startMinute = Math.floor(incident.start.getTime() / MINUTE);
+    const startMinute = Math.floor(incident.start.getTime() / MINUTE_MS);
     if (minute >= startMinute && minute < startMinute + incident.durationMinutes) {
       const brand =
         DEMO_BRANDS.find((b) => b.name.toLowerCase() === incident.brand) ?? DEMO_BRANDS[1]!;
@@ -90,7 +89,7 @@ function buildMention(
   ).replaceAll('{a}', phrases.aspects[aspect]);
   const authorNo = Math.floor(rng() ** 2 * 400); // a few authors post a lot
   const followers = Math.floor(20 * Math.exp(rng() * 9));
-  const createdAt = new Date(minute * MINUTE + Math.floor(rng() * MINUTE));
+  const createdAt = new Date(minute * MINUTE_MS + Math.floor(rng() * MINUTE_MS));
   const popularity = Math.exp(rng() * 5) - 1;
   return {
     id: `demo:${minute}-${index}`,

@@ -10,7 +10,7 @@ import {
 } from '../connector.ts';
 import { convertItems, deliver } from '../emit.ts';
 import { RequestBudget } from '../http/budget.ts';
-import { lookbackStart, warnPageLimit } from '../lookback.ts';
+import { lookbackStart, walkMayAdvance } from '../lookback.ts';
 import type { IngestPorts } from '../ports.ts';
 import { HackerNewsClient, STORIES_PER_REQUEST } from './client.ts';
 import type { HackerNewsConfig } from './config.ts';
@@ -113,9 +113,7 @@ async function pollQuery(
     }
   }
 
-  // Stopped between pages (shutdown): the older pages are unread, so the cursor stays.
-  if (!done && ports.signal.aborted) return;
-  if (!done) warnPageLimit(ports, SOURCE, key, config.max_pages, last === null);
+  if (!walkMayAdvance(done, ports, SOURCE, key, config.max_pages, last === null)) return;
   if (newest !== last) await ports.cursors.set(SOURCE, key, String(newest));
   for (const [id, at] of recent) if (at <= newest - config.overlap_s) recent.delete(id);
 }

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MentionSchema } from '../../core/contracts/mention.ts';
-import { isRetriable } from '../../core/errors.ts';
 import {
   readJsonFixture,
   startHttpReplay,
@@ -10,6 +9,7 @@ import {
 } from '../../test/support/replay-servers.ts';
 import type { ConnectorDeps } from '../connector.ts';
 import { recordingPorts } from '../testing/recording-ports.ts';
+import { defineRefreshContract, type RefreshSubject } from '../testing/refresh-contract.ts';
 import { HackerNewsConfigSchema } from './config.ts';
 import { createHackerNewsConnector } from './connector.ts';
 import { normalizeHackerNewsHit } from './normalize.ts';
@@ -104,48 +104,44 @@ describe('Hacker News refresh against a local Algolia replay', () => {
     ]);
     expect(rec.dead).toEqual([]);
   });
+});
 
-  it('100 stories per request', async () => {
+defineRefreshContract('hackernews', {
+  now: LATER,
+  batchSize: 100,
+  async knowing(count) {
     const pool: Hit[] = [];
     const ids: string[] = [];
-    for (let n = 0; n < 250; n++) {
+    for (let n = 0; n < count; n++) {
       const id = String(46_000_000 + n);
       ids.push(`hackernews:${id}`);
       pool.push({ ...postmortem, objectID: id, _tags: ['story', `story_${id}`], points: n });
     }
-    server = await startHttpReplay(algolia(pool));
-    const out = await createHackerNewsConnector(configFor(server), fast).refresh!(
-      ids,
-      recordingPorts({ now: () => LATER }).ports,
-    );
-    expect(
-      server.requests.map((r) => r.url.searchParams.get('tags')!.split('story_').length - 1),
-    ).toEqual([100, 100, 50]);
-    expect(out.map((m) => m.id)).toEqual(ids);
-    expect(out[249]!.engagement.likes).toBe(249);
-  });
-
-  it('only the stories asked for come back', async () => {
-    server = await startHttpReplay(() => ({
+    return subject(await startHttpReplay(algolia(pool)), ids);
+  },
+  async answeringMore() {
+    const server = await startHttpReplay(() => ({
       body: { hits: [ask, postmortem], page: 0, nbPages: 1, nbHits: 2 },
     }));
-    const out = await createHackerNewsConnector(configFor(server), fast).refresh!(
-      ['hackernews:45989000'],
-      recordingPorts({ now: () => LATER }).ports,
-    );
-    expect(out.map((m) => m.id)).toEqual(['hackernews:45989000']);
-  });
-
-  it('a failing Algolia throws a retriable error', async () => {
-    server = await startHttpReplay(() => ({ status: 502 }));
-    const failing = createHackerNewsConnector(configFor(server), fast).refresh!(
-      ['hackernews:45990001'],
-      recordingPorts({ now: () => LATER }).ports,
-    );
-    await expect(failing).rejects.toThrow(/unavailable after 3 attempts \(HTTP 502\)/);
-    await failing.catch((error: unknown) => expect(isRetriable(error)).toBe(true));
-  });
+    return subject(server, [`hackernews:${postmortem.objectID}`]);
+  },
+  async failing() {
+    return subject(await startHttpReplay(() => ({ status: 502 })), ['hackernews:45990001']);
+  },
 });
+
+function subject(server: HttpReplayServer, ids: string[]): RefreshSubject {
+  return {
+    connector: createHackerNewsConnector(
+      HackerNewsConfigSchema.parse({ queries: ['acme'], base_url: server.baseUrl }),
+      fast,
+    ),
+    ids,
+    lookups: () =>
+      server.requests.map((r) => r.url.searchParams.get('tags')!.split('story_').length - 1),
+    close: () => server.close(),
+  };
+}
 
 describe('Hacker News refreshable', () => {
   it('schedules stories only: comments have no points to grow', () => {

@@ -1,4 +1,4 @@
-import { sleep as realSleep, type Sleep } from './backoff.ts';
+import { sleep as realSleep, type Sleep } from '../../core/retry.ts';
 
 /**
  * A per-source request budget (token bucket): at most `requests` per `perMs`, with bursts up

@@ -2,12 +2,11 @@ import { DependencyUnavailableError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import {
   backoffDelay,
-  parseRetryAfter,
-  rateLimitDelay,
   sleep as realSleep,
   type BackoffOptions,
   type Sleep,
-} from './backoff.ts';
+} from '../../core/retry.ts';
+import { parseRetryAfter, rateLimitDelay } from './rate-limit.ts';
 import type { RequestBudget } from './budget.ts';
 import { proxiedFetch } from '../../core/proxy.ts';
 

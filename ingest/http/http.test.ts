@@ -1,22 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DependencyUnavailableError } from '../../core/errors.ts';
 import { startHttpReplay, type HttpReplayServer } from '../../test/support/replay-servers.ts';
-import { backoffDelay, parseRetryAfter, rateLimitDelay } from './backoff.ts';
+import { parseRetryAfter, rateLimitDelay } from './rate-limit.ts';
 import { RequestBudget } from './budget.ts';
 import { HttpClient } from './client.ts';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 
-describe('backoff and rate-limit headers (pure)', () => {
-  it('full jitter grows exponentially and is capped', () => {
-    const o = { baseMs: 100, maxMs: 1_000 };
-    expect(backoffDelay(0, o, () => 1)).toBe(100);
-    expect(backoffDelay(3, o, () => 1)).toBe(800);
-    expect(backoffDelay(10, o, () => 1)).toBe(1_000);
-    expect(backoffDelay(3, o, () => 0.5)).toBe(400);
-    expect(backoffDelay(3, o, () => 0)).toBe(0);
-  });
-
+describe('rate-limit headers (pure)', () => {
   it.each([
     ['120', 120_000],
     ['1.5', 1_500],

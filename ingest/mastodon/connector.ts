@@ -9,7 +9,7 @@ import {
 } from '../connector.ts';
 import { convertItems, deliver } from '../emit.ts';
 import { RequestBudget } from '../http/budget.ts';
-import { lookbackStart, warnPageLimit } from '../lookback.ts';
+import { lookbackStart, walkMayAdvance } from '../lookback.ts';
 import type { IngestPorts } from '../ports.ts';
 import type { Mention } from '../../core/contracts/mention.ts';
 import { MastodonClient, STATUSES_PER_REQUEST } from './client.ts';
@@ -149,8 +149,7 @@ async function firstRead(
     }
     url = result.nextUrl;
   }
-  if (!done && ports.signal.aborted) return;
-  if (!done) warnPageLimit(ports, SOURCE, key, config.max_pages, true);
+  if (!walkMayAdvance(done, ports, SOURCE, key, config.max_pages, true)) return;
   if (newest !== null) await ports.cursors.set(SOURCE, key, newest);
 }
 

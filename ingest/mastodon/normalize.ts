@@ -40,7 +40,7 @@ const BaseStatusSchema = z.object({
   replies_count: Count,
   quotes_count: Count,
 });
-/** Mastodon `Status` (entities/Status.md), the fields a mention needs. */
+/** Mastodon `Status` (https://docs.joinmastodon.org/entities/Status/), the fields a mention needs. */
 export const MastodonStatusSchema = BaseStatusSchema.extend({
   reblog: BaseStatusSchema.nullish(),
 });

@@ -10,6 +10,7 @@ import {
 } from '../../test/support/replay-servers.ts';
 import type { ConnectorDeps } from '../connector.ts';
 import { recordingPorts } from '../testing/recording-ports.ts';
+import { defineRefreshContract, type RefreshSubject } from '../testing/refresh-contract.ts';
 import { MastodonConfigSchema } from './config.ts';
 import { createMastodonConnector, localStatusId } from './connector.ts';
 import { normalizeMastodonStatus } from './normalize.ts';
@@ -36,37 +37,37 @@ describe('localStatusId', () => {
   });
 });
 
+/** A status of the replay instance (its uri on the replay host), with some counts. */
+function local(host: string, id: string, counts: Record<string, number> = {}): Status {
+  return {
+    ...alice,
+    id,
+    uri: `http://${host}/users/alice/statuses/${id}`,
+    url: `http://${host}/@alice/${id}`,
+    ...counts,
+  };
+}
+
+/** Mastodon ≥ 4.3 (`multi`) or older (per-id only); `known` are the statuses it still has. */
+function instance(known: () => Map<string, Status>, multi = true) {
+  return (req: RecordedRequest): ReplayReply => {
+    if (req.url.pathname === '/api/v1/statuses') {
+      if (!multi) return { status: 404, body: { error: 'Record not found' } };
+      const ids = req.url.searchParams.getAll('id[]');
+      return { body: ids.flatMap((id) => (known().has(id) ? [known().get(id)] : [])) };
+    }
+    const m = /^\/api\/v1\/statuses\/(\d+)$/.exec(req.url.pathname);
+    const status = m ? known().get(m[1]!) : undefined;
+    return status ? { body: status } : { status: 404, body: { error: 'Record not found' } };
+  };
+}
+
 describe('Mastodon refresh against a local instance replay', () => {
   let server: HttpReplayServer | undefined;
   afterEach(async () => {
     await server?.close();
     server = undefined;
   });
-
-  /** A status of the replay instance (its uri on the replay host), with some counts. */
-  function local(host: string, id: string, counts: Record<string, number> = {}): Status {
-    return {
-      ...alice,
-      id,
-      uri: `http://${host}/users/alice/statuses/${id}`,
-      url: `http://${host}/@alice/${id}`,
-      ...counts,
-    };
-  }
-
-  /** Mastodon ≥ 4.3 (`multi`) or older (per-id only); `known` are the statuses it still has. */
-  function instance(known: () => Map<string, Status>, multi = true) {
-    return (req: RecordedRequest): ReplayReply => {
-      if (req.url.pathname === '/api/v1/statuses') {
-        if (!multi) return { status: 404, body: { error: 'Record not found' } };
-        const ids = req.url.searchParams.getAll('id[]');
-        return { body: ids.flatMap((id) => (known().has(id) ? [known().get(id)] : [])) };
-      }
-      const m = /^\/api\/v1\/statuses\/(\d+)$/.exec(req.url.pathname);
-      const status = m ? known().get(m[1]!) : undefined;
-      return status ? { body: status } : { status: 404, body: { error: 'Record not found' } };
-    };
-  }
 
   const configFor = (s: HttpReplayServer) =>
     MastodonConfigSchema.parse({ base_url: s.baseUrl, streaming: false });
@@ -129,43 +130,18 @@ describe('Mastodon refresh against a local instance replay', () => {
     expect(server.requests.map((r) => r.url.pathname).slice(3)).toEqual(['/api/v1/statuses/1']);
   });
 
-  it('a failing instance throws a retriable error; an instance wanting a token a non-retriable one', async () => {
-    server = await startHttpReplay(() => ({ status: 503 }));
-    let host = new URL(server.baseUrl).host;
-    const failing = createMastodonConnector(configFor(server), null, fast).refresh!(
-      [`mastodon:http://${host}/users/alice/statuses/1`],
-      recordingPorts({ now: () => LATER }).ports,
-    );
-    await expect(failing).rejects.toThrow(/unavailable after 2 attempts \(HTTP 503\)/);
-    await failing.catch((error: unknown) => expect(isRetriable(error)).toBe(true));
-    await server.close();
-
+  it('an instance wanting a token throws a non-retriable error', async () => {
     server = await startHttpReplay(() => ({
       status: 401,
       body: { error: 'This API requires an authenticated user' },
     }));
-    host = new URL(server.baseUrl).host;
+    const host = new URL(server.baseUrl).host;
     const rejected = createMastodonConnector(configFor(server), null, fast).refresh!(
       [`mastodon:http://${host}/users/alice/statuses/1`],
       recordingPorts({ now: () => LATER }).ports,
     );
     await expect(rejected).rejects.toThrow(/statuses lookup needs authentication \(HTTP 401\)/);
     await rejected.catch((error: unknown) => expect(isRetriable(error)).toBe(false));
-  });
-
-  it('only the statuses asked for come back', async () => {
-    let host = '';
-    server = await startHttpReplay(() => ({
-      body: [local(host, '1', { favourites_count: 3 }), local(host, '2', { favourites_count: 4 })],
-    }));
-    host = new URL(server.baseUrl).host;
-    const out = await createMastodonConnector(configFor(server), null, fast).refresh!(
-      [`mastodon:http://${host}/users/alice/statuses/1`],
-      recordingPorts({ now: () => LATER }).ports,
-    );
-    expect(out.map((m) => [m.id, m.engagement.likes])).toEqual([
-      [`mastodon:http://${host}/users/alice/statuses/1`, 3],
-    ]);
   });
 
   it('no local statuses among the ids: no request at all', async () => {
@@ -198,3 +174,47 @@ describe('Mastodon refreshable', () => {
     );
   });
 });
+
+const statusId = (host: string, id: string) => `mastodon:http://${host}/users/alice/statuses/${id}`;
+
+defineRefreshContract('mastodon', {
+  now: LATER,
+  batchSize: 20,
+  async knowing(count) {
+    const known = new Map<string, Status>();
+    const server = await startHttpReplay(instance(() => known));
+    const host = new URL(server.baseUrl).host;
+    const ids: string[] = [];
+    for (let n = 0; n < count; n++) {
+      const id = String(113500000000000200n + BigInt(n));
+      ids.push(statusId(host, id));
+      known.set(id, local(host, id, { favourites_count: n }));
+    }
+    return subject(server, ids);
+  },
+  async answeringMore() {
+    let host = '';
+    const server = await startHttpReplay(() => ({
+      body: [local(host, '1', { favourites_count: 3 }), local(host, '2', { favourites_count: 4 })],
+    }));
+    host = new URL(server.baseUrl).host;
+    return subject(server, [statusId(host, '1')]);
+  },
+  async failing() {
+    const server = await startHttpReplay(() => ({ status: 503 }));
+    return subject(server, [statusId(new URL(server.baseUrl).host, '1')]);
+  },
+});
+
+function subject(server: HttpReplayServer, ids: string[]): RefreshSubject {
+  return {
+    connector: createMastodonConnector(
+      MastodonConfigSchema.parse({ base_url: server.baseUrl, streaming: false }),
+      null,
+      fast,
+    ),
+    ids,
+    lookups: () => server.requests.map((r) => r.url.searchParams.getAll('id[]').length),
+    close: () => server.close(),
+  };
+}

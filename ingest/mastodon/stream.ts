@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { describeError } from '../../core/errors.ts';
 import type { ConnectorDeps, ConnectorState } from '../connector.ts';
 import { convertOne, deliver } from '../emit.ts';
-import { sleep as realSleep } from '../http/backoff.ts';
-import { isFatalRefusal, reconnectDelay, seconds } from '../ws/reconnect.ts';
 import type { IngestPorts } from '../ports.ts';
 import { runSocket } from '../ws/socket.ts';
+import { streamLoop } from '../ws/stream-loop.ts';
 import { timelineKey, type MastodonConfig, type MastodonTimeline } from './config.ts';
 import { compareStatusIds, normalizeMastodonStatus } from './normalize.ts';
 
@@ -65,63 +64,46 @@ export async function runMastodonStream(args: {
   onState?: (state: ConnectorState, error?: string) => void;
 }): Promise<void> {
   const { config, token, ports, deps } = args;
-  const sleep = deps.sleep ?? realSleep;
-  const backoff = deps.loopBackoff ?? { baseMs: 1_000, maxMs: 60_000 };
   const keys = new Set(config.timelines.map(timelineKey));
   const instanceHost = new URL(config.base_url).host;
-  let failures = 0;
 
-  while (!ports.signal.aborted) {
-    args.onState?.('running');
-    let backfilled: Promise<void> | null = null;
-    let base: string;
-    try {
-      base = await args.streamingBase();
-    } catch {
-      base = config.base_url; // discovery is best effort; the instance host usually works
-    }
-    const outcome = await runSocket(streamingUrl(base), {
-      headers: { authorization: `Bearer ${token}` },
-      signal: ports.signal,
-      idleTimeoutMs: config.stream_idle_timeout_s * 1000,
-      onOpen: (socket) => {
-        for (const m of subscribeMessages(config.timelines)) socket.send(m);
-        backfilled = args.backfill();
-        // A failed backfill means a gap we cannot close on this connection: start over.
-        backfilled.catch((error: unknown) =>
-          socket.fail(error instanceof Error ? error : new Error(String(error))),
-        );
-      },
-      handle: async (data) => {
-        if (backfilled) await backfilled;
-        await handleMessage(data);
-      },
-    });
-    if (ports.signal.aborted) break;
-    if (outcome.opened) failures = 0;
-    const problem = outcome.error
-      ? describeError(outcome.error)
-      : `closed ${outcome.code} ${outcome.reason}`.trim();
-    // A refused token (401/403) or a wrong streaming path (404) is not fixed by waiting.
-    if (isFatalRefusal(outcome)) {
-      args.onState?.('failed', problem);
-      throw outcome.error ?? new Error(problem);
-    }
-    const wait = reconnectDelay(outcome, failures++, backoff, deps.random ?? Math.random);
-    args.onState?.('backoff', `${problem}; reconnecting in ${seconds(wait)}`);
-    ports.logger.warn(
-      {
-        event: 'stream_reconnect',
-        source: SOURCE,
-        wait_ms: wait,
-        problem,
-        ...(outcome.retryAfterMs !== undefined ? { retry_after_ms: outcome.retryAfterMs } : {}),
-      },
-      'mastodon stream lost, reconnecting',
-    );
-    await sleep(wait, ports.signal);
-  }
-  args.onState?.('stopped');
+  await streamLoop({
+    source: SOURCE,
+    ports,
+    connect: async () => {
+      let backfilled: Promise<void> | null = null;
+      let base: string;
+      try {
+        base = await args.streamingBase();
+      } catch {
+        base = config.base_url; // discovery is best effort; the instance host usually works
+      }
+      const outcome = await runSocket(streamingUrl(base), {
+        headers: { authorization: `Bearer ${token}` },
+        signal: ports.signal,
+        idleTimeoutMs: config.stream_idle_timeout_s * 1000,
+        onOpen: (socket) => {
+          for (const m of subscribeMessages(config.timelines)) socket.send(m);
+          backfilled = args.backfill();
+          // A failed backfill means a gap we cannot close on this connection: start over.
+          backfilled.catch((error: unknown) =>
+            socket.fail(error instanceof Error ? error : new Error(String(error))),
+          );
+        },
+        handle: async (data) => {
+          if (backfilled) await backfilled;
+          await handleMessage(data);
+        },
+      });
+      return { outcome };
+    },
+    healthy: (outcome) => outcome.opened,
+    lostMessage: 'mastodon stream lost, reconnecting',
+    ...(args.onState ? { onState: args.onState } : {}),
+    backoff: deps.loopBackoff ?? { baseMs: 1_000, maxMs: 60_000 },
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    ...(deps.random ? { random: deps.random } : {}),
+  });
 
   async function handleMessage(data: string): Promise<void> {
     let message: z.infer<typeof StreamMessageSchema>;

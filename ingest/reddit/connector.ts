@@ -9,7 +9,7 @@ import {
 } from '../connector.ts';
 import { convertOne, deliver } from '../emit.ts';
 import { RequestBudget } from '../http/budget.ts';
-import { resumeState, warnPageLimit } from '../lookback.ts';
+import { resumeState, walkMayAdvance } from '../lookback.ts';
 import { advanceNewestFirst, isNewer, readNewestFirst } from '../newest-first.ts';
 import type { IngestDeadLetter, IngestPorts } from '../ports.ts';
 import { INFO_PER_REQUEST, RedditClient, targetKey, type RedditTarget } from './client.ts';
@@ -113,9 +113,7 @@ async function pollTarget(
     }
     after = listing.after;
   }
-  // Stopped between pages (shutdown): the older pages are unread, so the cursor stays.
-  if (!done && ports.signal.aborted) return;
-  if (!done) warnPageLimit(ports, SOURCE, key, config.max_pages, stored === null);
+  if (!walkMayAdvance(done, ports, SOURCE, key, config.max_pages, stored === null)) return;
   // Newest first: only once every page of this walk was acked may the cursor move.
   if (next !== stored) await ports.cursors.set(SOURCE, key, JSON.stringify(next));
 }

@@ -7,6 +7,7 @@ import {
 } from '../../test/support/replay-servers.ts';
 import type { ConnectorDeps } from '../connector.ts';
 import { recordingPorts } from '../testing/recording-ports.ts';
+import { defineRefreshContract, type RefreshSubject } from '../testing/refresh-contract.ts';
 import { RedditConfigSchema } from './config.ts';
 import { createRedditConnector } from './connector.ts';
 import { normalizeRedditThing } from './normalize.ts';
@@ -116,37 +117,7 @@ describe('Reddit refresh against a local OAuth + API replay', () => {
     expect(rec.dead).toEqual([]);
   });
 
-  it('100 fullnames per request', async () => {
-    const things = new Map<string, Thing>();
-    const ids: string[] = [];
-    for (let n = 0; n < 150; n++) {
-      const name = `t3_x${n}`;
-      ids.push(`reddit:${name}`);
-      things.set(name, { kind: 't3', data: { ...post.data, id: `x${n}`, name, score: n } });
-    }
-    server = await infoServer(things);
-    const out = await createRedditConnector(configFor(server), creds, fast).refresh!(
-      ids,
-      recordingPorts({ now: () => LATER }).ports,
-    );
-    const api = server.requests.filter((r) => r.url.pathname === '/api/info');
-    expect(api.map((r) => r.url.searchParams.get('id')!.split(',').length)).toEqual([100, 50]);
-    expect(out.map((m) => m.id)).toEqual(ids);
-    expect(out[149]!.engagement.likes).toBe(149);
-  });
-
-  it('a failing Reddit throws a retriable error; bad credentials a non-retriable one', async () => {
-    server = await startHttpReplay((req) =>
-      req.url.pathname === '/api/v1/access_token' ? { body: token } : { status: 503 },
-    );
-    const failing = createRedditConnector(configFor(server), creds, fast).refresh!(
-      ['reddit:t3_1gq0005'],
-      recordingPorts({ now: () => LATER }).ports,
-    );
-    await expect(failing).rejects.toThrow(/unavailable after 3 attempts \(HTTP 503\)/);
-    await failing.catch((error: unknown) => expect(isRetriable(error)).toBe(true));
-    await server.close();
-
+  it('bad credentials throw a non-retriable error', async () => {
     server = await startHttpReplay(() => ({ status: 401, body: { error: 'invalid_grant' } }));
     const rejected = createRedditConnector(configFor(server), creds, fast).refresh!(
       ['reddit:t3_1gq0005'],
@@ -175,3 +146,53 @@ describe('Reddit refresh against a local OAuth + API replay', () => {
     );
   });
 });
+
+defineRefreshContract('reddit', {
+  now: LATER,
+  batchSize: 100,
+  async knowing(count) {
+    const things = new Map<string, Thing>();
+    const ids: string[] = [];
+    for (let n = 0; n < count; n++) {
+      const name = `t3_x${n}`;
+      ids.push(`reddit:${name}`);
+      things.set(name, { kind: 't3', data: { ...post.data, id: `x${n}`, name, score: n } });
+    }
+    return subject(await infoServer(things), ids);
+  },
+  async answeringMore() {
+    const server = await startHttpReplay((req) =>
+      req.url.pathname === '/api/v1/access_token'
+        ? { body: token }
+        : { body: { kind: 'Listing', data: { after: null, children: [post, comment] } } },
+    );
+    return subject(server, [`reddit:${String(post.data.name)}`]);
+  },
+  async failing() {
+    const server = await startHttpReplay((req) =>
+      req.url.pathname === '/api/v1/access_token' ? { body: token } : { status: 503 },
+    );
+    return subject(server, ['reddit:t3_1gq0005']);
+  },
+});
+
+function subject(server: HttpReplayServer, ids: string[]): RefreshSubject {
+  return {
+    connector: createRedditConnector(
+      RedditConfigSchema.parse({
+        user_agent: UA,
+        queries: ['acme'],
+        api_base_url: server.baseUrl,
+        auth_base_url: server.baseUrl,
+      }),
+      creds,
+      fast,
+    ),
+    ids,
+    lookups: () =>
+      server.requests
+        .filter((r) => r.url.pathname === '/api/info')
+        .map((r) => r.url.searchParams.get('id')!.split(',').length),
+    close: () => server.close(),
+  };
+}

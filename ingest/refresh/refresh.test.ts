@@ -7,9 +7,8 @@ import { recordingPorts } from '../testing/recording-ports.ts';
 import { RefreshConfigSchema } from './config.ts';
 import { createRefresher } from './refresher.ts';
 import { RefreshSchedule } from './schedule.ts';
+import { HOUR_MS as H, MINUTE_MS as MIN } from '../../core/duration.ts';
 
-const MIN = 60_000;
-const H = 60 * MIN;
 const T0 = Date.parse('2026-11-20T10:00:00Z');
 const AGES = [15 * MIN, H, 6 * H, 24 * H];
 

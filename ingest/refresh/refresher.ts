@@ -1,6 +1,6 @@
 import { describeError } from '../../core/errors.ts';
 import type { Mention } from '../../core/contracts/mention.ts';
-import { sleep as realSleep, type Sleep } from '../http/backoff.ts';
+import { sleep as realSleep, type Sleep } from '../../core/retry.ts';
 import type { Connector } from '../connector.ts';
 import type { IngestPorts } from '../ports.ts';
 import type { RefreshConfig } from './config.ts';

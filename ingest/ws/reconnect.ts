@@ -1,4 +1,4 @@
-import { backoffDelay, type BackoffOptions } from '../http/backoff.ts';
+import { backoffDelay, type BackoffOptions } from '../../core/retry.ts';
 import type { SocketOutcome } from './socket.ts';
 
 /** A `Retry-After` longer than this is capped: a broken header must not park a stream for days. */

@@ -1,6 +1,6 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import { parseRetryAfter } from '../http/backoff.ts';
+import { parseRetryAfter } from '../http/rate-limit.ts';
 import { SourceRejectedError } from '../http/errors.ts';
 import { isFatalRefusal } from './reconnect.ts';
 import { webSocketAgent } from '../../core/proxy.ts';

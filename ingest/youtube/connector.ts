@@ -11,7 +11,7 @@ import {
 } from '../connector.ts';
 import { convertOne, deliver } from '../emit.ts';
 import type { IngestDeadLetter, IngestPorts } from '../ports.ts';
-import { resumeState, warnPageLimit } from '../lookback.ts';
+import { resumeState, walkMayAdvance } from '../lookback.ts';
 import { advanceNewestFirst, isNewer, readNewestFirst } from '../newest-first.ts';
 import {
   IDS_PER_REQUEST,
@@ -196,9 +196,7 @@ async function pollTarget(
     }
     pageToken = result.nextPageToken;
   }
-  // Stopped between pages (shutdown): the older pages are unread, so the cursor stays.
-  if (!done && ports.signal.aborted) return;
-  if (!done) warnPageLimit(ports, SOURCE, key, config.max_pages, stored === null);
+  if (!walkMayAdvance(done, ports, SOURCE, key, config.max_pages, stored === null)) return;
   // Newest first: only once every page of this walk was acked may the cursor move.
   if (next !== stored) await ports.cursors.set(SOURCE, key, JSON.stringify(next));
 }

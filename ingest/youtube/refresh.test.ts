@@ -9,6 +9,7 @@ import {
 } from '../../test/support/replay-servers.ts';
 import type { ConnectorDeps } from '../connector.ts';
 import { recordingPorts } from '../testing/recording-ports.ts';
+import { defineRefreshContract, type RefreshSubject } from '../testing/refresh-contract.ts';
 import { YouTubeConfigSchema } from './config.ts';
 import { createYouTubeConnector, quotaDay } from './connector.ts';
 import { flattenThread, normalizeYouTubeComment } from './normalize.ts';
@@ -163,16 +164,6 @@ describe('YouTube refresh against a local Data API replay', () => {
     expect(await rec.cursors.get('youtube', day)).toBe('100');
   });
 
-  it('only the comments asked for come back', async () => {
-    const stray = threadNow(thread, 'UgzStray', 1, 0);
-    server = await startHttpReplay(() => ({ body: { items: [thread, stray] } }));
-    const out = await createYouTubeConnector(configFor(server), 'k', fast).refresh!(
-      [`youtube:${thread.id}`],
-      recordingPorts({ now: () => LATER }).ports,
-    );
-    expect(out.map((m) => m.id)).toEqual([`youtube:${thread.id}`]);
-  });
-
   it('a failing API throws a retriable error and returns nothing of the batch', async () => {
     let calls = 0;
     server = await startHttpReplay((req) =>
@@ -186,3 +177,39 @@ describe('YouTube refresh against a local Data API replay', () => {
     await failing.catch((error: unknown) => expect(isRetriable(error)).toBe(true));
   });
 });
+
+defineRefreshContract('youtube', {
+  now: LATER,
+  batchSize: 50,
+  async knowing(count) {
+    const threads = new Map<string, Thread>();
+    const ids: string[] = [];
+    for (let n = 0; n < count; n++) {
+      const id = `UgzT${n}`;
+      ids.push(`youtube:${id}`);
+      threads.set(id, threadNow(thread, id, n, 0));
+    }
+    return subject(await startHttpReplay(dataApi(threads, new Map())), ids);
+  },
+  async answeringMore() {
+    const stray = threadNow(thread, 'UgzStray', 1, 0);
+    const server = await startHttpReplay(() => ({ body: { items: [thread, stray] } }));
+    return subject(server, [`youtube:${thread.id}`]);
+  },
+  async failing() {
+    return subject(await startHttpReplay(() => ({ status: 500 })), [`youtube:${thread.id}`]);
+  },
+});
+
+function subject(server: HttpReplayServer, ids: string[]): RefreshSubject {
+  return {
+    connector: createYouTubeConnector(
+      YouTubeConfigSchema.parse({ video_ids: ['dQw4w9WgXcQ'], base_url: server.baseUrl }),
+      'k',
+      fast,
+    ),
+    ids,
+    lookups: () => server.requests.map((r) => r.url.searchParams.get('id')!.split(',').length),
+    close: () => server.close(),
+  };
+}

@@ -1,6 +1,7 @@
 import type { QueryParams, Store } from '../port.ts';
 import { toClickHouseTime } from '../time.ts';
 import { addAggregates, EMPTY_AGGREGATE, type Aggregate } from './metrics.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../core/duration.ts';
 
 /**
  * The aggregations behind brand health, comparison and the language/source mix. Each reads
@@ -36,10 +37,7 @@ export interface AggregateRow extends Aggregate {
   lang: string;
 }
 
-const MINUTE = 60_000;
-const QUARTER = 15 * MINUTE;
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
+const QUARTER = 15 * MINUTE_MS;
 
 /** A table that answers sums over (mention, brand) rows, and its time column. */
 interface SumsTable {
@@ -87,7 +85,7 @@ export function grainFor(from: Date, to: Date, bucketSeconds?: number): Grain {
     from.getTime() % unit === 0 &&
     to.getTime() % unit === 0 &&
     (bucketSeconds === undefined || (bucketSeconds * 1000) % unit === 0);
-  if (fits(HOUR)) return 'hour';
+  if (fits(HOUR_MS)) return 'hour';
   if (fits(QUARTER)) return 'quarter_hour';
   return 'raw';
 }
@@ -264,8 +262,8 @@ export interface AuthorPiece {
 }
 
 const AUTHOR_LEVELS = [
-  { unit: DAY, table: 'brand_authors_daily' },
-  { unit: HOUR, table: 'brand_totals_hourly' },
+  { unit: DAY_MS, table: 'brand_authors_daily' },
+  { unit: HOUR_MS, table: 'brand_totals_hourly' },
 ] as const;
 
 /**

@@ -13,6 +13,7 @@ import {
   wilson,
   EMPTY_AGGREGATE,
 } from './metrics.ts';
+import { DAY_MS as DAY } from '../../core/duration.ts';
 
 // Hand-computed fixture: 10 mentions, 4 pos, 3 neu, 2 neg, 1 unscored.
 const counts = { positive: 4, neutral: 3, negative: 2 };
@@ -74,7 +75,6 @@ describe('metric definitions (hand-computed)', () => {
 
 describe('authorsCutOf', () => {
   const at = (t: string) => Date.parse(t);
-  const DAY = 86_400_000;
   it('moves the cut to the nearest hour over a day or more, else the nearest quarter hour', () => {
     const from = at('2026-11-19T00:00Z');
     expect(authorsCutOf(at('2026-11-18T23:20Z'), from, DAY)).toBe(at('2026-11-18T23:00Z'));

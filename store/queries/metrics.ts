@@ -1,3 +1,4 @@
+import { DAY_MS, HOUR_MS } from '../../core/duration.ts';
 /**
  * Metric definitions, each a documented formula. Every query and route that reports one of
  * these calls the function here, so a number means the same thing everywhere (API, UI,
@@ -159,8 +160,6 @@ export function previousCut(from: Date, to: Date, now: Date | undefined): number
 }
 
 const QUARTER_MS = 15 * 60_000;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 /**
  * Where a distinct count of the previous period stops, for a like-for-like `cut`: distinct

@@ -1,4 +1,5 @@
 import type { ConsumedMessage } from '../../core/bus/port.ts';
+import { readDeadLetterHeaders } from '../../core/contracts/dead-letter.ts';
 import type { DeliveryInfo, ProcessResult, Stage } from '../../core/stage-runner.ts';
 import type { Store } from '../port.ts';
 
@@ -12,15 +13,8 @@ export function deadLetterSinkStage(store: Store): Stage<Row, Row> {
       dlq_topic: m.topic,
       dlq_partition: m.partition,
       dlq_offset: m.offset,
-      source_topic: m.headers['x-source-topic'] ?? m.topic.replace(/\.dlq$/, ''),
-      source_offset: m.headers['x-source-offset'] ?? null,
-      stage: m.headers['x-error-stage'] ?? 'unknown',
-      error_code: m.headers['x-error-code'] ?? 'unknown',
-      reason: m.headers['x-error-reason'] ?? '',
+      ...readDeadLetterHeaders(m.headers, m.topic),
       payload: m.value.toString('utf8'),
-      failed_at: m.headers['x-failed-at'] ?? new Date().toISOString(),
-      // Who sent it, when a workspace did (its webhook); '' for sources and imports.
-      workspace: m.headers['x-workspace'] ?? '',
     }),
     process: (rows: Row[]): ProcessResult<Row>[] => rows.map((value) => ({ ok: true, value })),
     deliver: (rows: Row[], source: DeliveryInfo) =>

@@ -11,7 +11,7 @@ import {
   startApp,
   type RunningApp,
   type Watched,
-} from './support.ts';
+} from '../support/browser.ts';
 
 // The callbacks given to page.evaluate/waitForFunction run in the browser. This file is
 // type-checked with the project's Node settings (no DOM library), so the few browser globals

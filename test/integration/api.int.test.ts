@@ -1,5 +1,5 @@
 import { freshStore } from '../support/store.ts';
-import { defineApiSuite } from './api-suite.ts';
+import { defineApiSuite } from '../support/api-suite.ts';
 
 // The embedded engine (chdb), or the server named by CLICKHOUSE_URL / testcontainers.
 defineApiSuite(freshStore);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { existsSync } from 'node:fs';
 
 /**
- * Real services for integration tests, picked in order (DESIGN.md, "Real services in tests"):
+ * Real services for integration tests, picked in order (docs/architecture.md, "Kafka"):
  *   1. KAFKA_BROKERS / CLICKHOUSE_URL from the environment (an existing cluster);
  *   2. testcontainers, where a Docker engine answers;
  *   3. local: Apache Kafka from Maven Central jars on the machine's Java, and chdb.

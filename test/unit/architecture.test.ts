@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The layout is the architecture (STYLE.md): this test reads every import specifier and keeps
+ * The layout is the architecture (docs/architecture.md): this test reads every import specifier and keeps
  * the dependency rules true. `core/` imports no other project folder; stages meet only at
  * topics and contracts; the API reads the store through `store/queries`.
  */

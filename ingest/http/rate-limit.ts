@@ -1,29 +1,8 @@
 /**
- * Pure timing decisions for talking to rate-limited public APIs: how long to wait before a
- * retry, and what the server told us about its limits. No clock or randomness of its own
- * (both are parameters) so every branch is testable without sleeping.
+ * What rate-limited public APIs tell us about their limits, as a wait in ms. No clock of its
+ * own (`now` is a parameter) so every branch is testable without sleeping. The backoff itself
+ * (full jitter) and `sleep` are `core/retry.ts`, shared with the stage runner.
  */
-
-export interface BackoffOptions {
-  /** Delay cap of the first retry; doubles per attempt. */
-  baseMs: number;
-  /** Upper bound of any single backoff delay. */
-  maxMs: number;
-}
-
-/**
- * "Full jitter" exponential backoff: a uniform delay in [0, min(max, base·2^attempt)].
- * Full jitter spreads retries of many clients best (AWS architecture blog, kafkajs does the
- * same); `random` is injected so tests are deterministic.
- */
-export function backoffDelay(
-  attempt: number,
-  options: BackoffOptions,
-  random: () => number,
-): number {
-  const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt));
-  return Math.round(ceiling * Math.min(1, Math.max(0, random())));
-}
 
 /**
  * `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). Returns the wait in
@@ -64,21 +43,3 @@ function resetToDelay(reset: string, now: Date): number | null {
   if (Number.isNaN(at)) return null;
   return Math.max(0, at - now.getTime());
 }
-
-/** Sleep that ends early (resolving, not rejecting) when the signal aborts: loops check it. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;

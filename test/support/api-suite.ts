@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApi } from '../../api/app.ts';
+import { AuthorsResponse, BrandsResponse, TopicsResponse } from '../../api/contracts/brands.ts';
 import { ingestRoutes } from '../../api/routes/ingest.ts';
 import type { EnrichedMention, Mention } from '../../core/contracts/mention.ts';
 import { silentLogger } from '../../core/logger.ts';
@@ -8,9 +9,9 @@ import { parseEarshotConfig } from '../../core/workspace-config.ts';
 import type { Store } from '../../store/port.ts';
 import { createApiKey, revokeApiKey } from '../../store/queries/api-keys.ts';
 import { wilson } from '../../store/queries/metrics.ts';
-import { anEnrichedMention } from '../support/builders.ts';
-import { storeThroughSink } from '../support/store.ts';
-import type { TestServices } from '../support/services.ts';
+import { anEnrichedMention } from './builders.ts';
+import { storeThroughSink } from './store.ts';
+import type { TestServices } from './services.ts';
 
 /**
  * Every endpoint against a real ClickHouse engine, on fixed fixture data whose expected
@@ -146,6 +147,7 @@ workspaces:
     it('GET /v1/brands lists the brands of the key’s workspace only', async () => {
       const res = await get('/v1/brands');
       expect(res.statusCode).toBe(200);
+      expect(BrandsResponse.safeParse(res.json()).error).toBeUndefined();
       expect(res.json<{ brands: Array<{ id: string }> }>().brands.map((b) => b.id)).toEqual([
         'acme',
         'globex',
@@ -226,6 +228,7 @@ workspaces:
 
     it('topics: top by volume, with negative share', async () => {
       const res = await get(`/v1/brands/acme/topics?${RANGE}&min_volume=1`);
+      expect(TopicsResponse.safeParse(res.json()).error).toBeUndefined();
       const body = res.json<{
         top: Array<{ id: string; volume: number; negative_share: number }>;
         trending: Array<{ id: string; previous_volume: number; growth: number }>;
@@ -342,6 +345,7 @@ workspaces:
 
     it('authors: ordered by engagement', async () => {
       const res = await get(`/v1/brands/acme/authors?${RANGE}`);
+      expect(AuthorsResponse.safeParse(res.json()).error).toBeUndefined();
       const authors = res.json<{
         authors: Array<{ author_id: string; mentions: number; engagement: number }>;
       }>().authors;

@@ -1,21 +1,21 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApi } from '../../../api/app.ts';
-import { startPipeline, type RunningPipeline } from '../../../cli/embedded.ts';
-import { apiExtraRoutes, ingestPorts, type Runtime } from '../../../cli/roles.ts';
-import { AppSettingsSchema } from '../../../cli/settings.ts';
-import { InProcessBus } from '../../../core/bus/in-process.ts';
-import { dlqTopic, Topics } from '../../../core/contracts/topics.ts';
-import { silentLogger } from '../../../core/logger.ts';
-import { parseEarshotConfig } from '../../../core/workspace-config.ts';
-import type { IngestPorts } from '../../../ingest/ports.ts';
-import type { Store } from '../../../store/port.ts';
-import { alertContext } from '../../../store/queries/alerts-context.ts';
-import { digestTopTopics } from '../../../store/queries/alerts-digest.ts';
-import { saveIncident } from '../../../store/queries/alerts-store.ts';
-import { createApiKey, listApiKeys } from '../../../store/queries/api-keys.ts';
-import type { TestServices } from '../../support/services.ts';
-import { waitFor } from '../../support/wait-for.ts';
+import { buildApi } from '../../api/app.ts';
+import { startPipeline, type RunningPipeline } from '../../cli/embedded.ts';
+import { apiExtraRoutes, ingestPorts, type Runtime } from '../../cli/roles.ts';
+import { AppSettingsSchema } from '../../cli/settings.ts';
+import { InProcessBus } from '../../core/bus/in-process.ts';
+import { dlqTopic, Topics } from '../../core/contracts/topics.ts';
+import { silentLogger } from '../../core/logger.ts';
+import { parseEarshotConfig } from '../../core/workspace-config.ts';
+import type { IngestPorts } from '../../ingest/ports.ts';
+import type { Store } from '../../store/port.ts';
+import { alertContext } from '../../store/queries/alerts-context.ts';
+import { digestTopTopics } from '../../store/queries/alerts-digest.ts';
+import { saveIncident } from '../../store/queries/alerts-store.ts';
+import { createApiKey, listApiKeys } from '../../store/queries/api-keys.ts';
+import type { TestServices } from './services.ts';
+import { waitFor } from './wait-for.ts';
 
 /**
  * Tenancy is a wall, for reads AND writes, on every route of `/openapi.json`. Two workspaces on
