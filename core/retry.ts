@@ -12,6 +12,13 @@ export interface RetryOptions {
 export const defaultRetry: RetryOptions = { attempts: 8, baseDelayMs: 200, maxDelayMs: 15_000 };
 
 /**
+ * A stage's deliveries and startup: a broker or ClickHouse outage of minutes is ridden out
+ * (60 attempts, waits up to 30 s: about a quarter of an hour in all) before the stage gives
+ * up and stops without committing, for the orchestrator to restart it.
+ */
+export const stageRetry: RetryOptions = { attempts: 60, baseDelayMs: 200, maxDelayMs: 30_000 };
+
+/**
  * "Full jitter" exponential backoff: a random delay in [0, min(max, base·2^n)], so many
  * workers that failed together do not retry together.
  */
