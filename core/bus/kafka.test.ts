@@ -3,8 +3,12 @@ import kafkajs from 'kafkajs';
 import { DependencyUnavailableError } from '../errors.ts';
 import { mapKafkaError } from './kafka.ts';
 
-const { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded } =
-  kafkajs;
+const { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded } = kafkajs;
+// The typings omit the `{ cause }` option kafkajs's retrier passes (src/retry/index.js).
+const KafkaJSNonRetriableError = kafkajs.KafkaJSNonRetriableError as unknown as new (
+  e: Error | string,
+  options?: { cause?: unknown },
+) => Error;
 
 describe('mapKafkaError', () => {
   it('a produce that ends in KafkaJSNonRetriableError over a lost connection is a dependency failure', () => {
@@ -16,7 +20,7 @@ describe('mapKafkaError', () => {
       retryTime: 10_000,
       cause: connection,
     } as never);
-    const outer = new KafkaJSNonRetriableError(exceeded, { cause: connection } as never);
+    const outer = new KafkaJSNonRetriableError(exceeded, { cause: connection });
     const mapped = mapKafkaError(outer, 'produce', { topic: 't' });
     expect(mapped).toBeInstanceOf(DependencyUnavailableError);
     expect(mapped.message).toMatch(/kafka produce failed/);
