@@ -1,5 +1,12 @@
 import kafkajs from 'kafkajs';
-import type { Admin, Consumer, EachBatchPayload, Producer, KafkaMessage } from 'kafkajs';
+import type {
+  Admin,
+  Consumer,
+  EachBatchPayload,
+  ISocketFactory,
+  Producer,
+  KafkaMessage,
+} from 'kafkajs';
 import { DependencyUnavailableError, describeError, isRetriable } from '../errors.ts';
 import { sleep, stageRetry, withRetry } from '../retry.ts';
 import type { Logger } from '../logger.ts';
@@ -26,6 +33,11 @@ export interface KafkaBusOptions {
   /** Partitions for topics we create. */
   partitions: number;
   logger: Logger;
+  /**
+   * How connections to the brokers are opened (kafkajs's own by default). The fault suite
+   * routes them through a TCP proxy it can cut, since a broker advertises its own address.
+   */
+  socketFactory?: ISocketFactory;
 }
 
 export class KafkaBus implements Bus {
@@ -43,6 +55,7 @@ export class KafkaBus implements Bus {
       connectionTimeout: 5_000,
       retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 10_000 },
       logLevel: logLevel.WARN,
+      ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
       logCreator:
         () =>
         ({ level, log: entry }) => {
