@@ -7,6 +7,7 @@ import { silentLogger } from '../../core/logger.ts';
 import { StageRunner, type Stage } from '../../core/stage-runner.ts';
 import { uniqueSuffix } from '../support/store.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { startProxy } from './proxy.ts';
 
 /**
  * `earshot run sink` on a broker with no earshot topics yet: the mention sink and the
@@ -101,6 +102,55 @@ describe('starting consumers on a broker without their topics', () => {
         await Promise.allSettled(running);
         await bus.close();
       }
+    }
+  });
+
+  it('a consumer whose start fails (broker unreachable) is retried, and starts when it answers', async () => {
+    const suffix = uniqueSuffix();
+    const topic = `faults.start.${suffix}`;
+    const direct = new KafkaBus({
+      brokers: services.kafka.brokers,
+      clientId: `faults-start-${suffix}`,
+      partitions: 1,
+      logger,
+    });
+    await direct.ensureTopics([topic, dlqTopic(topic)]);
+    const proxy = await startProxy(services.kafka.brokers[0]!);
+    proxy.cut();
+    const bus = new KafkaBus({
+      brokers: services.kafka.brokers,
+      clientId: `faults-start-proxied-${suffix}`,
+      partitions: 1,
+      logger,
+      socketFactory: proxy.socketFactory,
+    });
+    // The bus's consumer itself, not a stage runner: the topics exist, only the start of the
+    // consumer meets the outage.
+    const seen: string[] = [];
+    const consumer = bus.consumer({ groupId: `start-${suffix}`, topics: [topic], maxWaitMs: 100 });
+    const failed: unknown[] = [];
+    const running = consumer.run(async (batch) => {
+      seen.push(...batch.messages.map((m) => m.value.toString('utf8')));
+    });
+    running.catch((e: unknown) => failed.push(e));
+    // Longer than kafkajs's own connect retries (8, up to 10 s apart: about 30 s), which
+    // used to be all there was.
+    await new Promise((r) => setTimeout(r, 45_000));
+    proxy.restore();
+    await direct.produce(topic, [{ key: 'a', value: 'after the broker came back' }]);
+    try {
+      await waitFor(() => failed.length > 0 || seen.length > 0, {
+        timeoutMs: 90_000,
+        what: 'the consumer to start and consume',
+      });
+      expect(failed.map(String)).toEqual([]);
+      expect(seen).toEqual(['after the broker came back']);
+    } finally {
+      await consumer.stop();
+      await Promise.allSettled([running]);
+      await bus.close().catch(() => undefined);
+      await direct.close();
+      await proxy.close();
     }
   });
 
