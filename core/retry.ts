@@ -43,6 +43,9 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
       const delay = backoffDelay(attempt, options.baseDelayMs, options.maxDelayMs);
       options.onRetry?.(error, attempt + 1, delay);
       await sleep(delay, options.signal);
+      // Stopped while waiting: give up now, not after one more attempt that may itself take
+      // half a minute (kafkajs's own retries), which held a shutdown up.
+      if (options.signal?.aborted) throw error;
     }
   }
 }
