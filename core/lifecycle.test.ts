@@ -34,8 +34,11 @@ describe('installShutdown', () => {
     const stopped: string[] = [];
     const { shutdown } = installShutdown(
       () => [
-        { name: 'mention sink', run: async () => void stopped.push('mention sink') },
-        { name: 'dead-letter sink', run: async () => void stopped.push('dead-letter sink') },
+        { name: 'mention sink', run: () => Promise.resolve(void stopped.push('mention sink')) },
+        {
+          name: 'dead-letter sink',
+          run: () => Promise.resolve(void stopped.push('dead-letter sink')),
+        },
       ],
       logger,
     );

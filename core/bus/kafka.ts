@@ -148,7 +148,7 @@ export class KafkaBus implements Bus {
 async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    let problem: unknown = null;
+    let problem: unknown;
     try {
       const { topics: meta } = await admin.fetchTopicMetadata({ topics });
       const leaderless = meta.filter(

@@ -36,7 +36,7 @@ function member(topic: string, group: string) {
   );
   children.push(child);
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
   return { child, output: () => out };
 }
 

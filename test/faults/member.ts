@@ -15,8 +15,9 @@ const runner = new StageRunner(
     name: 'member',
     decode: (m) => m.value.toString('utf8'),
     process: (inputs: string[]) => inputs.map((value) => ({ ok: true as const, value })),
-    deliver: async (values: string[]) => {
+    deliver: (values: string[]) => {
       for (const v of values) process.stdout.write(`consumed ${v}\n`);
+      return Promise.resolve();
     },
   },
   { bus, logger, consumer: { groupId: group, topics: [topic], maxWaitMs: 100 } },

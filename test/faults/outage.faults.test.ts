@@ -26,7 +26,7 @@ import { startProxy, type CuttableProxy } from './proxy.ts';
  */
 const services = inject('services');
 const logger = silentLogger();
-const OUTAGE_MS = Number(process.env.FAULTS_OUTAGE_S ?? 30) * 1000;
+const OUTAGE_MS = 30_000; // the outage the issue was found with
 let direct: KafkaBus;
 let proxied: KafkaBus;
 let proxy: CuttableProxy;

@@ -40,7 +40,7 @@ function collecting(name: string): { stage: Stage<string, string>; seen: string[
       name,
       decode: (m: ConsumedMessage) => m.value.toString('utf8'),
       process: (inputs) => inputs.map((value) => ({ ok: true, value })),
-      deliver: async (outputs) => void seen.push(...outputs),
+      deliver: (outputs) => Promise.resolve(void seen.push(...outputs)),
     },
   };
 }
@@ -129,8 +129,9 @@ describe('starting consumers on a broker without their topics', () => {
     const seen: string[] = [];
     const consumer = bus.consumer({ groupId: `start-${suffix}`, topics: [topic], maxWaitMs: 100 });
     const failed: unknown[] = [];
-    const running = consumer.run(async (batch) => {
+    const running = consumer.run((batch) => {
       seen.push(...batch.messages.map((m) => m.value.toString('utf8')));
+      return Promise.resolve();
     });
     running.catch((e: unknown) => failed.push(e));
     // Longer than kafkajs's own connect retries (8, up to 10 s apart: about 30 s), which
