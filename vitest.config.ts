@@ -36,6 +36,19 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'faults',
+          // Faults the runtime must ride out on a real broker (test/faults/README in the files):
+          // a startup race on fresh topics, a broker outage through a TCP proxy, a killed member.
+          include: ['test/faults/**/*.faults.test.ts'],
+          globalSetup: ['test/support/temp-root.ts', 'test/support/global-setup.ts'],
+          pool: 'forks',
+          testTimeout: 240_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'browser',
           // Playwright driving the machine's Chromium against `earshot start` (see test/browser/).
           include: ['test/browser/**/*.browser.test.ts'],

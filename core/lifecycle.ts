@@ -14,10 +14,11 @@ export function installShutdown(
   steps: () => ShutdownStep[],
   logger: Logger,
   timeoutMs = 30_000,
-): { shutdown: (reason: string) => Promise<void> } {
+): { shutdown: (reason: string, options?: { failure?: boolean }) => Promise<void> } {
   let shuttingDown: Promise<void> | null = null;
 
-  const shutdown = (reason: string): Promise<void> => {
+  /** `failure`: a service failed for good; the process stops all the others and exits 1. */
+  const shutdown = (reason: string, options: { failure?: boolean } = {}): Promise<void> => {
     shuttingDown ??= (async () => {
       logger.info({ event: 'shutdown_started', reason }, 'shutting down');
       const timer = setTimeout(() => {
@@ -36,8 +37,15 @@ export function installShutdown(
         }
       }
       clearTimeout(timer);
-      logger.info({ event: 'shutdown_done' }, 'stopped cleanly');
-      process.exitCode = failed ? 1 : (process.exitCode ?? 0);
+      // "stopped cleanly" only when it did: a process stopped because a service failed, or
+      // whose stop steps failed, says so (a half-stopped sink once logged it).
+      if (failed || options.failure) {
+        logger.error({ event: 'shutdown_done', clean: false, reason }, 'stopped after a failure');
+        process.exitCode = 1;
+      } else {
+        logger.info({ event: 'shutdown_done', clean: true }, 'stopped cleanly');
+        process.exitCode = process.exitCode ?? 0;
+      }
     })();
     return shuttingDown;
   };

@@ -19,6 +19,13 @@ export interface BackoffOptions {
 }
 
 /**
+ * A stage's deliveries and startup: a broker or ClickHouse outage of minutes is ridden out
+ * (60 attempts, waits up to 30 s: about a quarter of an hour in all) before the stage gives
+ * up and stops without committing, for the orchestrator to restart it.
+ */
+export const stageRetry: RetryOptions = { attempts: 60, baseDelayMs: 200, maxDelayMs: 30_000 };
+
+/**
  * "Full jitter" exponential backoff: a uniform delay in [0, min(max, base·2^attempt)], so many
  * workers (or clients of one API) that failed together do not retry together (AWS architecture
  * blog; kafkajs does the same). `random` is injected so tests are deterministic.
@@ -46,6 +53,9 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
       });
       options.onRetry?.(error, attempt + 1, delay);
       await sleep(delay, options.signal);
+      // Stopped while waiting: give up now, not after one more attempt that may itself take
+      // half a minute (kafkajs's own retries), which held a shutdown up.
+      if (options.signal?.aborted) throw error;
     }
   }
 }

@@ -8,11 +8,11 @@ import type {
   OutgoingMessage,
 } from './bus/port.ts';
 import { deadLetterHeaders } from './contracts/dead-letter.ts';
-import { dlqTopic } from './contracts/topics.ts';
+import { dlqTopic, isDlqTopic } from './contracts/topics.ts';
 import { describeError, InvalidMessageError, TooManyDeadLettersError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { metrics } from './metrics.ts';
-import { defaultRetry, withRetry, type RetryOptions } from './retry.ts';
+import { stageRetry, withRetry, type RetryOptions } from './retry.ts';
 
 /**
  * A stage, as the runner sees it: decode each message (invalid → dead letter), process the
@@ -22,8 +22,10 @@ import { defaultRetry, withRetry, type RetryOptions } from './retry.ts';
  *   consume batch → decode → process → deliver outputs + dead letters → commit
  *
  * Offsets are committed only after `deliver` and the dead-letter produce resolved. A
- * retriable failure is retried with backoff; if it persists the stage stops without
- * committing. Any other error is a bug: the stage stops, nothing of the batch is committed.
+ * retriable failure is retried with backoff (by default for about a quarter of an hour, so a
+ * broker or ClickHouse outage of minutes is ridden out); if it persists the stage stops
+ * without committing. Any other error is a bug: the stage stops, nothing of the batch is
+ * committed.
  */
 export type ProcessResult<Out> = { ok: true; value: Out } | { ok: false; reason: string };
 
@@ -76,20 +78,24 @@ export class StageRunner<In, Out> {
   private consumer: BusConsumer | null = null;
   private consecutiveDead = 0;
   private readonly retry: RetryOptions;
+  /** Aborted by stop(): ends a backoff wait, and a stop during startup means "never start". */
+  private readonly stopped = new AbortController();
 
   constructor(
     private readonly stage: Stage<In, Out>,
     private readonly options: StageRunnerOptions,
   ) {
-    this.retry = options.retry ?? defaultRetry;
+    this.retry = { ...(options.retry ?? stageRetry), signal: this.stopped.signal };
   }
 
   /** Runs until `stop()`; rejects if the stage had to stop on an error (nothing uncommitted is lost). */
   async run(): Promise<void> {
     const { bus, consumer: consumerOptions, logger } = this.options;
-    await withRetry(
-      () => bus.ensureTopics([...consumerOptions.topics, ...consumerOptions.topics.map(dlqTopic)]),
-      {
+    // A dead-letter topic has no dead letters of its own (its sink never rejects a message):
+    // creating `<topic>.dlq.dlq` only littered the broker.
+    const dlqs = consumerOptions.topics.filter((t) => !isDlqTopic(t)).map(dlqTopic);
+    try {
+      await withRetry(() => bus.ensureTopics([...new Set([...consumerOptions.topics, ...dlqs])]), {
         ...this.retry,
         onRetry: (err, attempt, delayMs) =>
           logger.warn({
@@ -99,8 +105,14 @@ export class StageRunner<In, Out> {
             delayMs,
             err: describeError(err),
           }),
-      },
-    );
+      });
+    } catch (error) {
+      if (this.stopped.signal.aborted) return; // told to stop while waiting: nothing started
+      throw error;
+    }
+    // The process may have been told to stop (another service failed) while we were starting:
+    // a consumer started now would run on alone, a process with half its services.
+    if (this.stopped.signal.aborted) return;
     this.consumer = bus.consumer(consumerOptions);
     logger.info({
       event: 'stage_started',
@@ -108,11 +120,14 @@ export class StageRunner<In, Out> {
       topics: consumerOptions.topics,
       group: consumerOptions.groupId,
     });
-    await this.consumer.run((batch, context) => this.handleBatch(batch, context.isRunning));
+    await this.consumer.run((batch, context) =>
+      this.handleBatch(batch, context.isRunning, context.heartbeat),
+    );
     logger.info({ event: 'stage_stopped', stage: this.stage.name });
   }
 
   async stop(): Promise<void> {
+    this.stopped.abort();
     await this.consumer?.stop();
   }
 
@@ -120,6 +135,7 @@ export class StageRunner<In, Out> {
   async handleBatch(
     batch: ConsumedBatch,
     isRunning: () => boolean = () => true,
+    heartbeat: () => Promise<void> = () => Promise.resolve(),
   ): Promise<BatchOutcome> {
     const started = performance.now();
     const size = this.options.microBatchSize ?? 500;
@@ -176,14 +192,18 @@ export class StageRunner<In, Out> {
     };
     const retry = {
       ...this.retry,
-      onRetry: (err: unknown, attempt: number, delayMs: number) =>
+      onRetry: (err: unknown, attempt: number, delayMs: number) => {
         this.options.logger.warn({
           event: 'dependency_retry',
           stage: this.stage.name,
           attempt,
           delayMs,
           err: describeError(err),
-        }),
+        });
+        // Waiting out a ClickHouse outage must not cost the group membership (the session
+        // timeout is short, see docs/architecture.md); a failed heartbeat changes nothing here.
+        heartbeat().catch(() => undefined);
+      },
     };
     if (outputs.length > 0) await withRetry(() => this.stage.deliver(outputs, info), retry);
     if (dead.length > 0) {

@@ -86,7 +86,7 @@ export async function runRoles(roles: Role[]): Promise<void> {
   const fail = (what: string) => (error: unknown) => {
     logger.error({ event: 'role_failed', role: what, err: describeError(error) });
     process.exitCode = 1;
-    void shutdown(`${what} failed`);
+    void shutdown(`${what} failed`, { failure: true });
   };
   for (const r of runners) r.run().catch(fail('stage'));
   ingest.catch(fail('ingest'));

@@ -96,10 +96,10 @@ export async function runStart(options: { demo: boolean }): Promise<void> {
   demo.catch(async (error: unknown) => {
     logger.error({ event: 'demo_failed', err: error });
     process.exitCode = 1;
-    await shutdown('demo source failed');
+    await shutdown('demo source failed', { failure: true });
   });
   pipeline.failed.catch(async () => {
     process.exitCode = 1;
-    await shutdown('a stage failed');
+    await shutdown('a stage failed', { failure: true });
   });
 }

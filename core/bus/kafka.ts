@@ -1,6 +1,14 @@
 import kafkajs from 'kafkajs';
-import type { Admin, Consumer, EachBatchPayload, Producer, KafkaMessage } from 'kafkajs';
-import { DependencyUnavailableError } from '../errors.ts';
+import type {
+  Admin,
+  Consumer,
+  EachBatchPayload,
+  ISocketFactory,
+  Producer,
+  KafkaMessage,
+} from 'kafkajs';
+import { DependencyUnavailableError, describeError, isRetriable } from '../errors.ts';
+import { sleep, stageRetry, withRetry } from '../retry.ts';
 import type { Logger } from '../logger.ts';
 import type {
   BatchHandler,
@@ -25,6 +33,11 @@ export interface KafkaBusOptions {
   /** Partitions for topics we create. */
   partitions: number;
   logger: Logger;
+  /**
+   * How connections to the brokers are opened (kafkajs's own by default). The fault suite
+   * routes them through a TCP proxy it can cut, since a broker advertises its own address.
+   */
+  socketFactory?: ISocketFactory;
 }
 
 export class KafkaBus implements Bus {
@@ -42,6 +55,7 @@ export class KafkaBus implements Bus {
       connectionTimeout: 5_000,
       retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 10_000 },
       logLevel: logLevel.WARN,
+      ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
       logCreator:
         () =>
         ({ level, log: entry }) => {
@@ -70,6 +84,10 @@ export class KafkaBus implements Bus {
           })),
         });
       }
+      // createTopics waits for leaders only of the topics it created itself: when another
+      // consumer of this process created some of them a moment before, it returns at once and
+      // a consumer subscribing now hit "This server does not host this topic-partition".
+      await waitForLeaders(admin, missing);
       for (const t of missing) this.knownTopics.add(t);
     } catch (error) {
       throw mapKafkaError(error, 'ensure_topics');
@@ -126,6 +144,49 @@ export class KafkaBus implements Bus {
   }
 }
 
+/** Until every partition of `topics` has a leader (a topic just created may not, for a while). */
+async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    let problem: unknown;
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      const leaderless = meta.filter(
+        (t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0),
+      );
+      if (leaderless.length === 0) return;
+      problem = `no leader yet for ${leaderless.map((t) => t.name).join(', ')}`;
+    } catch (error) {
+      problem = error;
+    }
+    if (Date.now() > deadline) {
+      throw new DependencyUnavailableError(
+        `kafka topics not ready: ${typeof problem === 'string' ? problem : describeError(problem)}`,
+        { cause: problem, context: { topics } },
+      );
+    }
+    await sleep(200);
+  }
+}
+
+/**
+ * Group membership. A member that dies without leaving (kill -9, a lost machine) holds its
+ * partitions until the broker misses its heartbeats for `sessionTimeout`; a restarted process
+ * idles that long before it gets them back. 10 s (the broker's floor is 6 s) with a heartbeat
+ * every second keeps that short while a slow batch still heartbeats between micro-batches and
+ * during backoff waits. A member stopped by a signal leaves the group at once (disconnect).
+ */
+export const CONSUMER_SESSION_TIMEOUT_MS = 10_000;
+export const CONSUMER_HEARTBEAT_INTERVAL_MS = 1_000;
+
+/** The group moved on (rebalance, fenced member): the partition may no longer be ours. */
+const REBALANCE_ERRORS = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'FENCED_INSTANCE_ID',
+]);
+
 class KafkaConsumerAdapter implements BusConsumer {
   private consumer: Consumer | null = null;
   private fatal: unknown = null;
@@ -139,6 +200,34 @@ class KafkaConsumerAdapter implements BusConsumer {
   ) {}
 
   async run(handler: BatchHandler): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+    // Starting is retried like any dependency (a broker that is down, a topic whose leader is
+    // not elected yet); a stop() meanwhile ends the attempts, and nothing is left running.
+    try {
+      await withRetry(() => this.start(handler), {
+        ...stageRetry,
+        onRetry: (err, attempt, delayMs) =>
+          this.logger.warn({
+            event: 'consumer_start_retry',
+            group: this.options.groupId,
+            attempt,
+            delayMs,
+            err: describeError(err),
+          }),
+        signal: this.stopSignal.signal,
+      });
+    } catch (error) {
+      if (!this.stopSignal.signal.aborted) this.fail(error);
+    }
+    if (this.stopSignal.signal.aborted) void this.stop();
+    return done;
+  }
+
+  private readonly stopSignal = new AbortController();
+
+  /** One attempt: connect, subscribe, run; on failure the half-started consumer is dropped. */
+  private async start(handler: BatchHandler): Promise<void> {
+    if (this.stopSignal.signal.aborted) return;
     const maxWait = this.options.maxWaitMs ?? 500;
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
@@ -147,12 +236,11 @@ class KafkaConsumerAdapter implements BusConsumer {
       minBytes: 64 * 1024,
       maxBytes: 16 * 1024 * 1024,
       maxWaitTimeInMs: maxWait,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: CONSUMER_SESSION_TIMEOUT_MS,
+      heartbeatInterval: CONSUMER_HEARTBEAT_INTERVAL_MS,
       allowAutoTopicCreation: true,
     });
     this.consumer = consumer;
-    const done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
     try {
       await consumer.connect();
       await consumer.subscribe({
@@ -169,12 +257,14 @@ class KafkaConsumerAdapter implements BusConsumer {
         eachBatch: (payload) => this.eachBatch(payload, handler),
       });
     } catch (error) {
-      this.fail(mapKafkaError(error, 'consumer_start', { group: this.options.groupId }));
+      this.consumer = null;
+      await consumer.disconnect().catch(() => undefined);
+      throw mapKafkaError(error, 'consumer_start', { group: this.options.groupId });
     }
-    return done;
   }
 
   stop(): Promise<void> {
+    this.stopSignal.abort();
     this.stopping ??= (async () => {
       try {
         // disconnect() waits for the batch in flight, then leaves the group.
@@ -212,6 +302,11 @@ class KafkaConsumerAdapter implements BusConsumer {
         );
       } catch (error) {
         // Nothing of this batch is resolved or committed: it is delivered again after restart.
+        if (this.stopping && isRetriable(error)) {
+          // Stopped while waiting out an outage: not a failure of the stage.
+          this.logger.info({ event: 'batch_abandoned_on_stop', topic: batch.topic });
+          return;
+        }
         this.logger.error({
           event: 'batch_failed',
           topic: batch.topic,
@@ -224,26 +319,75 @@ class KafkaConsumerAdapter implements BusConsumer {
       const last = outcome?.lastProcessedOffset ?? messages[messages.length - 1]!.offset;
       if (BigInt(last) >= BigInt(messages[0]!.offset)) {
         payload.resolveOffset(last);
-        try {
-          await payload.commitOffsetsIfNecessary({
-            topics: [
-              {
-                topic: batch.topic,
-                partitions: [
-                  { partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-                ],
-              },
-            ],
-          });
-        } catch (error) {
-          this.fail(mapKafkaError(error, 'commit', { topic: batch.topic }));
-          return;
-        }
+        const committed = await this.commit(payload, last);
+        // 'lost': another member has the partition and delivers the batch again.
+        if (committed !== 'ok') return;
       }
       if (last !== messages[messages.length - 1]!.offset) return; // stopped mid-batch
       await heartbeat();
     }
   }
+
+  /**
+   * Commit after a delivered batch, retried with backoff through a broker outage (it failed
+   * 0.4 s after the broker stopped, and stopped the stage). When the group moved on meanwhile
+   * the partition may be another member's: nothing is committed, the batch is delivered again
+   * and the stages' idempotent deliveries drop it.
+   */
+  private async commit(payload: EachBatchPayload, last: string): Promise<'ok' | 'lost' | 'failed'> {
+    const { batch } = payload;
+    try {
+      await withRetry(
+        async () => {
+          try {
+            await payload.commitOffsetsIfNecessary({
+              topics: [
+                {
+                  topic: batch.topic,
+                  partitions: [
+                    { partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+                  ],
+                },
+              ],
+            });
+          } catch (error) {
+            if (isRebalance(error)) throw error;
+            throw mapKafkaError(error, 'commit', { topic: batch.topic });
+          }
+        },
+        {
+          ...stageRetry,
+          signal: this.stopSignal.signal,
+          onRetry: (err, attempt, delayMs) =>
+            this.logger.warn({
+              event: 'commit_retry',
+              topic: batch.topic,
+              attempt,
+              delayMs,
+              err: describeError(err),
+            }),
+        },
+      );
+      return 'ok';
+    } catch (error) {
+      if (isRebalance(error) || this.stopping) {
+        this.logger.warn({
+          event: 'commit_skipped',
+          topic: batch.topic,
+          partition: batch.partition,
+          err: describeError(error),
+        });
+        return 'lost';
+      }
+      this.fail(error);
+      return 'failed';
+    }
+  }
+}
+
+function isRebalance(error: unknown): boolean {
+  const type = (error as { type?: string })?.type;
+  return type !== undefined && REBALANCE_ERRORS.has(type);
 }
 
 function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
@@ -261,29 +405,43 @@ function toConsumed(topic: string, partition: number, m: KafkaMessage): Consumed
   };
 }
 
-/** kafkajs errors carry `retriable`; connection problems become DependencyUnavailableError. */
+const UNAVAILABLE = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+]);
+
+/**
+ * kafkajs errors carry `retriable`; connection problems become DependencyUnavailableError.
+ * kafkajs wraps the last error of its own retries in a KafkaJSNonRetriableError (a produce
+ * after a broker outage ended so): what counts is the cause underneath, so the whole chain is
+ * looked at.
+ */
 export function mapKafkaError(
   error: unknown,
   operation: string,
   context: Record<string, unknown> = {},
 ): Error {
-  const e = error as { name?: string; retriable?: boolean; message?: string };
-  const retriable =
-    e?.retriable === true ||
-    [
-      'KafkaJSConnectionError',
-      'KafkaJSNumberOfRetriesExceeded',
-      'KafkaJSRequestTimeoutError',
-      'KafkaJSBrokerNotFound',
-    ].includes(e?.name ?? '');
+  let retriable = false;
+  for (let e = error as KafkaErrorLike | undefined, depth = 0; e && depth < 5; depth++) {
+    if (e.retriable === true || UNAVAILABLE.has(e.name ?? '')) retriable = true;
+    e = e.cause as KafkaErrorLike | undefined;
+  }
   if (retriable) {
+    const e = error as KafkaErrorLike;
     return new DependencyUnavailableError(
       `kafka ${operation} failed: ${e?.message ?? String(error)}`,
-      {
-        cause: error,
-        context,
-      },
+      { cause: error, context },
     );
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+interface KafkaErrorLike {
+  name?: string;
+  retriable?: boolean;
+  message?: string;
+  cause?: unknown;
 }

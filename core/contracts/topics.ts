@@ -8,3 +8,8 @@ export const Topics = {
 export function dlqTopic(topic: string): string {
   return `${topic}.dlq`;
 }
+
+/** Whether `topic` is itself a dead-letter topic. */
+export function isDlqTopic(topic: string): boolean {
+  return topic.endsWith('.dlq');
+}

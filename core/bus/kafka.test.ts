@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import kafkajs from 'kafkajs';
+import { DependencyUnavailableError } from '../errors.ts';
+import { mapKafkaError } from './kafka.ts';
+
+const { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded } = kafkajs;
+// The typings omit the `{ cause }` option kafkajs's retrier passes (src/retry/index.js).
+const KafkaJSNonRetriableError = kafkajs.KafkaJSNonRetriableError as unknown as new (
+  e: Error | string,
+  options?: { cause?: unknown },
+) => Error;
+
+describe('mapKafkaError', () => {
+  it('a produce that ends in KafkaJSNonRetriableError over a lost connection is a dependency failure', () => {
+    // What kafkajs's nested retriers throw after a broker outage: the outer one wraps the inner
+    // one's "retries exceeded" as non-retriable, with the connection error as the cause.
+    const connection = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED');
+    const exceeded = new KafkaJSNumberOfRetriesExceeded(connection, {
+      retryCount: 8,
+      retryTime: 10_000,
+      cause: connection,
+    } as never);
+    const outer = new KafkaJSNonRetriableError(exceeded, { cause: connection });
+    const mapped = mapKafkaError(outer, 'produce', { topic: 't' });
+    expect(mapped).toBeInstanceOf(DependencyUnavailableError);
+    expect(mapped.message).toMatch(/kafka produce failed/);
+  });
+
+  it('a non-retriable error with no retriable cause stays what it is', () => {
+    const error = new KafkaJSNonRetriableError('Invalid topics array');
+    expect(mapKafkaError(error, 'produce')).toBe(error);
+  });
+});
