@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { backtest } from '../../alerts/backtest.ts';
+import { backtest, backtestAlerts } from '../../alerts/backtest.ts';
 import {
   AlertRuleInputSchema,
   checkRuleAgainstWorkspace,
@@ -354,6 +354,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
           to,
         });
         if (!result) throw new ApiError(404, 'not_found', `no rule "${id}"`);
+        const records = new Map(backtestAlerts([result]).map((a) => [a.incident, a]));
         const byIncident = new Map<string, (typeof result.events)[number][]>();
         for (const e of result.events)
           byIncident.set(e.incident.id, [...(byIncident.get(e.incident.id) ?? []), e]);
@@ -365,6 +366,8 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
           alerts: [...byIncident.values()].map((events) => {
             const last = events[events.length - 1]!.incident;
             return {
+              // rule, window, opened time, numbers and a sentence (alerts/backtest.ts).
+              ...records.get(last.id),
               id: last.id,
               brand: last.brand,
               type: last.type,

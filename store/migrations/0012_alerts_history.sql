@@ -10,3 +10,8 @@
 ALTER TABLE brand_minutely MODIFY TTL minute + INTERVAL 60 DAY WHERE 0;
 
 ALTER TABLE brand_minutely REMOVE TTL;
+
+-- An incident found after the fact (mentions that arrived for past windows: an import, a
+-- backfill, a late source, the demo's history) is stored like any other but marked, and is
+-- not sent to channels once older than `alerts.history.notify_max_age`.
+ALTER TABLE alert_incidents ADD COLUMN IF NOT EXISTS historical Bool DEFAULT false;
