@@ -174,6 +174,21 @@ export const AlertsConfigSchema = z
      * unless a rule of that type for it exists already; false turns them off.
      */
     default_rules: z.boolean().default(true),
+    /**
+     * Past windows: mentions that arrive for them (an import, a backfill, a late source, a
+     * first start over stored history) are evaluated too, up to `lookback` back; an incident
+     * found there is stored as historical and sent to channels only when it opened less than
+     * `notify_max_age` ago.
+     */
+    history: z
+      .object({
+        lookback: AlertDurationSchema.refine((ms) => ms <= 35 * UNIT_MS.d, {
+          message: 'lookback must be at most 35d',
+        }).default(3 * UNIT_MS.d),
+        notify_max_age: AlertDurationSchema.default(UNIT_MS.h),
+      })
+      .strict()
+      .default({ lookback: 3 * UNIT_MS.d, notify_max_age: UNIT_MS.h }),
     channels: z.array(ChannelSchema).default([]),
     delivery: DeliverySchema.default({
       attempts: 5,

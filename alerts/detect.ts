@@ -1,6 +1,6 @@
 import type { AlertRule } from './config.ts';
 import { MINUTE_MS, type Counts, type MinuteSeries } from './series.ts';
-import { countZ, negBinomialMidP } from './tails.ts';
+import { binomialZ, countZ, negBinomialMidP } from './tails.ts';
 
 /**
  * Detection math (docs/alerts.md has the derivation). Pure: a rule, a series and a time in,
@@ -294,7 +294,7 @@ export function rawScore(
         : usable.reduce((a, c) => a + stat.value(c), 0) / pooledN;
     const expected = stat.n(counts) * r;
     // Too few to say anything on Anscombe's scale: the seasonal count speaks alone.
-    if (expected < 5) return null;
+    if (expected < 2) return null;
     return {
       observed,
       median: expected,
@@ -379,7 +379,7 @@ export interface Calibration {
  * twice as heavy). Four weeks: harness, tuning seed, quiet 30-minute windows over z 3.5 fell
  * from 1.9 to 0.8 per 10,000 minutes (docs/alerts.md, "Calibration").
  */
-const CALIBRATION_WINDOWS = 1344;
+const CALIBRATION_WINDOWS = 2688;
 /** Counts expected below this in a window are not used to measure over-dispersion. */
 const COUNT_CALIBRATION_MIN = 5;
 /** Proportions over fewer mentions than this are not used to measure over-dispersion. */
@@ -491,7 +491,7 @@ export function calibrate(
 }
 
 /** How often a statistic's calibration is measured again: it changes slowly. */
-const RECALIBRATE_MS = 12 * 3_600_000;
+const RECALIBRATE_MS = 6 * 3_600_000;
 
 /**
  * A rule's calibrations between evaluations. `phaseMs` shifts the rule's six-hour boundaries:
@@ -962,7 +962,19 @@ function detectAt(
       return verdict(result, main.z >= result.threshold);
     }
     case 'negative_spike': {
-      const share = scoreOf(STATS.negative_share);
+      const scoredShare = scoreOf(STATS.negative_share);
+      // A share of fewer than MIN_PROPORTION_N mentions: its exact binomial tail, not the
+      // normal one (which made one negative of one mention a z of 8).
+      const share =
+        scoredShare !== null && scored(counts) < MIN_PROPORTION_N
+          ? {
+              ...scoredShare,
+              z: Math.min(
+                scoredShare.z,
+                binomialZ(counts.neg, scored(counts), clampShare(scoredShare.baseline)),
+              ),
+            }
+          : scoredShare;
       if (share !== null)
         result.secondary = {
           metric: 'negative_share',

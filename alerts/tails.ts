@@ -141,3 +141,21 @@ export function countZ(x: number, m: number, exposure: number): number {
   return zOfUpperTail(negBinomialMidP(x, Math.max(m, 1e-6), shape));
 }
 const NORMAL_ABOVE = 400;
+
+/**
+ * The z-score of k successes in n trials at probability p, from the exact binomial mid-p tail
+ * P(X > k) + ½·P(X = k): a share of a handful of mentions (one negative of one is not a
+ * z of 8, as the normal approximation made it).
+ */
+export function binomialZ(k: number, n: number, p: number): number {
+  if (n <= 0) return 0;
+  const q = Math.min(1 - 1e-9, Math.max(1e-9, p));
+  const above = k + 1 <= n ? betaInc(q, k + 1, n - k) : 0; // P(X ≥ k + 1)
+  const logPmf =
+    logGamma(n + 1) -
+    logGamma(k + 1) -
+    logGamma(n - k + 1) +
+    k * Math.log(q) +
+    (n - k) * Math.log1p(-q);
+  return zOfUpperTail(above + 0.5 * Math.exp(logPmf));
+}

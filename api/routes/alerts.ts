@@ -156,6 +156,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
     resolved_at: i.resolved_at,
     acked_at: i.acked_at,
     acked_by: i.acked_by,
+    historical: i.historical ?? false,
     why: i.detection,
     peak: i.peak,
     context: i.context,
