@@ -634,6 +634,9 @@ export interface Detection {
   counts: Counts;
 }
 
+/** History a brand needs before its rules fire (`detect`). */
+export const LEARNING_MS = 2 * DAY_MS;
+
 /**
  * Evaluate one rule for the window [endMs − window, endMs). `series` must hold the brand's
  * filtered counts (and the competitor set's for share of voice). Pass one `cache` per
@@ -648,6 +651,11 @@ export function detect(
   const at = (w: number, end: number): Detection => detectScale(rule, series, end, w, cache);
   const single = at(rule.windowMs, endMs);
   if (single.reason === 'insufficient_history') return single;
+  // A baseline of a single day is one sample of every hour: its errors paged more than any
+  // incident did (rate-band harness, second day: half the false alerts of a busy brand). A
+  // brand learns for LEARNING_MS before its rules speak.
+  if (endMs - Math.max(series.startMs, series.dataStartMs) < LEARNING_MS)
+    return { ...single, firing: false, reason: 'insufficient_history' };
   const rate = recentRatePerMinute(series, endMs);
   const scales = [...scalesOf(rule.windowMs, rule.type), ...longScales(rule, rate)];
   for (const w of scales) {

@@ -2,13 +2,17 @@ import { runBands, type BandReport } from '../alerts/evaluation/bands.ts';
 import { buildSentimentPool } from '../alerts/evaluation/sentiment-pool.ts';
 
 /**
- * `npm run eval:alerts`: the rate-band harness (alerts/evaluation/bands.ts) over several seeds,
- * with each brand's default rules and the project's own sentiment. Prints one row per band and
- * exits non-zero when a band misses a target. EVAL_SEEDS (default 8 brands per band) and
- * EVAL_BANDS (comma-separated mentions per hour) narrow a run; EVAL_JSON=1 prints the reports.
+ * `npm run eval:alerts [-- --seeds N] [--bands 3,30] [--json]`: the rate-band harness
+ * (alerts/evaluation/bands.ts) over N seeds (one brand each per band; default 4), with each
+ * brand's default rules and the project's own sentiment. Prints one row per band (the table of
+ * docs/benchmarks.md) and exits non-zero when a band misses a target.
  */
-const seeds = Array.from({ length: Number(process.env.EVAL_SEEDS ?? 8) }, (_, i) => i + 1);
-const bands = process.env.EVAL_BANDS?.split(',').map(Number);
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const seeds = Array.from({ length: Number(arg('seeds') ?? 4) }, (_, i) => i + 1);
+const bands = arg('bands')?.split(',').map(Number);
 const started = Date.now();
 const pool = buildSentimentPool();
 const reports = runBands(pool, { seeds, ...(bands ? { bands } : {}) });
@@ -37,7 +41,7 @@ for (const r of reports) {
     `| ${r.perHour.toLocaleString('en')} | ${r.brands} | ${pct(r.precision)} (${r.correctAlerts}/${r.alerts}) | ${pct(r.recall)} (${r.detected}/${r.incidents}) | ${r.falsePerBrandWeek.toFixed(2)} | ${r.ttdSpikeMedian ?? '–'} | ${pct(r.recallNight)} / ${pct(r.recallWeekend)} | ${m.join(', ') || 'none'} |`,
   );
 }
-if (process.env.EVAL_JSON)
+if (process.argv.includes('--json'))
   console.log(
     JSON.stringify(
       reports.map((r) => ({ ...r })),
