@@ -4,6 +4,7 @@ import { backtest, backtestAlerts } from '../../alerts/backtest.ts';
 import {
   AlertRuleInputSchema,
   checkRuleAgainstWorkspace,
+  defaultRulesFor,
   parseAlertsConfig,
   resolveRule,
   type AlertsConfig,
@@ -117,7 +118,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
     alerts: AlertsConfig,
     ws: WorkspaceConfig,
     rule: z.infer<typeof AlertRuleInputSchema>,
-    origin: 'config' | 'api',
+    origin: 'config' | 'api' | 'default',
   ) => {
     const r = resolveRule(rule, alerts.defaults, ws.id, origin);
     return {
@@ -191,7 +192,17 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
               ? [present(s, alerts, ws, { ...parsed.data, enabled: s.enabled }, 'api')]
               : [];
           });
-        return { workspace: ws.id, rules: [...fromFile, ...stored] };
+        // Each brand's default rules for the types no rule covers (read-only, like the file's).
+        const covered = new Set([...fromFile, ...stored].map((r) => `${r.brand}/${r.type}`));
+        const ids = new Set([...fromFile, ...stored].map((r) => r.id));
+        const defaults = alerts.default_rules
+          ? ws.brands.flatMap((b) =>
+              defaultRulesFor(ws.id, b.id, b.competitors.length > 0)
+                .filter((r) => !covered.has(`${r.brand}/${r.type}`) && !ids.has(r.id))
+                .map((r) => present(null, alerts, ws, r, 'default')),
+            )
+          : [];
+        return { workspace: ws.id, rules: [...fromFile, ...stored, ...defaults] };
       },
     );
 
