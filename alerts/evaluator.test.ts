@@ -119,7 +119,7 @@ alerts:
       logger: silentLogger(),
       env: {},
       fetch: (url) => {
-        sent.push(String(url));
+        sent.push(url instanceof Request ? url.url : url.toString());
         return Promise.resolve(new Response('ok'));
       },
     });
