@@ -7,6 +7,7 @@ import {
   type AlertRule,
   type BacktestAlert,
 } from '../api.ts';
+import { groupAlerts } from '../alert-groups.ts';
 import { brandColor, brandName, type PageContext } from '../context.ts';
 import { emptyState, h, panel, setStatus } from '../dom.ts';
 import { formatCount, formatNet, formatShare, relativeTime } from '../format.ts';
@@ -102,7 +103,18 @@ export async function alertsPage(root: HTMLElement, ctx: PageContext): Promise<v
         : alerts.data.alerts;
     listSlot.replaceChildren(
       shown.length
-        ? h('ol', { class: 'alert-list' }, ...shown.map((a) => alertItem(a, ctx)))
+        ? h(
+            'ol',
+            { class: 'alert-list' },
+            // Rules that fired on the same brand, type and window: one incident, one card.
+            ...groupAlerts(shown).map((g) =>
+              alertItem(
+                g[0]!,
+                ctx,
+                g.map((a) => a.rule_id ?? '').filter((r) => r !== ''),
+              ),
+            ),
+          )
         : emptyState(
             state.alertState === 'open' ? 'No open alerts. All quiet.' : 'No alerts yet.',
             'Rules are evaluated every minute.',
@@ -127,7 +139,7 @@ export async function alertsPage(root: HTMLElement, ctx: PageContext): Promise<v
   }
 }
 
-function alertItem(a: Alert, ctx: PageContext): HTMLElement {
+function alertItem(a: Alert, ctx: PageContext, rules: readonly string[] = []): HTMLElement {
   const now = ctx.now();
   const d = a.why ?? a.peak ?? null;
   const type = a.type ?? '';
@@ -221,7 +233,7 @@ function alertItem(a: Alert, ctx: PageContext): HTMLElement {
       h(
         'span',
         { class: 'muted' },
-        a.rule_id ? ` rule ${a.rule_id} ·` : '',
+        rules.length > 1 ? ` rules ${rules.join(', ')} ·` : a.rule_id ? ` rule ${a.rule_id} ·` : '',
         a.opened_at
           ? h(
               'time',
