@@ -8,7 +8,7 @@ const alert = (id: string, rule: string, end: string, type = 'negative_spike'): 
   rule_id: rule,
   type,
   state: 'open',
-  why: { window_end: end, window_minutes: 15 } as Alert['why'],
+  why: { window_end: end, window_minutes: 15 },
 });
 
 describe('groupAlerts', () => {
