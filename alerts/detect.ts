@@ -82,6 +82,8 @@ const LEVEL_MS = 6 * 3_600_000;
  * whose ratio is mostly noise; with this prior it stays near 1 until the counts can say more.
  */
 const LEVEL_PRIOR = 30;
+/** Below this ratio the hours before a window are a dip, not a level (`baselineSamples`). */
+const DIP_RATIO = 0.4;
 
 /**
  * Counts of the baseline samples of the window ending at `endMs`. Same-hour-of-day samples
@@ -108,15 +110,14 @@ export function baselineSamples(
     let r = ratios.get(lag);
     if (r === undefined) {
       const from = start - LEVEL_MS - lag;
-      r = series.covers(from, start - lag)
-        ? Math.min(
-            2,
-            Math.max(
-              0.5,
-              (levelNow + LEVEL_PRIOR) / (series.sum(from, start - lag).total + LEVEL_PRIOR),
-            ),
-          )
+      const raw = series.covers(from, start - lag)
+        ? (levelNow + LEVEL_PRIOR) / (series.sum(from, start - lag).total + LEVEL_PRIOR)
         : 1;
+      // Six hours below 40 % of that day's are a dip (a holiday, a quiet day, an outage), not
+      // the new level: scaling the baseline down by it paged on the ordinary night after it
+      // (rate-band harness: most false volume alerts of the busy bands came the night after
+      // a holiday or a quiet day).
+      r = raw < DIP_RATIO ? 1 : Math.min(2, Math.max(0.5, raw));
       ratios.set(lag, r);
     }
     return r;
