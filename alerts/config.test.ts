@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.ts';
 import { parseEarshotConfig } from '../core/workspace-config.ts';
-import { channelsOf, configRules, parseAlertsConfig, SENSITIVITY_Z } from './config.ts';
+import {
+  channelsOf,
+  configRules,
+  defaultRules,
+  parseAlertsConfig,
+  SENSITIVITY_Z,
+} from './config.ts';
 
 const base = `
 workspaces:
@@ -40,7 +46,7 @@ alerts:
       workspace: 'acme',
       windowMs: 15 * 60_000,
       threshold: SENSITIVITY_Z.medium,
-      minVolume: 20,
+      minVolume: 0,
       cooldownMs: 3_600_000,
       enabled: true,
       filters: { sources: [], langs: [] },
@@ -53,6 +59,31 @@ alerts:
       filters: { sources: ['demo'], langs: ['en'] },
     });
     expect(alerts.schedule).toBe('* * * * *');
+  });
+
+  it('gives every brand default rules, a new one too, unless a rule of that type exists', () => {
+    const { config, alerts } = alertsOf(`
+alerts:
+  rules:
+    - { id: mine, brand: a, type: negative_spike, sensitivity: high }
+`);
+    const rules = [...configRules(config, alerts)];
+    const all = [...rules, ...defaultRules(config, alerts, rules)];
+    expect(all.map((r) => `${r.id}/${r.origin}`).sort()).toEqual([
+      'a-sentiment-drop/default',
+      'a-volume-spike/default',
+      'b-negative-spike/default',
+      'b-sentiment-drop/default',
+      'b-volume-spike/default',
+      'mine/config',
+    ]);
+    // No fixed minimum: a quiet brand can alert.
+    expect(all.every((r) => r.minVolume === 0)).toBe(true);
+    const off = alertsOf(`
+alerts:
+  default_rules: false
+`);
+    expect(defaultRules(off.config, off.alerts, [])).toEqual([]);
   });
 
   it('is optional: no alerts section means no rules', () => {

@@ -62,7 +62,11 @@ export const AlertRuleInputSchema = z
       message: 'window must be between 5m and 6h',
     }).optional(),
     sensitivity: SensitivitySchema.optional(),
-    /** Below this many mentions in the window (negative ones for negative_spike) nothing fires. */
+    /**
+     * Optional: below this many mentions in the window (negative ones for negative_spike)
+     * nothing fires. No default: the detector's tails are exact for small counts, and a fixed
+     * minimum made quiet brands unalertable (docs/alerts.md, "Quiet brands").
+     */
     min_volume: z.number().int().min(1).max(1_000_000).optional(),
     /** An incident resolves after the condition has been clear this long; no repeats meanwhile. */
     cooldown: AlertDurationSchema.refine((ms) => ms >= 60_000 && ms <= 7 * UNIT_MS.d, {
@@ -87,7 +91,7 @@ const DefaultsSchema = z
       message: 'window must be between 5m and 6h',
     }).default(15 * 60_000),
     sensitivity: SensitivitySchema.default('medium'),
-    min_volume: z.number().int().min(1).max(1_000_000).default(20),
+    min_volume: z.number().int().min(1).max(1_000_000).optional(),
     cooldown: AlertDurationSchema.default(UNIT_MS.h),
     min_change: z.number().gt(0).max(1).default(0.1),
   })
@@ -163,10 +167,29 @@ export const AlertsConfigSchema = z
     defaults: DefaultsSchema.default({
       window: 15 * 60_000,
       sensitivity: 'medium',
-      min_volume: 20,
       cooldown: UNIT_MS.h,
       min_change: 0.1,
     }),
+    /**
+     * Every brand gets `defaultRulesFor`'s rules (negative spike, volume spike, sentiment drop)
+     * unless a rule of that type for it exists already; false turns them off.
+     */
+    default_rules: z.boolean().default(true),
+    /**
+     * Past windows: mentions that arrive for them (an import, a backfill, a late source, a
+     * first start over stored history) are evaluated too, up to `lookback` back; an incident
+     * found there is stored as historical and sent to channels only when it opened less than
+     * `notify_max_age` ago.
+     */
+    history: z
+      .object({
+        lookback: AlertDurationSchema.refine((ms) => ms <= 35 * UNIT_MS.d, {
+          message: 'lookback must be at most 35d',
+        }).default(3 * UNIT_MS.d),
+        notify_max_age: AlertDurationSchema.default(UNIT_MS.h),
+      })
+      .strict()
+      .default({ lookback: 3 * UNIT_MS.d, notify_max_age: UNIT_MS.h }),
     channels: z.array(ChannelSchema).default([]),
     delivery: DeliverySchema.default({
       attempts: 5,
@@ -198,6 +221,7 @@ export interface AlertRule {
   /** z threshold. */
   threshold: number;
   sensitivity: 'low' | 'medium' | 'high' | number;
+  /** 0: no minimum (the default). */
   minVolume: number;
   cooldownMs: number;
   minChange: number;
@@ -205,7 +229,8 @@ export interface AlertRule {
   filters: { sources: string[]; langs: string[] };
   channels: string[] | null;
   enabled: boolean;
-  origin: 'config' | 'api';
+  /** `default`: one of `defaultRulesFor`'s, read-only like the config file's. */
+  origin: 'config' | 'api' | 'default';
 }
 
 export function thresholdOf(s: 'low' | 'medium' | 'high' | number): number {
@@ -227,7 +252,7 @@ export function resolveRule(
     windowMs: input.window ?? defaults.window,
     threshold: thresholdOf(sensitivity),
     sensitivity,
-    minVolume: input.min_volume ?? defaults.min_volume,
+    minVolume: input.min_volume ?? defaults.min_volume ?? 0,
     cooldownMs: input.cooldown ?? defaults.cooldown,
     minChange: input.min_change ?? defaults.min_change,
     direction: input.direction ?? 'both',
@@ -337,6 +362,54 @@ export function checkRuleAgainstWorkspace(
   if (r.type !== 'sov_shift' && (r.min_change !== undefined || r.direction !== undefined))
     problems.push('min_change: only sov_shift rules take min_change and direction');
   return problems;
+}
+
+/** Rule types every brand gets by default, and the id suffix of each. */
+export const DEFAULT_RULE_TYPES: ReadonlyArray<[RuleType, string]> = [
+  ['negative_spike', 'negative-spike'],
+  ['sentiment_drop', 'sentiment-drop'],
+  ['volume_spike', 'volume-spike'],
+];
+
+/**
+ * The rules a brand gets without writing any: every setting from `alerts.defaults`, nothing
+ * to tune (the detector adapts its windows to the brand's rate). Ids `<brand>-<type>`, cut to
+ * the slug's 64 characters.
+ */
+export function defaultRulesFor(
+  workspace: string,
+  brand: string,
+  _hasCompetitors: boolean,
+): ParsedRuleInput[] {
+  return DEFAULT_RULE_TYPES.map(([type, suffix]) => ({
+    id: `${brand.slice(0, 63 - suffix.length)}-${suffix}`,
+    workspace,
+    brand,
+    type,
+  }));
+}
+
+/**
+ * Default rules for every brand of the config's workspaces that has no rule of that type in
+ * `taken` (rules already in force, as `workspace/brand/type`) and whose id is free.
+ */
+export function defaultRules(
+  config: EarshotConfig,
+  alerts: AlertsConfig,
+  existing: readonly AlertRule[],
+): AlertRule[] {
+  if (!alerts.default_rules) return [];
+  const types = new Set(existing.map((r) => `${r.workspace}/${r.brand}/${r.type}`));
+  const ids = new Set(existing.map((r) => `${r.workspace}/${r.id}`));
+  const out: AlertRule[] = [];
+  for (const ws of config.workspaces)
+    for (const brand of ws.brands)
+      for (const input of defaultRulesFor(ws.id, brand.id, brand.competitors.length > 0)) {
+        if (types.has(`${ws.id}/${brand.id}/${input.type}`) || ids.has(`${ws.id}/${input.id}`))
+          continue;
+        out.push(resolveRule(input, alerts.defaults, ws.id, 'default'));
+      }
+  return out;
 }
 
 /** Every enabled and disabled rule of the config file, resolved. */

@@ -18,6 +18,8 @@ import {
   twoSidedExtra,
 } from './detect.ts';
 import { MinuteSeries, MINUTE_MS } from './series.ts';
+import { replay } from './replay.ts';
+import { mulberry32, poisson } from '../core/random.ts';
 import { phaseOf } from './evaluator.ts';
 import { aRule, mix, seriesOf, T0, wobble } from './test-helpers.ts';
 
@@ -298,15 +300,29 @@ describe('detect', () => {
     expect(d.firing).toBe(true);
     expect(d.window_minutes).toBe(15);
     expect(d.observed).toBe(52);
-    expect(d.baseline).toBeGreaterThan(17);
-    expect(d.baseline).toBeLessThan(23);
-    expect(d.threshold).toBe(4);
-    expect(d.z).toBeGreaterThanOrEqual(4);
-    // What also had to hold: the count above its seasonal baseline (under the threshold alone).
-    expect(d.secondary?.metric).toBe('negative_count_seasonal');
-    expect(d.secondary!.baseline).toBeGreaterThan(27);
-    expect(d.secondary!.z).toBeGreaterThan(1);
-    expect(d.secondary!.z).toBeLessThan(3.75);
+    // The share of negatives jumped (52 of 112 against a quarter) with the count itself up,
+    // under the threshold alone: the share path pages (the negatives given the others would
+    // too, below).
+    expect(d.secondary?.metric).toBe('negative_share');
+    expect(d.secondary!.z).toBeGreaterThanOrEqual(4.25);
+    expect(d.z).toBeGreaterThan(1);
+    expect(d.z).toBeLessThan(3.75);
+    const base = baselineOffsets(s, end, 15 * MINUTE_MS)!;
+    const given = rawScore(
+      STATS.negative_given_others,
+      s.sum(end - 15 * MINUTE_MS, end),
+      samplesFor(
+        STATS.negative_given_others,
+        s,
+        end,
+        15 * MINUTE_MS,
+        base,
+        baselineSamples(s, end, 15 * MINUTE_MS, base),
+      ),
+      base.method,
+    )!;
+    expect(given.median).toBeGreaterThan(17);
+    expect(given.median).toBeLessThan(23);
   });
 
   it('negative_spike: fewer positive and neutral mentions alone never page', () => {
@@ -471,4 +487,45 @@ describe('recalibration spread over the six hours', () => {
     expect(Math.max(...perMinute.values())).toBeLessThanOrEqual(4);
     expect(perMinute.size).toBeGreaterThan(120);
   });
+});
+
+describe('quiet brands (a few mentions an hour)', () => {
+  /** Three mentions an hour, one in five negative, Poisson, seeded; plus planted negatives. */
+  function quiet(days: number, extraNeg: (i: number) => number, seed = 5) {
+    const rng = mulberry32(seed);
+    return seriesOf(days, (i) => {
+      const n = poisson(3 / 60, rng);
+      let neg = 0;
+      for (let k = 0; k < n; k++) if (rng() < 0.2) neg++;
+      const extra = extraNeg(i);
+      return { total: n + extra, neg: neg + extra, pos: n - neg, neu: 0 };
+    });
+  }
+  const spikeAt = 9 * DAY + 14 * 60; // day 10, 14:00
+  // Eight complaints in half an hour: one every four minutes.
+  const planted = (i: number) =>
+    i >= spikeAt && i < spikeAt + 30 && (i - spikeAt) % 4 === 0 ? 1 : 0;
+
+  it('eight complaints in half an hour page with the default rule (no minimum volume)', () => {
+    const s = quiet(10, planted);
+    const rule = aRule({ type: 'negative_spike' });
+    const noMin = { ...rule, minVolume: 0 };
+    const cache = calibrationCache();
+    const fired = [];
+    for (let t = spikeAt; t < spikeAt + 60; t += 5)
+      if (detect(noMin, s, T0 + t * MINUTE_MS, cache).firing) fired.push(t - spikeAt);
+    expect(fired.length).toBeGreaterThan(0);
+    expect(fired[0]).toBeLessThanOrEqual(35);
+    // The old fixed minimum (20 negatives per window) made this brand unalertable.
+    expect(detect(rule, s, T0 + (spikeAt + 35) * MINUTE_MS).firing).toBe(false);
+  });
+
+  it('a quiet week without incidents pages at most once', () => {
+    const s = quiet(14, () => 0, 9);
+    const rule = { ...aRule({ type: 'negative_spike' }), minVolume: 0 };
+    const { events } = replay(rule, s, T0 + 7 * DAY * MINUTE_MS, T0 + 14 * DAY * MINUTE_MS, {
+      stepMs: 5 * MINUTE_MS,
+    });
+    expect(events.filter((e) => e.kind === 'open').length).toBeLessThanOrEqual(1);
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
 import type { AlertRule } from './config.ts';
 import { MINUTE_MS, type Counts, type MinuteSeries } from './series.ts';
+import { binomialZ, countZ, negBinomialMidP } from './tails.ts';
 
 /**
  * Detection math (docs/alerts.md has the derivation). Pure: a rule, a series and a time in,
@@ -36,12 +37,22 @@ export interface Baseline {
  * samples of nearly the same time of day), kept only where the series has data. Null while
  * there is less than a day of history.
  */
+/** Windows longer than this take their baseline from whole days (`baselineOffsets`). */
+const MAX_SHIFTED_MS = 2 * 3_600_000;
+
 export function baselineOffsets(
   series: MinuteSeries,
   endMs: number,
   windowMs: number,
 ): Baseline | null {
   const step = windowMs;
+  const valid0 = (offset: number) => series.covers(endMs - windowMs - offset, endMs - offset);
+  if (windowMs > MAX_SHIFTED_MS) {
+    // Windows of hours and days (quiet brands, slow drifts): the same window on each of the
+    // last three weeks' days. Neighbouring shifts would cross the daily cycle.
+    const days = Array.from({ length: 21 }, (_, k) => (k + 1) * DAY_MS).filter(valid0);
+    return days.length >= 3 ? { method: 'hour_of_day', offsets: days } : null;
+  }
   const shifts = [-2, -1, 0, 1, 2].map((j) => j * step);
   const valid = (offset: number) => series.covers(endMs - windowMs - offset, endMs - offset);
   const seasonal = (period: number, lags: number[]): number[] =>
@@ -66,6 +77,13 @@ export function baselineOffsets(
  * precision 0.90 with three hours, 0.94 with six, 0.90 with twelve, which lag behind the day).
  */
 const LEVEL_MS = 6 * 3_600_000;
+/**
+ * Mentions added to both sides of that ratio: a quiet brand's six hours hold a dozen mentions,
+ * whose ratio is mostly noise; with this prior it stays near 1 until the counts can say more.
+ */
+const LEVEL_PRIOR = 30;
+/** Below this ratio the hours before a window are a dip, not a level (`baselineSamples`). */
+const DIP_RATIO = 0.4;
 
 /**
  * Counts of the baseline samples of the window ending at `endMs`. Same-hour-of-day samples
@@ -92,9 +110,14 @@ export function baselineSamples(
     let r = ratios.get(lag);
     if (r === undefined) {
       const from = start - LEVEL_MS - lag;
-      r = series.covers(from, start - lag)
-        ? Math.min(2, Math.max(0.5, (levelNow + 1) / (series.sum(from, start - lag).total + 1)))
+      const raw = series.covers(from, start - lag)
+        ? (levelNow + LEVEL_PRIOR) / (series.sum(from, start - lag).total + LEVEL_PRIOR)
         : 1;
+      // Six hours below 40 % of that day's are a dip (a holiday, a quiet day, an outage), not
+      // the new level: scaling the baseline down by it paged on the ordinary night after it
+      // (rate-band harness: most false volume alerts of the busy bands came the night after
+      // a holiday or a quiet day).
+      r = raw < DIP_RATIO ? 1 : Math.min(2, Math.max(0.5, raw));
       ratios.set(lag, r);
     }
     return r;
@@ -226,16 +249,33 @@ export function rawScore(
   counts: Counts,
   samples: readonly Counts[],
   method: BaselineMethod = 'hour_of_day',
+  /** The brand's recent mean of this count per window (a quiet window's prior), if known. */
+  priorMean = 0,
 ): RawScore | null {
   const observed = stat.value(counts);
   if (stat.kind === 'count') {
     const values = samples.map(stat.value);
-    const med = method === 'hour_of_week' ? trimmedMean(values) : median(values);
+    let med = method === 'hour_of_week' ? trimmedMean(values) : median(values);
+    // A quiet brand's samples are mostly 0s and 1s: their median or trimmed mean is biased
+    // low (it trims the few that carry the rate). Below ROBUST_CENTER_MIN, the mean of the
+    // samples left after dropping the ones a Poisson around the others' mean makes absurd.
+    let exposure = values.length;
+    if (!(med >= ROBUST_CENTER_MIN)) {
+      // The posterior mean of the rate (Jeffreys prior): never 0, so the first mention of a
+      // window that has always been empty is unusual, not impossible.
+      // The prior is the brand's mean rate for a window this long, worth PRIOR_SAMPLES
+      // samples: ten empty nights do not prove the next one must stay empty.
+      const kept = screenedSamples(values);
+      const a = 0.5 + PRIOR_SAMPLES * priorMean;
+      exposure = kept.length + PRIOR_SAMPLES;
+      med = (kept.reduce((x, y) => x + y, 0) + a) / exposure;
+    }
     const sigma0 = Math.sqrt(Math.max(med, 1));
-    // Anscombe's transform 2√(x + 3/8) makes a Poisson count nearly normal with unit
-    // variance; (x − b)/√b would overstate the z of small counts (the Poisson right tail is
-    // heavier than the normal one) and page on ordinary bursts of quiet brands.
-    const zRaw = 2 * (Math.sqrt(observed + 0.375) - Math.sqrt(med + 0.375));
+    // The mid-p tail of the count under a Poisson whose rate is known only from the samples
+    // (tails.ts `countZ`), as a z-score: exact for the handful of mentions of a quiet brand's
+    // window, where Anscombe's transform understated how rare a burst is and a normal
+    // (x − b)/√b overstated it.
+    const zRaw = countZ(observed, med, exposure);
     return { observed, median: med, sigma0, zRaw, level: med };
   }
   const usable = samples.filter((c) => stat.n(c) > 0);
@@ -246,8 +286,16 @@ export function rawScore(
     // excess over (1 + r). Not the ratio x/N itself with a proportion's noise: with N in the
     // denominator its right tail is far heavier (docs/alerts.md, step 3a).
     if (usable.length < 3) return null;
-    const r = median(usable.map((c) => stat.value(c) / stat.n(c)));
+    // Pooled over the samples when they are small: a median of ratios of a few mentions each
+    // is often 0, which would make any negative look infinitely unlikely.
+    const pooledN = usable.reduce((a, c) => a + stat.n(c), 0);
+    const r =
+      pooledN / usable.length >= 50
+        ? median(usable.map((c) => stat.value(c) / stat.n(c)))
+        : usable.reduce((a, c) => a + stat.value(c), 0) / pooledN;
     const expected = stat.n(counts) * r;
+    // Too few to say anything on Anscombe's scale: the seasonal count speaks alone.
+    if (expected < 2) return null;
     return {
       observed,
       median: expected,
@@ -257,7 +305,12 @@ export function rawScore(
     };
   }
   if (usable.length < 3 || stat.n(counts) === 0) return null;
-  const med = median(usable.map(stat.value));
+  const pooledN = usable.reduce((a, c) => a + stat.n(c), 0);
+  // Small samples: their pooled proportion (a median of shares of three mentions is noise).
+  const med =
+    pooledN / usable.length >= 30
+      ? median(usable.map(stat.value))
+      : usable.reduce((a, c) => a + stat.value(c) * stat.n(c), 0) / pooledN;
   const v = Math.max(stat.unitVariance(usable), 1e-4);
   const sigma0 = Math.sqrt(v / stat.n(counts));
   return {
@@ -267,6 +320,38 @@ export function rawScore(
     zRaw: (observed - med) / sigma0,
     level: stat.n(counts),
   };
+}
+
+/** A count's mean over the last week, per window of `windowMs` (`rawScore`'s prior). */
+function priorOf(stat: Stat, series: MinuteSeries, endMs: number, windowMs: number): number {
+  if (stat.kind !== 'count') return 0;
+  const from = Math.max(series.startMs, series.dataStartMs, endMs - 7 * 86_400_000);
+  if (endMs <= from) return 0;
+  return (stat.value(series.sum(from, endMs)) * windowMs) / (endMs - from);
+}
+
+/** Weight of the brand's mean rate in a quiet count's baseline, in samples (`rawScore`). */
+const PRIOR_SAMPLES = 2;
+
+/** Below this centre a count's baseline is the screened mean of its samples (`rawScore`). */
+const ROBUST_CENTER_MIN = 20;
+
+/**
+ * The samples left after dropping those a Poisson around the mean of the others puts beyond a
+ * 1-in-10,000 tail (a past spike in the baseline), twice.
+ */
+export function screenedSamples(values: readonly number[]): number[] {
+  let kept = [...values];
+  for (let pass = 0; pass < 2 && kept.length > 2; pass++) {
+    const total = kept.reduce((a, b) => a + b, 0);
+    const next = kept.filter((v) => {
+      const others = (total - v) / (kept.length - 1);
+      return negBinomialMidP(v, Math.max(others, 0.05), 1e7) >= 1e-4;
+    });
+    if (next.length === kept.length || next.length < 2) break;
+    kept = next;
+  }
+  return kept;
 }
 
 export interface Calibration {
@@ -296,6 +381,10 @@ export interface Calibration {
  * from 1.9 to 0.8 per 10,000 minutes (docs/alerts.md, "Calibration").
  */
 const CALIBRATION_WINDOWS = 2688;
+/** Counts expected below this in a window are not used to measure over-dispersion. */
+const COUNT_CALIBRATION_MIN = 5;
+/** Proportions over fewer mentions than this are not used to measure over-dispersion. */
+const PROPORTION_CALIBRATION_MIN = 30;
 const CALIBRATION_SPAN_MS = 28 * DAY_MS;
 /** Without enough past windows to measure the noise, assume it is 50 % above the model. */
 const UNCALIBRATED: Calibration = { center: 0, scale: 1.5, windows: 0, perLevel: 0 };
@@ -342,9 +431,13 @@ export function calibrate(
 ): Calibration {
   const zs: number[] = [];
   const levels: number[] = [];
-  const limit = Math.min(CALIBRATION_WINDOWS, Math.floor(CALIBRATION_SPAN_MS / windowMs));
-  for (let k = 1; k <= limit; k++) {
-    const e = endMs - k * windowMs;
+  // Windows of hours and days step back by an hour (overlapping): non-overlapping ones would
+  // be too few in four weeks to measure anything.
+  const stepMs = Math.min(windowMs, 3_600_000);
+  const span = Math.floor(CALIBRATION_SPAN_MS / stepMs);
+  const stride = Math.max(1, Math.ceil(span / CALIBRATION_WINDOWS));
+  for (let k = 1; k <= span; k += stride) {
+    const e = endMs - k * stepMs;
     if (!series.covers(e - windowMs, e)) break;
     const base = baselineOffsets(series, e, windowMs);
     // Only windows scored the same way: residuals of a one-day baseline would misstate the
@@ -355,19 +448,47 @@ export function calibrate(
       series.sum(e - windowMs, e),
       samplesFor(stat, series, e, windowMs, base, baselineSamples(series, e, windowMs, base)),
       method,
+      priorOf(stat, series, e, windowMs),
     );
     if (s !== null) {
       zs.push(s.zRaw);
       levels.push(Math.max(0, s.level));
     }
   }
-  if (zs.length < 24) return { ...UNCALIBRATED, windows: zs.length };
-  const center = median(zs);
+  // Counts whose windows hold a handful of mentions: the exact tail is the noise model (a
+  // brand that quiet has no measurable excess), and the spread of a few discrete values would
+  // be read as one. Only windows of at least COUNT_CALIBRATION_MIN expected are measured.
+  if (stat.kind === 'count') {
+    const keep = levels.map((l, i) => (l >= COUNT_CALIBRATION_MIN ? i : -1)).filter((i) => i >= 0);
+    if (keep.length < 24)
+      return levels.length >= 24 || median(levels) < COUNT_CALIBRATION_MIN
+        ? { center: 0, scale: 1, windows: keep.length, perLevel: 0 }
+        : { ...UNCALIBRATED, windows: keep.length };
+    const kz = keep.map((i) => zs[i]!);
+    const center = median(kz);
+    const perLevel = fitPerLevel(
+      kz.map((z) => Math.abs(z - center)),
+      keep.map((i) => levels[i]!),
+    );
+    return { center, scale: 1, windows: keep.length, perLevel };
+  }
+  // Proportions likewise: a share of a few mentions takes a few discrete values, whose spread
+  // says nothing of over-dispersion. Windows of fewer than PROPORTION_CALIBRATION_MIN mentions
+  // are not measured; a brand with only such windows keeps the binomial model.
+  const keep = levels
+    .map((l, i) => (l >= PROPORTION_CALIBRATION_MIN ? i : -1))
+    .filter((i) => i >= 0);
+  if (keep.length < 24)
+    return levels.length >= 24
+      ? { center: 0, scale: 1, windows: keep.length, perLevel: 0 }
+      : { ...UNCALIBRATED, windows: zs.length };
+  const kz = keep.map((i) => zs[i]!);
+  const center = median(kz);
   const perLevel = fitPerLevel(
-    zs.map((z) => Math.abs(z - center)),
-    levels,
+    kz.map((z) => Math.abs(z - center)),
+    keep.map((i) => levels[i]!),
   );
-  return { center, scale: 1, windows: zs.length, perLevel };
+  return { center, scale: 1, windows: keep.length, perLevel };
 }
 
 /** How often a statistic's calibration is measured again: it changes slowly. */
@@ -514,6 +635,9 @@ export interface Detection {
   counts: Counts;
 }
 
+/** History a brand needs before its rules fire (`detect`). */
+export const LEARNING_MS = 2 * DAY_MS;
+
 /**
  * Evaluate one rule for the window [endMs − window, endMs). `series` must hold the brand's
  * filtered counts (and the competitor set's for share of voice). Pass one `cache` per
@@ -528,7 +652,22 @@ export function detect(
   const at = (w: number, end: number): Detection => detectScale(rule, series, end, w, cache);
   const single = at(rule.windowMs, endMs);
   if (single.reason === 'insufficient_history') return single;
-  for (const w of scalesOf(rule.windowMs, rule.type)) {
+  // A baseline of a single day is one sample of every hour: its errors paged more than any
+  // incident did (rate-band harness, second day: half the false alerts of a busy brand). A
+  // brand learns for LEARNING_MS before its rules speak.
+  if (endMs - Math.max(series.startMs, series.dataStartMs) < LEARNING_MS)
+    return { ...single, firing: false, reason: 'insufficient_history' };
+  const rate = recentRatePerMinute(series, endMs);
+  const scales = [...scalesOf(rule.windowMs, rule.type), ...longScales(rule, rate)];
+  for (const w of scales) {
+    // The sub-window finds a sharp spike of a busy brand sooner; a quiet brand's few mentions
+    // there only add chances of a false alert.
+    if (w < rule.windowMs && (statRate(rule, rate) * w) / MINUTE_MS < MIN_SUB_WINDOW_COUNT)
+      continue;
+    // A proportion of a few mentions is too coarse for its normal tail: such scales are left
+    // to the longer ones.
+    if (PROPORTION_TYPES.has(rule.type) && (rate.total * w) / MINUTE_MS < MIN_PROPORTION_N)
+      continue;
     const d = w === rule.windowMs ? single : at(w, endMs);
     if (!d.firing) continue;
     if (w > rule.windowMs && !stillElevated(rule, series, endMs, d)) continue;
@@ -643,6 +782,10 @@ export function scaleExtra(w: number, ruleWindowMs: number, method: BaselineMeth
   return w === 2 * ruleWindowMs && method === 'hour_of_week' ? TWO_WINDOW_EXTRA : 0;
 }
 
+const PROPORTION_TYPES: ReadonlySet<AlertRule['type']> = new Set(['sentiment_drop', 'sov_shift']);
+/** Mentions a proportion's window must be expected to hold (`detect`). */
+const MIN_PROPORTION_N = 30;
+
 /** Longer scales stop here: beyond it their neighbour samples drift across the daily cycle. */
 const MAX_SCALE_MS = 2 * 3_600_000;
 
@@ -652,8 +795,13 @@ function stillElevated(
   endMs: number,
   d: Detection,
 ): boolean {
-  return tailZ(rule, series, endMs, d) >= STILL_ELEVATED_Z;
+  // Scales of hours and days hold an incident long after it ended: their last quarter must be
+  // clearly elevated itself, or the same incident would open again after its cooldown.
+  const min =
+    d.window_minutes * MINUTE_MS > MAX_SCALE_MS ? LONG_STILL_ELEVATED_Z : STILL_ELEVATED_Z;
+  return tailZ(rule, series, endMs, d) >= min;
 }
+const LONG_STILL_ELEVATED_Z = 2;
 
 /**
  * The latest rule window scored against a longer scale's detection `d` (its baseline and noise,
@@ -661,9 +809,12 @@ function stillElevated(
  */
 export function tailZ(rule: AlertRule, series: MinuteSeries, endMs: number, d: Detection): number {
   if (d.noise_scale === null || d.noise_scale <= 0) return Number.POSITIVE_INFINITY;
-  const part = rule.windowMs / (d.window_minutes * MINUTE_MS);
+  // The latest rule window, or a quarter of a scale of hours and days (a quiet brand's 15
+  // minutes hold no mention; a drift shows over hours, not in the last quarter hour).
+  const tailMs = Math.max(rule.windowMs, Math.floor(d.window_minutes / 4) * MINUTE_MS);
+  const part = tailMs / (d.window_minutes * MINUTE_MS);
   const stat = STATS[d.metric];
-  const tail = stat.value(series.sum(endMs - rule.windowMs, endMs));
+  const tail = stat.value(series.sum(endMs - tailMs, endMs));
   const z =
     stat.kind === 'count'
       ? (tail - d.baseline * part) / (d.noise_scale * Math.sqrt(part))
@@ -675,6 +826,67 @@ export function tailZ(rule: AlertRule, series: MinuteSeries, endMs: number, d: D
         ? Math.abs(z)
         : z;
   return directed;
+}
+
+/**
+ * Scales of hours and days, for brands too quiet to show a change within two hours: each is
+ * added while the longest so far is expected to hold fewer than `LONG_SCALE_TARGET` of the
+ * rule's statistic (negatives for a negative spike, mentions otherwise). The windows adapt to
+ * the brand's rate: a brand at 3 mentions an hour is judged over up to a day (three days for
+ * sentiment), one at 300 never needs them.
+ */
+export const LONG_SCALES_MS = [4, 8, 24, 48, 72].map((h) => h * 3_600_000);
+const LONG_SCALE_TARGET: Record<AlertRule['type'], number> = {
+  volume_spike: 60,
+  negative_spike: 30,
+  sentiment_drop: 400,
+  sov_shift: 400,
+};
+const LONG_SCALE_MAX_MS: Record<AlertRule['type'], number> = {
+  volume_spike: 24 * 3_600_000,
+  negative_spike: 24 * 3_600_000,
+  sentiment_drop: 72 * 3_600_000,
+  sov_shift: 24 * 3_600_000,
+};
+
+/** The expected count of a rule's statistic a sub-window must reach to be scored. */
+const MIN_SUB_WINDOW_COUNT = 10;
+
+/** Per minute, what a rule counts: negatives for a negative spike, else mentions. */
+function statRate(rule: AlertRule, perMinute: RecentRate): number {
+  return rule.type === 'negative_spike'
+    ? perMinute.neg
+    : rule.type === 'sov_shift'
+      ? perMinute.total + perMinute.competitors
+      : perMinute.total;
+}
+
+export function longScales(rule: AlertRule, perMinute: RecentRate): number[] {
+  const rate = statRate(rule, perMinute);
+  const base = scalesOf(rule.windowMs, rule.type);
+  let longest = Math.max(...base);
+  const out: number[] = [];
+  for (const w of LONG_SCALES_MS) {
+    if (w <= longest || w > LONG_SCALE_MAX_MS[rule.type]) continue;
+    if ((rate * longest) / MINUTE_MS >= LONG_SCALE_TARGET[rule.type]) break;
+    out.push(w);
+    longest = w;
+  }
+  return out;
+}
+
+export interface RecentRate {
+  total: number;
+  neg: number;
+  competitors: number;
+}
+
+/** Mean counts per minute over the last week held (the brand's rate, for `longScales`). */
+export function recentRatePerMinute(series: MinuteSeries, endMs: number): RecentRate {
+  const from = Math.max(series.startMs, series.dataStartMs, endMs - 7 * 86_400_000);
+  const minutes = Math.max(1, (endMs - from) / MINUTE_MS);
+  const c = series.sum(from, endMs);
+  return { total: c.total / minutes, neg: c.neg / minutes, competitors: c.competitors / minutes };
 }
 
 /** The window lengths evaluated for a rule of window w. */
@@ -741,6 +953,7 @@ function detectAt(
       counts,
       samplesFor(stat, series, endMs, w, base, samples),
       base.method,
+      priorOf(stat, series, endMs, w),
     );
     if (raw === null) return null;
     const cal = calibrationFor(cache, stat, series, endMs, w, base.method);
@@ -758,7 +971,19 @@ function detectAt(
       return verdict(result, main.z >= result.threshold);
     }
     case 'negative_spike': {
-      const share = scoreOf(STATS.negative_share);
+      const scoredShare = scoreOf(STATS.negative_share);
+      // A share of fewer than MIN_PROPORTION_N mentions: its exact binomial tail, not the
+      // normal one (which made one negative of one mention a z of 8).
+      const share =
+        scoredShare !== null && scored(counts) < MIN_PROPORTION_N
+          ? {
+              ...scoredShare,
+              z: Math.min(
+                scoredShare.z,
+                binomialZ(counts.neg, scored(counts), clampShare(scoredShare.baseline)),
+              ),
+            }
+          : scoredShare;
       if (share !== null)
         result.secondary = {
           metric: 'negative_share',
@@ -770,6 +995,14 @@ function detectAt(
       // The count must spike and the share must rise too: more negatives only because there
       // are more mentions overall is a volume spike, not a negative one.
       if (main.z >= result.threshold && (share?.z ?? 0) >= result.threshold / 2)
+        return verdict(result, true);
+      // Or: the share of negatives jumped without a matching volume rise (complaints
+      // replacing the usual mentions), with the count itself up.
+      if (
+        share !== null &&
+        share.z >= result.threshold + GIVEN_OTHERS_EXTRA &&
+        main.z >= GIVEN_OTHERS_GUARD_Z
+      )
         return verdict(result, true);
       // Or: the negatives against what this window's other mentions imply (not on the
       // sub-window, too few mentions there), with the count itself up (`GIVEN_OTHERS_GUARD_Z`).

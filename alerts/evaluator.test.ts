@@ -16,6 +16,7 @@ workspaces:
     name: W
     brands: [{ id: b, name: B, query: 'B' }]
 alerts:
+  default_rules: false
   defaults: { sensitivity: medium, min_volume: 20, cooldown: 1h }
   rules: [{ id: neg, brand: b, type: negative_spike }]
 `);
@@ -79,4 +80,68 @@ describe('Evaluator', () => {
     expect(incidents[0]!.rows[0]).toMatchObject({ rule_id: 'neg', brand: 'b', state: 'open' });
     expect(store.inserts.filter((i) => i.table === 'alert_events')).toHaveLength(1);
   });
+});
+
+describe('Evaluator history', () => {
+  it('raises an incident found in past windows as historical, stored but not sent when old', async () => {
+    const historyConfig = parseEarshotConfig(`
+workspaces:
+  - id: w
+    name: W
+    brands: [{ id: b, name: B, query: 'B' }]
+alerts:
+  default_rules: false
+  channels: [{ id: hook, type: webhook, url: 'http://127.0.0.1:9/hook' }]
+  rules: [{ id: neg, brand: b, type: negative_spike }]
+`);
+    // The spike happened five hours ago, in data that was all stored before the first tick
+    // (an import, the demo's first start): the live window alone would never see it.
+    const spikeFrom = NOW - 5 * 3_600_000;
+    class PastSpikeStore extends FakeStore {
+      override query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
+        if (!sql.includes('FROM brand_minutely') || sql.includes('min(minute)'))
+          return super.query<T>(sql, params);
+        const rows = [];
+        const from = Math.max(Number(params.from) * 1000, this.dataStart);
+        for (let t = from; t < Number(params.to) * 1000; t += MINUTE_MS) {
+          const extra = t >= spikeFrom && t < spikeFrom + 60 * MINUTE_MS ? 6 : 0;
+          rows.push({ t, own: 1, total: 4 + extra, pos: 2, neu: 1, neg: 1 + extra });
+        }
+        return Promise.resolve(rows as T[]);
+      }
+    }
+    const store = new PastSpikeStore();
+    store.dataStart = NOW - 3 * 86_400_000;
+    const sent: string[] = [];
+    const evaluator = new Evaluator({
+      store,
+      config: () => historyConfig,
+      logger: silentLogger(),
+      env: {},
+      fetch: (url) => {
+        sent.push(url instanceof Request ? url.url : url.toString());
+        return Promise.resolve(new Response('ok'));
+      },
+    });
+    const r = await evaluator.tick(new Date(NOW));
+    await evaluator.drain();
+    expect(r.events).toEqual([]); // nothing live
+    const saved = store.inserts
+      .filter((i) => i.table === 'alert_incidents')
+      .flatMap((i) => i.rows) as Array<Record<string, unknown>>;
+    expect(saved.length).toBeGreaterThan(0);
+    expect(saved.at(-1)).toMatchObject({ rule_id: 'neg', state: 'resolved', historical: true });
+    const opened = Date.parse(String(saved[0]!.opened_at).replace(' ', 'T') + 'Z');
+    expect(opened).toBeGreaterThan(spikeFrom);
+    expect(opened).toBeLessThanOrEqual(spikeFrom + 30 * MINUTE_MS);
+    const events = store.inserts
+      .filter((i) => i.table === 'alert_events')
+      .flatMap((i) => i.rows) as Array<Record<string, unknown>>;
+    expect(events.map((e) => e.kind)).toEqual(['open', 'resolved']);
+    expect(sent).toEqual([]); // older than notify_max_age (1h): not sent
+    // The next tick does not find it again.
+    const before = store.inserts.length;
+    await evaluator.tick(new Date(NOW + MINUTE_MS));
+    expect(store.inserts.length).toBe(before);
+  }, 60_000);
 });

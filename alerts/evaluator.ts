@@ -16,6 +16,7 @@ import { calibrationCache, detect, type CalibrationCache, type Detection } from 
 import { alertNotice } from './delivery/notice.ts';
 import { sendNotice } from './delivery/send.ts';
 import { excessOf, step, type AlertEventKind, type Incident } from './incident.ts';
+import { replay } from './replay.ts';
 import { allRules, competitorsOf } from './rules.ts';
 import { floorMinute, MinuteSeries, type MinuteRow } from './series.ts';
 
@@ -26,6 +27,8 @@ export const LOOKBACK_MS = 36 * DAY_MS;
 const REFRESH_MS = 2 * 3_600_000;
 /** A full re-read now and then repairs anything the incremental reads missed. */
 const FULL_RELOAD_MS = 6 * 3_600_000;
+/** Step of the history replay: five minutes keeps a first start over days of data quick. */
+const HISTORY_STEP_MS = 5 * 60_000;
 
 /** Load the minute series a rule needs for windows ending up to `endMs`. */
 export async function loadRuleSeries(
@@ -105,15 +108,59 @@ export class Evaluator {
         // Each rule recalibrates at its own time of the six hours (detect.ts CalibrationCache).
         this.calibrations.set(calibrationKey, (cache = calibrationCache(phaseOf(key))));
       }
+      // Past windows whose data arrived since they were last looked at (first tick after a
+      // start, an import or backfill that moved the data start): replay them first.
+      const dataStart = await this.dataStartOf(rule.workspace);
+      if (!this.historyAt.has(key) || this.historyAt.get(key) !== dataStart) {
+        await this.evaluateHistory(rule, alerts, key, series, endMs, now.getTime());
+        this.historyAt.set(key, dataStart);
+      }
       const d = detect(rule, series, endMs, cache);
       result.detections.push(d);
       const tr = step(rule, this.open.get(key) ?? null, d, endMs);
       this.open.set(key, tr.open);
       if (!tr.event) continue;
       result.events.push(tr.event);
-      await this.record(rule, alerts, tr.event.kind, tr.event.incident);
+      await this.record(rule, alerts, tr.event.kind, tr.event.incident, now.getTime());
     }
     return result;
+  }
+
+  /** Per rule: the data start its history was last evaluated at. */
+  private historyAt = new Map<string, number | null>();
+
+  /**
+   * Replay a rule over the windows of `alerts.history.lookback` before `endMs`, exactly as the
+   * live evaluator would have run them (every `HISTORY_STEP_MS`), and store each incident found
+   * there that the store does not know yet (ids are deterministic: a live incident is never
+   * found twice) as historical. One still open at `endMs` carries on live.
+   */
+  private async evaluateHistory(
+    rule: AlertRule,
+    alerts: AlertsConfig,
+    key: string,
+    series: MinuteSeries,
+    endMs: number,
+    nowMs: number,
+  ): Promise<void> {
+    const from = Math.max(series.startMs, endMs - alerts.history.lookback);
+    const live = this.open.get(key) ?? null;
+    const { events, open } = replay(rule, series, from, endMs, { stepMs: HISTORY_STEP_MS });
+    const known = new Map<string, boolean>();
+    for (const e of events) {
+      const id = e.incident.id;
+      if (!known.has(id))
+        known.set(
+          id,
+          (live !== null && live.id === id) ||
+            (await getIncident(this.deps.store, rule.workspace, id)) !== null,
+        );
+      if (known.get(id)) continue;
+      // An incident still open at the end while another is open live: the live one wins.
+      if (live !== null && open?.id === id) continue;
+      await this.record(rule, alerts, e.kind, e.incident, nowMs, true);
+    }
+    if (live === null && open !== null && !known.get(open.id)) this.open.set(key, open);
   }
 
   private async loadOpen(): Promise<void> {
@@ -186,6 +233,8 @@ export class Evaluator {
     alerts: AlertsConfig,
     kind: AlertEventKind,
     incident: Incident,
+    nowMs: number,
+    historical = false,
   ): Promise<void> {
     const { store, logger } = this.deps;
     let context: AlertContext | null = null;
@@ -208,11 +257,13 @@ export class Evaluator {
     // An acknowledgement made through the API lives only in the store: keep it.
     const stored = await getIncident(store, incident.workspace, incident.id);
     const acked = { acked_at: stored?.acked_at ?? null, acked_by: stored?.acked_by ?? null };
+    const isHistorical = historical || stored?.historical === true;
     // A resolution keeps the context of the window that opened (or last updated) the incident.
     await saveIncident(store, {
       ...incident,
       ...acked,
       context: context ?? stored?.context ?? null,
+      historical: isHistorical,
     });
     await insertEvent(store, {
       workspace: incident.workspace,
@@ -230,6 +281,11 @@ export class Evaluator {
       brand: rule.brand,
       z: incident.detection.z,
     });
+    // A historical incident older than `notify_max_age` is news to nobody: stored, not sent.
+    if (isHistorical && nowMs - Date.parse(incident.opened_at) > alerts.history.notify_max_age) {
+      logger.info({ event: 'alert_historical_not_sent', incident: incident.id, kind });
+      return;
+    }
     const notice = alertNotice(kind, incident, context);
     // Delivery runs beside the evaluation, one task per channel: a channel retrying for
     // minutes must not delay the next minute's evaluation (nor the other channels).

@@ -4,6 +4,7 @@ import { listStoredRules } from '../store/queries/alerts-store.ts';
 import {
   AlertRuleInputSchema,
   configRules,
+  defaultRules,
   parseAlertsConfig,
   resolveRule,
   type AlertRule,
@@ -14,6 +15,7 @@ import {
  * Every rule in force: the config file's, then the API's (stored per workspace). An API rule
  * with the id of a config rule of the same workspace is ignored: the reviewed file wins.
  * A stored rule that no longer validates (a brand was removed from the file) is skipped.
+ * Last, each brand's default rules (`defaultRules`) for the types no rule covers yet.
  */
 export async function allRules(
   store: Store,
@@ -31,7 +33,7 @@ export async function allRules(
       resolveRule({ ...parsed.data, enabled: stored.enabled }, alerts.defaults, ws.id, 'api'),
     );
   }
-  return rules;
+  return [...rules, ...defaultRules(config, alerts, rules)];
 }
 
 export function competitorsOf(config: EarshotConfig, rule: AlertRule): string[] {

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { backtest } from '../../alerts/backtest.ts';
+import { backtest, backtestAlerts } from '../../alerts/backtest.ts';
 import { workspaceChannelIds } from '../../alerts/channels.ts';
 import {
   AlertRuleInputSchema,
   checkRuleAgainstWorkspace,
+  defaultRulesFor,
   parseAlertsConfig,
   resolveRule,
   type AlertsConfig,
@@ -115,7 +116,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
     alerts: AlertsConfig,
     ws: WorkspaceConfig,
     rule: z.infer<typeof AlertRuleInputSchema>,
-    origin: 'config' | 'api',
+    origin: 'config' | 'api' | 'default',
   ) => {
     const r = resolveRule(rule, alerts.defaults, ws.id, origin);
     return {
@@ -154,6 +155,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
     resolved_at: i.resolved_at,
     acked_at: i.acked_at,
     acked_by: i.acked_by,
+    historical: i.historical ?? false,
     why: i.detection,
     peak: i.peak,
     context: i.context,
@@ -188,7 +190,17 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
               ? [present(s, alerts, ws, { ...parsed.data, enabled: s.enabled }, 'api')]
               : [];
           });
-        return { workspace: ws.id, rules: [...fromFile, ...stored] };
+        // Each brand's default rules for the types no rule covers (read-only, like the file's).
+        const covered = new Set([...fromFile, ...stored].map((r) => `${r.brand}/${r.type}`));
+        const ids = new Set([...fromFile, ...stored].map((r) => r.id));
+        const defaults = alerts.default_rules
+          ? ws.brands.flatMap((b) =>
+              defaultRulesFor(ws.id, b.id, b.competitors.length > 0)
+                .filter((r) => !covered.has(`${r.brand}/${r.type}`) && !ids.has(r.id))
+                .map((r) => present(null, alerts, ws, r, 'default')),
+            )
+          : [];
+        return { workspace: ws.id, rules: [...fromFile, ...stored, ...defaults] };
       },
     );
 
@@ -353,6 +365,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
           to,
         });
         if (!result) throw new ApiError(404, 'not_found', `no rule "${id}"`);
+        const records = new Map(backtestAlerts([result]).map((a) => [a.incident, a]));
         const byIncident = new Map<string, (typeof result.events)[number][]>();
         for (const e of result.events)
           byIncident.set(e.incident.id, [...(byIncident.get(e.incident.id) ?? []), e]);
@@ -364,6 +377,8 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
           alerts: [...byIncident.values()].map((events) => {
             const last = events[events.length - 1]!.incident;
             return {
+              // rule, window, opened time, numbers and a sentence (alerts/backtest.ts).
+              ...records.get(last.id),
               id: last.id,
               brand: last.brand,
               type: last.type,

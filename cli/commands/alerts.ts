@@ -15,9 +15,9 @@ export function register(program: Command): void {
     .option('-r, --rule <id>', 'only this rule')
     .option('--from <time>', 'start: ISO 8601 or relative (now-7d)', 'now-7d')
     .option('--to <time>', 'end: ISO 8601 or relative', 'now')
-    .option('--json', 'one JSON line per event')
+    .option('--json', 'one JSON line per alert: brand, rule, window, opened time, numbers')
     .action(async (opts: { rule?: string; from: string; to: string; json?: boolean }) => {
-      const [{ TimeSchema }, { backtest, formatBacktest }, { SingleBar, Presets }] =
+      const [{ TimeSchema }, { backtest, backtestAlerts, formatBacktest }, { SingleBar, Presets }] =
         await Promise.all([
           import('../../api/time-params.ts'),
           import('../../alerts/backtest.ts'),
@@ -57,11 +57,8 @@ export function register(program: Command): void {
           return;
         }
         if (opts.json) {
-          for (const r of results)
-            for (const e of r.events)
-              process.stdout.write(
-                `${JSON.stringify({ rule: r.rule.id, workspace: r.rule.workspace, kind: e.kind, at: e.at, incident: e.incident.id, detection: e.incident.detection })}\n`,
-              );
+          // One record per alert (docs/alerts.md, "Backtest records").
+          for (const a of backtestAlerts(results)) process.stdout.write(`${JSON.stringify(a)}\n`);
         } else process.stdout.write(`${formatBacktest(results).join('\n')}\n`);
       });
     });

@@ -108,6 +108,8 @@ export interface StoredIncident {
   updates: number;
   acked_at: string | null;
   acked_by: string | null;
+  /** Found by evaluating past windows (history), not live. */
+  historical?: boolean;
 }
 
 export async function saveIncident(store: Store, i: StoredIncident): Promise<void> {
@@ -122,6 +124,7 @@ export async function saveIncident(store: Store, i: StoredIncident): Promise<voi
       detection: JSON.stringify(i.detection),
       peak: JSON.stringify(i.peak),
       context: JSON.stringify(i.context ?? null),
+      historical: i.historical ?? false,
       version: nextVersion(),
     },
   ]);
@@ -142,6 +145,7 @@ function fromRow(r: IncidentRow): StoredIncident {
     last_firing_at: iso(r.last_firing_at)!,
     acked_at: iso(r.acked_at),
     updates: Number(r.updates),
+    historical: [true, 1, '1', 'true'].includes(r.historical as unknown as string),
     detection: JSON.parse(r.detection) as unknown,
     peak: JSON.parse(r.peak) as unknown,
     context: JSON.parse(r.context) as unknown,
@@ -160,7 +164,7 @@ export interface IncidentFilter {
 export async function listIncidents(store: Store, f: IncidentFilter): Promise<StoredIncident[]> {
   const rows = await store.query<IncidentRow>(
     `SELECT workspace, id, rule_id, brand, type, state, opened_at, updated_at, resolved_at,
-        last_firing_at, detection, peak, context, updates, acked_at, acked_by
+        last_firing_at, detection, peak, context, updates, acked_at, acked_by, historical
       FROM alert_incidents FINAL
       WHERE ({workspace:String} = '' OR workspace = {workspace:String})
         AND ({brand:String} = '' OR brand = {brand:String})
@@ -186,7 +190,7 @@ export async function getIncident(
 ): Promise<StoredIncident | null> {
   const rows = await store.query<IncidentRow>(
     `SELECT workspace, id, rule_id, brand, type, state, opened_at, updated_at, resolved_at,
-        last_firing_at, detection, peak, context, updates, acked_at, acked_by
+        last_firing_at, detection, peak, context, updates, acked_at, acked_by, historical
       FROM alert_incidents FINAL
       WHERE workspace = {workspace:String} AND id = {id:String}`,
     { workspace, id },

@@ -352,6 +352,13 @@ describe('web UI in Chromium', () => {
     const { page, problems } = await visit('#/alerts');
     const item = page.locator(`.alert-item[data-alert="${alert.id}"]`);
     await item.waitFor({ timeout: 10_000 });
+    // The demo's planted Nimbus spike, found in the history on the first start, is on the Open
+    // tab as a historical alert, naming its rule, with its time absolute and relative.
+    const planted = page.locator('.alert-item', { has: page.locator('.state-historical') });
+    await planted.first().waitFor({ timeout: 10_000 });
+    expect(await planted.first().textContent()).toMatch(
+      /Nimbus.*rule nimbus-negative-spike.*opened .* ago \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)/,
+    );
     expect(await item.locator('.why-numbers').textContent()).toMatch(
       /negative mentions \d+ vs baseline/,
     );
@@ -384,6 +391,13 @@ describe('web UI in Chromium', () => {
       { timeout: 90_000 },
     );
     expect(await rule.locator('.backtest-result').textContent()).not.toMatch(/raised 0 alerts/);
+    // Each alert the backtest would have raised is listed: time, rule, numbers, why, and a link
+    // to the mentions of its window.
+    const listed = rule.locator('.backtest-alerts li').first();
+    expect(await listed.textContent()).toMatch(
+      /\d{4}-\d\d-\d\d \d\d:\d\d UTC.*nimbus-negative-spike.*negative mentions.*vs.*z /,
+    );
+    expect(await listed.locator('a').getAttribute('href')).toMatch(/^#\/brand\/nimbus/);
     console.log(`[screenshot] ${await screenshot(page, 'alerts-acked-backtest')}`);
     // The overview flags the brand with the open alert.
     await page.goto(`${app.url}/#/`);

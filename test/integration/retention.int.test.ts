@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Store } from '../../store/port.ts';
+import { readMigrations } from '../../store/migrate.ts';
 import { RETENTION_TABLES, applyRetention } from '../../store/retention.ts';
 import { freshStore } from '../support/store.ts';
 
@@ -24,6 +25,30 @@ async function ttlOf(table: string): Promise<string | null> {
 }
 
 describe('retention', () => {
+  it('a process that only migrates and inserts keeps imported minutes of any age', async () => {
+    // Before migration 0012 brand_minutely kept 0010's 60-day TTL until a start replaced it:
+    // `earshot import` (migrate, insert) lost the history it imported at the next merge.
+    expect(await ttlOf('brand_minutely')).toBeNull();
+    const old = new Date(Date.now() - 400 * 86_400_000);
+    old.setUTCSeconds(0, 0);
+    await store.insert('brand_minutely', [
+      {
+        workspace: 'w',
+        brand: 'b',
+        minute: old.toISOString().slice(0, 19).replace('T', ' '),
+        source: 's',
+        lang: 'en',
+        volume: 3,
+        positive: 1,
+        neutral: 1,
+        negative: 1,
+      },
+    ]);
+    await store.command('OPTIMIZE TABLE brand_minutely FINAL');
+    const rows = await store.query<{ n: number }>('SELECT sum(volume) AS n FROM brand_minutely');
+    expect(Number(rows[0]!.n)).toBe(3);
+  });
+
   it('covers every MergeTree table the pipeline fills, raw detail and rollups apart', async () => {
     const growing = await store.query<{ name: string }>(
       "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND name LIKE 'brand\\\\_%' OR (database = currentDatabase() AND name IN ('mentions', 'engagement_updates')) ORDER BY name",
@@ -35,6 +60,15 @@ describe('retention', () => {
       expect(await ttlOf(table), table).toBe(
         `toDateTime(${column}) + toIntervalDay(${keep === 'raw' ? 30 : 400})`,
       );
+    }
+  });
+
+  it('migration 0012 leaves no TTL whatever the retention applied before it', async () => {
+    const [m] = readMigrations().filter((x) => x.version === 12);
+    for (const before of [400, 0]) {
+      await applyRetention(store, 30, before);
+      for (const statement of m!.statements) await store.command(statement);
+      expect(await ttlOf('brand_minutely'), `after retention ${before}`).toBeNull();
     }
   });
 

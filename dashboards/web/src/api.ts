@@ -218,6 +218,8 @@ export const AlertSchema = z.looseObject({
   resolved_at: z.string().nullable().optional(),
   acked_at: z.string().nullable().optional(),
   acked_by: z.string().nullable().optional(),
+  /** Found in past data (an import, a backfill, the demo's history), not live. */
+  historical: z.boolean().optional(),
   /** The detection that opened the incident (or was last notified): observed vs baseline. */
   why: DetectionSchema.nullable().optional(),
   peak: DetectionSchema.nullable().optional(),
@@ -238,10 +240,25 @@ export const AlertRuleSchema = z.looseObject({
 export type AlertRule = z.infer<typeof AlertRuleSchema>;
 export const AlertRulesSchema = z.looseObject({ rules: z.array(AlertRuleSchema) });
 /** Backtest answers are shown as a count and a list of would-be alerts. */
+/** One alert a backtest would have raised (alerts/backtest.ts `BacktestAlert`). */
+export const BacktestAlertSchema = z.looseObject({
+  opened_at: z.string().optional(),
+  state: z.string().optional(),
+  brand: z.string().optional(),
+  rule_id: z.string().optional(),
+  rule_type: z.string().optional(),
+  window_start: z.string().optional(),
+  window_end: z.string().optional(),
+  window_minutes: z.number().optional(),
+  metric: z.string().optional(),
+  observed: z.number().optional(),
+  baseline: z.number().optional(),
+  z: z.number().optional(),
+  explanation: z.string().optional(),
+});
+export type BacktestAlert = z.infer<typeof BacktestAlertSchema>;
 export const BacktestSchema = z.looseObject({
-  alerts: z
-    .array(z.looseObject({ opened_at: z.string().optional(), state: z.string().optional() }))
-    .optional(),
+  alerts: z.array(BacktestAlertSchema).optional(),
   incidents: z.array(z.unknown()).optional(),
   events: z.array(z.unknown()).optional(),
 });

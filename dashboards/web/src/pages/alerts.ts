@@ -5,7 +5,9 @@ import {
   BacktestSchema,
   type Alert,
   type AlertRule,
+  type BacktestAlert,
 } from '../api.ts';
+import { groupAlerts } from '../alert-groups.ts';
 import { brandColor, brandName, type PageContext } from '../context.ts';
 import { emptyState, h, panel, setStatus } from '../dom.ts';
 import { formatCount, formatNet, formatShare, relativeTime } from '../format.ts';
@@ -19,6 +21,14 @@ const TYPE_LABEL: Record<string, string> = {
   sentiment_drop: 'Sentiment drop',
   sov_shift: 'Share-of-voice shift',
 };
+
+/** Historical alerts (found in past data) stay on the Open tab this long. */
+const HISTORICAL_SHOWN_MS = 7 * 86_400_000;
+
+/** "2026-12-05 14:30 UTC": times are shown absolute as well as relative. */
+export function absoluteTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
 
 /** Open and past alerts with why they fired; acknowledge; the rules, with a backtest. */
 export async function alertsPage(root: HTMLElement, ctx: PageContext): Promise<void> {
@@ -63,7 +73,9 @@ export async function alertsPage(root: HTMLElement, ctx: PageContext): Promise<v
     // "active" = open or updated: every incident that has not resolved yet.
     ctx.api.get(
       '/v1/alerts',
-      state.alertState === 'open' ? { state: 'active' } : { limit: 200 },
+      // Both tabs read the newest 200: the open one also shows alerts found in past data
+      // (historical) during the last week, already resolved when they were found.
+      { limit: 200 },
       AlertsSchema,
       ctx.signal,
     ),
@@ -81,11 +93,28 @@ export async function alertsPage(root: HTMLElement, ctx: PageContext): Promise<v
   } else {
     const shown =
       state.alertState === 'open'
-        ? alerts.data.alerts.filter((a) => a.state !== 'resolved')
+        ? alerts.data.alerts.filter(
+            (a) =>
+              a.state !== 'resolved' ||
+              (a.historical === true &&
+                a.opened_at != null &&
+                ctx.now().getTime() - Date.parse(a.opened_at) < HISTORICAL_SHOWN_MS),
+          )
         : alerts.data.alerts;
     listSlot.replaceChildren(
       shown.length
-        ? h('ol', { class: 'alert-list' }, ...shown.map((a) => alertItem(a, ctx)))
+        ? h(
+            'ol',
+            { class: 'alert-list' },
+            // Rules that fired on the same brand, type and window: one incident, one card.
+            ...groupAlerts(shown).map((g) =>
+              alertItem(
+                g[0]!,
+                ctx,
+                g.map((a) => a.rule_id ?? '').filter((r) => r !== ''),
+              ),
+            ),
+          )
         : emptyState(
             state.alertState === 'open' ? 'No open alerts. All quiet.' : 'No alerts yet.',
             'Rules are evaluated every minute.',
@@ -110,7 +139,7 @@ export async function alertsPage(root: HTMLElement, ctx: PageContext): Promise<v
   }
 }
 
-function alertItem(a: Alert, ctx: PageContext): HTMLElement {
+function alertItem(a: Alert, ctx: PageContext, rules: readonly string[] = []): HTMLElement {
   const now = ctx.now();
   const d = a.why ?? a.peak ?? null;
   const type = a.type ?? '';
@@ -194,10 +223,24 @@ function alertItem(a: Alert, ctx: PageContext): HTMLElement {
         `${brand ? brandName(ctx.brands, brand) : ''}: ${TYPE_LABEL[type] ?? type}`,
       ),
       status,
+      a.historical
+        ? h(
+            'span',
+            { class: 'state state-historical', title: 'Found in past data, not live: not sent' },
+            'historical',
+          )
+        : null,
       h(
         'span',
         { class: 'muted' },
-        a.opened_at ? ` opened ${relativeTime(a.opened_at, now)}` : '',
+        rules.length > 1 ? ` rules ${rules.join(', ')} ·` : a.rule_id ? ` rule ${a.rule_id} ·` : '',
+        a.opened_at
+          ? h(
+              'time',
+              { datetime: a.opened_at, title: absoluteTime(a.opened_at) },
+              ` opened ${relativeTime(a.opened_at, now)} (${absoluteTime(a.opened_at)})`,
+            )
+          : '',
         a.resolved_at ? ` · resolved ${relativeTime(a.resolved_at, now)}` : '',
       ),
       h('span', { class: 'spacer' }),
@@ -342,8 +385,12 @@ function rulesTable(rules: AlertRule[], ctx: PageContext): HTMLElement {
                   );
                   return;
                 }
-                const n = (res.data.alerts ?? res.data.incidents ?? res.data.events ?? []).length;
-                result.textContent = `Would have raised ${n} alert${n === 1 ? '' : 's'} in the last 7 days.`;
+                const list = res.data.alerts ?? [];
+                const n = list.length || (res.data.incidents ?? res.data.events ?? []).length;
+                result.replaceChildren(
+                  `Would have raised ${n} alert${n === 1 ? '' : 's'} in the last 7 days.`,
+                  ...(list.length ? [backtestList(list, ctx)] : []),
+                );
               });
           });
           return h(
@@ -360,5 +407,44 @@ function rulesTable(rules: AlertRule[], ctx: PageContext): HTMLElement {
         }),
       ),
     ),
+  );
+}
+
+/** Each alert a backtest would have raised: when, which rule, the numbers, why, the mentions. */
+function backtestList(list: readonly BacktestAlert[], ctx: PageContext): HTMLElement {
+  return h(
+    'ol',
+    { class: 'backtest-alerts' },
+    ...list.map((a) => {
+      const end = a.window_end ? Date.parse(a.window_end) : NaN;
+      const start = a.window_start ? Date.parse(a.window_start) : NaN;
+      const link =
+        a.brand && Number.isFinite(end) && Number.isFinite(start)
+          ? toHash({
+              ...navigate(ctx.state, 'brand', a.brand),
+              sentiment:
+                a.rule_type === 'negative_spike' || a.rule_type === 'sentiment_drop' ? 'neg' : null,
+              feedFrom: new Date(start).toISOString(),
+              feedTo: new Date(end).toISOString(),
+            })
+          : null;
+      return h(
+        'li',
+        { 'data-backtest-alert': a.opened_at ?? '' },
+        a.opened_at
+          ? h(
+              'time',
+              { datetime: a.opened_at },
+              `${absoluteTime(a.opened_at)} (${relativeTime(a.opened_at, ctx.now())})`,
+            )
+          : '',
+        ` · ${a.rule_id ?? ''} (${TYPE_LABEL[a.rule_type ?? ''] ?? a.rule_type ?? ''})`,
+        a.metric
+          ? ` · ${metricLabel(a.metric)} ${fmt(a.metric, a.observed)} vs ${fmt(a.metric, a.baseline)}, z ${a.z ?? '–'}`
+          : '',
+        a.explanation ? h('div', { class: 'muted' }, a.explanation) : null,
+        link ? h('a', { href: link }, 'Mentions in that window') : null,
+      );
+    }),
   );
 }

@@ -1,0 +1,483 @@
+import { defaultRulesFor, resolveRule, type AlertRule, type RuleType } from '../config.ts';
+import { replay } from '../replay.ts';
+import { MINUTE_MS, MinuteSeries, type MinuteRow } from '../series.ts';
+import { gaussian, mulberry32, poisson } from '../../core/random.ts';
+import type { SentimentLabel } from '../../core/contracts/mention.ts';
+import type { SentimentPool, TrueKind } from './sentiment-pool.ts';
+
+/**
+ * The rate-band harness (issue: alerts that work for real brands). Four weeks of one brand's
+ * mentions at a mean of 3, 30, 300 or 3,000 an hour, with a daily cycle, quieter weekends, a
+ * level that wanders from day to day and quarter hour to quarter hour, planted incidents
+ * (negative spikes steep and ramped, short and long, with and without a volume rise, a launch,
+ * a slow sentiment drift over one to three days) at any hour of any day, and decoys (a viral
+ * post, a holiday dip, a quiet day). Every mention's sentiment is what the project's own
+ * enricher gave a sentence of the demo source (`sentiment-pool.ts`), so its errors are real.
+ * The brand's **default** rules (`defaultRulesFor`) are replayed over the bucketed counts
+ * through the real detector and incident state machine (`replay`), as the live evaluator would
+ * have run them; the store is exercised separately by a smaller end-to-end test.
+ */
+
+export const BANDS_PER_HOUR = [3, 30, 300, 3000] as const;
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const WEEK_MS = 7 * DAY_MS;
+/** A Monday, 00:00 UTC. */
+export const BANDS_START_MS = Date.parse('2026-02-02T00:00:00Z');
+export const BANDS_DAYS = 28;
+/** Rules are evaluated from here: a brand's rules learn for a day first (`insufficient_history`). */
+const EVAL_FROM_MS = BANDS_START_MS + DAY_MS + 2 * HOUR_MS;
+/** Incidents start after the second day, so each has some baseline before it. */
+const PLANT_FROM_MS = BANDS_START_MS + 2 * DAY_MS;
+
+export type EventKind =
+  'negative_spike' | 'negative_shift' | 'launch' | 'drift' | 'viral' | 'holiday' | 'quiet_day';
+
+export interface PlantedEvent {
+  kind: EventKind;
+  startMs: number;
+  /** Until the effect is fully over (a drift's recovery included). */
+  endMs: number;
+  /** Minutes from start to full strength (0 = steep). */
+  rampMin: number;
+  /**
+   * Strength: extra mentions per hour (spikes, launch, viral), the share of mentions turned
+   * negative (shift, drift) or the factor on volume (holiday, quiet day).
+   */
+  size: number;
+}
+
+/** Incidents a team wants to hear about, and which rule types count as hearing it. */
+export const DETECTED_BY: Record<EventKind, readonly RuleType[]> = {
+  negative_spike: ['negative_spike', 'sentiment_drop'],
+  negative_shift: ['negative_spike', 'sentiment_drop'],
+  launch: ['volume_spike'],
+  drift: ['sentiment_drop', 'negative_spike'],
+  viral: [],
+  holiday: [],
+  quiet_day: [],
+};
+/** Alerts that are right during an event without being required (a negative spike with a volume
+ * rise is also a volume spike; a viral post is one). Any other alert is false. */
+const ALLOWED: Record<EventKind, readonly RuleType[]> = {
+  ...DETECTED_BY,
+  negative_spike: ['negative_spike', 'sentiment_drop', 'volume_spike'],
+  viral: ['volume_spike'],
+};
+/** Spikes: the events whose time to detect is the ≤ 30 min target. */
+const SPIKES: ReadonlySet<EventKind> = new Set(['negative_spike', 'negative_shift', 'launch']);
+/** After an event ends, an alert this much later still belongs to it (windows lag). */
+const GRACE_MS = 2 * HOUR_MS;
+
+export interface BrandSpec {
+  seed: number;
+  perHour: number;
+  daily: number;
+  weekend: number;
+  /** Coefficient of variation of the quarter-hour rate. */
+  dispersion: number;
+  /** Coefficient of variation of the day's level. */
+  dayWander: number;
+  mix: { pos: number; neu: number; neg: number };
+}
+
+export interface BrandScenario {
+  spec: BrandSpec;
+  events: PlantedEvent[];
+}
+
+function expectedPerHour(spec: BrandSpec, ms: number): number {
+  const at = new Date(ms);
+  const hour = at.getUTCHours() + at.getUTCMinutes() / 60;
+  const daily = 1 + spec.daily * Math.sin(((hour - 9) / 24) * 2 * Math.PI);
+  const weekly = at.getUTCDay() === 0 || at.getUTCDay() === 6 ? spec.weekend : 1;
+  return spec.perHour * daily * weekly;
+}
+
+/** Standard deviation of an hour's count of mean x, with the quarter-hour wander. */
+function hourSigma(spec: BrandSpec, x: number): number {
+  return Math.sqrt(x + (spec.dispersion * x) ** 2 / 4);
+}
+
+/** A brand of this band and its planted events: a pure function of the seed. */
+export function brandScenario(perHour: number, seed: number): BrandScenario {
+  const rng = mulberry32(seed);
+  const between = (a: number, b: number) => a + rng() * (b - a);
+  const neg = between(0.1, 0.25);
+  const pos = between(0.3, 0.45);
+  const spec: BrandSpec = {
+    seed: Math.floor(rng() * 2 ** 31),
+    perHour,
+    daily: between(0.3, 0.7),
+    weekend: between(0.5, 1),
+    dispersion: between(0.03, 0.15),
+    dayWander: between(0.02, 0.08),
+    mix: { pos, neg, neu: 1 - pos - neg },
+  };
+  const kinds: EventKind[] = [
+    'negative_spike',
+    'negative_spike',
+    'negative_shift',
+    'launch',
+    'drift',
+    'viral',
+    'holiday',
+    'quiet_day',
+  ];
+  for (let i = kinds.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [kinds[i], kinds[j]] = [kinds[j]!, kinds[i]!];
+  }
+  const events: PlantedEvent[] = [];
+  let cursor = PLANT_FROM_MS;
+  const endOfSeries = BANDS_START_MS + BANDS_DAYS * DAY_MS;
+  let spikeNo = 0;
+  for (const kind of kinds) {
+    let start = cursor + between(12, 40) * HOUR_MS;
+    start = Math.floor(start / MINUTE_MS) * MINUTE_MS;
+    let e: PlantedEvent;
+    const base = expectedPerHour(spec, start);
+    switch (kind) {
+      case 'negative_spike':
+      case 'negative_shift': {
+        // One steep and short, one ramped and long (and the shift either way).
+        const steep = kind === 'negative_spike' ? spikeNo++ % 2 === 0 : rng() < 0.5;
+        const durH = steep ? between(0.5, 1.5) : between(2, 6);
+        const negH = base * spec.mix.neg;
+        // At least eight extra negatives over the incident (a handful of angry posts is an
+        // incident for a quiet brand), else 4–8 noise levels of an hour's negatives.
+        const extra = Math.max(8, 8 / durH, between(4, 8) * hourSigma(spec, negH));
+        e = {
+          kind,
+          startMs: start,
+          endMs: start + durH * HOUR_MS,
+          rampMin: steep ? 0 : between(30, 90),
+          size: kind === 'negative_spike' ? extra : Math.min(0.6, extra / Math.max(base, 1e-9)),
+        };
+        break;
+      }
+      case 'launch': {
+        const durH = between(2, 6);
+        e = {
+          kind,
+          startMs: start,
+          endMs: start + durH * HOUR_MS,
+          rampMin: between(0, 30),
+          // Half as many mentions again to twice as many (at least a dozen an hour).
+          size: Math.max(12, between(0.5, 1) * base, 6 * hourSigma(spec, base)),
+        };
+        break;
+      }
+      case 'viral': {
+        const durH = between(1, 2);
+        e = {
+          kind,
+          startMs: start,
+          endMs: start + durH * HOUR_MS,
+          rampMin: 0,
+          size: Math.max(12, between(4, 8) * hourSigma(spec, base)),
+        };
+        break;
+      }
+      case 'drift': {
+        const rampH = between(24, 72);
+        // Turned negative by the end of the ramp: at least 15 points, and six noise levels of a
+        // day's negative share for quiet brands.
+        const n = spec.perHour * 24;
+        const delta = Math.min(
+          0.4,
+          Math.max(0.15, 6 * Math.sqrt((spec.mix.neg * (1 - spec.mix.neg)) / n)),
+        );
+        e = {
+          kind,
+          startMs: start,
+          endMs: start + (rampH + 24 + 12) * HOUR_MS,
+          rampMin: rampH * 60,
+          size: delta,
+        };
+        break;
+      }
+      case 'holiday':
+      case 'quiet_day': {
+        const day = Math.ceil(start / DAY_MS) * DAY_MS;
+        e = {
+          kind,
+          startMs: day,
+          endMs: day + DAY_MS,
+          rampMin: 0,
+          size: kind === 'holiday' ? between(0.3, 0.5) : 0.03,
+        };
+        break;
+      }
+    }
+    if (e.endMs + GRACE_MS > endOfSeries) break;
+    events.push(e);
+    cursor = e.endMs;
+  }
+  return { spec, events };
+}
+
+/** How far an event has ramped at `t` (0…1; a drift falls back over its last 12 hours). */
+function strength(e: PlantedEvent, t: number): number {
+  if (t < e.startMs || t >= e.endMs) return 0;
+  const ramp = e.rampMin > 0 ? Math.min(1, (t - e.startMs) / (e.rampMin * MINUTE_MS)) : 1;
+  if (e.kind === 'drift') {
+    const recoverFrom = e.endMs - 12 * HOUR_MS;
+    if (t >= recoverFrom) return 1 - (t - recoverFrom) / (12 * HOUR_MS);
+  }
+  return ramp;
+}
+
+/** The brand's minute counts, as the enricher would have labelled them. */
+export function generateBrand(sc: BrandScenario, pool: SentimentPool): MinuteRow[] {
+  const { spec, events } = sc;
+  const rng = mulberry32(spec.seed);
+  const rows: MinuteRow[] = [];
+  const minutes = BANDS_DAYS * 1440;
+  let block = 1;
+  let day = 1;
+  const label = (row: MinuteRow, kind: TrueKind, n: number) => {
+    for (let k = 0; k < n; k++) {
+      const l: SentimentLabel = pool.draw(kind, rng);
+      row.total++;
+      if (l !== 'unscored') row[l]++;
+    }
+  };
+  for (let i = 0; i < minutes; i++) {
+    const t = BANDS_START_MS + i * MINUTE_MS;
+    if (i % 1440 === 0) day = Math.max(0.3, 1 + spec.dayWander * gaussian(rng));
+    if (i % 15 === 0) block = Math.max(0.05, 1 + spec.dispersion * gaussian(rng));
+    let lambda = (expectedPerHour(spec, t) / 60) * day * block;
+    let turnNeg = 0;
+    let extraNeg = 0;
+    let extraLaunch = 0;
+    let extraViral = 0;
+    for (const e of events) {
+      const s = strength(e, t);
+      if (s === 0) continue;
+      switch (e.kind) {
+        case 'negative_spike':
+          extraNeg += (s * e.size) / 60;
+          break;
+        case 'negative_shift':
+        case 'drift':
+          turnNeg = Math.min(0.9, turnNeg + s * e.size);
+          break;
+        case 'launch':
+          extraLaunch += (s * e.size) / 60;
+          break;
+        case 'viral':
+          extraViral += (s * e.size) / 60;
+          break;
+        case 'holiday':
+        case 'quiet_day':
+          lambda *= e.size;
+          break;
+      }
+    }
+    const row: MinuteRow = { t, total: 0, pos: 0, neu: 0, neg: 0 };
+    const { pos, neu } = spec.mix;
+    // The usual mentions; a shift or drift turns a share of all mentions into complaints,
+    // taken from the positive and neutral ones (volume unchanged).
+    const keep = 1 - turnNeg / (pos + neu);
+    label(row, 'pos', poisson(lambda * pos * Math.max(0, keep), rng));
+    label(row, 'neu', poisson(lambda * neu * Math.max(0, keep), rng));
+    label(row, 'neg', poisson(lambda * spec.mix.neg, rng));
+    label(row, 'incident', poisson(lambda * (pos + neu) * Math.min(1, turnNeg / (pos + neu)), rng));
+    label(row, 'incident', poisson(extraNeg, rng));
+    // A launch: mostly praise, some questions.
+    label(row, 'pos', poisson(extraLaunch * 0.7, rng));
+    label(row, 'neu', poisson(extraLaunch * 0.3, rng));
+    // A viral post: replies in the brand's usual mix.
+    label(row, 'pos', poisson(extraViral * pos, rng));
+    label(row, 'neu', poisson(extraViral * neu, rng));
+    label(row, 'neg', poisson(extraViral * spec.mix.neg, rng));
+    rows.push(row);
+  }
+  return rows;
+}
+
+export interface EventOutcome {
+  kind: EventKind;
+  startMs: number;
+  night: boolean;
+  weekend: boolean;
+  steep: boolean;
+  detected: boolean;
+  ttdMinutes: number | null;
+}
+
+export interface AlertRecord {
+  rule: RuleType;
+  openedMs: number;
+  /** The event it belongs to, or null (a false alert). */
+  event: EventKind | null;
+  correct: boolean;
+}
+
+export interface BrandResult {
+  perHour: number;
+  seed: number;
+  outcomes: EventOutcome[];
+  alerts: AlertRecord[];
+  evaluatedMs: number;
+}
+
+export interface BandOptions {
+  /** Evaluation step; the live evaluator's is one minute. */
+  stepMs?: number;
+  rules?: (brand: string) => AlertRule[];
+}
+
+/** The default rules of a brand, exactly as a new brand in the config gets them. */
+export function bandRules(brand: string): AlertRule[] {
+  return defaultRulesFor('eval', brand, false).map((r) =>
+    resolveRule(r, BAND_DEFAULTS, 'eval', 'default'),
+  );
+}
+
+/** The alerts section's defaults, unchanged. */
+const BAND_DEFAULTS = {
+  window: 15 * MINUTE_MS,
+  sensitivity: 'medium' as const,
+  min_volume: undefined,
+  cooldown: HOUR_MS,
+  min_change: 0.1,
+};
+
+export function runBrand(
+  perHour: number,
+  seed: number,
+  pool: SentimentPool,
+  o: BandOptions = {},
+): BrandResult {
+  const sc = brandScenario(perHour, seed);
+  const rows = generateBrand(sc, pool);
+  const endMs = BANDS_START_MS + BANDS_DAYS * DAY_MS;
+  const series = new MinuteSeries(BANDS_START_MS, endMs, rows);
+  const rules = (o.rules ?? bandRules)('eval');
+  const alerts: AlertRecord[] = [];
+  for (const rule of rules) {
+    const { events } = replay(rule, series, EVAL_FROM_MS, endMs, {
+      stepMs: o.stepMs ?? 5 * MINUTE_MS,
+    });
+    for (const ev of events) {
+      if (ev.kind !== 'open') continue;
+      const t = Date.parse(ev.at);
+      const event = sc.events.find((e) => t >= e.startMs && t <= e.endMs + GRACE_MS) ?? null;
+      alerts.push({
+        rule: rule.type,
+        openedMs: t,
+        event: event?.kind ?? null,
+        correct: event !== null && ALLOWED[event.kind].includes(rule.type),
+      });
+    }
+  }
+  const outcomes: EventOutcome[] = sc.events
+    .filter((e) => DETECTED_BY[e.kind].length > 0)
+    .map((e) => {
+      const hit = alerts
+        .filter(
+          (a) =>
+            DETECTED_BY[e.kind].includes(a.rule) &&
+            a.openedMs >= e.startMs &&
+            a.openedMs <= e.endMs + GRACE_MS,
+        )
+        .sort((a, b) => a.openedMs - b.openedMs)[0];
+      const at = new Date(e.startMs);
+      const h = at.getUTCHours();
+      return {
+        kind: e.kind,
+        startMs: e.startMs,
+        night: h >= 22 || h < 6,
+        weekend: at.getUTCDay() === 0 || at.getUTCDay() === 6,
+        steep: e.rampMin === 0,
+        detected: hit !== undefined,
+        ttdMinutes: hit ? (hit.openedMs - e.startMs) / MINUTE_MS : null,
+      };
+    });
+  return { perHour, seed, outcomes, alerts, evaluatedMs: endMs - EVAL_FROM_MS };
+}
+
+export interface BandReport {
+  perHour: number;
+  brands: number;
+  incidents: number;
+  detected: number;
+  recall: number;
+  alerts: number;
+  correctAlerts: number;
+  falseAlerts: number;
+  precision: number;
+  falsePerBrandWeek: number;
+  /** Median minutes from a spike's start to its first alert (spikes: negative, shift, launch). */
+  ttdSpikeMedian: number | null;
+  /** Recall of incidents starting at night (22–06 UTC) and on weekends. */
+  recallNight: number | null;
+  recallWeekend: number | null;
+  recallByKind: Record<string, { incidents: number; detected: number }>;
+  falseByRule: Record<string, number>;
+  falseByEvent: Record<string, number>;
+}
+
+function ratio(a: number, b: number): number | null {
+  return b === 0 ? null : a / b;
+}
+
+export function summarizeBand(perHour: number, results: readonly BrandResult[]): BandReport {
+  const outcomes = results.flatMap((r) => r.outcomes);
+  const alerts = results.flatMap((r) => r.alerts);
+  const detected = outcomes.filter((o) => o.detected).length;
+  const correct = alerts.filter((a) => a.correct).length;
+  const ttds = outcomes
+    .filter((o) => SPIKES.has(o.kind) && o.ttdMinutes !== null)
+    .map((o) => o.ttdMinutes!)
+    .sort((a, b) => a - b);
+  const brandWeeks = results.reduce((s, r) => s + r.evaluatedMs, 0) / WEEK_MS;
+  const byKind: BandReport['recallByKind'] = {};
+  for (const o of outcomes) {
+    const k = (byKind[o.kind] ??= { incidents: 0, detected: 0 });
+    k.incidents++;
+    if (o.detected) k.detected++;
+  }
+  const falseByRule: Record<string, number> = {};
+  const falseByEvent: Record<string, number> = {};
+  for (const a of alerts.filter((x) => !x.correct)) {
+    falseByRule[a.rule] = (falseByRule[a.rule] ?? 0) + 1;
+    const ev = a.event ?? 'none';
+    falseByEvent[ev] = (falseByEvent[ev] ?? 0) + 1;
+  }
+  const night = outcomes.filter((o) => o.night);
+  const weekend = outcomes.filter((o) => o.weekend);
+  return {
+    perHour,
+    brands: results.length,
+    incidents: outcomes.length,
+    detected,
+    recall: ratio(detected, outcomes.length) ?? 1,
+    alerts: alerts.length,
+    correctAlerts: correct,
+    falseAlerts: alerts.length - correct,
+    precision: ratio(correct, alerts.length) ?? 1,
+    falsePerBrandWeek: (alerts.length - correct) / brandWeeks,
+    ttdSpikeMedian: ttds.length ? ttds[Math.floor((ttds.length - 1) / 2)]! : null,
+    recallNight: ratio(night.filter((o) => o.detected).length, night.length),
+    recallWeekend: ratio(weekend.filter((o) => o.detected).length, weekend.length),
+    recallByKind: byKind,
+    falseByRule,
+    falseByEvent,
+  };
+}
+
+export function runBands(
+  pool: SentimentPool,
+  o: BandOptions & { bands?: readonly number[]; seeds: readonly number[] },
+): BandReport[] {
+  return (o.bands ?? BANDS_PER_HOUR).map((perHour) =>
+    summarizeBand(
+      perHour,
+      o.seeds.map((seed) => runBrand(perHour, seed * 7919 + perHour, pool, o)),
+    ),
+  );
+}
