@@ -1,5 +1,5 @@
 import { runBands, type BandReport } from '../alerts/evaluation/bands.ts';
-import { buildSentimentPool } from '../alerts/evaluation/sentiment-pool.ts';
+import { buildSentimentPool } from './lib-alerts-sentiment-pool.ts';
 
 /**
  * `npm run eval:alerts [-- --seeds N] [--bands 3,30] [--json]`: the rate-band harness

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { brandScenario, DETECTED_BY, runBrand, summarizeBand, type BrandResult } from './bands.ts';
-import { buildSentimentPool, type SentimentPool } from './sentiment-pool.ts';
+import { buildSentimentPool } from '../../scripts/lib-alerts-sentiment-pool.ts';
+import type { SentimentPool } from './pool.ts';
 
 /**
  * The rate-band harness on a small configuration (one brand each at 3 and 30 mentions an hour;

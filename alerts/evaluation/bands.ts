@@ -3,7 +3,7 @@ import { replay } from '../replay.ts';
 import { MINUTE_MS, MinuteSeries, type MinuteRow } from '../series.ts';
 import { gaussian, mulberry32, poisson } from '../../core/random.ts';
 import type { SentimentLabel } from '../../core/contracts/mention.ts';
-import type { SentimentPool, TrueKind } from './sentiment-pool.ts';
+import type { SentimentPool, TrueKind } from './pool.ts';
 
 /**
  * The rate-band harness (issue: alerts that work for real brands). Four weeks of one brand's
@@ -12,7 +12,7 @@ import type { SentimentPool, TrueKind } from './sentiment-pool.ts';
  * (negative spikes steep and ramped, short and long, with and without a volume rise, a launch,
  * a slow sentiment drift over one to three days) at any hour of any day, and decoys (a viral
  * post, a holiday dip, a quiet day). Every mention's sentiment is what the project's own
- * enricher gave a sentence of the demo source (`sentiment-pool.ts`), so its errors are real.
+ * enricher gave a sentence of the demo source (`scripts/lib-alerts-sentiment-pool.ts`), so its errors are real.
  * The brand's **default** rules (`defaultRulesFor`) are replayed over the bucketed counts
  * through the real detector and incident state machine (`replay`), as the live evaluator would
  * have run them; the store is exercised separately by a smaller end-to-end test.

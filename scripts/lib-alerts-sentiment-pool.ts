@@ -1,7 +1,8 @@
-import type { SentimentLabel } from '../../core/contracts/mention.ts';
-import { detectLanguage, scoringLanguage } from '../../enrich/language/detect.ts';
-import { loadSentimentScorer, type SentimentScorer } from '../../enrich/sentiment/index.ts';
-import { ASPECTS, LANGUAGE_MIX, PHRASES } from '../../ingest/demo/phrases.ts';
+import type { SentimentLabel } from '../core/contracts/mention.ts';
+import { detectLanguage, scoringLanguage } from '../enrich/language/detect.ts';
+import { loadSentimentScorer, type SentimentScorer } from '../enrich/sentiment/index.ts';
+import { ASPECTS, LANGUAGE_MIX, PHRASES } from '../ingest/demo/phrases.ts';
+import { TRUE_KINDS, type SentimentPool, type TrueKind } from '../alerts/evaluation/pool.ts';
 
 /**
  * The harness's sentiment, as the pipeline would score it: every sentence the demo source can
@@ -11,18 +12,6 @@ import { ASPECTS, LANGUAGE_MIX, PHRASES } from '../../ingest/demo/phrases.ts';
  * so the enricher's real errors (a sarcastic negative read as positive, a language it reads
  * poorly) reach the detector, without scoring millions of texts per run.
  */
-
-/** What a mention is, in truth: the demo's phrase sets. `incident` is an outage complaint. */
-export type TrueKind = 'pos' | 'neu' | 'neg' | 'incident';
-export const TRUE_KINDS: readonly TrueKind[] = ['pos', 'neu', 'neg', 'incident'];
-
-export interface SentimentPool {
-  /** Cumulative language weights and, per language and true kind, the enricher's labels. */
-  draw(kind: TrueKind, rng: () => number): SentimentLabel;
-  /** Share of each enricher label per true kind (for the report). */
-  confusion: Record<TrueKind, Record<SentimentLabel, number>>;
-  texts: number;
-}
 
 export function buildSentimentPool(
   scorer: SentimentScorer = loadSentimentScorer(),
