@@ -368,9 +368,11 @@ export async function defineTenancySuite(
 
     'GET /v1/alert-rules': async () => {
       const res = await asA('GET', '/v1/alert-rules');
-      expect(res.json<{ rules: Array<{ id: string }> }>().rules.map((r) => r.id)).toEqual([
-        'a-rule',
-      ]);
+      const rules = res.json<{ rules: Array<{ id: string; brand: string; origin: string }> }>()
+        .rules;
+      // A's own rule, and the default rules of A's brands only (every brand gets them).
+      expect(rules.filter((r) => r.origin !== 'default').map((r) => r.id)).toEqual(['a-rule']);
+      expect(new Set(rules.map((r) => r.brand))).toEqual(new Set(['acme', 'acme-rival']));
       expectNothingOfB(res);
     },
     'POST /v1/alert-rules': async () => {
