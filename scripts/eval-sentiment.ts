@@ -213,7 +213,7 @@ async function main(): Promise<void> {
     'Each cell: 3-class macro-F1 / pos-neg macro-F1 (SemEval F1^PN). earshot runs end to end: language detected from the text, then scored. ' +
       'The multilingual tools are given the true language; the English-only tools score everything as English. ' +
       'Dev rows whose text occurs in a train file are left out (count in parentheses): tweeteval_en overlaps umsab_en train. ' +
-      'mozetic_sl has no neutral class, so any neutral prediction lowers the 3-class figure; umsab_hi is romanised Hindi, not a target language (earshot detects no `hi` in Latin script and scores it as the language it detects).',
+      'mozetic_sl has no neutral class, so any neutral prediction lowers the 3-class figure; umsab_hi is romanised Hindi, which language ID cannot identify: earshot scores a text with Hindi grammar words as Hindi whatever language was detected (`enrich/sentiment/romanised.ts`), the rest as the language detected.',
     '',
     header,
     sep,

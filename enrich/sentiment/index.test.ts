@@ -204,7 +204,9 @@ describe('score: the trained model', () => {
     const s = scorer.score('I love this phone, it is great', 'en');
     expect(s.confidence).toBeGreaterThan(0.34);
     expect(s.confidence).toBeLessThanOrEqual(1);
-    expect(s.explanation.some((e) => e.kind === 'model')).toBe(true);
+    // The model's own words join the explanation (content words the label's way: explain.ts).
+    const m = scorer.score('The battery on my phone is amazing', 'en');
+    expect(m.explanation.some((e) => e.kind === 'model' && e.text === 'battery')).toBe(true);
   });
   it('negation moves the score down in every language', () => {
     const pairs: Array<[string, string, string]> = [
@@ -345,6 +347,25 @@ describe('score: unscored path', () => {
   });
   it('region subtags use the base language', () => {
     expect(label('É excelente, eu amo', 'pt-BR')).toBe('pos');
+  });
+});
+
+describe('score: romanised Hindi', () => {
+  it('is scored by the Hindi model whatever language the detector guessed', () => {
+    // Language ID calls Hinglish English, Tagalog, Slovenian…: the scorer reads it as Hindi.
+    for (const lang of ['en', 'tl', 'und']) {
+      expect(label('yeh movie bahut bekar hai yaar', lang), lang).toBe('neg');
+      expect(label('kya mast gaana hai, bahut badhiya', lang), lang).toBe('pos');
+    }
+  });
+  it('leaves English and the languages we score alone', () => {
+    const en = scorer.score('Hi there, the new phone is great', 'en');
+    const asHindi = createScorer(DEFAULT_MODEL_DIR, { useModel: true }).score(
+      'Hi there, the new phone is great',
+      'hi',
+    );
+    expect(en.label).toBe('pos');
+    expect(en.score).not.toBe(asHindi.score);
   });
 });
 

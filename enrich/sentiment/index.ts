@@ -5,8 +5,10 @@ import { z } from 'zod';
 import type { ExplanationItem, Sentiment } from '../../core/contracts/mention.ts';
 import { createHash } from 'node:crypto';
 import { DEFAULT_NEGATED_FACTOR, readWordVectors, type WordVectors } from './embedding.ts';
+import { functionWords, joinPhrases, showable } from './explain.ts';
 import { DENSE_SIZE, FeatureBuffer, extractFeatures } from './features.ts';
 import { rulesFor } from './lang-rules.ts';
+import { isRomanisedHindi } from './romanised.ts';
 import { CLASSES, COMBINER_INPUTS, HEAD_OFFSET, K, LinearModel, int16View } from './linear.ts';
 import { GATE_INPUTS } from './neutral.ts';
 import { makeLexicons, scoreRules, type Lexicons } from './rules.ts';
@@ -163,10 +165,14 @@ export function mergeExplanation(
   );
 }
 
-/** `mergeExplanation` on items the caller owns (fresh per mention): they are reused, not copied. */
+/**
+ * `mergeExplanation` on items the caller owns (fresh per mention): they are reused, not copied.
+ * `keep` decides which merged items a reader is shown (explain.ts), before the strongest are taken.
+ */
 function mergeOwned(
   ruleItems: ExplanationItem[],
   modelItems: ExplanationItem[],
+  keep?: (item: ExplanationItem) => boolean,
 ): ExplanationItem[] {
   const out: ExplanationItem[] = [];
   const rules: ExplanationItem[] = [];
@@ -201,6 +207,7 @@ function mergeOwned(
   let n = 0;
   for (const it of out) {
     if (Math.abs(it.weight) < MIN_EXPLANATION_WEIGHT) continue;
+    if (keep !== undefined && !keep(it)) continue;
     it.weight = round3(it.weight);
     out[n++] = it;
   }
@@ -380,6 +387,20 @@ export function createScorer(dir: string, opts: { useModel: boolean }): Sentimen
       ),
     );
   }
+  // What explanations leave out per language (explain.ts).
+  const stop = new Map<string, Set<string>>();
+  for (const lang of manifest.languages) {
+    stop.set(
+      lang,
+      functionWords(
+        lang,
+        lexicons.get(lang)!.words,
+        new Set(curatedFile[lang] ?? []),
+        rulesFor(lang) ?? null,
+      ),
+    );
+  }
+  const hindi = lexicons.has('hi');
   // Text in no known language can still carry emoji and emoticons, which mean the same everywhere.
   const symbolsOnly: Lexicons = makeLexicons(new Map(), emoji, emoticons);
 
@@ -405,19 +426,22 @@ export function createScorer(dir: string, opts: { useModel: boolean }): Sentimen
   return {
     model,
     score(text: string, lang: string): Sentiment {
-      const base = baseLang(lang);
-      const lex = lexicons.get(base);
       const tokens = tokenize(text);
+      let base = baseLang(lang);
+      // Romanised Hindi is detected as English or as a language we do not score (romanised.ts).
+      if (hindi && (base === 'en' || !lexicons.has(base)) && isRomanisedHindi(tokens)) base = 'hi';
+      const lex = lexicons.get(base);
       if (lex === undefined) {
         // Unsupported or undetermined language: only emoji/emoticons can be read honestly.
         const r = scoreRules(text, tokens, symbolsOnly, null);
         if (r.emojiHits === 0) return unscored();
-        return toSentiment(r.compound, r.hits, mergeOwned(r.items, []), model);
+        return toSentiment(r.compound, r.hits, r.items, null, text, model);
       }
       const rules = rulesFor(base) ?? null;
       const r = scoreRules(text, tokens, lex, rules);
+      const fw = stop.get(base) ?? null;
       if (linear === null || linear.languages[base] === undefined) {
-        return toSentiment(r.compound, r.hits, mergeOwned(r.items, []), model);
+        return toSentiment(r.compound, r.hits, r.items, fw, text, model);
       }
       extractFeatures(buf, linear.config, base, text, tokens, r, rules?.negators ?? null);
       if (perToken.length < tokens.length) perToken = new Float64Array(tokens.length * 2);
@@ -452,7 +476,11 @@ export function createScorer(dir: string, opts: { useModel: boolean }): Sentimen
       // When the rules decided, the explanation is theirs alone.
       const ruled = overrideShortText(probs, r, tokens);
       const fromModel = ruled ? [] : modelItems(perToken, tokens);
-      return fromProbabilities(probs, mergeOwned(r.items, fromModel), model);
+      const label = CLASSES[argmax(probs)]!;
+      const explanation = mergeOwned(joinPhrases(text, r.items), fromModel, (it) =>
+        showable(it, label, fw),
+      );
+      return fromProbabilities(probs, explanation, model);
     },
     emotion(): Record<string, number> | null {
       return null;
@@ -463,11 +491,14 @@ export function createScorer(dir: string, opts: { useModel: boolean }): Sentimen
 function toSentiment(
   compound: number,
   hits: number,
-  explanation: ExplanationItem[],
+  items: ExplanationItem[],
+  fw: ReadonlySet<string> | null,
+  text: string,
   model: { name: string; version: string },
 ): Sentiment {
   const score = round3(clamp(compound, -1, 1));
   const label = score >= NEUTRAL_BAND ? 'pos' : score <= -NEUTRAL_BAND ? 'neg' : 'neu';
+  const explanation = mergeOwned(joinPhrases(text, items), [], (it) => showable(it, label, fw));
   // Rule-only confidence: stronger compound and more evidence → surer. Replaced by the
   // calibrated model probability once a trained model is present.
   const strength = label === 'neu' ? 1 - Math.abs(score) / NEUTRAL_BAND : Math.abs(score);
@@ -492,6 +523,8 @@ function modelItems(
     const w = perToken[ti]!;
     if (Math.abs(w) < MIN_MODEL_WEIGHT) continue;
     const t = tokens[ti]!;
+    // Handles and links are who and where, not what was said.
+    if (t.kind === 'mention' || t.kind === 'url') continue;
     items.push({ text: t.raw, start: t.start, end: t.end, weight: round3(w), kind: 'model' });
   }
   return items;
@@ -546,18 +579,33 @@ let shareRows = new Int32Array(256);
 /** Per-token logit contributions below this are left out before merging (noise for a reader). */
 const MIN_MODEL_WEIGHT = 0.05;
 
+function argmax(p: Float64Array): number {
+  let best = 0;
+  for (let c = 1; c < K; c++) if (p[c]! > p[best]!) best = c;
+  return best;
+}
+
+/** The smallest |score| a polar label is given: rounding must never leave a pos label at 0. */
+const MIN_POLAR_SCORE = 0.001;
+
+/**
+ * Label, score and confidence from the class probabilities. The score agrees with the label: a
+ * pos label has score > 0, a neg label < 0 (P(pos) − P(neg), which argmax already makes so, kept
+ * off 0 by rounding), and a neutral label's lean P(pos) − P(neg) is scaled into the rule layer's
+ * neutral band (|score| < 0.05): "neutral −0.30" reads as negative to anyone averaging scores or
+ * reading the pill, though the text was judged neutral.
+ */
 function fromProbabilities(
   p: Float64Array,
   explanation: ExplanationItem[],
   model: { name: string; version: string },
 ): Sentiment {
-  let best = 0;
-  for (let c = 1; c < K; c++) if (p[c]! > p[best]!) best = c;
-  return {
-    label: CLASSES[best]!,
-    score: round3(clamp(p[2]! - p[0]!, -1, 1)),
-    confidence: round3(p[best]!),
-    explanation,
-    model,
-  };
+  const best = argmax(p);
+  const label = CLASSES[best]!;
+  const lean = clamp(p[2]! - p[0]!, -1, 1);
+  let score: number;
+  if (label === 'pos') score = Math.max(MIN_POLAR_SCORE, round3(lean));
+  else if (label === 'neg') score = Math.min(-MIN_POLAR_SCORE, round3(lean));
+  else score = round3(lean * NEUTRAL_BAND * 0.99);
+  return { label, score, confidence: round3(p[best]!), explanation, model };
 }

@@ -633,6 +633,30 @@ const RAW: Record<string, RawRules> = {
       'apesar',
     ],
   },
+  // Hindi as written on social media in Latin script (romanised, "Hinglish"): spellings vary.
+  hi: {
+    negators: ['nahi', 'nahin', 'nhi', 'nai', 'mat', 'na', 'bina'],
+    boosters: [
+      'bahut',
+      'bohot',
+      'bahot',
+      'bht',
+      'bhot',
+      'bilkul',
+      'ekdum',
+      'kaafi',
+      'kafi',
+      'zyada',
+      'jyada',
+      'itna',
+      'itni',
+      'sabse',
+      'very',
+      'so',
+    ],
+    dampeners: ['thoda', 'thodi', 'kam'],
+    contrast: ['lekin', 'magar', 'par', 'but', 'pr'],
+  },
 };
 
 function build(raw: RawRules): LangRules {

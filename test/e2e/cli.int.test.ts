@@ -139,7 +139,8 @@ describe('earshot CLI on the embedded store', () => {
     const first = out[0] as {
       sentiment: { explanation: Array<{ text: string }>; model: { name: unknown } };
     };
-    expect(first.sentiment.explanation.map((e) => e.text)).toContain('love');
+    // "absolutely love": an intensifier is explained with the word it lifts.
+    expect(first.sentiment.explanation.map((e) => e.text)).toContain('absolutely love');
     expect(typeof first.sentiment.model.name).toBe('string');
   });
 

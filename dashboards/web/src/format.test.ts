@@ -5,6 +5,7 @@ import {
   formatPctChange,
   formatPointsDelta,
   formatShare,
+  mentionScoreText,
   relativeTime,
   toneOf,
 } from './format.ts';
@@ -69,4 +70,19 @@ describe('relativeTime', () => {
     ['2026-11-21T09:00:00Z', '3 h ago'],
     ['2026-11-19T12:00:00Z', '2 d ago'],
   ])('%s → %s', (iso, out) => expect(relativeTime(iso, now)).toBe(out));
+});
+
+describe('mentionScoreText', () => {
+  it('shows no number for a neutral or unscored mention, so neutral never reads as negative', () => {
+    expect(mentionScoreText('neu', -0.3)).toBeNull();
+    expect(mentionScoreText('neu', 0.02)).toBeNull();
+    expect(mentionScoreText('unscored', 0)).toBeNull();
+  });
+  it('signs a polar score by its label', () => {
+    expect(mentionScoreText('pos', 0.654)).toBe('+0.65');
+    expect(mentionScoreText('neg', -0.3)).toBe('\u22120.30');
+    // An old model could leave a weak label at 0.00: the sign still follows the label.
+    expect(mentionScoreText('pos', 0.002)).toBe('+0.01');
+    expect(mentionScoreText('neg', 0)).toBe('\u22120.01');
+  });
 });

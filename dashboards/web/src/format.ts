@@ -21,6 +21,18 @@ export function formatShare(x: number | null | undefined, digits = 0): string {
   return `${(x * 100).toFixed(digits)}%`;
 }
 
+/**
+ * The number shown beside a mention's sentiment label, or null for none. A neutral mention shows
+ * no number: "neutral −0.30" reads as negative, and a neutral text's small lean is not an opinion.
+ * A positive label always reads "+", a negative one "−", even where an old model's score says 0.
+ */
+export function mentionScoreText(label: string, score: number | null | undefined): string | null {
+  if (label !== 'pos' && label !== 'neg') return null;
+  if (score === null || score === undefined || !Number.isFinite(score)) return null;
+  const v = Math.max(Math.abs(score), 0.01).toFixed(2);
+  return label === 'pos' ? `+${v}` : `${MINUS}${v}`;
+}
+
 /** Net sentiment in [-1, 1] → "+0.21" / "−0.08". */
 export function formatNet(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';

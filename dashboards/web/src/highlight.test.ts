@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   combineItems,
+  explanationFor,
   highlightSegments,
   significantItems,
   type ExplanationItem,
@@ -76,5 +77,30 @@ describe('significantItems', () => {
     expect(significantItems(items).map((i) => i.text)).toEqual(['great', 'bad']);
     expect(significantItems(items, { max: 1 }).map((i) => i.text)).toEqual(['great']);
     expect(significantItems([item('x', 0, 0)])).toEqual([]);
+  });
+});
+
+describe('explanationFor', () => {
+  const modelItem = (text: string, weight: number, kind: string) => ({
+    text,
+    start: 0,
+    end: text.length,
+    weight,
+    kind,
+  });
+  it('shows the model’s words only where they point the label’s way, none on neutral', () => {
+    const items = [
+      modelItem('actualización', 0.35, 'model'),
+      modelItem('destrozó', -0.28, 'model'),
+      modelItem('😡', -0.24, 'emoji'),
+      modelItem('great', 0.4, 'lexicon'),
+    ];
+    expect(explanationFor('neg', items).map((i) => i.text)).toEqual(['destrozó', '😡', 'great']);
+    expect(explanationFor('pos', items).map((i) => i.text)).toEqual([
+      'actualización',
+      '😡',
+      'great',
+    ]);
+    expect(explanationFor('neu', items).map((i) => i.text)).toEqual(['😡', 'great']);
   });
 });

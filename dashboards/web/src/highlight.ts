@@ -90,3 +90,21 @@ export function significantItems(
     .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
     .slice(0, max);
 }
+
+/**
+ * The items worth explaining a label with. Mentions scored before sentiment 3.0 carry the model's
+ * weight on every word, including words that pulled against the label and, on neutral mentions,
+ * leanings that read as an opinion: the model's items are shown only where they point the
+ * label's way, and not at all for a neutral label (its lexicon words, if any, remain).
+ */
+export function explanationFor(
+  label: string,
+  items: readonly ExplanationItem[],
+): ExplanationItem[] {
+  return items.filter((i) => {
+    if (i.kind !== 'model') return true;
+    if (label === 'pos') return i.weight > 0;
+    if (label === 'neg') return i.weight < 0;
+    return false;
+  });
+}

@@ -1,5 +1,5 @@
 import { h } from './dom.ts';
-import { type Tone } from './format.ts';
+import { mentionScoreText, type Tone } from './format.ts';
 
 /** A headline number with its change against the previous period. */
 export function kpi(
@@ -37,16 +37,15 @@ const LABELS: Record<string, string> = {
   unscored: 'unscored',
 };
 export function sentimentPill(label: string, score?: number): HTMLElement {
+  const shown = mentionScoreText(label, score);
   return h(
     'span',
     {
       class: `sentiment s-${label}`,
-      title: score === undefined ? undefined : `score ${score.toFixed(2)}`,
+      title: shown === null ? undefined : `score ${shown}`,
     },
     LABELS[label] ?? label,
-    score === undefined || label === 'unscored'
-      ? null
-      : h('span', { class: 'score' }, ` ${score > 0 ? '+' : ''}${score.toFixed(2)}`),
+    shown === null ? null : h('span', { class: 'score' }, ` ${shown}`),
   );
 }
 

@@ -20,7 +20,7 @@ import {
   relativeTime,
   toneOf,
 } from '../format.ts';
-import { combineItems, highlightSegments, significantItems } from '../highlight.ts';
+import { combineItems, explanationFor, highlightSegments, significantItems } from '../highlight.ts';
 import { pctChange, totalsFromSeries } from '../metrics.ts';
 import { intervalMs, rangeLabel, rangeParams, rangeSpanMs, shortDateTime } from '../period.ts';
 import { FEED_SORTS, navigate, SENTIMENTS, toHash, type ViewState } from '../state.ts';
@@ -750,7 +750,7 @@ function mentionFeed(
 
 function mentionItem(m: Mention, now: Date): HTMLElement {
   const s = m.sentiment;
-  const all = combineItems(s?.explanation ?? []);
+  const all = combineItems(explanationFor(s?.label ?? 'unscored', s?.explanation ?? []));
   const why = significantItems(all);
   const segments = highlightSegments(m.text, why);
   const author = m.author;
