@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { earshotCli } from '../support/cli.ts';
 
 /**
  * `earshot import` of a CSV with a stray quote, as a user runs it on the embedded engine: the
@@ -12,20 +12,7 @@ import { describe, expect, it } from 'vitest';
 const dir = mkdtempSync(join(tmpdir(), 'earshot-import-csv-'));
 const env = { ...process.env, CHDB_PATH: join(dir, 'chdb'), LOG_LEVEL: 'warn', EARSHOT_CONFIG: '' };
 
-function earshot(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/earshot.js', ...args], {
-    env,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function sqlValue(query: string): string {
-  const r = earshot('sql', query, '--json');
-  expect(r.code, r.stderr).toBe(0);
-  return String((JSON.parse(r.stdout.trim()) as { v: unknown }).v);
-}
+const { earshot, sqlValue } = earshotCli(env);
 
 describe('earshot import: CSV with an unterminated quote', () => {
   it('dead-letters the bad row with its line and the quote, and imports the 300 rows after it', () => {

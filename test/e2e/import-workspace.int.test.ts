@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { earshotCli } from '../support/cli.ts';
 
 /**
  * `earshot import --workspace` writes only into the workspace it names: its lines become that
@@ -30,20 +30,7 @@ const env = {
   EARSHOT_CONFIG: config,
 };
 
-function earshot(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/earshot.js', ...args], {
-    env,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function sqlValue(query: string): string {
-  const r = earshot('sql', query, '--json');
-  expect(r.code, r.stderr).toBe(0);
-  return String((JSON.parse(r.stdout.trim()) as { v: unknown }).v);
-}
+const { earshot, sqlValue } = earshotCli(env);
 
 const line = (id: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({
