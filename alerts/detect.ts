@@ -464,13 +464,7 @@ export function calibrate(
       return levels.length >= 24 || median(levels) < COUNT_CALIBRATION_MIN
         ? { center: 0, scale: 1, windows: keep.length, perLevel: 0 }
         : { ...UNCALIBRATED, windows: keep.length };
-    const kz = keep.map((i) => zs[i]!);
-    const center = median(kz);
-    const perLevel = fitPerLevel(
-      kz.map((z) => Math.abs(z - center)),
-      keep.map((i) => levels[i]!),
-    );
-    return { center, scale: 1, windows: keep.length, perLevel };
+    return fitMeasured(keep, zs, levels);
   }
   // Proportions likewise: a share of a few mentions takes a few discrete values, whose spread
   // says nothing of over-dispersion. Windows of fewer than PROPORTION_CALIBRATION_MIN mentions
@@ -482,6 +476,11 @@ export function calibrate(
     return levels.length >= 24
       ? { center: 0, scale: 1, windows: keep.length, perLevel: 0 }
       : { ...UNCALIBRATED, windows: zs.length };
+  return fitMeasured(keep, zs, levels);
+}
+
+/** Centre and per-level spread of the z-scores of the measured windows (`keep`). */
+function fitMeasured(keep: number[], zs: readonly number[], levels: readonly number[]) {
   const kz = keep.map((i) => zs[i]!);
   const center = median(kz);
   const perLevel = fitPerLevel(
