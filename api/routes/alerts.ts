@@ -25,7 +25,7 @@ import {
 import type { ApiContext } from '../app.ts';
 import { ApiError, parseInput } from '../errors.ts';
 import { route } from '../openapi.ts';
-import { checkTimes, Slug } from '../params.ts';
+import { checkTimes, Slug, workspaceOf } from '../params.ts';
 import { TimeSchema } from '../time-params.ts';
 
 /**
@@ -75,14 +75,6 @@ const MAX_BACKTEST_MS = 31 * 86_400_000;
 const RulePatchSchema = AlertRuleInputSchema.omit({ id: true }).partial().strict();
 
 export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
-  /** The caller's workspace (set by the auth hook); before auth, the first workspace. */
-  const workspace = (requested: string | undefined): WorkspaceConfig => {
-    const workspaces = ctx.config().workspaces;
-    const ws = requested ? workspaces.find((w) => w.id === requested) : workspaces[0];
-    if (!ws)
-      throw new ApiError(404, 'not_found', `no workspace "${requested}" in the configuration`);
-    return ws;
-  };
   const alertsConfig = (): AlertsConfig => parseAlertsConfig(ctx.config());
 
   /**
@@ -176,7 +168,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
         responses: { 200: '{ rules: [...] }' },
       },
       async (request) => {
-        const ws = workspace(request.workspaceId);
+        const ws = workspaceOf(ctx, request.workspaceId);
         const alerts = alertsConfig();
         const fromFile = configRulesOf(ws, alerts).map((r) =>
           present(null, alerts, ws, r, 'config'),
@@ -222,7 +214,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const ws = workspace(request.workspaceId);
+        const ws = workspaceOf(ctx, request.workspaceId);
         const alerts = alertsConfig();
         const { raw, input } = validate(request.body, ws, alerts);
         const exists =
@@ -264,7 +256,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
       },
       async (request) => {
         const { id } = parseInput(IdParams, request.params, 'params');
-        const ws = workspace(request.workspaceId);
+        const ws = workspaceOf(ctx, request.workspaceId);
         const alerts = alertsConfig();
         if (configRulesOf(ws, alerts).some((r) => r.id === id))
           throw new ApiError(
@@ -310,7 +302,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
       },
       async (request, reply) => {
         const { id } = parseInput(IdParams, request.params, 'params');
-        const ws = workspace(request.workspaceId);
+        const ws = workspaceOf(ctx, request.workspaceId);
         if (configRulesOf(ws, alertsConfig()).some((r) => r.id === id))
           throw new ApiError(
             409,
@@ -345,7 +337,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
       async (request) => {
         const { id } = parseInput(IdParams, request.params, 'params');
         const body = parseInput(BacktestBody, request.body, 'body');
-        const ws = workspace(request.workspaceId);
+        const ws = workspaceOf(ctx, request.workspaceId);
         const now = ctx.now();
         const to = body.to ? body.to(now) : now;
         const from = body.from ? body.from(now) : new Date(to.getTime() - 7 * 86_400_000);
@@ -409,7 +401,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
       },
       async (request) => {
         const q = parseInput(AlertsQuery, request.query, 'query');
-        const ws = workspace(request.workspaceId);
+        const ws = workspaceOf(ctx, request.workspaceId);
         const incidents = await listIncidents(ctx.store, {
           workspace: ws.id,
           ...(q.brand ? { brand: q.brand } : {}),
@@ -442,7 +434,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
       async (request) => {
         const { id } = parseInput(IncidentParams, request.params, 'params');
         const body = parseInput(AckBody, request.body, 'body');
-        const ws = workspace(request.workspaceId);
+        const ws = workspaceOf(ctx, request.workspaceId);
         const incident = await getIncident(ctx.store, ws.id, id);
         if (!incident) throw new ApiError(404, 'not_found', `no alert "${id}"`);
         const acked: StoredIncident = {
