@@ -18,41 +18,105 @@ export interface Baseline {
   offsets: number[];
 }
 
+/** Windows longer than this take their baseline from whole days (`baselineOffsets`). */
+const MAX_SHIFTED_MS = 2 * 3_600_000;
+const HALF_DAY_MS = DAY_MS / 2;
+/**
+ * A lag whose day (the 24 hours around its sample) holds less than this share of the recent
+ * days' is a dip (a holiday, a quiet day, an outage) and is not a baseline sample. Chosen on the
+ * rate-band harness's tuning seeds: a holiday runs at 30–50 % and a day's level wanders by a few
+ * per cent, so anything between separates them; with 0.75, a quiet brand's normal day (whose
+ * count alone varies by 10–15 %) is dropped rarely, and then only one sample of several is lost.
+ */
+const DIP_DAY = 0.75;
+/** Mentions added to both sides of that comparison (a quiet brand's day is a few dozen). */
+const DIP_DAY_PRIOR = 20;
+
+/** The value a third of the way down from the largest (NaN when there are none). */
+export function upperThird(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => b - a);
+  return s[Math.ceil(s.length / 3) - 1]!;
+}
+
+export type DayType = 'weekday' | 'weekend';
+
+/** Saturday and Sunday (UTC) are the weekend: brands are quieter then, or busier. */
+export function dayType(ms: number): DayType {
+  const d = new Date(ms).getUTCDay();
+  return d === 0 || d === 6 ? 'weekend' : 'weekday';
+}
+
 /**
  * Which past windows form the baseline of the window ending at `endMs`: seasonal lags, each
  * with five neighbours (shifts of −2…+2 windows: non-overlapping, so they are independent
  * samples of nearly the same time of day), kept only where the series has data. Null while
  * there is less than a day of history.
+ *
+ * Lags that fell on a dip (`DIP_DAY`: a holiday, a quiet day) are left out: with two or three
+ * weeks of history one such day is a third to a half of the hour-of-week samples, and a
+ * baseline that follows it pages all the next week on that weekday (rate-band harness, tuning
+ * seeds: the Monday after a quiet Monday, the Thursday after a quiet and a holiday Thursday).
+ * The hour-of-day baseline takes lags of the same day type (weekday or weekend) when there
+ * are two: a Sunday against five weekdays leaned on the level correction, which a holiday
+ * before it threw off; only while a brand has no such day yet are the other type's lags used,
+ * rescaled (`baselineSamples`).
  */
-/** Windows longer than this take their baseline from whole days (`baselineOffsets`). */
-const MAX_SHIFTED_MS = 2 * 3_600_000;
-
 export function baselineOffsets(
   series: MinuteSeries,
   endMs: number,
   windowMs: number,
 ): Baseline | null {
   const step = windowMs;
-  const valid0 = (offset: number) => series.covers(endMs - windowMs - offset, endMs - offset);
+  const valid = (offset: number) => series.covers(endMs - windowMs - offset, endMs - offset);
+  const center = endMs - windowMs / 2;
+  const level = (offset: number): number | null => {
+    const c = center - offset;
+    return series.covers(c - HALF_DAY_MS, c + HALF_DAY_MS)
+      ? series.sum(c - HALF_DAY_MS, c + HALF_DAY_MS).total
+      : null;
+  };
+  const today = dayType(endMs - windowMs);
+  const sameType = (offset: number) => dayType(endMs - windowMs - offset) === today;
+  // The reference day: the upper third of the last week's days (of today's type when two
+  // exist). Not their median: with two or three days of history one of them may be the dip.
+  const recent = [1, 2, 3, 4, 5, 6, 7].map((k) => k * DAY_MS);
+  const levelsOf = (offsets: number[]) => offsets.map(level).filter((l): l is number => l !== null);
+  const sameLevels = levelsOf(recent.filter(sameType));
+  const reference = upperThird(sameLevels.length >= 2 ? sameLevels : levelsOf(recent));
+  const dip = (offset: number): boolean => {
+    const l = level(offset);
+    return (
+      l !== null &&
+      Number.isFinite(reference) &&
+      (l + DIP_DAY_PRIOR) / (reference + DIP_DAY_PRIOR) < DIP_DAY
+    );
+  };
+  /** Lag offsets of the usable days: no dips, and of today's type when `min` of them are. */
+  const pick = (lags: number[], min: number): number[] => {
+    const ok = lags.filter((o) => valid(o) && !dip(o));
+    const same = ok.filter(sameType);
+    return same.length >= min ? same : ok;
+  };
   if (windowMs > MAX_SHIFTED_MS) {
     // Windows of hours and days (quiet brands, slow drifts): the same window on each of the
     // last three weeks' days. Neighbouring shifts would cross the daily cycle.
-    const days = Array.from({ length: 21 }, (_, k) => (k + 1) * DAY_MS).filter(valid0);
+    const days = pick(
+      Array.from({ length: 21 }, (_, k) => (k + 1) * DAY_MS),
+      3,
+    );
     return days.length >= 3 ? { method: 'hour_of_day', offsets: days } : null;
   }
   const shifts = [-2, -1, 0, 1, 2].map((j) => j * step);
-  const valid = (offset: number) => series.covers(endMs - windowMs - offset, endMs - offset);
-  const seasonal = (period: number, lags: number[]): number[] =>
-    lags
-      .filter((k) => valid(k * period))
-      .flatMap((k) => shifts.map((s) => k * period + s).filter(valid));
+  const withShifts = (lags: number[]): number[] =>
+    lags.flatMap((lag) => shifts.map((s) => lag + s).filter(valid));
 
   // Hour of week: 1–4 weeks back, needs two of them (one week could be the odd one).
-  const weekly = seasonal(WEEK_MS, [1, 2, 3, 4]);
-  if (weekly.length >= 10) return { method: 'hour_of_week', offsets: weekly };
-  // Hour of day: 1–7 days back (weekday and weekend mixed: their difference widens the
-  // measured noise instead of biasing the baseline much, as the median takes the majority).
-  const daily = seasonal(DAY_MS, [1, 2, 3, 4, 5, 6, 7]);
+  const weeks = [1, 2, 3, 4].map((k) => k * WEEK_MS).filter((o) => valid(o) && !dip(o));
+  const weekly = withShifts(weeks);
+  if (weeks.length >= 2 && weekly.length >= 10) return { method: 'hour_of_week', offsets: weekly };
+  // Hour of day: 1–7 days back, of today's type when two such days exist.
+  const daily = withShifts(pick(recent, 2));
   if (daily.length >= 5) return { method: 'hour_of_day', offsets: daily };
   return null;
 }
@@ -91,8 +155,13 @@ export function baselineSamples(
     ? series.sum(start - LEVEL_MS, start).total
     : null;
   const ratios = new Map<number, number>();
+  const today = dayType(start);
   const ratio = (offset: number): number => {
     if (base.method !== 'hour_of_day' || levelNow === null) return 1;
+    // A lag of today's day type needs no correction: the day-to-day wander is noise the
+    // calibration measures, and a correction read off the hours just after a holiday or a
+    // quiet day would scale the baseline down by that dip.
+    if (dayType(start - offset) === today) return 1;
     const lag = Math.round(offset / DAY_MS) * DAY_MS;
     let r = ratios.get(lag);
     if (r === undefined) {
