@@ -43,7 +43,8 @@ export type DayType = 'weekday' | 'weekend';
 
 /** Saturday and Sunday (UTC) are the weekend: brands are quieter then, or busier. */
 export function dayType(ms: number): DayType {
-  const d = new Date(ms).getUTCDay();
+  // 1970-01-01 was a Thursday (4); no Date object: this runs for every calibration window.
+  const d = (Math.floor(ms / DAY_MS) + 4) % 7;
   return d === 0 || d === 6 ? 'weekend' : 'weekday';
 }
 
@@ -73,7 +74,7 @@ export function baselineOffsets(
   const level = (offset: number): number | null => {
     const c = center - offset;
     return series.covers(c - HALF_DAY_MS, c + HALF_DAY_MS)
-      ? series.sum(c - HALF_DAY_MS, c + HALF_DAY_MS).total
+      ? series.total(c - HALF_DAY_MS, c + HALF_DAY_MS)
       : null;
   };
   const today = dayType(endMs - windowMs);

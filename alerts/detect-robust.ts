@@ -6,7 +6,9 @@ export const MAD_TO_SIGMA = 1.4826;
 
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
+  // A typed array sorts numerically without a comparator, several times faster: the
+  // calibration takes ~40 medians of up to 2,688 values per fit.
+  const s = Float64Array.from(xs).sort();
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
@@ -21,7 +23,7 @@ export function median(xs: readonly number[]): number {
  */
 export function trimmedMean(xs: readonly number[]): number {
   if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
+  const s = Float64Array.from(xs).sort();
   const k = Math.floor(s.length / 4);
   let sum = 0;
   for (let i = k; i < s.length - k; i++) sum += s[i]!;
