@@ -130,6 +130,43 @@ describe('baseline choice', () => {
     });
   });
 
+  it('leaves out a lag that fell on a dip (a quiet day, a holiday)', () => {
+    // T0 is a Monday; the Monday two weeks later is quiet (3 % of the usual volume).
+    const quiet = (i: number) => Math.floor(i / DAY) === 7;
+    const s = seriesOf(22, (i) => ({ total: quiet(i) ? (i % 30 === 0 ? 1 : 0) : 2 }));
+    const end = T0 + (21 * DAY + 12 * 60) * MINUTE_MS;
+    const b = baselineOffsets(s, end, 15 * MINUTE_MS)!;
+    expect(b.method).toBe('hour_of_week');
+    const week = 7 * DAY * MINUTE_MS;
+    // Weeks 1 and 3 back, each with its five neighbours; week 2 (the quiet Monday) is not used.
+    expect(b.offsets).toHaveLength(10);
+    expect(b.offsets.every((o) => Math.abs(o - 2 * week) > H)).toBe(true);
+    expect(baselineSamples(s, end, 15 * MINUTE_MS, b).every((c) => c.total === 30)).toBe(true);
+  });
+
+  it('an hour-of-day baseline takes days of the same type (weekdays for a Wednesday)', () => {
+    // Weekends at half the volume; nine days of history, so no second week yet.
+    const weekend = (i: number) => [5, 6].includes(Math.floor(i / DAY) % 7);
+    const s = seriesOf(10, (i) => ({ total: weekend(i) ? 1 : 2 }));
+    const end = T0 + (9 * DAY + 12 * 60) * MINUTE_MS; // Wednesday, noon
+    const b = baselineOffsets(s, end, 15 * MINUTE_MS)!;
+    expect(b.method).toBe('hour_of_day');
+    const lags = [...new Set(b.offsets.map((o) => Math.round(o / (DAY * MINUTE_MS))))];
+    expect(lags.sort()).toEqual([1, 2, 5, 6, 7]); // Tue, Mon, Fri, Thu, Wed: not Sat, Sun
+  });
+
+  it('does not rescale a weekday by the hours just after a holiday', () => {
+    // Mon, Tue normal; Wednesday a holiday at 40 %; Thursday 03:00 has three holiday hours
+    // among the six before it, which read as a level of 70 % of Tuesday's.
+    const holiday = (i: number) => Math.floor(i / DAY) === 2;
+    const s = seriesOf(4, (i) => ({ total: holiday(i) ? (i % 5 < 2 ? 2 : 0) : 2 }));
+    const end = T0 + (3 * DAY + 3 * 60) * MINUTE_MS;
+    const b = baselineOffsets(s, end, 15 * MINUTE_MS)!;
+    const samples = baselineSamples(s, end, 15 * MINUTE_MS, b);
+    expect(samples.length).toBeGreaterThanOrEqual(10);
+    expect(samples.every((c) => c.total === 30)).toBe(true);
+  });
+
   it('never uses windows before the data starts', () => {
     const s = new MinuteSeries(T0, T0 + 3 * DAY * MINUTE_MS, [], T0 + 2 * DAY * MINUTE_MS);
     expect(baselineOffsets(s, T0 + 3 * DAY * MINUTE_MS, 15 * MINUTE_MS)).toBeNull();

@@ -56,6 +56,22 @@ describe('incident state machine', () => {
     expect(events[0]!.id).toBe(events[1]!.id);
   });
 
+  it('an incident found over a window of hours stays open that long, not only the cooldown', () => {
+    // A quiet brand's spike seen over a 4-hour window: that window keeps flickering for hours.
+    const long = { ...det(true), window_minutes: 240 };
+    const events = run([
+      ...repeat(3, det(false)),
+      ...repeat(5, long),
+      ...repeat(120, det(false)),
+      ...repeat(5, long),
+      ...repeat(300, det(false)),
+    ]);
+    expect(events.map((e) => [e.kind, e.minute])).toEqual([
+      ['open', 3],
+      ['resolved', 132 + 240],
+    ]);
+  });
+
   it('a flapping signal inside the cooldown stays one incident', () => {
     const flap = Array.from({ length: 60 }, (_, i) => det(i % 10 < 3));
     const events = run([...flap, ...repeat(40, det(false))]);

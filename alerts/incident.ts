@@ -6,7 +6,7 @@ import type { Detection } from './detect.ts';
  * incident; while it is open, firing windows only move its peak (no repeats), except a clear
  * escalation (the excess over the baseline at least doubled against the incident's established
  * size, measured over the first window after the last notice) which sends one `updated`; it resolves once the condition has been clear for the
- * rule's cooldown, so a flapping signal stays one incident. Ids are deterministic (rule +
+ * rule's cooldown (or the window that found it, when longer: `holdMs`), so a flapping signal stays one incident. Ids are deterministic (rule +
  * opening window), so a backtest and the live evaluator name the same incident the same way.
  */
 
@@ -48,6 +48,24 @@ export interface Transition {
 }
 
 const ESCALATION_FACTOR = 2;
+/** The longest an incident found over a window of hours is held open by that window alone. */
+const MAX_HOLD_MS = 24 * 3_600_000;
+
+/**
+ * How long the condition must be clear before an incident resolves: the rule's cooldown, or
+ * the window that found it when that is longer (up to a day). A quiet brand's incident is seen
+ * over windows of 4 to 24 hours, which still hold it for that long after it ends: with the
+ * hour of cooldown alone, each time those windows flickered the same incident opened again
+ * (rate-band harness, tuning seeds, 3 an hour: a spike paged again five hours after it ended,
+ * a drift five times).
+ */
+export function holdMs(
+  rule: Pick<AlertRule, 'cooldownMs'>,
+  open: Pick<Incident, 'detection' | 'peak'>,
+): number {
+  const w = Math.max(open.detection.window_minutes, open.peak.window_minutes) * 60_000;
+  return Math.max(rule.cooldownMs, Math.min(w, MAX_HOLD_MS));
+}
 
 /**
  * How far a detection is from its baseline, comparable across the detector's scales: counts
@@ -128,7 +146,7 @@ export function step(
     return { open: { ...open, last_firing_at: now, peak }, event: null };
   }
 
-  if (nowMs - Date.parse(open.last_firing_at) >= rule.cooldownMs) {
+  if (nowMs - Date.parse(open.last_firing_at) >= holdMs(rule, open)) {
     const incident: Incident = { ...open, state: 'resolved', updated_at: now, resolved_at: now };
     return { open: null, event: { kind: 'resolved', incident } };
   }

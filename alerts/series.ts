@@ -74,6 +74,14 @@ export class MinuteSeries {
     return fromMs >= this.startMs && fromMs >= this.dataStartMs && toMs <= this.endMs;
   }
 
+  /** Mentions in [fromMs, toMs): `sum(…).total` without the other fields (baseline screening). */
+  total(fromMs: number, toMs: number): number {
+    const n = this.prefix.total.length - 1;
+    const a = Math.min(n, Math.max(0, Math.floor((fromMs - this.startMs) / MINUTE_MS)));
+    const b = Math.min(n, Math.max(a, Math.floor((toMs - this.startMs) / MINUTE_MS)));
+    return this.prefix.total[b]! - this.prefix.total[a]!;
+  }
+
   /** Counts in [fromMs, toMs) (minute-aligned; clipped to the held range). */
   sum(fromMs: number, toMs: number): Counts {
     const n = this.prefix.total.length - 1;

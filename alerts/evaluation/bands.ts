@@ -322,6 +322,8 @@ export interface BrandResult {
   outcomes: EventOutcome[];
   alerts: AlertRecord[];
   evaluatedMs: number;
+  /** Rule evaluations run (rules × steps), for the time per evaluation. */
+  evaluations: number;
 }
 
 export interface BandOptions {
@@ -358,9 +360,11 @@ export function runBrand(
   const series = new MinuteSeries(BANDS_START_MS, endMs, rows);
   const rules = (o.rules ?? bandRules)('eval');
   const alerts: AlertRecord[] = [];
+  let evaluations = 0;
   for (const rule of rules) {
     const { events } = replay(rule, series, EVAL_FROM_MS, endMs, {
       stepMs: o.stepMs ?? 5 * MINUTE_MS,
+      onStep: () => evaluations++,
     });
     for (const ev of events) {
       if (ev.kind !== 'open') continue;
@@ -397,7 +401,7 @@ export function runBrand(
         ttdMinutes: hit ? (hit.openedMs - e.startMs) / MINUTE_MS : null,
       };
     });
-  return { perHour, seed, outcomes, alerts, evaluatedMs: endMs - EVAL_FROM_MS };
+  return { perHour, seed, outcomes, alerts, evaluatedMs: endMs - EVAL_FROM_MS, evaluations };
 }
 
 export interface BandReport {
@@ -419,6 +423,7 @@ export interface BandReport {
   recallByKind: Record<string, { incidents: number; detected: number }>;
   falseByRule: Record<string, number>;
   falseByEvent: Record<string, number>;
+  evaluations: number;
 }
 
 function ratio(a: number, b: number): number | null {
@@ -467,6 +472,7 @@ export function summarizeBand(perHour: number, results: readonly BrandResult[]):
     recallByKind: byKind,
     falseByRule,
     falseByEvent,
+    evaluations: results.reduce((s, r) => s + r.evaluations, 0),
   };
 }
 

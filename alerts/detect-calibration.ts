@@ -1,0 +1,202 @@
+import {
+  baselineOffsets,
+  baselineSamples,
+  DAY_MS,
+  samplesFor,
+  type BaselineMethod,
+} from './detect-baseline.ts';
+import { MAD_TO_SIGMA, median } from './detect-robust.ts';
+import { priorOf, rawScore, type RawScore, type Score, type Stat } from './detect-stats.ts';
+import type { MinuteSeries } from './series.ts';
+
+/**
+ * Calibration: the detector's real noise, measured on up to four past weeks of its own raw
+ * z-scores, as a factor that grows with the window's level (over-dispersion), cached per rule.
+ */
+
+export interface Calibration {
+  /** Median raw z over the recent past: a systematic bias of the baseline (trend). */
+  center: number;
+  /**
+   * Noise factor before over-dispersion: 1 once measured (the measured excess is in
+   * `perLevel`), 1.5 while there are too few past windows to measure it.
+   */
+  scale: number;
+  /** Past windows it was measured on. */
+  windows: number;
+  /**
+   * Over-dispersion φ: the raw z's variance is scale²·(1 + φ·level). A count whose rate itself
+   * wanders has variance b + φ·b² (negative binomial), i.e. 1 + φ·b on the Anscombe scale; a
+   * proportion whose true value wanders, 1 + φ·n. One factor for the whole day would
+   * under-state the noise at the daily peak (and page there) and over-state it at night.
+   */
+  perLevel: number;
+}
+
+/**
+ * Up to four weeks of non-overlapping past windows, at most this many (four weeks of 15-minute
+ * windows). One week held 336 windows of 30 minutes and 168 of an hour: too few to pin the
+ * tail the threshold sits in (a spread measured 5 % too low on one brand is a tail at 3.75
+ * twice as heavy). Four weeks: harness, tuning seed, quiet 30-minute windows over z 3.5 fell
+ * from 1.9 to 0.8 per 10,000 minutes (docs/alerts.md, "Calibration").
+ */
+const CALIBRATION_WINDOWS = 2688;
+/** Counts expected below this in a window are not used to measure over-dispersion. */
+const COUNT_CALIBRATION_MIN = 5;
+/** Proportions over fewer mentions than this are not used to measure over-dispersion. */
+const PROPORTION_CALIBRATION_MIN = 30;
+const CALIBRATION_SPAN_MS = 28 * DAY_MS;
+/** Without enough past windows to measure the noise, assume it is 50 % above the model. */
+const UNCALIBRATED: Calibration = { center: 0, scale: 1.5, windows: 0, perLevel: 0 };
+
+/** The calibrated noise factor of a window at `level`. */
+export function scaleAt(cal: Calibration, level: number): number {
+  return cal.scale * Math.sqrt(1 + cal.perLevel * level);
+}
+
+/**
+ * φ such that the robust spread (1.4826·MAD) of the raw z, each divided by √(1 + φ·level),
+ * is 1: all the excess over the model noise is put on over-dispersion, which grows with the
+ * level. 0 when there is no excess. Bisection: the spread falls as φ grows.
+ */
+function fitPerLevel(deviations: readonly number[], levels: readonly number[]): number {
+  const spread = (phi: number) =>
+    MAD_TO_SIGMA * median(deviations.map((d, i) => d / Math.sqrt(1 + phi * levels[i]!)));
+  if (spread(0) <= 1) return 0;
+  let lo = 0;
+  let hi = 1e-3;
+  while (spread(hi) > 1 && hi < 1e6) hi *= 4;
+  for (let k = 0; k < 40; k++) {
+    const mid = (lo + hi) / 2;
+    if (spread(mid) > 1) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * Measure the real noise of the detector itself: the raw z of up to four past weeks' windows
+ * (each against its own baseline, exactly as it would have been scored), summarised robustly
+ * (median, 1.4826·MAD) so past spikes do not inflate it, as a noise factor √(1 + φ·level)
+ * that grows with the window's level (`fitPerLevel`). Dividing by it turns raw z into a
+ * calibrated z whose tail matches the assumed one, per brand, rule and hour, which is what
+ * keeps false alerts per brand-week bounded on noisy brands.
+ */
+export function calibrate(
+  stat: Stat,
+  series: MinuteSeries,
+  endMs: number,
+  windowMs: number,
+  method: BaselineMethod,
+): Calibration {
+  const zs: number[] = [];
+  const levels: number[] = [];
+  // Windows of hours and days step back by an hour (overlapping): non-overlapping ones would
+  // be too few in four weeks to measure anything.
+  const stepMs = Math.min(windowMs, 3_600_000);
+  const span = Math.floor(CALIBRATION_SPAN_MS / stepMs);
+  const stride = Math.max(1, Math.ceil(span / CALIBRATION_WINDOWS));
+  for (let k = 1; k <= span; k += stride) {
+    const e = endMs - k * stepMs;
+    if (!series.covers(e - windowMs, e)) break;
+    const base = baselineOffsets(series, e, windowMs);
+    // Only windows scored the same way: residuals of a one-day baseline would misstate the
+    // noise of a four-week one, and the other way round.
+    if (base === null || base.method !== method) continue;
+    const s = rawScore(
+      stat,
+      series.sum(e - windowMs, e),
+      samplesFor(stat, series, e, windowMs, base, baselineSamples(series, e, windowMs, base)),
+      method,
+      priorOf(stat, series, e, windowMs),
+    );
+    if (s !== null) {
+      zs.push(s.zRaw);
+      levels.push(Math.max(0, s.level));
+    }
+  }
+  // Counts whose windows hold a handful of mentions: the exact tail is the noise model (a
+  // brand that quiet has no measurable excess), and the spread of a few discrete values would
+  // be read as one. Only windows of at least COUNT_CALIBRATION_MIN expected are measured.
+  if (stat.kind === 'count') {
+    const keep = levels.map((l, i) => (l >= COUNT_CALIBRATION_MIN ? i : -1)).filter((i) => i >= 0);
+    if (keep.length < 24)
+      return levels.length >= 24 || median(levels) < COUNT_CALIBRATION_MIN
+        ? { center: 0, scale: 1, windows: keep.length, perLevel: 0 }
+        : { ...UNCALIBRATED, windows: keep.length };
+    return fitMeasured(keep, zs, levels);
+  }
+  // Proportions likewise: a share of a few mentions takes a few discrete values, whose spread
+  // says nothing of over-dispersion. Windows of fewer than PROPORTION_CALIBRATION_MIN mentions
+  // are not measured; a brand with only such windows keeps the binomial model.
+  const keep = levels
+    .map((l, i) => (l >= PROPORTION_CALIBRATION_MIN ? i : -1))
+    .filter((i) => i >= 0);
+  if (keep.length < 24)
+    return levels.length >= 24
+      ? { center: 0, scale: 1, windows: keep.length, perLevel: 0 }
+      : { ...UNCALIBRATED, windows: zs.length };
+  return fitMeasured(keep, zs, levels);
+}
+
+/** Centre and per-level spread of the z-scores of the measured windows (`keep`). */
+function fitMeasured(keep: number[], zs: readonly number[], levels: readonly number[]) {
+  const kz = keep.map((i) => zs[i]!);
+  const center = median(kz);
+  const perLevel = fitPerLevel(
+    kz.map((z) => Math.abs(z - center)),
+    keep.map((i) => levels[i]!),
+  );
+  return { center, scale: 1, windows: keep.length, perLevel };
+}
+
+/** How often a statistic's calibration is measured again: it changes slowly. */
+const RECALIBRATE_MS = 6 * 3_600_000;
+
+/**
+ * A rule's calibrations between evaluations. `phaseMs` shifts the rule's six-hour boundaries:
+ * one calibration over four weeks of windows costs 0.3-0.4 s per statistic, and with every rule
+ * recalibrating in the same minute a tick with many rules would outlast the minute (the next
+ * tick is then skipped). The evaluator gives each rule its own phase, spreading that work.
+ */
+export interface CalibrationCache {
+  entries: Map<string, Calibration>;
+  phaseMs: number;
+}
+
+export function calibrationCache(phaseMs = 0): CalibrationCache {
+  return {
+    entries: new Map(),
+    phaseMs: ((phaseMs % RECALIBRATE_MS) + RECALIBRATE_MS) % RECALIBRATE_MS,
+  };
+}
+
+/** Calibrations change slowly: measured once per six hours per statistic. */
+export function calibrationFor(
+  cache: CalibrationCache | undefined,
+  stat: Stat,
+  series: MinuteSeries,
+  endMs: number,
+  windowMs: number,
+  method: BaselineMethod,
+): Calibration {
+  const period = cache ? Math.floor((endMs + cache.phaseMs) / RECALIBRATE_MS) : 0;
+  const key = `${stat.name}:${method}:${windowMs}:${period}`;
+  const hit = cache?.entries.get(key);
+  if (hit) return hit;
+  const c = calibrate(stat, series, endMs, windowMs, method);
+  if (cache) {
+    if (cache.entries.size > 64) cache.entries.clear();
+    cache.entries.set(key, c);
+  }
+  return c;
+}
+
+export function score(raw: RawScore, cal: Calibration): Score {
+  return {
+    observed: raw.observed,
+    baseline: raw.median + cal.center * raw.sigma0,
+    sigma: raw.sigma0 * scaleAt(cal, raw.level),
+    z: (raw.zRaw - cal.center) / scaleAt(cal, raw.level),
+  };
+}
