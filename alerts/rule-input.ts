@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { WorkspaceConfig } from '../core/workspace-config.ts';
 import type { StoredRule } from '../store/queries/alerts-store.ts';
 import { workspaceChannelIds } from './channels.ts';
@@ -12,8 +12,28 @@ import { AlertRuleInputSchema, checkRuleAgainstWorkspace, type AlertsConfig } fr
 
 export type RuleInput = z.infer<typeof AlertRuleInputSchema>;
 
-/** PATCH: any field of a rule except its id. */
-export const RulePatchSchema = AlertRuleInputSchema.omit({ id: true }).partial().strict();
+/**
+ * PATCH: any field of a rule except its id, as a JSON merge patch (RFC 7396): a field given
+ * replaces the stored one, `null` removes it (the rule takes `alerts.defaults` again), a field
+ * left out stays. Without `null` a form could not clear a window it had set.
+ */
+const field = AlertRuleInputSchema.shape;
+export const RulePatchSchema = z
+  .object({
+    workspace: field.workspace,
+    brand: field.brand.optional(),
+    type: field.type.optional(),
+    window: field.window.unwrap().nullable().optional(),
+    sensitivity: field.sensitivity.unwrap().nullable().optional(),
+    min_volume: field.min_volume.unwrap().nullable().optional(),
+    cooldown: field.cooldown.unwrap().nullable().optional(),
+    min_change: field.min_change.unwrap().nullable().optional(),
+    direction: field.direction.unwrap().nullable().optional(),
+    filters: field.filters.unwrap().nullable().optional(),
+    channels: field.channels.unwrap().nullable().optional(),
+    enabled: field.enabled,
+  })
+  .strict();
 
 /** One bad field: `parameter` is its path in the body (`window`, `channels.0`). */
 export interface FieldProblem {
@@ -47,12 +67,16 @@ export function storedRuleBody(body: unknown): Record<string, unknown> {
   return raw;
 }
 
-/** A stored rule with a patch applied: the fields given replace the stored ones. */
+/**
+ * A stored rule with a merge patch applied (`RulePatchSchema`): the fields given replace the
+ * stored ones, `null` removes one.
+ */
 export function patchedRuleBody(current: StoredRule, patch: unknown): Record<string, unknown> {
-  return {
+  const merged: Record<string, unknown> = {
     ...current.rule,
     enabled: current.enabled,
     ...(patch as Record<string, unknown>),
     id: current.id,
   };
+  return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== null));
 }

@@ -1,6 +1,7 @@
 import type { StoredIncident, StoredRule } from '../store/queries/alerts-store.ts';
 import { backtestAlerts, type BacktestResult } from './backtest.ts';
-import type { AlertRule } from './config.ts';
+import { channelOfWorkspace } from './channels.ts';
+import type { AlertRule, AlertsConfig } from './config.ts';
 import { MINUTE_MS } from './series.ts';
 
 /**
@@ -27,6 +28,16 @@ export function ruleView(r: AlertRule, stored: StoredRule | null) {
     created_at: stored?.created_at ?? null,
     updated_at: stored?.updated_at ?? null,
   };
+}
+
+/**
+ * The channels a workspace's rules may name: id and type only. Never a URL or an address (they
+ * are credentials) and never another workspace's channel.
+ */
+export function workspaceChannels(alerts: AlertsConfig, workspace: string) {
+  return alerts.channels
+    .filter((c) => channelOfWorkspace(c, workspace))
+    .map((c) => ({ id: c.id, type: c.type }));
 }
 
 /** One alert (incident) with why it fired and its events (opened, updated, resolved). */

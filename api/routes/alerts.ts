@@ -14,7 +14,7 @@ import {
   storedRuleBody,
 } from '../../alerts/rule-input.ts';
 import { workspaceConfigRules, workspaceRules } from '../../alerts/rules.ts';
-import { backtestView, incidentView, ruleView } from '../../alerts/views.ts';
+import { backtestView, incidentView, ruleView, workspaceChannels } from '../../alerts/views.ts';
 import type { WorkspaceConfig } from '../../core/workspace-config.ts';
 import {
   deleteStoredRule,
@@ -115,12 +115,18 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
         auth: true,
         summary:
           'Alert rules of your workspace: from the config file (read-only) and created through the API',
-        responses: { 200: '{ rules: [...] }' },
+        responses: { 200: '{ workspace, rules: [...], channels: [{ id, type }] }' },
       },
       async (request) => {
         const ws = workspaceOf(ctx, request.workspaceId);
-        const rules = await workspaceRules(ctx.store, ctx.config(), alertsConfig(), ws);
-        return { workspace: ws.id, rules: rules.map((r) => ruleView(r.rule, r.stored)) };
+        const alerts = alertsConfig();
+        const rules = await workspaceRules(ctx.store, ctx.config(), alerts, ws);
+        return {
+          workspace: ws.id,
+          rules: rules.map((r) => ruleView(r.rule, r.stored)),
+          // What a rule of this workspace may name in `channels` (a form offers these).
+          channels: workspaceChannels(alerts, ws.id),
+        };
       },
     );
 
@@ -198,8 +204,8 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
         if (!current) throw new ApiError(404, 'not_found', `no rule "${id}"`);
         // The patch is read (parsed) only now, after the 409 and 404, and on its own first, so a
         // bad patch names its own fields; then the whole rule it makes.
-        const patch = input.body;
-        const { raw, input: rule } = validate(patchedRuleBody(current, patch), ws, alerts);
+        void input.body;
+        const { raw, input: rule } = validate(patchedRuleBody(current, request.body), ws, alerts);
         const stored: StoredRule = {
           ...current,
           rule: raw,
