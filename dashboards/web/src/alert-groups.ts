@@ -19,3 +19,27 @@ export function groupAlerts(alerts: readonly Alert[]): Alert[][] {
   }
   return [...groups.values()];
 }
+
+/**
+ * What a brand's card says about its alerts: incidents still open, and incidents that opened
+ * in the period shown but are over (resolved, or found in past data and so resolved when
+ * raised). A spike in the card's chart is then never next to "No open alerts" alone. Two rules
+ * on one incident count once.
+ */
+export function brandAlertCounts(
+  alerts: readonly Alert[],
+  brand: string,
+  fromMs: number,
+  toMs: number,
+): { open: number; inPeriod: number } {
+  let open = 0;
+  let inPeriod = 0;
+  for (const group of groupAlerts(alerts.filter((a) => a.brand === brand))) {
+    if (group.some((a) => a.state !== 'resolved')) open++;
+    else {
+      const opened = Date.parse(group[0]!.opened_at ?? '');
+      if (opened >= fromMs && opened <= toMs) inPeriod++;
+    }
+  }
+  return { open, inPeriod };
+}
