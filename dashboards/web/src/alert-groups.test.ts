@@ -23,6 +23,18 @@ describe('groupAlerts', () => {
     expect(groups.map((g) => g.map((a) => a.id))).toEqual([['a', 'b'], ['c'], ['d']]);
   });
 
+  it('rules that open a minute apart on one incident are one card; one rule’s two incidents are two', () => {
+    const groups = groupAlerts([
+      alert('a', 'zephyr-negative-spike', '2026-12-05T10:21:00.000Z'),
+      alert('b', 'zephyr-complaints', '2026-12-05T10:20:00.000Z'),
+      // The same rule again within the window: its own incident, its own card.
+      alert('c', 'zephyr-negative-spike', '2026-12-05T10:30:00.000Z'),
+      // Windows that do not overlap: [10:45, 11:00) and [10:20, 10:35)… are not one incident.
+      alert('d', 'zephyr-complaints', '2026-12-05T11:00:00.000Z'),
+    ]);
+    expect(groups.map((g) => g.map((a) => a.id))).toEqual([['a', 'b'], ['c'], ['d']]);
+  });
+
   it('keeps alerts without a window apart', () => {
     const bare: Alert = { id: 'x', state: 'open' };
     expect(groupAlerts([bare, { ...bare, id: 'y' }])).toHaveLength(2);
