@@ -242,7 +242,7 @@ describe('alert rules and cards in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  it('two rules that fire on the same brand, type and window are one card naming both', async () => {
+  it('two rules that fire on one incident (same brand and type, overlapping windows) are one card naming both, acknowledged together', async () => {
     // A second negative-spike rule for Zephyr, made in the page, beside the file's.
     const { page, problems } = await visit('#/alerts');
     await page.click('#new-rule');
@@ -314,6 +314,15 @@ describe('alert rules and cards in Chromium', () => {
     expect(named).toContain('zephyr-negative-spike');
     expect(named).toContain('zephyr-complaints');
     console.log(`[screenshot] ${await screenshot(page, 'alerts-two-rules-one-card')}`);
+    // One card, one acknowledgement: both rules' alerts are acknowledged.
+    await cards.locator('.ack-button').click();
+    await cards.locator('.acked').waitFor({ timeout: 10_000 });
+    const [, after] = await api<{ alerts: Array<{ id: string; acked_at: string | null }> }>(
+      'GET',
+      '/v1/alerts?brand=zephyr',
+    );
+    for (const incident of both)
+      expect(after.alerts.find((x) => x.id === incident.id)?.acked_at).toEqual(expect.any(String));
     expect(problems).toEqual([]);
   }, 300_000);
 });

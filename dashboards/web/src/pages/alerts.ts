@@ -97,14 +97,9 @@ export async function alertsPage(root: HTMLElement, ctx: PageContext): Promise<v
         ? h(
             'ol',
             { class: 'alert-list' },
-            // Rules that fired on the same brand, type and window: one incident, one card.
-            ...groupAlerts(shown).map((g) =>
-              alertItem(
-                g[0]!,
-                ctx,
-                g.map((a) => a.rule_id ?? '').filter((r) => r !== ''),
-              ),
-            ),
+            // Rules that fired on the same brand and type over overlapping windows: one
+            // incident, one card.
+            ...groupAlerts(shown).map((g) => alertItem(g, ctx)),
           )
         : emptyState(
             state.alertState === 'open' ? 'No open alerts. All quiet.' : 'No alerts yet.',
@@ -121,7 +116,10 @@ export async function alertsPage(root: HTMLElement, ctx: PageContext): Promise<v
   } else mountRules(rulesSlot, ctx, rules.data);
 }
 
-function alertItem(a: Alert, ctx: PageContext, rules: readonly string[] = []): HTMLElement {
+/** One card for an incident: the first alert's numbers, every rule that fired on it. */
+function alertItem(group: readonly Alert[], ctx: PageContext): HTMLElement {
+  const a = group[0]!;
+  const rules = group.map((x) => x.rule_id ?? '').filter((r) => r !== '');
   const now = ctx.now();
   const d = a.why ?? a.peak ?? null;
   const type = a.type ?? '';
@@ -151,7 +149,12 @@ function alertItem(a: Alert, ctx: PageContext, rules: readonly string[] = []): H
     button.addEventListener('click', () => {
       button.disabled = true;
       button.textContent = 'Acknowledging…';
-      void ctx.api.post(`/v1/alerts/${encodeURIComponent(a.id)}/ack`, {}, AnySchema).then((res) => {
+      // One card, one acknowledgement: every rule's alert of the incident is acknowledged.
+      const acks = group.map((x) =>
+        ctx.api.post(`/v1/alerts/${encodeURIComponent(x.id)}/ack`, {}, AnySchema),
+      );
+      void Promise.all(acks).then((answers) => {
+        const res = answers.find((r) => !r.ok) ?? answers[0]!;
         if (res.ok) {
           const body = res.data as { acked_at?: unknown; acked_by?: unknown } | null;
           drawAck(
