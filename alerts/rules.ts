@@ -1,6 +1,6 @@
-import type { EarshotConfig } from '../core/workspace-config.ts';
+import type { EarshotConfig, WorkspaceConfig } from '../core/workspace-config.ts';
 import type { Store } from '../store/port.ts';
-import { listStoredRules } from '../store/queries/alerts-store.ts';
+import { listStoredRules, type StoredRule } from '../store/queries/alerts-store.ts';
 import {
   AlertRuleInputSchema,
   configRules,
@@ -34,6 +34,56 @@ export async function allRules(
     );
   }
   return [...rules, ...defaultRules(config, alerts, rules)];
+}
+
+/** The config file's rules of one workspace (read-only through the API). */
+export function workspaceConfigRules(
+  config: EarshotConfig,
+  alerts: AlertsConfig,
+  workspace: string,
+): AlertRule[] {
+  return configRules(config, alerts).filter((r) => r.workspace === workspace);
+}
+
+/**
+ * One workspace's rules as the API lists them: the file's, then the API's (with their stored
+ * row; one whose id the file took is hidden), then the default rules for the types neither
+ * covers. Unlike `allRules`, a stored rule whose brand left the file is still listed, so it
+ * can be seen and deleted.
+ */
+export async function workspaceRules(
+  store: Store,
+  config: EarshotConfig,
+  alerts: AlertsConfig,
+  ws: WorkspaceConfig,
+): Promise<Array<{ rule: AlertRule; stored: StoredRule | null }>> {
+  const fromFile = workspaceConfigRules(config, alerts, ws.id);
+  const taken = new Set(fromFile.map((r) => r.id));
+  const stored = (await listStoredRules(store, ws.id))
+    .filter((s) => !taken.has(s.id))
+    .flatMap((s) => {
+      const parsed = AlertRuleInputSchema.safeParse(s.rule);
+      return parsed.success
+        ? [
+            {
+              rule: resolveRule(
+                { ...parsed.data, enabled: s.enabled },
+                alerts.defaults,
+                ws.id,
+                'api',
+              ),
+              stored: s,
+            },
+          ]
+        : [];
+    });
+  const inForce = [...fromFile, ...stored.map((s) => s.rule)];
+  const defaults = defaultRules(config, alerts, inForce).filter((r) => r.workspace === ws.id);
+  return [
+    ...fromFile.map((rule) => ({ rule, stored: null })),
+    ...stored,
+    ...defaults.map((rule) => ({ rule, stored: null })),
+  ];
 }
 
 export function competitorsOf(config: EarshotConfig, rule: AlertRule): string[] {

@@ -1,15 +1,20 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { backtest, backtestAlerts } from '../../alerts/backtest.ts';
-import { workspaceChannelIds } from '../../alerts/channels.ts';
+import { backtest } from '../../alerts/backtest.ts';
 import {
   AlertRuleInputSchema,
-  checkRuleAgainstWorkspace,
-  defaultRulesFor,
   parseAlertsConfig,
   resolveRule,
   type AlertsConfig,
 } from '../../alerts/config.ts';
+import {
+  patchedRuleBody,
+  ruleProblems,
+  RulePatchSchema,
+  storedRuleBody,
+} from '../../alerts/rule-input.ts';
+import { workspaceConfigRules, workspaceRules } from '../../alerts/rules.ts';
+import { backtestView, incidentView, ruleView, workspaceChannels } from '../../alerts/views.ts';
 import type { WorkspaceConfig } from '../../core/workspace-config.ts';
 import {
   deleteStoredRule,
@@ -29,7 +34,9 @@ import { checkTimes, Slug, workspaceOf } from '../params.ts';
 import { TimeSchema } from '../time-params.ts';
 
 /**
- * Alert rules and alert events of the caller's workspace. Rules from the config file are
+ * Alert rules and alert events of the caller's workspace: the HTTP wiring only. What a rule
+ * body may hold and what is wrong with it live in alerts/rule-input.ts, which rules a workspace
+ * has in alerts/rules.ts, the answers' shapes in alerts/views.ts. Rules from the config file are
  * listed (read-only: change them in the reviewed file); rules created here are stored per
  * workspace and evaluated by the same scheduler. An alert is one incident
  * (open → updated → resolved); acknowledging it records who and when.
@@ -71,88 +78,31 @@ const BacktestBody = z
 /** Replays are bounded: a minute-by-minute replay of a longer span belongs to the CLI. */
 const MAX_BACKTEST_MS = 31 * 86_400_000;
 
-/** PATCH: any field of a rule except its id. */
-const RulePatchSchema = AlertRuleInputSchema.omit({ id: true }).partial().strict();
-
 export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
   const alertsConfig = (): AlertsConfig => parseAlertsConfig(ctx.config());
 
   /**
-   * Validate a rule body against the schema and the workspace. Returns the body as given
-   * (what is stored: durations stay "15m", defaults stay unapplied) and the parsed rule.
+   * A rule body checked against the schema (a 400 per bad field), the caller's workspace (a
+   * 404 for another's) and what the workspace has (brands, channels: a 400 per field). Returns
+   * what is stored and the parsed rule.
    */
   const validate = (body: unknown, ws: WorkspaceConfig, alerts: AlertsConfig) => {
     const input = parseInput(AlertRuleInputSchema, body, 'body');
     if (input.workspace !== undefined && input.workspace !== ws.id)
       throw new ApiError(404, 'not_found', `no workspace "${input.workspace}"`);
-    // Only this workspace's channels: another's is "unknown", like an id that does not exist.
-    const problems = checkRuleAgainstWorkspace(input, ws, workspaceChannelIds(alerts, ws.id));
-    if (problems.length > 0) {
-      const details = problems.map((p) => {
-        const [parameter, ...rest] = p.split(': ');
-        return { parameter: parameter!, message: rest.join(': ') };
-      });
+    const problems = ruleProblems(input, ws, alerts);
+    if (problems.length > 0)
       throw new ApiError(
         400,
         'invalid_parameter',
-        `invalid body parameters: ${details.map((d) => d.parameter).join(', ')}`,
-        details,
+        `invalid body parameters: ${problems.map((d) => d.parameter).join(', ')}`,
+        problems,
       );
-    }
-    const { workspace: _ignored, ...raw } = body as Record<string, unknown>;
-    return { raw, input };
+    return { raw: storedRuleBody(body), input };
   };
 
-  const present = (
-    stored: StoredRule | null,
-    alerts: AlertsConfig,
-    ws: WorkspaceConfig,
-    rule: z.infer<typeof AlertRuleInputSchema>,
-    origin: 'config' | 'api' | 'default',
-  ) => {
-    const r = resolveRule(rule, alerts.defaults, ws.id, origin);
-    return {
-      id: r.id,
-      origin,
-      brand: r.brand,
-      type: r.type,
-      window: `${r.windowMs / 60_000}m`,
-      sensitivity: r.sensitivity,
-      threshold_z: r.threshold,
-      min_volume: r.minVolume,
-      cooldown: `${r.cooldownMs / 60_000}m`,
-      ...(r.type === 'sov_shift' ? { min_change: r.minChange, direction: r.direction } : {}),
-      filters: r.filters,
-      channels: r.channels,
-      enabled: r.enabled,
-      created_at: stored?.created_at ?? null,
-      updated_at: stored?.updated_at ?? null,
-    };
-  };
-
-  const configRulesOf = (ws: WorkspaceConfig, alerts: AlertsConfig) =>
-    alerts.rules.filter((r) => (r.workspace ?? ctx.config().workspaces[0]?.id) === ws.id);
-
-  const incidentView = (
-    i: StoredIncident,
-    events: Array<{ incident_id: string; kind: string; at: string }>,
-  ) => ({
-    id: i.id,
-    rule_id: i.rule_id,
-    brand: i.brand,
-    type: i.type,
-    state: i.state,
-    opened_at: i.opened_at,
-    updated_at: i.updated_at,
-    resolved_at: i.resolved_at,
-    acked_at: i.acked_at,
-    acked_by: i.acked_by,
-    historical: i.historical ?? false,
-    why: i.detection,
-    peak: i.peak,
-    context: i.context,
-    events: events.filter((e) => e.incident_id === i.id).map((e) => ({ kind: e.kind, at: e.at })),
-  });
+  const isConfigRule = (ws: WorkspaceConfig, alerts: AlertsConfig, id: string): boolean =>
+    workspaceConfigRules(ctx.config(), alerts, ws.id).some((r) => r.id === id);
 
   return (app) => {
     route(
@@ -165,34 +115,18 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
         auth: true,
         summary:
           'Alert rules of your workspace: from the config file (read-only) and created through the API',
-        responses: { 200: '{ rules: [...] }' },
+        responses: { 200: '{ workspace, rules: [...], channels: [{ id, type }] }' },
       },
       async (request) => {
         const ws = workspaceOf(ctx, request.workspaceId);
         const alerts = alertsConfig();
-        const fromFile = configRulesOf(ws, alerts).map((r) =>
-          present(null, alerts, ws, r, 'config'),
-        );
-        const taken = new Set(fromFile.map((r) => r.id));
-        const stored = (await listStoredRules(ctx.store, ws.id))
-          .filter((s) => !taken.has(s.id))
-          .flatMap((s) => {
-            const parsed = AlertRuleInputSchema.safeParse(s.rule);
-            return parsed.success
-              ? [present(s, alerts, ws, { ...parsed.data, enabled: s.enabled }, 'api')]
-              : [];
-          });
-        // Each brand's default rules for the types no rule covers (read-only, like the file's).
-        const covered = new Set([...fromFile, ...stored].map((r) => `${r.brand}/${r.type}`));
-        const ids = new Set([...fromFile, ...stored].map((r) => r.id));
-        const defaults = alerts.default_rules
-          ? ws.brands.flatMap((b) =>
-              defaultRulesFor(ws.id, b.id, b.competitors.length > 0)
-                .filter((r) => !covered.has(`${r.brand}/${r.type}`) && !ids.has(r.id))
-                .map((r) => present(null, alerts, ws, r, 'default')),
-            )
-          : [];
-        return { workspace: ws.id, rules: [...fromFile, ...stored, ...defaults] };
+        const rules = await workspaceRules(ctx.store, ctx.config(), alerts, ws);
+        return {
+          workspace: ws.id,
+          rules: rules.map((r) => ruleView(r.rule, r.stored)),
+          // What a rule of this workspace may name in `channels` (a form offers these).
+          channels: workspaceChannels(alerts, ws.id),
+        };
       },
     );
 
@@ -218,7 +152,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
         const alerts = alertsConfig();
         const { raw, input } = validate(request.body, ws, alerts);
         const exists =
-          configRulesOf(ws, alerts).some((r) => r.id === input.id) ||
+          isConfigRule(ws, alerts, input.id) ||
           (await listStoredRules(ctx.store, ws.id)).some((r) => r.id === input.id);
         if (exists) throw new ApiError(409, 'conflict', `a rule "${input.id}" already exists`);
         const now = ctx.now().toISOString();
@@ -231,7 +165,9 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
           updated_at: now,
         };
         await saveStoredRule(ctx.store, stored);
-        return reply.status(201).send(present(stored, alerts, ws, input, 'api'));
+        return reply
+          .status(201)
+          .send(ruleView(resolveRule(input, alerts.defaults, ws.id, 'api'), stored));
       },
     );
 
@@ -254,11 +190,11 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
           409: 'the rule is defined in the config file',
         },
       },
-      async (request) => {
-        const { id } = parseInput(IdParams, request.params, 'params');
+      async (request, _reply, input) => {
+        const { id } = input.params;
         const ws = workspaceOf(ctx, request.workspaceId);
         const alerts = alertsConfig();
-        if (configRulesOf(ws, alerts).some((r) => r.id === id))
+        if (isConfigRule(ws, alerts, id))
           throw new ApiError(
             409,
             'conflict',
@@ -266,21 +202,18 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
           );
         const current = (await listStoredRules(ctx.store, ws.id)).find((r) => r.id === id);
         if (!current) throw new ApiError(404, 'not_found', `no rule "${id}"`);
-        // Validated first on its own, so a bad patch names its own fields.
-        parseInput(RulePatchSchema, request.body, 'body');
-        const { raw, input } = validate(
-          { ...current.rule, enabled: current.enabled, ...(request.body as object), id },
-          ws,
-          alerts,
-        );
+        // The patch is read (parsed) only now, after the 409 and 404, and on its own first, so a
+        // bad patch names its own fields; then the whole rule it makes.
+        void input.body;
+        const { raw, input: rule } = validate(patchedRuleBody(current, request.body), ws, alerts);
         const stored: StoredRule = {
           ...current,
           rule: raw,
-          enabled: input.enabled ?? true,
+          enabled: rule.enabled ?? true,
           updated_at: ctx.now().toISOString(),
         };
         await saveStoredRule(ctx.store, stored);
-        return present(stored, alerts, ws, input, 'api');
+        return ruleView(resolveRule(rule, alerts.defaults, ws.id, 'api'), stored);
       },
     );
 
@@ -300,10 +233,10 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
           409: 'the rule is defined in the config file',
         },
       },
-      async (request, reply) => {
-        const { id } = parseInput(IdParams, request.params, 'params');
+      async (request, reply, { params }) => {
+        const { id } = params;
         const ws = workspaceOf(ctx, request.workspaceId);
-        if (configRulesOf(ws, alertsConfig()).some((r) => r.id === id))
+        if (isConfigRule(ws, alertsConfig(), id))
           throw new ApiError(
             409,
             'conflict',
@@ -334,9 +267,8 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
           404: 'no such rule',
         },
       },
-      async (request) => {
-        const { id } = parseInput(IdParams, request.params, 'params');
-        const body = parseInput(BacktestBody, request.body, 'body');
+      async (request, _reply, { params, body }) => {
+        const { id } = params;
         const ws = workspaceOf(ctx, request.workspaceId);
         const now = ctx.now();
         const to = body.to ? body.to(now) : now;
@@ -357,32 +289,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
           to,
         });
         if (!result) throw new ApiError(404, 'not_found', `no rule "${id}"`);
-        const records = new Map(backtestAlerts([result]).map((a) => [a.incident, a]));
-        const byIncident = new Map<string, (typeof result.events)[number][]>();
-        for (const e of result.events)
-          byIncident.set(e.incident.id, [...(byIncident.get(e.incident.id) ?? []), e]);
-        return {
-          rule: id,
-          from: from.toISOString(),
-          to: to.toISOString(),
-          evaluations: Math.ceil(span / 60_000),
-          alerts: [...byIncident.values()].map((events) => {
-            const last = events[events.length - 1]!.incident;
-            return {
-              // rule, window, opened time, numbers and a sentence (alerts/backtest.ts).
-              ...records.get(last.id),
-              id: last.id,
-              brand: last.brand,
-              type: last.type,
-              state: last.state,
-              opened_at: last.opened_at,
-              resolved_at: last.resolved_at,
-              why: events[0]!.incident.detection,
-              peak: last.peak,
-            };
-          }),
-          events: result.events.map((e) => ({ kind: e.kind, at: e.at, incident: e.incident.id })),
-        };
+        return backtestView(result, from, to);
       },
     );
 
@@ -399,8 +306,7 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
         query: AlertsQuery,
         responses: { 200: '{ alerts: [...] }', 400: 'a bad parameter' },
       },
-      async (request) => {
-        const q = parseInput(AlertsQuery, request.query, 'query');
+      async (request, _reply, { query: q }) => {
         const ws = workspaceOf(ctx, request.workspaceId);
         const incidents = await listIncidents(ctx.store, {
           workspace: ws.id,
@@ -431,9 +337,8 @@ export function alertRoutes(ctx: ApiContext): FastifyPluginAsync {
         body: AckBody,
         responses: { 200: 'the alert', 404: 'no such alert' },
       },
-      async (request) => {
-        const { id } = parseInput(IncidentParams, request.params, 'params');
-        const body = parseInput(AckBody, request.body, 'body');
+      async (request, _reply, { params, body }) => {
+        const { id } = params;
         const ws = workspaceOf(ctx, request.workspaceId);
         const incident = await getIncident(ctx.store, ws.id, id);
         if (!incident) throw new ApiError(404, 'not_found', `no alert "${id}"`);

@@ -133,9 +133,14 @@ export async function openPage(
     viewport?: { width: number; height: number };
     colorScheme?: 'light' | 'dark';
     isMobile?: boolean;
+    /** The reader's locale and time zone (times are shown in them). */
+    locale?: string;
+    timezoneId?: string;
   } = {},
 ): Promise<Watched> {
   const context = await browser.newContext({
+    ...(options.locale ? { locale: options.locale } : {}),
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
     viewport: options.viewport ?? { width: 1366, height: 900 },
     colorScheme: options.colorScheme ?? 'light',
     isMobile: options.isMobile ?? false,

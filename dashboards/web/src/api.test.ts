@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiClient, BrandsSchema, HealthSchema, routePattern } from './api.ts';
+import { AlertRuleSchema, ApiClient, BrandsSchema, HealthSchema, routePattern } from './api.ts';
 
 function fakeFetch(
   routes: Record<string, { status: number; body: unknown }>,
@@ -53,6 +53,45 @@ describe('ApiClient', () => {
     );
     expect(res).toEqual({ ok: false, status: 401, code: 'unauthorized', message: 'bad key' });
     expect(onUnauthorized).toHaveBeenCalledOnce();
+  });
+
+  it('returns the bad fields of a 400, and sends PATCH and DELETE with the key', async () => {
+    const f = fakeFetch({
+      '/v1/alert-rules/r1': {
+        status: 400,
+        body: {
+          error: {
+            code: 'invalid_parameter',
+            message: 'invalid body parameter: window',
+            details: [{ parameter: 'window', message: 'use a duration like 15m, 1h or 1d' }],
+          },
+        },
+      },
+    });
+    const api = new ApiClient({ key: () => 'k1', onUnauthorized: vi.fn(), fetch: f });
+    const res = await api.patch('/v1/alert-rules/r1', { window: 'soon' }, AlertRuleSchema);
+    expect(res).toEqual({
+      ok: false,
+      status: 400,
+      code: 'invalid_parameter',
+      message: 'invalid body parameter: window',
+      details: [{ parameter: 'window', message: 'use a duration like 15m, 1h or 1d' }],
+    });
+    expect(f.calls[0]!.init).toMatchObject({ method: 'PATCH', body: '{"window":"soon"}' });
+    // A 204 has no body: the answer is ok, with null.
+    const calls: RequestInit[] = [];
+    const noContent = (_: string | URL | Request, init?: RequestInit) => {
+      calls.push(init!);
+      return Promise.resolve(new Response(null, { status: 204 }));
+    };
+    const deleted = await new ApiClient({
+      key: () => 'k1',
+      onUnauthorized: vi.fn(),
+      fetch: noContent,
+    }).delete('/v1/alert-rules/r1');
+    expect(deleted).toEqual({ ok: true, data: null });
+    expect(calls[0]).toMatchObject({ method: 'DELETE', body: null });
+    expect((calls[0]!.headers as Record<string, string>).authorization).toBe('Bearer k1');
   });
 
   it('rejects an answer of the wrong shape instead of drawing garbage', async () => {

@@ -231,14 +231,32 @@ export const AlertsSchema = z.looseObject({ alerts: z.array(AlertSchema) });
 
 export const AlertRuleSchema = z.looseObject({
   id: z.string(),
+  /** `config` (the file's, read-only), `api` (made here) or `default` (every brand's). */
+  origin: z.string().optional(),
   brand: z.string().nullable().optional(),
   type: z.string().nullable().optional(),
   window: z.union([z.string(), z.number()]).nullable().optional(),
   sensitivity: z.union([z.string(), z.number()]).nullable().optional(),
+  min_volume: optNum,
+  cooldown: z.string().nullable().optional(),
+  min_change: optNum,
+  direction: z.string().nullable().optional(),
+  filters: z
+    .looseObject({
+      sources: z.array(z.string()).default([]),
+      langs: z.array(z.string()).default([]),
+    })
+    .nullable()
+    .optional(),
+  channels: z.array(z.string()).nullable().optional(),
   enabled: z.boolean().optional(),
 });
 export type AlertRule = z.infer<typeof AlertRuleSchema>;
-export const AlertRulesSchema = z.looseObject({ rules: z.array(AlertRuleSchema) });
+export const AlertRulesSchema = z.looseObject({
+  rules: z.array(AlertRuleSchema),
+  /** The channels a rule of this workspace may name. */
+  channels: z.array(z.looseObject({ id: z.string(), type: z.string() })).default([]),
+});
 /** Backtest answers are shown as a count and a list of would-be alerts. */
 /** One alert a backtest would have raised (alerts/backtest.ts `BacktestAlert`). */
 export const BacktestAlertSchema = z.looseObject({
@@ -264,8 +282,15 @@ export const BacktestSchema = z.looseObject({
 });
 export const AnySchema = z.unknown();
 
+/** One bad input field of a 400 (`error.details`): `window`, `channels.0`, `filters.langs`. */
+export interface FieldError {
+  parameter: string;
+  message: string;
+}
+
 export type ApiAnswer<T> =
-  { ok: true; data: T } | { ok: false; status: number; code: string; message: string };
+  | { ok: true; data: T }
+  | { ok: false; status: number; code: string; message: string; details?: FieldError[] };
 
 export type Params = Record<string, string | number | null | undefined>;
 
@@ -329,6 +354,20 @@ export class ApiClient {
     return this.request('POST', path, {}, body, schema, signal);
   }
 
+  patch<S extends z.ZodType>(
+    path: string,
+    body: unknown,
+    schema: S,
+    signal?: AbortSignal,
+  ): Promise<ApiAnswer<z.infer<S>>> {
+    return this.request('PATCH', path, {}, body, schema, signal);
+  }
+
+  /** A 204's empty body parses as null. */
+  delete(path: string, signal?: AbortSignal): Promise<ApiAnswer<unknown>> {
+    return this.request('DELETE', path, {}, undefined, z.unknown(), signal);
+  }
+
   private async request<S extends z.ZodType>(
     method: string,
     path: string,
@@ -363,13 +402,24 @@ export class ApiClient {
     if (!res.ok) {
       if (res.status === 401) this.options.onUnauthorized();
       const err = z
-        .object({ error: z.object({ code: z.string(), message: z.string() }) })
+        .object({
+          error: z.object({
+            code: z.string(),
+            message: z.string(),
+            details: z
+              .array(z.object({ parameter: z.string(), message: z.string() }))
+              .nullable()
+              .optional()
+              .catch(null),
+          }),
+        })
         .safeParse(json);
       return {
         ok: false,
         status: res.status,
         code: err.success ? err.data.error.code : 'http_error',
         message: err.success ? err.data.error.message : `HTTP ${res.status}`,
+        ...(err.success && err.data.error.details ? { details: err.data.error.details } : {}),
       };
     }
     const parsed = schema.safeParse(json);

@@ -1,33 +1,24 @@
-import {
-  AlertRulesSchema,
-  AlertsSchema,
-  AnySchema,
-  BacktestSchema,
-  type Alert,
-  type AlertRule,
-  type BacktestAlert,
-} from '../api.ts';
+import { AlertRulesSchema, AlertsSchema, AnySchema, type Alert } from '../api.ts';
 import { groupAlerts } from '../alert-groups.ts';
 import { brandColor, brandName, type PageContext } from '../context.ts';
 import { emptyState, h, panel, setStatus } from '../dom.ts';
-import { formatCount, formatNet, formatShare, relativeTime } from '../format.ts';
+import { formatCount, relativeTime } from '../format.ts';
 import { intervalMs } from '../period.ts';
 import { navigate, toHash } from '../state.ts';
 import { loading } from '../widgets.ts';
-
-const TYPE_LABEL: Record<string, string> = {
-  negative_spike: 'Negative spike',
-  volume_spike: 'Volume spike',
-  sentiment_drop: 'Sentiment drop',
-  sov_shift: 'Share-of-voice shift',
-};
+import { absoluteTime, formatMetric, metricLabel, TYPE_LABEL } from './alert-format.ts';
+import { mountRules } from './alert-rules.ts';
 
 /** Historical alerts (found in past data) stay on the Open tab this long. */
 const HISTORICAL_SHOWN_MS = 7 * 86_400_000;
 
-/** "2026-12-05 14:30 UTC": times are shown absolute as well as relative. */
-export function absoluteTime(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+/** "5 h ago (Dec 5, 2026, 08:05 PM UTC)": relative, and absolute in the reader's locale. */
+function when(iso: string, now: Date): HTMLElement {
+  return h(
+    'time',
+    { datetime: iso, title: absoluteTime(iso) },
+    `${relativeTime(iso, now)} (${absoluteTime(iso)})`,
+  );
 }
 
 /** Open and past alerts with why they fired; acknowledge; the rules, with a backtest. */
@@ -106,14 +97,9 @@ export async function alertsPage(root: HTMLElement, ctx: PageContext): Promise<v
         ? h(
             'ol',
             { class: 'alert-list' },
-            // Rules that fired on the same brand, type and window: one incident, one card.
-            ...groupAlerts(shown).map((g) =>
-              alertItem(
-                g[0]!,
-                ctx,
-                g.map((a) => a.rule_id ?? '').filter((r) => r !== ''),
-              ),
-            ),
+            // Rules that fired on the same brand and type over overlapping windows: one
+            // incident, one card.
+            ...groupAlerts(shown).map((g) => alertItem(g, ctx)),
           )
         : emptyState(
             state.alertState === 'open' ? 'No open alerts. All quiet.' : 'No alerts yet.',
@@ -127,19 +113,13 @@ export async function alertsPage(root: HTMLElement, ctx: PageContext): Promise<v
         ? emptyState('Rules are not available on this server yet.')
         : emptyState('Could not load rules.', rules.message),
     );
-  } else {
-    rulesSlot.replaceChildren(
-      rules.data.rules.length
-        ? rulesTable(rules.data.rules, ctx)
-        : emptyState(
-            'No alert rules.',
-            'Add rules under `alerts:` in earshot.config.yaml, or POST /v1/alert-rules.',
-          ),
-    );
-  }
+  } else mountRules(rulesSlot, ctx, rules.data);
 }
 
-function alertItem(a: Alert, ctx: PageContext, rules: readonly string[] = []): HTMLElement {
+/** One card for an incident: the first alert's numbers, every rule that fired on it. */
+function alertItem(group: readonly Alert[], ctx: PageContext): HTMLElement {
+  const a = group[0]!;
+  const rules = group.map((x) => x.rule_id ?? '').filter((r) => r !== '');
   const now = ctx.now();
   const d = a.why ?? a.peak ?? null;
   const type = a.type ?? '';
@@ -154,7 +134,9 @@ function alertItem(a: Alert, ctx: PageContext, rules: readonly string[] = []): H
         h(
           'span',
           { class: 'muted acked' },
-          `Acknowledged ${relativeTime(ackedAt, now)}${by ? ` by ${by}` : ''}`,
+          'Acknowledged ',
+          when(ackedAt, now),
+          by ? ` by ${by}` : '',
         ),
       );
       return;
@@ -167,7 +149,12 @@ function alertItem(a: Alert, ctx: PageContext, rules: readonly string[] = []): H
     button.addEventListener('click', () => {
       button.disabled = true;
       button.textContent = 'Acknowledging…';
-      void ctx.api.post(`/v1/alerts/${encodeURIComponent(a.id)}/ack`, {}, AnySchema).then((res) => {
+      // One card, one acknowledgement: every rule's alert of the incident is acknowledged.
+      const acks = group.map((x) =>
+        ctx.api.post(`/v1/alerts/${encodeURIComponent(x.id)}/ack`, {}, AnySchema),
+      );
+      void Promise.all(acks).then((answers) => {
+        const res = answers.find((r) => !r.ok) ?? answers[0]!;
         if (res.ok) {
           const body = res.data as { acked_at?: unknown; acked_by?: unknown } | null;
           drawAck(
@@ -233,15 +220,13 @@ function alertItem(a: Alert, ctx: PageContext, rules: readonly string[] = []): H
       h(
         'span',
         { class: 'muted' },
-        rules.length > 1 ? ` rules ${rules.join(', ')} ·` : a.rule_id ? ` rule ${a.rule_id} ·` : '',
-        a.opened_at
-          ? h(
-              'time',
-              { datetime: a.opened_at, title: absoluteTime(a.opened_at) },
-              ` opened ${relativeTime(a.opened_at, now)} (${absoluteTime(a.opened_at)})`,
-            )
-          : '',
-        a.resolved_at ? ` · resolved ${relativeTime(a.resolved_at, now)}` : '',
+        rules.length > 1
+          ? h('span', { class: 'alert-rules' }, ` rules ${rules.join(', ')} · `)
+          : a.rule_id
+            ? h('span', { class: 'alert-rules' }, ` rule ${a.rule_id} · `)
+            : '',
+        a.opened_at ? ['opened ', when(a.opened_at, now)] : '',
+        a.resolved_at ? [' · resolved ', when(a.resolved_at, now)] : '',
       ),
       h('span', { class: 'spacer' }),
       ackSlot,
@@ -251,7 +236,7 @@ function alertItem(a: Alert, ctx: PageContext, rules: readonly string[] = []): H
           'p',
           { class: 'why-numbers' },
           h('strong', {}, 'Why: '),
-          `${metricLabel(d.metric)} ${fmt(d.metric, d.observed)} vs baseline ${fmt(d.metric, d.baseline)}`,
+          `${metricLabel(d.metric)} ${formatMetric(d.metric, d.observed)} vs baseline ${formatMetric(d.metric, d.baseline)}`,
           d.z != null
             ? ` (z = ${d.z.toFixed(1)}${d.threshold != null ? `, threshold ${d.threshold}` : ''})`
             : '',
@@ -312,139 +297,5 @@ function alertItem(a: Alert, ctx: PageContext, rules: readonly string[] = []): H
     drill
       ? h('p', {}, h('a', { href: drill, class: 'drill' }, 'Read the mentions of this window →'))
       : null,
-  );
-}
-
-function metricLabel(metric: string | undefined): string {
-  return (
-    {
-      volume: 'mentions',
-      negative_count: 'negative mentions',
-      net_sentiment: 'net sentiment',
-      share_of_voice: 'share of voice',
-    }[metric ?? ''] ??
-    metric ??
-    'value'
-  );
-}
-
-function fmt(metric: string | undefined, v: number | null | undefined): string {
-  if (v == null) return '–';
-  if (metric === 'net_sentiment') return formatNet(v);
-  if (metric === 'share_of_voice') return formatShare(v, 1);
-  return formatCount(v);
-}
-
-function rulesTable(rules: AlertRule[], ctx: PageContext): HTMLElement {
-  return h(
-    'div',
-    { class: 'table-wrap' },
-    h(
-      'table',
-      { class: 'data rules' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'col' }, 'Rule'),
-          h('th', { scope: 'col' }, 'Brand'),
-          h('th', { scope: 'col' }, 'Type'),
-          h('th', { scope: 'col' }, 'Window'),
-          h('th', { scope: 'col' }, 'Sensitivity'),
-          h('th', { scope: 'col' }, 'Enabled'),
-          h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Backtest')),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        ...rules.map((r) => {
-          const result = h('div', { class: 'backtest-result muted', 'aria-live': 'polite' });
-          const button = h('button', { type: 'button', class: 'secondary' }, 'Backtest 7 days');
-          button.addEventListener('click', () => {
-            button.disabled = true;
-            result.textContent = 'Replaying the last 7 days…';
-            void ctx.api
-              .post(
-                `/v1/alert-rules/${encodeURIComponent(r.id)}/backtest`,
-                { from: 'now-7d', to: 'now' },
-                BacktestSchema,
-              )
-              .then((res) => {
-                button.disabled = false;
-                if (!res.ok) {
-                  result.replaceChildren(
-                    ...(res.status === 404
-                      ? [
-                          'This server has no backtest route; run ',
-                          h('code', {}, `npx earshot alerts backtest --rule ${r.id} --from now-7d`),
-                        ]
-                      : [`Backtest failed: ${res.message}`]),
-                  );
-                  return;
-                }
-                const list = res.data.alerts ?? [];
-                const n = list.length || (res.data.incidents ?? res.data.events ?? []).length;
-                result.replaceChildren(
-                  `Would have raised ${n} alert${n === 1 ? '' : 's'} in the last 7 days.`,
-                  ...(list.length ? [backtestList(list, ctx)] : []),
-                );
-              });
-          });
-          return h(
-            'tr',
-            { 'data-rule': r.id },
-            h('th', { scope: 'row' }, r.id),
-            h('td', {}, r.brand ? brandName(ctx.brands, r.brand) : '–'),
-            h('td', {}, TYPE_LABEL[r.type ?? ''] ?? r.type ?? '–'),
-            h('td', {}, r.window == null ? '–' : String(r.window)),
-            h('td', {}, r.sensitivity == null ? '–' : String(r.sensitivity)),
-            h('td', {}, r.enabled === false ? 'no' : 'yes'),
-            h('td', {}, button, result),
-          );
-        }),
-      ),
-    ),
-  );
-}
-
-/** Each alert a backtest would have raised: when, which rule, the numbers, why, the mentions. */
-function backtestList(list: readonly BacktestAlert[], ctx: PageContext): HTMLElement {
-  return h(
-    'ol',
-    { class: 'backtest-alerts' },
-    ...list.map((a) => {
-      const end = a.window_end ? Date.parse(a.window_end) : NaN;
-      const start = a.window_start ? Date.parse(a.window_start) : NaN;
-      const link =
-        a.brand && Number.isFinite(end) && Number.isFinite(start)
-          ? toHash({
-              ...navigate(ctx.state, 'brand', a.brand),
-              sentiment:
-                a.rule_type === 'negative_spike' || a.rule_type === 'sentiment_drop' ? 'neg' : null,
-              feedFrom: new Date(start).toISOString(),
-              feedTo: new Date(end).toISOString(),
-            })
-          : null;
-      return h(
-        'li',
-        { 'data-backtest-alert': a.opened_at ?? '' },
-        a.opened_at
-          ? h(
-              'time',
-              { datetime: a.opened_at },
-              `${absoluteTime(a.opened_at)} (${relativeTime(a.opened_at, ctx.now())})`,
-            )
-          : '',
-        ` · ${a.rule_id ?? ''} (${TYPE_LABEL[a.rule_type ?? ''] ?? a.rule_type ?? ''})`,
-        a.metric
-          ? ` · ${metricLabel(a.metric)} ${fmt(a.metric, a.observed)} vs ${fmt(a.metric, a.baseline)}, z ${a.z ?? '–'}`
-          : '',
-        a.explanation ? h('div', { class: 'muted' }, a.explanation) : null,
-        link ? h('a', { href: link }, 'Mentions in that window') : null,
-      );
-    }),
   );
 }

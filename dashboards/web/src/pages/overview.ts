@@ -1,5 +1,6 @@
 import { AlertsSchema, HealthSchema, type Health } from '../api.ts';
 import { axisStyle, mountChart, palette, timeAxis, tooltipStyle } from '../charts.ts';
+import { brandAlertCounts } from '../alert-groups.ts';
 import { brandColor, type PageContext } from '../context.ts';
 import { emptyState, h, panel } from '../dom.ts';
 import {
@@ -29,7 +30,7 @@ export async function overviewPage(root: HTMLElement, ctx: PageContext): Promise
   const grid = h('div', { class: 'cards', role: 'list' }, loading());
   root.append(grid);
   const range = rangeParams(state);
-  const [healths, alerts] = await Promise.all([
+  const [healths, alerts, recent] = await Promise.all([
     Promise.all(
       brands.map((b) =>
         ctx.api.get(
@@ -41,7 +42,12 @@ export async function overviewPage(root: HTMLElement, ctx: PageContext): Promise
       ),
     ),
     ctx.api.get('/v1/alerts', { state: 'active' }, AlertsSchema, ctx.signal),
+    // The newest alerts, resolved too: one that opened in the period shown (a spike found in
+    // past data, a short incident) is named on the card beside the spike it explains.
+    ctx.api.get('/v1/alerts', { limit: 200 }, AlertsSchema, ctx.signal),
   ]);
+  const spanEnd = state.from && state.to ? Date.parse(state.to) : ctx.now().getTime();
+  const spanStart = spanEnd - rangeSpanMs(state);
   const ok = new Map<string, Health>();
   healths.forEach((r, i) => {
     if (r.ok) ok.set(brands[i]!.id, r.data);
@@ -75,6 +81,9 @@ export async function overviewPage(root: HTMLElement, ctx: PageContext): Promise
       const negDelta = hl.change?.negative_share_delta ?? null;
       const sovDelta = hl.previous ? (sov[b.id] ?? 0) - (prevSov[b.id] ?? 0) : null;
       const nAlerts = openAlerts.get(b.id) ?? 0;
+      const nPast = recent.ok
+        ? brandAlertCounts(recent.data.alerts, b.id, spanStart, spanEnd).inPeriod
+        : 0;
       const spark = h('div', { class: 'sparkline' });
       const card = h(
         'article',
@@ -107,9 +116,20 @@ export async function overviewPage(root: HTMLElement, ctx: PageContext): Promise
                 },
                 `${nAlerts} open alert${nAlerts > 1 ? 's' : ''}`,
               )
-            : alerts.ok
-              ? h('span', { class: 'badge badge-ok' }, 'No open alerts')
-              : null,
+            : nPast
+              ? h(
+                  'a',
+                  {
+                    class: 'badge badge-past',
+                    href: toHash({ ...navigate(state, 'alerts'), alertState: 'all' }),
+                    title:
+                      'Alerts that opened in this period and are over (resolved or historical)',
+                  },
+                  `${nPast} alert${nPast > 1 ? 's' : ''} in this period`,
+                )
+              : alerts.ok
+                ? h('span', { class: 'badge badge-ok' }, 'No open alerts')
+                : null,
         ),
         h(
           'div',
