@@ -10,12 +10,14 @@ import type {
 import { DependencyUnavailableError, describeError, isRetriable } from '../errors.ts';
 import { sleep, stageRetry, withRetry } from '../retry.ts';
 import type { Logger } from '../logger.ts';
+import { metrics } from '../metrics.ts';
 import type {
   BatchHandler,
   Bus,
   BusConsumer,
   ConsumedMessage,
   ConsumerOptions,
+  ConsumerStatus,
   Headers,
   OutgoingMessage,
 } from './port.ts';
@@ -120,7 +122,29 @@ export class KafkaBus implements Bus {
     const p = this.producer;
     this.producer = null;
     this.producerReady = null;
+    const admin = this.pingAdmin;
+    this.pingAdmin = null;
+    await admin?.then((a) => a.disconnect()).catch(() => undefined);
     await p?.disconnect();
+  }
+
+  private pingAdmin: Promise<Admin> | null = null;
+
+  /** The cluster's metadata through one admin connection kept for readiness probes. */
+  async ping(): Promise<void> {
+    this.pingAdmin ??= (async () => {
+      const admin = this.kafka.admin({ retry: { retries: 0 } });
+      await admin.connect();
+      return admin;
+    })();
+    try {
+      await (await this.pingAdmin).describeCluster();
+    } catch (error) {
+      const admin = this.pingAdmin;
+      this.pingAdmin = null; // reconnect on the next probe
+      await admin?.then((a) => a.disconnect()).catch(() => undefined);
+      throw mapKafkaError(error, 'ping');
+    }
   }
 
   private getProducer(): Promise<Producer> {
@@ -192,6 +216,14 @@ class KafkaConsumerAdapter implements BusConsumer {
   private fatal: unknown = null;
   private settle: { resolve: () => void; reject: (e: unknown) => void } | null = null;
   private stopping: Promise<void> | null = null;
+  private readonly state: ConsumerStatus = {
+    assigned: false,
+    partitions: 0,
+    lastLoopAt: null,
+    lag: null,
+  };
+  /** `topic:partition` → lag after the last batch, for the partitions assigned now. */
+  private readonly lags = new Map<string, number>();
 
   constructor(
     private readonly kafka: InstanceType<typeof Kafka>,
@@ -248,8 +280,10 @@ class KafkaConsumerAdapter implements BusConsumer {
         fromBeginning: this.options.fromBeginning ?? true,
       });
       consumer.on(consumer.events.CRASH, ({ payload }) => {
+        this.unassigned();
         if (!payload.restart) this.fail(payload.error);
       });
+      this.observe(consumer);
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -261,6 +295,57 @@ class KafkaConsumerAdapter implements BusConsumer {
       await consumer.disconnect().catch(() => undefined);
       throw mapKafkaError(error, 'consumer_start', { group: this.options.groupId });
     }
+  }
+
+  status(): ConsumerStatus {
+    return { ...this.state };
+  }
+
+  /** Assignment, loop turns and lag from the client's instrumentation events. */
+  private observe(consumer: Consumer): void {
+    const group = this.options.groupId;
+    const { events } = consumer;
+    const loop = () => {
+      this.state.lastLoopAt = Date.now();
+      metrics.consumerLastLoop.set({ group }, this.state.lastLoopAt / 1000);
+    };
+    consumer.on(events.GROUP_JOIN, ({ payload }) => {
+      const assignment = payload.memberAssignment;
+      for (const key of this.lags.keys()) {
+        const [topic, partition] = splitKey(key);
+        if (!assignment[topic]?.includes(partition)) {
+          this.lags.delete(key);
+          metrics.consumerLag.remove({ group, topic, partition: String(partition) });
+        }
+      }
+      this.state.partitions = Object.values(assignment).reduce((n, ps) => n + ps.length, 0);
+      this.state.assigned = true;
+      metrics.consumerPartitions.set({ group }, this.state.partitions);
+      loop();
+    });
+    consumer.on(events.REBALANCING, () => (this.state.assigned = false));
+    consumer.on(events.STOP, () => this.unassigned());
+    consumer.on(events.DISCONNECT, () => this.unassigned());
+    consumer.on(events.FETCH_START, loop);
+    consumer.on(events.START_BATCH_PROCESS, loop);
+    consumer.on(events.END_BATCH_PROCESS, ({ payload }) => {
+      loop();
+      const lag = Math.max(0, Number(payload.offsetLag));
+      this.lags.set(`${payload.topic}:${payload.partition}`, lag);
+      metrics.consumerLag.set(
+        { group, topic: payload.topic, partition: String(payload.partition) },
+        lag,
+      );
+      let sum = 0;
+      for (const v of this.lags.values()) sum += v;
+      this.state.lag = sum;
+    });
+  }
+
+  private unassigned(): void {
+    this.state.assigned = false;
+    this.state.partitions = 0;
+    metrics.consumerPartitions.set({ group: this.options.groupId }, 0);
   }
 
   stop(): Promise<void> {
@@ -383,6 +468,11 @@ class KafkaConsumerAdapter implements BusConsumer {
       return 'failed';
     }
   }
+}
+
+function splitKey(key: string): [string, number] {
+  const at = key.lastIndexOf(':');
+  return [key.slice(0, at), Number(key.slice(at + 1))];
 }
 
 function isRebalance(error: unknown): boolean {
