@@ -34,6 +34,8 @@ export interface KafkaBusOptions {
   clientId: string;
   /** Partitions for topics we create. */
   partitions: number;
+  /** Prefix of topics and groups on the broker (KAFKA_NAMESPACE); callers see plain names. */
+  namespace?: string;
   logger: Logger;
   /**
    * How connections to the brokers are opened (kafkajs's own by default). The fault suite
@@ -68,7 +70,12 @@ export class KafkaBus implements Bus {
     });
   }
 
-  async ensureTopics(topics: string[]): Promise<void> {
+  private get ns(): string {
+    return this.options.namespace ?? '';
+  }
+
+  async ensureTopics(logical: string[]): Promise<void> {
+    const topics = logical.map((t) => this.ns + t);
     const missing = topics.filter((t) => !this.knownTopics.has(t));
     if (missing.length === 0) return;
     const admin: Admin = this.kafka.admin();
@@ -103,7 +110,7 @@ export class KafkaBus implements Bus {
     const producer = await this.getProducer();
     try {
       await producer.send({
-        topic,
+        topic: this.ns + topic,
         // All in-sync replicas must have the batch before we commit anything upstream.
         acks: -1,
         compression: CompressionTypes.GZIP,
@@ -115,7 +122,15 @@ export class KafkaBus implements Bus {
   }
 
   consumer(options: ConsumerOptions): BusConsumer {
-    return new KafkaConsumerAdapter(this.kafka, options, this.options.logger);
+    const ns = this.ns;
+    return new KafkaConsumerAdapter(
+      this.kafka,
+      ns
+        ? { ...options, groupId: ns + options.groupId, topics: options.topics.map((t) => ns + t) }
+        : options,
+      this.options.logger,
+      ns,
+    );
   }
 
   async close(): Promise<void> {
@@ -229,6 +244,8 @@ class KafkaConsumerAdapter implements BusConsumer {
     private readonly kafka: InstanceType<typeof Kafka>,
     private readonly options: ConsumerOptions,
     private readonly logger: Logger,
+    /** Stripped from topic names handed to the handler. */
+    private readonly ns = '',
   ) {}
 
   async run(handler: BatchHandler): Promise<void> {
@@ -374,7 +391,8 @@ class KafkaConsumerAdapter implements BusConsumer {
     const heartbeat = () => payload.heartbeat();
     if (this.fatal) return;
     const maxBatch = this.options.maxBatchSize ?? 1_000;
-    const all = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
+    const topic = batch.topic.slice(this.ns.length);
+    const all = batch.messages.map((m) => toConsumed(topic, batch.partition, m));
     // kafkajs hands whole fetches; cut them to the configured batch size.
     for (let i = 0; i < all.length; i += maxBatch) {
       if (!isRunning() || isStale() || this.fatal) return;
@@ -382,7 +400,7 @@ class KafkaConsumerAdapter implements BusConsumer {
       let outcome;
       try {
         outcome = await handler(
-          { topic: batch.topic, partition: batch.partition, messages },
+          { topic, partition: batch.partition, messages },
           { isRunning: () => isRunning() && !isStale() && !this.fatal, heartbeat },
         );
       } catch (error) {
