@@ -1,4 +1,5 @@
 import type { Logger } from '../core/logger.ts';
+import { metrics } from '../core/metrics.ts';
 import type { EarshotConfig } from '../core/workspace-config.ts';
 import type { Store } from '../store/port.ts';
 import { parseAlertsConfig } from './config.ts';
@@ -35,7 +36,8 @@ export function startAlerting(deps: AlertingDeps): { stop(): Promise<void> } {
       scheduleExclusive(
         alerts.schedule,
         async () => {
-          const r = await evaluator.tick(now());
+          const timer = metrics.alertEvaluationSeconds.startTimer();
+          const r = await evaluator.tick(now()).finally(() => timer());
           logger.debug({ event: 'alerts_evaluated', rules: r.rules, events: r.events.length });
         },
         logger,

@@ -10,4 +10,6 @@ export const suites: Array<{ area: string; load: () => Promise<{ default: BenchS
   { area: 'api', load: () => import('./api.ts') },
   { area: 'alerts', load: () => import('./alerts.ts') },
   { area: 'sentiment', load: () => import('./sentiment.ts') },
+  // Needs KAFKA_BROKERS; not run by a bare `npm run bench` (see bench/run.ts).
+  { area: 'e2e', load: () => import('./e2e.ts') },
 ];

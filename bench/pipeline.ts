@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadEnrichers } from '../cli/roles.ts';
+import { loadEnrichers } from '../cli/roles/index.ts';
 import { DEMO_CONFIG_PATH } from '../cli/settings.ts';
 import type { EnrichedMention } from '../core/contracts/mention.ts';
 import { loadEarshotConfig } from '../core/workspace-config.ts';

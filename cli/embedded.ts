@@ -2,7 +2,10 @@ import { InProcessBus } from '../core/bus/in-process.ts';
 import { dlqTopic, Topics } from '../core/contracts/topics.ts';
 import { describeError } from '../core/errors.ts';
 import { sleep } from '../core/retry.ts';
-import { createEnrichRole, sinkRunners, type Runtime } from './roles.ts';
+import type { Service } from '../core/runtime/services.ts';
+import { enrichServices } from './roles/enrich.ts';
+import { sinkServices } from './roles/sink.ts';
+import type { Runtime } from './runtime.ts';
 
 export interface RunningPipeline {
   /**
@@ -11,52 +14,68 @@ export interface RunningPipeline {
    */
   drain(timeoutMs?: number): Promise<boolean>;
   stop(): Promise<void>;
-  /** Rejects when a stage stopped on an error. */
-  failed: Promise<never>;
 }
 
 /**
- * Enrich and sink running in this process. With the in-process bus, unconsumed messages live
- * only in memory, so callers drain before stopping: nothing acknowledged is lost on a clean stop.
+ * Until every message produced so far on the in-process bus is enriched and stored, dead
+ * letters included; true at once on Kafka (nothing lives in this process's memory there).
  */
-export async function startPipeline(rt: Runtime): Promise<RunningPipeline> {
-  const runners = [await createEnrichRole(rt), ...sinkRunners(rt)];
-  let stopping = false;
-  const failed = new Promise<never>((_resolve, reject) => {
-    for (const r of runners) {
-      r.run().catch((error: unknown) => {
-        if (!stopping) {
-          rt.logger.error({ event: 'stage_failed', err: describeError(error) });
-          reject(error instanceof Error ? error : new Error(String(error)));
-        }
-      });
-    }
-  });
-  failed.catch(() => undefined);
+export async function drainInProcess(rt: Runtime, timeoutMs = 120_000): Promise<boolean> {
+  if (!(rt.bus instanceof InProcessBus)) return true;
+  const bus = rt.bus;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (
+      bus.lag(Topics.raw, 'earshot-enrich') === 0 &&
+      bus.lag(Topics.enriched, 'earshot-sink') === 0 &&
+      bus.lag(dlqTopic(Topics.raw), 'earshot-dlq-sink') === 0 &&
+      bus.lag(dlqTopic(Topics.enriched), 'earshot-dlq-sink') === 0
+    )
+      return true;
+    await sleep(50);
+  }
+  return false;
+}
 
+/**
+ * Listed right after the stages, so on stop it runs once every producer of this process
+ * (sources, the API's ingest, the admin endpoint) stopped and before the stages do: with the
+ * in-process bus, unconsumed messages live only in memory, and nothing acknowledged is lost on
+ * a clean stop.
+ */
+export function drainService(rt: Runtime, timeoutMs: number): Service {
   return {
-    failed,
-    async drain(timeoutMs = 120_000) {
-      if (!(rt.bus instanceof InProcessBus)) return true;
-      const bus = rt.bus;
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        if (
-          bus.lag(Topics.raw, 'earshot-enrich') === 0 &&
-          bus.lag(Topics.enriched, 'earshot-sink') === 0 &&
-          bus.lag(dlqTopic(Topics.raw), 'earshot-dlq-sink') === 0 &&
-          bus.lag(dlqTopic(Topics.enriched), 'earshot-dlq-sink') === 0
-        )
-          return true;
-        await sleep(50);
-      }
-      return false;
+    id: 'drain',
+    start: () => Promise.resolve(),
+    stop: async () => {
+      if (!(await drainInProcess(rt, timeoutMs)))
+        rt.logger.warn({ event: 'drain_timeout', timeoutMs }, 'stopping with messages in flight');
     },
-    async stop() {
-      stopping = true;
-      // Upstream first, so the sink stores what enrich produced while stopping.
-      await runners[0]!.stop();
-      await Promise.all(runners.slice(1).map((r) => r.stop()));
+  };
+}
+
+/** Enrich and sink in this process, for a command that is no long-running process (`import`). */
+export async function startPipeline(rt: Runtime): Promise<RunningPipeline> {
+  const services = [...sinkServices(rt), ...enrichServices(rt)];
+  let failure: unknown = null;
+  const started: Service[] = [];
+  const stop = async () => {
+    for (const s of started.splice(0).reverse()) await s.stop();
+  };
+  for (const s of services) {
+    await s.start({ fail: (error) => (failure ??= error) }).catch(async (error: unknown) => {
+      await stop();
+      throw error;
+    });
+    started.push(s);
+  }
+  return {
+    drain: async (timeoutMs) => {
+      const drained = await drainInProcess(rt, timeoutMs);
+      if (failure !== null)
+        throw failure instanceof Error ? failure : new Error(describeError(failure));
+      return drained;
     },
+    stop,
   };
 }

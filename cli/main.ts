@@ -32,7 +32,7 @@ try {
 }
 
 // A command that failed exits even if something it started still holds the event loop. Each
-// command closes what it opened (startOrUndo); this is the net under that, so a process that
+// command closes what it opened (runServices); this is the net under that, so a process that
 // reported an error never lingers serving nothing. Unref'd: it never delays a clean exit.
 if (process.exitCode !== undefined && process.exitCode !== 0) {
   const code = process.exitCode;

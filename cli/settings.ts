@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { BusConfigSchema, env, LogConfigSchema, StoreConfigSchema } from '../core/config.ts';
 
+/** Prometheus exporters' customary port. */
+export const DEFAULT_OPS_PORT = 9464;
+
 export const DEMO_CONFIG_PATH = fileURLToPath(
   new URL('../ingest/demo/earshot.config.yaml', import.meta.url),
 );
@@ -19,6 +22,12 @@ export const AppSettingsSchema = LogConfigSchema.extend(BusConfigSchema.shape)
     /** HTTP port of the API and the web UI. */
     PORT: env.int(0, 65_535, 3000),
     HOST: z.string().default('127.0.0.1'),
+    /**
+     * Ops port of `earshot run` (on HOST, default DEFAULT_OPS_PORT): /healthz, /readyz,
+     * /metrics. 0: a port the system picks (logged as `ops_listening`). `earshot start` opens it only when set: its API port
+     * serves the same three.
+     */
+    OPS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
     /** Run the synthetic demo source (on by default in `earshot start`). */
     DEMO_ENABLED: env.bool(true),
     DEMO_RATE_PER_MINUTE: env.int(1, 100_000, 20),

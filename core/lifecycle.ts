@@ -14,6 +14,7 @@ export function installShutdown(
   steps: () => ShutdownStep[],
   logger: Logger,
   timeoutMs = 30_000,
+  options: { signals?: boolean } = {},
 ): { shutdown: (reason: string, options?: { failure?: boolean }) => Promise<void> } {
   let shuttingDown: Promise<void> | null = null;
 
@@ -57,36 +58,9 @@ export function installShutdown(
     }
     void shutdown(signal);
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  return { shutdown };
-}
-
-/** Registers how to undo one startup step, should a later step fail. */
-export type OnStartFailure = (name: string, undo: () => Promise<unknown>) => void;
-
-/**
- * Start services so that a failure part-way stops what already started: each step registers
- * its undo, and if a later step throws they run in reverse order before the error is rethrown.
- * Without this an error after the first service started (a port in use, a store that went
- * away) left a process that held open handles — timers, consumers, the store, a file watcher —
- * so it neither served nor exited.
- */
-export async function startOrUndo<T>(
-  logger: Logger,
-  start: (onFailure: OnStartFailure) => Promise<T>,
-): Promise<T> {
-  const undos: ShutdownStep[] = [];
-  try {
-    return await start((name, run) => undos.push({ name, run }));
-  } catch (error) {
-    for (const step of undos.reverse()) {
-      try {
-        await step.run();
-      } catch (undoError) {
-        logger.warn({ event: 'startup_undo_failed', step: step.name, err: undoError });
-      }
-    }
-    throw error;
+  if (options.signals ?? true) {
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
   }
+  return { shutdown };
 }

@@ -1,8 +1,8 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
- * Prometheus metrics of this process, served on `/metrics` by the API (and scraped from each
- * role in production). Names follow Prometheus conventions; labels are low-cardinality.
+ * Prometheus metrics of this process, served on `/metrics` of its ops port (every role,
+ * `core/runtime/ops-server.ts`) and of the API's port. Names follow Prometheus conventions; labels are low-cardinality.
  */
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'earshot_' });
@@ -31,6 +31,30 @@ export const metrics = {
     help: 'Time to handle one consumed batch, delivery included',
     labelNames: ['stage'] as const,
     buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  }),
+  consumerLag: new Gauge({
+    name: 'earshot_consumer_lag',
+    help: 'Messages between the last batch a consumer handled and the end of its partition',
+    labelNames: ['group', 'topic', 'partition'] as const,
+    registers: [registry],
+  }),
+  consumerLastLoop: new Gauge({
+    name: 'earshot_consumer_last_loop_timestamp_seconds',
+    help: "When a consumer's loop last went round (a fetch or an idle wait), Unix seconds",
+    labelNames: ['group'] as const,
+    registers: [registry],
+  }),
+  consumerPartitions: new Gauge({
+    name: 'earshot_consumer_assigned_partitions',
+    help: 'Partitions assigned to this member of the consumer group',
+    labelNames: ['group'] as const,
+    registers: [registry],
+  }),
+  alertEvaluationSeconds: new Histogram({
+    name: 'earshot_alert_evaluation_duration_seconds',
+    help: 'Time to evaluate every alert rule once (one scheduled tick)',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [registry],
   }),
   httpSeconds: new Histogram({

@@ -131,6 +131,26 @@ export class StageRunner<In, Out> {
     await this.consumer?.stop();
   }
 
+  /**
+   * Ready once its consumer joined the group with an assignment; the detail is what an
+   * operator looks at first: when the loop last went round, the lag, the partitions.
+   */
+  health(): { ready: boolean; detail: Record<string, unknown> } {
+    const { groupId, topics } = this.options.consumer;
+    const status = this.consumer?.status();
+    return {
+      ready: status?.assigned ?? false,
+      detail: {
+        group: groupId,
+        topics,
+        state: status === undefined ? 'starting' : status.assigned ? 'assigned' : 'joining',
+        partitions: status?.partitions ?? 0,
+        last_loop_at: status?.lastLoopAt != null ? new Date(status.lastLoopAt).toISOString() : null,
+        lag: status?.lag ?? null,
+      },
+    };
+  }
+
   /** Exposed for tests: one consumed batch through decode → process → deliver. */
   async handleBatch(
     batch: ConsumedBatch,

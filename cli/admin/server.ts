@@ -1,7 +1,9 @@
 import { buildAdminApi } from '../../api/admin.ts';
 import type { KeyChanges } from '../../api/auth.ts';
-import type { RunningPipeline } from '../embedded.ts';
-import { ingestPorts, type Runtime } from '../roles.ts';
+import type { Service } from '../../core/runtime/services.ts';
+import { drainInProcess } from '../embedded.ts';
+import { ingestPorts } from '../roles/ingest.ts';
+import type { Runtime } from '../runtime.ts';
 import { newAdminToken, removeDescriptor, writeDescriptor } from './descriptor.ts';
 
 export interface AdminHandle {
@@ -15,11 +17,7 @@ export interface AdminHandle {
  * the data directory (0600). Imports go onto this process's bus like any source, so they are
  * enriched and stored by the running pipeline; the descriptor goes when the server stops.
  */
-export async function startAdmin(
-  rt: Runtime,
-  pipeline: RunningPipeline,
-  keyChanges: KeyChanges,
-): Promise<AdminHandle | null> {
+export async function startAdmin(rt: Runtime, keyChanges: KeyChanges): Promise<AdminHandle | null> {
   // A ClickHouse server has no lock: the CLI reaches it directly.
   if (rt.store.kind !== 'chdb') return null;
   const token = newAdminToken();
@@ -33,7 +31,7 @@ export async function startAdmin(
     importer: {
       produce: (mentions) => ports.produce(mentions),
       deadLetter: (items) => ports.deadLetter(items),
-      drain: (timeoutMs) => pipeline.drain(timeoutMs),
+      drain: (timeoutMs) => drainInProcess(rt, timeoutMs),
     },
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -54,5 +52,15 @@ export async function startAdmin(
       removeDescriptor(rt.settings.CHDB_PATH, token);
       await app.close();
     },
+  };
+}
+
+/** The admin endpoint as a service of `earshot start`: listed last, so it stops first. */
+export function adminService(rt: Runtime, keyChanges: KeyChanges): Service {
+  let admin: AdminHandle | null = null;
+  return {
+    id: 'admin',
+    start: async () => void (admin = await startAdmin(rt, keyChanges)),
+    stop: async () => await admin?.close(),
   };
 }

@@ -10,7 +10,8 @@ import { loadEarshotConfig } from '../../core/workspace-config.ts';
 import { CONFIG_RULES } from '../config-rules.ts';
 import { connectRunning, type AdminClient } from '../admin/client.ts';
 import { startPipeline } from '../embedded.ts';
-import { ingestPorts, openRuntime } from '../roles.ts';
+import { ingestPorts } from '../roles/ingest.ts';
+import { openRuntime } from '../runtime.ts';
 import { AppSettingsSchema, configPath, type AppSettings } from '../settings.ts';
 import type { Logger } from '../../core/logger.ts';
 

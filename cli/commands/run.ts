@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 
-export const ROLES = ['ingest', 'enrich', 'sink', 'api', 'alerts'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '../roles/names.ts';
 
 export function register(program: Command): void {
   program

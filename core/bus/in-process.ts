@@ -4,6 +4,7 @@ import type {
   BusConsumer,
   ConsumedMessage,
   ConsumerOptions,
+  ConsumerStatus,
   OutgoingMessage,
 } from './port.ts';
 
@@ -80,6 +81,11 @@ export class InProcessBus implements Bus {
 
   consumer(options: ConsumerOptions): BusConsumer {
     return new InProcessConsumer(this, options);
+  }
+
+  /** In memory: answers while open. */
+  ping(): Promise<void> {
+    return this.closed ? Promise.reject(new Error('bus closed')) : Promise.resolve();
   }
 
   close(): Promise<void> {
@@ -215,6 +221,7 @@ export class InProcessBus implements Bus {
 class InProcessConsumer implements BusConsumer {
   private readonly abort = new AbortController();
   private running = false;
+  private lastLoopAt: number | null = null;
   private finished: Promise<void> | null = null;
 
   constructor(
@@ -239,6 +246,16 @@ class InProcessConsumer implements BusConsumer {
     await this.finished?.catch(() => undefined);
   }
 
+  status(): ConsumerStatus {
+    const { groupId, topics } = this.options;
+    return {
+      assigned: this.running,
+      partitions: this.running ? topics.length : 0,
+      lastLoopAt: this.lastLoopAt,
+      lag: this.running ? topics.reduce((n, t) => n + this.bus.lag(t, groupId), 0) : null,
+    };
+  }
+
   private async loop(handler: BatchHandler): Promise<void> {
     const { groupId, topics } = this.options;
     const maxBatch = this.options.maxBatchSize ?? 1_000;
@@ -249,6 +266,7 @@ class InProcessConsumer implements BusConsumer {
     };
 
     while (context.isRunning()) {
+      this.lastLoopAt = Date.now();
       let handled = false;
       for (const topic of topics) {
         if (!context.isRunning()) break;

@@ -11,6 +11,7 @@ export interface BusSettings {
   KAFKA_BROKERS?: string[] | undefined;
   KAFKA_CLIENT_ID: string;
   KAFKA_TOPIC_PARTITIONS: number;
+  KAFKA_NAMESPACE?: string;
 }
 
 export function createBus(settings: BusSettings, logger: Logger): Bus {
@@ -32,6 +33,7 @@ export function createBus(settings: BusSettings, logger: Logger): Bus {
     brokers: settings.KAFKA_BROKERS,
     clientId: settings.KAFKA_CLIENT_ID,
     partitions: settings.KAFKA_TOPIC_PARTITIONS,
+    namespace: settings.KAFKA_NAMESPACE ?? '',
     logger,
   });
 }

@@ -10,12 +10,14 @@ import type {
 import { DependencyUnavailableError, describeError, isRetriable } from '../errors.ts';
 import { sleep, stageRetry, withRetry } from '../retry.ts';
 import type { Logger } from '../logger.ts';
+import { metrics } from '../metrics.ts';
 import type {
   BatchHandler,
   Bus,
   BusConsumer,
   ConsumedMessage,
   ConsumerOptions,
+  ConsumerStatus,
   Headers,
   OutgoingMessage,
 } from './port.ts';
@@ -32,6 +34,8 @@ export interface KafkaBusOptions {
   clientId: string;
   /** Partitions for topics we create. */
   partitions: number;
+  /** Prefix of topics and groups on the broker (KAFKA_NAMESPACE); callers see plain names. */
+  namespace?: string;
   logger: Logger;
   /**
    * How connections to the brokers are opened (kafkajs's own by default). The fault suite
@@ -66,7 +70,12 @@ export class KafkaBus implements Bus {
     });
   }
 
-  async ensureTopics(topics: string[]): Promise<void> {
+  private get ns(): string {
+    return this.options.namespace ?? '';
+  }
+
+  async ensureTopics(logical: string[]): Promise<void> {
+    const topics = logical.map((t) => this.ns + t);
     const missing = topics.filter((t) => !this.knownTopics.has(t));
     if (missing.length === 0) return;
     const admin: Admin = this.kafka.admin();
@@ -101,7 +110,7 @@ export class KafkaBus implements Bus {
     const producer = await this.getProducer();
     try {
       await producer.send({
-        topic,
+        topic: this.ns + topic,
         // All in-sync replicas must have the batch before we commit anything upstream.
         acks: -1,
         compression: CompressionTypes.GZIP,
@@ -113,14 +122,44 @@ export class KafkaBus implements Bus {
   }
 
   consumer(options: ConsumerOptions): BusConsumer {
-    return new KafkaConsumerAdapter(this.kafka, options, this.options.logger);
+    const ns = this.ns;
+    return new KafkaConsumerAdapter(
+      this.kafka,
+      ns
+        ? { ...options, groupId: ns + options.groupId, topics: options.topics.map((t) => ns + t) }
+        : options,
+      this.options.logger,
+      ns,
+    );
   }
 
   async close(): Promise<void> {
     const p = this.producer;
     this.producer = null;
     this.producerReady = null;
+    const admin = this.pingAdmin;
+    this.pingAdmin = null;
+    await admin?.then((a) => a.disconnect()).catch(() => undefined);
     await p?.disconnect();
+  }
+
+  private pingAdmin: Promise<Admin> | null = null;
+
+  /** The cluster's metadata through one admin connection kept for readiness probes. */
+  async ping(): Promise<void> {
+    this.pingAdmin ??= (async () => {
+      const admin = this.kafka.admin({ retry: { retries: 0 } });
+      await admin.connect();
+      return admin;
+    })();
+    try {
+      await (await this.pingAdmin).describeCluster();
+    } catch (error) {
+      const admin = this.pingAdmin;
+      this.pingAdmin = null; // reconnect on the next probe
+      await admin?.then((a) => a.disconnect()).catch(() => undefined);
+      throw mapKafkaError(error, 'ping');
+    }
   }
 
   private getProducer(): Promise<Producer> {
@@ -192,11 +231,21 @@ class KafkaConsumerAdapter implements BusConsumer {
   private fatal: unknown = null;
   private settle: { resolve: () => void; reject: (e: unknown) => void } | null = null;
   private stopping: Promise<void> | null = null;
+  private readonly state: ConsumerStatus = {
+    assigned: false,
+    partitions: 0,
+    lastLoopAt: null,
+    lag: null,
+  };
+  /** `topic:partition` → lag after the last batch, for the partitions assigned now. */
+  private readonly lags = new Map<string, number>();
 
   constructor(
     private readonly kafka: InstanceType<typeof Kafka>,
     private readonly options: ConsumerOptions,
     private readonly logger: Logger,
+    /** Stripped from topic names handed to the handler. */
+    private readonly ns = '',
   ) {}
 
   async run(handler: BatchHandler): Promise<void> {
@@ -248,8 +297,10 @@ class KafkaConsumerAdapter implements BusConsumer {
         fromBeginning: this.options.fromBeginning ?? true,
       });
       consumer.on(consumer.events.CRASH, ({ payload }) => {
+        this.unassigned();
         if (!payload.restart) this.fail(payload.error);
       });
+      this.observe(consumer);
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -261,6 +312,57 @@ class KafkaConsumerAdapter implements BusConsumer {
       await consumer.disconnect().catch(() => undefined);
       throw mapKafkaError(error, 'consumer_start', { group: this.options.groupId });
     }
+  }
+
+  status(): ConsumerStatus {
+    return { ...this.state };
+  }
+
+  /** Assignment, loop turns and lag from the client's instrumentation events. */
+  private observe(consumer: Consumer): void {
+    const group = this.options.groupId;
+    const { events } = consumer;
+    const loop = () => {
+      this.state.lastLoopAt = Date.now();
+      metrics.consumerLastLoop.set({ group }, this.state.lastLoopAt / 1000);
+    };
+    consumer.on(events.GROUP_JOIN, ({ payload }) => {
+      const assignment = payload.memberAssignment;
+      for (const key of this.lags.keys()) {
+        const [topic, partition] = splitKey(key);
+        if (!assignment[topic]?.includes(partition)) {
+          this.lags.delete(key);
+          metrics.consumerLag.remove({ group, topic, partition: String(partition) });
+        }
+      }
+      this.state.partitions = Object.values(assignment).reduce((n, ps) => n + ps.length, 0);
+      this.state.assigned = true;
+      metrics.consumerPartitions.set({ group }, this.state.partitions);
+      loop();
+    });
+    consumer.on(events.REBALANCING, () => (this.state.assigned = false));
+    consumer.on(events.STOP, () => this.unassigned());
+    consumer.on(events.DISCONNECT, () => this.unassigned());
+    consumer.on(events.FETCH_START, loop);
+    consumer.on(events.START_BATCH_PROCESS, loop);
+    consumer.on(events.END_BATCH_PROCESS, ({ payload }) => {
+      loop();
+      const lag = Math.max(0, Number(payload.offsetLag));
+      this.lags.set(`${payload.topic}:${payload.partition}`, lag);
+      metrics.consumerLag.set(
+        { group, topic: payload.topic, partition: String(payload.partition) },
+        lag,
+      );
+      let sum = 0;
+      for (const v of this.lags.values()) sum += v;
+      this.state.lag = sum;
+    });
+  }
+
+  private unassigned(): void {
+    this.state.assigned = false;
+    this.state.partitions = 0;
+    metrics.consumerPartitions.set({ group: this.options.groupId }, 0);
   }
 
   stop(): Promise<void> {
@@ -289,7 +391,8 @@ class KafkaConsumerAdapter implements BusConsumer {
     const heartbeat = () => payload.heartbeat();
     if (this.fatal) return;
     const maxBatch = this.options.maxBatchSize ?? 1_000;
-    const all = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
+    const topic = batch.topic.slice(this.ns.length);
+    const all = batch.messages.map((m) => toConsumed(topic, batch.partition, m));
     // kafkajs hands whole fetches; cut them to the configured batch size.
     for (let i = 0; i < all.length; i += maxBatch) {
       if (!isRunning() || isStale() || this.fatal) return;
@@ -297,7 +400,7 @@ class KafkaConsumerAdapter implements BusConsumer {
       let outcome;
       try {
         outcome = await handler(
-          { topic: batch.topic, partition: batch.partition, messages },
+          { topic, partition: batch.partition, messages },
           { isRunning: () => isRunning() && !isStale() && !this.fatal, heartbeat },
         );
       } catch (error) {
@@ -383,6 +486,11 @@ class KafkaConsumerAdapter implements BusConsumer {
       return 'failed';
     }
   }
+}
+
+function splitKey(key: string): [string, number] {
+  const at = key.lastIndexOf(':');
+  return [key.slice(0, at), Number(key.slice(at + 1))];
 }
 
 function isRebalance(error: unknown): boolean {

@@ -74,6 +74,19 @@ export interface BusConsumer {
   run(handler: BatchHandler): Promise<void>;
   /** Let the batch in flight finish, commit what it reported, and leave the group. */
   stop(): Promise<void>;
+  /** What readiness and the ops port report: assignment, the loop's last turn, lag. */
+  status(): ConsumerStatus;
+}
+
+export interface ConsumerStatus {
+  /** Joined its group with an assignment (Kafka; a member with no partition counts), or running. */
+  assigned: boolean;
+  /** Partitions this member was assigned. */
+  partitions: number;
+  /** When the consume loop last went round (a fetch, or an idle wait), epoch ms; null before. */
+  lastLoopAt: number | null;
+  /** Messages between the last batch handled and the end of its partitions, summed; null before. */
+  lag: number | null;
 }
 
 export interface Bus {
@@ -85,4 +98,6 @@ export interface Bus {
   consumer(options: ConsumerOptions): BusConsumer;
   /** Flush and disconnect producers; consumers must be stopped first. */
   close(): Promise<void>;
+  /** Resolves when the bus answers (a broker's metadata); rejects with why not. */
+  ping(): Promise<void>;
 }

@@ -1,5 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 /**
@@ -127,5 +131,49 @@ describe.each(boards)('%s', (_file, board) => {
         ).toBe(true);
       }
     }
+  });
+});
+
+/**
+ * Grafana's own schema, not a hand-written check: scripts/grafana-lint decodes each board
+ * strictly with the types Grafana generates from its dashboard schema (grafana-foundation-sdk,
+ * Go), panel options by their panel type's schema, and validates them. Go comes with the
+ * machine (Go 1.26); the module is fetched by `go build` from go.sum on first use.
+ */
+describe('grafana-lint (Grafana dashboard schema)', () => {
+  const go = process.env.GO ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go');
+  const lintDir = fileURLToPath(here('../../scripts/grafana-lint/'));
+  const binary = join(mkdtempSync(join(tmpdir(), 'grafana-lint-')), 'grafana-lint');
+  const boardPaths = files.map((f) => fileURLToPath(here(`./dashboards/${f}`)));
+  const lint = (paths: string[]) => spawnSync(binary, paths, { encoding: 'utf8', timeout: 60_000 });
+
+  beforeAll(() => {
+    const built = spawnSync(go, ['build', '-mod=readonly', '-o', binary, '.'], {
+      cwd: lintDir,
+      encoding: 'utf8',
+      timeout: 600_000,
+    });
+    expect(built.status, `go build: ${built.stderr}`).toBe(0);
+  }, 600_000);
+
+  it('passes every board', () => {
+    const r = lint(boardPaths);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    for (const f of files) expect(r.stdout).toContain(`${f}: ok`);
+  });
+
+  it('fails a board with a misspelt option or a panel type it cannot check', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'grafana-lint-bad-'));
+    const bad = join(dir, 'bad.json');
+    const board = read('./dashboards/pipeline-health.json');
+    writeFileSync(bad, board.replace('"showLegend": true', '"showLegnd": true'));
+    const r = lint([bad]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("unexpected field 'showLegnd'");
+    const unknown = join(dir, 'unknown.json');
+    writeFileSync(unknown, board.replace('"type": "timeseries"', '"type": "sparkles"'));
+    const u = lint([unknown]);
+    expect(u.status).toBe(1);
+    expect(u.stdout).toContain('type "sparkles" is not one grafana-lint checks');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileMatcher, loadEnrichers, sourceFilter } from '../../cli/roles.ts';
+import { compileMatcher, loadEnrichers, sourceFilter } from '../../cli/roles/index.ts';
 import { MentionSchema, type MentionInput } from '../../core/contracts/mention.ts';
 import { parseEarshotConfig } from '../../core/workspace-config.ts';
 import { enrichMention } from '../pipeline/enrich.ts';

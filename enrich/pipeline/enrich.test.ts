@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadEnrichers } from '../../cli/roles.ts';
+import { loadEnrichers } from '../../cli/roles/index.ts';
 import { DEMO_CONFIG_PATH } from '../../cli/settings.ts';
 import { MentionSchema } from '../../core/contracts/mention.ts';
 import { loadEarshotConfig } from '../../core/workspace-config.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadEnrichers } from '../../cli/roles.ts';
+import { loadEnrichers } from '../../cli/roles/index.ts';
 import { MentionSchema, type Mention } from '../../core/contracts/mention.ts';
 import { parseEarshotConfig } from '../../core/workspace-config.ts';
 import { enrichMention } from './enrich.ts';

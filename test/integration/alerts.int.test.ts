@@ -13,7 +13,7 @@ import { loadConfig } from '../../core/config.ts';
 import { silentLogger } from '../../core/logger.ts';
 import { loadEarshotConfig, type EarshotConfig } from '../../core/workspace-config.ts';
 import { startPipeline } from '../../cli/embedded.ts';
-import type { Runtime } from '../../cli/roles.ts';
+import type { Runtime } from '../../cli/roles/index.ts';
 import { AppSettingsSchema, DEMO_CONFIG_PATH } from '../../cli/settings.ts';
 import { range } from '../../ingest/demo/connector.ts';
 import type { Store } from '../../store/port.ts';

@@ -6,7 +6,7 @@ import { dlqTopic } from '../../core/contracts/topics.ts';
 import { silentLogger } from '../../core/logger.ts';
 import { StageRunner, type Stage } from '../../core/stage-runner.ts';
 import { loadEarshotConfig } from '../../core/workspace-config.ts';
-import { loadEnrichers } from '../../cli/roles.ts';
+import { loadEnrichers } from '../../cli/roles/index.ts';
 import { DEMO_CONFIG_PATH } from '../../cli/settings.ts';
 import { enrichStage } from '../../enrich/stage.ts';
 import { range } from '../../ingest/demo/connector.ts';

@@ -1,0 +1,297 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import kafkajs from 'kafkajs';
+import { KafkaBus } from '../core/bus/kafka.ts';
+import type { Mention } from '../core/contracts/mention.ts';
+import { Topics } from '../core/contracts/topics.ts';
+import { silentLogger } from '../core/logger.ts';
+import { range } from '../ingest/demo/connector.ts';
+import { ClickHouseServerStore } from '../store/clickhouse-server.ts';
+import { startChdbHttpFront } from '../test/support/clickhouse-http.ts';
+import type { BenchResult } from './types.ts';
+
+/**
+ * `npm run bench -- e2e`: the pipeline end to end on a real Kafka broker (KAFKA_BROKERS; `npm
+ * run kafka:up` starts one), each role in its own `earshot run` process as in production,
+ * each run in its own KAFKA_NAMESPACE. The store is the ClickHouse engine behind the loopback
+ * HTTP front (test/support/clickhouse-http.ts), in this process: separate processes cannot
+ * share the embedded engine's directory.
+ *
+ * 1. sustained: BENCH_E2E_MENTIONS demo mentions (default 200,000) produced as fast as the
+ *    broker takes them; mentions/s from the first produce until the sink committed the last
+ *    (it commits only after the insert returned, so committed = queryable);
+ * 2. the same with BENCH_E2E_ENRICH enrich processes (default 1; 2 is the scale-out recipe);
+ * 3. latency: 50 mentions/s for BENCH_E2E_TRICKLE_S seconds (default 20), each one's time
+ *    from produce until a query of the store finds it; p50/p95/max.
+ *
+ * BENCH_E2E_LAYOUT=combined runs enrich and sink in one `earshot run enrich sink` process on
+ * the embedded engine instead (no HTTP front; sustained rate only).
+ */
+const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+const total = Number(process.env.BENCH_E2E_MENTIONS ?? 200_000);
+const enrichReplicas = Number(process.env.BENCH_E2E_ENRICH ?? 1);
+const partitions = Number(process.env.BENCH_E2E_PARTITIONS ?? 4);
+const trickleSeconds = Number(process.env.BENCH_E2E_TRICKLE_S ?? 20);
+const layout = process.env.BENCH_E2E_LAYOUT === 'combined' ? 'combined' : 'separate';
+
+export default async function run(): Promise<BenchResult[]> {
+  if (brokers.length === 0)
+    throw new Error('bench e2e needs a Kafka broker: set KAFKA_BROKERS (npm run kafka:up starts one)');
+  const results: BenchResult[] = [];
+  const sustained = await sustainedRun();
+  results.push({
+    area: 'e2e',
+    name: `sustained, ${layout === 'combined' ? 'enrich+sink in one process' : `${enrichReplicas} enrich + 1 sink process`}`,
+    value: sustained.rate,
+    unit: 'mentions/s',
+    notes: `${total.toLocaleString('en-US')} mentions in ${sustained.seconds.toFixed(1)} s, ${partitions} partitions; produced at ${Math.round(sustained.produceRate).toLocaleString('en-US')}/s`,
+  });
+  if (layout === 'separate' && trickleSeconds > 0) {
+    const t = await trickleRun();
+    const note = `${t.count} mentions at 50/s, ${enrichReplicas} enrich process(es)`;
+    results.push(
+      { area: 'e2e', name: 'ingest → queryable, p50', value: t.p50, unit: 'ms', notes: note },
+      { area: 'e2e', name: 'ingest → queryable, p95', value: t.p95, unit: 'ms', notes: note },
+      { area: 'e2e', name: 'ingest → queryable, max', value: t.max, unit: 'ms', notes: note },
+    );
+  }
+  return results;
+}
+
+interface Deployment {
+  ns: string;
+  bus: KafkaBus;
+  admin: kafkajs.Admin;
+  store: ClickHouseServerStore | null;
+  stop(): Promise<void>;
+}
+
+/** The roles as processes, ready (every /readyz answered 200) before anything is produced. */
+async function deploy(): Promise<Deployment> {
+  const ns = `bench-${Date.now().toString(36)}.`;
+  const dir = mkdtempSync(join(tmpdir(), 'earshot-bench-e2e-'));
+  const front = layout === 'separate' ? await startChdbHttpFront() : null;
+  const base: NodeJS.ProcessEnv = {
+    ...process.env,
+    EARSHOT_BUS: 'kafka',
+    KAFKA_BROKERS: brokers.join(','),
+    KAFKA_NAMESPACE: ns,
+    KAFKA_TOPIC_PARTITIONS: String(partitions),
+    OPS_PORT: '0',
+    LOG_LEVEL: 'info',
+    LOG_PRETTY: 'false',
+    DEMO_ENABLED: 'false',
+    EARSHOT_CONFIG: '',
+    ...(front
+      ? {
+          EARSHOT_STORE: 'clickhouse',
+          CLICKHOUSE_URL: front.url,
+          CLICKHOUSE_USER: front.user,
+          CLICKHOUSE_PASSWORD: front.password,
+        }
+      : { EARSHOT_STORE: 'chdb', CHDB_PATH: join(dir, 'chdb') }),
+  };
+  const roles: Array<{ args: string[]; env: NodeJS.ProcessEnv }> =
+    layout === 'combined'
+      ? [{ args: ['enrich', 'sink'], env: {} }]
+      : [
+          // The sink first: it migrates the store, and the enrich processes then find it ready.
+          { args: ['sink'], env: {} },
+          ...Array.from({ length: enrichReplicas }, (_, i) => ({
+            args: ['enrich'],
+            env: { ENRICH_STATE_KEY: `enrich-${i}` },
+          })),
+        ];
+  const children: ChildProcess[] = [];
+  for (const role of roles) {
+    // BENCH_E2E_CPU_PROF=<dir>: a V8 CPU profile of every role process, written on exit.
+    const prof = process.env.BENCH_E2E_CPU_PROF;
+    const flags = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+    const child = spawn(process.execPath, [...flags, 'bin/earshot.js', 'run', ...role.args], {
+      env: { ...base, ...role.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let output = '';
+    child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+    child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+    const port = await until(
+      () => /"event":"ops_listening"[^\n]*"port":(\d+)/.exec(output)?.[1],
+      60_000,
+      () => `earshot run ${role.args.join(' ')} to open its ops port: ${output.slice(-1000)}`,
+    );
+    await until(
+      async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.ok,
+      180_000,
+      () => `earshot run ${role.args.join(' ')} to be ready: ${output.slice(-1000)}`,
+    );
+  }
+  const bus = new KafkaBus({
+    brokers,
+    clientId: 'bench-e2e',
+    partitions,
+    namespace: ns,
+    logger: silentLogger(),
+  });
+  const admin = new kafkajs.Kafka({
+    clientId: 'bench-e2e-admin',
+    brokers,
+    logLevel: kafkajs.logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  const store = front
+    ? await ClickHouseServerStore.open({
+        url: front.url,
+        username: front.user,
+        password: front.password,
+        database: 'earshot',
+      })
+    : null;
+  return {
+    ns,
+    bus,
+    admin,
+    store,
+    async stop() {
+      await Promise.all(
+        children.map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              if (c.exitCode !== null) return resolve();
+              c.once('exit', () => resolve());
+              c.kill('SIGTERM');
+            }),
+        ),
+      );
+      await admin.disconnect();
+      await bus.close();
+      await store?.close();
+      await front?.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Demo mentions (9 languages, the demo's brands), `n` of them with fresh ids. */
+function mentions(n: number, tag: string): Mention[] {
+  const start = Date.parse('2026-11-10T00:00:00Z');
+  const perMinute = 2_000;
+  const all = range(start, start + Math.ceil(n / perMinute + 1) * 60_000, {
+    ratePerMinute: perMinute,
+    incident: null,
+  });
+  return all.slice(0, n).map((m) => ({ ...m, id: `${m.id}:${tag}` }));
+}
+
+async function committed(d: Deployment, group: string, topic: string): Promise<number> {
+  const offsets = await d.admin.fetchOffsets({ groupId: d.ns + group, topics: [d.ns + topic] });
+  return offsets[0]!.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+}
+
+async function endOffsets(d: Deployment, topic: string): Promise<number> {
+  const offsets = await d.admin.fetchTopicOffsets(d.ns + topic);
+  return offsets.reduce((n, p) => n + Number(p.high), 0);
+}
+
+async function sustainedRun(): Promise<{ rate: number; seconds: number; produceRate: number }> {
+  const d = await deploy();
+  try {
+    const batch = mentions(total, 's');
+    const encoded = batch.map((m) => ({ key: m.id, value: JSON.stringify(m) }));
+    const t0 = performance.now();
+    for (let i = 0; i < encoded.length; i += 2_000)
+      await d.bus.produce(Topics.raw, encoded.slice(i, i + 2_000));
+    const produced = performance.now();
+    // Done when enrich committed every raw message and the sink every enriched one.
+    await until(
+      async () => {
+        if ((await committed(d, 'earshot-enrich', Topics.raw)) < total) return false;
+        const end = await endOffsets(d, Topics.enriched);
+        return end >= total && (await committed(d, 'earshot-sink', Topics.enriched)) >= end;
+      },
+      1_800_000,
+      () => 'every mention stored',
+      250,
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    if (d.store) {
+      const [row] = await d.store.query<{ n: string }>('SELECT count() AS n FROM mentions FINAL');
+      if (Number(row?.n) !== total) throw new Error(`stored ${row?.n} of ${total} mentions`);
+    }
+    return {
+      rate: total / seconds,
+      seconds,
+      produceRate: total / ((produced - t0) / 1000),
+    };
+  } finally {
+    await d.stop();
+  }
+}
+
+async function trickleRun(): Promise<{ count: number; p50: number; p95: number; max: number }> {
+  const d = await deploy();
+  try {
+    const count = 50 * trickleSeconds;
+    const batch = mentions(count, 't');
+    const producedAt = new Map<string, number>();
+    const seenAt = new Map<string, number>();
+    let producing = true;
+    const poll = (async () => {
+      while (producing || seenAt.size < count) {
+        const waiting = [...producedAt.keys()].filter((id) => !seenAt.has(id));
+        if (waiting.length > 0) {
+          const rows = await d.store!.query<{ id: string }>(
+            'SELECT id FROM mentions WHERE id IN {ids:Array(String)}',
+            { ids: waiting },
+          );
+          const now = performance.now();
+          for (const r of rows) if (!seenAt.has(r.id)) seenAt.set(r.id, now);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    // 50 a second, 5 every 100 ms, each timed from its own produce.
+    const t0 = performance.now();
+    for (let i = 0; i < count; i += 5) {
+      const slice = batch.slice(i, i + 5);
+      const at = t0 + (i / 50) * 1000;
+      const wait = at - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const sent = performance.now();
+      for (const m of slice) producedAt.set(m.id, sent);
+      await d.bus.produce(
+        Topics.raw,
+        slice.map((m) => ({ key: m.id, value: JSON.stringify(m) })),
+      );
+    }
+    producing = false;
+    await Promise.race([
+      poll,
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('trickle mentions not all queryable in 60 s')), 60_000),
+      ),
+    ]);
+    const latencies = [...seenAt].map(([id, at]) => at - producedAt.get(id)!).sort((a, b) => a - b);
+    const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+    return { count, p50: q(0.5), p95: q(0.95), max: latencies[latencies.length - 1]! };
+  } finally {
+    await d.stop();
+  }
+}
+
+async function until<T>(
+  check: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs: number,
+  what: () => string,
+  intervalMs = 200,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`bench e2e: timed out waiting for ${what()}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

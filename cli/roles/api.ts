@@ -1,0 +1,111 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApi } from '../../api/app.ts';
+import type { KeyChanges } from '../../api/auth.ts';
+import { alertRoutes } from '../../api/routes/alerts.ts';
+import { ingestRoutes } from '../../api/routes/ingest.ts';
+import { uiRoutes } from '../../api/routes/ui.ts';
+import type { Service } from '../../core/runtime/services.ts';
+import type { IngestPorts } from '../../ingest/ports.ts';
+import { createApiKey, listApiKeys, parseApiKey } from '../../store/queries/api-keys.ts';
+import type { Runtime } from '../runtime.ts';
+import { ingestPorts } from './ingest.ts';
+
+/**
+ * The `/v1` routes beyond the read API, for every process that serves it. The security suite
+ * (test/integration/security/) builds its API from this too, so a route added here is covered.
+ */
+export function apiExtraRoutes(ports: Pick<IngestPorts, 'produce' | 'deadLetter'>) {
+  return [ingestRoutes(ports), alertRoutes];
+}
+
+export async function startApi(
+  rt: Runtime,
+  ready: () => boolean,
+  demoKey?: { key: string; workspace: string },
+  keyChanges?: KeyChanges,
+): Promise<FastifyInstance> {
+  const ports = ingestPorts(rt, new AbortController().signal);
+  const app = await buildApi({
+    store: rt.store,
+    config: rt.config,
+    logger: rt.logger,
+    ready,
+    demoKey,
+    rateLimitPerSecond: rt.settings.API_RATE_LIMIT_PER_S,
+    cacheTtlMs: rt.settings.API_CACHE_TTL_MS,
+    bodyLimitBytes: rt.settings.API_BODY_LIMIT_BYTES,
+    engagementWeights: rt.settings.ENGAGEMENT_WEIGHTS,
+    extraRoutes: apiExtraRoutes(ports),
+    rootPlugins: [uiRoutes()],
+    ...(keyChanges ? { keyChanges } : {}),
+  });
+  try {
+    await app.listen({ port: rt.settings.PORT, host: rt.settings.HOST });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  return app;
+}
+
+/**
+ * The demo workspace's key: EARSHOT_DEMO_API_KEY when set; otherwise one created on the first
+ * start and kept next to the data (the embedded demo is a local, single-user setup).
+ */
+export async function demoApiKey(
+  rt: Runtime,
+  workspace: string,
+): Promise<{ key: string; workspace: string; fixed: boolean }> {
+  if (rt.settings.EARSHOT_DEMO_API_KEY)
+    return { key: rt.settings.EARSHOT_DEMO_API_KEY, workspace, fixed: true };
+  const file = join(dirname(rt.settings.CHDB_PATH), 'demo-api-key');
+  const saved = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  const parsed = parseApiKey(saved);
+  if (parsed) {
+    const known = (await listApiKeys(rt.store)).find(
+      (k) => k.key_id === parsed.id && !k.revoked && k.workspace === workspace,
+    );
+    if (known) return { key: saved, workspace, fixed: false };
+  }
+  const { key } = await createApiKey(rt.store, workspace, 'demo (created by earshot start)');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return { key, workspace, fixed: false };
+}
+
+export interface ApiService extends Service {
+  /** The port it listens on (the system's choice with PORT=0). */
+  port(): number;
+  /** The demo workspace's key it accepts, when it has one. */
+  demoKey(): { key: string; workspace: string } | undefined;
+}
+
+/**
+ * The api role. `ready` is the process's own "every service started" (the API's /readyz adds
+ * a store probe). `demoKey: 'create'` is the embedded demo's: a key made on the first start.
+ */
+export function apiService(
+  rt: Runtime,
+  options: { ready: () => boolean; demoKey: 'create' | 'fixed'; keyChanges?: KeyChanges },
+): ApiService {
+  let app: FastifyInstance | null = null;
+  let key: { key: string; workspace: string } | undefined;
+  return {
+    id: 'api',
+    async start() {
+      const workspace = rt.config().workspaces[0]!.id;
+      if (options.demoKey === 'create') key = await demoApiKey(rt, workspace);
+      else if (rt.settings.EARSHOT_DEMO_API_KEY)
+        key = { key: rt.settings.EARSHOT_DEMO_API_KEY, workspace };
+      app = await startApi(rt, options.ready, key, options.keyChanges);
+    },
+    stop: async () => await app?.close(),
+    port() {
+      const address = app?.server.address();
+      return typeof address === 'object' && address ? address.port : rt.settings.PORT;
+    },
+    demoKey: () => key,
+  };
+}
