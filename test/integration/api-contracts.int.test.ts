@@ -19,7 +19,7 @@ import { freshStore, storeThroughSink } from '../support/store.ts';
  * The response contracts (api/contracts/) against real answers: every route that declares one
  * is called on a real store (the embedded engine, or the configured server) with data that
  * reaches the schemas' corners (nulls, empty brands, explanations, topics, owned mentions,
- * grown engagement), and each body must parse — strictly: a field a route adds or drops, or a
+ * grown engagement), and each body must parse back unchanged: a field a route adds or drops, or a
  * type it changes, fails here. The OpenAPI document must carry the same schemas.
  */
 const services = inject('services');
@@ -106,7 +106,7 @@ async function answer(url: string): Promise<unknown> {
   return res.json();
 }
 
-/** Parses strictly, and the parse keeps every value as sent. */
+/** Parses, and the parse gives back the body unchanged: no field missing, none unknown. */
 function expectContract(schema: z.ZodType, body: unknown, what: string): void {
   const parsed = schema.safeParse(body);
   expect(parsed.error, `${what}: ${JSON.stringify(parsed.error?.issues)}`).toBeUndefined();
