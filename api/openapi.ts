@@ -10,6 +10,7 @@ export interface RouteSpec<
   P extends z.ZodObject | undefined = z.ZodObject | undefined,
   Q extends z.ZodObject | undefined = z.ZodObject | undefined,
   B extends z.ZodType | undefined = z.ZodType | undefined,
+  R extends z.ZodType | undefined = z.ZodType | undefined,
 > {
   method: HTTPMethods;
   url: string;
@@ -20,14 +21,23 @@ export interface RouteSpec<
   body?: B;
   /** Response shape in words (fields are listed in docs/api.md). */
   responses: Record<number, string>;
-  /** The 200 answer as a schema (api/contracts/), shown in the OpenAPI document. */
-  response?: z.ZodType;
+  /**
+   * The 200 answer as a schema (api/contracts/): shown in the OpenAPI document, and the type
+   * the handler must return. For a route that `produces` another format (CSV), one row of it.
+   */
+  response?: R;
   /** Routes under /v1 need a key; the system routes do not. */
   auth?: boolean;
   produces?: string;
 }
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/**
+ * What a handler returns: its spec's response (as the schema's input, before defaults), or the
+ * reply when it sends the answer itself (a stream); anything when the spec names no schema.
+ */
+type Answer<R> = [R] extends [z.ZodType] ? z.input<R> | FastifyReply : unknown;
 
 /**
  * A route's input, parsed with the schemas of its spec (a 400 naming what is wrong, as
@@ -44,11 +54,16 @@ export function route<
   P extends z.ZodObject | undefined = undefined,
   Q extends z.ZodObject | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
+  R extends z.ZodType | undefined = undefined,
 >(
   registry: RouteSpec[],
   app: FastifyInstance,
-  spec: RouteSpec<P, Q, B>,
-  handler: (request: FastifyRequest, reply: FastifyReply, input: RouteInput<P, Q, B>) => unknown,
+  spec: RouteSpec<P, Q, B, R>,
+  handler: (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    input: RouteInput<P, Q, B>,
+  ) => Answer<R> | Promise<Answer<R>>,
 ): void {
   registry.push({ ...spec, url: `${app.prefix}${spec.url}` });
   app.route({
@@ -132,9 +147,7 @@ export function openApiDocument(registry: RouteSpec[], version: string) {
             description,
             content: {
               [r.produces && status.startsWith('2') ? r.produces : 'application/json']:
-                status === '200' && r.response
-                  ? { schema: z.toJSONSchema(r.response, { io: 'output', unrepresentable: 'any' }) }
-                  : {},
+                status === '200' && r.response ? { schema: responseSchema(r) } : {},
             },
           },
         ]),
@@ -155,6 +168,17 @@ export function openApiDocument(registry: RouteSpec[], version: string) {
       },
     },
     paths,
+  };
+}
+
+/** The 200 answer's JSON schema; for another format (CSV), its rows as an array. */
+function responseSchema(r: RouteSpec): Record<string, unknown> {
+  const schema = z.toJSONSchema(r.response!, { io: 'output', unrepresentable: 'any' });
+  if (!r.produces) return schema;
+  return {
+    type: 'array',
+    description: `${r.produces}: a header line of the column names, then one line per row`,
+    items: schema,
   };
 }
 

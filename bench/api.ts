@@ -6,6 +6,9 @@ import { buildApi } from '../api/app.ts';
 import { silentLogger } from '../core/logger.ts';
 import { parseEarshotConfig } from '../core/workspace-config.ts';
 import { ChdbStore } from '../store/chdb.ts';
+import { ClickHouseServerStore, MAX_OPEN_CONNECTIONS } from '../store/clickhouse-server.ts';
+import type { Store } from '../store/port.ts';
+import { startChdbHttpFront } from '../test/support/clickhouse-http.ts';
 import { migrate } from '../store/migrate.ts';
 import { brandHealth } from '../store/queries/brand-health.ts';
 import { compareBrands } from '../store/queries/compare.ts';
@@ -18,7 +21,9 @@ import type { BenchResult } from './types.ts';
  * of them with late engagement updates) over 30 days and 3 brands, generated inside the engine
  * (INSERT … SELECT FROM numbers) so the load goes through the real materialized views; then
  * p50/p95 of the health, compare, feed, authors and topics queries, and requests/s of the
- * health endpoint under load (autocannon, on this machine).
+ * health endpoint under load (autocannon, on this machine): on the embedded engine, then on
+ * the `clickhouse` adapter (`@clickhouse/client` and its connection pool) over the loopback
+ * ClickHouse HTTP front serving the same data directory.
  */
 const N = Number(process.env.BENCH_API_MENTIONS ?? 10_000_000);
 const DAYS = 30;
@@ -45,7 +50,8 @@ export default async function run(): Promise<BenchResult[]> {
     ];
     results.push(...(await measureQueries(store)));
 
-    results.push(...(await measureHttp(store)));
+    results.push(...(await measureHttp(store, 'chdb')));
+    results.push(...(await measureHttpServer(dir, 'bench')));
     return results;
   } finally {
     await store.close();
@@ -215,7 +221,7 @@ export async function measureQueries(store: ChdbStore): Promise<BenchResult[]> {
  * Requests/s of the health endpoint under load (autocannon in this process, so it shares the
  * cores), without and with the result cache.
  */
-export async function measureHttp(store: ChdbStore): Promise<BenchResult[]> {
+export async function measureHttp(store: Store, adapter: string): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const config = parseEarshotConfig(
     `workspaces:\n  - id: bench\n    name: Bench\n    brands:\n${BRANDS.map((b) => `      - { id: ${b}, name: ${b}, query: ${b} }`).join('\n')}\n`,
@@ -250,11 +256,41 @@ export async function measureHttp(store: ChdbStore): Promise<BenchResult[]> {
     await app.close();
     results.push({
       area: 'api',
-      name: `GET /v1/brands/{b}/health 1h buckets, ${cacheTtlMs ? `${cacheTtlMs / 1000} s result cache` : 'no cache'}`,
+      name: `GET /v1/brands/{b}/health 1h buckets, ${adapter}, ${cacheTtlMs ? `${cacheTtlMs / 1000} s result cache` : 'no cache'}`,
       value: load.requests.average,
       unit: 'req/s',
       notes: `16 connections, 10 s, 9 distinct URLs, p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms, ${load.non2xx} non-2xx; autocannon shares the 2 cores`,
     });
   }
   return results;
+}
+
+/**
+ * The API's query path on a server: the `clickhouse` adapter with its pool of
+ * MAX_OPEN_CONNECTIONS connections, against the loopback ClickHouse HTTP front
+ * (test/support/clickhouse-http.ts) serving the data directory just measured. The front hands
+ * statements to the same embedded engine one at a time, so this measures the adapter's path
+ * (HTTP, JSON, the pool) at the engine's pace, not a server's parallelism; the most requests
+ * the front saw open at once shows what the pool put on the wire.
+ */
+export async function measureHttpServer(dataDir: string, database: string): Promise<BenchResult[]> {
+  const front = await startChdbHttpFront({ dataDir });
+  const store = await ClickHouseServerStore.open({
+    url: front.url,
+    username: front.user,
+    password: front.password,
+    database,
+  });
+  try {
+    const results = await measureHttp(
+      store,
+      `clickhouse adapter (pool of ${MAX_OPEN_CONNECTIONS}) via the loopback front`,
+    );
+    const uncached = results[0]!;
+    uncached.notes = `${uncached.notes}; up to ${front.maxInFlight} queries open at the front at once`;
+    return results;
+  } finally {
+    await store.close();
+    await front.close();
+  }
 }

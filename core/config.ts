@@ -73,4 +73,13 @@ export const StoreConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'database must be an identifier')
     .default('earshot'),
+  /**
+   * A cluster of the servers' remote_servers: the migrations run ON CLUSTER, tables become
+   * Replicated…MergeTree behind Distributed ones (store/cluster-ddl.ts). Unset: one server.
+   */
+  CLICKHOUSE_CLUSTER: z
+    .string()
+    .regex(/^([A-Za-z_][A-Za-z0-9_]*)?$/, 'cluster must be an identifier')
+    .optional()
+    .transform((v) => v || undefined),
 });

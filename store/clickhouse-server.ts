@@ -12,6 +12,7 @@ import {
   type QueryParams,
   type Store,
 } from './port.ts';
+import { renderForCluster } from './cluster-ddl.ts';
 import { mapReadOnlyError, vetReadOnlySql } from './read-only-sql.ts';
 
 export interface ClickHouseServerOptions {
@@ -19,7 +20,33 @@ export interface ClickHouseServerOptions {
   username: string;
   password: string;
   database: string;
+  /**
+   * A cluster of the servers' `remote_servers` (CLICKHOUSE_CLUSTER): DDL runs ON CLUSTER in
+   * its replicated and sharded form (cluster-ddl.ts); queries and inserts are unchanged.
+   */
+  cluster?: string | undefined;
 }
+
+/**
+ * Settings of every request on a cluster.
+ * - `distributed_foreground_insert`: an insert into a Distributed table returns once each
+ *   shard has stored its part (not when it is queued on the receiving node's disk), so the
+ *   sink commits offsets only for rows that are really stored, as on one server. The insert's
+ *   own settings, its deduplication token among them, travel with it to each shard.
+ * - `distributed_product_mode = 'global'`: `x IN (SELECT … FROM <Distributed>)` inside a
+ *   query on a Distributed table runs the subquery once and ships its result to the shards
+ *   (the default refuses such queries).
+ */
+const CLUSTER_SETTINGS = {
+  distributed_foreground_insert: 1,
+  distributed_product_mode: 'global',
+} as const;
+
+/**
+ * Connections the client keeps open to the server: the API's concurrent requests run this many
+ * queries at once (the embedded engine answers one at a time). The client's own default.
+ */
+export const MAX_OPEN_CONNECTIONS = 10;
 
 /**
  * The client logs every failed request itself; ours rethrows each failure with its cause and
@@ -31,12 +58,15 @@ const CLIENT_LOG = { level: ClickHouseLogLevel.OFF };
 export class ClickHouseServerStore implements Store {
   readonly kind = 'clickhouse' as const;
   readonly database: string;
+  readonly cluster: string | undefined;
 
   private constructor(
     private readonly client: ClickHouseClient,
     database: string,
+    cluster: string | undefined,
   ) {
     this.database = database;
+    this.cluster = cluster;
   }
 
   static async open(options: ClickHouseServerOptions): Promise<ClickHouseServerStore> {
@@ -46,8 +76,12 @@ export class ClickHouseServerStore implements Store {
       password: options.password,
       log: CLIENT_LOG,
     });
+    const createDatabase = `CREATE DATABASE IF NOT EXISTS ${options.database}`;
     try {
-      await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${options.database}` });
+      for (const query of options.cluster
+        ? renderForCluster(createDatabase, options.cluster)
+        : [createDatabase])
+        await admin.command({ query });
     } catch (error) {
       throw mapClickHouseError(error, 'create_database');
     } finally {
@@ -62,16 +96,25 @@ export class ClickHouseServerStore implements Store {
       // The sink binds a whole batch of ids (`id IN {ids:Array(String)}`): past 4 KiB the
       // values travel in a multipart body instead of a URL that servers and proxies refuse.
       use_multipart_params_auto: true,
-      clickhouse_settings: { ...QUERY_SETTINGS, ...INSERT_SETTINGS },
+      max_open_connections: MAX_OPEN_CONNECTIONS,
+      clickhouse_settings: {
+        ...QUERY_SETTINGS,
+        ...INSERT_SETTINGS,
+        ...(options.cluster ? CLUSTER_SETTINGS : {}),
+      },
     });
-    return new ClickHouseServerStore(client, options.database);
+    return new ClickHouseServerStore(client, options.database, options.cluster);
   }
 
+  /** On a cluster, DDL (migrations, retention, OPTIMIZE) runs in its cluster form. */
   async command(sql: string, params: QueryParams = {}): Promise<void> {
-    try {
-      await this.client.command({ query: sql, query_params: params });
-    } catch (error) {
-      throw mapClickHouseError(error, 'command');
+    const statements = this.cluster ? renderForCluster(sql, this.cluster) : [sql];
+    for (const query of statements) {
+      try {
+        await this.client.command({ query, query_params: params });
+      } catch (error) {
+        throw mapClickHouseError(error, 'command');
+      }
     }
   }
 

@@ -12,11 +12,18 @@ export interface StoreSettings {
   CLICKHOUSE_USER: string;
   CLICKHOUSE_PASSWORD: string;
   CLICKHOUSE_DATABASE: string;
+  CLICKHOUSE_CLUSTER?: string | undefined;
 }
 
 export async function openStore(settings: StoreSettings): Promise<Store> {
-  if (settings.EARSHOT_STORE === 'chdb')
+  if (settings.EARSHOT_STORE === 'chdb') {
+    if (settings.CLICKHOUSE_CLUSTER) {
+      throw new ConfigError(
+        'CLICKHOUSE_CLUSTER needs EARSHOT_STORE=clickhouse: the embedded engine is one process, not a cluster',
+      );
+    }
     return ChdbStore.open(settings.CHDB_PATH, settings.CLICKHOUSE_DATABASE);
+  }
   if (!settings.CLICKHOUSE_URL) {
     throw new ConfigError(
       'EARSHOT_STORE=clickhouse needs CLICKHOUSE_URL (e.g. http://127.0.0.1:8123)',
@@ -27,5 +34,6 @@ export async function openStore(settings: StoreSettings): Promise<Store> {
     username: settings.CLICKHOUSE_USER,
     password: settings.CLICKHOUSE_PASSWORD,
     database: settings.CLICKHOUSE_DATABASE,
+    cluster: settings.CLICKHOUSE_CLUSTER,
   });
 }

@@ -2,29 +2,27 @@ import { z } from 'zod';
 
 /**
  * What the brand routes answer, as zod schemas: they describe the 200 responses in
- * /openapi.json (route specs' `response`) and the API suite checks real answers against them
- * (test/support/api-suite.ts). Strict: a field added or dropped by a route fails there first.
+ * /openapi.json (route specs' `response`), type the handlers' answers, and are checked exactly
+ * against real answers (test/integration/api-contracts.int.test.ts: a field added or dropped by
+ * a route fails there first). Parsing drops unknown fields, so the web UI, which parses with
+ * these, reads a newer server's answers.
  */
 
 const Share = z.number().nullable().describe('0..1, null when nothing was scored');
 
-export const BrandsResponse = z
-  .object({
-    workspace: z.string(),
-    name: z.string(),
-    brands: z.array(
-      z
-        .object({
-          id: z.string(),
-          name: z.string(),
-          query: z.string(),
-          competitors: z.array(z.string()),
-          color: z.string().nullable(),
-        })
-        .strict(),
-    ),
-  })
-  .strict();
+export const BrandsResponse = z.object({
+  workspace: z.string(),
+  name: z.string(),
+  brands: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      query: z.string(),
+      competitors: z.array(z.string()),
+      color: z.string().nullable(),
+    }),
+  ),
+});
 export type BrandsResponse = z.infer<typeof BrandsResponse>;
 
 const Scope = {
@@ -34,46 +32,36 @@ const Scope = {
   to: z.iso.datetime(),
 };
 
-export const TopicsResponse = z
-  .object({
-    ...Scope,
-    top: z.array(
-      z
-        .object({ id: z.string(), label: z.string(), volume: z.number(), negative_share: Share })
-        .strict(),
-    ),
-    trending: z.array(
-      z
-        .object({
-          id: z.string(),
-          label: z.string(),
-          volume: z.number(),
-          previous_volume: z.number(),
-          growth: z.number().nullable().describe('% change vs the previous period'),
-        })
-        .strict(),
-    ),
-  })
-  .strict();
+export const TopicsResponse = z.object({
+  ...Scope,
+  top: z.array(
+    z.object({ id: z.string(), label: z.string(), volume: z.number(), negative_share: Share }),
+  ),
+  trending: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      volume: z.number(),
+      previous_volume: z.number(),
+      growth: z.number().nullable().describe('% change vs the previous period'),
+    }),
+  ),
+});
 export type TopicsResponse = z.infer<typeof TopicsResponse>;
 
-export const AuthorsResponse = z
-  .object({
-    workspace: z.string(),
-    brand: z.string(),
-    authors: z.array(
-      z
-        .object({
-          author_id: z.string(),
-          handle: z.string().nullable(),
-          display_name: z.string().nullable(),
-          followers: z.number().nullable(),
-          mentions: z.number(),
-          engagement: z.number(),
-          negative_share: Share,
-        })
-        .strict(),
-    ),
-  })
-  .strict();
+export const AuthorsResponse = z.object({
+  workspace: z.string(),
+  brand: z.string(),
+  authors: z.array(
+    z.object({
+      author_id: z.string(),
+      handle: z.string().nullable(),
+      display_name: z.string().nullable(),
+      followers: z.number().nullable(),
+      mentions: z.number(),
+      engagement: z.number(),
+      negative_share: Share,
+    }),
+  ),
+});
 export type AuthorsResponse = z.infer<typeof AuthorsResponse>;

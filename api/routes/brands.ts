@@ -5,6 +5,8 @@ import { decodeCursor, mentionFeed, topAuthors } from '../../store/queries/menti
 import { brandTopics } from '../../store/queries/topics.ts';
 import type { ApiContext } from '../app.ts';
 import { AuthorsResponse, BrandsResponse, TopicsResponse } from '../contracts/brands.ts';
+import { HealthResponse } from '../contracts/health.ts';
+import { MentionsResponse } from '../contracts/mentions.ts';
 import { ApiError } from '../errors.ts';
 import { route } from '../openapi.ts';
 import {
@@ -121,8 +123,9 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
           'Volume and sentiment over time, totals, change vs the previous period, source and language mix',
         params: BrandParams,
         query: HealthQuery,
+        response: HealthResponse,
         responses: {
-          200: '{ series, totals, previous, change, mix }',
+          200: 'series, totals, the previous period, change and mix (schema: api/contracts/health.ts)',
           400: 'a bad parameter (named in details)',
           404: 'no such brand in your workspace',
         },
@@ -203,8 +206,9 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
           'The mentions behind the numbers, newest first, each with its sentiment explanation; cursor pagination',
         params: BrandParams,
         query: MentionsQuery,
+        response: MentionsResponse,
         responses: {
-          200: '{ mentions: [...], next_cursor }',
+          200: 'one page of mentions and the next cursor (schema: api/contracts/mentions.ts)',
           400: 'a bad parameter or cursor',
           404: 'no such brand',
         },

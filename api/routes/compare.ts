@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { compareBrands } from '../../store/queries/compare.ts';
 import type { ApiContext } from '../app.ts';
+import { CompareResponse } from '../contracts/compare.ts';
 import { ApiError } from '../errors.ts';
 import { route } from '../openapi.ts';
 import { RangeQuery, rangeOf, Slug, workspaceOf } from '../params.ts';
@@ -34,8 +35,9 @@ export function compareRoutes(ctx: ApiContext): FastifyPluginAsync {
         summary:
           'Brands side by side: share of voice, sentiment and engagement, with 95 % Wilson intervals, and over time',
         query: CompareQuery,
+        response: CompareResponse,
         responses: {
-          200: '{ brands: [...], series: [...] }',
+          200: 'the brands side by side, and over time (schema: api/contracts/compare.ts)',
           400: 'a bad parameter',
           404: 'a brand not in your workspace',
         },

@@ -10,6 +10,7 @@ import {
 import type { MentionFilters } from '../../store/queries/filters.ts';
 import type { Store } from '../../store/port.ts';
 import type { ApiContext } from '../app.ts';
+import { EXPORT_COLUMNS, ExportRow } from '../contracts/export.ts';
 import { route } from '../openapi.ts';
 import { brandOf, FilterQuery, mentionFilters, RangeQuery, rangeOf, Slug } from '../params.ts';
 
@@ -25,22 +26,6 @@ const ExportQuery = RangeQuery.extend(FilterQuery.shape)
   })
   .strict();
 
-const COLUMNS = [
-  'id',
-  'created_at',
-  'source',
-  'lang',
-  'author',
-  'url',
-  'sentiment',
-  'sentiment_score',
-  'likes',
-  'reposts',
-  'replies',
-  'topics',
-  'text',
-] as const;
-
 export function exportRoutes(ctx: ApiContext): FastifyPluginAsync {
   return (app) => {
     route(
@@ -53,7 +38,12 @@ export function exportRoutes(ctx: ApiContext): FastifyPluginAsync {
         auth: true,
         summary: 'All mentions of a brand matching the filters, as CSV (streamed page by page)',
         query: ExportQuery,
-        responses: { 200: 'text/csv', 400: 'a bad parameter', 404: 'no such brand' },
+        response: ExportRow,
+        responses: {
+          200: 'CSV, one row per mention (columns: api/contracts/export.ts)',
+          400: 'a bad parameter',
+          404: 'no such brand',
+        },
         produces: 'text/csv',
       },
       async (request, reply, input) => {
@@ -84,7 +74,7 @@ async function* csvLines(
   filters: MentionFilters,
   first: FeedPage,
 ): AsyncGenerator<string> {
-  yield `${COLUMNS.join(',')}\n`;
+  yield `${EXPORT_COLUMNS.join(',')}\n`;
   let page = first;
   for (;;) {
     yield page.mentions.map(toCsvRow).join('');
@@ -96,7 +86,8 @@ async function* csvLines(
 }
 
 function toCsvRow(m: ApiMention): string {
-  const values = [
+  // In EXPORT_COLUMNS order.
+  const values: Array<string | number | null> = [
     m.id,
     m.created_at,
     m.source,

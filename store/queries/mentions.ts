@@ -1,3 +1,4 @@
+import type { ExplanationItem, SentimentLabel } from '../../core/contracts/mention.ts';
 import type { QueryParams, Store } from '../port.ts';
 import { fromClickHouseTime, toClickHouseTime } from '../time.ts';
 import { currentEngagement, recordedEngagement } from './engagement.ts';
@@ -210,10 +211,11 @@ function toApiMention(d: MentionRow, matchedTerms: string[], brandKey: string, o
     created_at: fromClickHouseTime(d.created_at).toISOString(),
     engagement: { likes: Number(d.likes), reposts: Number(d.reposts), replies: Number(d.replies) },
     sentiment: {
-      label: d.sentiment_label,
+      // Written by the sink from a checked EnrichedMention.
+      label: d.sentiment_label as SentimentLabel,
       score: round3(d.sentiment_score),
       confidence: round3(d.sentiment_confidence),
-      explanation: JSON.parse(d.sentiment_explanation) as unknown[],
+      explanation: JSON.parse(d.sentiment_explanation) as ExplanationItem[],
     },
     // The brand's own topics: another brand's (maybe another workspace's) are made of its posts.
     topics: d.topic_ids.flatMap((id, i) => {

@@ -143,6 +143,30 @@ describe('clickhouse adapter over HTTP', () => {
     expect(String((error as Error).message)).toMatch(/clickhouse create_database failed/);
   });
 
+  it('runs concurrent queries at once through the client’s connection pool', async () => {
+    const started = performance.now();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        store.query<{ v: number }>('SELECT {i:UInt8} + sleep(0.05) * 0 AS v', { i }),
+      ),
+    );
+    expect(results.map((rows) => rows[0]!.v)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // The front answers one statement at a time (the embedded engine does), but the client
+    // had them all on the wire at once; a server runs them in parallel.
+    if (front) expect(front.maxInFlight).toBeGreaterThanOrEqual(4);
+    else expect(performance.now() - started).toBeLessThan(8 * 50);
+  });
+
+  it('with a cluster named, DDL goes ON CLUSTER (a lone server has no such cluster and says so)', async () => {
+    const error = await ClickHouseServerStore.open({
+      ...connection,
+      database: `${database}_c`,
+      cluster: 'earshot_nowhere',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(String((error as Error).message)).toMatch(/cluster 'earshot_nowhere' not found/i);
+  });
+
   it('wrong credentials are refused with the server’s message', async () => {
     const error = await ClickHouseServerStore.open({
       ...connection,

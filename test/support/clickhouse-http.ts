@@ -25,6 +25,11 @@ export interface ChdbHttpFront {
   password: string;
   /** Requests served, by the first word of the statement (for assertions). */
   statements: string[];
+  /**
+   * Most requests open at once (received, not yet answered): what the client sent in parallel.
+   * The engine itself runs them one at a time.
+   */
+  readonly maxInFlight: number;
   close(): Promise<void>;
 }
 
@@ -51,11 +56,16 @@ const NOT_SETTINGS = new Set([
 const READONLY_SETTING = 'readonly';
 
 export async function startChdbHttpFront(
-  options: { user?: string; password?: string } = {},
+  options: {
+    user?: string;
+    password?: string;
+    /** An engine directory to serve (kept on close); default: a new temporary one. */
+    dataDir?: string;
+  } = {},
 ): Promise<ChdbHttpFront> {
   const user = options.user ?? 'default';
   const password = options.password ?? 'front-secret';
-  const dataDir = mkdtempSync(join(tmpdir(), 'earshot-chfront-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'earshot-chfront-'));
   const session = new Session(dataDir);
   // Read-only sessions by their settings: a session started with `--readonly=1` refuses SET,
   // so each combination of per-request settings gets its own session, opened once.
@@ -66,7 +76,11 @@ export async function startChdbHttpFront(
 
   // Node's default 16 KiB header limit is kept on purpose: stricter than a server's URI limit
   // (1 MiB) and as strict as common proxies, so an adapter that puts big values in the URL fails.
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server = createServer((req, res) => {
+    maxInFlight = Math.max(maxInFlight, ++inFlight);
+    res.on('close', () => inFlight--);
     void readBody(req).then((body) => {
       // A request the front cannot read (a broken multipart body) still gets an answer.
       queue = queue
@@ -177,12 +191,15 @@ export async function startChdbHttpFront(
     user,
     password,
     statements,
+    get maxInFlight() {
+      return maxInFlight;
+    },
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue;
       for (const readonly of readonlySessions.values()) readonly.close();
       session.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,184 +1,41 @@
 import { z } from 'zod';
 
+import { AuthorsResponse, BrandsResponse, TopicsResponse } from '../../../api/contracts/brands.ts';
+import { CompareResponse, type Estimate } from '../../../api/contracts/compare.ts';
+import { HealthResponse, type HealthTotals } from '../../../api/contracts/health.ts';
+import { MentionsResponse } from '../../../api/contracts/mentions.ts';
+
 /**
  * The UI's only door to data: the public HTTP API with the user's key. Every answer is parsed
- * with zod (the API is an edge like any other); schemas are lenient about fields the UI does
- * not need, so an API that grows new fields never breaks the page.
+ * with zod (the API is an edge like any other), with the API's own response schemas
+ * (api/contracts/), the ones its tests hold the routes to. They drop fields they do not know,
+ * so an API that grows new fields never breaks the page.
  */
 
 const num = z.number();
 const optNum = num.nullable().optional();
 
-export const BrandSchema = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  query: z.string().optional(),
-  competitors: z.array(z.string()).default([]),
-  color: z.string().nullable().optional(),
-});
-export type Brand = z.infer<typeof BrandSchema>;
-export const BrandsSchema = z.looseObject({ workspace: z.string(), brands: z.array(BrandSchema) });
+export const BrandsSchema = BrandsResponse;
+export type Brand = BrandsResponse['brands'][number];
 
-const SeriesPointSchema = z.looseObject({
-  t: z.string(),
-  volume: num,
-  positive: num,
-  neutral: num,
-  negative: num,
-  unscored: num.optional(),
-  net_sentiment: optNum,
-  engagement: num.optional(),
-});
+export type ApiTotals = HealthTotals;
+export const HealthSchema = HealthResponse;
+export type Health = HealthResponse;
 
-const TotalsSchema = z.looseObject({
-  volume: num,
-  positive: num,
-  neutral: num,
-  negative: num,
-  unscored: num.optional(),
-  positive_share: optNum,
-  neutral_share: optNum,
-  negative_share: optNum,
-  net_sentiment: optNum,
-  net_sentiment_polar: optNum,
-  engagement: optNum,
-  reach_estimate: optNum,
-  unique_authors: optNum,
-});
-export type ApiTotals = z.infer<typeof TotalsSchema>;
+export type EstimateValue = Estimate;
+export const CompareSchema = CompareResponse;
+export type Compare = CompareResponse;
 
-export const HealthSchema = z.looseObject({
-  brand: z.string(),
-  from: z.string(),
-  to: z.string(),
-  interval: z.string().optional(),
-  series: z.array(SeriesPointSchema),
-  totals: TotalsSchema.optional(),
-  previous: TotalsSchema.optional(),
-  change: z
-    .looseObject({
-      volume_pct: optNum,
-      net_sentiment_delta: optNum,
-      negative_share_delta: optNum,
-    })
-    .optional(),
-  mix: z
-    .looseObject({
-      sources: z.array(z.looseObject({ source: z.string(), volume: num })).default([]),
-      languages: z.array(z.looseObject({ lang: z.string(), volume: num })).default([]),
-    })
-    .optional(),
-});
-export type Health = z.infer<typeof HealthSchema>;
+export const TopicsSchema = TopicsResponse;
+/** A topic of either list: top ones have a negative share, trending ones their growth. */
+export type Topic = Pick<TopicsResponse['top'][number], 'id' | 'label' | 'volume'> &
+  Partial<TopicsResponse['top'][number] & TopicsResponse['trending'][number]>;
 
-const Estimate = z.looseObject({ value: optNum, ci95: z.tuple([num, num]).nullable().optional() });
-export type EstimateValue = z.infer<typeof Estimate>;
+export const MentionsSchema = MentionsResponse;
+export type Mention = MentionsResponse['mentions'][number];
 
-export const CompareSchema = z.looseObject({
-  from: z.string(),
-  to: z.string(),
-  interval: z.string().optional(),
-  brands: z.array(
-    z.looseObject({
-      brand: z.string(),
-      name: z.string().optional(),
-      volume: num,
-      share_of_voice: Estimate.optional(),
-      positive_share: Estimate.optional(),
-      negative_share: Estimate.optional(),
-      net_sentiment: optNum,
-      engagement: optNum,
-      reach_estimate: optNum,
-    }),
-  ),
-  series: z
-    .array(
-      z.looseObject({
-        t: z.string(),
-        volumes: z.record(z.string(), num).optional(),
-        share_of_voice: z.record(z.string(), num.nullable()).optional(),
-        net_sentiment: z.record(z.string(), num.nullable()).optional(),
-      }),
-    )
-    .default([]),
-});
-export type Compare = z.infer<typeof CompareSchema>;
-
-const TopicSchema = z.looseObject({
-  id: z.string(),
-  label: z.string(),
-  volume: num,
-  negative_share: optNum,
-  previous_volume: optNum,
-  growth: optNum,
-});
-export type Topic = z.infer<typeof TopicSchema>;
-export const TopicsSchema = z.looseObject({
-  top: z.array(TopicSchema).default([]),
-  trending: z.array(TopicSchema).default([]),
-});
-
-export const ExplanationSchema = z.looseObject({
-  text: z.string(),
-  start: num.nullable(),
-  end: num.nullable(),
-  weight: num,
-  kind: z.string(),
-});
-
-export const MentionSchema = z.looseObject({
-  id: z.string(),
-  source: z.string(),
-  url: z.string().nullable().optional(),
-  author: z
-    .looseObject({
-      id: z.string().nullable().optional(),
-      handle: z.string().nullable().optional(),
-      display_name: z.string().nullable().optional(),
-      followers: optNum,
-    })
-    .optional(),
-  text: z.string(),
-  title: z.string().nullable().optional(),
-  lang: z.string().nullable().optional(),
-  created_at: z.string(),
-  engagement: z
-    .looseObject({ likes: optNum, reposts: optNum, replies: optNum, views: optNum })
-    .optional(),
-  sentiment: z
-    .looseObject({
-      label: z.string(),
-      score: num,
-      confidence: optNum,
-      explanation: z.array(ExplanationSchema).default([]),
-    })
-    .optional(),
-  topics: z.array(z.looseObject({ id: z.string(), label: z.string() })).default([]),
-  matched_terms: z.array(z.string()).default([]),
-  /** By or under one of the brand's own accounts. */
-  owned: z.boolean().optional(),
-  synthetic: z.boolean().optional(),
-});
-export type Mention = z.infer<typeof MentionSchema>;
-export const MentionsSchema = z.looseObject({
-  mentions: z.array(MentionSchema),
-  next_cursor: z.string().nullable().optional(),
-});
-
-export const AuthorsSchema = z.looseObject({
-  authors: z.array(
-    z.looseObject({
-      author_id: z.string(),
-      handle: z.string().nullable().optional(),
-      display_name: z.string().nullable().optional(),
-      followers: optNum,
-      mentions: num,
-      engagement: optNum,
-      negative_share: optNum,
-    }),
-  ),
-});
-export type Author = z.infer<typeof AuthorsSchema>['authors'][number];
+export const AuthorsSchema = AuthorsResponse;
+export type Author = AuthorsResponse['authors'][number];
 
 /**
  * Alerts (`GET /v1/alerts`): one incident is one alert (open → updated → resolved); its "why"
