@@ -4,6 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/app.ts';
 import type { KeyChanges } from '../api/auth.ts';
 import { alertRoutes } from '../api/routes/alerts.ts';
+import { setupRoutes } from '../api/routes/setup.ts';
+import { sourceRoutes } from '../api/routes/sources.ts';
+import type { SetupPort } from '../api/setup-port.ts';
 import { ingestRoutes } from '../api/routes/ingest.ts';
 import { uiRoutes } from '../api/routes/ui.ts';
 import { createBus, type Bus } from '../core/bus/index.ts';
@@ -29,7 +32,7 @@ import { createDemoConnector, resolveDemoIncidentStart } from '../ingest/demo/co
 import { RefreshConfigSchema } from '../ingest/refresh/config.ts';
 import { createRefresher } from '../ingest/refresh/refresher.ts';
 import type { IngestDeadLetter, IngestPorts } from '../ingest/ports.ts';
-import { startConnectors } from '../ingest/runtime.ts';
+import { startConnectors, type ConnectorStatus } from '../ingest/runtime.ts';
 import { createApiKey, listApiKeys, parseApiKey } from '../store/queries/api-keys.ts';
 import { StoreCursorStore } from '../store/cursor-store.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -39,6 +42,8 @@ import { deadLetterSinkStage } from '../store/sink/dead-letters.ts';
 import { sinkStage } from '../store/sink/stage.ts';
 import { CONFIG_RULES } from './config-rules.ts';
 import { configPath, type AppSettings } from './settings.ts';
+import { createSettingsSync, type SettingsSync } from './settings-sync.ts';
+import { createSetupPort } from './setup/port.ts';
 
 /**
  * The roles an earshot process can play, each started from the same pieces. `earshot start`
@@ -57,6 +62,11 @@ export interface Runtime {
   configFile: string;
   /** Stop watching the config file. */
   close: () => void;
+  /**
+   * The stored brands and sources merged with the file (absent: the file alone, as tests that
+   * build a runtime by hand have it).
+   */
+  settingsSync?: SettingsSync;
 }
 
 export async function openRuntime(
@@ -88,18 +98,30 @@ export async function openRuntime(
     await store.close().catch(() => undefined); // the error that matters is the first one
     throw error;
   }
+  let sync: SettingsSync;
+  try {
+    // What the API saved (brands, sources) on top of the file; every process polls for changes.
+    sync = await createSettingsSync(store, config, logger, settings.SETTINGS_POLL_INTERVAL_MS);
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  config = sync.merged().config;
   // Watching starts last: an open watcher keeps the process alive, so an error above must not
   // leave one behind.
   const listeners: Array<(c: EarshotConfig) => void> = [];
+  sync.onChange((merged) => {
+    config = merged.config;
+    for (const l of listeners) l(merged.config);
+  });
   const watcher =
     options.watchConfig === false
       ? null
       : watchEarshotConfig(
           configFile,
           (next) => {
-            config = next;
             logger.info({ event: 'config_reloaded', file: configFile });
-            for (const l of listeners) l(next);
+            sync.setFile(next);
           },
           (error) =>
             logger.error(
@@ -116,7 +138,11 @@ export async function openRuntime(
     config: () => config,
     onConfigChange: (l) => listeners.push(l),
     configFile,
-    close: () => watcher?.close(),
+    close: () => {
+      watcher?.close();
+      sync.close();
+    },
+    settingsSync: sync,
   };
 }
 
@@ -314,10 +340,27 @@ export function sourceFilter(matcher: WatchMatcher, owned: OwnedIndex): (m: Ment
     (owned.size > 0 && owned.owners(m).length > 0);
 }
 
-/** The configured public sources (Bluesky, Mastodon, HN, …); firehoses keep only matching posts. */
+/**
+ * The configured public sources (Bluesky, Mastodon, HN, …); firehoses keep only matching posts.
+ * Sources saved from the API apply without a restart: when the merged `sources` change, the
+ * connectors stop between pages and start again with the new options (cursors are in the store,
+ * so nothing is fetched twice or skipped).
+ */
 export function startSourceConnectors(rt: Runtime, signal: AbortSignal) {
   let matcher = compileMatcher(rt.config());
   let owned = compileOwned(rt.config().workspaces);
+  const filter = (m: Mention) => sourceFilter(matcher, owned)(m);
+  // Connectors fetch what the owned accounts need (a YouTube channel's comments, a Bluesky
+  // handle resolved to its DID); accounts added later need a restart of the ingest role.
+  const accounts = (source: string) => owned.accounts(source);
+  const start = (sources: Record<string, unknown>) =>
+    startConnectors(sources, ingestPorts(rt, signal), process.env, {
+      filter,
+      ownedAccounts: accounts,
+    });
+  let sources = JSON.stringify(rt.config().sources);
+  let running = start(rt.config().sources);
+  let restarting: Promise<void> = Promise.resolve();
   rt.onConfigChange((config) => {
     try {
       matcher = compileMatcher(config);
@@ -325,15 +368,22 @@ export function startSourceConnectors(rt: Runtime, signal: AbortSignal) {
     } catch {
       // reported by the enrich role's listener; keep the previous queries
     }
+    const next = JSON.stringify(config.sources);
+    if (next === sources || signal.aborted) return;
+    sources = next;
+    rt.logger.info({ event: 'sources_changed' }, 'restarting the source connectors');
+    restarting = restarting.then(async () => {
+      await running.stop();
+      if (!signal.aborted) running = start(config.sources);
+    });
   });
-  const filter = (m: Mention) => sourceFilter(matcher, owned)(m);
-  // Connectors fetch what the owned accounts need (a YouTube channel's comments, a Bluesky
-  // handle resolved to its DID); accounts added later need a restart of the ingest role.
-  const accounts = (source: string) => owned.accounts(source);
-  return startConnectors(rt.config().sources, ingestPorts(rt, signal), process.env, {
-    filter,
-    ownedAccounts: accounts,
-  });
+  return {
+    stop: async () => {
+      await restarting;
+      await running.stop();
+    },
+    status: () => running.status(),
+  };
 }
 
 /**
@@ -341,7 +391,21 @@ export function startSourceConnectors(rt: Runtime, signal: AbortSignal) {
  * (test/integration/security/) builds its API from this too, so a route added here is covered.
  */
 export function apiExtraRoutes(ports: Pick<IngestPorts, 'produce' | 'deadLetter'>) {
-  return [ingestRoutes(ports), alertRoutes];
+  return [ingestRoutes(ports), alertRoutes, setupRoutes, sourceRoutes];
+}
+
+/** The setup routes' port for this runtime (brands, sources, preview, re-match). */
+export function setupPortFor(
+  rt: Runtime,
+  connectorStatus?: () => ConnectorStatus[],
+): SetupPort | undefined {
+  if (!rt.settingsSync) return undefined;
+  return createSetupPort({
+    store: rt.store,
+    sync: rt.settingsSync,
+    env: process.env,
+    ...(connectorStatus ? { connectorStatus } : {}),
+  });
 }
 
 export async function startApi(
@@ -349,8 +413,10 @@ export async function startApi(
   ready: () => boolean,
   demoKey?: { key: string; workspace: string },
   keyChanges?: KeyChanges,
+  connectorStatus?: () => ConnectorStatus[],
 ): Promise<FastifyInstance> {
   const ports = ingestPorts(rt, new AbortController().signal);
+  const setup = setupPortFor(rt, connectorStatus);
   const app = await buildApi({
     store: rt.store,
     config: rt.config,
@@ -364,6 +430,7 @@ export async function startApi(
     extraRoutes: apiExtraRoutes(ports),
     rootPlugins: [uiRoutes()],
     ...(keyChanges ? { keyChanges } : {}),
+    ...(setup ? { setup } : {}),
   });
   await app.listen({ port: rt.settings.PORT, host: rt.settings.HOST });
   return app;

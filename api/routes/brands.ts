@@ -7,6 +7,7 @@ import type { ApiContext } from '../app.ts';
 import { AuthorsResponse, BrandsResponse, TopicsResponse } from '../contracts/brands.ts';
 import { ApiError } from '../errors.ts';
 import { route } from '../openapi.ts';
+import { brandView } from './setup.ts';
 import {
   BrandParams,
   brandScope,
@@ -88,7 +89,7 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
         query: NoQuery,
         response: BrandsResponse,
         responses: {
-          200: '{ workspace, brands: [{ id, name, query, competitors, color }] }',
+          200: '{ workspace, brands: [{ id, name, query, competitors, color, owned, origin }] }',
           401: 'no or invalid key',
         },
       },
@@ -98,13 +99,7 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
         return {
           workspace: ws.id,
           name: ws.name,
-          brands: ws.brands.map((b) => ({
-            id: b.id,
-            name: b.name,
-            query: b.query,
-            competitors: b.competitors,
-            color: b.color ?? null,
-          })),
+          brands: ws.brands.map((b) => brandView(ctx.setup, ws.id, b)),
         };
       },
     );

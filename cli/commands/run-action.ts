@@ -61,7 +61,14 @@ export async function runRoles(roles: Role[]): Promise<void> {
       const demoKey = settings.EARSHOT_DEMO_API_KEY
         ? { key: settings.EARSHOT_DEMO_API_KEY, workspace: rt.config().workspaces[0]!.id }
         : undefined;
-      if (roles.includes('api')) api = await startApi(rt, () => ready, demoKey);
+      if (roles.includes('api'))
+        api = await startApi(
+          rt,
+          () => ready,
+          demoKey,
+          undefined,
+          connectors ? () => connectors.status() : undefined,
+        );
       return { rt, runners, ingestAbort, ingest, connectors, alerting, api };
     },
   );

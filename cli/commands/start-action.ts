@@ -40,7 +40,13 @@ export async function runStart(options: { demo: boolean }): Promise<void> {
       const workspace = rt.config().workspaces[0]!.id;
       const key = await demoApiKey(rt, workspace);
       const keyChanges = new KeyChanges();
-      const api = await startApi(rt, () => ready, key, keyChanges);
+      const api = await startApi(
+        rt,
+        () => ready,
+        key,
+        keyChanges,
+        () => connectors.status(),
+      );
       onFailure('close api', () => api.close());
       // keys, sql and import from the CLI while we hold the embedded store (cli/admin/).
       const admin = await startAdmin(rt, pipeline, keyChanges);
