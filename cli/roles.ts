@@ -176,7 +176,10 @@ export interface RoleHandle {
  * snapshotted every ENRICH_SNAPSHOT_INTERVAL_S and on stop, watch queries recompiled on
  * config reload.
  */
-export async function createEnrichRole(rt: Runtime): Promise<RoleHandle> {
+export async function createEnrichRole(
+  rt: Runtime,
+  names: EnrichNames = DEFAULT_ENRICH_NAMES,
+): Promise<RoleHandle> {
   const logger = rt.logger.child({ role: 'enrich' });
   const state = new StoreStateStore(rt.store);
   const prefix = rt.settings.ENRICH_STATE_KEY;
@@ -199,7 +202,7 @@ export async function createEnrichRole(rt: Runtime): Promise<RoleHandle> {
       );
     }
   });
-  const runner = enrichRunner(rt, enrichers);
+  const runner = enrichRunner(rt, enrichers, names);
   const snapshot = async () => {
     try {
       await saveStateful(state, prefix, enrichers);
@@ -220,13 +223,29 @@ export async function createEnrichRole(rt: Runtime): Promise<RoleHandle> {
   };
 }
 
-export function enrichRunner(rt: Runtime, enrichers: Enrichers): StageRunner<Mention, unknown> {
-  return new StageRunner(enrichStage(rt.bus, enrichers), {
+/** The enrich role's topics and consumer group (tests on a shared broker use their own). */
+export interface EnrichNames {
+  raw: string;
+  enriched: string;
+  groupId: string;
+}
+const DEFAULT_ENRICH_NAMES: EnrichNames = {
+  raw: Topics.raw,
+  enriched: Topics.enriched,
+  groupId: 'earshot-enrich',
+};
+
+export function enrichRunner(
+  rt: Runtime,
+  enrichers: Enrichers,
+  names: EnrichNames = DEFAULT_ENRICH_NAMES,
+): StageRunner<Mention, unknown> {
+  return new StageRunner(enrichStage(rt.bus, enrichers, names.enriched), {
     bus: rt.bus,
     logger: rt.logger.child({ role: 'enrich' }),
     consumer: {
-      groupId: 'earshot-enrich',
-      topics: [Topics.raw],
+      groupId: names.groupId,
+      topics: [names.raw],
       maxBatchSize: rt.settings.ENRICH_BATCH_MAX,
       maxWaitMs: 100,
     },
