@@ -6,7 +6,7 @@ import { EarshotError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { EarshotConfig } from '../core/workspace-config.ts';
 import type { Store } from '../store/port.ts';
-import { createApiKey, listApiKeys, revokeApiKey } from '../store/queries/api-keys.ts';
+import { createApiKey, KEY_SCOPES, listApiKeys, revokeApiKey } from '../store/queries/api-keys.ts';
 import type { KeyChanges } from './auth.ts';
 import { ApiError, installErrorHandler, parseInput } from './errors.ts';
 
@@ -42,6 +42,7 @@ const MAX_BATCH = 5_000;
 const KeyCreateBody = z.object({
   workspace: z.string().min(1),
   name: z.string().min(1).max(200).default('cli'),
+  scope: z.enum(KEY_SCOPES).default('admin'),
 });
 const SqlBody = z.object({
   query: z.string().min(1).max(1_000_000),
@@ -103,7 +104,7 @@ export async function buildAdminApi(deps: AdminDependencies): Promise<FastifyIns
         `no workspace "${body.workspace}" in the configuration (known: ${workspaces.join(', ')})`,
       );
     }
-    const { key, record } = await createApiKey(deps.store, body.workspace, body.name);
+    const { key, record } = await createApiKey(deps.store, body.workspace, body.name, body.scope);
     deps.keyChanges.notify();
     deps.logger.info({ event: 'api_key_created', key_id: record.key_id, via: 'admin' });
     const { secret_sha256: _secret, ...shown } = record;

@@ -14,6 +14,7 @@ import { createAuth, type KeyChanges } from './auth.ts';
 import { ResultCache } from './cache.ts';
 import { frameworkErrors, installErrorHandler } from './errors.ts';
 import type { RouteSpec } from './openapi.ts';
+import type { SetupPort } from './setup-port.ts';
 import { brandRoutes } from './routes/brands.ts';
 import { compareRoutes } from './routes/compare.ts';
 import { exportRoutes } from './routes/export.ts';
@@ -42,6 +43,8 @@ export interface ApiDependencies {
   rootPlugins?: FastifyPluginAsync[];
   /** Key changes made in this process (the admin endpoint), applied at the next request. */
   keyChanges?: KeyChanges;
+  /** Brands and sources from the API (absent: the configuration file alone, read-only). */
+  setup?: SetupPort;
 }
 
 export interface ApiContext {
@@ -55,6 +58,8 @@ export interface ApiContext {
   routes: RouteSpec[];
   cache: ResultCache;
   version: string;
+  /** Setup (brands, sources, preview, re-match): null where the process does not offer it. */
+  setup: SetupPort | null;
 }
 
 const VERSION = (
@@ -86,6 +91,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     routes: [],
     cache: new ResultCache(deps.cacheTtlMs ?? 0),
     version: VERSION,
+    setup: deps.setup ?? null,
   };
   installErrorHandler(app);
   app.addHook('onResponse', (request, reply, done) => {
@@ -111,6 +117,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     async (v1) => {
       v1.decorateRequest('workspaceId', '');
       v1.decorateRequest('apiKeyId', '');
+      v1.decorateRequest('apiKeyScope', 'read');
       v1.addHook('onRequest', auth);
       await v1.register(brandRoutes(ctx));
       await v1.register(compareRoutes(ctx));

@@ -5,6 +5,7 @@ import {
   parseApiKey,
   secretMatches,
   type ApiKeyRecord,
+  type KeyScope,
 } from '../store/queries/api-keys.ts';
 import type { Store } from '../store/port.ts';
 import { ApiError } from './errors.ts';
@@ -14,6 +15,8 @@ declare module 'fastify' {
     /** The caller's workspace, set by the auth hook on every /v1 route. */
     workspaceId: string;
     apiKeyId: string;
+    /** What the key may do: `read` keys get 403 on every route that writes. */
+    apiKeyScope: KeyScope;
   }
 }
 
@@ -71,7 +74,7 @@ export function createAuth(options: AuthOptions) {
 
   const resolve = async (
     header: string | undefined,
-  ): Promise<{ workspace: string; keyId: string }> => {
+  ): Promise<{ workspace: string; keyId: string; scope: KeyScope }> => {
     const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
     if (!match)
       throw new ApiError(
@@ -81,7 +84,7 @@ export function createAuth(options: AuthOptions) {
       );
     const key = match[1]!;
     if (options.demoKey && sameSecret(key, options.demoKey.key))
-      return { workspace: options.demoKey.workspace, keyId: 'demo' };
+      return { workspace: options.demoKey.workspace, keyId: 'demo', scope: 'admin' };
     const parsed = parseApiKey(key);
     if (!parsed) throw new ApiError(401, 'unauthorized', 'invalid API key');
     if (now() - loadedAt > 5_000 || !cache.has(parsed.id)) await reload();
@@ -89,7 +92,12 @@ export function createAuth(options: AuthOptions) {
     if (!record || record.revoked || !secretMatches(parsed.secret, record.secret_sha256)) {
       throw new ApiError(401, 'unauthorized', 'invalid API key');
     }
-    return { workspace: record.workspace, keyId: record.key_id };
+    // Keys from before scopes (no column value) could do everything: they stay admin.
+    return {
+      workspace: record.workspace,
+      keyId: record.key_id,
+      scope: record.scope === 'read' ? 'read' : 'admin',
+    };
   };
 
   const takeToken = (keyId: string, reply: FastifyReply) => {
@@ -109,10 +117,19 @@ export function createAuth(options: AuthOptions) {
   };
 
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const { workspace, keyId } = await resolve(request.headers.authorization);
+    const { workspace, keyId, scope } = await resolve(request.headers.authorization);
     takeToken(keyId, reply);
+    // By method, not by a list of routes: a write route added later is admin-only without
+    // anyone remembering to say so. Every /v1 route that changes something is not a GET.
+    if (scope !== 'admin' && request.method !== 'GET' && request.method !== 'HEAD')
+      throw new ApiError(
+        403,
+        'forbidden',
+        'this key can only read (scope read): setup, alert rules, acknowledgements and ingest need an admin key (`earshot keys create --scope admin`)',
+      );
     request.workspaceId = workspace;
     request.apiKeyId = keyId;
+    request.apiKeyScope = scope;
   };
 }
 

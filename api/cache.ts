@@ -28,4 +28,9 @@ export class ResultCache {
     }
     return value;
   }
+
+  /** Forget every result: a setup change (a brand saved) makes the cached answers stale. */
+  clear(): void {
+    this.entries.clear();
+  }
 }

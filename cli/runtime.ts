@@ -11,6 +11,7 @@ import { openStore, type Store } from '../store/index.ts';
 import { migrate } from '../store/migrate.ts';
 import { applyRetention } from '../store/retention.ts';
 import { CONFIG_RULES } from './config-rules.ts';
+import { createSettingsSync, type SettingsSync } from './settings-sync.ts';
 import { configPath, type AppSettings } from './settings.ts';
 
 /**
@@ -30,6 +31,11 @@ export interface Runtime {
   configFile: string;
   /** Stop watching the config file. */
   close: () => void;
+  /**
+   * The stored brands and sources merged with the file (absent: the file alone, as tests that
+   * build a runtime by hand have it).
+   */
+  settingsSync?: SettingsSync;
 }
 
 /**
@@ -48,6 +54,7 @@ export function runtimeServices(
   let store: Store | null = null;
   let bus: Bus | null = null;
   let watcher: { close(): void } | null = null;
+  let sync: SettingsSync | undefined;
   const listeners: Array<(c: EarshotConfig) => void> = [];
   const rt: Runtime = {
     settings,
@@ -66,6 +73,10 @@ export function runtimeServices(
     close: () => {
       watcher?.close();
       watcher = null;
+      sync?.close();
+    },
+    get settingsSync(): SettingsSync | undefined {
+      return sync;
     },
   };
   const services: Service[] = [
@@ -107,6 +118,25 @@ export function runtimeServices(
         return { ready: true, detail: { kind: rt.bus.kind } };
       },
     },
+    {
+      // What the API saved (brands, sources) on top of the file; every process polls for
+      // changes (cli/settings-sync.ts says why polling the store).
+      id: 'settings',
+      async start() {
+        sync = await createSettingsSync(
+          rt.store,
+          config,
+          logger,
+          settings.SETTINGS_POLL_INTERVAL_MS,
+        );
+        config = sync.merged().config;
+        sync.onChange((merged) => {
+          config = merged.config;
+          for (const l of listeners) l(merged.config);
+        });
+      },
+      stop: () => Promise.resolve(sync?.close()),
+    },
   ];
   // Watching starts after the store and bus opened: an open watcher keeps the process alive.
   if (options.watchConfig !== false) {
@@ -116,9 +146,13 @@ export function runtimeServices(
         watcher = watchEarshotConfig(
           configFile,
           (next) => {
-            config = next;
             logger.info({ event: 'config_reloaded', file: configFile });
-            for (const l of listeners) l(next);
+            if (sync) {
+              sync.setFile(next); // merged with the stored items, then the listeners
+            } else {
+              config = next;
+              for (const l of listeners) l(next);
+            }
           },
           (error) =>
             logger.error(

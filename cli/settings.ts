@@ -75,6 +75,11 @@ export const AppSettingsSchema = LogConfigSchema.extend(BusConfigSchema.shape)
     STORE_RETENTION_DAYS: env.int(0, 36_500, 0),
     /** Keep the hourly rollups this many days (0 = forever): long-range charts read them. */
     STORE_ROLLUP_RETENTION_DAYS: env.int(0, 36_500, 0),
+    /**
+     * How often each process checks the store for brands and sources saved from the API (the
+     * saving process applies them at once): the bound on how stale another process can be.
+     */
+    SETTINGS_POLL_INTERVAL_MS: env.int(100, 600_000, 2_000),
     /** Seconds to finish in-flight work on SIGTERM before exiting 1. */
     SHUTDOWN_TIMEOUT_S: env.int(1, 600, 30),
   });

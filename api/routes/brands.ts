@@ -9,6 +9,7 @@ import { HealthResponse } from '../contracts/health.ts';
 import { MentionsResponse } from '../contracts/mentions.ts';
 import { ApiError } from '../errors.ts';
 import { route } from '../openapi.ts';
+import { brandView } from './setup.ts';
 import {
   BrandParams,
   brandScope,
@@ -90,7 +91,7 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
         query: NoQuery,
         response: BrandsResponse,
         responses: {
-          200: '{ workspace, brands: [{ id, name, query, competitors, color }] }',
+          200: '{ workspace, brands: [{ id, name, query, competitors, color, owned, origin }] }',
           401: 'no or invalid key',
         },
       },
@@ -100,13 +101,7 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
         return {
           workspace: ws.id,
           name: ws.name,
-          brands: ws.brands.map((b) => ({
-            id: b.id,
-            name: b.name,
-            query: b.query,
-            competitors: b.competitors,
-            color: b.color ?? null,
-          })),
+          brands: ws.brands.map((b) => brandView(ctx.setup, ws.id, b)),
         };
       },
     );

@@ -15,6 +15,7 @@ export interface KeyView {
   name: string;
   created_at: string;
   revoked: boolean;
+  scope?: string;
 }
 
 /** The CLI's side of the admin endpoint (api/admin.ts): one method per admin command. */
@@ -33,8 +34,12 @@ export class AdminClient {
     }
   }
 
-  createKey(workspace: string, name: string): Promise<{ key: string; record: KeyView }> {
-    return this.json('POST', '/admin/v1/keys', { workspace, name });
+  createKey(
+    workspace: string,
+    name: string,
+    scope: 'read' | 'admin' = 'admin',
+  ): Promise<{ key: string; record: KeyView }> {
+    return this.json('POST', '/admin/v1/keys', { workspace, name, scope });
   }
 
   async listKeys(): Promise<KeyView[]> {

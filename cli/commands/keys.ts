@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 
 export function register(program: Command): void {
   const keys = program
@@ -11,12 +11,20 @@ export function register(program: Command): void {
     .description('create an API key for a workspace and print it (once)')
     .requiredOption('-w, --workspace <id>', 'workspace id from earshot.config.yaml')
     .option('-n, --name <name>', 'a label to recognise the key by', 'cli')
-    .action(async (options: { workspace: string; name: string }) => {
+    .addOption(
+      new Option(
+        '-s, --scope <scope>',
+        'read: dashboards and exports; admin: also setup, alert rules, keys and ingest',
+      )
+        .choices(['read', 'admin'])
+        .default('admin'),
+    )
+    .action(async (options: { workspace: string; name: string; scope: 'read' | 'admin' }) => {
       const { withStore } = await import('./store-action.ts');
       const { createApiKey } = await import('../../store/queries/api-keys.ts');
       const created = (key: string, record: { key_id: string; workspace: string }) => {
         process.stderr.write(
-          `created key ${record.key_id} for workspace ${record.workspace}; it is not shown again:\n`,
+          `created ${options.scope} key ${record.key_id} for workspace ${record.workspace}; it is not shown again:\n`,
         );
         process.stdout.write(`${key}\n`);
       };
@@ -28,13 +36,22 @@ export function register(program: Command): void {
               `no workspace "${options.workspace}" in the configuration (known: ${known})`,
             );
           }
-          const { key, record } = await createApiKey(store, options.workspace, options.name);
+          const { key, record } = await createApiKey(
+            store,
+            options.workspace,
+            options.name,
+            options.scope,
+          );
           created(key, record);
         },
         {
           // The running server checks the workspace against the configuration it runs with.
           remote: async (admin) => {
-            const { key, record } = await admin.createKey(options.workspace, options.name);
+            const { key, record } = await admin.createKey(
+              options.workspace,
+              options.name,
+              options.scope,
+            );
             created(key, record);
           },
         },
@@ -86,4 +103,5 @@ interface ApiKeyLine {
   name: string;
   created_at: string;
   revoked: boolean;
+  scope?: string;
 }

@@ -5,11 +5,16 @@ import { buildApi } from '../../api/app.ts';
 import type { KeyChanges } from '../../api/auth.ts';
 import { alertRoutes } from '../../api/routes/alerts.ts';
 import { ingestRoutes } from '../../api/routes/ingest.ts';
+import { setupRoutes } from '../../api/routes/setup.ts';
+import { sourceRoutes } from '../../api/routes/sources.ts';
+import type { SetupPort } from '../../api/setup-port.ts';
 import { uiRoutes } from '../../api/routes/ui.ts';
 import type { Service } from '../../core/runtime/services.ts';
 import type { IngestPorts } from '../../ingest/ports.ts';
+import type { ConnectorStatus } from '../../ingest/runtime.ts';
 import { createApiKey, listApiKeys, parseApiKey } from '../../store/queries/api-keys.ts';
 import type { Runtime } from '../runtime.ts';
+import { createSetupPort } from '../setup/port.ts';
 import { ingestPorts } from './ingest.ts';
 
 /**
@@ -17,7 +22,21 @@ import { ingestPorts } from './ingest.ts';
  * (test/integration/security/) builds its API from this too, so a route added here is covered.
  */
 export function apiExtraRoutes(ports: Pick<IngestPorts, 'produce' | 'deadLetter'>) {
-  return [ingestRoutes(ports), alertRoutes];
+  return [ingestRoutes(ports), alertRoutes, setupRoutes, sourceRoutes];
+}
+
+/** The setup routes' port for this runtime (brands, sources, preview, re-match). */
+export function setupPortFor(
+  rt: Runtime,
+  connectorStatus?: () => ConnectorStatus[],
+): SetupPort | undefined {
+  if (!rt.settingsSync) return undefined;
+  return createSetupPort({
+    store: rt.store,
+    sync: rt.settingsSync,
+    env: process.env,
+    ...(connectorStatus ? { connectorStatus } : {}),
+  });
 }
 
 export async function startApi(
@@ -25,8 +44,10 @@ export async function startApi(
   ready: () => boolean,
   demoKey?: { key: string; workspace: string },
   keyChanges?: KeyChanges,
+  connectorStatus?: () => ConnectorStatus[],
 ): Promise<FastifyInstance> {
   const ports = ingestPorts(rt, new AbortController().signal);
+  const setup = setupPortFor(rt, connectorStatus);
   const app = await buildApi({
     store: rt.store,
     config: rt.config,
@@ -40,6 +61,7 @@ export async function startApi(
     extraRoutes: apiExtraRoutes(ports),
     rootPlugins: [uiRoutes()],
     ...(keyChanges ? { keyChanges } : {}),
+    ...(setup ? { setup } : {}),
   });
   try {
     await app.listen({ port: rt.settings.PORT, host: rt.settings.HOST });
@@ -88,7 +110,13 @@ export interface ApiService extends Service {
  */
 export function apiService(
   rt: Runtime,
-  options: { ready: () => boolean; demoKey: 'create' | 'fixed'; keyChanges?: KeyChanges },
+  options: {
+    ready: () => boolean;
+    demoKey: 'create' | 'fixed';
+    keyChanges?: KeyChanges;
+    /** The source connectors' status in this process (Settings → Sources), when it runs them. */
+    connectorStatus?: () => ConnectorStatus[];
+  },
 ): ApiService {
   let app: FastifyInstance | null = null;
   let key: { key: string; workspace: string } | undefined;
@@ -99,7 +127,13 @@ export function apiService(
       if (options.demoKey === 'create') key = await demoApiKey(rt, workspace);
       else if (rt.settings.EARSHOT_DEMO_API_KEY)
         key = { key: rt.settings.EARSHOT_DEMO_API_KEY, workspace };
-      app = await startApi(rt, options.ready, key, options.keyChanges);
+      app = await startApi(
+        rt,
+        options.ready,
+        key,
+        options.keyChanges,
+        options.connectorStatus,
+      );
     },
     stop: async () => await app?.close(),
     port() {

@@ -15,7 +15,7 @@ export { openRuntime, runtimeServices } from '../runtime.ts';
 export { compileMatcher, enrichRunner, loadEnrichers } from './enrich.ts';
 export { ingestPorts, runDemo, sourceFilter, startSourceConnectors } from './ingest.ts';
 export { sinkRunners } from './sink.ts';
-export { apiExtraRoutes, demoApiKey, startApi, type ApiService } from './api.ts';
+export { apiExtraRoutes, demoApiKey, setupPortFor, startApi, type ApiService } from './api.ts';
 
 export interface RoleOptions {
   /** The process's "every service started": the API's readiness. */
@@ -44,10 +44,12 @@ export function roleServices(
   if (has('enrich')) services.push(...enrichServices(rt));
   if (options.embedded) services.push(drainService(rt, options.embedded.drainTimeoutMs));
   if (has('alerts')) services.push(...alertsServices(rt));
-  if (has('ingest')) services.push(...ingestServices(rt, { demo: options.demo }));
+  const ingest = has('ingest') ? ingestServices(rt, { demo: options.demo }) : null;
+  if (ingest) services.push(...ingest.services);
   const api = has('api')
     ? apiService(rt, {
         ready: options.ready,
+        ...(ingest ? { connectorStatus: ingest.connectorStatus } : {}),
         demoKey: options.embedded ? 'create' : 'fixed',
         ...(options.embedded ? { keyChanges: options.embedded.keyChanges } : {}),
       })

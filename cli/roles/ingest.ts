@@ -8,7 +8,7 @@ import { createDemoConnector, resolveDemoIncidentStart } from '../../ingest/demo
 import type { IngestDeadLetter, IngestPorts } from '../../ingest/ports.ts';
 import { RefreshConfigSchema } from '../../ingest/refresh/config.ts';
 import { createRefresher } from '../../ingest/refresh/refresher.ts';
-import { startConnectors } from '../../ingest/runtime.ts';
+import { startConnectors, type ConnectorStatus } from '../../ingest/runtime.ts';
 import { StoreCursorStore } from '../../store/cursor-store.ts';
 import type { Runtime } from '../runtime.ts';
 import { compileMatcher } from './enrich.ts';
@@ -91,10 +91,27 @@ export function sourceFilter(matcher: WatchMatcher, owned: OwnedIndex): (m: Ment
     (owned.size > 0 && owned.owners(m).length > 0);
 }
 
-/** The configured public sources (Bluesky, Mastodon, HN, …); firehoses keep only matching posts. */
+/**
+ * The configured public sources (Bluesky, Mastodon, HN, …); firehoses keep only matching posts.
+ * Sources saved from the API apply without a restart: when the merged `sources` change, the
+ * connectors stop between pages and start again with the new options (cursors are in the store,
+ * so nothing is fetched twice or skipped).
+ */
 export function startSourceConnectors(rt: Runtime, signal: AbortSignal) {
   let matcher = compileMatcher(rt.config());
   let owned = compileOwned(rt.config().workspaces);
+  const filter = (m: Mention) => sourceFilter(matcher, owned)(m);
+  // Connectors fetch what the owned accounts need (a YouTube channel's comments, a Bluesky
+  // handle resolved to its DID); accounts added later need a restart of the ingest role.
+  const accounts = (source: string) => owned.accounts(source);
+  const start = (sources: Record<string, unknown>) =>
+    startConnectors(sources, ingestPorts(rt, signal), process.env, {
+      filter,
+      ownedAccounts: accounts,
+    });
+  let sources = JSON.stringify(rt.config().sources);
+  let running = start(rt.config().sources);
+  let restarting: Promise<void> = Promise.resolve();
   rt.onConfigChange((config) => {
     try {
       matcher = compileMatcher(config);
@@ -102,15 +119,22 @@ export function startSourceConnectors(rt: Runtime, signal: AbortSignal) {
     } catch {
       // reported by the enrich role's listener; keep the previous queries
     }
+    const next = JSON.stringify(config.sources);
+    if (next === sources || signal.aborted) return;
+    sources = next;
+    rt.logger.info({ event: 'sources_changed' }, 'restarting the source connectors');
+    restarting = restarting.then(async () => {
+      await running.stop();
+      if (!signal.aborted) running = start(config.sources);
+    });
   });
-  const filter = (m: Mention) => sourceFilter(matcher, owned)(m);
-  // Connectors fetch what the owned accounts need (a YouTube channel's comments, a Bluesky
-  // handle resolved to its DID); accounts added later need a restart of the ingest role.
-  const accounts = (source: string) => owned.accounts(source);
-  return startConnectors(rt.config().sources, ingestPorts(rt, signal), process.env, {
-    filter,
-    ownedAccounts: accounts,
-  });
+  return {
+    stop: async () => {
+      await restarting;
+      await running.stop();
+    },
+    status: () => running.status(),
+  };
 }
 
 /**
@@ -118,7 +142,10 @@ export function startSourceConnectors(rt: Runtime, signal: AbortSignal) {
  * that fails stops the process; a public source that fails is logged and shown in its health
  * (the others go on).
  */
-export function ingestServices(rt: Runtime, options: { demo: boolean }): Service[] {
+export function ingestServices(
+  rt: Runtime,
+  options: { demo: boolean },
+): { services: Service[]; connectorStatus: () => ConnectorStatus[] } {
   const services: Service[] = [];
   if (options.demo) {
     const abort = new AbortController();
@@ -150,5 +177,5 @@ export function ingestServices(rt: Runtime, options: { demo: boolean }): Service
     },
     health: () => ({ ready: true, detail: { sources: connectors?.status() ?? [] } }),
   });
-  return services;
+  return { services, connectorStatus: () => connectors?.status() ?? [] };
 }

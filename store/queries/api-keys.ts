@@ -12,7 +12,12 @@ export interface ApiKeyRecord {
   name: string;
   created_at: string;
   revoked: boolean;
+  /** `read`: dashboards and exports; `admin`: also setup, rules, keys and ingest. */
+  scope: KeyScope;
 }
+
+export const KEY_SCOPES = ['read', 'admin'] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
 
 const KEY_RE = /^esk_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{32,64})$/;
 
@@ -35,6 +40,7 @@ export async function createApiKey(
   store: Store,
   workspace: string,
   name: string,
+  scope: KeyScope = 'admin',
 ): Promise<{ key: string; record: ApiKeyRecord }> {
   const id = randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12);
   const secret = randomBytes(32).toString('base64url');
@@ -46,6 +52,7 @@ export async function createApiKey(
     name,
     created_at: now,
     revoked: false,
+    scope,
   };
   await store.insert('api_keys', [{ ...record, updated_at: now }]);
   return { key: `esk_${id}_${secret}`, record };
@@ -65,6 +72,6 @@ export async function revokeApiKey(store: Store, keyId: string): Promise<boolean
 
 export async function listApiKeys(store: Store): Promise<ApiKeyRecord[]> {
   return store.query<ApiKeyRecord>(
-    'SELECT key_id, workspace, secret_sha256, name, created_at, revoked FROM api_keys FINAL ORDER BY created_at',
+    'SELECT key_id, workspace, secret_sha256, name, created_at, revoked, scope FROM api_keys FINAL ORDER BY created_at',
   );
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApi } from '../../api/app.ts';
 import { startPipeline, type RunningPipeline } from '../../cli/embedded.ts';
-import { apiExtraRoutes, ingestPorts, type Runtime } from '../../cli/roles/index.ts';
+import { apiExtraRoutes, ingestPorts, setupPortFor, type Runtime } from '../../cli/roles/index.ts';
 import { AppSettingsSchema } from '../../cli/settings.ts';
 import { InProcessBus } from '../../core/bus/in-process.ts';
 import { dlqTopic, Topics } from '../../core/contracts/topics.ts';
@@ -15,6 +15,7 @@ import { digestTopTopics } from '../../store/queries/alerts-digest.ts';
 import { saveIncident } from '../../store/queries/alerts-store.ts';
 import { createApiKey, listApiKeys } from '../../store/queries/api-keys.ts';
 import type { TestServices } from './services.ts';
+import { runtimeWithSettings } from './setup-runtime.ts';
 import { waitFor } from './wait-for.ts';
 
 /**
@@ -80,6 +81,7 @@ export async function defineTenancySuite(
   let pipeline: RunningPipeline;
   let ports: IngestPorts;
   let bus: InProcessBus;
+  let rt: Runtime;
   let keyA: string;
   let keyB: string;
 
@@ -131,6 +133,7 @@ export async function defineTenancySuite(
       `/v1/export/mentions.csv?brand=bolt&${RANGE}`,
       '/v1/alert-rules',
       '/v1/alerts',
+      '/v1/sources',
     ];
     const view: Record<string, unknown> = {};
     for (const url of reads) {
@@ -167,25 +170,17 @@ export async function defineTenancySuite(
   beforeAll(async () => {
     store = await openStore(services);
     bus = new InProcessBus();
-    const settings = AppSettingsSchema.parse({ SINK_FLUSH_INTERVAL_MS: '20', LOG_LEVEL: 'silent' });
-    const rt: Runtime = {
-      settings,
-      logger: silentLogger(),
-      bus,
-      store,
-      config: () => config,
-      onConfigChange: () => undefined,
-      configFile: '(test)',
-      close: () => undefined,
-    };
+    // With brands and sources stored from the API merged in, as `earshot start` runs.
+    rt = await runtimeWithSettings({ store, bus, file: config, logger: silentLogger() });
     await bus.ensureTopics([Topics.raw, Topics.enriched, dlqTopic(Topics.raw)]);
     pipeline = await startPipeline(rt);
     ports = ingestPorts(rt, new AbortController().signal);
     app = await buildApi({
       store,
-      config: () => config,
+      config: rt.config,
       logger: silentLogger(),
       extraRoutes: apiExtraRoutes(ports),
+      setup: setupPortFor(rt)!,
     });
     keyA = (await createApiKey(store, 'ws-a', 'a')).key;
     keyB = (await createApiKey(store, 'ws-b', 'b')).key;
@@ -263,6 +258,11 @@ export async function defineTenancySuite(
       acked_at: null,
       acked_by: null,
     });
+    // B's own source, its options naming what B watches.
+    const source = await call('PUT', '/v1/sources/hackernews', keyB, {
+      options: { queries: [B_SECRET] },
+    });
+    expect(source.statusCode).toBe(201);
     await settle();
     // The seed is visible to B (so "unchanged" below is about real data).
     const feed = await call('GET', `/v1/brands/bolt/mentions?${RANGE}`, keyB);
@@ -277,6 +277,7 @@ export async function defineTenancySuite(
   afterAll(async () => {
     await app?.close();
     await pipeline?.stop();
+    rt?.close();
     await bus?.close();
     await store?.close();
   });
@@ -431,6 +432,81 @@ export async function defineTenancySuite(
     'POST /v1/alerts/{id}/ack': async () => {
       const res = await asA('POST', '/v1/alerts/inc-b-1/ack', { by: 'mallory' });
       expect(res.statusCode).toBe(404);
+    },
+
+    // Setup: brands and sources stored per workspace.
+    'POST /v1/brands': async () => {
+      // B's brand id is free in A's workspace: A's own brand, which B never sees.
+      const res = await asA('POST', '/v1/brands', { id: 'bolt', name: 'Bolt of A', query: 'bolt' });
+      expect(res.statusCode).toBe(201);
+      expect((await asA('GET', '/v1/brands')).body).toContain('Bolt of A');
+      // A workspace in the body is not a field: refused, not obeyed.
+      const other = await asA('POST', '/v1/brands', {
+        name: 'X',
+        query: 'x',
+        workspace: 'ws-b',
+      });
+      expect(other.statusCode).toBe(400);
+      // Naming B's brand as a competitor: unknown in A's workspace.
+      const rival = await asA('POST', '/v1/brands', {
+        name: 'Y',
+        query: 'y',
+        competitors: ['bolt-rival'],
+      });
+      expect(rival.statusCode).toBe(400);
+      expect((await asA('DELETE', '/v1/brands/bolt')).statusCode).toBe(204);
+    },
+    'PATCH /v1/brands/{brand}': async () => {
+      for (const brand of ['bolt', 'bolt-rival']) {
+        const res = await asA('PATCH', `/v1/brands/${brand}`, { query: 'acme' });
+        expect(res.statusCode, brand).toBe(404);
+        expectNothingOfB(res);
+      }
+    },
+    'DELETE /v1/brands/{brand}': async () => {
+      for (const brand of ['bolt', 'bolt-rival'])
+        expect((await asA('DELETE', `/v1/brands/${brand}`)).statusCode, brand).toBe(404);
+    },
+    'POST /v1/brands/preview': async () => {
+      // Against B's brand: unknown.
+      const foreign = await asA('POST', '/v1/brands/preview', { query: 'bolt', brand: 'bolt' });
+      expect(foreign.statusCode).toBe(404);
+      // Text only B's own (webhook) mention has: A's preview reads public mentions, as A's live
+      // matching does, and A's own, never B's.
+      const res = await asA('POST', '/v1/brands/preview', {
+        query: '"support ticket" OR crm OR bolt',
+        days: 2,
+        samples: 50,
+      });
+      expect(res.statusCode).toBe(200);
+      // (A's own ingest above stored `crm:@ws-a:@ws-b:1`: A's, whatever its id says.)
+      expect(res.body).not.toContain('"crm:@ws-b:1"');
+      expect(res.body).not.toContain('bolt support ticket');
+      expect(res.body).toContain('hackernews:@ws-a:100');
+    },
+    'POST /v1/brands/{brand}/rematch': async () => {
+      expect((await asA('POST', '/v1/brands/bolt/rematch', { days: 2 })).statusCode).toBe(404);
+      // A's own brand, re-matched: B's rows of the same mentions stay as they are.
+      const own = await asA('POST', '/v1/brands/acme/rematch', { days: 2 });
+      expect(own.statusCode).toBe(200);
+      expect(own.body).not.toContain('@ws-b:');
+    },
+    'GET /v1/sources': async () => {
+      const res = await asA('GET', '/v1/sources');
+      expect(res.statusCode).toBe(200);
+      expectNothingOfB(res);
+      const hn = res
+        .json<{ sources: Array<{ source: string; origin: string | null }> }>()
+        .sources.find((s) => s.source === 'hackernews');
+      expect(hn?.origin).toBeNull();
+    },
+    'PUT /v1/sources/{source}': async () => {
+      const res = await asA('PUT', '/v1/sources/hackernews', { options: { queries: ['acme'] } });
+      expect(res.statusCode).toBe(409);
+      expectNothingOfB(res);
+    },
+    'DELETE /v1/sources/{source}': async () => {
+      expect((await asA('DELETE', '/v1/sources/hackernews')).statusCode).toBe(404);
     },
   };
 

@@ -1,0 +1,310 @@
+import { z } from 'zod';
+import type {
+  PreviewMention,
+  PreviewResult,
+  SetupPort,
+  SourceState,
+} from '../../api/setup-port.ts';
+import { findUnknownKeys } from '../../core/config-keys.ts';
+import { DAY_MS } from '../../core/duration.ts';
+import { ownerOfMentionId } from '../../core/contracts/owned-id.ts';
+import {
+  compileWatchQueries,
+  parseQuery,
+  QuerySyntaxError,
+  type WatchMatch,
+  type WatchMatcher,
+} from '../../enrich/match/index.ts';
+import { RefreshConfigSchema } from '../../ingest/refresh/config.ts';
+import { findSource } from '../../ingest/registry.ts';
+import type { ConnectorStatus } from '../../ingest/runtime.ts';
+import { listConnectors } from '../../ingest/runtime.ts';
+import type { Store } from '../../store/port.ts';
+import {
+  candidatePage,
+  candidatesByDay,
+  candidateSample,
+  type PreviewRow,
+  type PreviewScope,
+} from '../../store/queries/preview.ts';
+import {
+  brandMentionCount,
+  deleteBrandRows,
+  insertBrandRows,
+  ownedMentionIds,
+  type MatchedMention,
+} from '../../store/queries/rematch.ts';
+import type { SettingsSync } from '../settings-sync.ts';
+import { FOLD_SQL, queryNeedles } from './prefilter.ts';
+
+/**
+ * The setup routes' port (api/setup-port.ts), built from the pieces the API may not import:
+ * the query language, the source registry and the connectors of this process.
+ */
+
+/** The matcher checks at most this many candidates per preview; more are a sample. */
+export const PREVIEW_CHECK_LIMIT = 4_000;
+
+export function createSetupPort(options: {
+  store: Store;
+  sync: SettingsSync;
+  env: Record<string, string | undefined>;
+  /** The connectors run by this process, when it runs them (embedded mode). */
+  connectorStatus?: () => ConnectorStatus[];
+}): SetupPort {
+  const { store, sync, env } = options;
+  return {
+    merged: () => sync.merged(),
+    refresh: () => sync.refresh(),
+    checkQuery(query) {
+      try {
+        parseQuery(query);
+        return null;
+      } catch (error) {
+        if (!(error instanceof QuerySyntaxError)) throw error;
+        return { message: error.message, position: error.position, expected: error.expected };
+      }
+    },
+    checkSource(source, options) {
+      const def = findSource(source);
+      if (!def) return null;
+      const schema = z.intersection(def.schema, z.object({ refresh: RefreshConfigSchema }));
+      const problems = findUnknownKeys(options, schema).map((u) => ({
+        parameter: ['options', ...u.path].join('.'),
+        message: `unknown key "${String(u.path[u.path.length - 1])}"${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}`,
+      }));
+      const parsed = schema.safeParse(options);
+      if (!parsed.success)
+        for (const i of parsed.error.issues)
+          problems.push({
+            parameter: ['options', ...i.path.map(String)].join('.'),
+            message: i.message,
+          });
+      return problems;
+    },
+    async sourceStates(sources) {
+      const running = new Map((options.connectorStatus?.() ?? []).map((s) => [s.source, s]));
+      const fetched = new Map(
+        (
+          await store.query<{ source: string; at: string }>(
+            'SELECT source, toString(max(updated_at)) AS at FROM source_cursors GROUP BY source',
+          )
+        ).map((r) => [r.source, r.at]),
+      );
+      return listConnectors(sources, env).map((c): SourceState => ({
+        source: c.source,
+        description: c.description,
+        configured: c.configured,
+        needs: c.needs,
+        state: options.connectorStatus ? (running.get(c.source)?.state ?? 'stopped') : null,
+        last_error: running.get(c.source)?.lastError ?? null,
+        last_fetch: fetched.has(c.source) ? isoOf(fetched.get(c.source)!) : null,
+      }));
+    },
+    preview: (input) => preview(store, input),
+    rematch: (input) => rematch(store, input),
+  };
+}
+
+function isoOf(clickhouseTime: string): string {
+  return new Date(`${clickhouseTime.replace(' ', 'T')}Z`).toISOString();
+}
+
+function startOfDay(t: number): Date {
+  return new Date(Math.floor(t / DAY_MS) * DAY_MS);
+}
+
+function matcherOf(workspace: string, query: string): WatchMatcher {
+  return compileWatchQueries([{ workspace, brand: 'draft', query }]);
+}
+
+function matchRow(matcher: WatchMatcher, row: PreviewRow): WatchMatch | undefined {
+  return matcher.match({
+    text: row.text,
+    title: row.title,
+    lang: row.lang,
+    source: row.source,
+    author: row.author_handle,
+    url: row.url,
+    workspace: ownerOfMentionId(row.id),
+  })[0];
+}
+
+function scopeOf(workspace: string, queries: string[], from: Date, to: Date): PreviewScope {
+  let needles: string[] | null = [];
+  for (const q of queries) {
+    const n = queryNeedles(parseQuery(q));
+    needles = n === null || needles === null ? null : [...needles, ...n];
+  }
+  return {
+    workspace,
+    from,
+    to,
+    needles: needles === null ? null : [...new Set(needles)],
+    fold: FOLD_SQL,
+  };
+}
+
+/**
+ * Counts by day, samples, gained and lost. The store finds the candidates (folded text holds a
+ * word of the draft or of the query in force) and counts them by day; the matcher checks them,
+ * all of them up to PREVIEW_CHECK_LIMIT, else an even sample whose match rate per day scales
+ * the day's candidates (`estimated`).
+ */
+async function preview(
+  store: Store,
+  input: Parameters<SetupPort['preview']>[0],
+): Promise<PreviewResult> {
+  const to = input.now;
+  const from = startOfDay(to.getTime() - (input.days - 1) * DAY_MS);
+  const draft = matcherOf(input.workspace, input.query);
+  const current = input.current === null ? null : matcherOf(input.workspace, input.current);
+  const scope = scopeOf(
+    input.workspace,
+    input.current === null ? [input.query] : [input.query, input.current],
+    from,
+    to,
+  );
+  const [days, rows] = await Promise.all([
+    candidatesByDay(store, scope),
+    candidateSample(store, scope, PREVIEW_CHECK_LIMIT),
+  ]);
+  const candidates = days.reduce((n, d) => n + d.n, 0);
+  const estimated = candidates > rows.length;
+  const perDay = new Map<string, { checked: number; draft: number; current: number }>();
+  const samples: PreviewMention[] = [];
+  const gained: PreviewMention[] = [];
+  const lost: PreviewMention[] = [];
+  let checkedAll = 0;
+  let draftAll = 0;
+  let currentAll = 0;
+  // Newest first, so the samples shown are recent.
+  rows.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
+  for (const row of rows) {
+    const day = row.created.slice(0, 10);
+    const d = perDay.get(day) ?? { checked: 0, draft: 0, current: 0 };
+    perDay.set(day, d);
+    d.checked++;
+    checkedAll++;
+    const m = matchRow(draft, row);
+    const c = current === null ? undefined : matchRow(current, row);
+    if (m) {
+      d.draft++;
+      draftAll++;
+      if (samples.length < input.samples) samples.push(shown(row, m));
+      if (current !== null && !c && gained.length < input.samples) gained.push(shown(row, m));
+    }
+    if (c) {
+      d.current++;
+      currentAll++;
+      if (!m && lost.length < input.samples) lost.push(shown(row, c));
+    }
+  }
+  // A day the sample missed takes the window's rate.
+  const scale = (day: string, n: number, key: 'draft' | 'current') => {
+    const d = perDay.get(day);
+    if (!estimated) return d?.[key] ?? 0;
+    const rate =
+      d && d.checked > 0
+        ? d[key] / d.checked
+        : checkedAll > 0
+          ? (key === 'draft' ? draftAll : currentAll) / checkedAll
+          : 0;
+    return Math.round(n * rate);
+  };
+  const byDay: PreviewResult['by_day'] = [];
+  const counts = new Map(days.map((d) => [d.day, d.n]));
+  for (let t = from.getTime(); t < to.getTime(); t += DAY_MS) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    const n = counts.get(day) ?? 0;
+    byDay.push({
+      day,
+      matches: scale(day, n, 'draft'),
+      current: current === null ? null : scale(day, n, 'current'),
+    });
+  }
+  return {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    by_day: byDay,
+    total: byDay.reduce((n, d) => n + d.matches, 0),
+    current_total: current === null ? null : byDay.reduce((n, d) => n + (d.current ?? 0), 0),
+    estimated,
+    candidates,
+    checked: rows.length,
+    samples,
+    gained,
+    lost,
+  };
+}
+
+function shown(row: PreviewRow, m: WatchMatch): PreviewMention {
+  return {
+    id: row.id,
+    created_at: isoOf(row.created),
+    source: row.source,
+    lang: row.lang,
+    url: row.url,
+    author: row.author_handle,
+    title: row.title,
+    text: row.text,
+    spans: m.spans,
+    terms: m.terms,
+  };
+}
+
+/** Replace the brand's rows from the start of the day `days` ago with what its query matches now. */
+async function rematch(
+  store: Store,
+  input: Parameters<SetupPort['rematch']>[0],
+): Promise<{ from: string; checked: number; matched: number; mentions: number }> {
+  const from = startOfDay(input.now.getTime() - (input.days - 1) * DAY_MS);
+  const brand = { workspace: input.workspace, brand: input.brand, from };
+  // Same ids as the enrich stage gives (brand + hash of the query).
+  const matcher = compileWatchQueries([
+    { workspace: input.workspace, brand: input.brand, query: input.query },
+  ]);
+  const owned = new Set(await ownedMentionIds(store, brand));
+  await deleteBrandRows(store, brand);
+  // Up to the far future: mentions stored while this runs are in the walk or already the
+  // live pipeline's (skipped at insert).
+  const scope = scopeOf(input.workspace, [input.query], from, new Date(8_640_000_000_000));
+  let after = '';
+  let checked = 0;
+  let matched = 0;
+  for (;;) {
+    const page = await candidatePage(store, scope, after, 5_000);
+    if (page.length === 0) break;
+    after = page[page.length - 1]!.id;
+    checked += page.length;
+    const found: MatchedMention[] = [];
+    for (const row of page) {
+      const m = matchRow(matcher, row);
+      if (m || owned.has(row.id)) {
+        found.push({
+          id: row.id,
+          query_id: m?.query_id ?? `${input.brand}:owned`,
+          terms: m?.terms ?? [],
+          owned: owned.has(row.id),
+        });
+        owned.delete(row.id);
+      }
+    }
+    matched += await insertBrandRows(store, brand, found);
+  }
+  // Owned mentions the query's words did not bring into the walk.
+  const rest = [...owned].map((id) => ({
+    id,
+    query_id: `${input.brand}:owned`,
+    terms: [],
+    owned: true,
+  }));
+  for (let i = 0; i < rest.length; i += 5_000)
+    matched += await insertBrandRows(store, brand, rest.slice(i, i + 5_000));
+  return {
+    from: from.toISOString(),
+    checked,
+    matched,
+    mentions: await brandMentionCount(store, brand),
+  };
+}

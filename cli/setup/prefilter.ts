@@ -1,0 +1,85 @@
+import type { QueryAst } from '../../enrich/match/index.ts';
+import { normalizeWord } from '../../enrich/text/tokenize.ts';
+
+/**
+ * A query preview over a million stored mentions cannot read every text into the process: the
+ * store narrows them first. `queryNeedles` gives words of which a matching text must contain
+ * at least one (a superset: the matcher decides), searched in the text folded the way the
+ * tokenizer folds words (lowercase, diacritics off: "Nestlé" holds "nestle"). `null`: the query
+ * can match without any word (`lang:de`, `NOT x`), so nothing can be narrowed.
+ */
+export function queryNeedles(ast: QueryAst): string[] | null {
+  switch (ast.type) {
+    case 'term': {
+      // Every word of a phrase is in a match; the longest one narrows best.
+      const words = ast.words.map((w) => foldNeedle(w.text)).filter((w) => w.length > 0);
+      // Scripts whose words fold to other letters than the text holds (Hangul to jamo…): no
+      // narrowing rather than a miss.
+      if (words.length === 0 || !words.every((w) => SEARCHABLE.test(w))) return null;
+      return [words.reduce((a, b) => (b.length > a.length ? b : a))];
+    }
+    case 'field':
+    case 'not':
+      return null;
+    case 'or': {
+      const all: string[] = [];
+      for (const child of ast.children) {
+        const n = queryNeedles(child);
+        if (n === null) return null;
+        all.push(...n);
+      }
+      return [...new Set(all)];
+    }
+    case 'and':
+    case 'near': {
+      const children = ast.type === 'and' ? ast.children : [ast.left, ast.right];
+      // Any one constrained side narrows; the one with the fewest (and longest) words best.
+      let best: string[] | null = null;
+      for (const child of children) {
+        const n = queryNeedles(child);
+        if (n !== null && (best === null || score(n) > score(best))) best = n;
+      }
+      return best;
+    }
+  }
+}
+
+/** Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic and digits: folded one letter at a time. */
+const SEARCHABLE = /^[\u0020-\u024f\u0370-\u058f\u05d0-\u06ff]+$/u;
+
+function score(needles: string[]): number {
+  return Math.min(...needles.map((n) => n.length)) / needles.length;
+}
+
+/** A query word as the folded text holds it (fold the same way as the text column below). */
+export function foldNeedle(word: string): string {
+  let out = '';
+  for (const ch of word.toLowerCase()) out += FOLD_MAP.get(ch) ?? ch;
+  return out;
+}
+
+/**
+ * Characters the tokenizer folds to one other character, found by asking it (so the two never
+ * disagree), for `translateUTF8`; the few that fold to two letters (ß → ss) are replaced apart.
+ */
+const FOLD_MAP = new Map<string, string>();
+const MULTI: Array<[string, string]> = [];
+for (let cp = 0x80; cp <= 0xffff; cp++) {
+  if (cp >= 0xd800 && cp <= 0xdfff) continue;
+  const ch = String.fromCodePoint(cp);
+  if (!/[\p{L}\p{N}]/u.test(ch)) continue;
+  const lower = ch.toLowerCase();
+  if ([...lower].length !== 1) continue;
+  const folded = normalizeWord(lower);
+  if (folded === lower || folded.length === 0) continue;
+  if ([...folded].length === 1) FOLD_MAP.set(lower, folded);
+  else if (cp < 0x250 && /^[a-z]{2,3}$/.test(folded) && !MULTI.some(([f]) => f === lower))
+    MULTI.push([lower, folded]);
+}
+
+/** The SQL parameters that fold a lowercased text: `translateUTF8(x, from, to)` then the pairs. */
+export const FOLD_SQL = {
+  from: [...FOLD_MAP.keys()].join(''),
+  to: [...FOLD_MAP.values()].join(''),
+  pairs: MULTI,
+};
