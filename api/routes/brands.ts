@@ -136,6 +136,7 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
             from: range.from,
             to: range.to,
             intervalSeconds: range.intervalMs / 1000,
+            calendar: range.calendar,
             source: q.source,
             lang: q.lang,
             weights: ctx.engagementWeights,
@@ -148,6 +149,7 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
           from: range.from.toISOString(),
           to: range.to.toISOString(),
           interval: `${range.intervalMs / 60_000}m`,
+          tz: range.tz,
           ...health,
         };
       },

@@ -4,7 +4,7 @@ import { compareBrands } from '../../store/queries/compare.ts';
 import type { ApiContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
 import { route } from '../openapi.ts';
-import { RangeQuery, rangeOf, Slug, workspaceOf } from '../params.ts';
+import { RangeQuery, rangeOf, Slug, timeZoneOf, workspaceOf } from '../params.ts';
 
 const CompareQuery = RangeQuery.extend({
   brands: z
@@ -32,10 +32,10 @@ export function compareRoutes(ctx: ApiContext): FastifyPluginAsync {
         tag: 'compare',
         auth: true,
         summary:
-          'Brands side by side: share of voice, sentiment and engagement, with 95 % Wilson intervals, and over time',
+          'Brands side by side: share of voice, sentiment and engagement per mention with 95 % intervals, over time, with a verdict per metric (vs the first brand and vs the previous period) and where the data starts',
         query: CompareQuery,
         responses: {
-          200: '{ brands: [...], series: [...] }',
+          200: '{ reference, brands: [{ …, previous, change, vs_previous, vs_reference }], series: [...], coverage: { data_since, complete } }',
           400: 'a bad parameter',
           404: 'a brand not in your workspace',
         },
@@ -48,7 +48,7 @@ export function compareRoutes(ctx: ApiContext): FastifyPluginAsync {
           if (!b) throw new ApiError(404, 'not_found', `no brand "${id}"`);
           return { id: b.id, name: b.name };
         });
-        const range = rangeOf(q, ctx.now());
+        const range = rangeOf(q, ctx.now(), timeZoneOf(ws));
         const result = await ctx.cache.get(`${ws.id} ${request.url}`, () =>
           compareBrands(ctx.store, {
             workspace: ws.id,
@@ -56,7 +56,9 @@ export function compareRoutes(ctx: ApiContext): FastifyPluginAsync {
             from: range.from,
             to: range.to,
             intervalSeconds: range.intervalMs / 1000,
+            calendar: range.calendar,
             weights: ctx.engagementWeights,
+            now: range.now,
           }),
         );
         return {
@@ -64,6 +66,7 @@ export function compareRoutes(ctx: ApiContext): FastifyPluginAsync {
           from: range.from.toISOString(),
           to: range.to.toISOString(),
           interval: `${range.intervalMs / 60_000}m`,
+          tz: range.tz,
           ...result,
         };
       },

@@ -111,8 +111,7 @@ function logGamma(x: number): number {
   return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
-const logChoose = (n: number, k: number) =>
-  logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+const logChoose = (n: number, k: number) => logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
 
 /**
  * Exact two-sided binomial test of k successes in n at probability p (R's `binom.test`): the
@@ -184,9 +183,7 @@ function incompleteBeta(x: number, a: number, b: number): number {
     }
     return h;
   };
-  return x < (a + 1) / (a + b + 2)
-    ? (front * cf(x, a, b)) / a
-    : 1 - (front * cf(1 - x, b, a)) / b;
+  return x < (a + 1) / (a + b + 2) ? (front * cf(x, a, b)) / a : 1 - (front * cf(1 - x, b, a)) / b;
 }
 
 /** Student's t CDF with `df` degrees of freedom (df may be fractional: Welch). */
