@@ -329,6 +329,59 @@ export class ApiClient {
     return this.request('POST', path, {}, body, schema, signal);
   }
 
+  /**
+   * A file the API streams (an export, a report): its bytes, its name and, for tables, the row
+   * count the server announced (`X-Total-Count`). Fetched with the key like any call (a plain
+   * link could not carry the Authorization header), then handed to the browser as a download.
+   */
+  async download(
+    path: string,
+    params: Params,
+    signal?: AbortSignal,
+  ): Promise<
+    | { ok: true; blob: Blob; filename: string; rows: number | null }
+    | { ok: false; status: number; code: string; message: string }
+  > {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(params))
+      if (v !== null && v !== undefined && v !== '') qs.set(k, String(v));
+    const headers: Record<string, string> = {};
+    const key = this.options.key();
+    if (key) headers.authorization = `Bearer ${key}`;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.base}${path}${qs.size ? `?${qs.toString()}` : ''}`, {
+        headers,
+        signal: signal ?? null,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      return { ok: false, status: 0, code: 'network', message: 'the server did not answer' };
+    }
+    if (!res.ok) {
+      if (res.status === 401) this.options.onUnauthorized();
+      const err = z
+        .object({ error: z.object({ code: z.string(), message: z.string() }) })
+        .safeParse(await res.json().catch(() => null));
+      return {
+        ok: false,
+        status: res.status,
+        code: err.success ? err.data.error.code : 'http_error',
+        message: err.success ? err.data.error.message : `HTTP ${res.status}`,
+      };
+    }
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const filename =
+      /filename="([^"]+)"/.exec(disposition)?.[1] ?? path.split('/').pop() ?? 'download';
+    const total = res.headers.get('x-total-count');
+    return {
+      ok: true,
+      blob: await res.blob(),
+      filename,
+      rows: total === null ? null : Number(total),
+    };
+  }
+
   private async request<S extends z.ZodType>(
     method: string,
     path: string,
