@@ -73,6 +73,11 @@ export type Health = z.infer<typeof HealthSchema>;
 
 const Estimate = z.looseObject({ value: optNum, ci95: z.tuple([num, num]).nullable().optional() });
 export type EstimateValue = z.infer<typeof Estimate>;
+const VerdictSchema = z.looseObject({
+  verdict: z.enum(['higher', 'lower', 'no_clear_difference', 'too_little_data']),
+  p_value: num.nullable(),
+});
+export type VerdictValue = z.infer<typeof VerdictSchema>;
 
 export const CompareSchema = z.looseObject({
   from: z.string(),
@@ -89,8 +94,20 @@ export const CompareSchema = z.looseObject({
       net_sentiment: optNum,
       engagement: optNum,
       reach_estimate: optNum,
+      engagement_per_mention: Estimate.optional(),
+      previous: z.looseObject({ volume: num }).optional(),
+      change: z.record(z.string(), num.nullable()).optional(),
+      /** Verdicts at 95 %: against its own previous period, and against the reference brand. */
+      vs_previous: z.record(z.string(), VerdictSchema).optional(),
+      vs_reference: z
+        .record(z.string(), z.union([VerdictSchema, z.string()]))
+        .nullable()
+        .optional(),
     }),
   ),
+  reference: z.string().optional(),
+  /** Where the data starts: `complete` is false when the range reaches back before it. */
+  coverage: z.looseObject({ data_since: z.string().nullable(), complete: z.boolean() }).optional(),
   series: z
     .array(
       z.looseObject({
