@@ -13,6 +13,7 @@ import {
   FilterQuery,
   mentionFilters,
   RangeQuery,
+  timeZoneOf,
   workspaceOf,
 } from '../params.ts';
 
@@ -88,7 +89,7 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
         query: NoQuery,
         response: BrandsResponse,
         responses: {
-          200: '{ workspace, brands: [{ id, name, query, competitors, color }] }',
+          200: '{ workspace, name, timezone, brands: [{ id, name, query, competitors, color }] }',
           401: 'no or invalid key',
         },
       },
@@ -98,6 +99,7 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
         return {
           workspace: ws.id,
           name: ws.name,
+          timezone: timeZoneOf(ws),
           brands: ws.brands.map((b) => ({
             id: b.id,
             name: b.name,

@@ -17,7 +17,12 @@ export const BrandSchema = z.looseObject({
   color: z.string().nullable().optional(),
 });
 export type Brand = z.infer<typeof BrandSchema>;
-export const BrandsSchema = z.looseObject({ workspace: z.string(), brands: z.array(BrandSchema) });
+export const BrandsSchema = z.looseObject({
+  workspace: z.string(),
+  /** The workspace's reporting time zone (days split at its midnight); older servers: none. */
+  timezone: z.string().optional(),
+  brands: z.array(BrandSchema),
+});
 
 const SeriesPointSchema = z.looseObject({
   t: z.string(),

@@ -27,7 +27,7 @@ export function localeNumber(x: number, max: number, min = max): string {
       minimumFractionDigits: min,
       maximumFractionDigits: max,
       useGrouping: 'min2',
-    } as Intl.NumberFormatOptions);
+    });
     numberFormats.set(key, f);
   }
   return f.format(x);
