@@ -17,6 +17,8 @@ import type { RouteSpec } from './openapi.ts';
 import { brandRoutes } from './routes/brands.ts';
 import { compareRoutes } from './routes/compare.ts';
 import { exportRoutes } from './routes/export.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { createPdfRenderer, type PdfRenderer } from '../reports/pdf.ts';
 import { systemRoutes } from './routes/system.ts';
 
 export interface ApiDependencies {
@@ -42,6 +44,10 @@ export interface ApiDependencies {
   rootPlugins?: FastifyPluginAsync[];
   /** Key changes made in this process (the admin endpoint), applied at the next request. */
   keyChanges?: KeyChanges;
+  /** `REPORTS_BROWSER_PATH`: the Chromium that prints PDF reports (default /usr/bin/chromium). */
+  reportsBrowserPath?: string;
+  /** Tests: a renderer of their own (default: Chromium at `reportsBrowserPath`). */
+  pdf?: PdfRenderer;
 }
 
 export interface ApiContext {
@@ -55,6 +61,8 @@ export interface ApiContext {
   routes: RouteSpec[];
   cache: ResultCache;
   version: string;
+  /** Prints HTML reports to PDF (headless Chromium), started at the first report. */
+  reports: PdfRenderer;
 }
 
 const VERSION = (
@@ -62,6 +70,9 @@ const VERSION = (
     version: string;
   }
 ).version;
+
+/** Debian's chromium package. */
+export const DEFAULT_REPORTS_BROWSER = '/usr/bin/chromium';
 
 /** 10 MiB: an ingest batch of a few thousand mentions; `API_BODY_LIMIT_BYTES` changes it. */
 export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
@@ -86,7 +97,13 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     routes: [],
     cache: new ResultCache(deps.cacheTtlMs ?? 0),
     version: VERSION,
+    reports:
+      deps.pdf ??
+      createPdfRenderer({ browserPath: deps.reportsBrowserPath ?? DEFAULT_REPORTS_BROWSER }),
   };
+  app.addHook('onClose', async () => {
+    if (!deps.pdf) await ctx.reports.close();
+  });
   installErrorHandler(app);
   app.addHook('onResponse', (request, reply, done) => {
     metrics.httpSeconds.observe(
@@ -115,6 +132,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       await v1.register(brandRoutes(ctx));
       await v1.register(compareRoutes(ctx));
       await v1.register(exportRoutes(ctx));
+      await v1.register(reportRoutes(ctx));
       for (const extra of deps.extraRoutes ?? []) await v1.register(extra(ctx));
     },
     { prefix: '/v1' },

@@ -6,6 +6,7 @@ import type { EnrichedMention } from '../../core/contracts/mention.ts';
 import { silentLogger } from '../../core/logger.ts';
 import { parseEarshotConfig } from '../../core/workspace-config.ts';
 import type { Store } from '../../store/port.ts';
+import { saveIncident } from '../../store/queries/alerts-store.ts';
 import { anEnrichedMention } from '../support/builders.ts';
 import { freshStore, storeThroughSink } from '../support/store.ts';
 
@@ -104,6 +105,24 @@ beforeAll(async () => {
       }),
     );
   await storeThroughSink(store, mentions);
+  await saveIncident(store, {
+    workspace: 'ws',
+    id: 'inc-1',
+    rule_id: 'neg-spike',
+    brand: 'acme',
+    type: 'negative_spike',
+    state: 'resolved',
+    opened_at: '2026-11-20T06:00:00.000Z',
+    updated_at: '2026-11-20T07:00:00.000Z',
+    resolved_at: '2026-11-20T07:00:00.000Z',
+    last_firing_at: '2026-11-20T06:30:00.000Z',
+    detection: { z: 4 },
+    peak: null,
+    context: null,
+    updates: 1,
+    acked_at: null,
+    acked_by: null,
+  });
   app = await buildApi({
     store,
     config: () => config,
@@ -307,5 +326,92 @@ describe('comparison verdicts', () => {
       '/v1/compare?brands=acme,rival&from=2026-11-20T00:00:00Z&to=2026-11-20T12:00:00Z',
     );
     expect(day.json<{ coverage: { complete: boolean } }>().coverage.complete).toBe(true);
+  });
+});
+
+describe('reports', () => {
+  it('a brand report (HTML): KPIs vs previous, charts, topics, most engaged mentions, alerts', async () => {
+    const res = await get(`/v1/reports/brands/acme?${RANGE}&format=html`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    const html = res.body;
+    expect(html).toContain('<h1>ACME</h1>');
+    for (const kpi of ['Mentions', 'Net sentiment', 'Negative share', 'Engagement'])
+      expect(html).toContain(`data-kpi="${kpi}"`);
+    // Mentions: 2,405 now, none in the period before: "new".
+    expect(html).toMatch(
+      /data-kpi="Mentions"><span class="muted">Mentions<\/span><b>2,405<\/b><span class="[a-z]*">new<\/span>/,
+    );
+    expect(html).toContain('aria-label="Mentions over time by sentiment"');
+    expect(html).toContain('Greek');
+    // The most engaged positive mention is the Greek one (43); the only negative, the Persian one.
+    const positive = html.slice(
+      html.indexOf('Most engaged positive'),
+      html.indexOf('Most engaged negative'),
+    );
+    expect(positive.indexOf('Το acme')).toBeGreaterThan(0);
+    const negative = html.slice(html.indexOf('Most engaged negative'), html.indexOf('<h2>Alerts'));
+    expect(negative).toContain('واقعاً');
+    expect(html).toContain('<h2>Alerts (1)</h2>');
+    expect(html).toContain('negative spike');
+    // Self-contained: nothing to fetch when printed.
+    expect(html).not.toMatch(/<script|<link|src="http/);
+  });
+
+  it('a comparison report (HTML) carries the verdicts and the data-since notice', async () => {
+    const res = await get('/v1/reports/compare?brands=acme,rival&from=now-7d&format=html');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<h1>ACME vs Rival</h1>');
+    expect(res.body).toMatch(/class="verdict lower">▼ lower than ACME/);
+    expect(res.body).toContain('Data since');
+  });
+
+  it('prints a PDF with the machine’s Chromium', async () => {
+    const t0 = Date.now();
+    const res = await get(`/v1/reports/brands/acme?${RANGE}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.headers['content-disposition']).toBe(
+      'attachment; filename="acme-report-2026-11-19.pdf"',
+    );
+    expect(res.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(res.rawPayload.length).toBeGreaterThan(10_000);
+    console.log(
+      `[figure] brand report PDF in ${Date.now() - t0} ms (first, with the browser start)`,
+    );
+    const cmp = await get(`/v1/reports/compare?brands=acme,rival&${RANGE}`);
+    expect(cmp.statusCode).toBe(200);
+    expect(cmp.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  });
+
+  it('without a browser: a clear 503 naming the HTML report, which is served', async () => {
+    const bare = await buildApi({
+      store,
+      config: () => config,
+      logger: silentLogger(),
+      now: () => NOW,
+      demoKey: { key: KEY, workspace: 'ws' },
+      reportsBrowserPath: '/nonexistent/chromium',
+    });
+    try {
+      const res = await bare.inject({
+        url: `/v1/reports/brands/acme?${RANGE}`,
+        headers: { authorization: `Bearer ${KEY}` },
+      });
+      expect(res.statusCode).toBe(503);
+      const body = res.json<{
+        error: { code: string; message: string; details: Array<{ html_url: string }> };
+      }>();
+      expect(body.error.code).toBe('pdf_unavailable');
+      expect(body.error.message).toMatch(/none at \/nonexistent\/chromium.*REPORTS_BROWSER_PATH/);
+      const html = await bare.inject({
+        url: body.error.details[0]!.html_url,
+        headers: { authorization: `Bearer ${KEY}` },
+      });
+      expect(html.statusCode).toBe(200);
+      expect(html.body).toContain('<h1>ACME</h1>');
+    } finally {
+      await bare.close();
+    }
   });
 });

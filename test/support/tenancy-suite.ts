@@ -317,6 +317,29 @@ export async function defineTenancySuite(
     'GET /v1/export/series.xlsx': () => exportRead('series.xlsx', 'brand=bolt', 'brand=acme'),
     'GET /v1/export/compare.csv': () =>
       exportRead('compare.csv', 'brands=acme,bolt', 'brands=acme,acme-rival'),
+    'GET /v1/reports/brands/{brand}': async () => {
+      for (const brand of ['bolt', 'bolt-rival']) {
+        const res = await asA('GET', `/v1/reports/brands/${brand}?${RANGE}&format=html`);
+        expect(res.statusCode, brand).toBe(404);
+        expectNothingOfB(res);
+      }
+      const own = await asA('GET', `/v1/reports/brands/acme?${RANGE}&format=html`);
+      expect(own.statusCode).toBe(200);
+      expectNothingOfB(own);
+    },
+    'GET /v1/reports/compare': async () => {
+      for (const brands of ['bolt', 'acme,bolt-rival']) {
+        const res = await asA('GET', `/v1/reports/compare?brands=${brands}&${RANGE}&format=html`);
+        expect(res.statusCode, brands).toBe(404);
+        expectNothingOfB(res);
+      }
+      const own = await asA(
+        'GET',
+        `/v1/reports/compare?brands=acme,acme-rival&${RANGE}&format=html`,
+      );
+      expect(own.statusCode).toBe(200);
+      expectNothingOfB(own);
+    },
     'GET /v1/export/compare.xlsx': () =>
       exportRead('compare.xlsx', 'brands=bolt-rival', 'brands=acme,acme-rival'),
 

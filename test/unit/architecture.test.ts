@@ -20,6 +20,7 @@ const RULES: Record<string, { mayImport: string[] }> = {
       'core',
       'api',
       'alerts',
+      'reports',
       'store/queries',
       'store/port.ts',
       'store/time.ts',
@@ -29,6 +30,10 @@ const RULES: Record<string, { mayImport: string[] }> = {
     ],
   },
   alerts: { mayImport: ['core', 'alerts', 'store/queries', 'store/port.ts', 'store/time.ts'] },
+  // Reports read like the API (through store/queries) and deliver like alerts (alerts/delivery).
+  reports: {
+    mayImport: ['core', 'reports', 'alerts', 'store/queries', 'store/port.ts', 'store/time.ts'],
+  },
 };
 
 function sourceFiles(dir: string): string[] {
