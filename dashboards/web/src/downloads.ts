@@ -113,3 +113,65 @@ export function downloadGroup(
     status,
   );
 }
+
+/**
+ * "PDF report" of a brand (`ids` = [brand]) or a comparison: printed on the server from the
+ * same data as the page. Where the server has no browser, it says so and saves the HTML
+ * report instead (the API's 503 `pdf_unavailable`).
+ */
+export function reportButton(
+  ctx: PageContext,
+  kind: 'brand' | 'compare',
+  ids: () => string[],
+): HTMLElement {
+  const status = h('span', { class: 'download-status muted', role: 'status' });
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'download report',
+      id: 'report-button',
+      title: 'A PDF report of this page for the period: KPIs, charts, topics, mentions, alerts',
+      onclick: () => void run(),
+    },
+    'PDF report',
+  );
+  const run = async (): Promise<void> => {
+    button.disabled = true;
+    status.textContent = 'Preparing the report…';
+    try {
+      const state = currentState();
+      const path =
+        kind === 'brand'
+          ? `/v1/reports/brands/${encodeURIComponent(ids()[0] ?? '')}`
+          : '/v1/reports/compare';
+      const params: Params = {
+        ...rangeParams(state),
+        ...(kind === 'compare' ? { brands: ids().join(',') } : {}),
+      };
+      let res = await ctx.api.download(path, params);
+      let fallback = false;
+      if (!res.ok && res.code === 'pdf_unavailable') {
+        fallback = true;
+        res = await ctx.api.download(path, { ...params, format: 'html' });
+      }
+      if (!res.ok) {
+        status.textContent = `Report failed: ${res.message}`;
+        return;
+      }
+      saveBlob(res.blob, res.filename);
+      status.dataset.file = res.filename;
+      status.textContent = fallback
+        ? `No PDF on this server (no browser installed): saved the HTML report ${res.filename}`
+        : `Saved ${res.filename}`;
+    } finally {
+      button.disabled = false;
+    }
+  };
+  return h(
+    'div',
+    { class: 'download-group report-group', 'data-download': 'report' },
+    button,
+    status,
+  );
+}

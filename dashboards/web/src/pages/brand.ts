@@ -11,7 +11,7 @@ import {
 import { axisStyle, mountChart, palette, timeAxis, tooltipStyle, type Chart } from '../charts.ts';
 import { brandColor, brandName, type PageContext } from '../context.ts';
 import { emptyState, h, panel } from '../dom.ts';
-import { downloadGroup } from '../downloads.ts';
+import { downloadGroup, reportButton } from '../downloads.ts';
 import { languageName } from '../languages.ts';
 import {
   formatCount,
@@ -77,6 +77,7 @@ export async function brandPage(root: HTMLElement, ctx: PageContext): Promise<vo
             )
           : null,
       ),
+      reportButton(ctx, 'brand', () => [id]),
     ),
   );
   const base = `/v1/brands/${encodeURIComponent(id)}`;

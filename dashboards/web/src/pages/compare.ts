@@ -8,7 +8,7 @@ import {
 import { axisStyle, mountChart, palette, timeAxis, tooltipStyle } from '../charts.ts';
 import { brandColor, brandName, type PageContext } from '../context.ts';
 import { emptyState, h, panel } from '../dom.ts';
-import { downloadGroup } from '../downloads.ts';
+import { downloadGroup, reportButton } from '../downloads.ts';
 import { formatCount, formatNet, formatPctChange, formatShare, localeNumber } from '../format.ts';
 import { uniqueTopics } from '../metrics.ts';
 import { rangeLabel, rangeParams, rangeSpanMs, shortDateTime } from '../period.ts';
@@ -28,6 +28,7 @@ export async function comparePage(root: HTMLElement, ctx: PageContext): Promise<
       { class: 'page-head' },
       h('h1', {}, 'Compare'),
       h('p', { class: 'muted' }, `${rangeLabel(state)} · share of voice is of the brands shown`),
+      reportButton(ctx, 'compare', () => ids),
     ),
     h(
       'fieldset',
@@ -357,7 +358,7 @@ function meanCell(e: EstimateValue | undefined): HTMLElement {
   if (!e || e.value == null) return h('td', { class: 'num' }, '–');
   return h(
     'td',
-    { class: 'num ci', 'data-metric': 'engagement_per_mention' },
+    { class: 'num mean', 'data-metric': 'engagement_per_mention' },
     h(
       'span',
       { class: 'ci-text' },
