@@ -18,6 +18,8 @@ import type { SetupPort } from './setup-port.ts';
 import { brandRoutes } from './routes/brands.ts';
 import { compareRoutes } from './routes/compare.ts';
 import { exportRoutes } from './routes/export.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { createPdfRenderer, type PdfRenderer } from '../reports/pdf.ts';
 import { systemRoutes } from './routes/system.ts';
 
 export interface ApiDependencies {
@@ -45,6 +47,10 @@ export interface ApiDependencies {
   keyChanges?: KeyChanges;
   /** Brands and sources from the API (absent: the configuration file alone, read-only). */
   setup?: SetupPort;
+  /** `REPORTS_BROWSER_PATH`: the Chromium that prints PDF reports (default /usr/bin/chromium). */
+  reportsBrowserPath?: string;
+  /** Tests: a renderer of their own (default: Chromium at `reportsBrowserPath`). */
+  pdf?: PdfRenderer;
 }
 
 export interface ApiContext {
@@ -60,6 +66,8 @@ export interface ApiContext {
   version: string;
   /** Setup (brands, sources, preview, re-match): null where the process does not offer it. */
   setup: SetupPort | null;
+  /** Prints HTML reports to PDF (headless Chromium), started at the first report. */
+  reports: PdfRenderer;
 }
 
 const VERSION = (
@@ -67,6 +75,9 @@ const VERSION = (
     version: string;
   }
 ).version;
+
+/** Debian's chromium package. */
+export const DEFAULT_REPORTS_BROWSER = '/usr/bin/chromium';
 
 /** 10 MiB: an ingest batch of a few thousand mentions; `API_BODY_LIMIT_BYTES` changes it. */
 export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
@@ -92,7 +103,13 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     cache: new ResultCache(deps.cacheTtlMs ?? 0),
     version: VERSION,
     setup: deps.setup ?? null,
+    reports:
+      deps.pdf ??
+      createPdfRenderer({ browserPath: deps.reportsBrowserPath ?? DEFAULT_REPORTS_BROWSER }),
   };
+  app.addHook('onClose', async () => {
+    if (!deps.pdf) await ctx.reports.close();
+  });
   installErrorHandler(app);
   app.addHook('onResponse', (request, reply, done) => {
     metrics.httpSeconds.observe(
@@ -122,6 +139,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       await v1.register(brandRoutes(ctx));
       await v1.register(compareRoutes(ctx));
       await v1.register(exportRoutes(ctx));
+      await v1.register(reportRoutes(ctx));
       for (const extra of deps.extraRoutes ?? []) await v1.register(extra(ctx));
     },
     { prefix: '/v1' },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TimeZoneSchema } from '../core/time-zone.ts';
 import type { WorkspaceConfig } from '../core/workspace-config.ts';
 import type { ApiContext } from './app.ts';
 import type { MentionFilters } from '../store/queries/filters.ts';
@@ -28,6 +29,9 @@ export const RangeQuery = z.object({
   interval: DurationSchema.optional().describe(
     'bucket width: 5m, 15m, 1h, 6h, 1d, 1w; default: picked for ≤ 48 buckets',
   ),
+  tz: TimeZoneSchema.optional().describe(
+    'IANA time zone where days and weeks split (local midnight, weeks from Monday), e.g. Europe/Athens; default: the workspace’s `timezone`, else UTC',
+  ),
 });
 
 export const FilterQuery = z.object({
@@ -39,8 +43,18 @@ export const FilterQuery = z.object({
     .describe('only mentions in this detected language'),
 });
 
-export function rangeOf(q: z.infer<typeof RangeQuery>, now: Date): ResolvedRange {
-  const range = resolveRange(q, now);
+/** The reporting time zone of a workspace (config `workspaces[].timezone`), UTC by default. */
+export function timeZoneOf(ws: Pick<WorkspaceConfig, 'timezone'>): string {
+  return ws.timezone ?? 'UTC';
+}
+
+/** The request's range, its days in the request's `tz`, else `defaultTz` (the workspace's). */
+export function rangeOf(
+  q: z.infer<typeof RangeQuery>,
+  now: Date,
+  defaultTz = 'UTC',
+): ResolvedRange {
+  const range = resolveRange(q, now, q.tz ?? defaultTz);
   if ('error' in range) {
     throw new ApiError(
       400,
@@ -90,7 +104,7 @@ export function brandScope<Q extends z.infer<typeof RangeQuery>>(
   const { brand } = input.params;
   const q = input.query;
   const { ws } = brandOf(ctx, workspaceId, brand);
-  return { ws, brand, q, range: rangeOf(q, ctx.now()) };
+  return { ws, brand, q, range: rangeOf(q, ctx.now(), timeZoneOf(ws)) };
 }
 
 /** Mention-level filters from a route's query (feed, authors, topics, export). */

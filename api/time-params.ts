@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DurationSchema, UNIT_MS } from '../core/duration.ts';
+import { calendarOf, ceilTo, floorTo, type Calendar } from '../core/time-zone.ts';
 
 export { DurationSchema };
 
@@ -47,6 +48,10 @@ export interface ResolvedRange {
   intervalMs: number;
   /** When it was resolved: data after it does not exist yet (`to` may lie past it). */
   now: Date;
+  /** The reporting time zone (IANA) the range was resolved in. */
+  tz: string;
+  /** Days or weeks of `tz` (a 1d or 1w interval), or null for fixed-width buckets. */
+  calendar: Calendar | null;
 }
 
 export interface RangeProblem {
@@ -59,7 +64,9 @@ export interface RangeProblem {
 /**
  * Default: the last 24 h; the interval is picked for at most ~48 buckets; at most 2,000.
  * `from` and `to` snap outward to the interval grid (buckets are whole), which also lets
- * queries of whole hours read the hourly rollup.
+ * queries of whole hours read the hourly rollup. Days and weeks (1d, 1w) are those of `tz`:
+ * they start at local midnight (weeks on Monday) and last 23 or 25 hours across a DST change;
+ * shorter intervals stay on the UTC grid (the same hours wherever the offset is whole hours).
  */
 export function resolveRange(
   q: {
@@ -68,6 +75,7 @@ export function resolveRange(
     interval?: number | undefined;
   },
   now: Date,
+  tz = 'UTC',
 ): ResolvedRange | RangeProblem {
   const to = q.to ? q.to(now) : now;
   // A default `from` stays inside the window: only a time the caller gave is refused.
@@ -92,11 +100,20 @@ export function resolveRange(
   const intervalMs = q.interval ?? pickInterval(span);
   if (span / intervalMs > 2_000)
     return { error: 'too many buckets (max 2000): use a longer interval', parameter: 'interval' };
+  const calendar = calendarOf(intervalMs, tz);
   return {
-    from: new Date(Math.floor(from.getTime() / intervalMs) * intervalMs),
-    to: new Date(Math.ceil(to.getTime() / intervalMs) * intervalMs),
+    from: new Date(
+      calendar
+        ? floorTo(from.getTime(), calendar)
+        : Math.floor(from.getTime() / intervalMs) * intervalMs,
+    ),
+    to: new Date(
+      calendar ? ceilTo(to.getTime(), calendar) : Math.ceil(to.getTime() / intervalMs) * intervalMs,
+    ),
     intervalMs,
     now,
+    tz,
+    calendar,
   };
 }
 

@@ -55,6 +55,8 @@ export const AppSettingsSchema = LogConfigSchema.extend(BusConfigSchema.shape)
     API_RATE_LIMIT_PER_S: env.int(1, 100_000, 200),
     /** Largest request body the API reads (an ingest batch); larger is a 413. Default 10 MiB. */
     API_BODY_LIMIT_BYTES: env.int(1_024, 1_073_741_824, 10 * 1024 * 1024),
+    /** The Chromium that prints PDF reports; without one, reports are served as HTML. */
+    REPORTS_BROWSER_PATH: z.string().min(1).default('/usr/bin/chromium'),
     /** Engagement = weighted likes + reposts + replies, e.g. "likes:1,reposts:2,replies:1". */
     ENGAGEMENT_WEIGHTS: z
       .string()

@@ -47,9 +47,21 @@ describe('earshot.config.yaml: unknown keys', () => {
   });
 
   it('refuses unknown workspace keys, and lists the known keys when none is near', () => {
-    const text = valid.replace('    name: ACME\n', '    name: ACME\n    timezone: UTC\n');
+    const text = valid.replace('    name: ACME\n', '    name: ACME\n    palette: dark\n');
     expect(problems(text)).toEqual([
-      'earshot.config.yaml:4:5: workspaces.0.timezone: unknown key "timezone" (known keys: id, name, brands)',
+      'earshot.config.yaml:4:5: workspaces.0.palette: unknown key "palette" (known keys: id, name, brands, timezone)',
+    ]);
+  });
+
+  it('takes a reporting time zone by its IANA name, and names the line of a bad one', () => {
+    const athens = valid.replace(
+      '    name: ACME\n',
+      '    name: ACME\n    timezone: Europe/Athens\n',
+    );
+    expect(parseEarshotConfig(athens).workspaces[0]!.timezone).toBe('Europe/Athens');
+    const bad = valid.replace('    name: ACME\n', '    name: ACME\n    timezone: GMT+2 \n');
+    expect(problems(bad)).toEqual([
+      'earshot.config.yaml:4: workspaces.0.timezone: an IANA time zone name like "Europe/Athens" or "UTC"',
     ]);
   });
 

@@ -2,6 +2,7 @@ import { readFileSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
+import { TimeZoneSchema } from './time-zone.ts';
 import { describeUnknownKey, findUnknownKeys, nearestKey, type ConfigPath } from './config-keys.ts';
 import { ConfigError } from './errors.ts';
 
@@ -71,6 +72,11 @@ export const WorkspaceConfigSchema = z.object({
   id: Slug,
   name: z.string().min(1).max(200),
   brands: z.array(BrandConfigSchema).min(1),
+  /**
+   * The reporting time zone (IANA): where days and weeks of charts, exports and reports split
+   * (local midnight, weeks from Monday). Absent: UTC. A request's `tz` overrides it.
+   */
+  timezone: TimeZoneSchema.optional(),
 });
 export type WorkspaceConfig = z.infer<typeof WorkspaceConfigSchema>;
 

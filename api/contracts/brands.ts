@@ -14,6 +14,8 @@ export const BrandsResponse = z
   .object({
     workspace: z.string(),
     name: z.string(),
+    /** The reporting time zone (IANA): days and weeks split at its midnight. */
+    timezone: z.string(),
     brands: z.array(z.lazy(() => BrandView)),
   })
   .strict();

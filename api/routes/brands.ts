@@ -16,6 +16,7 @@ import {
   FilterQuery,
   mentionFilters,
   RangeQuery,
+  timeZoneOf,
   workspaceOf,
 } from '../params.ts';
 
@@ -91,7 +92,7 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
         query: NoQuery,
         response: BrandsResponse,
         responses: {
-          200: '{ workspace, brands: [{ id, name, query, competitors, color, owned, origin }] }',
+          200: '{ workspace, name, timezone, brands: [{ id, name, query, competitors, color, owned, origin }] }',
           401: 'no or invalid key',
         },
       },
@@ -101,6 +102,7 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
         return {
           workspace: ws.id,
           name: ws.name,
+          timezone: timeZoneOf(ws),
           brands: ws.brands.map((b) => brandView(ctx.setup, ws.id, b)),
         };
       },
@@ -134,6 +136,7 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
             from: range.from,
             to: range.to,
             intervalSeconds: range.intervalMs / 1000,
+            calendar: range.calendar,
             source: q.source,
             lang: q.lang,
             weights: ctx.engagementWeights,
@@ -146,6 +149,7 @@ export function brandRoutes(ctx: ApiContext): FastifyPluginAsync {
           from: range.from.toISOString(),
           to: range.to.toISOString(),
           interval: `${range.intervalMs / 60_000}m`,
+          tz: range.tz,
           ...health,
         };
       },

@@ -5,7 +5,7 @@ import type { ApiContext } from '../app.ts';
 import { CompareResponse } from '../contracts/compare.ts';
 import { ApiError } from '../errors.ts';
 import { route } from '../openapi.ts';
-import { RangeQuery, rangeOf, Slug, workspaceOf } from '../params.ts';
+import { RangeQuery, rangeOf, Slug, timeZoneOf, workspaceOf } from '../params.ts';
 
 const CompareQuery = RangeQuery.extend({
   brands: z
@@ -33,11 +33,11 @@ export function compareRoutes(ctx: ApiContext): FastifyPluginAsync {
         tag: 'compare',
         auth: true,
         summary:
-          'Brands side by side: share of voice, sentiment and engagement, with 95 % Wilson intervals, and over time',
+          'Brands side by side: share of voice, sentiment and engagement per mention with 95 % intervals, over time, with a verdict per metric (vs the first brand and vs the previous period) and where the data starts',
         query: CompareQuery,
         response: CompareResponse,
         responses: {
-          200: 'the brands side by side, and over time (schema: api/contracts/compare.ts)',
+          200: 'the brands side by side, and over time, with verdicts and where the data starts (schema: api/contracts/compare.ts)',
           400: 'a bad parameter',
           404: 'a brand not in your workspace',
         },
@@ -50,7 +50,7 @@ export function compareRoutes(ctx: ApiContext): FastifyPluginAsync {
           if (!b) throw new ApiError(404, 'not_found', `no brand "${id}"`);
           return { id: b.id, name: b.name };
         });
-        const range = rangeOf(q, ctx.now());
+        const range = rangeOf(q, ctx.now(), timeZoneOf(ws));
         const result = await ctx.cache.get(`${ws.id} ${request.url}`, () =>
           compareBrands(ctx.store, {
             workspace: ws.id,
@@ -58,7 +58,9 @@ export function compareRoutes(ctx: ApiContext): FastifyPluginAsync {
             from: range.from,
             to: range.to,
             intervalSeconds: range.intervalMs / 1000,
+            calendar: range.calendar,
             weights: ctx.engagementWeights,
+            now: range.now,
           }),
         );
         return {
@@ -66,6 +68,7 @@ export function compareRoutes(ctx: ApiContext): FastifyPluginAsync {
           from: range.from.toISOString(),
           to: range.to.toISOString(),
           interval: `${range.intervalMs / 60_000}m`,
+          tz: range.tz,
           ...result,
         };
       },

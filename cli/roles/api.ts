@@ -58,6 +58,7 @@ export async function startApi(
     cacheTtlMs: rt.settings.API_CACHE_TTL_MS,
     bodyLimitBytes: rt.settings.API_BODY_LIMIT_BYTES,
     engagementWeights: rt.settings.ENGAGEMENT_WEIGHTS,
+    reportsBrowserPath: rt.settings.REPORTS_BROWSER_PATH,
     extraRoutes: apiExtraRoutes(ports),
     rootPlugins: [uiRoutes()],
     ...(keyChanges ? { keyChanges } : {}),

@@ -2,6 +2,7 @@ import type { QueryParams, Store } from '../port.ts';
 import { toClickHouseTime } from '../time.ts';
 import { addAggregates, EMPTY_AGGREGATE, type Aggregate } from './metrics.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../core/duration.ts';
+import { calendarBucketSql, type Calendar } from '../../core/time-zone.ts';
 
 /**
  * The aggregations behind brand health, comparison and the language/source mix. Each reads
@@ -25,6 +26,8 @@ export interface Scope {
 export interface GroupBy {
   /** Bucket width in seconds (buckets start on multiples of it since the epoch). */
   bucketSeconds?: number;
+  /** Days or weeks of a time zone instead of fixed-width buckets (bucketSeconds: their nominal width). */
+  calendar?: Calendar | null;
   source?: boolean;
   lang?: boolean;
 }
@@ -135,8 +138,10 @@ function toAggregate(r: SumsRow): Aggregate {
 }
 
 /** Bucket start as Unix seconds, read back as ISO (no date-string parsing in between). */
-const bucketKey = (time: string) =>
-  `toUnixTimestamp(toStartOfInterval(${time}, toIntervalSecond({step:UInt32}), 'UTC'))`;
+const bucketKey = (time: string, calendar?: Calendar | null) =>
+  calendar
+    ? calendarBucketSql(time, calendar, 'tz')
+    : `toUnixTimestamp(toStartOfInterval(${time}, toIntervalSecond({step:UInt32}), 'UTC'))`;
 const isoOfSeconds = (s: string | number) => new Date(Number(s) * 1000).toISOString();
 
 /**
@@ -155,8 +160,9 @@ export async function aggregate(
   const { where, params } = scopeFilters(scope, table.time);
   const keys = ['toString(brand) AS brand'];
   if (group.bucketSeconds !== undefined) {
-    keys.push(`${bucketKey(table.time)} AS t`);
+    keys.push(`${bucketKey(table.time, group.calendar)} AS t`);
     params.step = group.bucketSeconds;
+    if (group.calendar) params.tz = group.calendar.tz;
   }
   if (group.source) keys.push('toString(source) AS source');
   if (group.lang) keys.push('toString(lang) AS lang');
@@ -202,17 +208,19 @@ export async function healthAggregate(
   bucketSeconds: number,
   /** Where the previous period's distinct authors stop (default: its end). */
   previousAuthorsUntil: Date = currentFrom,
+  calendar: Calendar | null = null,
 ): Promise<HealthAggregate> {
   const table = SUMS_TABLES[grainFor(scope.from, scope.to, bucketSeconds)];
   const { where, params } = scopeFilters(scope, table.time);
   params.step = bucketSeconds;
+  if (calendar) params.tz = calendar.tz;
   params.current_from = toClickHouseTime(currentFrom);
   const authors = authorsExpression({ ...scope, from: currentFrom }, previousAuthorsUntil);
   // grouping(x) = 1 when x is not a key of the row's set (standard SQL semantics).
   const rows = await store.query<SumsRow>(
     `WITH ${authors.sql} AS authors
      SELECT authors.1 AS authors_current, authors.2 AS authors_previous,
-            ${bucketKey(table.time)} AS t,
+            ${bucketKey(table.time, calendar)} AS t,
             ${table.time} >= {current_from:DateTime64(3, 'UTC')} AS current,
             toString(source) AS source, toString(lang) AS lang,
             grouping(source) AS all_sources, grouping(lang) AS all_languages,

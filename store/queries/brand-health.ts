@@ -1,3 +1,4 @@
+import { bucketStarts, type Calendar } from '../../core/time-zone.ts';
 import type { Store } from '../port.ts';
 import { healthAggregate, type Scope } from './aggregate.ts';
 import {
@@ -22,6 +23,8 @@ export interface BrandHealthQuery {
   from: Date;
   to: Date;
   intervalSeconds: number;
+  /** Local days or weeks of a time zone (interval 1d or 1w), else fixed buckets on the UTC grid. */
+  calendar?: Calendar | null;
   source?: string | undefined;
   lang?: string | undefined;
   weights?: EngagementWeights;
@@ -53,7 +56,14 @@ export async function brandHealth(store: Store, q: BrandHealthQuery) {
   // Distinct authors cannot be prorated: their cut snaps to the author sketches (authorsCutOf).
   const cut = previousCut(q.from, q.to, q.now);
   const authorsCut = new Date(authorsCutOf(cut, q.from.getTime(), span));
-  const sums = await healthAggregate(store, both, q.from, q.intervalSeconds, authorsCut);
+  const sums = await healthAggregate(
+    store,
+    both,
+    q.from,
+    q.intervalSeconds,
+    authorsCut,
+    q.calendar ?? null,
+  );
   const authors = sums.authors;
   const fromMs = q.from.getTime();
   const step = q.intervalSeconds * 1000;
@@ -66,7 +76,7 @@ export async function brandHealth(store: Store, q: BrandHealthQuery) {
     else if (start < cut) prev = addAggregates(prev, prorate(a, (cut - start) / step));
   }
   const series = [];
-  for (let t = fromMs; t < q.to.getTime(); t += step) {
+  for (const t of bucketStarts(fromMs, q.to.getTime(), step, q.calendar ?? null)) {
     const key = new Date(t).toISOString();
     const a: Aggregate = sums.buckets.get(key) ?? EMPTY_AGGREGATE;
     series.push({

@@ -43,6 +43,7 @@ interface MentionRow {
   sentiment_score: number;
   sentiment_confidence: number;
   sentiment_explanation: string;
+  sentiment_model: string;
   topic_ids: string[];
   topic_labels: string[];
   topic_brands: string[];
@@ -119,7 +120,7 @@ export async function mentionFeed(
     ? await store.query<MentionRow>(
         `SELECT id, source, url, author_id, author_handle, author_name, author_followers, text, title, lang, created_at,
                 likes, reposts, replies, sentiment_label, sentiment_score, sentiment_confidence, sentiment_explanation,
-                topic_ids, topic_labels, topic_brands, synthetic, spam_score, dup_group
+                sentiment_model, topic_ids, topic_labels, topic_brands, synthetic, spam_score, dup_group
          FROM mentions WHERE id IN {ids:Array(String)}
          ORDER BY id, version DESC LIMIT 1 BY id`,
         // The newest version of each, as FINAL would give, without FINAL's merge of every part
@@ -216,6 +217,8 @@ function toApiMention(d: MentionRow, matchedTerms: string[], brandKey: string, o
       score: round3(d.sentiment_score),
       confidence: round3(d.sentiment_confidence),
       explanation: JSON.parse(d.sentiment_explanation) as ExplanationItem[],
+      /** The model (and version) that scored it; exports carry it for audits and retraining. */
+      model: d.sentiment_model,
     },
     // The brand's own topics: another brand's (maybe another workspace's) are made of its posts.
     topics: d.topic_ids.flatMap((id, i) => {

@@ -240,7 +240,12 @@ describe('web UI in Chromium', () => {
         const items = [...document.querySelectorAll('.feed > li.mention')];
         return (
           items.length > 0 &&
-          items.every((li) => [...li.querySelectorAll('.tag')].some((t) => t.textContent === 'de'))
+          // Shown by name ("German"), with the code in its title.
+          items.every((li) =>
+            [...li.querySelectorAll('.tag')].some(
+              (t) => t.textContent === 'German' && t.getAttribute('title')?.includes('(de)'),
+            ),
+          )
         );
       },
       null,

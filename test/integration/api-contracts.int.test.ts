@@ -194,7 +194,8 @@ describe('response contracts on real answers', () => {
       headers: { authorization: `Bearer ${key}` },
     });
     expect(res.statusCode).toBe(200);
-    const [header, ...rows] = csvRecords(res.body);
+    expect(res.body.startsWith('\uFEFF'), 'a UTF-8 byte-order mark for Excel').toBe(true);
+    const [header, ...rows] = csvRecords(res.body.slice(1));
     expect(header).toEqual(EXPORT_COLUMNS);
     expect(rows).toHaveLength(5);
     for (const cells of rows) {

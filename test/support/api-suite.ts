@@ -360,11 +360,14 @@ workspaces:
       const res = await get(`/v1/export/mentions.csv?brand=acme&${RANGE}`);
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toMatch(/text\/csv/);
-      const lines = res.body.trim().split('\n');
+      // A byte-order mark first (Excel reads UTF-8 by it), then CRLF lines (RFC 4180).
+      expect(res.body.startsWith('\uFEFF')).toBe(true);
+      const lines = res.body.slice(1).trim().split('\r\n');
       expect(lines[0]).toBe(
-        'id,created_at,source,lang,author,url,sentiment,sentiment_score,likes,reposts,replies,topics,text',
+        'id,created_at,source,lang,author,author_name,followers,reach_estimate,url,sentiment,sentiment_score,sentiment_confidence,sentiment_model,likes,reposts,replies,engagement,owned,topics,title,text',
       );
       expect(lines).toHaveLength(10);
+      expect(res.headers['x-total-count']).toBe('9');
     });
 
     it('webhook ingest accepts valid items and reports invalid ones by index', async () => {

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApi } from '../../api/app.ts';
@@ -311,13 +312,37 @@ export async function defineTenancySuite(
       }
       expectNothingOfB(await asA('GET', `/v1/compare?brands=acme,acme-rival&${RANGE}`));
     },
-    'GET /v1/export/mentions.csv': async () => {
-      const res = await asA('GET', `/v1/export/mentions.csv?brand=bolt&${RANGE}`);
-      expect(res.statusCode).toBe(404);
-      const own = await asA('GET', `/v1/export/mentions.csv?brand=acme&${RANGE}`);
+    'GET /v1/export/mentions.csv': () => exportRead('mentions.csv', 'brand=bolt', 'brand=acme'),
+    'GET /v1/export/mentions.xlsx': () => exportRead('mentions.xlsx', 'brand=bolt', 'brand=acme'),
+    'GET /v1/export/series.csv': () => exportRead('series.csv', 'brand=bolt', 'brand=acme'),
+    'GET /v1/export/series.xlsx': () => exportRead('series.xlsx', 'brand=bolt', 'brand=acme'),
+    'GET /v1/export/compare.csv': () =>
+      exportRead('compare.csv', 'brands=acme,bolt', 'brands=acme,acme-rival'),
+    'GET /v1/reports/brands/{brand}': async () => {
+      for (const brand of ['bolt', 'bolt-rival']) {
+        const res = await asA('GET', `/v1/reports/brands/${brand}?${RANGE}&format=html`);
+        expect(res.statusCode, brand).toBe(404);
+        expectNothingOfB(res);
+      }
+      const own = await asA('GET', `/v1/reports/brands/acme?${RANGE}&format=html`);
       expect(own.statusCode).toBe(200);
       expectNothingOfB(own);
     },
+    'GET /v1/reports/compare': async () => {
+      for (const brands of ['bolt', 'acme,bolt-rival']) {
+        const res = await asA('GET', `/v1/reports/compare?brands=${brands}&${RANGE}&format=html`);
+        expect(res.statusCode, brands).toBe(404);
+        expectNothingOfB(res);
+      }
+      const own = await asA(
+        'GET',
+        `/v1/reports/compare?brands=acme,acme-rival&${RANGE}&format=html`,
+      );
+      expect(own.statusCode).toBe(200);
+      expectNothingOfB(own);
+    },
+    'GET /v1/export/compare.xlsx': () =>
+      exportRead('compare.xlsx', 'brands=bolt-rival', 'brands=acme,acme-rival'),
 
     'POST /v1/ingest': async () => {
       const before = await asA('GET', `/v1/brands/acme/mentions?${RANGE}&limit=200`);
@@ -509,6 +534,26 @@ export async function defineTenancySuite(
       expect((await asA('DELETE', '/v1/sources/hackernews')).statusCode).toBe(404);
     },
   };
+
+  /** A download of B's brands is a 404; A's own holds nothing of B (XLSX read cell by cell). */
+  async function exportRead(file: string, theirs: string, ours: string): Promise<void> {
+    const res = await asA('GET', `/v1/export/${file}?${theirs}&${RANGE}`);
+    expect(res.statusCode, theirs).toBe(404);
+    expectNothingOfB(res);
+    const own = await asA('GET', `/v1/export/${file}?${ours}&${RANGE}`);
+    expect(own.statusCode).toBe(200);
+    expect(Number(own.headers['x-total-count'])).toBeGreaterThan(0);
+    if (!file.endsWith('.xlsx')) return expectNothingOfB(own);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(own.rawPayload as unknown as ArrayBuffer);
+    const cells: string[] = [];
+    book.eachSheet((sheet) =>
+      sheet.eachRow((row) => cells.push((row.values as unknown[]).map(String).join('\t'))),
+    );
+    expect(cells.length).toBe(Number(own.headers['x-total-count']) + 1);
+    expect(cells.join('\n')).not.toContain(B_SECRET);
+    expect(cells.join('\n')).not.toContain('@ws-b:');
+  }
 
   async function brandRead(what: string): Promise<void> {
     for (const brand of ['bolt', 'bolt-rival']) {

@@ -20,6 +20,7 @@ const RULES: Record<string, { mayImport: string[] }> = {
       'core',
       'api',
       'alerts',
+      'reports',
       'store/queries',
       'store/port.ts',
       'store/time.ts',
@@ -32,6 +33,10 @@ const RULES: Record<string, { mayImport: string[] }> = {
   // The response contracts are bundled into the web UI: zod and the wire contracts only.
   'api/contracts': { mayImport: ['api/contracts', 'core/contracts'] },
   'dashboards/web/src': { mayImport: ['dashboards/web/src', 'api/contracts', 'core/contracts'] },
+  // Reports read like the API (through store/queries) and deliver like alerts (alerts/delivery).
+  reports: {
+    mayImport: ['core', 'reports', 'alerts', 'store/queries', 'store/port.ts', 'store/time.ts'],
+  },
 };
 
 function sourceFiles(dir: string): string[] {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { AuthorsResponse, BrandsResponse, TopicsResponse } from '../../../api/contracts/brands.ts';
-import { CompareResponse, type Estimate } from '../../../api/contracts/compare.ts';
+import { CompareResponse, type Estimate, type Verdict } from '../../../api/contracts/compare.ts';
 import { HealthResponse, type HealthTotals } from '../../../api/contracts/health.ts';
 import { MentionsResponse } from '../../../api/contracts/mentions.ts';
 
@@ -25,6 +25,7 @@ export type Health = HealthResponse;
 export type EstimateValue = Estimate;
 export const CompareSchema = CompareResponse;
 export type Compare = CompareResponse;
+export type VerdictValue = Verdict;
 
 export const TopicsSchema = TopicsResponse;
 /** A topic of either list: top ones have a negative share, trending ones their growth. */
@@ -223,6 +224,57 @@ export class ApiClient {
   /** A 204's empty body parses as null. */
   delete(path: string, signal?: AbortSignal): Promise<ApiAnswer<unknown>> {
     return this.request('DELETE', path, {}, undefined, z.unknown(), signal);
+  /**
+   * A file the API streams (an export, a report): its bytes, its name and, for tables, the row
+   * count the server announced (`X-Total-Count`). Fetched with the key like any call (a plain
+   * link could not carry the Authorization header), then handed to the browser as a download.
+   */
+  async download(
+    path: string,
+    params: Params,
+    signal?: AbortSignal,
+  ): Promise<
+    | { ok: true; blob: Blob; filename: string; rows: number | null }
+    | { ok: false; status: number; code: string; message: string }
+  > {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(params))
+      if (v !== null && v !== undefined && v !== '') qs.set(k, String(v));
+    const headers: Record<string, string> = {};
+    const key = this.options.key();
+    if (key) headers.authorization = `Bearer ${key}`;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.base}${path}${qs.size ? `?${qs.toString()}` : ''}`, {
+        headers,
+        signal: signal ?? null,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      return { ok: false, status: 0, code: 'network', message: 'the server did not answer' };
+    }
+    if (!res.ok) {
+      if (res.status === 401) this.options.onUnauthorized();
+      const err = z
+        .object({ error: z.object({ code: z.string(), message: z.string() }) })
+        .safeParse(await res.json().catch(() => null));
+      return {
+        ok: false,
+        status: res.status,
+        code: err.success ? err.data.error.code : 'http_error',
+        message: err.success ? err.data.error.message : `HTTP ${res.status}`,
+      };
+    }
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const filename =
+      /filename="([^"]+)"/.exec(disposition)?.[1] ?? path.split('/').pop() ?? 'download';
+    const total = res.headers.get('x-total-count');
+    return {
+      ok: true,
+      blob: await res.blob(),
+      filename,
+      rows: total === null ? null : Number(total),
+    };
   }
 
   private async request<S extends z.ZodType>(

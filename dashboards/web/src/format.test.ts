@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   formatCount,
   formatNet,
@@ -6,7 +6,9 @@ import {
   formatPointsDelta,
   formatShare,
   mentionScoreText,
+  formatInteger,
   relativeTime,
+  setNumberLocale,
   toneOf,
 } from './format.ts';
 
@@ -84,5 +86,26 @@ describe('mentionScoreText', () => {
     // An old model could leave a weak label at 0.00: the sign still follows the label.
     expect(mentionScoreText('pos', 0.002)).toBe('+0.01');
     expect(mentionScoreText('neg', 0)).toBe('\u22120.01');
+  });
+});
+
+describe('numbers in the reader’s locale, as dates are', () => {
+  afterEach(() => setNumberLocale(undefined));
+
+  it('German: decimal commas and dot grouping, signs and units unchanged', () => {
+    setNumberLocale('de-DE');
+    expect(formatCount(1_234)).toBe('1,2k');
+    expect(formatShare(0.4536, 1)).toBe('45,4%');
+    expect(formatNet(-0.08)).toBe('\u22120,08');
+    expect(formatPctChange(12.5)).toBe('+12,5%');
+    expect(formatPointsDelta(0.05)).toBe('+5,0 pts');
+    expect(formatInteger(1_234_567)).toBe('1.234.567');
+  });
+
+  it('English: the same figures with points and commas', () => {
+    setNumberLocale('en-US');
+    expect(formatCount(1_234)).toBe('1.2k');
+    expect(formatShare(0.4536, 1)).toBe('45.4%');
+    expect(formatInteger(1_234_567)).toBe('1,234,567');
   });
 });

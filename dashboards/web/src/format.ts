@@ -1,24 +1,60 @@
-/** Number and time formatting for people: short, signed where direction matters. */
+/**
+ * Number and time formatting for people: short, signed where direction matters. Numbers follow
+ * the browser's locale like dates do (a German reader sees "1,2k" and "45,4%" beside German
+ * dates, not English decimals), through Intl.NumberFormat; signs stay the typographic minus.
+ */
 
 const MINUS = '\u2212';
+
+/** The locale of numbers: the browser's by default (`undefined`); tests set one. */
+let numberLocale: string | undefined;
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+export function setNumberLocale(locale: string | undefined): void {
+  numberLocale = locale;
+  numberFormats.clear();
+}
+
+/**
+ * `x` (≥ 0) with up to `max` decimals (at least `min`), in the locale: 1.25 → "1.3" / "1,3".
+ * Without grouping below 10,000 ("1000", not "1,000"), as short labels read.
+ */
+export function localeNumber(x: number, max: number, min = max): string {
+  const key = `${max}|${min}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(numberLocale, {
+      minimumFractionDigits: min,
+      maximumFractionDigits: max,
+      useGrouping: 'min2',
+    });
+    numberFormats.set(key, f);
+  }
+  return f.format(x);
+}
 
 export function formatCount(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–';
   const abs = Math.abs(n);
   const sign = n < 0 ? MINUS : '';
   if (abs < 1_000) return `${sign}${Math.round(abs)}`;
-  if (abs < 10_000) return `${sign}${trim((abs / 1_000).toFixed(1))}k`;
+  if (abs < 10_000) return `${sign}${localeNumber(abs / 1_000, 1, 0)}k`;
   if (abs < 1_000_000) return `${sign}${Math.round(abs / 1_000)}k`;
-  if (abs < 10_000_000) return `${sign}${trim((abs / 1_000_000).toFixed(1))}M`;
+  if (abs < 10_000_000) return `${sign}${localeNumber(abs / 1_000_000, 1, 0)}M`;
   return `${sign}${Math.round(abs / 1_000_000)}M`;
 }
 
-const trim = (s: string): string => s.replace(/\.0$/, '');
+/** A whole count in full, grouped in the locale: 12345 → "12,345" / "12.345". */
+export function formatInteger(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  return `${n < 0 ? MINUS : ''}${localeNumber(Math.round(Math.abs(n)), 0)}`;
+}
 
 /** 0.453 → "45%"; shares are fractions in the API. */
 export function formatShare(x: number | null | undefined, digits = 0): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
-  return `${(x * 100).toFixed(digits)}%`;
+  const v = x * 100;
+  return `${v < 0 && Number(v.toFixed(digits)) !== 0 ? MINUS : ''}${localeNumber(Math.abs(v), digits)}%`;
 }
 
 /**
@@ -29,32 +65,32 @@ export function formatShare(x: number | null | undefined, digits = 0): string {
 export function mentionScoreText(label: string, score: number | null | undefined): string | null {
   if (label !== 'pos' && label !== 'neg') return null;
   if (score === null || score === undefined || !Number.isFinite(score)) return null;
-  const v = Math.max(Math.abs(score), 0.01).toFixed(2);
+  const v = localeNumber(Math.max(Math.abs(score), 0.01), 2);
   return label === 'pos' ? `+${v}` : `${MINUS}${v}`;
 }
 
 /** Net sentiment in [-1, 1] → "+0.21" / "−0.08". */
 export function formatNet(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
-  const v = x.toFixed(2);
-  if (v === '0.00' || v === '-0.00') return '0.00';
-  return x > 0 ? `+${v}` : `${MINUS}${v.slice(1)}`;
+  const v = localeNumber(Math.abs(x), 2);
+  if (Number(Math.abs(x).toFixed(2)) === 0) return v;
+  return x > 0 ? `+${v}` : `${MINUS}${v}`;
 }
 
 /** A percentage change (12.5 → "+12.5%"); null when there was nothing before. */
 export function formatPctChange(pct: number | null | undefined): string {
   if (pct === null || pct === undefined || !Number.isFinite(pct)) return 'new';
-  const v =
-    Math.abs(pct) >= 100 ? Math.round(Math.abs(pct)).toString() : trim(Math.abs(pct).toFixed(1));
-  if (v === '0') return '±0%';
+  const abs = Math.abs(pct);
+  if (Number(abs.toFixed(1)) === 0) return '±0%';
+  const v = abs >= 100 ? localeNumber(Math.round(abs), 0) : localeNumber(abs, 1, 0);
   return `${pct > 0 ? '+' : MINUS}${v}%`;
 }
 
 /** A change of a share, in percentage points (0.05 → "+5.0 pts"). */
 export function formatPointsDelta(delta: number | null | undefined): string {
   if (delta === null || delta === undefined || !Number.isFinite(delta)) return '–';
-  const v = Math.abs(delta * 100).toFixed(1);
-  if (v === '0.0') return '±0 pts';
+  if (Number(Math.abs(delta * 100).toFixed(1)) === 0) return '±0 pts';
+  const v = localeNumber(Math.abs(delta * 100), 1);
   return `${delta > 0 ? '+' : MINUS}${v} pts`;
 }
 

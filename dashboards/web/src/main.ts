@@ -4,6 +4,7 @@ import { disposeCharts } from './charts.ts';
 import type { Page, PageContext } from './context.ts';
 import { emptyState, h, setStatus } from './dom.ts';
 import { PERIOD_LABEL } from './period.ts';
+import { rangePicker, setReportingTimeZone } from './range-picker.ts';
 import { alertsPage } from './pages/alerts.ts';
 import { brandPage } from './pages/brand.ts';
 import { comparePage } from './pages/compare.ts';
@@ -83,6 +84,7 @@ async function loadBrands(signal: AbortSignal): Promise<boolean> {
     return false;
   }
   brands = { workspace: res.data.workspace, brands: res.data.brands };
+  setReportingTimeZone(res.data.timezone);
   return true;
 }
 
@@ -213,7 +215,7 @@ function renderControls(state: ViewState): void {
     onclick: () => askForKey(false),
   });
   key.innerHTML = KEY_ICON;
-  controls.replaceChildren(period, refresh, theme, key);
+  controls.replaceChildren(period, rangePicker(state, go), refresh, theme, key);
 }
 
 /** A small dialog for the API key (also reached from the key button). */

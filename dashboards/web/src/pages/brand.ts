@@ -11,6 +11,8 @@ import {
 import { axisStyle, mountChart, palette, timeAxis, tooltipStyle, type Chart } from '../charts.ts';
 import { brandColor, brandName, type PageContext } from '../context.ts';
 import { emptyState, h, panel } from '../dom.ts';
+import { downloadGroup, reportButton } from '../downloads.ts';
+import { languageName } from '../languages.ts';
 import {
   formatCount,
   formatNet,
@@ -75,6 +77,7 @@ export async function brandPage(root: HTMLElement, ctx: PageContext): Promise<vo
             )
           : null,
       ),
+      reportButton(ctx, 'brand', () => [id]),
     ),
   );
   const base = `/v1/brands/${encodeURIComponent(id)}`;
@@ -100,7 +103,15 @@ export async function brandPage(root: HTMLElement, ctx: PageContext): Promise<vo
     { class: 'muted hint' },
     'Click a bar (or its column) to read the mentions behind it.',
   );
-  root.append(panel('timeline', 'Volume and sentiment over time', timeChart, drillNote));
+  root.append(
+    panel(
+      'timeline',
+      'Volume and sentiment over time',
+      timeChart,
+      drillNote,
+      downloadGroup(ctx, 'series'),
+    ),
+  );
 
   const mix = h('div', { class: 'two-col' });
   root.append(mix);
@@ -145,7 +156,7 @@ export async function brandPage(root: HTMLElement, ctx: PageContext): Promise<vo
     ),
   );
 
-  const feedPanel = panel('mentions', 'Mentions');
+  const feedPanel = panel('mentions', 'Mentions', downloadGroup(ctx, 'mentions'));
   root.append(feedPanel);
   const feed = mentionFeed(feedPanel, ctx, base, hl, topics.ok ? topics.data.top : []);
 
@@ -200,7 +211,7 @@ export async function brandPage(root: HTMLElement, ctx: PageContext): Promise<vo
   if (hl.mix?.languages.length)
     hbar(
       langChart,
-      hl.mix.languages.slice(0, 10).map((l) => ({ name: l.lang, value: l.volume })),
+      hl.mix.languages.slice(0, 10).map((l) => ({ name: languageName(l.lang), value: l.volume })),
       'Mentions by detected language',
       color,
     );
@@ -618,7 +629,7 @@ function mentionFeed(
       select(
         'lang',
         'Language',
-        langs.map((l) => ({ value: l, label: l })),
+        langs.map((l) => ({ value: l, label: languageName(l) })),
       ),
       select('topic', 'Topic', topicOptions),
       select('owned', 'Own accounts', [
@@ -783,7 +794,9 @@ function mentionItem(m: Mention, now: Date): HTMLElement {
         : null,
       h('span', { class: 'spacer' }),
       h('span', { class: 'tag', title: 'source' }, m.source),
-      m.lang ? h('span', { class: 'tag', title: 'detected language' }, m.lang) : null,
+      m.lang
+        ? h('span', { class: 'tag', title: `detected language (${m.lang})` }, languageName(m.lang))
+        : null,
       s ? sentimentPill(s.label, s.score) : null,
     ),
     m.title ? h('p', { class: 'mention-title', dir: 'auto' }, m.title) : null,

@@ -8,10 +8,12 @@ import {
 import { axisStyle, mountChart, palette, timeAxis, tooltipStyle } from '../charts.ts';
 import { brandColor, brandName, type PageContext } from '../context.ts';
 import { emptyState, h, panel } from '../dom.ts';
-import { formatCount, formatNet, formatShare } from '../format.ts';
+import { downloadGroup, reportButton } from '../downloads.ts';
+import { formatCount, formatNet, formatPctChange, formatShare, localeNumber } from '../format.ts';
 import { uniqueTopics } from '../metrics.ts';
-import { rangeLabel, rangeParams, rangeSpanMs } from '../period.ts';
+import { rangeLabel, rangeParams, rangeSpanMs, shortDateTime } from '../period.ts';
 import { navigate, toHash } from '../state.ts';
+import { verdictBadge } from '../verdicts.ts';
 import { loading } from '../widgets.ts';
 
 /** Brands side by side, with the uncertainty the API reports (95 % Wilson intervals). */
@@ -26,6 +28,7 @@ export async function comparePage(root: HTMLElement, ctx: PageContext): Promise<
       { class: 'page-head' },
       h('h1', {}, 'Compare'),
       h('p', { class: 'muted' }, `${rangeLabel(state)} · share of voice is of the brands shown`),
+      reportButton(ctx, 'compare', () => ids),
     ),
     h(
       'fieldset',
@@ -54,7 +57,16 @@ export async function comparePage(root: HTMLElement, ctx: PageContext): Promise<
     ),
   );
   const tableSlot = h('div', {}, loading());
-  root.append(panel('compare-table', 'Side by side', tableSlot));
+  const notice = h('div', { class: 'coverage-notice' });
+  root.append(
+    notice,
+    panel(
+      'compare-table',
+      'Side by side',
+      tableSlot,
+      downloadGroup(ctx, 'compare', () => ids),
+    ),
+  );
   const range = rangeParams(state);
   const [cmp, ...topics] = await Promise.all([
     ctx.api.get('/v1/compare', { ...range, brands: ids.join(',') }, CompareSchema, ctx.signal),
@@ -73,6 +85,17 @@ export async function comparePage(root: HTMLElement, ctx: PageContext): Promise<
   }
   const data = cmp.data;
   tableSlot.replaceChildren(compareTable(data, ctx, state));
+  // "Last 7 days" over 3 days of data must say so, or the reader compares against nothing.
+  if (data.coverage && !data.coverage.complete)
+    notice.replaceChildren(
+      h(
+        'p',
+        { class: 'notice', role: 'note', 'data-since': data.coverage.data_since ?? '' },
+        data.coverage.data_since
+          ? `Data since ${shortDateTime(data.coverage.data_since)}: the period asked starts before it, so it holds less than it says.`
+          : 'No data for these brands yet.',
+      ),
+    );
 
   const sovChart = h('div', { class: 'chart chart-tall' });
   const netChart = h('div', { class: 'chart chart-tall' });
@@ -303,7 +326,56 @@ function ciCell(e: EstimateValue | undefined): HTMLElement {
   );
 }
 
+type CompareRow = Compare['brands'][number];
+
+/** A metric's cell with its verdicts: against the reference brand and the previous period. */
+function withVerdicts(
+  cell: HTMLElement,
+  b: CompareRow,
+  metric: string,
+  refName: string,
+  changePct?: number | null,
+  upIsGood = true,
+): HTMLElement {
+  const vsRef = b.vs_reference?.[metric];
+  const vsPrev = b.vs_previous?.[metric];
+  const lines = [
+    vsRef ? verdictBadge(vsRef, refName, upIsGood) : null,
+    vsPrev
+      ? verdictBadge(
+          vsPrev,
+          changePct === undefined ? 'previous' : `previous (${formatPctChange(changePct)})`,
+          upIsGood,
+        )
+      : null,
+  ].filter((x): x is HTMLElement => x !== null);
+  if (lines.length) cell.append(h('span', { class: 'verdicts' }, ...lines));
+  return cell;
+}
+
+/** Engagement per mention with its 95 % interval in text. */
+function meanCell(e: EstimateValue | undefined): HTMLElement {
+  if (!e || e.value == null) return h('td', { class: 'num' }, '–');
+  return h(
+    'td',
+    { class: 'num mean', 'data-metric': 'engagement_per_mention' },
+    h(
+      'span',
+      { class: 'ci-text' },
+      localeNumber(e.value, 1),
+      e.ci95
+        ? h(
+            'span',
+            { class: 'muted ci-range' },
+            ` ${localeNumber(e.ci95[0], 1)}–${localeNumber(e.ci95[1], 1)}`,
+          )
+        : null,
+    ),
+  );
+}
+
 function compareTable(data: Compare, ctx: PageContext, state: PageContext['state']): HTMLElement {
+  const refName = brandName(ctx.brands, data.reference ?? data.brands[0]?.brand ?? '');
   const col = (label: string, title?: string): HTMLElement =>
     h('th', { scope: 'col', class: 'num', title }, label);
   return h(
@@ -330,6 +402,7 @@ function compareTable(data: Compare, ctx: PageContext, state: PageContext['state
           col('Negative', '95 % interval'),
           col('Net sentiment'),
           col('Engagement'),
+          col('Engagement / mention', '95 % t interval'),
           col('Reach (est.)'),
         ),
       ),
@@ -350,12 +423,25 @@ function compareTable(data: Compare, ctx: PageContext, state: PageContext['state
                 b.name ?? brandName(ctx.brands, b.brand),
               ),
             ),
-            h('td', { class: 'num' }, formatCount(b.volume)),
-            ciCell(b.share_of_voice),
-            ciCell(b.positive_share),
-            ciCell(b.negative_share),
+            withVerdicts(
+              h('td', { class: 'num', 'data-metric': 'volume' }, formatCount(b.volume)),
+              b,
+              'volume',
+              refName,
+              b.change?.volume_pct,
+            ),
+            withVerdicts(ciCell(b.share_of_voice), b, 'share_of_voice', refName),
+            withVerdicts(ciCell(b.positive_share), b, 'positive_share', refName),
+            withVerdicts(ciCell(b.negative_share), b, 'negative_share', refName, undefined, false),
             h('td', { class: 'num' }, formatNet(b.net_sentiment ?? null)),
             h('td', { class: 'num' }, formatCount(b.engagement ?? null)),
+            withVerdicts(
+              meanCell(b.engagement_per_mention),
+              b,
+              'engagement_per_mention',
+              refName,
+              b.change?.engagement_per_mention_pct,
+            ),
             h('td', { class: 'num' }, formatCount(b.reach_estimate ?? null)),
           ),
         ),

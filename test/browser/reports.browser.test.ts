@@ -1,0 +1,197 @@
+import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ensureUiBuilt,
+  launchBrowser,
+  loaded,
+  openPage,
+  screenshot,
+  startApp,
+  type RunningApp,
+  type Watched,
+} from '../support/browser.ts';
+
+// Browser globals for the callbacks that run in the page (this file is checked without DOM).
+declare const location: { hash: string };
+
+/**
+ * What a marketer sends on Monday, clicked in a real Chromium against `earshot start`: the
+ * download buttons of the brand page (mentions with the feed's filters, the series) and of the
+ * comparison, the PDF report, the comparison's verdicts, language names, the custom range.
+ */
+let app: RunningApp;
+let browser: Browser;
+const open: Watched[] = [];
+
+beforeAll(async () => {
+  await ensureUiBuilt();
+  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+}, 240_000);
+
+afterAll(async () => {
+  await Promise.all(open.map((w) => w.context.close()));
+  await browser?.close();
+  await app?.stop();
+}, 60_000);
+
+async function visit(hash: string): Promise<Watched> {
+  const w = await openPage(browser);
+  open.push(w);
+  await w.page.goto(`${app.url}/#key=${app.key}`);
+  await loaded(w.page);
+  await w.page.goto(`${app.url}/${hash}`);
+  await loaded(w.page);
+  return w;
+}
+
+/** Clicks and returns the file the page hands to the browser, with its name. */
+async function download(page: Page, selector: string): Promise<{ name: string; bytes: Buffer }> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.locator(selector).click()]);
+  const path = await file.path();
+  return { name: file.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+/** The fields of one RFC 4180 line (quoted fields may hold commas and doubled quotes). */
+function fields(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted && c === '"' && line[i + 1] === '"') {
+      cur += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (c === ',' && !quoted) {
+      out.push(cur);
+      cur = '';
+    } else {
+      cur += c;
+    }
+  }
+  out.push(cur);
+  return out;
+}
+
+/** How many mentions the API lists for these filters, paging it the way a client would. */
+async function apiCount(params: string): Promise<number> {
+  let n = 0;
+  let cursor: string | null = null;
+  do {
+    const res = await fetch(
+      `${app.url}/v1/brands/aurora/mentions?${params}&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+      { headers: { authorization: `Bearer ${app.key}` } },
+    );
+    const body = (await res.json()) as { mentions: unknown[]; next_cursor: string | null };
+    n += body.mentions.length;
+    cursor = body.next_cursor;
+  } while (cursor);
+  return n;
+}
+
+describe('reports and exports in Chromium', () => {
+  it('brand: CSV of the feed with its filters (BOM, every row, counted), XLSX of the series', async () => {
+    const { page, problems } = await visit('#/brand/aurora?period=24h&sentiment=neg');
+    // Language names, not codes, in the filter and on the mentions.
+    const langs = await page.locator('#filter-lang option').allTextContents();
+    expect(langs).toContain('English');
+    expect(langs.filter((l) => /^[a-z]{2,3}$/.test(l))).toEqual([]);
+
+    const csv = await download(page, '[data-download="mentions"] button[data-format="csv"]');
+    expect(csv.name).toBe('aurora-mentions.csv');
+    expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = csv.bytes.toString('utf8').slice(1).trim().split('\r\n');
+    const status = page.locator('[data-download="mentions"] .download-status');
+    const rows = Number(await status.getAttribute('data-rows'));
+    expect(lines.length - 1).toBe(rows);
+    expect(await status.textContent()).toMatch(/^Saved aurora-mentions\.csv: all [\d,]+ mentions$/);
+    // Only negative mentions: the feed's filter went with the export.
+    const sentiment = fields(lines[0]!).indexOf('sentiment');
+    expect(new Set(lines.slice(1).map((l) => fields(l)[sentiment]))).toEqual(new Set(['neg']));
+    // …and as many as the API lists for the same filters (the relative range moves: ±a few).
+    expect(Math.abs(rows - (await apiCount('from=now-24h&sentiment=neg')))).toBeLessThanOrEqual(3);
+
+    const xlsx = await download(page, '[data-download="series"] button[data-format="xlsx"]');
+    expect(xlsx.name).toBe('aurora-series.xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.bytes as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet('series')!;
+    expect(sheet.getRow(1).getCell(3).value).toBe('volume');
+    expect(sheet.rowCount - 1).toBe(
+      Number(
+        await page.locator('[data-download="series"] .download-status').getAttribute('data-rows'),
+      ),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('brand: the PDF report button saves a PDF printed on the server', async () => {
+    const { page, problems } = await visit('#/brand/nimbus?period=7d');
+    const t0 = Date.now();
+    const pdf = await download(page, '#report-button');
+    console.log(`[figure] brand report PDF downloaded in ${Date.now() - t0} ms (7 days, demo)`);
+    expect(pdf.name).toMatch(/^nimbus-report-\d{4}-\d{2}-\d{2}\.pdf$/);
+    expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(await page.locator('[data-download="report"] .download-status').textContent()).toMatch(
+      /^Saved nimbus-report-/,
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('compare: a verdict per metric, the table as CSV, and the comparison report', async () => {
+    const { page, problems } = await visit('#/compare?period=24h');
+    const verdicts = page.locator('table.compare .verdict');
+    expect(await verdicts.count()).toBeGreaterThan(6);
+    // The first brand is the reference: only the others carry "vs Aurora" verdicts.
+    expect(
+      await page.locator('tr[data-brand="aurora"] .verdict', { hasText: 'vs Aurora' }).count(),
+    ).toBe(0);
+    expect(
+      await page.locator('tr[data-brand="nimbus"] .verdict', { hasText: 'vs Aurora' }).count(),
+    ).toBeGreaterThan(0);
+    const kinds = await verdicts.evaluateAll((els) =>
+      els.map((e) =>
+        (e as unknown as { getAttribute(n: string): string | null }).getAttribute('data-verdict'),
+      ),
+    );
+    expect(
+      kinds.every((k) =>
+        ['higher', 'lower', 'no_clear_difference', 'too_little_data'].includes(k ?? ''),
+      ),
+    ).toBe(true);
+    console.log(`[screenshot] ${await screenshot(page, 'compare-verdicts')}`);
+
+    const csv = await download(page, '[data-download="compare"] button[data-format="csv"]');
+    expect(csv.name).toBe('compare.csv');
+    const lines = csv.bytes.toString('utf8').slice(1).trim().split('\r\n');
+    expect(lines.map((l) => fields(l)[0])).toEqual(['brand', 'aurora', 'nimbus', 'zephyr']);
+
+    const pdf = await download(page, '#report-button');
+    expect(pdf.name).toMatch(/^compare-report-.*\.pdf$/);
+    expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(problems).toEqual([]);
+  });
+
+  it('a custom date range in whole days of the reporting time zone, labelled', async () => {
+    const { page, problems } = await visit('#/');
+    expect(await page.locator('.tz-label').textContent()).toBe('Days in UTC');
+    await page.locator('#range-toggle').click();
+    const today = new Date().toISOString().slice(0, 10);
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    await page.locator('#range-from').fill(twoDaysAgo);
+    await page.locator('#range-to').fill(today);
+    await page.locator('#range-apply').click();
+    await page.waitForFunction(() => location.hash.includes('from='));
+    await loaded(page);
+    const hash = decodeURIComponent(new URL(page.url()).hash);
+    expect(hash).toContain(`from=${twoDaysAgo}T00:00:00.000Z`);
+    expect(hash).toContain(
+      `to=${new Date(Date.parse(today) + 86_400_000).toISOString().slice(0, 10)}T00:00:00.000Z`,
+    );
+    expect(await page.locator('#period').inputValue()).toBe('');
+    expect(problems).toEqual([]);
+  });
+});
