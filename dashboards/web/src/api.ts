@@ -224,6 +224,8 @@ export class ApiClient {
   /** A 204's empty body parses as null. */
   delete(path: string, signal?: AbortSignal): Promise<ApiAnswer<unknown>> {
     return this.request('DELETE', path, {}, undefined, z.unknown(), signal);
+  }
+
   /**
    * A file the API streams (an export, a report): its bytes, its name and, for tables, the row
    * count the server announced (`X-Total-Count`). Fetched with the key like any call (a plain

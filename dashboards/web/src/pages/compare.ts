@@ -4,6 +4,7 @@ import {
   type Compare,
   type EstimateValue,
   type Topic,
+  type VerdictValue,
 } from '../api.ts';
 import { axisStyle, mountChart, palette, timeAxis, tooltipStyle } from '../charts.ts';
 import { brandColor, brandName, type PageContext } from '../context.ts';
@@ -337,8 +338,10 @@ function withVerdicts(
   changePct?: number | null,
   upIsGood = true,
 ): HTMLElement {
-  const vsRef = b.vs_reference?.[metric];
-  const vsPrev = b.vs_previous?.[metric];
+  const vsRef: VerdictValue | undefined = (
+    b.vs_reference as Record<string, VerdictValue | string> | null
+  )?.[metric] as VerdictValue | undefined;
+  const vsPrev: VerdictValue | undefined = (b.vs_previous as Record<string, VerdictValue>)[metric];
   const lines = [
     vsRef ? verdictBadge(vsRef, refName, upIsGood) : null,
     vsPrev
