@@ -17,6 +17,7 @@ import type { RouteSpec } from './openapi.ts';
 import { brandRoutes } from './routes/brands.ts';
 import { compareRoutes } from './routes/compare.ts';
 import { exportRoutes } from './routes/export.ts';
+import { actionRoutes } from './routes/actions.ts';
 import { systemRoutes } from './routes/system.ts';
 
 export interface ApiDependencies {
@@ -111,10 +112,12 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     async (v1) => {
       v1.decorateRequest('workspaceId', '');
       v1.decorateRequest('apiKeyId', '');
+      v1.decorateRequest('apiKeyName', '');
       v1.addHook('onRequest', auth);
       await v1.register(brandRoutes(ctx));
       await v1.register(compareRoutes(ctx));
       await v1.register(exportRoutes(ctx));
+      await v1.register(actionRoutes(ctx));
       for (const extra of deps.extraRoutes ?? []) await v1.register(extra(ctx));
     },
     { prefix: '/v1' },

@@ -14,6 +14,8 @@ declare module 'fastify' {
     /** The caller's workspace, set by the auth hook on every /v1 route. */
     workspaceId: string;
     apiKeyId: string;
+    /** The key's name, as `earshot keys create --name` gave it ('' for the demo key). */
+    apiKeyName: string;
   }
 }
 
@@ -71,7 +73,7 @@ export function createAuth(options: AuthOptions) {
 
   const resolve = async (
     header: string | undefined,
-  ): Promise<{ workspace: string; keyId: string }> => {
+  ): Promise<{ workspace: string; keyId: string; keyName: string }> => {
     const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
     if (!match)
       throw new ApiError(
@@ -81,7 +83,7 @@ export function createAuth(options: AuthOptions) {
       );
     const key = match[1]!;
     if (options.demoKey && sameSecret(key, options.demoKey.key))
-      return { workspace: options.demoKey.workspace, keyId: 'demo' };
+      return { workspace: options.demoKey.workspace, keyId: 'demo', keyName: '' };
     const parsed = parseApiKey(key);
     if (!parsed) throw new ApiError(401, 'unauthorized', 'invalid API key');
     if (now() - loadedAt > 5_000 || !cache.has(parsed.id)) await reload();
@@ -89,7 +91,7 @@ export function createAuth(options: AuthOptions) {
     if (!record || record.revoked || !secretMatches(parsed.secret, record.secret_sha256)) {
       throw new ApiError(401, 'unauthorized', 'invalid API key');
     }
-    return { workspace: record.workspace, keyId: record.key_id };
+    return { workspace: record.workspace, keyId: record.key_id, keyName: record.name };
   };
 
   const takeToken = (keyId: string, reply: FastifyReply) => {
@@ -109,10 +111,11 @@ export function createAuth(options: AuthOptions) {
   };
 
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const { workspace, keyId } = await resolve(request.headers.authorization);
+    const { workspace, keyId, keyName } = await resolve(request.headers.authorization);
     takeToken(keyId, reply);
     request.workspaceId = workspace;
     request.apiKeyId = keyId;
+    request.apiKeyName = keyName;
   };
 }
 
