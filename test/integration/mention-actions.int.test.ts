@@ -6,6 +6,7 @@ import { parseEarshotConfig } from '../../core/workspace-config.ts';
 import type { Store } from '../../store/port.ts';
 import { brandHealth } from '../../store/queries/brand-health.ts';
 import { compareBrands } from '../../store/queries/compare.ts';
+import { CORRECTIONS_SQL, correctionRecords } from '../../store/queries/corrections.ts';
 import { applyMentionPatch } from '../../store/queries/mention-actions.ts';
 import { mentionFeed, topAuthors } from '../../store/queries/mentions.ts';
 import { listMutes, setMute } from '../../store/queries/mutes.ts';
@@ -398,5 +399,30 @@ describe('tags and bookmarks', () => {
       hidden: false,
     });
     expect(await everyPath()).toEqual(before);
+  });
+});
+
+describe('earshot export corrections', () => {
+  it('writes the corrections in force as labelled data: text, lang, label, original label and model', async () => {
+    // What the command runs (read-only, so also through a running server's admin endpoint).
+    const records = correctionRecords(await store.readOnlyQuery(CORRECTIONS_SQL, 'JSONEachRow'));
+    // a0 and a1 were reverted; a4 stays corrected to pos.
+    expect(records).toEqual([
+      {
+        workspace: WS,
+        id: 'test:a4',
+        text: 'aurora battery test:a4',
+        lang: 'en',
+        label: 'pos',
+        original_label: 'neu',
+        original_score: 0,
+        model: 'test@1',
+        corrected_by: 'analyst (k1)',
+        corrected_at: at(210).toISOString(),
+      },
+    ]);
+    expect(
+      correctionRecords(await store.readOnlyQuery(CORRECTIONS_SQL, 'JSONEachRow'), 'other'),
+    ).toEqual([]);
   });
 });
