@@ -158,8 +158,50 @@ export const MentionSchema = z.looseObject({
   /** By or under one of the brand's own accounts. */
   owned: z.boolean().optional(),
   synthetic: z.boolean().optional(),
+  /** What people of the workspace did to it (POST /v1/mentions/actions). */
+  actions: z.lazy(() => MentionActionsSchema).optional(),
 });
 export type Mention = z.infer<typeof MentionSchema>;
+
+export const MentionActionsSchema = z.looseObject({
+  tags: z.array(z.string()).default([]),
+  hidden: z.boolean().default(false),
+  bookmarked: z.boolean().default(false),
+  muted: z.boolean().default(false),
+  corrected: z
+    .looseObject({
+      label: z.string(),
+      original_label: z.string(),
+      by: z.string(),
+      at: z.string(),
+    })
+    .nullable()
+    .default(null),
+});
+export type MentionActions = z.infer<typeof MentionActionsSchema>;
+export const MentionActionAnswerSchema = z.looseObject({
+  id: z.string(),
+  actions: MentionActionsSchema,
+});
+
+export const MutesSchema = z.looseObject({
+  mutes: z.array(
+    z.looseObject({
+      kind: z.enum(['author', 'domain']),
+      value: z.string(),
+      label: z.string(),
+      by: z.string().optional(),
+      at: z.string().optional(),
+    }),
+  ),
+});
+export type Mute = z.infer<typeof MutesSchema>['mutes'][number];
+export const MuteAnswerSchema = z.looseObject({
+  kind: z.string(),
+  value: z.string(),
+  muted: z.boolean(),
+  mentions: num,
+});
 export const MentionsSchema = z.looseObject({
   mentions: z.array(MentionSchema),
   next_cursor: z.string().nullable().optional(),
@@ -327,6 +369,15 @@ export class ApiClient {
     signal?: AbortSignal,
   ): Promise<ApiAnswer<z.infer<S>>> {
     return this.request('POST', path, {}, body, schema, signal);
+  }
+
+  put<S extends z.ZodType>(
+    path: string,
+    body: unknown,
+    schema: S,
+    signal?: AbortSignal,
+  ): Promise<ApiAnswer<z.infer<S>>> {
+    return this.request('PUT', path, {}, body, schema, signal);
   }
 
   private async request<S extends z.ZodType>(

@@ -7,6 +7,7 @@ import { PERIOD_LABEL } from './period.ts';
 import { alertsPage } from './pages/alerts.ts';
 import { brandPage } from './pages/brand.ts';
 import { comparePage } from './pages/compare.ts';
+import { mutedPage } from './pages/muted.ts';
 import { overviewPage } from './pages/overview.ts';
 import {
   extractKey,
@@ -56,6 +57,7 @@ const pages: Record<PageId, Page> = {
   brand: brandPage,
   compare: comparePage,
   alerts: alertsPage,
+  muted: mutedPage,
 };
 const main = document.getElementById('main')!;
 let brands: { workspace: string; brands: Brand[] } | null = null;

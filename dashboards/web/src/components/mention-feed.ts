@@ -4,7 +4,8 @@ import { h } from '../dom.ts';
 import { formatCount, relativeTime } from '../format.ts';
 import { combineItems, explanationFor, highlightSegments, significantItems } from '../highlight.ts';
 import { rangeParams, shortDateTime } from '../period.ts';
-import { FEED_SORTS, SENTIMENTS, toHash, type ViewState } from '../state.ts';
+import { FEED_SORTS, navigate, SENTIMENTS, toHash, type ViewState } from '../state.ts';
+import { actionBar, authorKey, domainKey } from './mention-actions.ts';
 import { sentimentPill, unavailable } from '../widgets.ts';
 
 const FEED_PAGE = 25;
@@ -17,7 +18,18 @@ const SENTIMENT_NAMES: Record<string, string> = {
 
 export type FeedState = Pick<
   ViewState,
-  'sentiment' | 'source' | 'lang' | 'topic' | 'q' | 'owned' | 'sort' | 'feedFrom' | 'feedTo'
+  | 'sentiment'
+  | 'source'
+  | 'lang'
+  | 'topic'
+  | 'q'
+  | 'owned'
+  | 'sort'
+  | 'tag'
+  | 'bookmarked'
+  | 'hidden'
+  | 'feedFrom'
+  | 'feedTo'
 >;
 
 /**
@@ -45,6 +57,9 @@ export function mentionFeed(
     q: ctx.state.q,
     owned: ctx.state.owned,
     sort: ctx.state.sort,
+    tag: ctx.state.tag,
+    bookmarked: ctx.state.bookmarked,
+    hidden: ctx.state.hidden,
     feedFrom: ctx.state.feedFrom,
     feedTo: ctx.state.feedTo,
   };
@@ -64,14 +79,20 @@ export function mentionFeed(
   );
   const end = h('p', { class: 'muted feed-end', hidden: true });
   const sentinel = h('div', { class: 'sentinel', 'aria-hidden': 'true' });
-  container.append(filters, windowNote, list, more, end, sentinel);
+  const mutedLink = h(
+    'p',
+    { class: 'muted hint' },
+    h('a', { href: toHash(navigate(ctx.state, 'muted')) }, 'Muted authors and domains'),
+    ' are left out of this feed and every number.',
+  );
+  container.append(filters, windowNote, list, more, end, sentinel, mutedLink);
 
   let cursor: string | null = null;
   let loadingPage: Promise<void> | null = null;
   let generation = 0;
 
   const select = (
-    name: keyof FeedState,
+    name: 'source' | 'lang' | 'topic' | 'owned',
     label: string,
     options: { value: string; label: string }[],
   ): HTMLElement => {
@@ -110,6 +131,32 @@ export function mentionFeed(
       window.clearTimeout(debounce);
       debounce = window.setTimeout(() => void set({ q: search.value.trim() || null }), 350);
     });
+    const tagFilter = h('input', {
+      id: 'filter-tag',
+      type: 'search',
+      name: 'tag',
+      value: fs.tag ?? '',
+      placeholder: 'any',
+      autocomplete: 'off',
+      size: 10,
+    });
+    tagFilter.addEventListener(
+      'change',
+      () => void set({ tag: tagFilter.value.trim().toLowerCase() || null }),
+    );
+    const toggle = (name: 'bookmarked' | 'hidden', label: string): HTMLElement =>
+      h(
+        'label',
+        { class: 'field check' },
+        h('input', {
+          id: `filter-${name}`,
+          type: 'checkbox',
+          name,
+          checked: fs[name],
+          onchange: (e: Event) => void set({ [name]: (e.target as HTMLInputElement).checked }),
+        }),
+        ` ${label}`,
+      );
     const sources = hl.mix?.sources.map((s) => s.source) ?? [];
     if (fs.source && !sources.includes(fs.source)) sources.push(fs.source);
     const langs = hl.mix?.languages.map((l) => l.lang) ?? [];
@@ -153,6 +200,9 @@ export function mentionFeed(
         { value: 'false', label: 'Elsewhere' },
       ]),
       h('div', { class: 'field grow' }, h('label', { for: 'filter-q' }, 'Search'), search),
+      h('div', { class: 'field' }, h('label', { for: 'filter-tag' }, 'Tag'), tagFilter),
+      toggle('bookmarked', 'Bookmarked'),
+      toggle('hidden', 'Hidden'),
       h(
         'fieldset',
         { class: 'segmented' },
@@ -207,6 +257,9 @@ export function mentionFeed(
         topic: fs.topic,
         q: fs.q,
         owned: fs.owned,
+        tag: fs.tag,
+        bookmarked: fs.bookmarked ? 'true' : undefined,
+        hidden: fs.hidden ? 'true' : undefined,
         sort: fs.sort === 'newest' ? undefined : fs.sort,
         limit: FEED_PAGE,
         cursor,
@@ -224,8 +277,7 @@ export function mentionFeed(
       cursor = null;
       return;
     }
-    const now = ctx.now();
-    list.append(...res.data.mentions.map((m) => mentionItem(m, now)));
+    list.append(...res.data.mentions.map((m) => item(m)));
     cursor = res.data.next_cursor ?? null;
     more.hidden = cursor === null;
     end.hidden = cursor !== null;
@@ -235,6 +287,33 @@ export function mentionFeed(
         ? 'No mentions match these filters.'
         : `That’s all: ${count} mention${count === 1 ? '' : 's'}.`;
     container.dataset.loaded = String(count);
+  };
+
+  // One mention with its actions; an action redraws it in place or takes it out of the list.
+  const item = (m: Mention): HTMLElement => {
+    const li = mentionItem(m, ctx.now());
+    li.append(
+      actionBar(m, ctx, {
+        showingHidden: fs.hidden,
+        onUpdate: (next) => li.replaceWith(item(next)),
+        onRemove: (_m, why) => leave([li], why === 'hidden' ? 'Hidden.' : 'Back in the feed.'),
+        onMute: (kind, value) =>
+          leave(
+            [...list.querySelectorAll<HTMLElement>('li.mention')].filter(
+              (el) => el.dataset[kind === 'author' ? 'author' : 'domain'] === value,
+            ),
+            `Muted ${value}.`,
+          ),
+        onTag: (tag) => void set({ tag }),
+      }),
+    );
+    return li;
+  };
+  const leave = (items: HTMLElement[], note: string): void => {
+    for (const el of items) el.remove();
+    end.hidden = false;
+    end.textContent = note;
+    container.dataset.loaded = String(list.children.length);
   };
 
   const next = (): Promise<void> => {
@@ -277,7 +356,11 @@ export function mentionFeed(
 
 function mentionItem(m: Mention, now: Date): HTMLElement {
   const s = m.sentiment;
-  const all = combineItems(explanationFor(s?.label ?? 'unscored', s?.explanation ?? []));
+  const corrected = m.actions?.corrected ?? null;
+  // The words explain the model's reading, also when a person corrected it.
+  const all = combineItems(
+    explanationFor(corrected?.original_label ?? s?.label ?? 'unscored', s?.explanation ?? []),
+  );
   const why = significantItems(all);
   const segments = highlightSegments(m.text, why);
   const author = m.author;
@@ -288,6 +371,9 @@ function mentionItem(m: Mention, now: Date): HTMLElement {
     {
       class: `mention s-border-${s?.label ?? 'unscored'}`,
       'data-mention': m.id,
+      'data-author': authorKey(m) ?? undefined,
+      'data-domain': domainKey(m) ?? undefined,
+      'data-corrected': corrected ? corrected.label : undefined,
       'data-engagement': String((e?.likes ?? 0) + (e?.reposts ?? 0) + (e?.replies ?? 0)),
     },
     h(
@@ -311,7 +397,20 @@ function mentionItem(m: Mention, now: Date): HTMLElement {
       h('span', { class: 'spacer' }),
       h('span', { class: 'tag', title: 'source' }, m.source),
       m.lang ? h('span', { class: 'tag', title: 'detected language' }, m.lang) : null,
-      s ? sentimentPill(s.label, s.score) : null,
+      s ? sentimentPill(s.label, corrected ? undefined : s.score) : null,
+      corrected
+        ? h(
+            'span',
+            {
+              class: 'tag corrected',
+              title: `Corrected by ${corrected.by} on ${new Date(corrected.at).toLocaleString()}; the model said ${SENTIMENT_NAMES[corrected.original_label] ?? corrected.original_label}`,
+            },
+            'corrected',
+          )
+        : null,
+      s?.model === 'given'
+        ? h('span', { class: 'tag', title: 'the sentiment came with the import' }, 'given')
+        : null,
     ),
     m.title ? h('p', { class: 'mention-title', dir: 'auto' }, m.title) : null,
     h(
