@@ -20,6 +20,7 @@ import { compareRoutes } from './routes/compare.ts';
 import { exportRoutes } from './routes/export.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { createPdfRenderer, type PdfRenderer } from '../reports/pdf.ts';
+import { actionRoutes } from './routes/actions.ts';
 import { systemRoutes } from './routes/system.ts';
 
 export interface ApiDependencies {
@@ -135,11 +136,13 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       v1.decorateRequest('workspaceId', '');
       v1.decorateRequest('apiKeyId', '');
       v1.decorateRequest('apiKeyScope', 'read');
+      v1.decorateRequest('apiKeyName', '');
       v1.addHook('onRequest', auth);
       await v1.register(brandRoutes(ctx));
       await v1.register(compareRoutes(ctx));
       await v1.register(exportRoutes(ctx));
       await v1.register(reportRoutes(ctx));
+      await v1.register(actionRoutes(ctx));
       for (const extra of deps.extraRoutes ?? []) await v1.register(extra(ctx));
     },
     { prefix: '/v1' },

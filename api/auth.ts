@@ -17,6 +17,8 @@ declare module 'fastify' {
     apiKeyId: string;
     /** What the key may do: `read` keys get 403 on every route that writes. */
     apiKeyScope: KeyScope;
+    /** The key's name, as `earshot keys create --name` gave it ('' for the demo key). */
+    apiKeyName: string;
   }
 }
 
@@ -74,7 +76,7 @@ export function createAuth(options: AuthOptions) {
 
   const resolve = async (
     header: string | undefined,
-  ): Promise<{ workspace: string; keyId: string; scope: KeyScope }> => {
+  ): Promise<{ workspace: string; keyId: string; keyName: string; scope: KeyScope }> => {
     const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
     if (!match)
       throw new ApiError(
@@ -84,7 +86,7 @@ export function createAuth(options: AuthOptions) {
       );
     const key = match[1]!;
     if (options.demoKey && sameSecret(key, options.demoKey.key))
-      return { workspace: options.demoKey.workspace, keyId: 'demo', scope: 'admin' };
+      return { workspace: options.demoKey.workspace, keyId: 'demo', keyName: '', scope: 'admin' };
     const parsed = parseApiKey(key);
     if (!parsed) throw new ApiError(401, 'unauthorized', 'invalid API key');
     if (now() - loadedAt > 5_000 || !cache.has(parsed.id)) await reload();
@@ -96,6 +98,7 @@ export function createAuth(options: AuthOptions) {
     return {
       workspace: record.workspace,
       keyId: record.key_id,
+      keyName: record.name,
       scope: record.scope === 'read' ? 'read' : 'admin',
     };
   };
@@ -117,7 +120,7 @@ export function createAuth(options: AuthOptions) {
   };
 
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const { workspace, keyId, scope } = await resolve(request.headers.authorization);
+    const { workspace, keyId, keyName, scope } = await resolve(request.headers.authorization);
     takeToken(keyId, reply);
     // By method, not by a list of routes: a write route added later is admin-only without
     // anyone remembering to say so. Every /v1 route that changes something is not a GET.
@@ -130,6 +133,7 @@ export function createAuth(options: AuthOptions) {
     request.workspaceId = workspace;
     request.apiKeyId = keyId;
     request.apiKeyScope = scope;
+    request.apiKeyName = keyName;
   };
 }
 

@@ -33,4 +33,10 @@ export class ResultCache {
   clear(): void {
     this.entries.clear();
   }
+
+  /** Drops every answer whose key starts with `prefix` (a workspace's, after its data changed). */
+  forget(prefix: string): void {
+    for (const key of [...this.entries.keys()])
+      if (key.startsWith(prefix)) this.entries.delete(key);
+  }
 }

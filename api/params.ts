@@ -119,6 +119,9 @@ export function mentionFilters(
     topic?: string;
     q?: string;
     owned?: 'true' | 'false';
+    tag?: string;
+    bookmarked?: 'true';
+    hidden?: 'true';
   },
 ): MentionFilters {
   return {
@@ -132,5 +135,8 @@ export function mentionFilters(
     topic: q.topic,
     q: q.q,
     owned: q.owned === undefined ? undefined : q.owned === 'true',
+    tag: q.tag?.toLowerCase(),
+    bookmarked: q.bookmarked === 'true' ? true : undefined,
+    hidden: q.hidden === 'true' ? true : undefined,
   };
 }

@@ -27,7 +27,10 @@ export function toMentionRow(m: EnrichedMention): Record<string, unknown> {
     sentiment_label: m.sentiment.label,
     sentiment_score: m.sentiment.score,
     sentiment_confidence: m.sentiment.confidence,
-    sentiment_model: `${m.sentiment.model.name}@${m.sentiment.model.version}`,
+    // "<name>@<version>"; a label an import brought is just "given" (it has no version).
+    sentiment_model: m.sentiment.model.version
+      ? `${m.sentiment.model.name}@${m.sentiment.model.version}`
+      : m.sentiment.model.name,
     sentiment_explanation: JSON.stringify(m.sentiment.explanation),
     emotion: m.emotion ? JSON.stringify(m.emotion) : null,
     brand_workspaces: m.brands.map((b) => b.workspace),

@@ -6,6 +6,24 @@ import { ExplanationItemSchema, SentimentLabelSchema } from '../../core/contract
  * (see health.ts for how these schemas are used).
  */
 
+/** What people of the workspace did to a mention (POST /v1/mentions/actions). */
+export const MentionActions = z.object({
+  tags: z.array(z.string()),
+  hidden: z.boolean(),
+  bookmarked: z.boolean(),
+  muted: z.boolean().describe('its author or domain is muted'),
+  corrected: z
+    .object({
+      label: SentimentLabelSchema,
+      original_label: SentimentLabelSchema.describe("the model's label"),
+      by: z.string(),
+      at: z.string(),
+    })
+    .nullable()
+    .describe('set when a person corrected the sentiment: `sentiment.label` is the correction'),
+});
+export type MentionActions = z.infer<typeof MentionActions>;
+
 export const ApiMention = z.object({
   id: z.string(),
   source: z.string(),
@@ -36,6 +54,7 @@ export const ApiMention = z.object({
   spam_score: z.number(),
   dup_group: z.string().nullable(),
   synthetic: z.boolean(),
+  actions: MentionActions.optional(),
 });
 export type ApiMention = z.infer<typeof ApiMention>;
 

@@ -57,6 +57,12 @@ const MentionsQuery = RangeQuery.extend(FilterQuery.shape)
       .describe(
         "true: only mentions by or under the brand's own accounts (`owned` in the config); false: only the others",
       ),
+    tag: z.string().trim().min(1).max(40).optional().describe('only mentions you tagged so'),
+    bookmarked: z.enum(['true']).optional().describe('true: only bookmarked mentions'),
+    hidden: z
+      .enum(['true'])
+      .optional()
+      .describe('true: only the mentions you hid (hidden and muted ones are left out otherwise)'),
     limit: z.coerce
       .number()
       .int()

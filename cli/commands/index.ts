@@ -10,6 +10,7 @@ import { register as sources } from './sources.ts';
 import { register as alerts } from './alerts.ts';
 import { register as keys } from './keys.ts';
 import { register as sql } from './sql.ts';
+import { register as exportData } from './export.ts';
 
 /** Every CLI command, in the order `earshot --help` lists them. One line per command module. */
 export const commands: Array<(program: Command) => void> = [
@@ -23,5 +24,6 @@ export const commands: Array<(program: Command) => void> = [
   sources,
   keys,
   sql,
+  exportData,
   alerts,
 ];

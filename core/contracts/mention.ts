@@ -102,6 +102,14 @@ export const MentionSchema = z.object({
   /** True for generated data (the demo source) so it is never mistaken for real mentions. */
   synthetic: z.boolean().default(false),
   /**
+   * A sentiment label the mention came with (an import from another tool: `sentiment` in JSONL
+   * or CSV). Kept as given, marked `model: "given"`, and never re-scored by any tier
+   * (enrich/pipeline/sentiment-choice.ts). Optional, so messages without it keep their meaning.
+   */
+  sentiment: z
+    .enum(['pos', 'neu', 'neg'], { error: () => 'sentiment must be one of pos, neu, neg' })
+    .optional(),
+  /**
    * True when a connector re-read a mention it produced before, for its engagement
    * (ingest/refresh/): enrichment leaves it out of the topic clusters (it was counted there the
    * first time), and the sink takes only its engagement when the mention is stored already.

@@ -38,3 +38,56 @@ describe('enrichMention: a refresh (the same mention re-read for its engagement)
     expect(JSON.stringify(enrichers.topics!.snapshot())).not.toBe(before);
   });
 });
+
+describe('enrichMention: a sentiment the mention came with (an import from another tool)', () => {
+  const enrichers = loadEnrichers(loadEarshotConfig(DEMO_CONFIG_PATH));
+  const praise = {
+    id: 'csv:given-1',
+    source: 'csv',
+    text: 'I love the Nimbus camera, absolutely wonderful, best phone ever',
+    created_at: '2026-11-20T10:00:00Z',
+  };
+
+  it('keeps the given label, marked "given", even where the model reads the opposite', () => {
+    const model = enrichMention(MentionSchema.parse(praise), enrichers);
+    expect(model.sentiment.label).toBe('pos');
+    const given = enrichMention(MentionSchema.parse({ ...praise, sentiment: 'neg' }), enrichers);
+    expect(given.sentiment).toEqual({
+      label: 'neg',
+      score: -1,
+      confidence: 1,
+      explanation: [],
+      model: { name: 'given', version: '' },
+    });
+    // The rest of enrichment runs as for any mention.
+    expect(given.brands).toEqual(model.brands);
+    expect(given.lang).toBe(model.lang);
+  });
+
+  it('never calls a scorer for a given label, whatever the tier', () => {
+    let calls = 0;
+    const counting = {
+      ...enrichers,
+      sentiment: {
+        ...enrichers.sentiment,
+        score: (...args: Parameters<typeof enrichers.sentiment.score>) => {
+          calls++;
+          return enrichers.sentiment.score(...args);
+        },
+      },
+    };
+    enrichMention(
+      MentionSchema.parse({ ...praise, id: 'csv:given-2', sentiment: 'neu' }),
+      counting,
+    );
+    expect(calls).toBe(0);
+    enrichMention(MentionSchema.parse({ ...praise, id: 'csv:given-3' }), counting);
+    expect(calls).toBe(1);
+  });
+
+  it('refuses a label that is not pos, neu or neg (a dead letter naming it)', () => {
+    const bad = MentionSchema.safeParse({ ...praise, sentiment: 'positive' });
+    expect(bad.success).toBe(false);
+    expect(JSON.stringify(bad.error?.issues)).toContain('sentiment must be one of pos, neu, neg');
+  });
+});

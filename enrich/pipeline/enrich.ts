@@ -4,6 +4,7 @@ import { detectLanguage, scoringLanguage } from '../language/detect.ts';
 import type { WatchMatch, WatchMatcher } from '../match/index.ts';
 import type { OwnedBrand, OwnedIndex } from '../owned/index.ts';
 import type { SentimentScorer } from '../sentiment/index.ts';
+import { sentimentOf } from './sentiment-choice.ts';
 import { countUrls, type SpamScorer } from '../spam/index.ts';
 import type { TopicClusterer } from '../topics/index.ts';
 
@@ -51,9 +52,8 @@ const HASHTAG = /(?:^|[^\p{L}\p{N}_])#([\p{L}\p{N}_]{1,100})/gu;
 export function enrichMention(mention: Mention, enrichers: Enrichers): EnrichedMention {
   const fullText = mention.title ? `${mention.title}\n${mention.text}` : mention.text;
   const language = detectLanguage(fullText, mention.lang);
-  const sentiment = enrichers.sentiment.score(
-    mention.text,
-    scoringLanguage(mention.text, language),
+  const sentiment = sentimentOf(mention, () =>
+    enrichers.sentiment.score(mention.text, scoringLanguage(mention.text, language)),
   );
   const queryMatches =
     enrichers.matcher?.match({

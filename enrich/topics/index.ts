@@ -1,6 +1,8 @@
 /**
  * Topics: keyphrase/hashtag extraction and streaming per-brand topic clustering with trending.
  * Pure code with a JSON snapshot for restarts; the enrich stage owns one clusterer.
+ * Files: `features.ts` (a post as a vector), `model.ts` (a cluster and its bounded updates),
+ * `cluster.ts` (placing posts, merging), `labels.ts`, `trends.ts`, `snapshot.ts`.
  */
 export { createTopicClusterer } from './cluster.ts';
 export type {
@@ -12,5 +14,5 @@ export type {
   TopicSummary,
   TrendingOptions,
   TrendingTopic,
-} from './cluster.ts';
+} from './types.ts';
 export { extract, stopwords } from './keyphrases.ts';

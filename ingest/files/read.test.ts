@@ -127,3 +127,34 @@ describe('JSONL import: one bad line loses nothing else', () => {
     expect(mentions(records).map((m) => m.text)).toEqual(['post 1', 'post 4', 'post 7']);
   });
 });
+
+describe('a sentiment given in the file (another tool’s label)', () => {
+  it('CSV: a sentiment column is kept as given; an empty cell leaves it to the model; a bad one is a dead letter', async () => {
+    const records = await read(
+      'given.csv',
+      [
+        'id,text,date,sentiment',
+        '1,great stuff,2026-11-12T10:00:00Z,neg',
+        '2,fine,2026-11-12T10:00:00Z,',
+        '3,meh,2026-11-12T10:00:00Z, NEU ',
+        '4,hm,2026-11-12T10:00:00Z,positive',
+      ].join('\n'),
+    );
+    expect(mentions(records).map((m) => [m.text, m.sentiment])).toEqual([
+      ['great stuff', 'neg'],
+      ['fine', undefined],
+      ['meh', 'neu'],
+    ]);
+    expect(errors(records).map((r) => [r.line, r.error])).toEqual([
+      [5, expect.stringContaining('sentiment must be one of pos, neu, neg') as string],
+    ]);
+  });
+
+  it('JSONL: a sentiment field is kept as given', async () => {
+    const records = await read(
+      'given.jsonl',
+      `${JSON.stringify({ id: 'x:1', source: 'x', text: 'ok', created_at: '2026-11-12T10:00:00Z', sentiment: 'pos' })}\n`,
+    );
+    expect(mentions(records)[0]?.sentiment).toBe('pos');
+  });
+});

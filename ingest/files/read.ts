@@ -130,6 +130,10 @@ function fromCsv(
       replies: num('replies') ?? 0,
       views: num('views') ?? null,
     },
+    // A label from another tool, kept as given (an empty cell: none, the model scores it).
+    ...(get('sentiment') !== undefined
+      ? { sentiment: get('sentiment')!.trim().toLowerCase() }
+      : {}),
   };
   return validate(candidate, n, raw);
 }

@@ -59,21 +59,28 @@ const SUMS_TABLES = {
   // brand_hourly's sums without the source × language split (28× fewer rows in the bench).
   hour_totals: { from: 'brand_totals_hourly', time: 'hour', measures: ROLLUP_MEASURES },
   quarter_hour: { from: 'brand_quarter_hourly', time: 'quarter_hour', measures: ROLLUP_MEASURES },
-  // The (mention, brand) rows and the engagement that grew after they were stored (rows of no
-  // mention: `n` = 0), as the rollups add them up.
+  // The (mention, brand) rows, the engagement that grew after they were stored (rows of no
+  // mention: volume 0), and what people's actions moved (signed deltas, migration 0017), as the
+  // rollups add them up.
   raw: {
-    from: (where: string) => `(SELECT workspace, brand, created_at, source, lang, 1 AS n,
-        sentiment_label, likes, reposts, replies, ifNull(author_followers, 0) AS followers
+    from: (
+      where: string,
+    ) => `(SELECT workspace, brand, created_at, source, lang, toInt64(1) AS volume,
+        toInt64(sentiment_label = 'pos') AS positive, toInt64(sentiment_label = 'neu') AS neutral,
+        toInt64(sentiment_label = 'neg') AS negative, toInt64(sentiment_label = 'unscored') AS unscored,
+        toInt64(likes) AS likes, toInt64(reposts) AS reposts, toInt64(replies) AS replies,
+        toInt64(ifNull(author_followers, 0)) AS followers
       FROM brand_mentions FINAL WHERE ${where}
       UNION ALL
-      SELECT workspace, brand, created_at, source, lang, 0 AS n, '' AS sentiment_label, likes,
-        reposts, replies, 0 AS followers
-      FROM engagement_updates WHERE ${where})`,
+      SELECT workspace, brand, created_at, source, lang, toInt64(0), toInt64(0), toInt64(0),
+        toInt64(0), toInt64(0), toInt64(likes), toInt64(reposts), toInt64(replies), toInt64(0)
+      FROM engagement_updates WHERE ${where}
+      UNION ALL
+      SELECT workspace, brand, created_at, source, lang, volume, positive, neutral, negative,
+        unscored, likes, reposts, replies, followers
+      FROM metric_adjustments WHERE ${where})`,
     time: 'created_at',
-    measures: `sum(n) AS volume, countIf(sentiment_label = 'pos') AS positive,
-      countIf(sentiment_label = 'neu') AS neutral, countIf(sentiment_label = 'neg') AS negative,
-      countIf(sentiment_label = 'unscored') AS unscored, sum(likes) AS likes, sum(reposts) AS reposts,
-      sum(replies) AS replies, sum(followers) AS followers`,
+    measures: ROLLUP_MEASURES,
   },
 } as const satisfies Record<string, SumsTable>;
 

@@ -15,7 +15,25 @@ export interface MentionFilters {
   q?: string | undefined;
   /** Only mentions by or under the brand's own accounts (true), or only the others (false). */
   owned?: boolean | undefined;
+  /** Only mentions the workspace tagged so. */
+  tag?: string | undefined;
+  /** Only bookmarked mentions. */
+  bookmarked?: boolean | undefined;
+  /** true: only hidden mentions (to bring one back); otherwise hidden and muted ones are left out. */
+  hidden?: boolean | undefined;
 }
+
+/** Mention ids of the workspace whose override (migration 0017) meets `condition`. */
+export const overridden = (condition: string): string =>
+  `(SELECT mention_id FROM mention_overrides FINAL WHERE workspace = {workspace:String} AND ${condition})`;
+
+/**
+ * The workspace's corrected labels, to `LEFT JOIN … ON corrected_id = mention_id` (a row
+ * without one joins ''): `seenLabel` is then the label the workspace sees.
+ */
+export const correctedLabels = `(SELECT mention_id AS corrected_id, label AS corrected
+  FROM mention_overrides FINAL WHERE workspace = {workspace:String} AND label != '')`;
+export const seenLabel = "if(corrected != '', corrected, sentiment_label)";
 
 /**
  * WHERE clauses for a brand, a time range and the source/language filters, on any table that
@@ -58,10 +76,25 @@ export function scopeCondition(
 /** WHERE clauses over `brand_mentions` and their parameters; values are never in the SQL text. */
 export function mentionWhere(f: MentionFilters): { where: string; params: QueryParams } {
   const { clauses, params } = scopeWhere(f, 'created_at');
+  // What a person hid or muted is out of every list and number (unless asked for the hidden).
+  clauses.push(
+    f.hidden === true
+      ? `mention_id IN ${overridden('hidden')}`
+      : `mention_id NOT IN ${overridden('NOT counted')}`,
+  );
   if (f.sentiment !== undefined) {
-    clauses.push('sentiment_label = {sentiment:String}');
+    // The corrected label where a person corrected one, the model's elsewhere.
+    clauses.push(
+      `(mention_id IN ${overridden('label = {sentiment:String}')}
+        OR (sentiment_label = {sentiment:String} AND mention_id NOT IN ${overridden("label != ''")}))`,
+    );
     params.sentiment = f.sentiment;
   }
+  if (f.tag !== undefined) {
+    clauses.push(`mention_id IN ${overridden('has(tags, {tag:String})')}`);
+    params.tag = f.tag;
+  }
+  if (f.bookmarked === true) clauses.push(`mention_id IN ${overridden('bookmarked')}`);
   if (f.owned !== undefined) {
     clauses.push('owned = {owned:Bool}');
     params.owned = f.owned;

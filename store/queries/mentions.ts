@@ -1,8 +1,16 @@
 import type { ExplanationItem, SentimentLabel } from '../../core/contracts/mention.ts';
 import type { QueryParams, Store } from '../port.ts';
 import { fromClickHouseTime, toClickHouseTime } from '../time.ts';
+import { readOverrides } from './adjustments.ts';
 import { currentEngagement, recordedEngagement } from './engagement.ts';
-import { mentionWhere, scopeCondition, type MentionFilters } from './filters.ts';
+import { actionsOf, type MentionActions } from './mention-actions.ts';
+import {
+  correctedLabels,
+  mentionWhere,
+  scopeCondition,
+  seenLabel,
+  type MentionFilters,
+} from './filters.ts';
 
 export interface FeedCursor {
   t: string;
@@ -40,10 +48,10 @@ interface MentionRow {
   reposts: number;
   replies: number;
   sentiment_label: string;
+  sentiment_model: string;
   sentiment_score: number;
   sentiment_confidence: number;
   sentiment_explanation: string;
-  sentiment_model: string;
   topic_ids: string[];
   topic_labels: string[];
   topic_brands: string[];
@@ -144,10 +152,21 @@ export async function mentionFeed(
     d.reposts = Math.max(Number(d.reposts), Number(r.reposts));
     d.replies = Math.max(Number(d.replies), Number(r.replies));
   }
+  // What people of the workspace did to them: corrections, tags, hidden, bookmarked.
+  const overrides = await readOverrides(
+    store,
+    f.workspace,
+    details.map((d) => d.id),
+  );
   const mentions = pageKeys.flatMap((k) => {
     const d = byId.get(k.mention_id);
     return d
-      ? [toApiMention(d, k.matched_terms, `${f.workspace}/${f.brand}`, Boolean(k.is_owned))]
+      ? [
+          withActions(
+            toApiMention(d, k.matched_terms, `${f.workspace}/${f.brand}`, Boolean(k.is_owned)),
+            actionsOf(overrides.get(d.id), d.sentiment_label),
+          ),
+        ]
       : [];
   });
   const last = pageKeys[pageKeys.length - 1];
@@ -234,7 +253,21 @@ function toApiMention(d: MentionRow, matchedTerms: string[], brandKey: string, o
   };
 }
 
-export type ApiMention = ReturnType<typeof toApiMention>;
+/**
+ * The mention as the workspace sees it: a corrected label replaces the model's (which stays in
+ * `actions.corrected.original_label`), with the workspace's tags, hidden and bookmark.
+ */
+function withActions(m: ReturnType<typeof toApiMention>, actions: MentionActions) {
+  return {
+    ...m,
+    sentiment: actions.corrected
+      ? { ...m.sentiment, label: actions.corrected.label as SentimentLabel }
+      : m.sentiment,
+    actions,
+  };
+}
+
+export type ApiMention = ReturnType<typeof withActions>;
 
 /**
  * Top authors of a brand by engagement, under the handle and name of their latest post that
@@ -259,11 +292,12 @@ export async function topAuthors(store: Store, f: MentionFilters, limit: number)
             argMaxIf(b.author_name, b.created_at, b.author_name IS NOT NULL) AS display_name,
             max(b.author_followers) AS followers, count() AS mentions,
             sum(${now.likes} + ${now.reposts} + ${now.replies}) AS engagement,
-            countIf(b.sentiment_label = 'neg') AS negative,
-            countIf(b.sentiment_label IN ('pos', 'neu', 'neg')) AS scored
+            countIf(b.label = 'neg') AS negative,
+            countIf(b.label IN ('pos', 'neu', 'neg')) AS scored
      FROM (SELECT mention_id, author_id, author_handle, author_name, author_followers, created_at,
-                  likes, reposts, replies, sentiment_label
+                  likes, reposts, replies, ${seenLabel} AS label
            FROM brand_mentions FINAL
+           LEFT JOIN ${correctedLabels} AS c ON c.corrected_id = mention_id
            WHERE ${where} AND author_id IS NOT NULL) AS b
      LEFT JOIN ${recordedEngagement(scope)} AS rec ON rec.mention_id = b.mention_id
      GROUP BY author_id

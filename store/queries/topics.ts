@@ -1,6 +1,12 @@
 import type { QueryParams, Store } from '../port.ts';
 import { toClickHouseTime } from '../time.ts';
-import { mentionWhere, scopeWhere, type MentionFilters } from './filters.ts';
+import {
+  correctedLabels,
+  mentionWhere,
+  scopeWhere,
+  seenLabel,
+  type MentionFilters,
+} from './filters.ts';
 import { changePct, previousCut, share } from './metrics.ts';
 
 interface TopicRow {
@@ -37,7 +43,10 @@ async function topicCounts(
     f.to.getTime() % 3_600_000 === 0 &&
     f.sentiment === undefined &&
     f.topic === undefined &&
-    f.q === undefined;
+    f.q === undefined &&
+    f.tag === undefined &&
+    f.bookmarked === undefined &&
+    f.hidden === undefined;
   const time = rollup ? 'hour' : 'created_at';
   const { where, params } = rollup ? rollupWhere(both) : mentionWhere(both);
   const current = `${time} >= {current_from:DateTime64(3, 'UTC')}`;
@@ -51,14 +60,15 @@ async function topicCounts(
     ? `sumIf(volume, ${current}) AS n, sumIf(positive, ${current}) AS n_pos,
        sumIf(neutral, ${current}) AS n_neu, sumIf(negative, ${current}) AS n_neg,
        sumIf(volume, ${previous}) + round(sumIf(volume, ${inCutHour}) * {cut_share:Float64}) AS n_previous`
-    : `countIf(${current}) AS n, countIf(${current} AND sentiment_label = 'pos') AS n_pos,
-       countIf(${current} AND sentiment_label = 'neu') AS n_neu,
-       countIf(${current} AND sentiment_label = 'neg') AS n_neg, countIf(${previous}) AS n_previous`;
+    : `countIf(${current}) AS n, countIf(${current} AND ${seenLabel} = 'pos') AS n_pos,
+       countIf(${current} AND ${seenLabel} = 'neu') AS n_neu,
+       countIf(${current} AND ${seenLabel} = 'neg') AS n_neg, countIf(${previous}) AS n_previous`;
   const from = rollup
     ? f.source === undefined && f.lang === undefined
       ? 'brand_topic_totals_hourly'
       : 'brand_topics_hourly'
-    : 'brand_mentions FINAL ARRAY JOIN topic_ids AS topic_id, topic_labels AS topic_label';
+    : `brand_mentions FINAL ARRAY JOIN topic_ids AS topic_id, topic_labels AS topic_label
+       LEFT JOIN ${correctedLabels} AS c ON c.corrected_id = mention_id`;
   const rows = await store.query<Record<string, string | number>>(
     `SELECT topic_id AS id, ${rollup ? 'anyLast' : 'any'}(topic_label) AS label, ${measures}
      FROM ${from}

@@ -4,6 +4,7 @@ import { EnrichedMentionSchema } from '../../core/contracts/mention.ts';
 import type { DeliveryInfo, ProcessResult, Stage } from '../../core/stage-runner.ts';
 import { toMentionRow } from '../mention-row.ts';
 import type { Store } from '../port.ts';
+import { muteNewMentions } from '../queries/mutes.ts';
 import { applyEngagement, engagementOf, maxEngagement, type StoredMention } from './engagement.ts';
 
 type Row = Record<string, unknown> & { id: string };
@@ -54,6 +55,8 @@ export function sinkStage(store: Store): Stage<Row, Row> {
         byId.delete(id);
       }
       await store.insert('mentions', [...byId.values()], { dedupToken: token });
+      // New mentions of a muted author or domain leave that workspace's numbers at once.
+      await muteNewMentions(store, [...byId.values()]);
       if (again.size > 0) await applyEngagement(store, again, stored, `${token}:engagement`);
     },
   };

@@ -85,16 +85,20 @@ function refreshes(round: number): EnrichedMention[] {
 
 beforeAll(async () => {
   store = await emptyStore(services);
-  // Every migration but 0005 (and 0011, which builds on it), then half the data, then those
-  // two (0005's backfill), then the other half.
+  // Every migration but 0005 (and 0011 and 0017, which build on it), then half the data, then
+  // those (0005's backfill), then the other half.
   const before = mkdtempSync(join(tmpdir(), 'earshot-migrations-'));
   for (const f of readdirSync(MIGRATIONS_DIR).filter(
-    (f) => !f.startsWith('0005_') && !f.startsWith('0011_'),
+    (f) => !f.startsWith('0005_') && !f.startsWith('0011_') && !f.startsWith('0017_'),
   ))
     cpSync(join(MIGRATIONS_DIR, f), join(before, f));
   await migrate(store, undefined, before);
   await storeThroughSink(store, FIXTURES.slice(0, 450), 0);
-  expect(await migrate(store)).toEqual(['0005_query_rollups', '0011_engagement_updates']);
+  expect(await migrate(store)).toEqual([
+    '0005_query_rollups',
+    '0011_engagement_updates',
+    '0017_mention_actions',
+  ]);
   await storeThroughSink(store, FIXTURES.slice(450), 450);
 
   const first = refreshes(0);

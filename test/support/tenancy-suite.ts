@@ -148,6 +148,15 @@ export async function defineTenancySuite(
     view.dead_letters = await count(
       "SELECT count() AS n FROM dead_letters WHERE workspace = 'ws-b'",
     );
+    // What B's people did to mentions (migration 0017): A's actions never land there.
+    for (const table of [
+      'mention_overrides',
+      'sentiment_corrections',
+      'mutes',
+      'metric_adjustments',
+    ])
+      view[table] = await count(`SELECT count() AS n FROM ${table} WHERE workspace = 'ws-b'`);
+    view.mutes_of_b = (await call('GET', '/v1/mutes', keyB)).body;
     view.keys = (await listApiKeys(store))
       .filter((k) => k.workspace === 'ws-b')
       .map((k) => [k.key_id, k.revoked]);
@@ -265,6 +274,20 @@ export async function defineTenancySuite(
     });
     expect(source.statusCode).toBe(201);
     await settle();
+    // B's own actions: a bookmark on the post both workspaces match, a muted domain.
+    expect(
+      (
+        await call('POST', '/v1/mentions/actions', keyB, {
+          id: 'hackernews:101',
+          bookmarked: true,
+          tags: [B_SECRET],
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (await call('PUT', '/v1/mutes', keyB, { kind: 'domain', value: `${B_SECRET}.example` }))
+        .statusCode,
+    ).toBe(200);
     // The seed is visible to B (so "unchanged" below is about real data).
     const feed = await call('GET', `/v1/brands/bolt/mentions?${RANGE}`, keyB);
     expect(
@@ -390,6 +413,66 @@ export async function defineTenancySuite(
         "SELECT count() AS n FROM dead_letters WHERE workspace = 'ws-a'",
       );
       expect(Number(dead!.n)).toBeGreaterThanOrEqual(1);
+    },
+
+    'POST /v1/mentions/actions': async () => {
+      // B's own mentions (public and from its webhook, as stored and as sent) are not A's.
+      for (const id of ['hackernews:100', 'crm:@ws-b:1', 'crm:1']) {
+        const res = await asA('POST', '/v1/mentions/actions', {
+          id,
+          sentiment: 'neg',
+          hidden: true,
+          tags: ['x'],
+        });
+        expect(res.statusCode, id).toBe(404);
+        expectNothingOfB(res);
+      }
+      // The post both match: A corrects, tags, hides and bookmarks it in A only.
+      const shared = await asA('POST', '/v1/mentions/actions', {
+        id: 'hackernews:101',
+        sentiment: 'neg',
+        tags: ['a-tag'],
+        hidden: true,
+        bookmarked: false,
+      });
+      expect(shared.statusCode).toBe(200);
+      expect(shared.json()).toMatchObject({
+        actions: { tags: ['a-tag'], hidden: true, bookmarked: false },
+      });
+      expectNothingOfB(shared);
+      const feed = await asA('GET', `/v1/brands/acme/mentions?${RANGE}&limit=200`);
+      expect(feed.body).not.toContain('"hackernews:101"');
+      // Undone (A's later cases read A's own feed).
+      expect(
+        (await asA('POST', '/v1/mentions/actions', { id: 'hackernews:101', hidden: false }))
+          .statusCode,
+      ).toBe(200);
+    },
+    'GET /v1/mutes': async () => {
+      const res = await asA('GET', '/v1/mutes');
+      expect(res.json()).toEqual({ mutes: [] });
+      expectNothingOfB(res);
+    },
+    'PUT /v1/mutes': async () => {
+      // The author of the post both match: muted for A, and for A only.
+      const res = await asA('PUT', '/v1/mutes', { kind: 'author', value: 'hackernews/hn-both' });
+      expect(res.json()).toMatchObject({ muted: true, mentions: 1 });
+      // B's muted domain, lifted by A: A's own (empty) mute, nothing of B's.
+      const lift = await asA('PUT', '/v1/mutes', {
+        kind: 'domain',
+        value: `${B_SECRET}.example`,
+        muted: false,
+      });
+      expect(lift.json()).toMatchObject({ mentions: 0 });
+      expect(
+        (
+          await asA('PUT', '/v1/mutes', {
+            kind: 'author',
+            value: 'hackernews/hn-both',
+            muted: false,
+          })
+        ).statusCode,
+      ).toBe(200);
     },
 
     'GET /v1/alert-rules': async () => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AuthorsResponse, BrandsResponse, TopicsResponse } from '../../../api/contracts/brands.ts';
 import { CompareResponse, type Estimate, type Verdict } from '../../../api/contracts/compare.ts';
 import { HealthResponse, type HealthTotals } from '../../../api/contracts/health.ts';
-import { MentionsResponse } from '../../../api/contracts/mentions.ts';
+import { MentionActions, MentionsResponse } from '../../../api/contracts/mentions.ts';
 
 /**
  * The UI's only door to data: the public HTTP API with the user's key. Every answer is parsed
@@ -34,6 +34,32 @@ export type Topic = Pick<TopicsResponse['top'][number], 'id' | 'label' | 'volume
 
 export const MentionsSchema = MentionsResponse;
 export type Mention = MentionsResponse['mentions'][number];
+
+export const MentionActionsSchema = MentionActions;
+export type { MentionActions };
+export const MentionActionAnswerSchema = z.looseObject({
+  id: z.string(),
+  actions: MentionActionsSchema,
+});
+
+export const MutesSchema = z.looseObject({
+  mutes: z.array(
+    z.looseObject({
+      kind: z.enum(['author', 'domain']),
+      value: z.string(),
+      label: z.string(),
+      by: z.string().optional(),
+      at: z.string().optional(),
+    }),
+  ),
+});
+export type Mute = z.infer<typeof MutesSchema>['mutes'][number];
+export const MuteAnswerSchema = z.looseObject({
+  kind: z.string(),
+  value: z.string(),
+  muted: z.boolean(),
+  mentions: num,
+});
 
 export const AuthorsSchema = AuthorsResponse;
 export type Author = AuthorsResponse['authors'][number];
@@ -219,6 +245,15 @@ export class ApiClient {
     signal?: AbortSignal,
   ): Promise<ApiAnswer<z.infer<S>>> {
     return this.request('PATCH', path, {}, body, schema, signal);
+  }
+
+  put<S extends z.ZodType>(
+    path: string,
+    body: unknown,
+    schema: S,
+    signal?: AbortSignal,
+  ): Promise<ApiAnswer<z.infer<S>>> {
+    return this.request('PUT', path, {}, body, schema, signal);
   }
 
   /** A 204's empty body parses as null. */

@@ -8,6 +8,7 @@ import { rangePicker, setReportingTimeZone } from './range-picker.ts';
 import { alertsPage } from './pages/alerts.ts';
 import { brandPage } from './pages/brand.ts';
 import { comparePage } from './pages/compare.ts';
+import { mutedPage } from './pages/muted.ts';
 import { overviewPage } from './pages/overview.ts';
 import {
   extractKey,
@@ -57,6 +58,7 @@ const pages: Record<PageId, Page> = {
   brand: brandPage,
   compare: comparePage,
   alerts: alertsPage,
+  muted: mutedPage,
 };
 const main = document.getElementById('main')!;
 let brands: { workspace: string; brands: Brand[] } | null = null;

@@ -44,6 +44,18 @@ describe('uniqueTopics', () => {
     });
     expect(out).toEqual({ a: [t('battery', 5), t('price', 3)], b: [t('support', 7)], c: [] });
   });
+
+  it('compares labels, not ids: per-brand topics about the same thing are not unique', () => {
+    const t = (id: string, label: string, volume = 1) => ({ id, label, volume });
+    const out = uniqueTopics({
+      a: [t('tp-a1', 'battery drains overnight', 5), t('tp-a2', 'shipping delays', 3)],
+      b: [t('tp-b1', 'Batteries · charger', 4), t('tp-b2', '#support tickets', 2)],
+    });
+    expect(out).toEqual({
+      a: [t('tp-a2', 'shipping delays', 3)],
+      b: [t('tp-b2', '#support tickets', 2)],
+    });
+  });
 });
 
 describe('pctChange', () => {

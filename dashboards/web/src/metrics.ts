@@ -61,15 +61,41 @@ export interface TopicLike {
 export function uniqueTopics<T extends TopicLike>(
   byBrand: Readonly<Record<string, readonly T[]>>,
 ): Record<string, T[]> {
-  const owners = new Map<string, number>();
-  for (const topics of Object.values(byBrand))
-    for (const id of new Set(topics.map((t) => t.id))) owners.set(id, (owners.get(id) ?? 0) + 1);
+  // Topic ids are per brand (each brand's clusters are its own), so "the same topic" is the
+  // same story told in a label: topics share one when their labels share a content word.
+  const words = new Map<string, Set<string>>();
+  for (const [brand, topics] of Object.entries(byBrand))
+    for (const t of topics)
+      for (const w of labelWords(t.label)) words.set(w, (words.get(w) ?? new Set()).add(brand));
+  const ids = new Map<string, Set<string>>();
+  for (const [brand, topics] of Object.entries(byBrand))
+    for (const t of topics) ids.set(t.id, (ids.get(t.id) ?? new Set()).add(brand));
+  const elsewhere = (brand: string, t: T): boolean =>
+    (ids.get(t.id)?.size ?? 0) > 1 ||
+    labelWords(t.label).some((w) => [...(words.get(w) ?? [])].some((b) => b !== brand));
   return Object.fromEntries(
     Object.entries(byBrand).map(([brand, topics]) => [
       brand,
-      topics.filter((t) => owners.get(t.id) === 1).sort((a, b) => b.volume - a.volume),
+      topics.filter((t) => !elsewhere(brand, t)).sort((a, b) => b.volume - a.volume),
     ]),
   );
+}
+
+/**
+ * The content words of a topic label, as topics are compared across brands: lower case, without
+ * '#', cut to six letters (the clusterer's own cheap stemmer: "batteries" = "battery"), words of
+ * four letters or more (short ones are mostly function words in any language).
+ */
+export function labelWords(label: string): string[] {
+  return [
+    ...new Set(
+      label
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter((w) => [...w].length >= 4)
+        .map((w) => [...w].slice(0, 6).join('')),
+    ),
+  ];
 }
 
 /** Percentage change, null when the previous value is zero (a "new" rather than "+∞ %"). */

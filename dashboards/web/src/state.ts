@@ -4,7 +4,7 @@
  * forgiving (a mistyped or stale link falls back to defaults instead of an error page).
  */
 
-export type PageId = 'overview' | 'brand' | 'compare' | 'alerts';
+export type PageId = 'overview' | 'brand' | 'compare' | 'alerts' | 'muted';
 export const PERIODS = ['1h', '6h', '24h', '7d', '30d'] as const;
 export type Period = (typeof PERIODS)[number];
 export const SENTIMENTS = ['pos', 'neu', 'neg', 'unscored'] as const;
@@ -37,6 +37,10 @@ export interface ViewState {
   owned: OwnedFilter | null;
   /** Mention feed order: newest first, or most engaged first. */
   sort: FeedSort;
+  /** Mention feed: only mentions with this tag; only bookmarked ones; only hidden ones. */
+  tag: string | null;
+  bookmarked: boolean;
+  hidden: boolean;
   /** A drilled-into bucket of the brand chart: the feed shows only its mentions. */
   feedFrom: string | null;
   feedTo: string | null;
@@ -59,6 +63,9 @@ export const DEFAULT_STATE: Readonly<ViewState> = Object.freeze({
   q: null,
   owned: null,
   sort: 'newest',
+  tag: null,
+  bookmarked: false,
+  hidden: false,
   feedFrom: null,
   feedTo: null,
   alertState: 'open',
@@ -80,7 +87,7 @@ export function parseHash(hash: string): ViewState {
   const page: PageId =
     parts[0] === 'brand' && parts[1]
       ? 'brand'
-      : (oneOf(['compare', 'alerts'], parts[0]) ?? 'overview');
+      : (oneOf(['compare', 'alerts', 'muted'], parts[0]) ?? 'overview');
   const from = p.get('from');
   const to = p.get('to');
   const feedFrom = p.get('feed_from');
@@ -105,6 +112,9 @@ export function parseHash(hash: string): ViewState {
     q: text(p.get('q')),
     owned: oneOf(OWNED_FILTERS, p.get('owned')) ?? null,
     sort: oneOf(FEED_SORTS, p.get('sort')) ?? DEFAULT_STATE.sort,
+    tag: text(p.get('tag'), 40),
+    bookmarked: p.get('bookmarked') === 'true',
+    hidden: p.get('hidden') === 'true',
     feedFrom: feedRange ? feedFrom : null,
     feedTo: feedRange ? feedTo : null,
     alertState: p.get('state') === 'all' ? 'all' : 'open',
@@ -133,6 +143,9 @@ export function toHash(state: ViewState): string {
       if (v) p.set(key, v);
     }
     if (state.sort !== DEFAULT_STATE.sort) p.set('sort', state.sort);
+    if (state.tag) p.set('tag', state.tag);
+    if (state.bookmarked) p.set('bookmarked', 'true');
+    if (state.hidden) p.set('hidden', 'true');
     if (state.feedFrom && state.feedTo) {
       p.set('feed_from', state.feedFrom);
       p.set('feed_to', state.feedTo);

@@ -1,4 +1,4 @@
-import { h } from './dom.ts';
+import { emptyState, h } from './dom.ts';
 import { mentionScoreText, type Tone } from './format.ts';
 
 /** A headline number with its change against the previous period. */
@@ -67,4 +67,11 @@ export function sentimentBar(pos: number, neu: number, neg: number): HTMLElement
 
 export function loading(label = 'Loading…'): HTMLElement {
   return h('div', { class: 'loading', 'aria-busy': 'true' }, label);
+}
+
+/** A panel's answer when the API could not give it: an older server, or an error. */
+export function unavailable(res: { status: number; message: string }): HTMLElement {
+  return res.status === 404 && /no route/i.test(res.message)
+    ? emptyState('Not available on this server yet.', 'This API does not serve this view (404).')
+    : emptyState('Could not load this.', res.message);
 }

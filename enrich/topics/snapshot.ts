@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { DIM } from './features.ts';
+import type { BrandState } from './model.ts';
+
+/**
+ * The clusterer's whole state as JSON, for restarts (the enrich stage stores it in
+ * `enrich_state`). Read back through a schema: a snapshot from another version is refused, not
+ * half-read.
+ */
+
+const SNAPSHOT_VERSION = 1;
+
+export interface ClustererState {
+  df: Uint32Array;
+  n: number;
+  seq: number;
+  aliases: Map<string, string>;
+  brands: Map<string, BrandState>;
+}
+
+const PhraseStatSchema = z.object({
+  count: z.number(),
+  lang: z.string(),
+  words: z.array(z.string()),
+  surfaces: z.array(z.string()),
+});
+const SnapshotSchema = z.object({
+  version: z.literal(SNAPSHOT_VERSION),
+  n: z.number().int().nonnegative(),
+  seq: z.number().int().nonnegative(),
+  df: z.tuple([z.array(z.number().int()), z.array(z.number().int())]),
+  aliases: z.array(z.tuple([z.string(), z.string()])),
+  brands: z.array(
+    z.object({
+      key: z.string(),
+      n: z.number().int().nonnegative(),
+      since_merge: z.number().int().nonnegative(),
+      freq: z.array(z.tuple([z.number().int(), z.number()])),
+      clusters: z.array(
+        z.object({
+          id: z.string(),
+          count: z.number().int().nonnegative(),
+          centroid: z.array(z.tuple([z.number().int(), z.number()])),
+          langs: z.record(z.string(), z.number()),
+          phrases: z.array(z.tuple([z.string(), PhraseStatSchema])),
+          buckets: z.array(z.tuple([z.number().int(), z.number().int()])),
+          first: z.number(),
+          last: z.number(),
+          touched: z.number().int(),
+          label: z.string(),
+          label_at: z.number().int().nonnegative(),
+        }),
+      ),
+    }),
+  ),
+});
+
+export function writeSnapshot(s: ClustererState): unknown {
+  const dfIdx: number[] = [];
+  const dfVal: number[] = [];
+  for (let f = 0; f < DIM; f++) {
+    if (s.df[f]! > 0) {
+      dfIdx.push(f);
+      dfVal.push(s.df[f]!);
+    }
+  }
+  return {
+    version: SNAPSHOT_VERSION,
+    n: s.n,
+    seq: s.seq,
+    df: [dfIdx, dfVal],
+    aliases: [...s.aliases],
+    brands: [...s.brands].map(([key, b]) => ({
+      key,
+      n: b.n,
+      since_merge: b.sinceMerge,
+      freq: [...b.freq],
+      clusters: b.clusters.map((c) => ({
+        id: c.id,
+        count: c.count,
+        centroid: [...c.centroid],
+        langs: c.langs,
+        phrases: [...c.phrases],
+        buckets: [...c.buckets],
+        first: c.first,
+        last: c.last,
+        touched: c.touched,
+        label: c.label,
+        label_at: c.labelAt,
+      })),
+    })),
+  } satisfies z.input<typeof SnapshotSchema>;
+}
+
+/** Restores `snapshot` into `into` (fresh state); throws a ZodError on a foreign snapshot. */
+export function readSnapshot(snapshot: unknown, into: ClustererState): void {
+  const s = SnapshotSchema.parse(snapshot);
+  into.n = s.n;
+  into.seq = s.seq;
+  s.df[0].forEach((f, i) => {
+    if (f >= 0 && f < DIM) into.df[f] = s.df[1][i] ?? 0;
+  });
+  for (const [k, v] of s.aliases) into.aliases.set(k, v);
+  for (const b of s.brands) {
+    into.brands.set(b.key, {
+      n: b.n,
+      sinceMerge: b.since_merge,
+      freq: new Map(b.freq),
+      clusters: b.clusters.map((c) => {
+        const centroid = new Map(c.centroid);
+        let norm2 = 0;
+        for (const x of centroid.values()) norm2 += x * x;
+        return {
+          id: c.id,
+          count: c.count,
+          centroid,
+          norm2,
+          langs: c.langs,
+          phrases: new Map(c.phrases),
+          buckets: new Map(c.buckets),
+          first: c.first,
+          last: c.last,
+          label: c.label,
+          labelAt: c.label_at,
+          touched: c.touched,
+        };
+      }),
+    });
+  }
+}

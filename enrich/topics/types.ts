@@ -1,0 +1,80 @@
+/** The topic clusterer's public shapes: what the enrich pipeline and the benches see. */
+
+export interface TopicInput {
+  id: string;
+  text: string;
+  lang: string;
+  /** "workspace/brand" keys; an empty list clusters the post under `unbrandedKey`. */
+  brands: string[];
+  created_at: string;
+  /** Words that must not become keywords (e.g. the brand's matched terms). */
+  exclude_terms?: string[];
+}
+
+export interface TopicRef {
+  id: string;
+  label: string;
+  /** The "workspace/brand" key whose cluster it is (what may see it). */
+  brand: string;
+}
+
+export interface TopicAssignment {
+  topics: TopicRef[];
+  keywords: string[];
+  hashtags: string[];
+}
+
+export interface TopicSummary {
+  id: string;
+  brand: string;
+  label: string;
+  lang: string;
+  count: number;
+  first_seen: string;
+  last_seen: string;
+}
+
+export interface TrendingTopic {
+  id: string;
+  label: string;
+  /** Mentions in the current period (ending at `now`). */
+  current: number;
+  /** Mentions in the period before. */
+  previous: number;
+  /** (current − previous) / max(previous, 1). */
+  growth: number;
+}
+
+export interface TrendingOptions {
+  now: string | Date;
+  periodHours?: number;
+  /** Topics with fewer mentions in the current period are not trending, whatever the growth. */
+  minVolume?: number;
+  limit?: number;
+}
+
+export interface TopicClusterer {
+  assign(input: TopicInput): TopicAssignment;
+  /** JSON-serializable state; pass it back to `createTopicClusterer` after a restart. */
+  snapshot(): unknown;
+  /** The brand's topics, biggest first. */
+  topics(brand: string, limit?: number): TopicSummary[];
+  /** Topics growing fastest against the previous period, with a minimum volume. */
+  trending(brand: string, options: TrendingOptions): TrendingTopic[];
+  /** The current id of a topic (ids of merged topics resolve to the surviving topic). */
+  resolve(id: string): string;
+}
+
+export interface TopicOptions {
+  /** Cosine similarity to a centroid needed to join a cluster. */
+  threshold?: number;
+  /** Centroid cosine at which two clusters are merged. */
+  mergeThreshold?: number;
+  /** Posts of a brand between merge passes. */
+  mergeEvery?: number;
+  maxClustersPerBrand?: number;
+  maxBrands?: number;
+  maxKeywords?: number;
+  /** Key for posts without brand; null: such posts get keywords and hashtags but no topic. */
+  unbrandedKey?: string | null;
+}
