@@ -27,7 +27,18 @@ describe('ApiClient', () => {
     const brands = {
       workspace: 'demo',
       name: 'Demo',
-      brands: [{ id: 'a', name: 'A', query: 'a', competitors: [], color: null }],
+      timezone: 'UTC',
+      brands: [
+        {
+          id: 'a',
+          name: 'A',
+          query: 'a',
+          competitors: [],
+          color: null,
+          owned: null,
+          origin: 'config' as const,
+        },
+      ],
     };
     const f = fakeFetch({
       // A field this UI does not know (a newer server) is dropped, not an error.
