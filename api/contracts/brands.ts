@@ -10,38 +10,34 @@ import { z } from 'zod';
 
 const Share = z.number().nullable().describe('0..1, null when nothing was scored');
 
-export const BrandsResponse = z
-  .object({
-    workspace: z.string(),
-    name: z.string(),
-    /** The reporting time zone (IANA): days and weeks split at its midnight. */
-    timezone: z.string(),
-    brands: z.array(z.lazy(() => BrandView)),
-  })
-  .strict();
+export const BrandsResponse = z.object({
+  workspace: z.string(),
+  name: z.string(),
+  /** The reporting time zone (IANA): days and weeks split at its midnight. */
+  timezone: z.string(),
+  brands: z.array(z.lazy(() => BrandView)),
+});
 export type BrandsResponse = z.infer<typeof BrandsResponse>;
 
 /** One brand as GET /v1/brands lists it and the setup routes answer. */
-export const BrandView = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    query: z.string(),
-    competitors: z.array(z.string()),
-    color: z.string().nullable(),
-    owned: z
-      .object({
-        youtube: z.array(z.string()).optional(),
-        mastodon: z.array(z.string()).optional(),
-        bluesky: z.array(z.string()).optional(),
-      })
-      .nullable()
-      .describe("the brand's own accounts"),
-    origin: z
-      .enum(['config', 'api'])
-      .describe('config: defined in earshot.config.yaml (read-only here); api: stored, editable'),
-  })
-  .strict();
+export const BrandView = z.object({
+  id: z.string(),
+  name: z.string(),
+  query: z.string(),
+  competitors: z.array(z.string()),
+  color: z.string().nullable(),
+  owned: z
+    .object({
+      youtube: z.array(z.string()).optional(),
+      mastodon: z.array(z.string()).optional(),
+      bluesky: z.array(z.string()).optional(),
+    })
+    .nullable()
+    .describe("the brand's own accounts"),
+  origin: z
+    .enum(['config', 'api'])
+    .describe('config: defined in earshot.config.yaml (read-only here); api: stored, editable'),
+});
 
 const Scope = {
   workspace: z.string(),
