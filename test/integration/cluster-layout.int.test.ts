@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toMentionRow } from '../../store/mention-row.ts';
+import { alertContext } from '../../store/queries/alerts-context.ts';
+import { digestTotals } from '../../store/queries/alerts-digest.ts';
+import { applyRetention } from '../../store/retention.ts';
+import { StoreStateStore } from '../../store/state-store.ts';
 import type { Store } from '../../store/port.ts';
 import { anEnrichedMention } from '../support/builders.ts';
 import { freshClusterStore, storeThroughSink } from '../support/store.ts';
@@ -78,5 +82,52 @@ describe('the cluster layout on the engine', () => {
               (SELECT sum(volume) FROM brand_hourly WHERE workspace = 'ws') AS hourly`,
     );
     expect(again).toEqual({ n: 3, hourly: 6 });
+  });
+
+  it('late engagement, retention, enrich state, alert queries and read-only SQL work on it too', async () => {
+    const at = '2026-11-21T10:15:00.000Z';
+    const mention = (i: number, likes: number) =>
+      anEnrichedMention({
+        id: `late:${i}`,
+        created_at: at,
+        engagement: { likes, reposts: 0, replies: 0, views: null },
+        sentiment: {
+          label: 'neg',
+          score: -0.5,
+          confidence: 0.9,
+          explanation: [],
+          model: { name: 't', version: '1' },
+        },
+        topics: [{ id: 't1', label: 'outage' }],
+        brands: [{ workspace: 'ws2', brand: 'acme', query_id: 'q', terms: ['acme'] }],
+      });
+    await storeThroughSink(store, [mention(1, 1), mention(2, 1)], 200);
+    await storeThroughSink(store, [mention(1, 5)], 210); // a refresh: 4 more likes
+    const [likes] = await store.query<{ likes: number }>(
+      "SELECT sum(likes) AS likes FROM brand_hourly WHERE workspace = 'ws2'",
+    );
+    expect(likes).toEqual({ likes: 6 });
+
+    // TTLs on the local tables, set and removed.
+    await applyRetention(store, 30, 90);
+    await applyRetention(store, 0, 0);
+
+    const state = new StoreStateStore(store);
+    await state.save('cluster-test', { clusters: 2 });
+    expect(await state.load('cluster-test')).toEqual({ clusters: 2 });
+
+    const window = { from: new Date('2026-11-21T00:00:00Z'), to: new Date('2026-11-22T00:00:00Z') };
+    const context = await alertContext(store, { workspace: 'ws2', brand: 'acme', ...window });
+    expect(context.top_topics).toEqual([{ label: 'outage', volume: 2, negative: 2 }]);
+    expect(await digestTotals(store, 'ws2', window.from, window.to)).toEqual([
+      { brand: 'acme', volume: 2, positive: 0, neutral: 0, negative: 2 },
+    ]);
+
+    expect(
+      await store.readOnlyQuery(
+        "SELECT count() AS n FROM mentions WHERE id LIKE 'late:%'",
+        'JSONEachRow',
+      ),
+    ).toBe('{"n":2}\n');
   });
 });
