@@ -210,6 +210,24 @@ describe('cluster DDL, rendered from the single-node statements', () => {
     expect(renderForCluster('ALTER TABLE brand_minutely REMOVE TTL', CLUSTER)).toEqual([
       'ALTER TABLE brand_minutely_local ON CLUSTER earshot REMOVE TTL',
     ]);
+    // Any order key: a tuple with nested calls, one column, one expression.
+    const key = (orderBy: string) =>
+      renderForCluster(
+        `CREATE TABLE t (a String, b DateTime) ENGINE = MergeTree ORDER BY ${orderBy} SETTINGS index_granularity = 8192`,
+        CLUSTER,
+      )[1]!.split('\n')[1];
+    expect(key('(a, toStartOfHour(toDateTime(b)))')).toBe(
+      'ENGINE = Distributed(earshot, currentDatabase(), t_local, cityHash64(a, toStartOfHour(toDateTime(b))))',
+    );
+    expect(key('a')).toBe(
+      'ENGINE = Distributed(earshot, currentDatabase(), t_local, cityHash64(a))',
+    );
+    expect(key('toDate(b)')).toBe(
+      'ENGINE = Distributed(earshot, currentDatabase(), t_local, cityHash64(toDate(b)))',
+    );
+    expect(key('tuple()')).toBe(
+      'ENGINE = Distributed(earshot, currentDatabase(), t_local, rand())',
+    );
     // Mixed: the column part reaches the Distributed table too; a dropped column leaves it first.
     expect(renderForCluster('ALTER TABLE t ADD COLUMN y UInt8, MODIFY TTL x + 1', CLUSTER)).toEqual(
       [

@@ -145,9 +145,10 @@ function createTable(
     // Replicated tables keep their insert-deduplication hashes in Keeper, per shard, in a
     // window of their own (the non_replicated_ setting is for tables on one disk).
     .replace(/\bnon_replicated_deduplication_window\b/g, 'replicated_deduplication_window');
-  const orderBy = /\bORDER\s+BY\s+(\((?:[^()]|\([^()]*\))*\)|[\w.]+(?:\([^()]*\))?)/i.exec(rest);
-  if (!orderBy) throw unsupported(statement, 'has no ORDER BY to derive a sharding key from');
-  const key = orderBy[1]!.replace(/^\((.*)\)$/s, '$1').trim();
+  const orderBy = orderKey(rest);
+  if (orderBy === null)
+    throw unsupported(statement, 'has no ORDER BY to derive a sharding key from');
+  const key = orderBy.replace(/^\((.*)\)$/s, '$1').trim();
   const shardingKey = key === '' || /^tuple\(\s*\)$/i.test(key) ? 'rand()' : `cityHash64(${key})`;
   const replicatedArgs = [
     // {database} and {table} are filled by the server: one Keeper path per table and shard.
@@ -161,6 +162,17 @@ function createTable(
     `CREATE TABLE ${ifNotExists}${local} ${on} ${columns}\nENGINE = Replicated${family}MergeTree(${replicatedArgs})${rest}`,
     `CREATE TABLE ${ifNotExists}${table} ${on} AS ${local}\nENGINE = Distributed(${cluster}, currentDatabase(), ${local}, ${shardingKey})`,
   ];
+}
+
+/** The ORDER BY expression of a table's storage clauses: `(a, f(g(b)))`, `id` or `f(x)`. */
+function orderKey(storage: string): string | null {
+  const at = /\bORDER\s+BY\s+/i.exec(storage);
+  if (!at) return null;
+  const start = at.index + at[0].length;
+  const name = /^[\w.]*/.exec(storage.slice(start))![0];
+  const open = start + name.length;
+  if (storage[open] !== '(') return name || null;
+  return storage.slice(start, matchingParen(storage, open) + 1);
 }
 
 /**
