@@ -201,7 +201,7 @@ describe('cluster DDL, rendered from the single-node statements', () => {
     expect(views).toBeGreaterThanOrEqual(10);
   });
 
-  it('changes columns on both tables of a pair and storage (TTL) on the local table only', () => {
+  it('changes columns on both tables of a pair and storage (TTL) on the local table only; functions on every server', () => {
     const addColumn = 'ALTER TABLE mentions ADD COLUMN IF NOT EXISTS x Bool DEFAULT false';
     expect(renderForCluster(addColumn, CLUSTER)).toEqual([
       'ALTER TABLE mentions_local ON CLUSTER earshot ADD COLUMN IF NOT EXISTS x Bool DEFAULT false',
@@ -210,6 +210,38 @@ describe('cluster DDL, rendered from the single-node statements', () => {
     expect(renderForCluster('ALTER TABLE brand_minutely REMOVE TTL', CLUSTER)).toEqual([
       'ALTER TABLE brand_minutely_local ON CLUSTER earshot REMOVE TTL',
     ]);
+    // Any order key: a tuple with nested calls, one column, one expression.
+    const key = (orderBy: string) =>
+      renderForCluster(
+        `CREATE TABLE t (a String, b DateTime) ENGINE = MergeTree ORDER BY ${orderBy} SETTINGS index_granularity = 8192`,
+        CLUSTER,
+      )[1]!.split('\n')[1];
+    expect(key('(a, toStartOfHour(toDateTime(b)))')).toBe(
+      'ENGINE = Distributed(earshot, currentDatabase(), t_local, cityHash64(a, toStartOfHour(toDateTime(b))))',
+    );
+    expect(key('a')).toBe(
+      'ENGINE = Distributed(earshot, currentDatabase(), t_local, cityHash64(a))',
+    );
+    expect(key('toDate(b)')).toBe(
+      'ENGINE = Distributed(earshot, currentDatabase(), t_local, cityHash64(toDate(b)))',
+    );
+    expect(key('tuple()')).toBe(
+      'ENGINE = Distributed(earshot, currentDatabase(), t_local, rand())',
+    );
+    // Mixed: the column part reaches the Distributed table too; a dropped column leaves it first.
+    expect(renderForCluster('ALTER TABLE t ADD COLUMN y UInt8, MODIFY TTL x + 1', CLUSTER)).toEqual(
+      [
+        'ALTER TABLE t_local ON CLUSTER earshot ADD COLUMN y UInt8, MODIFY TTL x + 1',
+        'ALTER TABLE t ON CLUSTER earshot ADD COLUMN y UInt8',
+      ],
+    );
+    expect(renderForCluster('ALTER TABLE t DROP COLUMN IF EXISTS y', CLUSTER)).toEqual([
+      'ALTER TABLE t ON CLUSTER earshot DROP COLUMN IF EXISTS y',
+      'ALTER TABLE t_local ON CLUSTER earshot DROP COLUMN IF EXISTS y',
+    ]);
+    expect(
+      renderForCluster('CREATE FUNCTION IF NOT EXISTS share AS (a, b) -> a / b', CLUSTER),
+    ).toEqual(['CREATE FUNCTION IF NOT EXISTS share ON CLUSTER earshot AS (a, b) -> a / b']);
     expect(renderForCluster('DROP TABLE IF EXISTS t', CLUSTER)).toEqual([
       'DROP TABLE IF EXISTS t ON CLUSTER earshot',
       'DROP TABLE IF EXISTS t_local ON CLUSTER earshot',
@@ -223,9 +255,6 @@ describe('cluster DDL, rendered from the single-node statements', () => {
     const refused = (sql: string) => () => renderForCluster(sql, CLUSTER);
     expect(refused('CREATE TABLE t (x UInt8) ENGINE = Memory')).toThrow(
       /CREATE TABLE t .*not a MergeTree table/,
-    );
-    expect(refused('ALTER TABLE t ADD COLUMN y UInt8, MODIFY TTL x + 1')).toThrow(
-      /mixes column and storage changes/,
     );
     expect(refused('RENAME TABLE a TO b')).toThrow(ClusterDdlError);
     expect(refused('CREATE MATERIALIZED VIEW v ENGINE = MergeTree ORDER BY x AS SELECT 1')).toThrow(

@@ -61,6 +61,17 @@ export function renderForCluster(sql: string, cluster: string): string[] {
     const [head, orReplace = '', ifNotExists = '', view] = m;
     return [`CREATE ${orReplace}VIEW ${ifNotExists}${view} ${on} ${statement.slice(head.length)}`];
   }
+  if (
+    (m = /^CREATE\s+(OR\s+REPLACE\s+)?FUNCTION\s+(IF\s+NOT\s+EXISTS\s+)?(\w+)\s+AS\b/i.exec(
+      statement,
+    ))
+  ) {
+    // SQL functions live in each server's metadata: every server needs them.
+    const [head, orReplace = '', ifNotExists = '', name] = m;
+    return [
+      `CREATE ${orReplace}FUNCTION ${ifNotExists}${name} ${on} AS${statement.slice(head.length)}`,
+    ];
+  }
   if ((m = /^CREATE\s+DATABASE\s+(IF\s+NOT\s+EXISTS\s+)?(\w+)\s*$/i.exec(statement))) {
     return [`CREATE DATABASE ${m[1] ?? ''}${m[2]} ${on}`];
   }
@@ -70,13 +81,16 @@ export function renderForCluster(sql: string, cluster: string): string[] {
     const local = `ALTER TABLE ${table}${LOCAL_SUFFIX} ${on} ${commands}`;
     // A Distributed table has columns but no storage: column changes go to both, storage
     // changes (TTL, indexes, settings, partitions, mutations) to the local tables only.
-    const kinds = topLevelCommands(commands).map((c) =>
-      /^(ADD|DROP|MODIFY|RENAME|COMMENT)\s+COLUMN\b/i.test(c) ? 'column' : 'storage',
+    const columnChanges = topLevelCommands(commands).filter((c) =>
+      /^(ADD|DROP|MODIFY|RENAME|COMMENT)\s+COLUMN\b/i.test(c),
     );
-    if (kinds.every((k) => k === 'storage')) return [local];
-    if (kinds.every((k) => k === 'column'))
-      return [local, `ALTER TABLE ${table} ${on} ${commands}`];
-    throw unsupported(statement, 'mixes column and storage changes; split it in two ALTERs');
+    if (columnChanges.length === 0) return [local];
+    const distributed = `ALTER TABLE ${table} ${on} ${columnChanges.join(', ')}`;
+    // The Distributed table forwards inserts by column name: it gets a new column after the
+    // local tables, and stops sending a dropped one before they lose it.
+    return columnChanges.some((c) => /^DROP\b/i.test(c))
+      ? [distributed, local]
+      : [local, distributed];
   }
   if ((m = /^DROP\s+(VIEW|DICTIONARY)\s+(IF\s+EXISTS\s+)?(\w+)\s*(SYNC)?$/i.exec(statement))) {
     return [`DROP ${m[1]} ${m[2] ?? ''}${m[3]} ${on}${m[4] ? ' SYNC' : ''}`];
@@ -131,9 +145,10 @@ function createTable(
     // Replicated tables keep their insert-deduplication hashes in Keeper, per shard, in a
     // window of their own (the non_replicated_ setting is for tables on one disk).
     .replace(/\bnon_replicated_deduplication_window\b/g, 'replicated_deduplication_window');
-  const orderBy = /\bORDER\s+BY\s+(\((?:[^()]|\([^()]*\))*\)|[\w.]+(?:\([^()]*\))?)/i.exec(rest);
-  if (!orderBy) throw unsupported(statement, 'has no ORDER BY to derive a sharding key from');
-  const key = orderBy[1]!.replace(/^\((.*)\)$/s, '$1').trim();
+  const orderBy = orderKey(rest);
+  if (orderBy === null)
+    throw unsupported(statement, 'has no ORDER BY to derive a sharding key from');
+  const key = orderBy.replace(/^\((.*)\)$/s, '$1').trim();
   const shardingKey = key === '' || /^tuple\(\s*\)$/i.test(key) ? 'rand()' : `cityHash64(${key})`;
   const replicatedArgs = [
     // {database} and {table} are filled by the server: one Keeper path per table and shard.
@@ -147,6 +162,17 @@ function createTable(
     `CREATE TABLE ${ifNotExists}${local} ${on} ${columns}\nENGINE = Replicated${family}MergeTree(${replicatedArgs})${rest}`,
     `CREATE TABLE ${ifNotExists}${table} ${on} AS ${local}\nENGINE = Distributed(${cluster}, currentDatabase(), ${local}, ${shardingKey})`,
   ];
+}
+
+/** The ORDER BY expression of a table's storage clauses: `(a, f(g(b)))`, `id` or `f(x)`. */
+function orderKey(storage: string): string | null {
+  const at = /\bORDER\s+BY\s+/i.exec(storage);
+  if (!at) return null;
+  const start = at.index + at[0].length;
+  const name = /^[\w.]*/.exec(storage.slice(start))![0];
+  const open = start + name.length;
+  if (storage[open] !== '(') return name || null;
+  return storage.slice(start, matchingParen(storage, open) + 1);
 }
 
 /**

@@ -9,7 +9,13 @@ export type QueryParams = Record<string, unknown>;
 export interface InsertOptions {
   /**
    * Same token → the server drops a repeated block: a redelivered batch is not inserted twice
-   * (tables carry `non_replicated_deduplication_window`).
+   * (tables carry `non_replicated_deduplication_window`). On a cluster (CLICKHOUSE_CLUSTER) the
+   * tables are Replicated*MergeTree, which keep the hashes of their last blocks in Keeper under
+   * the shard's path (`replicated_deduplication_window`, the same 1,000): every replica of a
+   * shard sees them, so a retry that reaches another replica is dropped too. The Distributed
+   * table forwards the token to each shard with its part of the batch, and a redelivered batch
+   * splits the same way (the sharding key is a hash of the order key), so each shard drops its
+   * part again (store/cluster-ddl.ts).
    */
   dedupToken?: string;
 }

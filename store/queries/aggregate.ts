@@ -223,13 +223,16 @@ export async function healthAggregate(
   if (calendar) params.tz = calendar.tz;
   params.current_from = toClickHouseTime(currentFrom);
   const authors = authorsExpression({ ...scope, from: currentFrom }, previousAuthorsUntil);
-  // grouping(x) = 1 when x is not a key of the row's set (standard SQL semantics).
+  // grouping(x) = 1 when x is not a key of the row's set (standard SQL semantics). `source`
+  // and `lang` are the columns themselves, not an alias over them (`toString(source) AS
+  // source`): a Distributed table (CLICKHOUSE_CLUSTER) sends the shards a GROUP BY on the
+  // column and a grouping() on the expression, which they refuse.
   const rows = await store.query<SumsRow>(
     `WITH ${authors.sql} AS authors
      SELECT authors.1 AS authors_current, authors.2 AS authors_previous,
             ${bucketKey(table.time, calendar)} AS t,
             ${table.time} >= {current_from:DateTime64(3, 'UTC')} AS current,
-            toString(source) AS source, toString(lang) AS lang,
+            source, lang,
             grouping(source) AS all_sources, grouping(lang) AS all_languages,
             ${table.measures}
      FROM ${fromClause(table, where)}

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -61,12 +61,21 @@ export async function startChdbHttpFront(
     password?: string;
     /** An engine directory to serve (kept on close); default: a new temporary one. */
     dataDir?: string;
+    /**
+     * Serve as a cluster of this name (CLICKHOUSE_CLUSTER) with one shard of one replica: the
+     * engine's own `remote_servers` names this process, so Distributed tables, the views on
+     * the local tables, Distributed inserts and reads are the engine's real ones. There is no
+     * Keeper in a process, so `ON CLUSTER` runs here (on the one server) and replicated engines
+     * run as their non-replicated selves (the same tables, without the copies).
+     */
+    cluster?: string;
   } = {},
 ): Promise<ChdbHttpFront> {
   const user = options.user ?? 'default';
   const password = options.password ?? 'front-secret';
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'earshot-chfront-'));
-  const session = new Session(dataDir);
+  const clusterArgs = options.cluster ? [`--config-file=${clusterConfig(options.cluster)}`] : [];
+  const session = new Session(dataDir, { connectionArgs: clusterArgs });
   // Read-only sessions by their settings: a session started with `--readonly=1` refuses SET,
   // so each combination of per-request settings gets its own session, opened once.
   const readonlySessions = new Map<string, Session>();
@@ -116,9 +125,10 @@ export async function startChdbHttpFront(
         else params.set(key, value);
       }
     }
-    const sql = [params.get('query'), bodyText]
+    const text = [params.get('query'), bodyText]
       .filter((part) => part && part.length > 0)
       .join('\n');
+    const sql = options.cluster ? asOneServer(text, options.cluster) : text;
     if (sql.trim().length === 0) return fail(res, 400, 'Empty query', 'SYNTAX_ERROR', 62);
 
     const types = placeholderTypes(sql);
@@ -178,7 +188,7 @@ export async function startChdbHttpFront(
     const signature = args.join('\n');
     let found = readonlySessions.get(signature);
     if (!found) {
-      found = new Session(dataDir, { connectionArgs: args });
+      found = new Session(dataDir, { connectionArgs: [...clusterArgs, ...args] });
       readonlySessions.set(signature, found);
     }
     return found;
@@ -202,6 +212,35 @@ export async function startChdbHttpFront(
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** An engine configuration naming this process as the one shard and replica of `cluster`. */
+function clusterConfig(cluster: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'earshot-chcluster-')), 'config.xml');
+  // A replica at localhost on the engine's own TCP port is this process: queries and inserts
+  // through a Distributed table run here, without a connection.
+  writeFileSync(
+    file,
+    `<clickhouse><tcp_port>9000</tcp_port><macros><shard>1</shard><replica>r1</replica></macros>
+<remote_servers><${cluster}><shard><internal_replication>true</internal_replication>
+<replica><host>localhost</host><port>9000</port></replica></shard></${cluster}></remote_servers></clickhouse>`,
+  );
+  return file;
+}
+
+/**
+ * A statement for the cluster, as the one server runs it: `ON CLUSTER` done here, and
+ * `ReplicatedXMergeTree('<keeper path>', '<replica>'[, args])` as `XMergeTree(args)` with its
+ * deduplication window (no Keeper to keep copies in).
+ */
+function asOneServer(sql: string, cluster: string): string {
+  return sql
+    .replace(new RegExp(`\\s+ON CLUSTER ${cluster}\\b`, 'g'), '')
+    .replace(
+      /\bReplicated(\w*MergeTree)\('[^']*',\s*'[^']*'(?:,\s*)?/g,
+      (_, engine: string) => `${engine}(`,
+    )
+    .replace(/\breplicated_deduplication_window\b/g, 'non_replicated_deduplication_window');
 }
 
 function authorized(req: IncomingMessage, url: URL, user: string, password: string): boolean {

@@ -91,3 +91,27 @@ function randomDatabase(): string {
 export function uniqueSuffix(): string {
   return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }
+
+/**
+ * A fresh database behind the `clickhouse` adapter with CLICKHOUSE_CLUSTER set: the migrations
+ * in their cluster form (store/cluster-ddl.ts) on the engine behind a loopback front that
+ * serves as a cluster of one shard (`Distributed` tables over the local ones, views on the
+ * local tables; no Keeper, so replicated engines run without copies). Closes with the store.
+ */
+export async function freshClusterStore(cluster = 'earshot'): Promise<Store> {
+  const front = await startChdbHttpFront({ cluster });
+  const store = await ClickHouseServerStore.open({
+    url: front.url,
+    username: front.user,
+    password: front.password,
+    database: randomDatabase(),
+    cluster,
+  });
+  const closeStore = store.close.bind(store);
+  store.close = async () => {
+    await closeStore();
+    await front.close();
+  };
+  await migrate(store);
+  return store;
+}
