@@ -4,7 +4,10 @@ import { parse } from 'yaml';
 import { AppSettingsSchema } from '../../cli/settings.ts';
 
 interface Compose {
-  services: Record<string, { command?: string[]; environment?: Record<string, string> }>;
+  services: Record<
+    string,
+    { command?: string[]; environment?: Record<string, string>; profiles?: string[] }
+  >;
 }
 
 /** Every env key docker-compose.yml gives an earshot service is one the config schema knows and accepts. */
@@ -17,15 +20,23 @@ describe('docker-compose.yml', () => {
     ([, s]) => s.command?.[0] === 'run',
   );
 
-  it('has one service per role', () => {
-    expect(earshotServices.map(([name]) => name).sort()).toEqual([
-      'alerts',
-      'api',
-      'enrich',
-      'ingest',
-      'sink',
-    ]);
-    for (const [name, service] of earshotServices) expect(service.command).toEqual(['run', name]);
+  it('has one service per role, in the default deployment and in the cluster profile', () => {
+    const inProfile = (profile: string | undefined) =>
+      earshotServices.filter(([, s]) =>
+        profile === undefined ? !s.profiles?.length : (s.profiles ?? []).includes(profile),
+      );
+    expect(
+      inProfile('cluster')
+        .map(([, s]) => s.command?.[1])
+        .sort(),
+    ).toEqual(['alerts', 'api', 'enrich', 'ingest', 'sink']);
+    expect(
+      inProfile(undefined)
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['alerts', 'api', 'enrich', 'ingest', 'sink']);
+    for (const [name, service] of inProfile(undefined))
+      expect(service.command).toEqual(['run', name]);
   });
 
   it.each(earshotServices)(
