@@ -93,6 +93,20 @@ describe('negatives given the other mentions', () => {
     expect(rawScore(STATS.negative_count, louder, samples)!.zRaw).toBeGreaterThan(4);
   });
 
+  it('is calibrated on windows expecting five negatives, like a count, with no bias term', () => {
+    // About 12 negatives expected per 15 minutes: under the 30 mentions a share needs, but a
+    // count worth measuring. Before, no window qualified (and the few that did at busier hours were biased).
+    const s = seriesOf(15, (i) => {
+      const n = around(3, i, 3);
+      const neg = around(1, i, 5);
+      return { total: n + neg, pos: n - 1, neu: 1, neg };
+    });
+    const at = T0 + 15 * DAY * MINUTE_MS;
+    const c = calibrate(STATS.negative_given_others, s, at, 15 * MINUTE_MS, 'hour_of_week');
+    expect(c.windows).toBeGreaterThan(50); // the day of windows with two weeks behind them
+    expect(c.center).toBe(0);
+  });
+
   it('needs three baseline samples with other mentions', () => {
     expect(
       rawScore(STATS.negative_given_others, c(5, 5, 5), [c(0, 0, 3), ...samples.slice(0, 2)]),
