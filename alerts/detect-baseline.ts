@@ -48,6 +48,41 @@ export function dayType(ms: number): DayType {
   return d === 0 || d === 6 ? 'weekend' : 'weekday';
 }
 
+/** The last seven days, as offsets: the days a reference level is taken from. */
+const RECENT_DAYS = [1, 2, 3, 4, 5, 6, 7].map((k) => k * DAY_MS);
+
+/**
+ * For the window ending at `endMs`: whether the day around the same window `offset` earlier
+ * was a dip (`DIP_DAY`; offset 0 is the window's own day, once 12 hours past it are held),
+ * and whether it was of the same day type. The reference is the upper third of the last
+ * week's days (of today's type when two exist), not their median: with two or three days of
+ * history one of them may be the dip.
+ */
+export function dayScreen(
+  series: MinuteSeries,
+  endMs: number,
+  windowMs: number,
+): { dip: (offset: number) => boolean; sameType: (offset: number) => boolean } {
+  const center = endMs - windowMs / 2;
+  const level = (offset: number): number | null => {
+    const c = center - offset;
+    return series.covers(c - HALF_DAY_MS, c + HALF_DAY_MS)
+      ? series.total(c - HALF_DAY_MS, c + HALF_DAY_MS)
+      : null;
+  };
+  const today = dayType(endMs - windowMs);
+  const sameType = (offset: number) => dayType(endMs - windowMs - offset) === today;
+  const levelsOf = (offsets: number[]) => offsets.map(level).filter((l): l is number => l !== null);
+  const sameLevels = levelsOf(RECENT_DAYS.filter(sameType));
+  const reference = upperThird(sameLevels.length >= 2 ? sameLevels : levelsOf(RECENT_DAYS));
+  const dip = (offset: number): boolean => {
+    if (!Number.isFinite(reference)) return false;
+    const l = level(offset);
+    return l !== null && (l + DIP_DAY_PRIOR) / (reference + DIP_DAY_PRIOR) < DIP_DAY;
+  };
+  return { dip, sameType };
+}
+
 /**
  * Which past windows form the baseline of the window ending at `endMs`: seasonal lags, each
  * with five neighbours (shifts of −2…+2 windows: non-overlapping, so they are independent
@@ -70,29 +105,8 @@ export function baselineOffsets(
 ): Baseline | null {
   const step = windowMs;
   const valid = (offset: number) => series.covers(endMs - windowMs - offset, endMs - offset);
-  const center = endMs - windowMs / 2;
-  const level = (offset: number): number | null => {
-    const c = center - offset;
-    return series.covers(c - HALF_DAY_MS, c + HALF_DAY_MS)
-      ? series.total(c - HALF_DAY_MS, c + HALF_DAY_MS)
-      : null;
-  };
-  const today = dayType(endMs - windowMs);
-  const sameType = (offset: number) => dayType(endMs - windowMs - offset) === today;
-  // The reference day: the upper third of the last week's days (of today's type when two
-  // exist). Not their median: with two or three days of history one of them may be the dip.
-  const recent = [1, 2, 3, 4, 5, 6, 7].map((k) => k * DAY_MS);
-  const levelsOf = (offsets: number[]) => offsets.map(level).filter((l): l is number => l !== null);
-  const sameLevels = levelsOf(recent.filter(sameType));
-  const reference = upperThird(sameLevels.length >= 2 ? sameLevels : levelsOf(recent));
-  const dip = (offset: number): boolean => {
-    const l = level(offset);
-    return (
-      l !== null &&
-      Number.isFinite(reference) &&
-      (l + DIP_DAY_PRIOR) / (reference + DIP_DAY_PRIOR) < DIP_DAY
-    );
-  };
+  const { dip, sameType } = dayScreen(series, endMs, windowMs);
+  const recent = RECENT_DAYS;
   /** Lag offsets of the usable days: no dips, and of today's type when `min` of them are. */
   const pick = (lags: number[], min: number): number[] => {
     const ok = lags.filter((o) => valid(o) && !dip(o));

@@ -1,6 +1,7 @@
 import {
   baselineOffsets,
   baselineSamples,
+  dayScreen,
   DAY_MS,
   samplesFor,
   type BaselineMethod,
@@ -99,6 +100,11 @@ export function calibrate(
   for (let k = 1; k <= span; k += stride) {
     const e = endMs - k * stepMs;
     if (!series.covers(e - windowMs, e)) break;
+    // Not the windows of a dip (a holiday, a quiet day): scored against ordinary days they
+    // sit far below, and a quarter of the windows that far off inflated the measured noise by
+    // half, hiding the next week's incidents (rate-band harness, tuning seeds, 300 an hour:
+    // a doubling of the negatives scored 3 after a quiet day).
+    if (dayScreen(series, e, windowMs).dip(0)) continue;
     const base = baselineOffsets(series, e, windowMs);
     // Only windows scored the same way: residuals of a one-day baseline would misstate the
     // noise of a four-week one, and the other way round.

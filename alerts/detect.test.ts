@@ -477,6 +477,23 @@ describe('detect', () => {
     });
   });
 
+  it('calibration leaves out the windows of a quiet day and a holiday (dips, not noise)', () => {
+    // Poisson counts at 8 a minute; day 3 a holiday (40 %), day 6 a quiet day (3 %). Scored
+    // against ordinary days their windows sit far below; counted as noise they made the next
+    // days' spikes look ordinary.
+    const at = T0 + 9 * DAY * MINUTE_MS;
+    const rng = mulberry32(11);
+    const counts = Array.from({ length: 9 * DAY }, () => poisson(8, rng));
+    const factor = (i: number) => ({ 3: 0.4, 6: 0.03 })[Math.floor(i / DAY)] ?? 1;
+    const plain = seriesOf(9, (i) => ({ total: counts[i]! }));
+    const dipped = seriesOf(9, (i) => ({ total: Math.round(counts[i]! * factor(i)) }));
+    const cPlain = calibrate(STATS.volume, plain, at, 15 * MINUTE_MS, 'hour_of_day');
+    const cDipped = calibrate(STATS.volume, dipped, at, 15 * MINUTE_MS, 'hour_of_day');
+    expect(scaleAt(cPlain, 120)).toBeLessThan(1.1);
+    expect(scaleAt(cDipped, 120)).toBeLessThan(1.1);
+    expect(cDipped.windows).toBeLessThan(cPlain.windows);
+  });
+
   it('calibration measures extra noise: a noisier brand needs a bigger spike', () => {
     // Same mean, but one series wobbles by ±50 % per quarter hour (over-dispersion).
     // Three weeks, so a whole week of past windows has an hour-of-week baseline.
