@@ -4,7 +4,8 @@ import type { Counts, MinuteSeries } from './series.ts';
 /**
  * Baselines (docs/alerts.md): which past windows a window is compared with, and their counts.
  * Seasonal lags (same hour of week with two weeks of history, else same hour of day over the
- * last one to seven days), each with neighbouring shifts, level-corrected for hour-of-day lags.
+ * last one to seven days), each with neighbouring shifts; days that were dips left out, days
+ * of the same type (weekday, weekend) preferred, and those of the other type level-corrected.
  */
 
 export const DAY_MS = 86_400_000;
@@ -23,10 +24,10 @@ const MAX_SHIFTED_MS = 2 * 3_600_000;
 const HALF_DAY_MS = DAY_MS / 2;
 /**
  * A lag whose day (the 24 hours around its sample) holds less than this share of the recent
- * days' is a dip (a holiday, a quiet day, an outage) and is not a baseline sample. Chosen on the
- * rate-band harness's tuning seeds: a holiday runs at 30–50 % and a day's level wanders by a few
- * per cent, so anything between separates them; with 0.75, a quiet brand's normal day (whose
- * count alone varies by 10–15 %) is dropped rarely, and then only one sample of several is lost.
+ * days' is a dip (a holiday, a quiet day, an outage) and is not a baseline sample. Reasoned, not
+ * tuned: a holiday runs at 30–50 % of a day and a day's level wanders by a few per cent, so
+ * anything between separates them; at 0.75 a quiet brand's normal day (whose count alone
+ * varies by 10–15 %) is dropped rarely, and then only one sample of several is lost.
  */
 const DIP_DAY = 0.75;
 /** Mentions added to both sides of that comparison (a quiet brand's day is a few dozen). */
