@@ -4,7 +4,8 @@ import type { Counts, MinuteSeries } from './series.ts';
 /**
  * Baselines (docs/alerts.md): which past windows a window is compared with, and their counts.
  * Seasonal lags (same hour of week with two weeks of history, else same hour of day over the
- * last one to seven days), each with neighbouring shifts, level-corrected for hour-of-day lags.
+ * last one to seven days), each with neighbouring shifts; days that were dips left out, days
+ * of the same type (weekday, weekend) preferred, and those of the other type level-corrected.
  */
 
 export const DAY_MS = 86_400_000;
@@ -23,10 +24,10 @@ const MAX_SHIFTED_MS = 2 * 3_600_000;
 const HALF_DAY_MS = DAY_MS / 2;
 /**
  * A lag whose day (the 24 hours around its sample) holds less than this share of the recent
- * days' is a dip (a holiday, a quiet day, an outage) and is not a baseline sample. Chosen on the
- * rate-band harness's tuning seeds: a holiday runs at 30–50 % and a day's level wanders by a few
- * per cent, so anything between separates them; with 0.75, a quiet brand's normal day (whose
- * count alone varies by 10–15 %) is dropped rarely, and then only one sample of several is lost.
+ * days' is a dip (a holiday, a quiet day, an outage) and is not a baseline sample. Reasoned, not
+ * tuned: a holiday runs at 30–50 % of a day and a day's level wanders by a few per cent, so
+ * anything between separates them; at 0.75 a quiet brand's normal day (whose count alone
+ * varies by 10–15 %) is dropped rarely, and then only one sample of several is lost.
  */
 const DIP_DAY = 0.75;
 /** Mentions added to both sides of that comparison (a quiet brand's day is a few dozen). */
@@ -46,6 +47,41 @@ export function dayType(ms: number): DayType {
   // 1970-01-01 was a Thursday (4); no Date object: this runs for every calibration window.
   const d = (Math.floor(ms / DAY_MS) + 4) % 7;
   return d === 0 || d === 6 ? 'weekend' : 'weekday';
+}
+
+/** The last seven days, as offsets: the days a reference level is taken from. */
+const RECENT_DAYS = [1, 2, 3, 4, 5, 6, 7].map((k) => k * DAY_MS);
+
+/**
+ * For the window ending at `endMs`: whether the day around the same window `offset` earlier
+ * was a dip (`DIP_DAY`; offset 0 is the window's own day, once 12 hours past it are held),
+ * and whether it was of the same day type. The reference is the upper third of the last
+ * week's days (of today's type when two exist), not their median: with two or three days of
+ * history one of them may be the dip.
+ */
+export function dayScreen(
+  series: MinuteSeries,
+  endMs: number,
+  windowMs: number,
+): { dip: (offset: number) => boolean; sameType: (offset: number) => boolean } {
+  const center = endMs - windowMs / 2;
+  const level = (offset: number): number | null => {
+    const c = center - offset;
+    return series.covers(c - HALF_DAY_MS, c + HALF_DAY_MS)
+      ? series.total(c - HALF_DAY_MS, c + HALF_DAY_MS)
+      : null;
+  };
+  const today = dayType(endMs - windowMs);
+  const sameType = (offset: number) => dayType(endMs - windowMs - offset) === today;
+  const levelsOf = (offsets: number[]) => offsets.map(level).filter((l): l is number => l !== null);
+  const sameLevels = levelsOf(RECENT_DAYS.filter(sameType));
+  const reference = upperThird(sameLevels.length >= 2 ? sameLevels : levelsOf(RECENT_DAYS));
+  const dip = (offset: number): boolean => {
+    if (!Number.isFinite(reference)) return false;
+    const l = level(offset);
+    return l !== null && (l + DIP_DAY_PRIOR) / (reference + DIP_DAY_PRIOR) < DIP_DAY;
+  };
+  return { dip, sameType };
 }
 
 /**
@@ -70,29 +106,8 @@ export function baselineOffsets(
 ): Baseline | null {
   const step = windowMs;
   const valid = (offset: number) => series.covers(endMs - windowMs - offset, endMs - offset);
-  const center = endMs - windowMs / 2;
-  const level = (offset: number): number | null => {
-    const c = center - offset;
-    return series.covers(c - HALF_DAY_MS, c + HALF_DAY_MS)
-      ? series.total(c - HALF_DAY_MS, c + HALF_DAY_MS)
-      : null;
-  };
-  const today = dayType(endMs - windowMs);
-  const sameType = (offset: number) => dayType(endMs - windowMs - offset) === today;
-  // The reference day: the upper third of the last week's days (of today's type when two
-  // exist). Not their median: with two or three days of history one of them may be the dip.
-  const recent = [1, 2, 3, 4, 5, 6, 7].map((k) => k * DAY_MS);
-  const levelsOf = (offsets: number[]) => offsets.map(level).filter((l): l is number => l !== null);
-  const sameLevels = levelsOf(recent.filter(sameType));
-  const reference = upperThird(sameLevels.length >= 2 ? sameLevels : levelsOf(recent));
-  const dip = (offset: number): boolean => {
-    const l = level(offset);
-    return (
-      l !== null &&
-      Number.isFinite(reference) &&
-      (l + DIP_DAY_PRIOR) / (reference + DIP_DAY_PRIOR) < DIP_DAY
-    );
-  };
+  const { dip, sameType } = dayScreen(series, endMs, windowMs);
+  const recent = RECENT_DAYS;
   /** Lag offsets of the usable days: no dips, and of today's type when `min` of them are. */
   const pick = (lags: number[], min: number): number[] => {
     const ok = lags.filter((o) => valid(o) && !dip(o));

@@ -1,6 +1,7 @@
 import {
   baselineOffsets,
   baselineSamples,
+  dayScreen,
   DAY_MS,
   samplesFor,
   type BaselineMethod,
@@ -99,6 +100,11 @@ export function calibrate(
   for (let k = 1; k <= span; k += stride) {
     const e = endMs - k * stepMs;
     if (!series.covers(e - windowMs, e)) break;
+    // Not the windows of a dip (a holiday, a quiet day): scored against ordinary days they
+    // sit far below, and a quarter of the windows that far off inflated the measured noise by
+    // half, hiding the next week's incidents (rate-band harness, tuning seeds, 300 an hour:
+    // a doubling of the negatives scored 3 after a quiet day).
+    if (dayScreen(series, e, windowMs).dip(0)) continue;
     const base = baselineOffsets(series, e, windowMs);
     // Only windows scored the same way: residuals of a one-day baseline would misstate the
     // noise of a four-week one, and the other way round.
@@ -128,21 +134,35 @@ export function calibrate(
   }
   // Proportions likewise: a share of a few mentions takes a few discrete values, whose spread
   // says nothing of over-dispersion. Windows of fewer than PROPORTION_CALIBRATION_MIN mentions
-  // are not measured; a brand with only such windows keeps the binomial model.
-  const keep = levels
-    .map((l, i) => (l >= PROPORTION_CALIBRATION_MIN ? i : -1))
-    .filter((i) => i >= 0);
+  // are not measured; a brand with only such windows keeps the binomial model. A conditional
+  // count's level is its expected count, measured from COUNT_CALIBRATION_MIN like a count's.
+  const min = stat.kind === 'conditional' ? COUNT_CALIBRATION_MIN : PROPORTION_CALIBRATION_MIN;
+  const keep = levels.map((l, i) => (l >= min ? i : -1)).filter((i) => i >= 0);
   if (keep.length < 24)
     return levels.length >= 24
       ? { center: 0, scale: 1, windows: keep.length, perLevel: 0 }
       : { ...UNCALIBRATED, windows: zs.length };
-  return fitMeasured(keep, zs, levels);
+  // No bias correction for a conditional count: its expectation comes from the window's own
+  // other mentions, so it follows the level with no lag to correct, while the windows kept
+  // (those expecting the most) are the ones whose other mentions ran high by chance, whose z
+  // is low. That selection read as a bias of −2 noise levels, and its correction paged on any
+  // window with a z of 2 (rate-band harness, tuning seeds, 300 an hour: most false
+  // negative-spike alerts of weeks 3 and 4).
+  return fitMeasured(keep, zs, levels, stat.kind === 'conditional' ? 0 : undefined);
 }
 
-/** Centre and per-level spread of the z-scores of the measured windows (`keep`). */
-function fitMeasured(keep: number[], zs: readonly number[], levels: readonly number[]) {
+/**
+ * Centre (the median, unless `fixedCenter`) and per-level spread around it of the z-scores of
+ * the measured windows (`keep`).
+ */
+function fitMeasured(
+  keep: number[],
+  zs: readonly number[],
+  levels: readonly number[],
+  fixedCenter?: number,
+) {
   const kz = keep.map((i) => zs[i]!);
-  const center = median(kz);
+  const center = fixedCenter ?? median(kz);
   const perLevel = fitPerLevel(
     kz.map((z) => Math.abs(z - center)),
     keep.map((i) => levels[i]!),

@@ -93,6 +93,20 @@ describe('negatives given the other mentions', () => {
     expect(rawScore(STATS.negative_count, louder, samples)!.zRaw).toBeGreaterThan(4);
   });
 
+  it('is calibrated on windows expecting five negatives, like a count, with no bias term', () => {
+    // About 12 negatives expected per 15 minutes: under the 30 mentions a share needs, but a
+    // count worth measuring. Before, no window qualified (and the few that did at busier hours were biased).
+    const s = seriesOf(15, (i) => {
+      const n = around(3, i, 3);
+      const neg = around(1, i, 5);
+      return { total: n + neg, pos: n - 1, neu: 1, neg };
+    });
+    const at = T0 + 15 * DAY * MINUTE_MS;
+    const c = calibrate(STATS.negative_given_others, s, at, 15 * MINUTE_MS, 'hour_of_week');
+    expect(c.windows).toBeGreaterThan(50); // the day of windows with two weeks behind them
+    expect(c.center).toBe(0);
+  });
+
   it('needs three baseline samples with other mentions', () => {
     expect(
       rawScore(STATS.negative_given_others, c(5, 5, 5), [c(0, 0, 3), ...samples.slice(0, 2)]),
@@ -461,6 +475,23 @@ describe('detect', () => {
       reason: 'insufficient_history',
       baseline_method: null,
     });
+  });
+
+  it('calibration leaves out the windows of a quiet day and a holiday (dips, not noise)', () => {
+    // Poisson counts at 8 a minute; day 3 a holiday (40 %), day 6 a quiet day (3 %). Scored
+    // against ordinary days their windows sit far below; counted as noise they made the next
+    // days' spikes look ordinary.
+    const at = T0 + 9 * DAY * MINUTE_MS;
+    const rng = mulberry32(11);
+    const counts = Array.from({ length: 9 * DAY }, () => poisson(8, rng));
+    const factor = (i: number) => ({ 3: 0.4, 6: 0.03 })[Math.floor(i / DAY)] ?? 1;
+    const plain = seriesOf(9, (i) => ({ total: counts[i]! }));
+    const dipped = seriesOf(9, (i) => ({ total: Math.round(counts[i]! * factor(i)) }));
+    const cPlain = calibrate(STATS.volume, plain, at, 15 * MINUTE_MS, 'hour_of_day');
+    const cDipped = calibrate(STATS.volume, dipped, at, 15 * MINUTE_MS, 'hour_of_day');
+    expect(scaleAt(cPlain, 120)).toBeLessThan(1.1);
+    expect(scaleAt(cDipped, 120)).toBeLessThan(1.1);
+    expect(cDipped.windows).toBeLessThan(cPlain.windows);
   });
 
   it('calibration measures extra noise: a noisier brand needs a bigger spike', () => {

@@ -79,7 +79,7 @@ describe('Evaluator', () => {
     expect(incidents).toHaveLength(1);
     expect(incidents[0]!.rows[0]).toMatchObject({ rule_id: 'neg', brand: 'b', state: 'open' });
     expect(store.inserts.filter((i) => i.table === 'alert_events')).toHaveLength(1);
-  });
+  }, 60_000); // replays three days of history: seconds on a loaded machine
 });
 
 describe('Evaluator history', () => {

@@ -10,9 +10,11 @@ import type { SentimentPool } from './pool.ts';
  * has the measured figures per band).
  */
 let pool: SentimentPool;
+// Scoring the demo's ~1,200 sentences takes seconds, more on a loaded machine than the
+// default 10 s hook timeout.
 beforeAll(() => {
   pool = buildSentimentPool();
-});
+}, 120_000);
 
 describe('sentiment pool', () => {
   it('is the enricher: mostly right, with real errors', () => {
