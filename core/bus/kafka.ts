@@ -36,6 +36,12 @@ export interface KafkaBusOptions {
   partitions: number;
   /** Prefix of topics and groups on the broker (KAFKA_NAMESPACE); callers see plain names. */
   namespace?: string;
+  /**
+   * Compression of produced batches (KAFKA_COMPRESSION; default none). gzip costs the
+   * producer about 12 µs of CPU per enriched mention (1.2 kB) and the consumer its gunzip:
+   * worth it only when the network to the brokers, not CPU, is the limit.
+   */
+  compression?: 'none' | 'gzip';
   logger: Logger;
   /**
    * How connections to the brokers are opened (kafkajs's own by default). The fault suite
@@ -105,19 +111,61 @@ export class KafkaBus implements Bus {
     }
   }
 
-  async produce(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    const producer = await this.getProducer();
+  /**
+   * Sends go one at a time: the idempotent producer numbers each partition's batches, and two
+   * sends in flight at once can reach the broker out of order (OUT_OF_ORDER_SEQUENCE_NUMBER).
+   * What callers produce while a send is in flight is sent together next, in one request —
+   * with several partitions consumed at once, enrich's outputs share requests instead of
+   * queuing behind each other's round trips.
+   */
+  private pending: Array<{
+    topic: string;
+    messages: OutgoingMessage[];
+    done: { resolve: () => void; reject: (e: unknown) => void };
+  }> = [];
+  private sending: Promise<void> | null = null;
+
+  produce(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ topic, messages, done: { resolve, reject } });
+      this.sending ??= this.drainSends();
+    });
+  }
+
+  private async drainSends(): Promise<void> {
     try {
-      await producer.send({
-        topic: this.ns + topic,
-        // All in-sync replicas must have the batch before we commit anything upstream.
-        acks: -1,
-        compression: CompressionTypes.GZIP,
-        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-      });
-    } catch (error) {
-      throw mapKafkaError(error, 'produce', { topic });
+      while (this.pending.length > 0) {
+        const group = this.pending;
+        this.pending = [];
+        const byTopic = new Map<string, OutgoingMessage[]>();
+        for (const p of group) {
+          const list = byTopic.get(p.topic);
+          if (list) for (const m of p.messages) list.push(m);
+          else byTopic.set(p.topic, [...p.messages]);
+        }
+        try {
+          const producer = await this.getProducer();
+          await producer.sendBatch({
+            // All in-sync replicas must have the batch before we commit anything upstream.
+            acks: -1,
+            compression:
+              this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+            topicMessages: [...byTopic].map(([topic, messages]) => ({
+              topic: this.ns + topic,
+              messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+            })),
+          });
+          for (const p of group) p.done.resolve();
+        } catch (error) {
+          const topics = [...byTopic.keys()];
+          // A failed request fails every produce in it; each caller retries its own.
+          for (const p of group)
+            p.done.reject(mapKafkaError(error, 'produce', { topic: topics.join(',') }));
+        }
+      }
+    } finally {
+      this.sending = null;
     }
   }
 
@@ -304,7 +352,7 @@ class KafkaConsumerAdapter implements BusConsumer {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
+        partitionsConsumedConcurrently: this.options.concurrency ?? 1,
         eachBatch: (payload) => this.eachBatch(payload, handler),
       });
     } catch (error) {
