@@ -83,6 +83,8 @@ export default async function run(): Promise<BenchResult[]> {
 
 interface Deployment {
   ns: string;
+  /** Throws when a role process exited on its own (with the end of its output). */
+  check(): void;
   /** CPU seconds (user + system) each role process used so far, by role. */
   cpu(): Record<string, number>;
   bus: KafkaBus;
@@ -128,6 +130,7 @@ async function deploy(): Promise<Deployment> {
           })),
         ];
   const children: ChildProcess[] = [];
+  const outputs: Array<() => string> = [];
   const names: string[] = [];
   for (const role of roles) {
     names.push(`${role.args.join('+')}${role.env.ENRICH_STATE_KEY ? `#${names.length}` : ''}`);
@@ -174,13 +177,20 @@ async function deploy(): Promise<Deployment> {
         database: 'earshot',
       })
     : null;
+  let stopping = false;
   return {
     ns,
+    check() {
+      const i = children.findIndex((c) => c.exitCode !== null || c.signalCode !== null);
+      if (i >= 0 && !stopping)
+        throw new Error(`earshot run ${names[i]} exited: ${outputs[i]!().slice(-2000)}`);
+    },
     cpu: () => Object.fromEntries(children.map((c, i) => [names[i]!, cpuSeconds(c.pid!)])),
     bus,
     admin,
     store,
     async stop() {
+      stopping = true;
       await Promise.all(
         children.map(
           (c) =>
@@ -249,6 +259,7 @@ async function sustainedRun(): Promise<Sustained> {
     // Done when enrich committed every raw message and the sink every enriched one.
     await until(
       async () => {
+        d.check();
         if ((await committed(d, 'earshot-enrich', Topics.raw)) < total) return false;
         const end = await endOffsets(d, Topics.enriched);
         return end >= total && (await committed(d, 'earshot-sink', Topics.enriched)) >= end;

@@ -32,9 +32,6 @@ export function loadEnrichers(config: EarshotConfig): Enrichers {
   };
 }
 
-/** Partitions a stage process handles at once (Kafka). */
-export const STAGE_CONCURRENCY = 4;
-
 export function enrichRunner(rt: Runtime, enrichers: Enrichers): StageRunner<Mention, unknown> {
   return new StageRunner(enrichStage(rt.bus, enrichers), {
     bus: rt.bus,
@@ -44,8 +41,6 @@ export function enrichRunner(rt: Runtime, enrichers: Enrichers): StageRunner<Men
       topics: [Topics.raw],
       maxBatchSize: rt.settings.ENRICH_BATCH_MAX,
       maxWaitMs: 100,
-      // A batch waiting for its produce acknowledgement and commit no longer idles the CPU.
-      concurrency: STAGE_CONCURRENCY,
     },
   });
 }

@@ -12,7 +12,7 @@ import { sinkServices } from './sink.ts';
 export { ROLES, type Role } from './names.ts';
 export type { Runtime } from '../runtime.ts';
 export { openRuntime, runtimeServices } from '../runtime.ts';
-export { compileMatcher, enrichRunner, loadEnrichers, STAGE_CONCURRENCY } from './enrich.ts';
+export { compileMatcher, enrichRunner, loadEnrichers } from './enrich.ts';
 export { ingestPorts, runDemo, sourceFilter, startSourceConnectors } from './ingest.ts';
 export { sinkRunners } from './sink.ts';
 export { apiExtraRoutes, demoApiKey, startApi, type ApiService } from './api.ts';

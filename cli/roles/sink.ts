@@ -5,7 +5,6 @@ import { StageRunner } from '../../core/stage-runner.ts';
 import { deadLetterSinkStage } from '../../store/sink/dead-letters.ts';
 import { sinkStage } from '../../store/sink/stage.ts';
 import type { Runtime } from '../runtime.ts';
-import { STAGE_CONCURRENCY } from './enrich.ts';
 
 /** The sink role: enriched mentions into the store, and the dead letters of every topic. */
 export function sinkRunners(
@@ -21,8 +20,6 @@ export function sinkRunners(
         topics: [Topics.enriched],
         maxBatchSize: rt.settings.SINK_BATCH_MAX_ROWS,
         maxWaitMs: rt.settings.SINK_FLUSH_INTERVAL_MS,
-        // One partition's insert in flight while the next batch is decoded.
-        concurrency: STAGE_CONCURRENCY,
       },
       // The whole consumed batch is one insert.
       microBatchSize: rt.settings.SINK_BATCH_MAX_ROWS,

@@ -35,7 +35,7 @@ export function createBus(settings: BusSettings, logger: Logger): Bus {
     clientId: settings.KAFKA_CLIENT_ID,
     partitions: settings.KAFKA_TOPIC_PARTITIONS,
     namespace: settings.KAFKA_NAMESPACE ?? '',
-    compression: settings.KAFKA_COMPRESSION ?? 'none',
+    compression: settings.KAFKA_COMPRESSION ?? 'gzip',
     logger,
   });
 }

@@ -6,7 +6,7 @@ import { dlqTopic } from '../../core/contracts/topics.ts';
 import { silentLogger } from '../../core/logger.ts';
 import { StageRunner, type Stage } from '../../core/stage-runner.ts';
 import { loadEarshotConfig } from '../../core/workspace-config.ts';
-import { loadEnrichers, STAGE_CONCURRENCY } from '../../cli/roles/index.ts';
+import { loadEnrichers } from '../../cli/roles/index.ts';
 import { DEMO_CONFIG_PATH } from '../../cli/settings.ts';
 import { enrichStage } from '../../enrich/stage.ts';
 import { range } from '../../ingest/demo/connector.ts';
@@ -65,14 +65,7 @@ function enrichRunnerFor(t: ReturnType<typeof topicsFor>, suffix: string) {
   return new StageRunner(enrichStage(bus, enrichers, t.enriched), {
     bus,
     logger,
-    // As the roles run them: several partitions at once (exactly-once must hold all the same).
-    consumer: {
-      groupId: `enrich-${suffix}`,
-      topics: [t.raw],
-      maxBatchSize: 2_000,
-      maxWaitMs: 100,
-      concurrency: STAGE_CONCURRENCY,
-    },
+    consumer: { groupId: `enrich-${suffix}`, topics: [t.raw], maxBatchSize: 2_000, maxWaitMs: 100 },
   });
 }
 
@@ -85,7 +78,6 @@ function sinkRunnerFor<T>(stage: Stage<T, T>, t: ReturnType<typeof topicsFor>, s
       topics: [t.enriched],
       maxBatchSize: 5_000,
       maxWaitMs: 200,
-      concurrency: STAGE_CONCURRENCY,
     },
     microBatchSize: 5_000,
   });
