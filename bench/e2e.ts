@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
@@ -38,7 +38,9 @@ const layout = process.env.BENCH_E2E_LAYOUT === 'combined' ? 'combined' : 'separ
 
 export default async function run(): Promise<BenchResult[]> {
   if (brokers.length === 0)
-    throw new Error('bench e2e needs a Kafka broker: set KAFKA_BROKERS (npm run kafka:up starts one)');
+    throw new Error(
+      'bench e2e needs a Kafka broker: set KAFKA_BROKERS (npm run kafka:up starts one)',
+    );
   const results: BenchResult[] = [];
   const sustained = await sustainedRun();
   results.push({
@@ -47,6 +49,25 @@ export default async function run(): Promise<BenchResult[]> {
     value: sustained.rate,
     unit: 'mentions/s',
     notes: `${total.toLocaleString('en-US')} mentions in ${sustained.seconds.toFixed(1)} s, ${partitions} partitions; produced at ${Math.round(sustained.produceRate).toLocaleString('en-US')}/s`,
+  });
+  // On a shared machine wall-clock rates say little; CPU per mention does. The capacity of
+  // two dedicated cores follows from it (the store's engine, in this process, not counted).
+  let cpuTotal = 0;
+  for (const [role, ms] of Object.entries(sustained.cpuPerThousand)) {
+    cpuTotal += ms;
+    results.push({
+      area: 'e2e',
+      name: `CPU per 1,000 mentions: earshot run ${role}`,
+      value: ms,
+      unit: 'ms',
+    });
+  }
+  results.push({
+    area: 'e2e',
+    name: "capacity of 2 dedicated cores (roles' CPU only)",
+    value: (2 * 1_000_000) / cpuTotal,
+    unit: 'mentions/s',
+    notes: 'from the CPU the role processes used; the store engine (the loopback front) apart',
   });
   if (layout === 'separate' && trickleSeconds > 0) {
     const t = await trickleRun();
@@ -62,6 +83,10 @@ export default async function run(): Promise<BenchResult[]> {
 
 interface Deployment {
   ns: string;
+  /** Throws when a role process exited on its own (with the end of its output). */
+  check(): void;
+  /** CPU seconds (user + system) each role process used so far, by role. */
+  cpu(): Record<string, number>;
   bus: KafkaBus;
   admin: kafkajs.Admin;
   store: ClickHouseServerStore | null;
@@ -105,7 +130,10 @@ async function deploy(): Promise<Deployment> {
           })),
         ];
   const children: ChildProcess[] = [];
+  const outputs: Array<() => string> = [];
+  const names: string[] = [];
   for (const role of roles) {
+    names.push(`${role.args.join('+')}${role.env.ENRICH_STATE_KEY ? `#${names.length}` : ''}`);
     // BENCH_E2E_CPU_PROF=<dir>: a V8 CPU profile of every role process, written on exit.
     const prof = process.env.BENCH_E2E_CPU_PROF;
     const flags = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
@@ -115,8 +143,8 @@ async function deploy(): Promise<Deployment> {
     });
     children.push(child);
     let output = '';
-    child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
-    child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+    child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+    child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
     const port = await until(
       () => /"event":"ops_listening"[^\n]*"port":(\d+)/.exec(output)?.[1],
       60_000,
@@ -149,12 +177,20 @@ async function deploy(): Promise<Deployment> {
         database: 'earshot',
       })
     : null;
+  let stopping = false;
   return {
     ns,
+    check() {
+      const i = children.findIndex((c) => c.exitCode !== null || c.signalCode !== null);
+      if (i >= 0 && !stopping)
+        throw new Error(`earshot run ${names[i]} exited: ${outputs[i]!().slice(-2000)}`);
+    },
+    cpu: () => Object.fromEntries(children.map((c, i) => [names[i]!, cpuSeconds(c.pid!)])),
     bus,
     admin,
     store,
     async stop() {
+      stopping = true;
       await Promise.all(
         children.map(
           (c) =>
@@ -178,11 +214,11 @@ async function deploy(): Promise<Deployment> {
 function mentions(n: number, tag: string): Mention[] {
   const start = Date.parse('2026-11-10T00:00:00Z');
   const perMinute = 2_000;
-  const all = range(start, start + Math.ceil(n / perMinute + 1) * 60_000, {
-    ratePerMinute: perMinute,
-    incident: null,
-  });
-  return all.slice(0, n).map((m) => ({ ...m, id: `${m.id}:${tag}` }));
+  const out: Mention[] = [];
+  // The demo's rate follows the time of day: take minutes until there are enough.
+  for (let from = start; out.length < n; from += 60 * 60_000)
+    out.push(...range(from, from + 60 * 60_000, { ratePerMinute: perMinute, incident: null }));
+  return out.slice(0, n).map((m) => ({ ...m, id: `${m.id}:${tag}` }));
 }
 
 async function committed(d: Deployment, group: string, topic: string): Promise<number> {
@@ -195,11 +231,27 @@ async function endOffsets(d: Deployment, topic: string): Promise<number> {
   return offsets.reduce((n, p) => n + Number(p.high), 0);
 }
 
-async function sustainedRun(): Promise<{ rate: number; seconds: number; produceRate: number }> {
+/** utime + stime of a process from /proc (Linux), in seconds. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks: 100 per second on Linux
+}
+
+interface Sustained {
+  rate: number;
+  seconds: number;
+  produceRate: number;
+  /** CPU milliseconds per 1,000 mentions, by role process. */
+  cpuPerThousand: Record<string, number>;
+}
+
+async function sustainedRun(): Promise<Sustained> {
   const d = await deploy();
   try {
     const batch = mentions(total, 's');
     const encoded = batch.map((m) => ({ key: m.id, value: JSON.stringify(m) }));
+    const cpu0 = d.cpu();
     const t0 = performance.now();
     for (let i = 0; i < encoded.length; i += 2_000)
       await d.bus.produce(Topics.raw, encoded.slice(i, i + 2_000));
@@ -207,6 +259,7 @@ async function sustainedRun(): Promise<{ rate: number; seconds: number; produceR
     // Done when enrich committed every raw message and the sink every enriched one.
     await until(
       async () => {
+        d.check();
         if ((await committed(d, 'earshot-enrich', Topics.raw)) < total) return false;
         const end = await endOffsets(d, Topics.enriched);
         return end >= total && (await committed(d, 'earshot-sink', Topics.enriched)) >= end;
@@ -216,6 +269,10 @@ async function sustainedRun(): Promise<{ rate: number; seconds: number; produceR
       250,
     );
     const seconds = (performance.now() - t0) / 1000;
+    const cpu1 = d.cpu();
+    const cpuPerThousand = Object.fromEntries(
+      Object.entries(cpu1).map(([k, v]) => [k, ((v - cpu0[k]!) * 1000 * 1000) / total]),
+    );
     if (d.store) {
       const [row] = await d.store.query<{ n: string }>('SELECT count() AS n FROM mentions FINAL');
       if (Number(row?.n) !== total) throw new Error(`stored ${row?.n} of ${total} mentions`);
@@ -224,6 +281,7 @@ async function sustainedRun(): Promise<{ rate: number; seconds: number; produceR
       rate: total / seconds,
       seconds,
       produceRate: total / ((produced - t0) / 1000),
+      cpuPerThousand,
     };
   } finally {
     await d.stop();
@@ -274,7 +332,8 @@ async function trickleRun(): Promise<{ count: number; p50: number; p95: number; 
       ),
     ]);
     const latencies = [...seenAt].map(([id, at]) => at - producedAt.get(id)!).sort((a, b) => a - b);
-    const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+    const q = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
     return { count, p50: q(0.5), p95: q(0.95), max: latencies[latencies.length - 1]! };
   } finally {
     await d.stop();

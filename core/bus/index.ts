@@ -12,6 +12,7 @@ export interface BusSettings {
   KAFKA_CLIENT_ID: string;
   KAFKA_TOPIC_PARTITIONS: number;
   KAFKA_NAMESPACE?: string;
+  KAFKA_COMPRESSION?: 'none' | 'gzip';
 }
 
 export function createBus(settings: BusSettings, logger: Logger): Bus {
@@ -34,6 +35,7 @@ export function createBus(settings: BusSettings, logger: Logger): Bus {
     clientId: settings.KAFKA_CLIENT_ID,
     partitions: settings.KAFKA_TOPIC_PARTITIONS,
     namespace: settings.KAFKA_NAMESPACE ?? '',
+    compression: settings.KAFKA_COMPRESSION ?? 'gzip',
     logger,
   });
 }

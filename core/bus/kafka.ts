@@ -36,6 +36,13 @@ export interface KafkaBusOptions {
   partitions: number;
   /** Prefix of topics and groups on the broker (KAFKA_NAMESPACE); callers see plain names. */
   namespace?: string;
+  /**
+   * Compression of produced batches (KAFKA_COMPRESSION; default gzip). gzip costs the
+   * producer about 12 µs of CPU per enriched mention (1.2 kB) and the consumer its gunzip;
+   * `none` saves that, but a partition's batch must then fit the broker's message.max.bytes
+   * (1 MB by default) uncompressed: 2,000 enriched mentions over 4 partitions did not always.
+   */
+  compression?: 'none' | 'gzip';
   logger: Logger;
   /**
    * How connections to the brokers are opened (kafkajs's own by default). The fault suite
@@ -105,19 +112,70 @@ export class KafkaBus implements Bus {
     }
   }
 
-  async produce(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    const producer = await this.getProducer();
+  /**
+   * Sends go one at a time: the idempotent producer numbers each partition's batches, and two
+   * sends in flight at once can reach the broker out of order (OUT_OF_ORDER_SEQUENCE_NUMBER).
+   * What callers produce while a send is in flight is sent together next, in one request —
+   * with several partitions consumed at once, enrich's outputs share requests instead of
+   * queuing behind each other's round trips.
+   */
+  private pending: Array<{
+    topic: string;
+    messages: OutgoingMessage[];
+    done: { resolve: () => void; reject: (e: unknown) => void };
+  }> = [];
+  private sending: Promise<void> | null = null;
+
+  produce(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ topic, messages, done: { resolve, reject } });
+      this.sending ??= this.drainSends();
+    });
+  }
+
+  private async drainSends(): Promise<void> {
     try {
-      await producer.send({
-        topic: this.ns + topic,
-        // All in-sync replicas must have the batch before we commit anything upstream.
-        acks: -1,
-        compression: CompressionTypes.GZIP,
-        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-      });
-    } catch (error) {
-      throw mapKafkaError(error, 'produce', { topic });
+      while (this.pending.length > 0) {
+        // Merged up to about 1 MB: a broker takes at most message.max.bytes (1 MB by
+        // default) per partition's record batch. One caller's produce always goes whole.
+        let bytes = 0;
+        let n = 0;
+        while (n < this.pending.length && (n === 0 || bytes < MERGE_MAX_BYTES)) {
+          for (const m of this.pending[n]!.messages) bytes += m.value.length;
+          n++;
+        }
+        const group = this.pending.splice(0, n);
+        const byTopic = new Map<string, OutgoingMessage[]>();
+        for (const p of group) {
+          const list = byTopic.get(p.topic);
+          if (list) for (const m of p.messages) list.push(m);
+          else byTopic.set(p.topic, [...p.messages]);
+        }
+        try {
+          const producer = await this.getProducer();
+          await producer.sendBatch({
+            // All in-sync replicas must have the batch before we commit anything upstream.
+            acks: -1,
+            compression:
+              (this.options.compression ?? 'gzip') === 'gzip'
+                ? CompressionTypes.GZIP
+                : CompressionTypes.None,
+            topicMessages: [...byTopic].map(([topic, messages]) => ({
+              topic: this.ns + topic,
+              messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+            })),
+          });
+          for (const p of group) p.done.resolve();
+        } catch (error) {
+          const topics = [...byTopic.keys()];
+          // A failed request fails every produce in it; each caller retries its own.
+          for (const p of group)
+            p.done.reject(mapKafkaError(error, 'produce', { topic: topics.join(',') }));
+        }
+      }
+    } finally {
+      this.sending = null;
     }
   }
 
@@ -182,6 +240,9 @@ export class KafkaBus implements Bus {
     return this.producerReady;
   }
 }
+
+/** Produces merged into one request up to this many bytes of values (see drainSends). */
+const MERGE_MAX_BYTES = 1_000_000;
 
 /** Until every partition of `topics` has a leader (a topic just created may not, for a while). */
 async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
@@ -304,7 +365,7 @@ class KafkaConsumerAdapter implements BusConsumer {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
+        partitionsConsumedConcurrently: this.options.concurrency ?? 1,
         eachBatch: (payload) => this.eachBatch(payload, handler),
       });
     } catch (error) {

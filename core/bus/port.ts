@@ -64,6 +64,11 @@ export interface ConsumerOptions {
   maxBatchSize?: number;
   /** How long to wait for a batch to fill before handing over what is there (ms). */
   maxWaitMs?: number;
+  /**
+   * Partitions handled at once (Kafka; default 1). Batches of one partition stay in order;
+   * while one batch waits for its produce acknowledgement or commit, another is processed.
+   */
+  concurrency?: number;
 }
 
 export interface BusConsumer {
