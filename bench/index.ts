@@ -9,5 +9,6 @@ export const suites: Array<{ area: string; load: () => Promise<{ default: BenchS
   { area: 'pipeline', load: () => import('./pipeline.ts') },
   { area: 'api', load: () => import('./api.ts') },
   { area: 'alerts', load: () => import('./alerts.ts') },
+  { area: 'preview', load: () => import('./preview.ts') },
   { area: 'sentiment', load: () => import('./sentiment.ts') },
 ];
