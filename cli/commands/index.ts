@@ -10,6 +10,7 @@ import { register as sources } from './sources.ts';
 import { register as alerts } from './alerts.ts';
 import { register as keys } from './keys.ts';
 import { register as sql } from './sql.ts';
+import { register as config } from './config.ts';
 
 /** Every CLI command, in the order `earshot --help` lists them. One line per command module. */
 export const commands: Array<(program: Command) => void> = [
@@ -24,4 +25,5 @@ export const commands: Array<(program: Command) => void> = [
   keys,
   sql,
   alerts,
+  config,
 ];
