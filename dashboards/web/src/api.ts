@@ -15,6 +15,9 @@ export const BrandSchema = z.looseObject({
   query: z.string().optional(),
   competitors: z.array(z.string()).default([]),
   color: z.string().nullable().optional(),
+  /** `config`: defined in earshot.config.yaml (read-only in the UI); `api`: made here. */
+  origin: z.enum(['config', 'api']).optional(),
+  owned: z.record(z.string(), z.array(z.string())).nullable().optional(),
 });
 export type Brand = z.infer<typeof BrandSchema>;
 export const BrandsSchema = z.looseObject({ workspace: z.string(), brands: z.array(BrandSchema) });
@@ -264,8 +267,57 @@ export const BacktestSchema = z.looseObject({
 });
 export const AnySchema = z.unknown();
 
+/** Setup (`/v1/brands/preview`, `/v1/sources`): see docs/setup.md. */
+const PreviewMentionSchema = z.looseObject({
+  id: z.string(),
+  created_at: z.string(),
+  source: z.string(),
+  text: z.string(),
+  title: z.string().nullable().optional(),
+  url: z.string().nullable().optional(),
+  author: z.string().nullable().optional(),
+  spans: z.array(z.tuple([num, num])).default([]),
+});
+export type PreviewMention = z.infer<typeof PreviewMentionSchema>;
+export const PreviewSchema = z.looseObject({
+  by_day: z.array(z.looseObject({ day: z.string(), matches: num, current: optNum })),
+  total: num,
+  current_total: optNum,
+  estimated: z.boolean(),
+  samples: z.array(PreviewMentionSchema),
+  gained: z.array(PreviewMentionSchema).default([]),
+  lost: z.array(PreviewMentionSchema).default([]),
+});
+export type Preview = z.infer<typeof PreviewSchema>;
+export const SourcesSchema = z.looseObject({
+  sources: z.array(
+    z.looseObject({
+      source: z.string(),
+      description: z.string(),
+      origin: z.enum(['config', 'api']).nullable(),
+      options: z.unknown().optional(),
+      configured: z.boolean(),
+      needs: z.array(z.string()).default([]),
+      state: z.string().nullable().optional(),
+      last_error: z.string().nullable().optional(),
+      last_fetch: z.string().nullable().optional(),
+    }),
+  ),
+});
+export type SourceInfo = z.infer<typeof SourcesSchema>['sources'][number];
+export const RematchSchema = z.looseObject({ matched: num, mentions: num, from: z.string() });
+
 export type ApiAnswer<T> =
-  { ok: true; data: T } | { ok: false; status: number; code: string; message: string };
+  | { ok: true; data: T }
+  | { ok: false; status: number; code: string; message: string; details?: ErrorDetail[] };
+
+/** What a 400 names: the parameter, and for a watch query the character (`position`). */
+export interface ErrorDetail {
+  parameter: string;
+  message: string;
+  position?: number;
+  expected?: string;
+}
 
 export type Params = Record<string, string | number | null | undefined>;
 
@@ -329,6 +381,17 @@ export class ApiClient {
     return this.request('POST', path, {}, body, schema, signal);
   }
 
+  /** PATCH, PUT, DELETE (setup): answers without a body (204) parse as null. */
+  send<S extends z.ZodType>(
+    method: 'PATCH' | 'PUT' | 'DELETE',
+    path: string,
+    body: unknown,
+    schema: S,
+    signal?: AbortSignal,
+  ): Promise<ApiAnswer<z.infer<S>>> {
+    return this.request(method, path, {}, body, schema, signal);
+  }
+
   private async request<S extends z.ZodType>(
     method: string,
     path: string,
@@ -363,13 +426,24 @@ export class ApiClient {
     if (!res.ok) {
       if (res.status === 401) this.options.onUnauthorized();
       const err = z
-        .object({ error: z.object({ code: z.string(), message: z.string() }) })
+        .object({
+          error: z.object({
+            code: z.string(),
+            message: z.string(),
+            details: z
+              .array(z.looseObject({ parameter: z.string(), message: z.string() }))
+              .nullish(),
+          }),
+        })
         .safeParse(json);
       return {
         ok: false,
         status: res.status,
         code: err.success ? err.data.error.code : 'http_error',
         message: err.success ? err.data.error.message : `HTTP ${res.status}`,
+        ...(err.success && err.data.error.details
+          ? { details: err.data.error.details }
+          : {}),
       };
     }
     const parsed = schema.safeParse(json);

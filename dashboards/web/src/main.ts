@@ -8,6 +8,7 @@ import { alertsPage } from './pages/alerts.ts';
 import { brandPage } from './pages/brand.ts';
 import { comparePage } from './pages/compare.ts';
 import { overviewPage } from './pages/overview.ts';
+import { settingsPage } from './pages/settings.ts';
 import {
   extractKey,
   parseHash,
@@ -56,6 +57,7 @@ const pages: Record<PageId, Page> = {
   brand: brandPage,
   compare: comparePage,
   alerts: alertsPage,
+  settings: settingsPage,
 };
 const main = document.getElementById('main')!;
 let brands: { workspace: string; brands: Brand[] } | null = null;
@@ -114,6 +116,7 @@ async function render(options: { keepScroll?: boolean } = {}): Promise<void> {
       go,
       signal,
       now: () => new Date(),
+      reloadBrands: () => (brands = null),
     };
     const root = h('div', { class: `page page-${state.page}` });
     disposeCharts();

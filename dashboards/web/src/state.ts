@@ -4,7 +4,7 @@
  * forgiving (a mistyped or stale link falls back to defaults instead of an error page).
  */
 
-export type PageId = 'overview' | 'brand' | 'compare' | 'alerts';
+export type PageId = 'overview' | 'brand' | 'compare' | 'alerts' | 'settings';
 export const PERIODS = ['1h', '6h', '24h', '7d', '30d'] as const;
 export type Period = (typeof PERIODS)[number];
 export const SENTIMENTS = ['pos', 'neu', 'neg', 'unscored'] as const;
@@ -80,7 +80,7 @@ export function parseHash(hash: string): ViewState {
   const page: PageId =
     parts[0] === 'brand' && parts[1]
       ? 'brand'
-      : (oneOf(['compare', 'alerts'], parts[0]) ?? 'overview');
+      : (oneOf(['compare', 'alerts', 'settings'], parts[0]) ?? 'overview');
   const from = p.get('from');
   const to = p.get('to');
   const feedFrom = p.get('feed_from');
