@@ -245,6 +245,11 @@ describe('brands from the API, merged with the file', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json<object>()).toMatchObject({ brand: 'zorblax', days: 7, mentions: 16 });
     expect(await counted('zorblax')).toEqual({ mentions: 16, rollup: 16 });
+    // With what matched, as the enrich stage records it.
+    const [row] = await store.query<{ terms: string[] }>(
+      "SELECT matched_terms AS terms FROM brand_mentions FINAL WHERE brand = 'zorblax' AND mention_id = 'hist:z1'",
+    );
+    expect(row?.terms).toEqual(['Zorblax']);
     // Again: the same numbers, not twice them.
     await call('POST', '/v1/brands/zorblax/rematch', admin, { days: 7 });
     expect(await counted('zorblax')).toEqual({ mentions: 16, rollup: 16 });
