@@ -441,9 +441,7 @@ export class ApiClient {
         status: res.status,
         code: err.success ? err.data.error.code : 'http_error',
         message: err.success ? err.data.error.message : `HTTP ${res.status}`,
-        ...(err.success && err.data.error.details
-          ? { details: err.data.error.details }
-          : {}),
+        ...(err.success && err.data.error.details ? { details: err.data.error.details } : {}),
       };
     }
     const parsed = schema.safeParse(json);
