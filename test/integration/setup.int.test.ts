@@ -2,7 +2,13 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApi } from '../../api/app.ts';
 import { startPipeline, type RunningPipeline } from '../../cli/embedded.ts';
-import { apiExtraRoutes, ingestPorts, setupPortFor, type Runtime } from '../../cli/roles.ts';
+import {
+  apiExtraRoutes,
+  ingestPorts,
+  setupPortFor,
+  startSourceConnectors,
+  type Runtime,
+} from '../../cli/roles.ts';
 import { InProcessBus } from '../../core/bus/in-process.ts';
 import { dlqTopic, Topics } from '../../core/contracts/topics.ts';
 import { createLogger, silentLogger } from '../../core/logger.ts';
@@ -331,6 +337,35 @@ describe('sources from the API', () => {
     expect((await call('DELETE', '/v1/sources/hackernews', admin)).statusCode).toBe(204);
     expect('hackernews' in rt.config().sources).toBe(false);
     expect((await call('PUT', '/v1/sources/nosuch', admin, { options: {} })).statusCode).toBe(404);
+  });
+});
+
+describe('sources saved from the API reach the connectors without a restart', () => {
+  it('starts a stored source’s connector, and stops it when the source is removed', async () => {
+    const stop = new AbortController();
+    const connectors = startSourceConnectors(rt, stop.signal);
+    try {
+      const running = () => connectors.status().map((s) => s.source);
+      // The file's RSS feed runs from the start (its host refuses: it backs off, still there).
+      expect(running()).toEqual(['rss']);
+      const put = await call('PUT', '/v1/sources/hackernews', admin, {
+        options: { queries: ['zorblax'], base_url: 'http://127.0.0.1:9' },
+      });
+      expect(put.statusCode).toBe(201);
+      await waitFor(() => running().includes('hackernews'), {
+        what: 'the hackernews connector to start',
+        timeoutMs: 15_000,
+      });
+      expect((await call('DELETE', '/v1/sources/hackernews', admin)).statusCode).toBe(204);
+      await waitFor(() => !running().includes('hackernews'), {
+        what: 'the hackernews connector to stop',
+        timeoutMs: 15_000,
+      });
+      expect(running()).toEqual(['rss']);
+    } finally {
+      stop.abort();
+      await connectors.stop();
+    }
   });
 });
 
