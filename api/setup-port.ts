@@ -39,6 +39,9 @@ export interface PreviewResult {
   /** Mentions the store found that may match, and how many of them the matcher checked. */
   candidates: number;
   checked: number;
+  /** Mentions of the window, and how many of them the store searched (a sample when fewer). */
+  mentions: number;
+  searched: number;
   samples: PreviewMention[];
   gained: PreviewMention[];
   lost: PreviewMention[];

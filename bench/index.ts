@@ -9,6 +9,7 @@ export const suites: Array<{ area: string; load: () => Promise<{ default: BenchS
   { area: 'pipeline', load: () => import('./pipeline.ts') },
   { area: 'api', load: () => import('./api.ts') },
   { area: 'alerts', load: () => import('./alerts.ts') },
+  { area: 'preview', load: () => import('./preview.ts') },
   { area: 'sentiment', load: () => import('./sentiment.ts') },
   // Needs KAFKA_BROKERS; not run by a bare `npm run bench` (see bench/run.ts).
   { area: 'e2e', load: () => import('./e2e.ts') },

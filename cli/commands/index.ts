@@ -11,6 +11,7 @@ import { register as alerts } from './alerts.ts';
 import { register as keys } from './keys.ts';
 import { register as sql } from './sql.ts';
 import { register as exportData } from './export.ts';
+import { register as config } from './config.ts';
 
 /** Every CLI command, in the order `earshot --help` lists them. One line per command module. */
 export const commands: Array<(program: Command) => void> = [
@@ -26,4 +27,5 @@ export const commands: Array<(program: Command) => void> = [
   sql,
   exportData,
   alerts,
+  config,
 ];

@@ -24,6 +24,7 @@ import {
   candidatePage,
   candidatesByDay,
   candidateSample,
+  windowByDay,
   type PreviewRow,
   type PreviewScope,
 } from '../../store/queries/preview.ts';
@@ -44,6 +45,12 @@ import { FOLD_SQL, queryNeedles } from './prefilter.ts';
 
 /** The matcher checks at most this many candidates per preview; more are a sample. */
 export const PREVIEW_CHECK_LIMIT = 4_000;
+/**
+ * The store searches the texts of at most about this many mentions of the window per preview
+ * (whole granules: see `stride` in store/queries/preview.ts); a larger window is sampled and
+ * its counts scaled. Sized for p95 ≤ 300 ms on two shared cores (docs/benchmarks.md).
+ */
+export const PREVIEW_SCAN_ROWS = 10_000;
 
 export function createSetupPort(options: {
   store: Store;
@@ -101,7 +108,7 @@ export function createSetupPort(options: {
         last_fetch: fetched.has(c.source) ? isoOf(fetched.get(c.source)!) : null,
       }));
     },
-    preview: (input) => preview(store, input),
+    preview: (input) => previewQuery(store, input),
     rematch: (input) => rematch(store, input),
   };
 }
@@ -130,7 +137,13 @@ function matchRow(matcher: WatchMatcher, row: PreviewRow): WatchMatch | undefine
   })[0];
 }
 
-function scopeOf(workspace: string, queries: string[], from: Date, to: Date): PreviewScope {
+function scopeOf(
+  workspace: string,
+  queries: string[],
+  from: Date,
+  to: Date,
+  stride = 1,
+): PreviewScope {
   let needles: string[] | null = [];
   for (const q of queries) {
     const n = queryNeedles(parseQuery(q));
@@ -142,6 +155,7 @@ function scopeOf(workspace: string, queries: string[], from: Date, to: Date): Pr
     to,
     needles: needles === null ? null : [...new Set(needles)],
     fold: FOLD_SQL,
+    stride,
   };
 }
 
@@ -151,7 +165,7 @@ function scopeOf(workspace: string, queries: string[], from: Date, to: Date): Pr
  * all of them up to PREVIEW_CHECK_LIMIT, else an even sample whose match rate per day scales
  * the day's candidates (`estimated`).
  */
-async function preview(
+export async function previewQuery(
   store: Store,
   input: Parameters<SetupPort['preview']>[0],
 ): Promise<PreviewResult> {
@@ -159,18 +173,26 @@ async function preview(
   const from = startOfDay(to.getTime() - (input.days - 1) * DAY_MS);
   const draft = matcherOf(input.workspace, input.query);
   const current = input.current === null ? null : matcherOf(input.workspace, input.current);
+  const window = await windowByDay(store, {
+    workspace: input.workspace,
+    from,
+    to,
+    fold: FOLD_SQL,
+  });
+  const windowAll = window.reduce((n, d) => n + d.n, 0);
+  // Every stride-th granule: a power of two that keeps the texts searched near the budget.
+  const stride = 2 ** Math.max(0, Math.ceil(Math.log2(windowAll / PREVIEW_SCAN_ROWS)));
   const scope = scopeOf(
     input.workspace,
     input.current === null ? [input.query] : [input.query, input.current],
     from,
     to,
+    stride,
   );
-  const [days, rows] = await Promise.all([
-    candidatesByDay(store, scope),
-    candidateSample(store, scope, PREVIEW_CHECK_LIMIT),
-  ]);
+  const days = await candidatesByDay(store, scope);
+  const rows = await candidateSample(store, scope, PREVIEW_CHECK_LIMIT);
   const candidates = days.reduce((n, d) => n + d.n, 0);
-  const estimated = candidates > rows.length;
+  const estimated = stride > 1 || candidates > rows.length;
   const perDay = new Map<string, { checked: number; draft: number; current: number }>();
   const samples: PreviewMention[] = [];
   const gained: PreviewMention[] = [];
@@ -200,8 +222,10 @@ async function preview(
       if (!m && lost.length < input.samples) lost.push(shown(row, c));
     }
   }
-  // A day the sample missed takes the window's rate.
-  const scale = (day: string, n: number, key: 'draft' | 'current') => {
+  // Matches of a day = its candidates × the match rate of those checked (a day the check
+  // missed takes the window's rate) × its mentions per mention read (the stride's sample).
+  const sampledAll = days.reduce((n, d) => n + d.read, 0);
+  const estimate = (day: string, candidatesOfDay: number, key: 'draft' | 'current') => {
     const d = perDay.get(day);
     if (!estimated) return d?.[key] ?? 0;
     const rate =
@@ -210,7 +234,10 @@ async function preview(
         : checkedAll > 0
           ? (key === 'draft' ? draftAll : currentAll) / checkedAll
           : 0;
-    return Math.round(n * rate);
+    const w = window.find((x) => x.day === day);
+    const read = days.find((x) => x.day === day)?.read ?? 0;
+    const scale = w && read > 0 ? w.n / read : sampledAll > 0 ? windowAll / sampledAll : 1;
+    return Math.round(candidatesOfDay * rate * scale);
   };
   const byDay: PreviewResult['by_day'] = [];
   const counts = new Map(days.map((d) => [d.day, d.n]));
@@ -219,8 +246,8 @@ async function preview(
     const n = counts.get(day) ?? 0;
     byDay.push({
       day,
-      matches: scale(day, n, 'draft'),
-      current: current === null ? null : scale(day, n, 'current'),
+      matches: estimate(day, n, 'draft'),
+      current: current === null ? null : estimate(day, n, 'current'),
     });
   }
   return {
@@ -232,6 +259,8 @@ async function preview(
     estimated,
     candidates,
     checked: rows.length,
+    mentions: windowAll,
+    searched: sampledAll,
     samples,
     gained,
     lost,

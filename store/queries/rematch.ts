@@ -94,7 +94,7 @@ export async function insertBrandRows(
        spam_score, synthetic, version)
      SELECT {ws:String}, {brand:String}, m.created_at, m.id,
        {qids:Array(String)}[indexOf({ids:Array(String)}, m.id)],
-       {terms:Array(Array(String))}[indexOf({ids:Array(String)}, m.id)],
+       JSONExtract({terms:Array(String)}[indexOf({ids:Array(String)}, m.id)], 'Array(String)'),
        {owned:Array(Bool)}[indexOf({ids:Array(String)}, m.id)],
        m.source, m.lang, m.sentiment_label, m.sentiment_score,
        greatest(m.likes, ifNull(t.likes, 0)), greatest(m.reposts, ifNull(t.reposts, 0)),
@@ -118,7 +118,8 @@ export async function insertBrandRows(
       key: `${scope.workspace}/${scope.brand}`,
       ids: todo.map((m) => m.id),
       qids: todo.map((m) => m.query_id),
-      terms: todo.map((m) => m.terms),
+      // JSON per mention: nested arrays do not survive every client's parameter encoding.
+      terms: todo.map((m) => JSON.stringify(m.terms)),
       owned: todo.map((m) => m.owned),
     },
   );

@@ -6,21 +6,26 @@ import type { Store } from '../port.ts';
  * change is a new row; the newest version of (workspace, kind, id) is in force.
  */
 
-interface Row {
+type Row = {
   workspace: string;
   kind: SettingsKind;
   id: string;
   body: string;
   deleted: boolean | number;
   version: number;
-}
+};
 
 /** Every item's newest version, deleted ones included (they still carry the version). */
+export const SETTINGS_SQL =
+  'SELECT workspace, kind, id, body, deleted, version FROM workspace_settings FINAL ORDER BY version';
+
 export async function listSettings(store: Store): Promise<SettingsItem[]> {
-  const rows = await store.query<Row>(
-    'SELECT workspace, kind, id, body, deleted, version FROM workspace_settings FINAL ORDER BY version',
-  );
-  return rows.map((r) => ({
+  return parseSettingRows(await store.query<Row>(SETTINGS_SQL));
+}
+
+/** Rows of SETTINGS_SQL as items (also read through `earshot sql` while the server runs). */
+export function parseSettingRows(rows: ReadonlyArray<Record<string, unknown>>): SettingsItem[] {
+  return (rows as unknown as Row[]).map((r) => ({
     workspace: r.workspace,
     kind: r.kind,
     id: r.id,

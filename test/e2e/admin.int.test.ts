@@ -99,6 +99,21 @@ describe('admin commands while earshot start runs (embedded)', () => {
     expectOneSentence(unknown.stderr, /no workspace "nope" in the configuration \(known: demo\)/);
   });
 
+  it('keys create --scope read: the key reads, and a route that writes answers 403', async () => {
+    const created = earshot('keys', 'create', '--workspace', 'demo', '--scope', 'read');
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stderr).toContain('created read key');
+    const reader = created.stdout.trim();
+    expect(await status(reader)).toBe(200);
+    const write = await fetch(`${server.url}/v1/brands/preview`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${reader}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'aurora' }),
+    });
+    expect(write.status).toBe(403);
+    expect(earshot('keys', 'create', '--workspace', 'demo', '--scope', 'owner').code).toBe(1);
+  });
+
   it('keys revoke: the key is refused at once (no wait for the key cache)', async () => {
     expect(await status(key)).toBe(200); // the key is in the API's cache now
     const revoked = earshot('keys', 'revoke', keyId);

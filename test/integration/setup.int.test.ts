@@ -2,7 +2,13 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApi } from '../../api/app.ts';
 import { startPipeline, type RunningPipeline } from '../../cli/embedded.ts';
-import { apiExtraRoutes, ingestPorts, setupPortFor, type Runtime } from '../../cli/roles/index.ts';
+import {
+  apiExtraRoutes,
+  ingestPorts,
+  setupPortFor,
+  startSourceConnectors,
+  type Runtime,
+} from '../../cli/roles/index.ts';
 import { InProcessBus } from '../../core/bus/in-process.ts';
 import { dlqTopic, Topics } from '../../core/contracts/topics.ts';
 import { createLogger, silentLogger } from '../../core/logger.ts';
@@ -245,6 +251,11 @@ describe('brands from the API, merged with the file', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json<object>()).toMatchObject({ brand: 'zorblax', days: 7, mentions: 16 });
     expect(await counted('zorblax')).toEqual({ mentions: 16, rollup: 16 });
+    // With what matched, as the enrich stage records it.
+    const [row] = await store.query<{ terms: string[] }>(
+      "SELECT matched_terms AS terms FROM brand_mentions FINAL WHERE brand = 'zorblax' AND mention_id = 'hist:z1'",
+    );
+    expect(row?.terms).toEqual(['Zorblax']);
     // Again: the same numbers, not twice them.
     await call('POST', '/v1/brands/zorblax/rematch', admin, { days: 7 });
     expect(await counted('zorblax')).toEqual({ mentions: 16, rollup: 16 });
@@ -329,6 +340,35 @@ describe('sources from the API', () => {
   });
 });
 
+describe('sources saved from the API reach the connectors without a restart', () => {
+  it('starts a stored source’s connector, and stops it when the source is removed', async () => {
+    const stop = new AbortController();
+    const connectors = startSourceConnectors(rt, stop.signal);
+    try {
+      const running = () => connectors.status().map((s) => s.source);
+      // The file's RSS feed runs from the start (its host refuses: it backs off, still there).
+      expect(running()).toEqual(['rss']);
+      const put = await call('PUT', '/v1/sources/hackernews', admin, {
+        options: { queries: ['zorblax'], base_url: 'http://127.0.0.1:9' },
+      });
+      expect(put.statusCode).toBe(201);
+      await waitFor(() => running().includes('hackernews'), {
+        what: 'the hackernews connector to start',
+        timeoutMs: 15_000,
+      });
+      expect((await call('DELETE', '/v1/sources/hackernews', admin)).statusCode).toBe(204);
+      await waitFor(() => !running().includes('hackernews'), {
+        what: 'the hackernews connector to stop',
+        timeoutMs: 15_000,
+      });
+      expect(running()).toEqual(['rss']);
+    } finally {
+      stop.abort();
+      await connectors.stop();
+    }
+  });
+});
+
 describe('keys with scopes', () => {
   it('a read key reads, and gets 403 on every route that writes (from /openapi.json)', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{
@@ -367,9 +407,9 @@ describe('keys with scopes', () => {
   });
 
   it('keys made before scopes keep working as admin', async () => {
-    // A row as 0004 wrote it, without a scope (over a read key's row, to see the default win).
+    // A row as 0004 wrote it, without a scope, over a read key's row (before the API ever read
+    // it): the column's default decides.
     const { key, record } = await createApiKey(store, 'acme', 'old', 'read');
-    expect((await call('POST', '/v1/brands/preview', key, { query: 'acme' })).statusCode).toBe(403);
     const { scope: _scope, ...old } = record;
     await store.insert('api_keys', [
       { ...old, key_id: old.key_id, updated_at: new Date(Date.now() + 1000).toISOString() },

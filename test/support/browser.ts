@@ -24,7 +24,8 @@ export interface RunningApp {
  * demo key and 72 h of demo history. `EARSHOT_BROWSER_URL` (+ `EARSHOT_BROWSER_KEY`) points the
  * tests at a server that is already running instead (a staging deployment, a dev server).
  */
-export async function startApp(): Promise<RunningApp> {
+export async function startApp(options: { backfillHours?: number } = {}): Promise<RunningApp> {
+  const hours = options.backfillHours ?? 72;
   if (process.env.EARSHOT_BROWSER_URL)
     return {
       url: process.env.EARSHOT_BROWSER_URL.replace(/\/$/, ''),
@@ -41,7 +42,7 @@ export async function startApp(): Promise<RunningApp> {
       CHDB_PATH: join(dataDir, 'chdb'),
       // The demo's default history. The alert test needs it: the seasonal baseline (same hour
       // of earlier days) has too few samples with only a day of history, and never fires.
-      DEMO_BACKFILL_HOURS: '72',
+      DEMO_BACKFILL_HOURS: String(hours),
       EARSHOT_DEMO_API_KEY: key,
       LOG_PRETTY: 'false',
       LOG_LEVEL: 'warn',
@@ -72,12 +73,12 @@ export async function startApp(): Promise<RunningApp> {
     // hour of the 72, so pages and the alert baseline see the whole history.
     await waitFor(
       async () => {
-        const res = await fetch(`${url}/v1/brands/zephyr/health?from=now-72h&interval=1h`, {
+        const res = await fetch(`${url}/v1/brands/zephyr/health?from=now-${hours}h&interval=1h`, {
           headers: { authorization: `Bearer ${key}` },
         });
         if (!res.ok) return false;
         const body = (await res.json()) as { series: { volume: number }[] };
-        return body.series.filter((p) => p.volume > 0).length >= 68;
+        return body.series.filter((p) => p.volume > 0).length >= Math.floor(hours * 0.95);
       },
       { timeoutMs: 180_000, intervalMs: 1_000, what: 'the demo backfill' },
     );

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-import { AuthorsResponse, BrandsResponse, TopicsResponse } from '../../../api/contracts/brands.ts';
+import {
+  AuthorsResponse,
+  BrandsResponse,
+  BrandView,
+  TopicsResponse,
+} from '../../../api/contracts/brands.ts';
 import { CompareResponse, type Estimate, type Verdict } from '../../../api/contracts/compare.ts';
 import { HealthResponse, type HealthTotals } from '../../../api/contracts/health.ts';
 import { MentionActions, MentionsResponse } from '../../../api/contracts/mentions.ts';
@@ -16,6 +21,8 @@ const num = z.number();
 const optNum = num.nullable().optional();
 
 export const BrandsSchema = BrandsResponse;
+/** One brand, as listed and as the setup routes answer. */
+export const BrandSchema = BrandView;
 export type Brand = BrandsResponse['brands'][number];
 
 export type ApiTotals = HealthTotals;
@@ -166,15 +173,59 @@ export const BacktestSchema = z.looseObject({
 });
 export const AnySchema = z.unknown();
 
-/** One bad input field of a 400 (`error.details`): `window`, `channels.0`, `filters.langs`. */
-export interface FieldError {
+/** Setup (`/v1/brands/preview`, `/v1/sources`): see docs/setup.md. */
+const PreviewMentionSchema = z.looseObject({
+  id: z.string(),
+  created_at: z.string(),
+  source: z.string(),
+  text: z.string(),
+  title: z.string().nullable().optional(),
+  url: z.string().nullable().optional(),
+  author: z.string().nullable().optional(),
+  spans: z.array(z.tuple([num, num])).default([]),
+});
+export type PreviewMention = z.infer<typeof PreviewMentionSchema>;
+export const PreviewSchema = z.looseObject({
+  by_day: z.array(z.looseObject({ day: z.string(), matches: num, current: optNum })),
+  total: num,
+  current_total: optNum,
+  estimated: z.boolean(),
+  samples: z.array(PreviewMentionSchema),
+  gained: z.array(PreviewMentionSchema).default([]),
+  lost: z.array(PreviewMentionSchema).default([]),
+});
+export type Preview = z.infer<typeof PreviewSchema>;
+export const SourcesSchema = z.looseObject({
+  sources: z.array(
+    z.looseObject({
+      source: z.string(),
+      description: z.string(),
+      origin: z.enum(['config', 'api']).nullable(),
+      options: z.unknown().optional(),
+      configured: z.boolean(),
+      needs: z.array(z.string()).default([]),
+      state: z.string().nullable().optional(),
+      last_error: z.string().nullable().optional(),
+      last_fetch: z.string().nullable().optional(),
+    }),
+  ),
+});
+export type SourceInfo = z.infer<typeof SourcesSchema>['sources'][number];
+export const RematchSchema = z.looseObject({ matched: num, mentions: num, from: z.string() });
+
+/** What a 400 names: the parameter (`window`, `channels.0`), and for a watch query the character (`position`). */
+export interface ErrorDetail {
   parameter: string;
   message: string;
+  position?: number;
+  expected?: string;
 }
+/** One bad input field of a 400 (`error.details`). */
+export type FieldError = ErrorDetail;
 
 export type ApiAnswer<T> =
   | { ok: true; data: T }
-  | { ok: false; status: number; code: string; message: string; details?: FieldError[] };
+  | { ok: false; status: number; code: string; message: string; details?: ErrorDetail[] };
 
 export type Params = Record<string, string | number | null | undefined>;
 
@@ -259,6 +310,17 @@ export class ApiClient {
   /** A 204's empty body parses as null. */
   delete(path: string, signal?: AbortSignal): Promise<ApiAnswer<unknown>> {
     return this.request('DELETE', path, {}, undefined, z.unknown(), signal);
+  }
+
+  /** PATCH, PUT, DELETE (setup): answers without a body (204) parse as null. */
+  send<S extends z.ZodType>(
+    method: 'PATCH' | 'PUT' | 'DELETE',
+    path: string,
+    body: unknown,
+    schema: S,
+    signal?: AbortSignal,
+  ): Promise<ApiAnswer<z.infer<S>>> {
+    return this.request(method, path, {}, body, schema, signal);
   }
 
   /**
@@ -353,7 +415,7 @@ export class ApiClient {
             code: z.string(),
             message: z.string(),
             details: z
-              .array(z.object({ parameter: z.string(), message: z.string() }))
+              .array(z.looseObject({ parameter: z.string(), message: z.string() }))
               .nullable()
               .optional()
               .catch(null),

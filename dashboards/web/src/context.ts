@@ -12,6 +12,8 @@ export interface PageContext {
   /** Aborted when the page is left or re-rendered: pending requests stop. */
   signal: AbortSignal;
   now: () => Date;
+  /** Forget the brands list (after a brand was saved or deleted): the next render reads it. */
+  reloadBrands?: () => void;
 }
 
 export type Page = (root: HTMLElement, ctx: PageContext) => Promise<void>;

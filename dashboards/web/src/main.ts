@@ -10,6 +10,7 @@ import { brandPage } from './pages/brand.ts';
 import { comparePage } from './pages/compare.ts';
 import { mutedPage } from './pages/muted.ts';
 import { overviewPage } from './pages/overview.ts';
+import { settingsPage } from './pages/settings.ts';
 import {
   extractKey,
   parseHash,
@@ -59,6 +60,7 @@ const pages: Record<PageId, Page> = {
   compare: comparePage,
   alerts: alertsPage,
   muted: mutedPage,
+  settings: settingsPage,
 };
 const main = document.getElementById('main')!;
 let brands: { workspace: string; brands: Brand[] } | null = null;
@@ -118,6 +120,7 @@ async function render(options: { keepScroll?: boolean } = {}): Promise<void> {
       go,
       signal,
       now: () => new Date(),
+      reloadBrands: () => (brands = null),
     };
     const root = h('div', { class: `page page-${state.page}` });
     disposeCharts();

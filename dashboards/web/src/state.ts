@@ -4,7 +4,7 @@
  * forgiving (a mistyped or stale link falls back to defaults instead of an error page).
  */
 
-export type PageId = 'overview' | 'brand' | 'compare' | 'alerts' | 'muted';
+export type PageId = 'overview' | 'brand' | 'compare' | 'alerts' | 'muted' | 'settings';
 export const PERIODS = ['1h', '6h', '24h', '7d', '30d'] as const;
 export type Period = (typeof PERIODS)[number];
 export const SENTIMENTS = ['pos', 'neu', 'neg', 'unscored'] as const;
@@ -87,7 +87,7 @@ export function parseHash(hash: string): ViewState {
   const page: PageId =
     parts[0] === 'brand' && parts[1]
       ? 'brand'
-      : (oneOf(['compare', 'alerts', 'muted'], parts[0]) ?? 'overview');
+      : (oneOf(['compare', 'alerts', 'muted', 'settings'], parts[0]) ?? 'overview');
   const from = p.get('from');
   const to = p.get('to');
   const feedFrom = p.get('feed_from');

@@ -24,6 +24,7 @@ import { pctChange, totalsFromSeries } from '../metrics.ts';
 import { intervalMs, rangeLabel, rangeParams, rangeSpanMs } from '../period.ts';
 import { navigate, toHash, type ViewState } from '../state.ts';
 import { kpi, loading, unavailable } from '../widgets.ts';
+import { PreviewSchema, SourcesSchema } from '../api.ts';
 
 /** One brand in depth, down to the mentions behind a number. */
 export async function brandPage(root: HTMLElement, ctx: PageContext): Promise<void> {
@@ -67,6 +68,20 @@ export async function brandPage(root: HTMLElement, ctx: PageContext): Promise<vo
           : null,
       ),
       reportButton(ctx, 'brand', () => [id]),
+      brand.query
+        ? h(
+            'p',
+            { class: 'brand-query' },
+            h('span', { class: 'muted' }, 'Watch query: '),
+            h('code', { id: 'brand-query-shown' }, brand.query),
+            ' ',
+            h(
+              'a',
+              { href: toHash(navigate(state, 'settings')) },
+              brand.origin === 'api' ? 'edit' : 'settings',
+            ),
+          )
+        : null,
     ),
   );
   const base = `/v1/brands/${encodeURIComponent(id)}`;
@@ -84,6 +99,7 @@ export async function brandPage(root: HTMLElement, ctx: PageContext): Promise<vo
   }
   const hl = health.data;
   kpis.replaceChildren(...kpiTiles(hl));
+  if ((hl.totals?.volume ?? 0) === 0) kpis.before(await noMentionsYet(ctx, id));
 
   // Volume and sentiment over time; a click on a bar drills the feed into that bucket.
   const timeChart = h('div', { class: 'chart chart-tall' });
@@ -478,6 +494,54 @@ function authorTable(authors: Author[]): HTMLElement {
           ),
         ),
       ),
+    ),
+  );
+}
+
+/**
+ * A brand with no mention in the period says why and what to do next, instead of zeros: what
+ * its query matches among the stored mentions, and which sources are running.
+ */
+async function noMentionsYet(ctx: PageContext, id: string): Promise<HTMLElement> {
+  const brand = ctx.brands.find((b) => b.id === id);
+  const [preview, sources] = await Promise.all([
+    brand?.query
+      ? ctx.api.post(
+          '/v1/brands/preview',
+          { query: brand.query, days: 7, samples: 0 },
+          PreviewSchema,
+          ctx.signal,
+        )
+      : null,
+    ctx.api.get('/v1/sources', {}, SourcesSchema, ctx.signal),
+  ]);
+  const running = sources.ok
+    ? sources.data.sources.filter((s) => s.origin !== null && s.configured)
+    : [];
+  const matched = preview?.ok ? preview.data.total : null;
+  return h(
+    'div',
+    { class: 'empty next-step', role: 'note', id: 'no-mentions' },
+    h(
+      'p',
+      {},
+      'No mentions yet',
+      matched === null
+        ? '.'
+        : `: the query matches ${preview!.ok && preview!.data.estimated ? 'about ' : ''}${matched} stored mention${matched === 1 ? '' : 's'} of the last 7 days${matched > 0 ? ' (re-match them in Settings to count them here)' : ''}.`,
+    ),
+    h(
+      'p',
+      { class: 'muted' },
+      running.length > 0
+        ? `Sources set up: ${running.map((s) => s.source).join(', ')}. `
+        : 'No public source is set up (the demo, when on, and what you push still come in). ',
+      h(
+        'a',
+        { href: toHash(navigate(ctx.state, 'settings')) },
+        'Edit the query or add a source in Settings',
+      ),
+      '.',
     ),
   );
 }
