@@ -1,6 +1,8 @@
+import { loadTopicVectors } from '../enrich/pipeline/topic-vectors.ts';
 import { createTopicClusterer } from '../enrich/topics/index.ts';
 import { nmi, purity } from '../enrich/topics/quality.ts';
 import { labelledCorpus } from '../enrich/topics/testing/corpus.ts';
+import { evaluateStories } from '../enrich/topics/testing/stories.ts';
 import { mentionsForMinute } from '../ingest/demo/generator.ts';
 import { ASPECTS, PHRASES } from '../ingest/demo/phrases.ts';
 import type { BenchResult } from './types.ts';
@@ -66,6 +68,45 @@ export default function run(): Promise<BenchResult[]> {
       name: 'labelled corpus: NMI (labels brand/topic/lang)',
       value: nmi(final, byLang),
       unit: '',
+    },
+  );
+
+  // The same corpus with the pipeline's multilingual word vectors (enrich/pipeline/topic-vectors.ts),
+  // and the grouping of one story across languages on the held-out hand-written stories.
+  const vectors = loadTopicVectors();
+  const withVectors = createTopicClusterer({ vectors });
+  const t1 = performance.now();
+  for (const p of posts)
+    withVectors.assign({
+      id: p.id,
+      text: p.text,
+      lang: p.lang,
+      brands: [p.brand],
+      created_at: p.created_at,
+    });
+  const vectorSeconds = (performance.now() - t1) / 1000;
+  const lexical = evaluateStories({}, 'test');
+  const stories = evaluateStories({ vectors }, 'test');
+  results.push(
+    {
+      area: 'topics',
+      name: 'assign with word vectors, posts/s (1 core)',
+      value: CORPUS / vectorSeconds,
+      unit: 'posts/s',
+    },
+    {
+      area: 'topics',
+      name: 'held-out stories: pairwise F1, words only',
+      value: lexical.all.f1,
+      unit: '',
+      notes: `cross-language pairs ${lexical.crossLanguage.f1.toFixed(3)}, ${lexical.topics} topics`,
+    },
+    {
+      area: 'topics',
+      name: 'held-out stories: pairwise F1, with word vectors',
+      value: stories.all.f1,
+      unit: '',
+      notes: `cross-language pairs ${stories.crossLanguage.f1.toFixed(3)}, ${stories.topics} topics (npm run eval:topics)`,
     },
   );
 

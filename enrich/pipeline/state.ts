@@ -2,10 +2,17 @@ import type { Logger } from '../../core/logger.ts';
 import type { StateStore } from '../../core/state-store.ts';
 import { createDedupIndex } from '../dedup/index.ts';
 import { createSpamScorer } from '../spam/index.ts';
-import { createTopicClusterer } from '../topics/index.ts';
+import { createTopicClusterer, type TopicOptions } from '../topics/index.ts';
+import { loadTopicVectors } from './topic-vectors.ts';
 import type { Enrichers } from './enrich.ts';
 
 type Stateful = Pick<Enrichers, 'topics' | 'dedup' | 'spam'>;
+
+/**
+ * Topics of the pipeline: per brand only, with the sentiment model's multilingual word
+ * vectors, so one story told in several languages can be one topic (docs/benchmarks.md).
+ */
+const topicOptions = (): TopicOptions => ({ unbrandedKey: null, vectors: loadTopicVectors() });
 
 /**
  * The stateful enrichers, restored from their last snapshots. A snapshot that does not
@@ -33,7 +40,7 @@ export async function restoreStateful(
     }
   };
   return {
-    topics: await load('topics', (s) => createTopicClusterer({ unbrandedKey: null }, s)),
+    topics: await load('topics', (s) => createTopicClusterer(topicOptions(), s)),
     dedup: await load('dedup', (s) => createDedupIndex({}, s)),
     spam: await load('spam', (s) => createSpamScorer({}, s)),
   };
@@ -41,7 +48,7 @@ export async function restoreStateful(
 
 export function freshStateful(): Stateful {
   return {
-    topics: createTopicClusterer({ unbrandedKey: null }),
+    topics: createTopicClusterer(topicOptions()),
     dedup: createDedupIndex(),
     spam: createSpamScorer(),
   };

@@ -1,15 +1,18 @@
 import { shortHash } from '../text/hash.ts';
-import { damp, DIM, idf, mgAdd, postFeatures, wordFeature } from './features.ts';
-import { extract } from './keyphrases.ts';
+import { damp, denseFeatures, DIM, idf, mgAdd, postFeatures, wordFeature } from './features.ts';
+import { extract, type Candidate } from './keyphrases.ts';
 import { clusterLabel, postKeywords } from './labels.ts';
 import {
   absorb,
   addVector,
   cosine,
   newCluster,
+  denseDot,
+  offerRepresentative,
   recordPost,
   type BrandState,
   type Cluster,
+  type PostVector,
 } from './model.ts';
 import { readSnapshot, writeSnapshot, type ClustererState } from './snapshot.ts';
 import { trendingTopics } from './trends.ts';
@@ -47,17 +50,25 @@ export type {
  */
 
 const BRAND_FREQ_MAX = 300;
+/**
+ * Weight of the word-vector part (TopicOptions.vectorWeight): chosen by `npm run eval:topics`
+ * on its tuning sets only (the best mean pairwise F1 of the tuning stories and the synthetic
+ * corpus); the figure on the held-out stories is in docs/benchmarks.md.
+ */
+export const DEFAULT_VECTOR_WEIGHT = 0.75;
 const ALIASES_MAX = 10_000;
 
 class Clusterer implements TopicClusterer {
   private readonly s: ClustererState = {
     df: new Uint32Array(DIM),
+    centre: { sum: new Float64Array(0), n: 0 },
     n: 0,
     seq: 0,
     aliases: new Map(),
     brands: new Map(),
   };
-  private readonly o: Required<TopicOptions>;
+  private readonly o: Required<Omit<TopicOptions, 'vectors'>>;
+  private readonly vectors: TopicOptions['vectors'];
 
   constructor(options: TopicOptions, snapshot: unknown) {
     this.o = {
@@ -68,7 +79,10 @@ class Clusterer implements TopicClusterer {
       maxBrands: options.maxBrands ?? 10_000,
       maxKeywords: options.maxKeywords ?? 5,
       unbrandedKey: options.unbrandedKey === undefined ? '*' : options.unbrandedKey,
+      vectorWeight: options.vectorWeight ?? DEFAULT_VECTOR_WEIGHT,
     };
+    this.vectors = options.vectors ?? null;
+    this.s.centre = { sum: new Float64Array(this.vectors?.dims ?? 0), n: 0 };
     if (snapshot !== undefined && snapshot !== null) readSnapshot(snapshot, this.s);
   }
 
@@ -80,6 +94,11 @@ class Clusterer implements TopicClusterer {
     const features = postFeatures(candidates, hashtags);
     s.n++;
     for (const f of features.keys()) s.df[f]!++;
+    const excluded = new Set(
+      (input.exclude_terms ?? []).flatMap((t) => t.toLowerCase().split(/\s+/)),
+    );
+    const keep = (w: string, brand: BrandState): boolean =>
+      !excluded.has(w) && damp(brand, wordFeature(w)) >= 0.5;
 
     const keys =
       input.brands.length > 0
@@ -91,15 +110,31 @@ class Clusterer implements TopicClusterer {
     const time = Number.isFinite(at) ? at : 0;
     const topics: TopicRef[] = [];
     const brandStates: BrandState[] = [];
+    // The post's key phrases (rarest first), without the brand's own words: its keywords, and
+    // its topic's label when it is the most central post of the topic.
+    let phrases: string[] | null = null;
+    const keywords = (): string[] =>
+      (phrases ??= postKeywords(
+        candidates,
+        input.exclude_terms ?? [],
+        (w) => brandStates.every((b) => damp(b, wordFeature(w)) >= 0.5),
+        (w) => idf(s.df, s.n, wordFeature(w)),
+        this.o.maxKeywords,
+      ));
     for (const key of keys) {
       const brand = this.brand(key);
       brandStates.push(brand);
       brand.n++;
       for (const f of features.keys()) mgAdd(brand.freq, f, BRAND_FREQ_MAX);
-      const vector = this.vector(features, brand);
+      const vector = this.vector(features, brand, this.dense(candidates, excluded, brand));
       if (vector === null) continue;
-      const cluster = this.place(key, brand, vector, input.id, time);
+      const { cluster, sim } = this.place(key, brand, vector, input.id, time);
       recordPost(cluster, lang, candidates, hashtags, time);
+      offerRepresentative(
+        cluster,
+        () => representativePhrase(candidates, cluster, (w) => keep(w, brand)),
+        sim,
+      );
       topics.push({ id: cluster.id, label: this.label(cluster, brand), brand: key });
       if (++brand.sinceMerge >= this.o.mergeEvery) {
         brand.sinceMerge = 0;
@@ -107,17 +142,7 @@ class Clusterer implements TopicClusterer {
       }
     }
 
-    return {
-      topics,
-      keywords: postKeywords(
-        candidates,
-        input.exclude_terms ?? [],
-        (w) => brandStates.every((b) => damp(b, wordFeature(w)) >= 0.5),
-        (w) => idf(s.df, s.n, wordFeature(w)),
-        this.o.maxKeywords,
-      ),
-      hashtags,
-    };
+    return { topics, keywords: keywords(), hashtags };
   }
 
   private brand(key: string): BrandState {
@@ -137,34 +162,62 @@ class Clusterer implements TopicClusterer {
     return state;
   }
 
-  private vector(features: Map<number, number>, brand: BrandState): Map<number, number> | null {
+  /** The post's word-vector features, without the brand's own words. */
+  private dense(
+    candidates: ReturnType<typeof extract>['candidates'],
+    excluded: Set<string>,
+    brand: BrandState,
+  ): Float64Array | null {
+    if (!this.vectors) return null;
+    const words: string[] = [];
+    const weights: number[] = [];
+    for (const c of candidates)
+      for (const w of c.words) {
+        const f = wordFeature(w);
+        if (excluded.has(w) || damp(brand, f) < 0.5) continue;
+        words.push(w);
+        weights.push(idf(this.s.df, this.s.n, f));
+      }
+    return denseFeatures(words, weights, this.vectors, this.o.vectorWeight, this.s.centre);
+  }
+
+  private vector(
+    features: Map<number, number>,
+    brand: BrandState,
+    dense: Float64Array | null,
+  ): PostVector | null {
     const v = new Map<number, number>();
-    let norm2 = 0;
+    let sparse2 = 0;
     for (const [f, w] of features) {
       const x = w * idf(this.s.df, this.s.n, f) * damp(brand, f);
       if (x <= 0) continue;
       v.set(f, x);
-      norm2 += x * x;
+      sparse2 += x * x;
     }
-    if (norm2 === 0) return null;
-    const inv = 1 / Math.sqrt(norm2);
-    for (const [f, x] of v) v.set(f, x * inv);
-    return v;
+    if (sparse2 === 0) return null;
+    // The word part at unit length, the vector part at its weight (denseFeatures): their
+    // balance does not depend on how many words the post has. Then the whole at unit length.
+    const dense2 = dense ? dense.reduce((a, x) => a + x * x, 0) : 0;
+    const total = Math.sqrt(1 + dense2);
+    const unit = 1 / (Math.sqrt(sparse2) * total);
+    for (const [f, x] of v) v.set(f, x * unit);
+    if (dense) for (let k = 0; k < dense.length; k++) dense[k] = dense[k]! / total;
+    return { sparse: v, dense };
   }
 
   private place(
     key: string,
     brand: BrandState,
-    v: Map<number, number>,
+    v: PostVector,
     id: string,
     time: number,
-  ): Cluster {
+  ): { cluster: Cluster; sim: number } {
     let best: Cluster | null = null;
     let bestSim = 0;
     for (const c of brand.clusters) {
       if (c.norm2 === 0) continue;
-      let dot = 0;
-      for (const [f, x] of v) dot += x * (c.centroid.get(f) ?? 0);
+      let dot = denseDot(v.dense, c.dense);
+      for (const [f, x] of v.sparse) dot += x * (c.centroid.get(f) ?? 0);
       const sim = dot / Math.sqrt(c.norm2);
       if (sim > bestSim) {
         best = c;
@@ -172,6 +225,8 @@ class Clusterer implements TopicClusterer {
       }
     }
     if (!best || bestSim < this.o.threshold) {
+      // The founder of a cluster is as central as a post can be when it joins one.
+      bestSim = this.o.threshold;
       best = newCluster(`tp-${shortHash(`${key}\n${id}`)}`, time, this.s.seq);
       brand.clusters.push(best);
       if (brand.clusters.length > this.o.maxClustersPerBrand) {
@@ -186,10 +241,12 @@ class Clusterer implements TopicClusterer {
     addVector(best, v);
     best.count++;
     best.touched = this.s.seq;
-    return best;
+    return { cluster: best, sim: bestSim };
   }
 
+  /** The most central post's key phrase; the old top-phrases label for clusters without one. */
   private label(c: Cluster, brand: BrandState): string {
+    if (c.rep !== '') return c.rep;
     return clusterLabel(c, (w) => damp(brand, wordFeature(w)) >= 0.5);
   }
 
@@ -252,6 +309,34 @@ class Clusterer implements TopicClusterer {
   snapshot(): unknown {
     return writeSnapshot(this.s);
   }
+}
+
+/**
+ * The key phrase of a post for its topic's label: of its candidate phrases (brand words left
+ * out), the one whose words weigh most in the topic's centroid, a little in favour of phrases
+ * of two or three words (a phrase says more than a word). So the label is words the topic's
+ * posts share, as the most central post wrote them.
+ */
+function representativePhrase(
+  candidates: Candidate[],
+  cluster: Cluster,
+  keep: (w: string) => boolean,
+): string | undefined {
+  let best: string | undefined;
+  let bestScore = 0;
+  for (const c of candidates) {
+    const idx = c.words.map((w, i) => (keep(w) ? i : -1)).filter((i) => i >= 0);
+    if (idx.length === 0) continue;
+    let weight = 0;
+    for (const i of idx) weight += cluster.centroid.get(wordFeature(c.words[i]!)) ?? 0;
+    const n = Math.min(idx.length, 3);
+    const score = (weight * (1 + 0.25 * (n - 1))) / Math.max(1, idx.length - 2);
+    if (score > bestScore) {
+      bestScore = score;
+      best = idx.map((i) => c.surfaces[i]!).join(' ');
+    }
+  }
+  return best;
 }
 
 /** A streaming topic clusterer; pass a previous `snapshot()` to continue after a restart. */

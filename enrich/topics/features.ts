@@ -1,6 +1,7 @@
 import { isUnspacedScript } from '../text/tokenize.ts';
 import type { Candidate } from './keyphrases.ts';
 import type { BrandState } from './model.ts';
+import type { TopicVectors } from './vectors.ts';
 
 /**
  * A post's features: a sparse vector of hashed features (2^18 buckets): content words cut to
@@ -88,4 +89,49 @@ export function mgAdd<K>(map: Map<K, number>, key: K, cap: number): void {
     if (v <= 1) map.delete(k);
     else map.set(k, v - 1);
   }
+}
+
+/**
+ * The word-vector part of a post: the mean word vector of its content words (`words`, brand
+ * words already out; each weighted by `wordWeights`, the words' idf), centred on the running
+ * mean of posts, at length `weight` against the unit-length word part. Null when no word is in
+ * the table.
+ */
+export function denseFeatures(
+  words: readonly string[],
+  wordWeights: readonly number[],
+  vectors: TopicVectors,
+  weight: number,
+  centre: { sum: Float64Array; n: number },
+): Float64Array | null {
+  if (words.length === 0 || weight <= 0) return null;
+  // Each word's row weighted by how rare the word is in the stream (idf): words every post
+  // has ("honestly", "today") would otherwise pull every post's mean to the same place.
+  const d = vectors.dims;
+  const one = new Float64Array(d);
+  const out = new Float64Array(d);
+  let total = 0;
+  for (let i = 0; i < words.length; i++) {
+    if (!vectors.wordVector(words[i]!, one)) continue;
+    const w = wordWeights[i] ?? 1;
+    for (let k = 0; k < d; k++) out[k] = out[k]! + w * one[k]!;
+    total += w;
+  }
+  if (total === 0) return null;
+  // Centred on the running mean of posts: means of word vectors share a common direction that
+  // would make every post look alike.
+  const n = centre.n;
+  let norm2 = 0;
+  for (let k = 0; k < d; k++) {
+    const x = out[k]! / total;
+    centre.sum[k] = centre.sum[k]! + x;
+    const c = n > 0 ? x - centre.sum[k]! / (n + 1) : 0;
+    out[k] = c;
+    norm2 += c * c;
+  }
+  centre.n = n + 1;
+  if (norm2 === 0) return null;
+  const f = weight / Math.sqrt(norm2);
+  for (let k = 0; k < d; k++) out[k] = out[k]! * f;
+  return out;
 }

@@ -19,10 +19,19 @@ export interface PhraseStat {
   surfaces: string[];
 }
 
+/** A post as the clusterer compares it: hashed word features and, optionally, a word-vector part. */
+export interface PostVector {
+  sparse: Map<number, number>;
+  dense: Float64Array | null;
+}
+
 export interface Cluster {
   id: string;
   count: number;
   centroid: Map<number, number>;
+  /** Sum of its posts' word-vector parts (features.ts denseFeatures); null without vectors. */
+  dense: Float64Array | null;
+  /** Squared norm of centroid and dense together. */
   norm2: number;
   langs: Record<string, number>;
   phrases: Map<string, PhraseStat>;
@@ -33,6 +42,13 @@ export interface Cluster {
   /** Cached label and the count it was computed at. */
   label: string;
   labelAt: number;
+  /**
+   * The key phrase of the most central post seen (the label a person reads) and that post's
+   * similarity to the centroid when it joined, decayed a little with every post so that a
+   * cluster that drifts gets a newer representative.
+   */
+  rep: string;
+  repSim: number;
   /** Assignment sequence number of the last update (eviction order). */
   touched: number;
 }
@@ -50,6 +66,7 @@ export function newCluster(id: string, time: number, seq: number): Cluster {
     id,
     count: 0,
     centroid: new Map(),
+    dense: null,
     norm2: 0,
     langs: {},
     phrases: new Map(),
@@ -58,6 +75,8 @@ export function newCluster(id: string, time: number, seq: number): Cluster {
     last: time,
     label: '',
     labelAt: 0,
+    rep: '',
+    repSim: 0,
     touched: seq,
   };
 }
@@ -107,34 +126,67 @@ function decrementAll(phrases: Map<string, PhraseStat>): void {
   }
 }
 
-export function addVector(c: Cluster, v: Map<number, number>): void {
-  for (const [f, x] of v) {
+export function addVector(c: Cluster, v: PostVector): void {
+  for (const [f, x] of v.sparse) {
     const old = c.centroid.get(f) ?? 0;
     const next = old + x;
     c.centroid.set(f, next);
     c.norm2 += next * next - old * old;
   }
+  if (v.dense) {
+    const d = (c.dense ??= new Float64Array(v.dense.length));
+    for (let k = 0; k < d.length; k++) {
+      const old = d[k]!;
+      const next = old + (v.dense[k] ?? 0);
+      d[k] = next;
+      c.norm2 += next * next - old * old;
+    }
+  }
   if (c.centroid.size > CENTROID_MAX) prune(c);
+}
+
+/** Squared norm of a cluster's dense part. */
+function dense2(c: Cluster): number {
+  let n = 0;
+  if (c.dense) for (const x of c.dense) n += x * x;
+  return n;
 }
 
 /** Keep the strongest features of a centroid (bounded memory); recompute its norm. */
 function prune(c: Cluster): void {
   const kept = [...c.centroid].sort((a, b) => b[1] - a[1]).slice(0, CENTROID_KEEP);
   c.centroid = new Map(kept);
-  c.norm2 = 0;
+  c.norm2 = dense2(c);
   for (const [, x] of kept) c.norm2 += x * x;
+}
+
+/** The norm of a restored cluster (snapshot.ts). */
+export function normOf(c: Pick<Cluster, 'centroid' | 'dense'>): number {
+  let n = 0;
+  for (const x of c.centroid.values()) n += x * x;
+  if (c.dense) for (const x of c.dense) n += x * x;
+  return n;
+}
+
+/** Dot product of two dense parts (0 when either is missing). */
+export function denseDot(a: Float64Array | null, b: Float64Array | null): number {
+  if (!a || !b) return 0;
+  let dot = 0;
+  const n = Math.min(a.length, b.length);
+  for (let k = 0; k < n; k++) dot += a[k]! * b[k]!;
+  return dot;
 }
 
 export function cosine(a: Cluster, b: Cluster): number {
   const [small, big] = a.centroid.size <= b.centroid.size ? [a, b] : [b, a];
-  let dot = 0;
+  let dot = denseDot(a.dense, b.dense);
   for (const [f, x] of small.centroid) dot += x * (big.centroid.get(f) ?? 0);
   return dot / Math.sqrt(a.norm2 * b.norm2);
 }
 
 /** Folds `gone` into `keep` (a merge); `keep`'s label is recomputed on next use. */
 export function absorb(keep: Cluster, gone: Cluster): void {
-  addVector(keep, gone.centroid);
+  addVector(keep, { sparse: gone.centroid, dense: gone.dense });
   keep.count += gone.count;
   for (const [l, n] of Object.entries(gone.langs)) keep.langs[l] = (keep.langs[l] ?? 0) + n;
   for (const [k, s] of gone.phrases) {
@@ -148,4 +200,25 @@ export function absorb(keep: Cluster, gone: Cluster): void {
   keep.touched = Math.max(keep.touched, gone.touched);
   keep.labelAt = 0;
   keep.label = '';
+  if (keep.rep === '') {
+    keep.rep = gone.rep;
+    keep.repSim = gone.repSim;
+  }
+}
+
+/** How much a representative's similarity fades with each post that joins its cluster. */
+const REP_DECAY = 0.98;
+
+/** Makes `phrase` the cluster's representative when its post is at least as central. */
+export function offerRepresentative(
+  c: Cluster,
+  phrase: () => string | undefined,
+  sim: number,
+): void {
+  c.repSim *= REP_DECAY;
+  if (c.rep !== '' && sim < c.repSim) return;
+  const p = phrase();
+  if (p === undefined || p === '') return;
+  c.rep = p;
+  c.repSim = sim;
 }

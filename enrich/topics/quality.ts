@@ -46,3 +46,33 @@ export function nmi(clusters: string[], labels: string[]): number {
   if (hc === 0 || hl === 0) return hc === hl ? 1 : 0;
   return mi / Math.sqrt(hc * hl);
 }
+
+/**
+ * Pairwise precision, recall and F1 of a grouping against labels: over every pair of items, a
+ * pair in one cluster is a true positive when its labels agree. Reads as "of the pairs put
+ * together, how many belong together" and "of the pairs that belong together, how many were
+ * put together"; `filter` restricts the pairs counted (e.g. pairs of two languages).
+ */
+export function pairwiseF1(
+  clusters: string[],
+  labels: string[],
+  filter: (i: number, j: number) => boolean = () => true,
+): { precision: number; recall: number; f1: number } {
+  let tp = 0;
+  let predicted = 0;
+  let actual = 0;
+  for (let i = 0; i < clusters.length; i++) {
+    for (let j = i + 1; j < clusters.length; j++) {
+      if (!filter(i, j)) continue;
+      const same = clusters[i] === clusters[j];
+      const truth = labels[i] === labels[j];
+      if (same) predicted++;
+      if (truth) actual++;
+      if (same && truth) tp++;
+    }
+  }
+  const precision = predicted === 0 ? 0 : tp / predicted;
+  const recall = actual === 0 ? 0 : tp / actual;
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return { precision, recall, f1 };
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DIM } from './features.ts';
-import type { BrandState } from './model.ts';
+import { normOf, type BrandState } from './model.ts';
 
 /**
  * The clusterer's whole state as JSON, for restarts (the enrich stage stores it in
@@ -12,6 +12,8 @@ const SNAPSHOT_VERSION = 1;
 
 export interface ClustererState {
   df: Uint32Array;
+  /** Running sum and count of posts' mean word vectors (features.ts denseFeatures). */
+  centre: { sum: Float64Array; n: number };
   n: number;
   seq: number;
   aliases: Map<string, string>;
@@ -30,6 +32,8 @@ const SnapshotSchema = z.object({
   seq: z.number().int().nonnegative(),
   df: z.tuple([z.array(z.number().int()), z.array(z.number().int())]),
   aliases: z.array(z.tuple([z.string(), z.string()])),
+  // Word-vector state (absent in snapshots of a clusterer without vectors, or older ones).
+  centre: z.object({ sum: z.array(z.number()), n: z.number().int().nonnegative() }).optional(),
   brands: z.array(
     z.object({
       key: z.string(),
@@ -41,6 +45,7 @@ const SnapshotSchema = z.object({
           id: z.string(),
           count: z.number().int().nonnegative(),
           centroid: z.array(z.tuple([z.number().int(), z.number()])),
+          dense: z.array(z.number()).optional(),
           langs: z.record(z.string(), z.number()),
           phrases: z.array(z.tuple([z.string(), PhraseStatSchema])),
           buckets: z.array(z.tuple([z.number().int(), z.number().int()])),
@@ -49,6 +54,9 @@ const SnapshotSchema = z.object({
           touched: z.number().int(),
           label: z.string(),
           label_at: z.number().int().nonnegative(),
+          // Absent in snapshots written before representatives: the label falls back.
+          rep: z.string().default(''),
+          rep_sim: z.number().default(0),
         }),
       ),
     }),
@@ -70,6 +78,7 @@ export function writeSnapshot(s: ClustererState): unknown {
     seq: s.seq,
     df: [dfIdx, dfVal],
     aliases: [...s.aliases],
+    ...(s.centre.n > 0 ? { centre: { sum: [...s.centre.sum], n: s.centre.n } } : {}),
     brands: [...s.brands].map(([key, b]) => ({
       key,
       n: b.n,
@@ -79,6 +88,7 @@ export function writeSnapshot(s: ClustererState): unknown {
         id: c.id,
         count: c.count,
         centroid: [...c.centroid],
+        ...(c.dense ? { dense: [...c.dense] } : {}),
         langs: c.langs,
         phrases: [...c.phrases],
         buckets: [...c.buckets],
@@ -87,6 +97,8 @@ export function writeSnapshot(s: ClustererState): unknown {
         touched: c.touched,
         label: c.label,
         label_at: c.labelAt,
+        rep: c.rep,
+        rep_sim: c.repSim,
       })),
     })),
   } satisfies z.input<typeof SnapshotSchema>;
@@ -101,6 +113,11 @@ export function readSnapshot(snapshot: unknown, into: ClustererState): void {
     if (f >= 0 && f < DIM) into.df[f] = s.df[1][i] ?? 0;
   });
   for (const [k, v] of s.aliases) into.aliases.set(k, v);
+  // The centre only where its size matches the vectors this clusterer has.
+  if (s.centre && s.centre.sum.length === into.centre.sum.length) {
+    into.centre.sum.set(s.centre.sum);
+    into.centre.n = s.centre.n;
+  }
   for (const b of s.brands) {
     into.brands.set(b.key, {
       n: b.n,
@@ -108,13 +125,13 @@ export function readSnapshot(snapshot: unknown, into: ClustererState): void {
       freq: new Map(b.freq),
       clusters: b.clusters.map((c) => {
         const centroid = new Map(c.centroid);
-        let norm2 = 0;
-        for (const x of centroid.values()) norm2 += x * x;
+        const dense = c.dense ? Float64Array.from(c.dense) : null;
         return {
           id: c.id,
           count: c.count,
           centroid,
-          norm2,
+          dense,
+          norm2: normOf({ centroid, dense }),
           langs: c.langs,
           phrases: new Map(c.phrases),
           buckets: new Map(c.buckets),
@@ -122,6 +139,8 @@ export function readSnapshot(snapshot: unknown, into: ClustererState): void {
           last: c.last,
           label: c.label,
           labelAt: c.label_at,
+          rep: c.rep,
+          repSim: c.rep_sim,
           touched: c.touched,
         };
       }),

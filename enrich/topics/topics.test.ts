@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createTopicClusterer, extract, type TopicInput } from './index.ts';
 import { nmi, purity } from './quality.ts';
+import { evaluateStories } from './testing/stories.ts';
+import { loadTopicVectors } from '../pipeline/topic-vectors.ts';
 import { labelledCorpus } from './testing/corpus.ts';
 
 describe('keyphrase and hashtag extraction (table)', () => {
@@ -78,7 +80,7 @@ describe('topic clustering quality on the labelled corpus', () => {
     expect(nmi(ids, labels)).toBeGreaterThan(nmi(ids, shuffled) + 0.3);
   });
 
-  it('labels topics with readable top phrases in the dominant language, without the brand', () => {
+  it('labels each topic with a phrase its posts wrote, without the brand, not a word triple', () => {
     const posts = labelledCorpus({ size: 3000, seed: 2, langs: ['en'] });
     const { clusterer } = run(posts);
     const top = clusterer.topics('Acme', 8);
@@ -86,13 +88,16 @@ describe('topic clustering quality on the labelled corpus', () => {
     for (const t of top) {
       expect(t.lang).toBe('en');
       expect(t.label).not.toMatch(/acme/i);
-      expect(t.label.split(' · ').length).toBeGreaterThanOrEqual(2);
+      // One phrase ("status page", "error 503"), as a post wrote it: not "a · b · c".
+      expect(t.label).not.toContain(' · ');
+      expect(t.label.split(/\s+/).length).toBeLessThanOrEqual(4);
+      expect(posts.some((p) => p.text.toLowerCase().includes(t.label.toLowerCase()))).toBe(true);
     }
     const labels = top.map((t) => t.label.toLowerCase()).join(' | ');
     for (const word of [
       'outage|servers|down|503|error|loading|status|offline',
       'earnings|revenue|stock|quarterly',
-      'breach|hacked|security|vulnerability',
+      'breach|hacked|security|vulnerability|passwords|phishing|patch|leak',
     ]) {
       expect(labels).toMatch(new RegExp(word));
     }
@@ -269,5 +274,37 @@ describe('trending topics', () => {
       c.trending('w/acme', { now: '2026-11-19T10:30:00Z', periodHours: 6, minVolume: 500 }),
     ).toEqual([]);
     expect(c.trending('w/unknown', { now: new Date() })).toEqual([]);
+  });
+});
+
+describe('one story across languages (multilingual word vectors)', () => {
+  const vectors = loadTopicVectors();
+
+  it('groups more cross-language pairs of the tuning stories than words alone, and reads as a phrase', () => {
+    const lexical = evaluateStories({}, 'tune');
+    const withVectors = evaluateStories({ vectors }, 'tune');
+    expect(withVectors.crossLanguage.recall).toBeGreaterThan(lexical.crossLanguage.recall * 1.5);
+    expect(withVectors.all.f1).toBeGreaterThan(lexical.all.f1);
+    expect(withVectors.topics).toBeLessThan(lexical.topics);
+    for (const label of withVectors.labels) expect(label).not.toContain(' · ');
+  });
+
+  it('continues identically after a snapshot round-trip, word vectors included', () => {
+    const posts = labelledCorpus({ size: 600, seed: 9 });
+    const a = createTopicClusterer({ vectors });
+    const input = (p: (typeof posts)[number]) => ({
+      id: p.id,
+      text: p.text,
+      lang: p.lang,
+      brands: [p.brand],
+      created_at: p.created_at,
+    });
+    for (const p of posts.slice(0, 300)) a.assign(input(p));
+    const b = createTopicClusterer(
+      { vectors },
+      JSON.parse(JSON.stringify(a.snapshot())) as unknown,
+    );
+    for (const p of posts.slice(300)) expect(b.assign(input(p))).toEqual(a.assign(input(p)));
+    expect(b.topics('Acme')).toEqual(a.topics('Acme'));
   });
 });

@@ -1,3 +1,5 @@
+import type { TopicVectors } from './vectors.ts';
+
 /** The topic clusterer's public shapes: what the enrich pipeline and the benches see. */
 
 export interface TopicInput {
@@ -77,4 +79,11 @@ export interface TopicOptions {
   maxKeywords?: number;
   /** Key for posts without brand; null: such posts get keywords and hashtags but no topic. */
   unbrandedKey?: string | null;
+  /**
+   * Multilingual word vectors (vectors.ts): a post's mean word vector joins its features, so
+   * one story told in several languages can form one topic. Absent: words alone.
+   */
+  vectors?: TopicVectors | null;
+  /** Weight of the word-vector part against the (unit) word part of a post's vector. */
+  vectorWeight?: number;
 }

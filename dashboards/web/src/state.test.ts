@@ -27,6 +27,15 @@ describe('parseHash', () => {
     expect(parseHash('#/brand/aurora?owned=maybe').owned).toBeNull();
   });
 
+  it('reads and writes the tag, bookmarked and hidden filters, and the Muted page', () => {
+    const s = parseHash('#/brand/aurora?tag=follow-up&bookmarked=true&hidden=true');
+    expect(s).toMatchObject({ tag: 'follow-up', bookmarked: true, hidden: true });
+    expect(toHash(s)).toBe('#/brand/aurora?tag=follow-up&bookmarked=true&hidden=true');
+    expect(parseHash('#/brand/aurora?bookmarked=yes').bookmarked).toBe(false);
+    expect(parseHash('#/muted').page).toBe('muted');
+    expect(toHash(navigate(s, 'muted'))).toBe('#/muted');
+  });
+
   it('falls back to defaults for unknown or malformed values', () => {
     const s = parseHash('#/nowhere?period=2y&sentiment=angry&refresh=7&from=yesterday&to=now');
     expect(s).toMatchObject({

@@ -60,7 +60,12 @@ export async function mutedPage(root: HTMLElement, ctx: PageContext): Promise<vo
     muted: boolean,
   ): Promise<void> => {
     status.textContent = 'Saving…';
-    const res = await ctx.api.put('/v1/mutes', { ...m, muted }, MuteAnswerSchema, ctx.signal);
+    const res = await ctx.api.put(
+      '/v1/mutes',
+      { kind: m.kind, value: m.value, label: m.label, muted },
+      MuteAnswerSchema,
+      ctx.signal,
+    );
     if (!res.ok) {
       status.textContent = `Not saved: ${res.message}`;
       return;
