@@ -4,6 +4,7 @@ import { describeError } from '../../core/errors.ts';
 import { installShutdown, startOrUndo, type ShutdownStep } from '../../core/lifecycle.ts';
 import { createLogger } from '../../core/logger.ts';
 import { startAlerting } from '../../alerts/index.ts';
+import { scheduledReportsJob } from '../../reports/scheduler.ts';
 import {
   createEnrichRole,
   openRuntime,
@@ -25,9 +26,8 @@ export async function runRoles(roles: Role[]): Promise<void> {
     pretty: settings.LOG_PRETTY,
   });
   let ready = false;
-  const { rt, runners, ingestAbort, ingest, connectors, alerting, api } = await startOrUndo(
-    logger,
-    async (onFailure) => {
+  const { rt, runners, ingestAbort, ingest, connectors, alerting, reports, api } =
+    await startOrUndo(logger, async (onFailure) => {
       const rt = await openRuntime(settings, logger);
       onFailure('close store', async () => (rt.close(), await rt.store.close()));
       onFailure('close bus', () => rt.bus.close());
@@ -53,24 +53,44 @@ export async function runRoles(roles: Role[]): Promise<void> {
         'stop ingest',
         async () => (ingestAbort.abort(), await Promise.allSettled([ingest, connectors?.stop()])),
       );
-      const alerting = roles.includes('alerts')
-        ? startAlerting({ store: rt.store, config: rt.config, logger })
+      const reports = roles.includes('alerts')
+        ? scheduledReportsJob({
+            store: rt.store,
+            config: rt.config,
+            logger,
+            browserPath: settings.REPORTS_BROWSER_PATH,
+            publicUrl: settings.REPORTS_PUBLIC_URL,
+            weights: settings.ENGAGEMENT_WEIGHTS,
+          })
         : null;
-      onFailure('stop alert schedules', () => alerting?.stop() ?? Promise.resolve());
+      const alerting = roles.includes('alerts')
+        ? startAlerting({
+            store: rt.store,
+            config: rt.config,
+            logger,
+            ...(reports ? { scheduledReports: reports.run } : {}),
+          })
+        : null;
+      onFailure(
+        'stop alert schedules',
+        async () => (await alerting?.stop(), await reports?.close()),
+      );
       let api: FastifyInstance | null = null;
       const demoKey = settings.EARSHOT_DEMO_API_KEY
         ? { key: settings.EARSHOT_DEMO_API_KEY, workspace: rt.config().workspaces[0]!.id }
         : undefined;
       if (roles.includes('api')) api = await startApi(rt, () => ready, demoKey);
-      return { rt, runners, ingestAbort, ingest, connectors, alerting, api };
-    },
-  );
+      return { rt, runners, ingestAbort, ingest, connectors, alerting, reports, api };
+    });
   ready = true;
 
   const { shutdown } = installShutdown(
     (): ShutdownStep[] => [
       { name: 'not ready', run: () => Promise.resolve((ready = false)) },
-      { name: 'stop alert schedules', run: () => alerting?.stop() ?? Promise.resolve() },
+      {
+        name: 'stop alert schedules',
+        run: async () => (await alerting?.stop(), await reports?.close()),
+      },
       { name: 'stop api', run: () => api?.close() ?? Promise.resolve() },
       {
         name: 'stop ingest',

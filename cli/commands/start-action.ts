@@ -2,6 +2,7 @@ import { loadConfig } from '../../core/config.ts';
 import { installShutdown, startOrUndo } from '../../core/lifecycle.ts';
 import { createLogger } from '../../core/logger.ts';
 import { startAlerting } from '../../alerts/index.ts';
+import { scheduledReportsJob } from '../../reports/scheduler.ts';
 import { KeyChanges } from '../../api/auth.ts';
 import { startAdmin } from '../admin/server.ts';
 import { startPipeline } from '../embedded.ts';
@@ -21,31 +22,67 @@ export async function runStart(options: { demo: boolean }): Promise<void> {
   });
   let ready = false;
   const demoEnabled = options.demo && settings.DEMO_ENABLED;
-  const { rt, pipeline, sourcesAbort, demo, connectors, alerting, workspace, key, api, admin } =
-    await startOrUndo(logger, async (onFailure) => {
-      const rt = await openRuntime(settings, logger);
-      onFailure('close store', async () => (rt.close(), await rt.store.close()));
-      onFailure('close bus', () => rt.bus.close());
-      const pipeline = await startPipeline(rt);
-      onFailure('stop stages', () => pipeline.stop());
-      const sourcesAbort = new AbortController();
-      const demo = demoEnabled ? runDemo(rt, sourcesAbort.signal) : Promise.resolve();
-      const connectors = startSourceConnectors(rt, sourcesAbort.signal);
-      onFailure(
-        'stop sources',
-        async () => (sourcesAbort.abort(), await Promise.allSettled([demo, connectors.stop()])),
-      );
-      const alerting = startAlerting({ store: rt.store, config: rt.config, logger });
-      onFailure('stop alert schedules', () => alerting.stop());
-      const workspace = rt.config().workspaces[0]!.id;
-      const key = await demoApiKey(rt, workspace);
-      const keyChanges = new KeyChanges();
-      const api = await startApi(rt, () => ready, key, keyChanges);
-      onFailure('close api', () => api.close());
-      // keys, sql and import from the CLI while we hold the embedded store (cli/admin/).
-      const admin = await startAdmin(rt, pipeline, keyChanges);
-      return { rt, pipeline, sourcesAbort, demo, connectors, alerting, workspace, key, api, admin };
+  const {
+    rt,
+    pipeline,
+    sourcesAbort,
+    demo,
+    connectors,
+    alerting,
+    reports,
+    workspace,
+    key,
+    api,
+    admin,
+  } = await startOrUndo(logger, async (onFailure) => {
+    const rt = await openRuntime(settings, logger);
+    onFailure('close store', async () => (rt.close(), await rt.store.close()));
+    onFailure('close bus', () => rt.bus.close());
+    const pipeline = await startPipeline(rt);
+    onFailure('stop stages', () => pipeline.stop());
+    const sourcesAbort = new AbortController();
+    const demo = demoEnabled ? runDemo(rt, sourcesAbort.signal) : Promise.resolve();
+    const connectors = startSourceConnectors(rt, sourcesAbort.signal);
+    onFailure(
+      'stop sources',
+      async () => (sourcesAbort.abort(), await Promise.allSettled([demo, connectors.stop()])),
+    );
+    const reports = scheduledReportsJob({
+      store: rt.store,
+      config: rt.config,
+      logger,
+      browserPath: settings.REPORTS_BROWSER_PATH,
+      publicUrl: settings.REPORTS_PUBLIC_URL,
+      weights: settings.ENGAGEMENT_WEIGHTS,
     });
+    const alerting = startAlerting({
+      store: rt.store,
+      config: rt.config,
+      logger,
+      scheduledReports: reports.run,
+    });
+    onFailure('stop alert schedules', async () => (await alerting.stop(), await reports.close()));
+    const workspace = rt.config().workspaces[0]!.id;
+    const key = await demoApiKey(rt, workspace);
+    const keyChanges = new KeyChanges();
+    const api = await startApi(rt, () => ready, key, keyChanges);
+    onFailure('close api', () => api.close());
+    // keys, sql and import from the CLI while we hold the embedded store (cli/admin/).
+    const admin = await startAdmin(rt, pipeline, keyChanges);
+    return {
+      rt,
+      pipeline,
+      sourcesAbort,
+      demo,
+      connectors,
+      alerting,
+      reports,
+      workspace,
+      key,
+      api,
+      admin,
+    };
+  });
   ready = true;
 
   const address = api.server.address();
@@ -77,7 +114,10 @@ export async function runStart(options: { demo: boolean }): Promise<void> {
   const { shutdown } = installShutdown(
     () => [
       { name: 'not ready', run: () => Promise.resolve((ready = false)) },
-      { name: 'stop alert schedules', run: () => alerting.stop() },
+      {
+        name: 'stop alert schedules',
+        run: async () => (await alerting.stop(), await reports.close()),
+      },
       {
         name: 'stop sources',
         run: async () => (sourcesAbort.abort(), await Promise.all([demo, connectors.stop()])),
