@@ -18,6 +18,7 @@ import { brandRoutes } from './routes/brands.ts';
 import { compareRoutes } from './routes/compare.ts';
 import { exportRoutes } from './routes/export.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { reportScheduleRoutes } from './routes/report-schedules.ts';
 import { createPdfRenderer, type PdfRenderer } from '../reports/pdf.ts';
 import { systemRoutes } from './routes/system.ts';
 
@@ -133,6 +134,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       await v1.register(compareRoutes(ctx));
       await v1.register(exportRoutes(ctx));
       await v1.register(reportRoutes(ctx));
+      await v1.register(reportScheduleRoutes(ctx));
       for (const extra of deps.extraRoutes ?? []) await v1.register(extra(ctx));
     },
     { prefix: '/v1' },
