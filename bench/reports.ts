@@ -39,11 +39,16 @@ export default async function run(): Promise<BenchResult[]> {
   });
   try {
     await migrate(store);
+    const t0 = performance.now();
     await loadBenchMentions(store, N);
+    process.stderr.write(
+      `loaded and merged in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
+    );
     const timed = async (name: string, url: string, rowsUnit = true): Promise<void> => {
       const t0 = performance.now();
       const res = await app.inject({ url, headers: { authorization: `Bearer ${KEY}` } });
       const s = (performance.now() - t0) / 1000;
+      process.stderr.write(`${name}: ${s.toFixed(1)} s\n`);
       if (res.statusCode !== 200) throw new Error(`${url}: HTTP ${res.statusCode} ${res.body}`);
       const rows = Number(res.headers['x-total-count'] ?? 0);
       results.push({
@@ -61,8 +66,8 @@ export default async function run(): Promise<BenchResult[]> {
       `/v1/export/mentions.csv?brand=aurora&from=${FROM_30D}&to=${TO}`,
     );
     await timed(
-      'export mentions XLSX, one brand, 30 days',
-      `/v1/export/mentions.xlsx?brand=aurora&from=${FROM_30D}&to=${TO}`,
+      'export mentions XLSX, one brand, 7 days',
+      `/v1/export/mentions.xlsx?brand=aurora&from=${FROM_7D}&to=${TO}`,
     );
     await timed(
       'export mentions CSV, one brand, 7 days',
