@@ -3,7 +3,6 @@ import { metrics } from '../core/metrics.ts';
 import type { EarshotConfig } from '../core/workspace-config.ts';
 import type { Store } from '../store/port.ts';
 import { parseAlertsConfig } from './config.ts';
-import { runDigest } from './digest.ts';
 import { Evaluator } from './evaluator.ts';
 import { scheduleExclusive, type Schedule } from './scheduler.ts';
 
@@ -17,11 +16,19 @@ export interface AlertingDeps {
   now?: () => Date;
   /** Env vars that hold channel secrets; default process.env. */
   env?: Record<string, string | undefined>;
+  /**
+   * Scheduled reports (reports/scheduled.ts), the weekly digest among them: run every hour
+   * here, in the one process of a deployment that runs alerts, so they are sent once.
+   */
+  scheduledReports?: () => Promise<void>;
 }
 
+/** Hourly, a few minutes past: a report whose period ended at midnight goes out by 00:05. */
+export const REPORTS_SCHEDULE = '5 * * * *';
+
 /**
- * Alerting in this process: the evaluator on `alerts.schedule` (every minute by default) and,
- * when enabled, the weekly digest. Used by `earshot start` (embedded) and `earshot run alerts`
+ * Alerting in this process: the evaluator on `alerts.schedule` (every minute by default) and
+ * the scheduled reports (the weekly digest is one of them, see reports/scheduled.ts). Used by `earshot start` (embedded) and `earshot run alerts`
  * (its own process in production). Only one process per deployment should run it.
  */
 export function startAlerting(deps: AlertingDeps): { stop(): Promise<void> } {
@@ -44,18 +51,9 @@ export function startAlerting(deps: AlertingDeps): { stop(): Promise<void> } {
         'alerts',
       ),
     );
-    if (alerts.digest.enabled)
-      schedules.push(
-        scheduleExclusive(
-          alerts.digest.schedule,
-          async () => {
-            await runDigest({ store: deps.store, config: deps.config(), logger, env, now: now() });
-          },
-          logger,
-          'digest',
-        ),
-      );
   }
+  if (deps.scheduledReports)
+    schedules.push(scheduleExclusive(REPORTS_SCHEDULE, deps.scheduledReports, logger, 'reports'));
   logger.info({ event: 'alerting_started', enabled: alerts.enabled, rules: alerts.rules.length });
   return {
     async stop() {

@@ -19,6 +19,7 @@ import { brandRoutes } from './routes/brands.ts';
 import { compareRoutes } from './routes/compare.ts';
 import { exportRoutes } from './routes/export.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { reportScheduleRoutes } from './routes/report-schedules.ts';
 import { createPdfRenderer, type PdfRenderer } from '../reports/pdf.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -143,6 +144,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       await v1.register(exportRoutes(ctx));
       await v1.register(reportRoutes(ctx));
       await v1.register(actionRoutes(ctx));
+      await v1.register(reportScheduleRoutes(ctx));
       for (const extra of deps.extraRoutes ?? []) await v1.register(extra(ctx));
     },
     { prefix: '/v1' },

@@ -8,6 +8,7 @@ export const suites: Array<{ area: string; load: () => Promise<{ default: BenchS
   { area: 'ingest', load: () => import('./ingest.ts') },
   { area: 'pipeline', load: () => import('./pipeline.ts') },
   { area: 'api', load: () => import('./api.ts') },
+  { area: 'reports', load: () => import('./reports.ts') },
   { area: 'alerts', load: () => import('./alerts.ts') },
   { area: 'preview', load: () => import('./preview.ts') },
   { area: 'sentiment', load: () => import('./sentiment.ts') },

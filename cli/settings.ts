@@ -57,6 +57,8 @@ export const AppSettingsSchema = LogConfigSchema.extend(BusConfigSchema.shape)
     API_BODY_LIMIT_BYTES: env.int(1_024, 1_073_741_824, 10 * 1024 * 1024),
     /** The Chromium that prints PDF reports; without one, reports are served as HTML. */
     REPORTS_BROWSER_PATH: z.string().min(1).default('/usr/bin/chromium'),
+    /** The API's public address, for the links of scheduled reports sent with `pdf: link`. */
+    REPORTS_PUBLIC_URL: z.url().optional(),
     /** Engagement = weighted likes + reposts + replies, e.g. "likes:1,reposts:2,replies:1". */
     ENGAGEMENT_WEIGHTS: z
       .string()

@@ -49,7 +49,7 @@ describe('earshot.config.yaml: unknown keys', () => {
   it('refuses unknown workspace keys, and lists the known keys when none is near', () => {
     const text = valid.replace('    name: ACME\n', '    name: ACME\n    palette: dark\n');
     expect(problems(text)).toEqual([
-      'earshot.config.yaml:4:5: workspaces.0.palette: unknown key "palette" (known keys: id, name, brands, timezone)',
+      'earshot.config.yaml:4:5: workspaces.0.palette: unknown key "palette" (known keys: id, name, brands, timezone, reports)',
     ]);
   });
 

@@ -2,6 +2,7 @@ import { readFileSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
+import { ReportScheduleSchema } from './report-schedule.ts';
 import { TimeZoneSchema } from './time-zone.ts';
 import { describeUnknownKey, findUnknownKeys, nearestKey, type ConfigPath } from './config-keys.ts';
 import { ConfigError } from './errors.ts';
@@ -77,6 +78,8 @@ export const WorkspaceConfigSchema = z.object({
    * (local midnight, weeks from Monday). Absent: UTC. A request's `tz` overrides it.
    */
   timezone: TimeZoneSchema.optional(),
+  /** Scheduled reports (core/report-schedule.ts): weekly or monthly, to alert channels. */
+  reports: z.array(ReportScheduleSchema).optional(),
 });
 export type WorkspaceConfig = z.infer<typeof WorkspaceConfigSchema>;
 
@@ -107,6 +110,24 @@ export const EarshotConfigSchema = z
           message: 'brand ids must be unique in a workspace',
         });
       }
+      const scheduleIds = new Set<string>();
+      (ws.reports ?? []).forEach((r, ri) => {
+        if (scheduleIds.has(r.id))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['workspaces', wi, 'reports', ri, 'id'],
+            message: `duplicate report id "${r.id}"`,
+          });
+        scheduleIds.add(r.id);
+        r.brands.forEach((b, bi) => {
+          if (!brandIds.has(b))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['workspaces', wi, 'reports', ri, 'brands', bi],
+              message: `unknown brand "${b}": a report names brands of its workspace`,
+            });
+        });
+      });
       ws.brands.forEach((brand, bi) => {
         brand.competitors.forEach((c, ci) => {
           if (!brandIds.has(c)) {

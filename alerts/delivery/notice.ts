@@ -11,6 +11,11 @@ export interface Notice {
   /** Red for open, orange for updated, green for resolved, blue for the digest. */
   color: string;
   body: Record<string, unknown>;
+  /**
+   * Files that go with it (a scheduled report's PDF): attached to e-mails, and base64 in the
+   * generic JSON webhook's body; chat webhooks (Slack, Teams) cannot carry files and get the lines.
+   */
+  attachments?: Array<{ filename: string; contentType: string; content: Buffer }>;
 }
 
 export interface AlertContextLike {

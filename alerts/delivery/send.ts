@@ -53,11 +53,29 @@ export async function sendNotice(
       if (channel.type === 'webhook') {
         const url = channel.url ?? o.env[channel.url_env ?? ''];
         if (!url) throw new PermanentDeliveryError(`env var ${channel.url_env} is not set`);
-        payload = webhookPayload(channel, notice);
+        const body: Record<string, unknown> = webhookPayload(channel, notice);
+        payload = body;
+        const files = channel.format === 'json' ? notice.attachments : undefined;
+        // The delivery record keeps the names and sizes of files, not their bytes.
+        const sent = files?.length
+          ? {
+              ...body,
+              attachments: files.map((f) => ({
+                filename: f.filename,
+                content_type: f.contentType,
+                content_base64: f.content.toString('base64'),
+              })),
+            }
+          : payload;
+        if (files?.length)
+          payload = {
+            ...body,
+            attachments: files.map((f) => ({ filename: f.filename, bytes: f.content.length })),
+          };
         const response = await (o.fetch ?? proxiedFetch(o.env))(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(payload),
+          body: JSON.stringify(sent),
           signal: AbortSignal.timeout(o.delivery.timeout_ms),
         });
         await response.arrayBuffer().catch(() => undefined);
@@ -70,7 +88,19 @@ export async function sendNotice(
       const url = channel.smtp_url ?? o.env[channel.smtp_url_env ?? ''];
       if (!url) throw new PermanentDeliveryError(`env var ${channel.smtp_url_env} is not set`);
       const mail = emailText(notice);
-      payload = { from: channel.from, to: channel.to, ...mail };
+      payload = {
+        from: channel.from,
+        to: channel.to,
+        ...mail,
+        ...(notice.attachments?.length
+          ? {
+              attachments: notice.attachments.map((f) => ({
+                filename: f.filename,
+                bytes: f.content.length,
+              })),
+            }
+          : {}),
+      };
       const u = new URL(url);
       const transport = createTransport({
         host: u.hostname,
@@ -86,7 +116,20 @@ export async function sendNotice(
         socketTimeout: o.delivery.timeout_ms,
       });
       try {
-        await transport.sendMail({ from: channel.from, to: channel.to, ...mail });
+        await transport.sendMail({
+          from: channel.from,
+          to: channel.to,
+          ...mail,
+          ...(notice.attachments?.length
+            ? {
+                attachments: notice.attachments.map((f) => ({
+                  filename: f.filename,
+                  content: f.content,
+                  contentType: f.contentType,
+                })),
+              }
+            : {}),
+        });
       } finally {
         transport.close();
       }

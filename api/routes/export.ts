@@ -252,22 +252,41 @@ const PAGE_SIZE = 1_000;
 
 type FeedPage = Awaited<ReturnType<typeof mentionFeed>>;
 
-/** Pages through the feed so memory stays flat however many mentions there are. */
+/**
+ * Every mention of the filters, newest first, in windows of a day: each window is paged by the
+ * feed's keyset within its own bounds, so a page reads only its day. Paging the whole range by
+ * one keyset makes every page scan all rows older than its cursor (quadratic: a 30-day export of
+ * 330,000 mentions took more than 20 minutes); by windows it is linear. Memory stays flat.
+ */
 async function* mentionRows(
   store: Store,
   filters: MentionFilters,
   first: FeedPage,
   weights: EngagementWeights,
 ): AsyncGenerator<Cell[]> {
-  let page = first;
-  for (;;) {
-    for (const m of page.mentions) yield mentionRow(m, weights);
-    const cursor: FeedCursor | null =
-      page.next_cursor === null ? null : decodeCursor(page.next_cursor);
-    if (cursor === null) return;
-    page = await mentionFeed(store, filters, { limit: PAGE_SIZE, cursor });
+  const fromMs = filters.from.getTime();
+  let windowTo = filters.to.getTime();
+  let page: FeedPage | null = null;
+  // The first page read before the headers is the newest; it stands for its window only when
+  // the whole range fits in one window.
+  if (windowTo - fromMs <= EXPORT_WINDOW_MS) page = first;
+  while (windowTo > fromMs) {
+    const windowFrom = Math.max(fromMs, windowTo - EXPORT_WINDOW_MS);
+    const window = { ...filters, from: new Date(windowFrom), to: new Date(windowTo) };
+    page ??= await mentionFeed(store, window, { limit: PAGE_SIZE, cursor: null });
+    for (;;) {
+      for (const m of page.mentions) yield mentionRow(m, weights);
+      const cursor: FeedCursor | null =
+        page.next_cursor === null ? null : decodeCursor(page.next_cursor);
+      if (cursor === null) break;
+      page = await mentionFeed(store, window, { limit: PAGE_SIZE, cursor });
+    }
+    page = null;
+    windowTo = windowFrom;
   }
 }
+
+const EXPORT_WINDOW_MS = 86_400_000;
 
 function mentionRow(m: ApiMention, weights: EngagementWeights): Cell[] {
   const followers = m.author.followers === null ? null : Number(m.author.followers);

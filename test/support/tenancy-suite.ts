@@ -135,6 +135,7 @@ export async function defineTenancySuite(
       '/v1/alert-rules',
       '/v1/alerts',
       '/v1/sources',
+      '/v1/report-schedules',
     ];
     const view: Record<string, unknown> = {};
     for (const url of reads) {
@@ -273,6 +274,13 @@ export async function defineTenancySuite(
       options: { queries: [B_SECRET] },
     });
     expect(source.statusCode).toBe(201);
+    // B's scheduled report, made through the API.
+    const schedule = await call('PUT', '/v1/report-schedules/b-weekly', keyB, {
+      every: 'weekly',
+      brands: ['bolt'],
+      channels: ['b-hook'],
+    });
+    expect(schedule.statusCode).toBe(200);
     await settle();
     // B's own actions: a bookmark on the post both workspaces match, a muted domain.
     expect(
@@ -363,6 +371,45 @@ export async function defineTenancySuite(
       );
       expect(own.statusCode).toBe(200);
       expectNothingOfB(own);
+    },
+    'GET /v1/report-schedules': async () => {
+      const res = await asA('GET', '/v1/report-schedules');
+      expect(res.statusCode).toBe(200);
+      expect(res.json<{ schedules: unknown[] }>().schedules).toEqual([]);
+      expectNothingOfB(res);
+      expect(res.body).not.toContain('b-weekly');
+    },
+    'PUT /v1/report-schedules/{id}': async () => {
+      // B's brand, B's channel, B's schedule id: none of them reachable.
+      const brand = await asA('PUT', '/v1/report-schedules/x', {
+        every: 'weekly',
+        brands: ['bolt'],
+        channels: ['a-hook'],
+      });
+      expect(brand.statusCode).toBe(400);
+      const channel = await asA('PUT', '/v1/report-schedules/x', {
+        every: 'weekly',
+        brands: ['acme'],
+        channels: ['b-hook'],
+      });
+      expect(channel.statusCode).toBe(400);
+      expect(channel.json<{ error: { details: unknown[] } }>().error.details).toEqual([
+        { parameter: 'channels.0', message: 'unknown channel "b-hook"' },
+      ]);
+      const same = await asA('PUT', '/v1/report-schedules/b-weekly', {
+        every: 'monthly',
+        brands: ['acme'],
+        channels: ['a-hook'],
+      });
+      // A's own schedule of the same id lives in A's workspace; B's stays as it was (the view).
+      expect(same.statusCode).toBe(200);
+      expectNothingOfB(same);
+      expect((await asA('DELETE', '/v1/report-schedules/b-weekly')).statusCode).toBe(204);
+    },
+    'DELETE /v1/report-schedules/{id}': async () => {
+      const res = await asA('DELETE', '/v1/report-schedules/b-weekly');
+      expect(res.statusCode).toBe(404);
+      expectNothingOfB(res);
     },
     'GET /v1/export/compare.xlsx': () =>
       exportRead('compare.xlsx', 'brands=bolt-rival', 'brands=acme,acme-rival'),
