@@ -10,4 +10,5 @@ export const suites: Array<{ area: string; load: () => Promise<{ default: BenchS
   { area: 'api', load: () => import('./api.ts') },
   { area: 'alerts', load: () => import('./alerts.ts') },
   { area: 'sentiment', load: () => import('./sentiment.ts') },
+  { area: 'sentiment-accurate', load: () => import('./sentiment-accurate.ts') },
 ];

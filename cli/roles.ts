@@ -22,6 +22,8 @@ import type { Enrichers } from '../enrich/pipeline/enrich.ts';
 import { compileWatchQueries, type WatchMatcher } from '../enrich/match/index.ts';
 import { compileOwned, type OwnedIndex } from '../enrich/owned/index.ts';
 import { loadSentimentScorer } from '../enrich/sentiment/index.ts';
+import type { SentimentTiers } from '../enrich/pipeline/batch.ts';
+import { loadSentimentTiers } from '../enrich/pipeline/sentiment-tiers.ts';
 import { enrichStage } from '../enrich/stage.ts';
 import { freshStateful, restoreStateful, saveStateful } from '../enrich/pipeline/state.ts';
 import { StoreStateStore } from '../store/state-store.ts';
@@ -173,7 +175,25 @@ export async function createEnrichRole(rt: Runtime): Promise<RoleHandle> {
       );
     }
   });
-  const runner = enrichRunner(rt, enrichers);
+  const tiers = await loadSentimentTiers(rt.settings.SENTIMENT_TIER, {
+    budgetMs: rt.settings.SENTIMENT_BUDGET_MS,
+    fullBatch: rt.settings.ENRICH_BATCH_MAX,
+    onUnavailable: (reason) =>
+      logger.warn(
+        { event: 'sentiment_accurate_unavailable', reason },
+        'accurate sentiment unavailable: the fast tier scores every mention',
+      ),
+    onError: (error) =>
+      logger.warn(
+        { event: 'sentiment_accurate_failed', err: describeError(error) },
+        'accurate sentiment failed on a batch: it keeps its fast scores',
+      ),
+  });
+  logger.info({
+    event: 'sentiment_tier',
+    tier: tiers === null ? 'fast' : rt.settings.SENTIMENT_TIER,
+  });
+  const runner = enrichRunner(rt, enrichers, tiers);
   const snapshot = async () => {
     try {
       await saveStateful(state, prefix, enrichers);
@@ -190,12 +210,17 @@ export async function createEnrichRole(rt: Runtime): Promise<RoleHandle> {
       clearInterval(timer);
       await runner.stop();
       await snapshot();
+      await tiers?.accurate?.close();
     },
   };
 }
 
-export function enrichRunner(rt: Runtime, enrichers: Enrichers): StageRunner<Mention, unknown> {
-  return new StageRunner(enrichStage(rt.bus, enrichers), {
+export function enrichRunner(
+  rt: Runtime,
+  enrichers: Enrichers,
+  tiers?: SentimentTiers | null,
+): StageRunner<Mention, unknown> {
+  return new StageRunner(enrichStage(rt.bus, enrichers, undefined, tiers), {
     bus: rt.bus,
     logger: rt.logger.child({ role: 'enrich' }),
     consumer: {

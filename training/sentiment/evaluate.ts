@@ -4,6 +4,7 @@ import os from 'node:os';
 import { format, resolveConfig } from 'prettier';
 import { detectLanguage, scoringLanguage } from '../../enrich/language/detect.ts';
 import { DEFAULT_MODEL_DIR, createScorer } from '../../enrich/sentiment/index.ts';
+import { loadAccurateScorer, type AccurateItem } from '../../enrich/sentiment/accurate/scorer.ts';
 import { loadBaselines, type Baseline } from './baselines.ts';
 import { DEFAULT_DATA_DIR, readSplit, type LabelledRow } from './data.ts';
 import { accuracy, expectedCalibrationError, macroF1 } from './metrics.ts';
@@ -102,9 +103,17 @@ export async function evaluateSentiment(values: EvalOptions): Promise<void> {
   const full = createScorer(values.model, { useModel: true });
   const rulesOnly = createScorer(values.model, { useModel: false });
   const baselines: Baseline[] = await loadBaselines();
-  const OURS = 'earshot';
+  const OURS = 'earshot fast';
+  const ACC = 'earshot accurate';
   const RULES = 'earshot rules only';
-  const systems = [OURS, RULES, ...baselines.map((b) => b.name)];
+  const accurateDir = join(values.model, 'accurate');
+  const accurate = existsSync(join(accurateDir, 'heads.json'))
+    ? await loadAccurateScorer({ modelDir: accurateDir })
+    : null;
+  const tiers = accurate === null ? [OURS] : [OURS, ACC];
+  const systems = [...tiers, RULES, ...baselines.map((b) => b.name)];
+  let accurateMs = 0;
+  let accurateTexts = 0;
 
   const results: SetResult[] = [];
   // Language ID over all dev rows (all languages mixed), before the overlap filter: it is not trained.
@@ -124,9 +133,11 @@ export async function evaluateSentiment(values: EvalOptions): Promise<void> {
     let unscored = 0;
     preds[OURS] = [];
     preds[RULES] = [];
+    const items: AccurateItem[] = [];
     for (const r of rows) {
       const lang = scoringLanguage(r.text, detectLanguage(r.text));
       const s = full.score(r.text, lang);
+      items.push({ text: r.text, lang, fast: s });
       // An unscored mention counts as a miss in every class (it is neither pos, neu nor neg).
       preds[OURS].push(s.label);
       if (s.label === 'unscored') unscored++;
@@ -135,6 +146,20 @@ export async function evaluateSentiment(values: EvalOptions): Promise<void> {
         conf.push(s.confidence);
       }
       preds[RULES].push(rulesOnly.score(r.text, lang).label);
+    }
+    if (accurate !== null) {
+      // The accurate tier end to end as the stage runs it: where it does not score the
+      // language, the fast tier's result stands.
+      const t0 = performance.now();
+      const acc: string[] = [];
+      for (let i = 0; i < items.length; i += 256) {
+        const chunk = items.slice(i, i + 256);
+        const out = await accurate.scoreBatch(chunk);
+        out.forEach((a, k) => acc.push((a ?? chunk[k]!.fast).label));
+      }
+      accurateMs += performance.now() - t0;
+      accurateTexts += items.length;
+      preds[ACC] = acc;
     }
     for (const b of baselines) {
       const p: string[] = [];
@@ -194,16 +219,19 @@ export async function evaluateSentiment(values: EvalOptions): Promise<void> {
   });
 
   const baseNames = baselines.map((b) => b.name);
-  const header = `| dev set | n | ${systems.join(' | ')} | margin vs best tool |`;
-  const sep = `|---|---:|${systems.map(() => '---:').join('|')}|---:|`;
+  const header = `| dev set | n | ${systems.join(' | ')} | ${tiers.map((t) => `${t.replace('earshot ', '')} − best tool`).join(' | ')} |`;
+  const sep = `|---|---:|${systems.map(() => '---:').join('|')}|${tiers.map(() => '---:').join('|')}|`;
   const lines = results.map((r) => {
     const best = Math.max(...baseNames.map((b) => r.scores[b]!.m3));
     const cells = systems.map((s) => {
       const v = r.scores[s]!;
       const cell = `${fmt(v.m3)} / ${fmt(v.pn)}`;
-      return s === OURS ? `**${cell}**` : cell;
+      return tiers.includes(s) ? `**${cell}**` : cell;
     });
-    return `| ${r.set} | ${r.n}${r.removed > 0 ? ` (−${r.removed})` : ''} | ${cells.join(' | ')} | ${(r.scores[OURS]!.m3 - best >= 0 ? '+' : '') + fmt(r.scores[OURS]!.m3 - best)} |`;
+    const margins = tiers.map(
+      (t) => (r.scores[t]!.m3 - best >= 0 ? '+' : '') + fmt(r.scores[t]!.m3 - best),
+    );
+    return `| ${r.set} | ${r.n}${r.removed > 0 ? ` (−${r.removed})` : ''} | ${cells.join(' | ')} | ${margins.join(' | ')} |`;
   });
   const calib = results
     .map((r) => `${r.set} ${fmt(r.ece)}${r.unscored > 0 ? ` (${r.unscored} unscored)` : ''}`)
@@ -213,7 +241,7 @@ export async function evaluateSentiment(values: EvalOptions): Promise<void> {
     BEGIN,
     '## Sentiment and language identification (dev splits)',
     '',
-    `Command: \`npm run eval:sentiment\` (model \`${full.model.name}@${full.model.version}\`). Machine: ${os.cpus().length} × ${cpu}, node ${process.version}. ` +
+    `Command: \`npm run eval:sentiment\` (fast tier \`${full.model.name}@${full.model.version}\`${accurate === null ? '' : `, accurate tier \`${accurate.model.name}@${accurate.model.version}\` at ${(accurateTexts / (accurateMs / 1000)).toFixed(0)} texts/s here, one intra-op thread`}). Machine: ${os.cpus().length} × ${cpu}, node ${process.version}. ` +
       `Data: \`${values.data === DEFAULT_DATA_DIR ? '../shared/data/sentiment' : values.data}/*.dev.jsonl\`; the model is trained on the train splits only (\`npm run train:sentiment\`), hyper-parameters chosen by cross-validation on train.`,
     '',
     'Each cell: 3-class macro-F1 / pos-neg macro-F1 (SemEval F1^PN). earshot runs end to end: language detected from the text, then scored. ' +
@@ -236,6 +264,7 @@ export async function evaluateSentiment(values: EvalOptions): Promise<void> {
     END,
   ].join('\n');
 
+  await accurate?.close();
   process.stdout.write(`${block}\n`);
   if (!values['no-write']) {
     const doc = existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : '# Benchmarks\n';
