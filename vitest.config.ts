@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: [
-            '{core,ingest,enrich,store,api,cli,scripts,dashboards,alerts,reports}/**/*.test.ts',
+            '{core,ingest,enrich,store,api,cli,scripts,training,dashboards,alerts,reports}/**/*.test.ts',
             'test/unit/**/*.test.ts',
           ],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],

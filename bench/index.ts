@@ -14,4 +14,5 @@ export const suites: Array<{ area: string; load: () => Promise<{ default: BenchS
   { area: 'sentiment', load: () => import('./sentiment.ts') },
   // Needs KAFKA_BROKERS; not run by a bare `npm run bench` (see bench/run.ts).
   { area: 'e2e', load: () => import('./e2e.ts') },
+  { area: 'sentiment-accurate', load: () => import('./sentiment-accurate.ts') },
 ];

@@ -1,6 +1,6 @@
 import { detectLanguage, scoringLanguage } from '../enrich/language/detect.ts';
 import { loadSentimentScorer } from '../enrich/sentiment/index.ts';
-import { DEFAULT_DATA_DIR, readSplit } from '../scripts/lib-sentiment-data.ts';
+import { DEFAULT_DATA_DIR, readSplit } from '../training/sentiment/data.ts';
 import type { BenchResult } from './types.ts';
 
 /**

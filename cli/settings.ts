@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { BusConfigSchema, env, LogConfigSchema, StoreConfigSchema } from '../core/config.ts';
+import { SENTIMENT_TIERS } from '../enrich/sentiment/tiers.ts';
 
 /** Prometheus exporters' customary port. */
 export const DEFAULT_OPS_PORT = 9464;
@@ -40,6 +41,13 @@ export const AppSettingsSchema = LogConfigSchema.extend(BusConfigSchema.shape)
     /** …and waits at most this long for a batch to fill before inserting what it has. */
     SINK_FLUSH_INTERVAL_MS: env.int(1, 60_000, 1_000),
     ENRICH_BATCH_MAX: env.int(1, 100_000, 2_000),
+    /**
+     * Sentiment tier of the enrich stage: fast, accurate, or auto (accurate while the stage keeps
+     * up, fast for a batch when it falls behind; enrich/sentiment/tiers.ts).
+     */
+    SENTIMENT_TIER: z.enum(SENTIMENT_TIERS).default('auto'),
+    /** In auto, the time the accurate tier may take per batch before the rest goes to fast. */
+    SENTIMENT_BUDGET_MS: env.int(0, 600_000, 1_000),
     /** How often topic/dedup/spam state is snapshotted to the store (and always on stop). */
     ENRICH_SNAPSHOT_INTERVAL_S: env.int(5, 86_400, 300),
     /** Snapshot key: give each enrich process of a scaled-out deployment its own. */

@@ -5,8 +5,12 @@ import { MentionSchema } from '../../core/contracts/mention.ts';
 import { compileOwned } from '../../enrich/owned/index.ts';
 import { loadEarshotConfig } from '../../core/workspace-config.ts';
 import { compileWatchQueries } from '../../enrich/match/index.ts';
-import { enrichMention, type Enrichers } from '../../enrich/pipeline/enrich.ts';
+import type { Mention } from '../../core/contracts/mention.ts';
+import { enrichBatch, type SentimentTiers } from '../../enrich/pipeline/batch.ts';
+import type { Enrichers } from '../../enrich/pipeline/enrich.ts';
 import { loadSentimentScorer } from '../../enrich/sentiment/index.ts';
+import { loadSentimentTiers } from '../../enrich/pipeline/sentiment-tiers.ts';
+import type { SentimentTier } from '../../enrich/sentiment/tiers.ts';
 import { freshStateful } from '../../enrich/pipeline/state.ts';
 import { CONFIG_RULES } from '../config-rules.ts';
 import { createProgress } from './enrich-progress.ts';
@@ -25,7 +29,15 @@ const LooseMention = z
  * an `{"line", "error"}` object in its place so output lines stay aligned with input lines.
  * Long inputs report progress on stderr (enrich-progress.ts).
  */
-export async function runEnrich(options: { config?: string }): Promise<void> {
+/** Lines enriched together: the accurate tier encodes them in one call. */
+const BATCH_LINES = 64;
+/**
+ * The accurate tier's time per batch in auto (`earshot enrich` stalls no ingestion: it only
+ * falls back to the fast tier where the accurate one is far slower than expected).
+ */
+const CLI_BUDGET_MS = 4_000;
+
+export async function runEnrich(options: { config?: string; tier?: SentimentTier }): Promise<void> {
   const started = new Date().toISOString();
   const workspaces = options.config
     ? loadEarshotConfig(options.config, CONFIG_RULES).workspaces
@@ -46,6 +58,14 @@ export async function runEnrich(options: { config?: string }): Promise<void> {
     now: () => new Date(),
   };
 
+  const tiers: SentimentTiers | null = await loadSentimentTiers(options.tier ?? 'auto', {
+    budgetMs: CLI_BUDGET_MS,
+    onUnavailable: (reason) =>
+      process.stderr.write(
+        `earshot enrich: accurate sentiment unavailable (${reason}); using the fast tier\n`,
+      ),
+  });
+
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   const progress = createProgress({
     write: (t) => process.stderr.write(t),
@@ -60,25 +80,50 @@ export async function runEnrich(options: { config?: string }): Promise<void> {
     buffer = [];
     if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
   };
+  // Lines in order: an error object in place of a bad line, else the parsed mention.
+  let pending: Array<{ error: unknown } | { mention: Mention }> = [];
+  const enrichPending = async (): Promise<void> => {
+    const mentions = pending.flatMap((p) => ('mention' in p ? [p.mention] : []));
+    const results = await enrichBatch(mentions, enrichers, tiers);
+    let r = 0;
+    for (const p of pending) {
+      const out = 'mention' in p ? results[r++]! : null;
+      const value =
+        out === null
+          ? (p as { error: unknown }).error
+          : out.ok
+            ? out.value
+            : { id: (p as { mention: Mention }).mention.id, error: out.reason };
+      buffer.push(`${JSON.stringify(value)}\n`);
+    }
+    pending = [];
+    if (buffer.length >= 512) await flush();
+  };
   for await (const line of rl) {
     lineNo++;
-    buffer.push(`${JSON.stringify(enrichLine(line, lineNo, enrichers, started))}\n`);
-    if (buffer.length >= 512) await flush();
+    pending.push(parseLine(line, lineNo, started));
+    if (pending.length >= BATCH_LINES) await enrichPending();
     progress.tick(lineNo);
   }
+  await enrichPending();
   await flush();
   progress.done(lineNo);
+  await tiers?.accurate?.close();
 }
 
-function enrichLine(line: string, lineNo: number, enrichers: Enrichers, started: string): unknown {
+function parseLine(
+  line: string,
+  lineNo: number,
+  started: string,
+): { error: unknown } | { mention: Mention } {
   let json: unknown;
   try {
     json = JSON.parse(line);
   } catch (error) {
-    return { line: lineNo, error: `not JSON: ${(error as Error).message}` };
+    return { error: { line: lineNo, error: `not JSON: ${(error as Error).message}` } };
   }
   const loose = LooseMention.safeParse(json);
-  if (!loose.success) return { line: lineNo, error: summarizeIssues(loose.error) };
+  if (!loose.success) return { error: { line: lineNo, error: summarizeIssues(loose.error) } };
   const raw = loose.data;
   const id =
     raw.id === undefined
@@ -93,6 +138,7 @@ function enrichLine(line: string, lineNo: number, enrichers: Enrichers, started:
     id,
     lang: raw.lang ?? null,
   });
-  if (!mention.success) return { line: lineNo, id, error: summarizeIssues(mention.error) };
-  return enrichMention(mention.data, enrichers);
+  if (!mention.success)
+    return { error: { line: lineNo, id, error: summarizeIssues(mention.error) } };
+  return { mention: mention.data };
 }

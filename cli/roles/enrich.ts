@@ -9,6 +9,8 @@ import { compileOwned } from '../../enrich/owned/index.ts';
 import type { Enrichers } from '../../enrich/pipeline/enrich.ts';
 import { freshStateful, restoreStateful, saveStateful } from '../../enrich/pipeline/state.ts';
 import { loadSentimentScorer } from '../../enrich/sentiment/index.ts';
+import type { SentimentTiers } from '../../enrich/pipeline/batch.ts';
+import { loadSentimentTiers } from '../../enrich/pipeline/sentiment-tiers.ts';
 import { enrichStage } from '../../enrich/stage.ts';
 import { StoreStateStore } from '../../store/state-store.ts';
 import type { Runtime } from '../runtime.ts';
@@ -32,8 +34,12 @@ export function loadEnrichers(config: EarshotConfig): Enrichers {
   };
 }
 
-export function enrichRunner(rt: Runtime, enrichers: Enrichers): StageRunner<Mention, unknown> {
-  return new StageRunner(enrichStage(rt.bus, enrichers), {
+export function enrichRunner(
+  rt: Runtime,
+  enrichers: Enrichers,
+  tiers?: SentimentTiers | null,
+): StageRunner<Mention, unknown> {
+  return new StageRunner(enrichStage(rt.bus, enrichers, undefined, tiers), {
     bus: rt.bus,
     logger: rt.logger.child({ role: 'enrich' }),
     consumer: {
@@ -56,6 +62,7 @@ export function enrichServices(rt: Runtime): Service[] {
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let snapshot: () => Promise<void> = () => Promise.resolve();
+  let tiers: SentimentTiers | null = null;
   return [
     {
       id: 'enrich',
@@ -89,7 +96,26 @@ export function enrichServices(rt: Runtime): Service[] {
             logger.warn({ event: 'enrich_state_save_failed', err: describeError(error) });
           }
         };
-        runner = enrichRunner(rt, enrichers);
+        // SENTIMENT_TIER: the accurate tier while the stage keeps up (auto), or one tier.
+        tiers = await loadSentimentTiers(rt.settings.SENTIMENT_TIER, {
+          budgetMs: rt.settings.SENTIMENT_BUDGET_MS,
+          fullBatch: rt.settings.ENRICH_BATCH_MAX,
+          onUnavailable: (reason) =>
+            logger.warn(
+              { event: 'sentiment_accurate_unavailable', reason },
+              'accurate sentiment unavailable: the fast tier scores every mention',
+            ),
+          onError: (error) =>
+            logger.warn(
+              { event: 'sentiment_accurate_failed', err: describeError(error) },
+              'accurate sentiment failed on a batch: it keeps its fast scores',
+            ),
+        });
+        logger.info({
+          event: 'sentiment_tier',
+          tier: tiers === null ? 'fast' : rt.settings.SENTIMENT_TIER,
+        });
+        runner = enrichRunner(rt, enrichers, tiers);
         running = runner.run();
         running.catch((error: unknown) => ctx.fail(error));
         timer = setInterval(() => void snapshot(), rt.settings.ENRICH_SNAPSHOT_INTERVAL_S * 1000);
@@ -100,6 +126,7 @@ export function enrichServices(rt: Runtime): Service[] {
         await runner?.stop();
         await running?.catch(() => undefined);
         await snapshot();
+        await tiers?.accurate?.close();
       },
       health: () => runner?.health() ?? { ready: false },
     },

@@ -114,7 +114,7 @@ describe('earshot CLI on the embedded store', () => {
       JSON.stringify({ text: 'I love it' }),
       JSON.stringify({ text: 'Το τηλέφωνο είναι απαίσιο' }),
     ];
-    const r = earshotWithInput(`${lines.join('\n')}\n`, 'enrich');
+    const r = earshotWithInput(`${lines.join('\n')}\n`, 'enrich', '--tier', 'fast');
     expect(r.code, r.stderr).toBe(0);
     const out = r.stdout
       .trim()
@@ -142,6 +142,54 @@ describe('earshot CLI on the embedded store', () => {
     // "absolutely love": an intensifier is explained with the word it lifts.
     expect(first.sentiment.explanation.map((e) => e.text)).toContain('absolutely love');
     expect(typeof first.sentiment.model.name).toBe('string');
+  });
+
+  it('enrich --tier: accurate and auto score with the encoder, fast without; sentiment.model says which', () => {
+    const lines = [
+      JSON.stringify({ id: 'a', text: 'I absolutely love this phone, the camera is amazing' }),
+      'not json',
+      JSON.stringify({ text: 'Ce service est une catastrophe, je suis furieux' }),
+      JSON.stringify({ text: 'Ten telefon jest świetny, polecam' }),
+    ];
+    const run = (...args: string[]) => {
+      const r = earshotWithInput(`${lines.join('\n')}\n`, 'enrich', ...args);
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout
+        .trim()
+        .split('\n')
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              error?: string;
+              sentiment?: { label: string; model: { name: string } };
+            },
+        );
+    };
+    const label = (o: { sentiment?: { label: string } }) => o.sentiment?.label ?? 'error';
+    const model = (o: { sentiment?: { model: { name: string } } }) =>
+      o.sentiment?.model.name ?? 'error';
+    const accurate = run('--tier', 'accurate');
+    expect(accurate.map(model)).toEqual([
+      'earshot-sentiment-accurate',
+      'error',
+      'earshot-sentiment-accurate',
+      // Polish has no labelled data: scored by the shared head (cross-lingual transfer).
+      'earshot-sentiment-accurate',
+    ]);
+    expect(accurate.map(label)).toEqual(['pos', 'error', 'neg', 'pos']);
+    expect(run().map(model)).toEqual(accurate.map(model)); // auto is the default
+    const fast = run('--tier', 'fast');
+    // The fast tier has no Polish model: unscored.
+    expect(fast.map(model)).toEqual([
+      'earshot-sentiment',
+      'error',
+      'earshot-sentiment',
+      'earshot-sentiment',
+    ]);
+    expect(fast[3]!.sentiment!.label).toBe('unscored');
+    const bad = earshotWithInput('', 'enrich', '--tier', 'best');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/best/);
   });
 
   it('keys create prints a key once; list shows no secrets', () => {

@@ -37,7 +37,16 @@ const RULES: Record<string, { mayImport: string[] }> = {
   reports: {
     mayImport: ['core', 'reports', 'alerts', 'store/queries', 'store/port.ts', 'store/time.ts'],
   },
+  // Training reads what it trains (the model code and its manifest schema) and nothing else.
+  training: { mayImport: ['core', 'enrich', 'training'] },
 };
+
+/**
+ * Nothing imports training: it is a room of its own, reached only from its command-line entry
+ * points (`npm run train:sentiment`, `eval:sentiment`, the bench's data reader), so no shipped
+ * code carries the trainer or its data.
+ */
+const TRAINING_ENTRY_POINTS = ['scripts', 'bench', 'training'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => {
@@ -71,6 +80,22 @@ describe('architecture', () => {
       expect(violations).toEqual([]);
     });
   }
+
+  it('nothing but its entry points imports training/', () => {
+    const folders = readdirSync(root, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
+      .map((e) => e.name)
+      .filter((d) => !TRAINING_ENTRY_POINTS.includes(d));
+    const violations = folders.flatMap((folder) =>
+      sourceFiles(folder).flatMap((file) =>
+        projectImports(file)
+          .filter((t) => t === 'training' || t.startsWith('training/'))
+          .map((t) => `${file} → ${t}`),
+      ),
+    );
+    expect(folders).toContain('enrich');
+    expect(violations).toEqual([]);
+  });
 
   it('enrichment stages do not import each other (they share only enrich/text and the pipeline)', () => {
     const stageDirs = ['language', 'sentiment', 'match', 'topics', 'dedup', 'spam'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DENSE_PER_COPY } from '../enrich/sentiment/features.ts';
-import { mulberry32 } from '../core/random.ts';
+import { DENSE_PER_COPY } from '../../enrich/sentiment/features.ts';
+import { mulberry32 } from '../../core/random.ts';
 import {
   balancedMacroF1,
   fitBinaryTemperature,
@@ -8,7 +8,7 @@ import {
   gatedLabels,
   leaveOneLanguageOut,
   type GateRow,
-} from './lib-sentiment-neutral.ts';
+} from './neutral.ts';
 
 /**
  * Synthetic margins: neutral rows near 0 with no lexicon hits, polar rows far from 0 with hits,

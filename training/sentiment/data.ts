@@ -15,7 +15,8 @@ export const LabelledRowSchema = z.object({
 });
 export type LabelledRow = z.infer<typeof LabelledRowSchema>;
 
-export const DEFAULT_DATA_DIR = new URL('../../shared/data/sentiment/', import.meta.url).pathname;
+export const DEFAULT_DATA_DIR = new URL('../../../shared/data/sentiment/', import.meta.url)
+  .pathname;
 
 export function readJsonl(path: string): LabelledRow[] {
   const rows: LabelledRow[] = [];

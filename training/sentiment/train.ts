@@ -5,8 +5,8 @@ import {
   extractFeatures,
   type FeatureConfig,
   type Features,
-} from '../enrich/sentiment/features.ts';
-import { rulesFor } from '../enrich/sentiment/lang-rules.ts';
+} from '../../enrich/sentiment/features.ts';
+import { rulesFor } from '../../enrich/sentiment/lang-rules.ts';
 import {
   CLASSES,
   COMBINER_INPUTS,
@@ -16,11 +16,11 @@ import {
   combine,
   softmaxInPlace,
   type ClassName,
-} from '../enrich/sentiment/linear.ts';
-import { scoreRules, type Lexicons } from '../enrich/sentiment/rules.ts';
-import { tokenize } from '../enrich/sentiment/text.ts';
-import type { LabelledRow } from './lib-sentiment-data.ts';
-import { mulberry32 } from '../core/random.ts';
+} from '../../enrich/sentiment/linear.ts';
+import { scoreRules, type Lexicons } from '../../enrich/sentiment/rules.ts';
+import { tokenize } from '../../enrich/sentiment/text.ts';
+import type { LabelledRow } from './data.ts';
+import { mulberry32 } from '../../core/random.ts';
 
 /**
  * Training of the linear sentiment model: multinomial logistic regression by SGD over hashed
@@ -30,7 +30,7 @@ import { mulberry32 } from '../core/random.ts';
  *
  * Languages whose data lacks a class (Slovenian: no neutral) are trained on the classes they
  * have: the softmax is taken over those only, so their words are never pushed away from a class
- * they could not show. Their neutral then comes from the neutral gate (lib-sentiment-neutral.ts).
+ * they could not show. Their neutral then comes from the neutral gate (neutral.ts).
  */
 
 export interface TrainParams {

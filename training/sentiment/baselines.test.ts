@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadBaselines } from './lib-sentiment-baselines.ts';
+import { loadBaselines } from './baselines.ts';
 
 /** The comparison is only fair if every wrapped tool really works: each must read clear cases. */
 describe('baselines', () => {

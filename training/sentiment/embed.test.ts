@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { headLogits, parseWordVectors } from '../enrich/sentiment/embedding.ts';
-import { fitHead, foldMasks, outOfFoldHead } from './lib-sentiment-embed.ts';
-import type { Example } from './lib-sentiment-train.ts';
+import { headLogits, parseWordVectors } from '../../enrich/sentiment/embedding.ts';
+import { fitHead, foldMasks, outOfFoldHead } from './embed.ts';
+import type { Example } from './train.ts';
 
 /** Examples whose class is told by the sign of dimension 0 (neg < 0 < pos) and dimension 1 (neu). */
 function toy(n: number): { ex: Example[]; x: Float64Array[] } {

@@ -1,8 +1,8 @@
-import type { WordVectors } from '../enrich/sentiment/embedding.ts';
-import { headLogits } from '../enrich/sentiment/embedding.ts';
-import { K } from '../enrich/sentiment/linear.ts';
-import { tokenize } from '../enrich/sentiment/text.ts';
-import { adamStep, softmaxOver, type Example } from './lib-sentiment-train.ts';
+import type { WordVectors } from '../../enrich/sentiment/embedding.ts';
+import { headLogits } from '../../enrich/sentiment/embedding.ts';
+import { K } from '../../enrich/sentiment/linear.ts';
+import { tokenize } from '../../enrich/sentiment/text.ts';
+import { adamStep, softmaxOver, type Example } from './train.ts';
 
 /**
  * Training of the word-vector heads (enrich/sentiment/embedding.ts): per language, a

@@ -4,7 +4,7 @@ import {
   PACKED_DB_PATH,
   encodePackedDb,
   loadEldInternals,
-} from '../enrich/language/ngram-model.ts';
+} from '../../enrich/language/ngram-model.ts';
 
 /**
  * Writes eld's `medium` n-gram database in the packed binary form the detector loads

@@ -1,15 +1,8 @@
-import { DENSE_PER_COPY } from '../enrich/sentiment/features.ts';
-import { GATE_INPUTS, gateInputs, gatedProbabilities } from '../enrich/sentiment/neutral.ts';
-import { CLASSES } from '../enrich/sentiment/linear.ts';
-import { f1For, macroF1 } from './lib-sentiment-metrics.ts';
-import {
-  adamStep,
-  folds,
-  logitsOf,
-  train,
-  type Example,
-  type TrainParams,
-} from './lib-sentiment-train.ts';
+import { DENSE_PER_COPY } from '../../enrich/sentiment/features.ts';
+import { GATE_INPUTS, gateInputs, gatedProbabilities } from '../../enrich/sentiment/neutral.ts';
+import { CLASSES } from '../../enrich/sentiment/linear.ts';
+import { f1For, macroF1 } from './metrics.ts';
+import { adamStep, folds, logitsOf, train, type Example, type TrainParams } from './train.ts';
 
 /**
  * Fitting and checking the neutral gate (enrich/sentiment/neutral.ts) for languages without

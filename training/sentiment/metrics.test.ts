@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracy, expectedCalibrationError, f1For, macroF1 } from './lib-sentiment-metrics.ts';
+import { accuracy, expectedCalibrationError, f1For, macroF1 } from './metrics.ts';
 
 describe('metrics', () => {
   const gold = ['pos', 'pos', 'neg', 'neg', 'neu', 'neu'];

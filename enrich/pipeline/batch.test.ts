@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { MentionSchema, type Sentiment } from '../../core/contracts/mention.ts';
+import { loadEnrichers } from '../../cli/roles/index.ts';
+import { DEMO_CONFIG_PATH } from '../../cli/settings.ts';
+import { loadEarshotConfig } from '../../core/workspace-config.ts';
+import type { AccurateScorer } from '../sentiment/accurate/scorer.ts';
+import { TierGovernor } from '../sentiment/tiers.ts';
+import { enrichBatch } from './batch.ts';
+
+const enrichers = loadEnrichers(loadEarshotConfig(DEMO_CONFIG_PATH));
+const mentions = ['I love this phone', 'Worst service ever', 'Das ist gut', 'ok'].map((text, i) =>
+  MentionSchema.parse({
+    id: `t:${i}`,
+    source: 'test',
+    created_at: '2026-01-01T00:00:00Z',
+    text,
+    author: { id: 'a' },
+  }),
+);
+
+/** A stand-in for the encoder: slow by `ms` per text, labels everything neutral. */
+function slowScorer(ms: number): AccurateScorer & { calls: number } {
+  const model = { name: 'earshot-sentiment-accurate', version: 'test' };
+  return {
+    model,
+    calls: 0,
+    scores: () => true,
+    async scoreBatch(items) {
+      this.calls++;
+      await new Promise((r) => setTimeout(r, ms * items.length));
+      return items.map((): Sentiment => ({
+        label: 'neu',
+        score: 0,
+        confidence: 0.9,
+        explanation: [],
+        model,
+      }));
+    },
+    close: async () => {},
+  };
+}
+
+function models(results: Awaited<ReturnType<typeof enrichBatch>>): string[] {
+  return results.map((r) => (r.ok ? r.value.sentiment.model.name : 'failed'));
+}
+
+describe('enrichBatch with sentiment tiers', () => {
+  it('fast: the fast tier alone', async () => {
+    const r = await enrichBatch(mentions, enrichers, null);
+    expect(models(r)).toEqual(Array(4).fill('earshot-sentiment'));
+  });
+
+  it('accurate: every mention re-scored by the accurate tier, recorded in sentiment.model', async () => {
+    const accurate = slowScorer(0);
+    const r = await enrichBatch(mentions, enrichers, {
+      accurate,
+      governor: new TierGovernor('accurate', 0),
+    });
+    expect(models(r)).toEqual(Array(4).fill('earshot-sentiment-accurate'));
+  });
+
+  it('auto falls back to fast under a tight budget, and never loses a mention', async () => {
+    const accurate = slowScorer(50);
+    const governor = new TierGovernor('auto', 120);
+    // First batch: the initial estimate (10 ms/text) lets all 4 through; they take 50 ms each.
+    const first = await enrichBatch(mentions, enrichers, { accurate, governor });
+    expect(models(first).every((m) => m === 'earshot-sentiment-accurate')).toBe(true);
+    expect(governor.msPerText).toBeGreaterThan(15);
+    // Learned cost: the budget now covers fewer texts; the rest keeps the fast tier.
+    let last = first;
+    for (let i = 0; i < 6; i++)
+      last = await enrichBatch(mentions, enrichers, { accurate, governor });
+    const m = models(last);
+    expect(m.filter((x) => x === 'earshot-sentiment').length).toBeGreaterThanOrEqual(2);
+    expect(m).toHaveLength(4);
+    // A full batch (backlog) goes to fast entirely, without calling the encoder.
+    const calls = accurate.calls;
+    const full = await enrichBatch(mentions, enrichers, {
+      accurate,
+      governor: new TierGovernor('auto', 10_000, 4),
+    });
+    expect(models(full)).toEqual(Array(4).fill('earshot-sentiment'));
+    expect(accurate.calls).toBe(calls);
+  });
+
+  it('a failing accurate tier leaves the fast scores and reports the error', async () => {
+    const errors: unknown[] = [];
+    const accurate = slowScorer(0);
+    accurate.scoreBatch = () => Promise.reject(new Error('onnx exploded'));
+    const r = await enrichBatch(mentions, enrichers, {
+      accurate,
+      governor: new TierGovernor('accurate', 0),
+      onError: (e) => errors.push(e),
+    });
+    expect(models(r)).toEqual(Array(4).fill('earshot-sentiment'));
+    expect(String(errors[0])).toMatch(/onnx exploded/);
+  });
+});

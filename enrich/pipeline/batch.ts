@@ -1,0 +1,76 @@
+import type { EnrichedMention, Mention } from '../../core/contracts/mention.ts';
+import { describeError } from '../../core/errors.ts';
+import { scoringLanguage } from '../language/detect.ts';
+import type { AccurateScorer } from '../sentiment/accurate/scorer.ts';
+import type { TierGovernor } from '../sentiment/tiers.ts';
+import { enrichMention, type Enrichers } from './enrich.ts';
+
+/**
+ * The sentiment tiers of a stage or command: the accurate scorer (null when only the fast tier
+ * runs) and the governor that decides, per batch, how many mentions it scores (tiers.ts).
+ */
+export interface SentimentTiers {
+  accurate: AccurateScorer | null;
+  governor: TierGovernor;
+  /** Told when the accurate tier failed on a batch (its mentions keep their fast scores). */
+  onError?: (error: unknown) => void;
+}
+
+export type BatchResult = { ok: true; value: EnrichedMention } | { ok: false; reason: string };
+
+/**
+ * Enrich a batch: every mention through `enrichMention` (fast tier sentiment included), then the
+ * mentions the governor gives the accurate tier re-scored by it in one batched call. A failure of
+ * the accurate tier leaves the fast scores in place: it never costs a mention.
+ */
+export async function enrichBatch(
+  mentions: readonly Mention[],
+  enrichers: Enrichers,
+  tiers: SentimentTiers | null | undefined,
+): Promise<BatchResult[]> {
+  const results: BatchResult[] = mentions.map((mention) => {
+    try {
+      return { ok: true, value: enrichMention(mention, enrichers) };
+    } catch (error) {
+      // One mention that trips an enricher is dead-lettered with the reason, not the batch.
+      return { ok: false, reason: `enrichment failed: ${describeError(error)}` };
+    }
+  });
+  const accurate = tiers?.accurate ?? null;
+  if (tiers === null || tiers === undefined || accurate === null) return results;
+  const k = tiers.governor.plan(mentions.length);
+  if (k === 0) return results;
+  const chosen: number[] = [];
+  for (let i = 0; i < results.length && chosen.length < k; i++) {
+    const r = results[i]!;
+    if (r.ok && accurate.scores(r.value.lang)) chosen.push(i);
+    else if (r.ok && r.value.lang === 'und') chosen.push(i); // scoringLanguage may still place it
+  }
+  if (chosen.length === 0) return results;
+  const items = chosen.map((i) => {
+    const m = (results[i] as { ok: true; value: EnrichedMention }).value;
+    return {
+      text: m.text,
+      lang: scoringLanguage(m.text, {
+        lang: m.lang,
+        confidence: m.lang_confidence,
+        method: 'model',
+      }),
+      fast: m.sentiment,
+    };
+  });
+  const started = performance.now();
+  try {
+    const scored = await accurate.scoreBatch(items);
+    tiers.governor.record(chosen.length, performance.now() - started);
+    chosen.forEach((i, n) => {
+      const s = scored[n];
+      if (s !== null && s !== undefined) {
+        (results[i] as { ok: true; value: EnrichedMention }).value.sentiment = s;
+      }
+    });
+  } catch (error) {
+    tiers.onError?.(error);
+  }
+  return results;
+}

@@ -1,0 +1,275 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { HeadsSchema } from '../../enrich/sentiment/accurate/heads.ts';
+import { CLASSES, K } from '../../enrich/sentiment/linear.ts';
+import {
+  ALL_CLASSES,
+  argmax,
+  fitHead,
+  fitTemperature,
+  foldsOf,
+  gatedProbabilities,
+  languageWeights,
+  logitsOf,
+  probabilities,
+  standardize,
+  standardizer,
+  unstandardize,
+  type HeadRow,
+} from './accurate.ts';
+import { macroF1 } from './metrics.ts';
+import { readEmbedCache } from './encoder/cache.ts';
+
+/** The accurate tier's version (bump it when the heads or the encoder change). */
+export const ACCURATE_VERSION = '1.0.0';
+export const ACCURATE_NAME = 'earshot-sentiment-accurate';
+
+/**
+ * Languages the accurate tier scores without labelled data of their own (shared head, flatter
+ * temperature): those the language detector names and the encoder's kept vocabulary covers
+ * (training/sentiment/encoder/convert.py keeps Latin, Cyrillic, Greek, Arabic, Hebrew,
+ * Devanagari, Thai, Hangul, kana and common CJK pieces).
+ */
+export const TRANSFER_LANGUAGES = [
+  'nl',
+  'sv',
+  'da',
+  'no',
+  'nb',
+  'fi',
+  'pl',
+  'cs',
+  'sk',
+  'hr',
+  'sr',
+  'bs',
+  'ro',
+  'hu',
+  'tr',
+  'id',
+  'ms',
+  'vi',
+  'tl',
+  'ca',
+  'et',
+  'lv',
+  'lt',
+  'sq',
+  'is',
+  'eu',
+  'gl',
+  'ru',
+  'uk',
+  'bg',
+  'mk',
+  'be',
+  'he',
+  'ur',
+  'mr',
+  'ne',
+  'th',
+  'ko',
+  'ja',
+  'zh',
+] as const;
+
+const SHARED_L2 = 3e-2;
+const OWN_L2 = 3e-1;
+const ITERATIONS = 200;
+const LOLO_ITERATIONS = 120;
+const LOLO_MAX_ROWS = 1200;
+/** Below this share of neutral training rows, a language takes P(neutral) from the shared head. */
+const SHARED_NEUTRAL_BELOW = 0.1;
+const FOLDS = 3;
+/**
+ * Weight of the fast tier's probabilities where it has a trained model for the language (every
+ * labelled language): an equal-weight geometric mean, fixed a priori rather than fitted, because
+ * the fast tier's out-of-fold probabilities are not cached (its in-sample ones on train would
+ * overrate it). docs/sentiment.md gives the dev figures with and without it.
+ */
+const FAST_WEIGHT = 0.5;
+
+function log(msg: string): void {
+  process.stdout.write(`${msg}\n`);
+}
+
+function yOf(label: string): number {
+  return CLASSES.indexOf(label as (typeof CLASSES)[number]);
+}
+
+function f1(gold: readonly number[], pred: readonly number[]): number {
+  return macroF1(
+    gold.map((y) => CLASSES[y]!),
+    pred.map((y) => CLASSES[y]!),
+    [...new Set([...gold, ...pred].map((y) => CLASSES[y]!))].sort(),
+  );
+}
+
+function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+export function trainAccurateTier(o: { data: string; out: string; cache?: string }): void {
+  const started = performance.now();
+  const cached = readEmbedCache(o.data, o.cache).filter((c) => c.split === 'train');
+  const dims = cached[0]!.dims;
+  const raw: HeadRow[] = cached.flatMap((c) =>
+    c.rows.map((r, i) => ({
+      lang: r.lang,
+      y: yOf(r.label),
+      x: c.x.subarray(i * dims, (i + 1) * dims),
+    })),
+  );
+  const std = standardizer(raw, dims);
+  const rows = standardize(raw, std);
+  const langs = [...new Set(rows.map((r) => r.lang))].sort();
+  log(`accurate tier: ${rows.length} cached train rows (${langs.join(', ')})`);
+
+  // Leave one language out: the shared head without it, scored on it.
+  const transfer: Record<string, { f1: number; n: number }> = {};
+  const heldOutLogits: Float64Array[] = [];
+  const heldOutY: number[] = [];
+  for (const held of langs) {
+    const trainRows = capPerLanguage(
+      rows.filter((r) => r.lang !== held),
+      LOLO_MAX_ROWS,
+    );
+    const test = rows.filter((r) => r.lang === held);
+    const w = fitHead(trainRows, dims, {
+      l2: SHARED_L2,
+      iterations: LOLO_ITERATIONS,
+      weights: languageWeights(trainRows),
+    });
+    const z = logitsOf(w, test, dims);
+    const gold = test.map((r) => r.y);
+    const polarOnly = !gold.includes(1);
+    const pred = z.map((l) => (polarOnly ? (l[2]! > l[0]! ? 2 : 0) : argmax(l)));
+    transfer[held] = { f1: Math.round(f1(gold, pred) * 1000) / 1000, n: test.length };
+    if (!polarOnly) {
+      heldOutLogits.push(...z);
+      heldOutY.push(...gold);
+    }
+    log(
+      `  left out ${held}: the others' shared head scores it ${transfer[held].f1.toFixed(3)} macro-F1${polarOnly ? ' (pos/neg only)' : ''} (n=${test.length})`,
+    );
+  }
+  const unseenTemperature = fitTemperature(heldOutLogits, heldOutY);
+
+  // The shared head on every language, with out-of-fold logits for its temperature.
+  const weights = languageWeights(rows);
+  const fold = foldsOf(rows.length, FOLDS, 5);
+  const oofShared = new Array<Float64Array>(rows.length);
+  for (let f = 0; f < FOLDS; f++) {
+    const tr = rows.filter((_, i) => fold[i] !== f);
+    const w = fitHead(tr, dims, {
+      l2: SHARED_L2,
+      iterations: ITERATIONS,
+      weights: Float64Array.from(rows.flatMap((_, i) => (fold[i] !== f ? [weights[i]!] : []))),
+    });
+    rows.forEach((r, i) => {
+      if (fold[i] === f) oofShared[i] = logitsOf(w, [r], dims)[0]!;
+    });
+  }
+  const sharedW = fitHead(rows, dims, { l2: SHARED_L2, iterations: ITERATIONS, weights });
+  const sharedT = fitTemperature(
+    oofShared.filter((_, i) => rows[i]!.lang !== 'sl'),
+    rows.flatMap((r) => (r.lang !== 'sl' ? [r.y] : [])),
+  );
+  log(`shared head: T=${sharedT} (labelled languages), ${unseenTemperature} (held-out languages)`);
+
+  // Per-language heads, pulled towards the shared one.
+  const languages: Record<
+    string,
+    { head: number[]; temperature: number; neutral: 'own' | 'shared'; fastWeight: number }
+  > = {};
+  const cv: Record<string, { shared: number; own: number; neutralShare: number }> = {};
+  for (const lang of langs) {
+    const idx = rows.map((r, i) => (r.lang === lang ? i : -1)).filter((i) => i >= 0);
+    const lr = idx.map((i) => rows[i]!);
+    const neutralShare = lr.filter((r) => r.y === 1).length / lr.length;
+    const neutral = neutralShare < SHARED_NEUTRAL_BELOW ? 'shared' : 'own';
+    const allowed = neutral === 'shared' ? [true, false, true] : ALL_CLASSES;
+    // Polar rows only for a gated language's own head; its neutral is the shared head's.
+    const fitRows = neutral === 'shared' ? lr.filter((r) => r.y !== 1) : lr;
+    const lf = foldsOf(fitRows.length, FOLDS, 9);
+    const oof = new Array<Float64Array>(fitRows.length);
+    for (let f = 0; f < FOLDS; f++) {
+      const w = fitHead(
+        fitRows.filter((_, i) => lf[i] !== f),
+        dims,
+        { l2: OWN_L2, iterations: ITERATIONS, prior: sharedW, allowed },
+      );
+      fitRows.forEach((r, i) => {
+        if (lf[i] === f) oof[i] = logitsOf(w, [r], dims)[0]!;
+      });
+    }
+    const own = fitHead(fitRows, dims, {
+      l2: OWN_L2,
+      iterations: ITERATIONS,
+      prior: sharedW,
+      allowed,
+    });
+    const temperature = fitTemperature(
+      neutral === 'shared' ? oof.map((z) => Float64Array.from([z[0]!, -1e9, z[2]!])) : oof,
+      fitRows.map((r) => r.y),
+    );
+    // Out-of-fold macro-F1 on this language's rows: its own head against the shared head's.
+    const gold = idx.map((i) => rows[i]!.y);
+    const sharedPred = idx.map((i) => argmax(probabilities(oofShared[i]!, sharedT)));
+    const ownPred =
+      neutral === 'own'
+        ? oof.map((z) => argmax(z))
+        : lr.map((r) => {
+            const p = new Float64Array(K);
+            const fi = fitRows.indexOf(r);
+            const zOwn = fi >= 0 ? oof[fi]! : logitsOf(own, [r], dims)[0]!;
+            gatedProbabilities(zOwn, temperature, oofShared[idx[lr.indexOf(r)]!]!, sharedT, p);
+            return argmax(p);
+          });
+    cv[lang] = {
+      shared: Math.round(f1(gold, sharedPred) * 1000) / 1000,
+      own: Math.round(f1(gold, ownPred) * 1000) / 1000,
+      neutralShare: Math.round(neutralShare * 1000) / 1000,
+    };
+    languages[lang] = {
+      head: unstandardize(own, std, dims),
+      temperature,
+      neutral,
+      fastWeight: FAST_WEIGHT,
+    };
+    log(
+      `  ${lang}: ${lr.length} rows, ${(neutralShare * 100).toFixed(0)} % neutral → neutral from ${neutral === 'own' ? 'its own head' : 'the shared head'}; cv macro-F1 own ${cv[lang].own.toFixed(3)}, shared ${cv[lang].shared.toFixed(3)}, T=${temperature}`,
+    );
+  }
+
+  const heads = {
+    name: ACCURATE_NAME,
+    version: ACCURATE_VERSION,
+    dims,
+    encoder: { file: 'encoder.onnx', sha256: sha256(join(o.out, 'encoder.onnx')) },
+    tokenizer: { file: 'tokenizer.json', sha256: sha256(join(o.out, 'tokenizer.json')) },
+    shared: { head: unstandardize(sharedW, std, dims), temperature: sharedT, unseenTemperature },
+    languages,
+    transfer: TRANSFER_LANGUAGES.filter((l) => languages[l] === undefined),
+    training: { rows: rows.length, leaveOneLanguageOut: transfer, crossValidated: cv },
+  };
+  const checked = HeadsSchema.safeParse(heads);
+  if (!checked.success) {
+    throw new Error(`refusing to write heads.json: ${z.prettifyError(checked.error)}`);
+  }
+  writeFileSync(join(o.out, 'heads.json'), JSON.stringify(heads) + '\n');
+  log(
+    `wrote the accurate heads to ${o.out} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+
+function capPerLanguage(rows: readonly HeadRow[], max: number): HeadRow[] {
+  const seen = new Map<string, number>();
+  return rows.filter((r) => {
+    const n = seen.get(r.lang) ?? 0;
+    seen.set(r.lang, n + 1);
+    return n < max;
+  });
+}
