@@ -15,3 +15,18 @@ export async function countMentions(store: Store, f: MentionFilters): Promise<nu
   );
   return Number(row?.n ?? 0);
 }
+
+/**
+ * The UTC days (as epoch ms of their midnight, newest first) that hold a mention of the filters:
+ * an export pages day by day through these only, so a range of years with data on a few days
+ * costs a few windows, not one query per empty day.
+ */
+export async function daysWithMentions(store: Store, f: MentionFilters): Promise<number[]> {
+  const { where, params } = mentionWhere(f);
+  const rows = await store.query<{ day: string }>(
+    `SELECT DISTINCT toString(toStartOfDay(created_at, 'UTC')) AS day FROM brand_mentions
+       WHERE ${where} ORDER BY day DESC`,
+    params,
+  );
+  return rows.map((r) => Date.parse(`${r.day.replace(' ', 'T')}Z`));
+}
