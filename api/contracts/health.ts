@@ -48,7 +48,7 @@ export const HealthResponse = z.object({
   from: z.iso.datetime(),
   to: z.iso.datetime(),
   interval: z.string().describe('bucket length, e.g. "60m"'),
-  tz: z.string().describe("the reporting time zone days and weeks are split in (IANA)"),
+  tz: z.string().describe('the reporting time zone days and weeks are split in (IANA)'),
   series: z.array(HealthPoint),
   totals: HealthTotals,
   previous: HealthTotals.describe('the period of the same length just before'),

@@ -46,7 +46,7 @@ export const ApiMention = z.object({
     score: z.number(),
     confidence: z.number(),
     explanation: z.array(ExplanationItemSchema).describe('the words that drove the score'),
-    model: z.string().describe("the model (tier and version) that scored it, or \"given\""),
+    model: z.string().describe('the model (tier and version) that scored it, or "given"'),
   }),
   topics: z.array(z.object({ id: z.string(), label: z.string() })),
   matched_terms: z.array(z.string()),

@@ -128,13 +128,7 @@ export function apiService(
       if (options.demoKey === 'create') key = await demoApiKey(rt, workspace);
       else if (rt.settings.EARSHOT_DEMO_API_KEY)
         key = { key: rt.settings.EARSHOT_DEMO_API_KEY, workspace };
-      app = await startApi(
-        rt,
-        options.ready,
-        key,
-        options.keyChanges,
-        options.connectorStatus,
-      );
+      app = await startApi(rt, options.ready, key, options.keyChanges, options.connectorStatus);
     },
     stop: async () => await app?.close(),
     port() {

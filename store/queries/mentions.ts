@@ -260,9 +260,7 @@ function toApiMention(d: MentionRow, matchedTerms: string[], brandKey: string, o
 function withActions(m: ReturnType<typeof toApiMention>, actions: MentionActions) {
   return {
     ...m,
-    sentiment: actions.corrected
-      ? { ...m.sentiment, label: actions.corrected.label as SentimentLabel }
-      : m.sentiment,
+    sentiment: actions.corrected ? { ...m.sentiment, label: actions.corrected.label } : m.sentiment,
     actions,
   };
 }

@@ -128,7 +128,8 @@ function csvRecords(text: string): string[][] {
       } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === '\r' && text[i + 1] === '\n') continue; // CRLF ends a record as LF does
+    else if (ch === '\r' && text[i + 1] === '\n')
+      continue; // CRLF ends a record as LF does
     else if (ch === ',') {
       record.push(field);
       field = '';

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApi } from '../../api/app.ts';
 import { startPipeline, type RunningPipeline } from '../../cli/embedded.ts';
 import { apiExtraRoutes, ingestPorts, setupPortFor, type Runtime } from '../../cli/roles/index.ts';
-import { AppSettingsSchema } from '../../cli/settings.ts';
 import { InProcessBus } from '../../core/bus/in-process.ts';
 import { dlqTopic, Topics } from '../../core/contracts/topics.ts';
 import { silentLogger } from '../../core/logger.ts';
