@@ -7,7 +7,8 @@ import { ApiError } from '../errors.ts';
 import { route } from '../openapi.ts';
 import { RangeQuery, rangeOf, Slug, timeZoneOf, workspaceOf } from '../params.ts';
 
-const CompareQuery = RangeQuery.extend({
+/** `brands` and the range: the comparison's question, asked by its page and its downloads. */
+export const CompareQuery = RangeQuery.extend({
   brands: z
     .string()
     .transform((s) => [
@@ -19,7 +20,9 @@ const CompareQuery = RangeQuery.extend({
       ),
     ])
     .pipe(z.array(Slug).min(1, 'name at least one brand').max(20, 'at most 20 brands'))
-    .describe('comma-separated brand ids, e.g. aurora,nimbus,zephyr'),
+    .describe(
+      'comma-separated brand ids, e.g. aurora,nimbus,zephyr; the first is the reference of the verdicts',
+    ),
 }).strict();
 
 export function compareRoutes(ctx: ApiContext): FastifyPluginAsync {

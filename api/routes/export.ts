@@ -24,6 +24,7 @@ import {
   type TableFormat,
 } from '../export-table.ts';
 import { route } from '../openapi.ts';
+import { CompareQuery } from './compare.ts';
 import {
   brandOf,
   FilterQuery,
@@ -62,20 +63,8 @@ const SeriesQuery = RangeQuery.extend(FilterQuery.shape)
   .extend({ brand: Slug.describe('brand id') })
   .strict();
 
-const CompareExportQuery = RangeQuery.extend({
-  brands: z
-    .string()
-    .transform((s) => [
-      ...new Set(
-        s
-          .split(',')
-          .map((b) => b.trim())
-          .filter((b) => b.length > 0),
-      ),
-    ])
-    .pipe(z.array(Slug).min(1, 'name at least one brand').max(20, 'at most 20 brands'))
-    .describe('comma-separated brand ids; the first is the reference of the verdicts'),
-}).strict();
+/** The comparison table's download asks what the comparison asks. */
+const CompareExportQuery = CompareQuery;
 
 /** The mention download's columns (api/contracts/export.ts: the row's schema). */
 export const MENTION_COLUMNS = EXPORT_COLUMNS;
