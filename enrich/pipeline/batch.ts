@@ -2,6 +2,7 @@ import type { EnrichedMention, Mention } from '../../core/contracts/mention.ts';
 import { describeError } from '../../core/errors.ts';
 import { scoringLanguage } from '../language/detect.ts';
 import type { AccurateScorer } from '../sentiment/accurate/scorer.ts';
+import { GIVEN_MODEL } from './sentiment-choice.ts';
 import type { TierGovernor } from '../sentiment/tiers.ts';
 import { enrichMention, type Enrichers } from './enrich.ts';
 
@@ -43,6 +44,8 @@ export async function enrichBatch(
   const chosen: number[] = [];
   for (let i = 0; i < results.length && chosen.length < k; i++) {
     const r = results[i]!;
+    // A given label is never re-scored (sentiment-choice.ts): not by the accurate tier either.
+    if (r.ok && r.value.sentiment.model.name === GIVEN_MODEL.name) continue;
     if (r.ok && accurate.scores(r.value.lang)) chosen.push(i);
     else if (r.ok && r.value.lang === 'und') chosen.push(i); // scoringLanguage may still place it
   }
