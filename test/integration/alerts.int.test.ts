@@ -76,7 +76,8 @@ beforeAll(async () => {
   // Embedded pipeline: in-process bus, the real enrich stage and sink.
   const bus = new InProcessBus();
   const rt: Runtime = {
-    settings: loadConfig(AppSettingsSchema, {}),
+    // The fast tier: this suite is about alerts on 72 h of mentions, not the encoder's speed.
+    settings: loadConfig(AppSettingsSchema, { SENTIMENT_TIER: 'fast' }),
     logger,
     bus,
     store,
