@@ -51,6 +51,12 @@ export const metrics = {
     labelNames: ['group'] as const,
     registers: [registry],
   }),
+  sentimentScored: new Counter({
+    name: 'earshot_stage_sentiment_scored_total',
+    help: 'Mentions the enrich stage gave a sentiment, by the tier that scored it (fast, accurate, or given: a label the mention came with)',
+    labelNames: ['stage', 'tier'] as const,
+    registers: [registry],
+  }),
   alertEvaluationSeconds: new Histogram({
     name: 'earshot_alert_evaluation_duration_seconds',
     help: 'Time to evaluate every alert rule once (one scheduled tick)',

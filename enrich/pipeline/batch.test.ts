@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MentionSchema, type Sentiment } from '../../core/contracts/mention.ts';
+import { metrics, registry } from '../../core/metrics.ts';
 import { loadEnrichers } from '../../cli/roles/index.ts';
 import { DEMO_CONFIG_PATH } from '../../cli/settings.ts';
 import { loadEarshotConfig } from '../../core/workspace-config.ts';
@@ -94,5 +95,44 @@ describe('enrichBatch with sentiment tiers', () => {
     });
     expect(models(r)).toEqual(Array(4).fill('earshot-sentiment'));
     expect(String(errors[0])).toMatch(/onnx exploded/);
+  });
+
+  it('counts every scored mention by tier on the stage series (fast, accurate, given)', async () => {
+    const tierCounts = async (): Promise<Record<string, number>> => {
+      const out: Record<string, number> = { fast: 0, accurate: 0, given: 0 };
+      for (const v of (await metrics.sentimentScored.get()).values)
+        if (v.labels.stage === 'enrich') out[String(v.labels.tier)] = v.value;
+      return out;
+    };
+    const given = MentionSchema.parse({ ...mentions[0], id: 't:given', sentiment: 'neg' });
+    const before = await tierCounts();
+    await enrichBatch([...mentions, given], enrichers, null);
+    const afterFast = await tierCounts();
+    expect(afterFast.fast - before.fast).toBe(4);
+    expect(afterFast.given - before.given).toBe(1);
+    expect(afterFast.accurate - before.accurate).toBe(0);
+    // The accurate tier takes 2 of them; the given label is never re-scored.
+    await enrichBatch([...mentions, given], enrichers, {
+      accurate: slowScorer(0),
+      governor: new TierGovernor('auto', 10_000, 1_000),
+    });
+    const afterAuto = await tierCounts();
+    expect(afterAuto.accurate - afterFast.accurate).toBe(4);
+    expect(afterAuto.given - afterFast.given).toBe(1);
+    expect(afterAuto.fast - afterFast.fast).toBe(0);
+    // A failing accurate tier: its mentions are counted where their scores came from, fast.
+    const failing = slowScorer(0);
+    failing.scoreBatch = () => Promise.reject(new Error('down'));
+    await enrichBatch(mentions, enrichers, {
+      accurate: failing,
+      governor: new TierGovernor('accurate', 0),
+    });
+    const afterFail = await tierCounts();
+    expect(afterFail.fast - afterAuto.fast).toBe(4);
+    expect(afterFail.accurate - afterAuto.accurate).toBe(0);
+    // What every role's ops port serves on /metrics (core/runtime/ops-server.ts).
+    const text = await registry.metrics();
+    for (const tier of ['fast', 'accurate', 'given'])
+      expect(text).toContain(`earshot_stage_sentiment_scored_total{stage="enrich",tier="${tier}"}`);
   });
 });

@@ -1,5 +1,6 @@
 import type { EnrichedMention, Mention } from '../../core/contracts/mention.ts';
 import { describeError } from '../../core/errors.ts';
+import { metrics } from '../../core/metrics.ts';
 import { scoringLanguage } from '../language/detect.ts';
 import type { AccurateScorer } from '../sentiment/accurate/scorer.ts';
 import { GIVEN_MODEL } from './sentiment-choice.ts';
@@ -38,9 +39,9 @@ export async function enrichBatch(
     }
   });
   const accurate = tiers?.accurate ?? null;
-  if (tiers === null || tiers === undefined || accurate === null) return results;
+  if (tiers === null || tiers === undefined || accurate === null) return counted(results, 0);
   const k = tiers.governor.plan(mentions.length);
-  if (k === 0) return results;
+  if (k === 0) return counted(results, 0);
   const chosen: number[] = [];
   for (let i = 0; i < results.length && chosen.length < k; i++) {
     const r = results[i]!;
@@ -49,7 +50,7 @@ export async function enrichBatch(
     if (r.ok && accurate.scores(r.value.lang)) chosen.push(i);
     else if (r.ok && r.value.lang === 'und') chosen.push(i); // scoringLanguage may still place it
   }
-  if (chosen.length === 0) return results;
+  if (chosen.length === 0) return counted(results, 0);
   const items = chosen.map((i) => {
     const m = (results[i] as { ok: true; value: EnrichedMention }).value;
     return {
@@ -63,6 +64,7 @@ export async function enrichBatch(
     };
   });
   const started = performance.now();
+  let rescored = 0;
   try {
     const scored = await accurate.scoreBatch(items);
     tiers.governor.record(chosen.length, performance.now() - started);
@@ -70,10 +72,31 @@ export async function enrichBatch(
       const s = scored[n];
       if (s !== null && s !== undefined) {
         (results[i] as { ok: true; value: EnrichedMention }).value.sentiment = s;
+        rescored++;
       }
     });
   } catch (error) {
     tiers.onError?.(error);
   }
+  return counted(results, rescored);
+}
+
+/**
+ * The tier series (`earshot_stage_sentiment_scored_total`): how many mentions of the batch the
+ * accurate tier scored, how many kept a given label, and the rest the fast tier. It shows an
+ * operator what `auto` actually ran, and a fallback to fast under load.
+ */
+function counted(results: BatchResult[], accurate: number): BatchResult[] {
+  let given = 0;
+  let ok = 0;
+  for (const r of results) {
+    if (!r.ok) continue;
+    ok++;
+    if (r.value.sentiment.model.name === GIVEN_MODEL.name) given++;
+  }
+  const fast = ok - given - accurate;
+  if (fast > 0) metrics.sentimentScored.inc({ stage: 'enrich', tier: 'fast' }, fast);
+  if (accurate > 0) metrics.sentimentScored.inc({ stage: 'enrich', tier: 'accurate' }, accurate);
+  if (given > 0) metrics.sentimentScored.inc({ stage: 'enrich', tier: 'given' }, given);
   return results;
 }
