@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import { KafkaBus } from '../core/bus/kafka.ts';
@@ -28,6 +28,11 @@ import type { BenchResult } from './types.ts';
  *
  * BENCH_E2E_LAYOUT=combined runs enrich and sink in one `earshot run enrich sink` process on
  * the embedded engine instead (no HTTP front; sustained rate only).
+ *
+ * The sentiment tier is `fast` (the target is stated for it; BENCH_E2E_TIER=auto|accurate to
+ * measure the others). On a shared machine wall-clock rates say little: the CPU each process
+ * spent per mention (from /proc) is printed too, with the load average, so a run on a quiet
+ * machine can be compared with one on a busy machine.
  */
 const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
 const total = Number(process.env.BENCH_E2E_MENTIONS ?? 200_000);
@@ -35,6 +40,7 @@ const enrichReplicas = Number(process.env.BENCH_E2E_ENRICH ?? 1);
 const partitions = Number(process.env.BENCH_E2E_PARTITIONS ?? 4);
 const trickleSeconds = Number(process.env.BENCH_E2E_TRICKLE_S ?? 20);
 const layout = process.env.BENCH_E2E_LAYOUT === 'combined' ? 'combined' : 'separate';
+const tier = process.env.BENCH_E2E_TIER ?? 'fast';
 
 export default async function run(): Promise<BenchResult[]> {
   if (brokers.length === 0)
@@ -42,26 +48,46 @@ export default async function run(): Promise<BenchResult[]> {
       'bench e2e needs a Kafka broker: set KAFKA_BROKERS (npm run kafka:up starts one)',
     );
   const results: BenchResult[] = [];
+  const load0 = loadAverage();
   const sustained = await sustainedRun();
+  const load = `load average ${load0} before, ${loadAverage()} after`;
   results.push({
     area: 'e2e',
     name: `sustained, ${layout === 'combined' ? 'enrich+sink in one process' : `${enrichReplicas} enrich + 1 sink process`}`,
     value: sustained.rate,
     unit: 'mentions/s',
-    notes: `${total.toLocaleString('en-US')} mentions in ${sustained.seconds.toFixed(1)} s, ${partitions} partitions; produced at ${Math.round(sustained.produceRate).toLocaleString('en-US')}/s`,
+    notes: `${total.toLocaleString('en-US')} mentions in ${sustained.seconds.toFixed(1)} s, ${partitions} partitions, sentiment tier ${tier}; produced at ${Math.round(sustained.produceRate).toLocaleString('en-US')}/s; ${load}`,
   });
   // On a shared machine wall-clock rates say little; CPU per mention does. The capacity of
   // two dedicated cores follows from it (the store's engine, in this process, not counted).
   let cpuTotal = 0;
-  for (const [role, ms] of Object.entries(sustained.cpuPerThousand)) {
-    cpuTotal += ms;
+  for (const [role, us] of Object.entries(sustained.cpuPerMention)) {
+    cpuTotal += us;
     results.push({
       area: 'e2e',
-      name: `CPU per 1,000 mentions: earshot run ${role}`,
-      value: ms,
-      unit: 'ms',
+      name: `CPU per mention: earshot run ${role}`,
+      value: us,
+      unit: 'µs',
+      notes: 'user + system, every thread of the process (gzip included)',
     });
   }
+  results.push({
+    area: 'e2e',
+    name: 'CPU per mention: the role processes together',
+    value: cpuTotal,
+    unit: 'µs',
+    notes: `10,000 mentions/s on 2 cores leaves 200 µs for everything, broker and store included`,
+  });
+  results.push({
+    area: 'e2e',
+    name: 'CPU per mention: this process (producer, store engine)',
+    value: sustained.benchCpuPerMention,
+    unit: 'µs',
+    notes:
+      layout === 'combined'
+        ? 'the producer'
+        : 'the producer and the ClickHouse engine behind the HTTP front',
+  });
   results.push({
     area: 'e2e',
     name: "capacity of 2 dedicated cores (roles' CPU only)",
@@ -71,7 +97,7 @@ export default async function run(): Promise<BenchResult[]> {
   });
   if (layout === 'separate' && trickleSeconds > 0) {
     const t = await trickleRun();
-    const note = `${t.count} mentions at 50/s, ${enrichReplicas} enrich process(es)`;
+    const note = `${t.count} mentions at 50/s, ${enrichReplicas} enrich process(es); load average ${loadAverage()}`;
     results.push(
       { area: 'e2e', name: 'ingest → queryable, p50', value: t.p50, unit: 'ms', notes: note },
       { area: 'e2e', name: 'ingest → queryable, p95', value: t.p95, unit: 'ms', notes: note },
@@ -109,6 +135,7 @@ async function deploy(): Promise<Deployment> {
     LOG_PRETTY: 'false',
     DEMO_ENABLED: 'false',
     EARSHOT_CONFIG: '',
+    SENTIMENT_TIER: tier,
     ...(front
       ? {
           EARSHOT_STORE: 'clickhouse',
@@ -242,8 +269,10 @@ interface Sustained {
   rate: number;
   seconds: number;
   produceRate: number;
-  /** CPU milliseconds per 1,000 mentions, by role process. */
-  cpuPerThousand: Record<string, number>;
+  /** CPU microseconds per mention, by role process. */
+  cpuPerMention: Record<string, number>;
+  /** The same for this process: the producer, and the store engine behind the HTTP front. */
+  benchCpuPerMention: number;
 }
 
 async function sustainedRun(): Promise<Sustained> {
@@ -252,6 +281,7 @@ async function sustainedRun(): Promise<Sustained> {
     const batch = mentions(total, 's');
     const encoded = batch.map((m) => ({ key: m.id, value: JSON.stringify(m) }));
     const cpu0 = d.cpu();
+    const own0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < encoded.length; i += 2_000)
       await d.bus.produce(Topics.raw, encoded.slice(i, i + 2_000));
@@ -270,8 +300,9 @@ async function sustainedRun(): Promise<Sustained> {
     );
     const seconds = (performance.now() - t0) / 1000;
     const cpu1 = d.cpu();
-    const cpuPerThousand = Object.fromEntries(
-      Object.entries(cpu1).map(([k, v]) => [k, ((v - cpu0[k]!) * 1000 * 1000) / total]),
+    const own = process.cpuUsage(own0);
+    const cpuPerMention = Object.fromEntries(
+      Object.entries(cpu1).map(([k, v]) => [k, ((v - cpu0[k]!) * 1_000_000) / total]),
     );
     if (d.store) {
       const [row] = await d.store.query<{ n: string }>('SELECT count() AS n FROM mentions FINAL');
@@ -281,7 +312,8 @@ async function sustainedRun(): Promise<Sustained> {
       rate: total / seconds,
       seconds,
       produceRate: total / ((produced - t0) / 1000),
-      cpuPerThousand,
+      cpuPerMention,
+      benchCpuPerMention: (own.user + own.system) / total,
     };
   } finally {
     await d.stop();
@@ -338,6 +370,14 @@ async function trickleRun(): Promise<{ count: number; p50: number; p95: number; 
   } finally {
     await d.stop();
   }
+}
+
+/** `uptime`'s three figures: 1, 5 and 15 minutes. */
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }
 
 async function until<T>(

@@ -98,10 +98,11 @@ describe('enrichBatch with sentiment tiers', () => {
   });
 
   it('counts every scored mention by tier on the stage series (fast, accurate, given)', async () => {
-    const tierCounts = async (): Promise<Record<string, number>> => {
-      const out: Record<string, number> = { fast: 0, accurate: 0, given: 0 };
+    type Tier = 'fast' | 'accurate' | 'given';
+    const tierCounts = async (): Promise<Record<Tier, number>> => {
+      const out = { fast: 0, accurate: 0, given: 0 };
       for (const v of (await metrics.sentimentScored.get()).values)
-        if (v.labels.stage === 'enrich') out[String(v.labels.tier)] = v.value;
+        if (v.labels.stage === 'enrich') out[v.labels.tier as Tier] = v.value;
       return out;
     };
     const given = MentionSchema.parse({ ...mentions[0], id: 't:given', sentiment: 'neg' });
