@@ -1,7 +1,8 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import kafkajs from 'kafkajs';
 import { DependencyUnavailableError } from '../errors.ts';
-import { mapKafkaError } from './kafka.ts';
+import { GZIP_LEVEL, mapKafkaError } from './kafka.ts';
 
 const { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded } = kafkajs;
 // The typings omit the `{ cause }` option kafkajs's retrier passes (src/retry/index.js).
@@ -29,5 +30,25 @@ describe('mapKafkaError', () => {
   it('a non-retriable error with no retriable cause stays what it is', () => {
     const error = new KafkaJSNonRetriableError('Invalid topics array');
     expect(mapKafkaError(error, 'produce')).toBe(error);
+  });
+});
+
+describe('gzip codec', () => {
+  it('compresses produced batches at the cheap level, as plain gzip any consumer reads', async () => {
+    const codec = (
+      kafkajs.CompressionCodecs[kafkajs.CompressionTypes.GZIP] as () => {
+        compress(encoder: { buffer: Buffer }): Promise<Buffer>;
+        decompress(buffer: Buffer): Promise<Buffer>;
+      }
+    )();
+    const batch = Buffer.from(
+      JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ id: `demo:${i}`, text: 'ok' }))),
+    );
+    const compressed = await codec.compress({ buffer: batch });
+    expect(GZIP_LEVEL).toBe(1);
+    expect(compressed.equals(gzipSync(batch, { level: 1 }))).toBe(true);
+    expect(compressed.equals(gzipSync(batch))).toBe(false); // kafkajs's own: zlib's level 6
+    expect(gunzipSync(compressed).equals(batch)).toBe(true);
+    expect((await codec.decompress(gzipSync(batch))).equals(batch)).toBe(true);
   });
 });
