@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadEnrichers } from '../../cli/roles/index.ts';
 import { DEMO_CONFIG_PATH } from '../../cli/settings.ts';
 import { MentionSchema } from '../../core/contracts/mention.ts';
-import { loadEarshotConfig } from '../../core/workspace-config.ts';
+import { loadEarshotConfig, parseEarshotConfig } from '../../core/workspace-config.ts';
 import { enrichMention } from './enrich.ts';
 
 describe('enrichMention: a refresh (the same mention re-read for its engagement)', () => {
@@ -89,5 +89,54 @@ describe('enrichMention: a sentiment the mention came with (an import from anoth
     const bad = MentionSchema.safeParse({ ...praise, sentiment: 'positive' });
     expect(bad.success).toBe(false);
     expect(JSON.stringify(bad.error?.issues)).toContain('sentiment must be one of pos, neu, neg');
+  });
+});
+
+describe('enrichMention: the enriched message', () => {
+  it('keeps its bytes: the mention’s keys in order, then the enrichment’s, brands as before', () => {
+    const config = parseEarshotConfig(`
+workspaces:
+  - id: acme-ws
+    name: ACME
+    brands:
+      - id: acme
+        name: Acme
+        query: '"acme"'
+        owned:
+          bluesky: [acme.bsky.social]
+`);
+    const enrichers = { ...loadEnrichers(config), now: () => new Date('2026-12-01T00:00:00Z') };
+    const post = MentionSchema.parse({
+      id: 'bluesky:1',
+      source: 'bluesky',
+      text: 'Acme support answered in five minutes #fast',
+      created_at: '2026-11-20T10:00:00Z',
+      author: { handle: 'someone.bsky.social' },
+      parent_author: { handle: 'acme.bsky.social' },
+      sentiment: 'pos',
+      refresh: false,
+    });
+    const out = enrichMention(post, enrichers);
+    expect(Object.keys(out)).toEqual([
+      ...Object.keys(post),
+      'lang_confidence',
+      'lang_declared',
+      'emotion',
+      'brands',
+      'topics',
+      'keywords',
+      'hashtags',
+      'dup_group',
+      'spam',
+      'enriched_at',
+    ]);
+    expect(Object.keys(post)).toContain('sentiment'); // a given label keeps its place
+    expect(JSON.stringify(out.brands)).toBe(
+      `[{"workspace":"acme-ws","brand":"acme","query_id":"${out.brands[0]!.query_id}","terms":["Acme"],"owned":true}]`,
+    );
+    expect(out.sentiment.model.name).toBe('given');
+    expect(out.enriched_at).toBe('2026-12-01T00:00:00.000Z');
+    const plain = enrichMention({ ...post, id: 'bluesky:2', parent_author: undefined }, enrichers);
+    expect(JSON.stringify(plain.brands[0])).not.toContain('owned');
   });
 });
