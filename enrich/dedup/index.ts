@@ -106,7 +106,7 @@ function similarity(a: Uint16Array, b: Uint16Array): number {
 interface Entry {
   sig: Uint16Array;
   group: string;
-  bands: Uint32Array;
+  bands: Int32Array;
   result: DedupResult;
 }
 
@@ -289,8 +289,13 @@ class MinHashIndex implements DedupIndex {
   }
 }
 
-function bandKeys(sig: Uint16Array): Uint32Array {
-  const keys = new Uint32Array(BANDS);
+/**
+ * Band keys as signed 32-bit integers: V8 keeps them as small integers in the bucket maps,
+ * where the same bits read unsigned (above 2^31) are heap numbers, hashed and compared slowly.
+ * The mapping is one to one, so buckets and results are exactly those of the unsigned keys.
+ */
+function bandKeys(sig: Uint16Array): Int32Array {
+  const keys = new Int32Array(BANDS);
   for (let b = 0; b < BANDS; b++) {
     let h = b;
     for (let r = 0; r < ROWS; r++) h = mix32(h ^ sig[b * ROWS + r]!);
