@@ -49,12 +49,12 @@ export const BusConfigSchema = z.object({
   KAFKA_CLIENT_ID: z.string().default('earshot'),
   /** Partitions for topics the app creates; more partitions = more consumers can share a stage. */
   KAFKA_TOPIC_PARTITIONS: env.int(1, 1024, 4),
+  /** Compression of what earshot produces: gzip, or none (less CPU; batches must fit the broker's message.max.bytes uncompressed). */
+  KAFKA_COMPRESSION: z.enum(['none', 'gzip']).default('gzip'),
   /**
    * Prefix of every topic and consumer group on the broker, so deployments (or test runs and
    * benchmarks) can share one; inside earshot topics keep their names.
    */
-  /** Compression of what earshot produces: gzip, or none (less CPU; batches must fit the broker's message.max.bytes uncompressed). */
-  KAFKA_COMPRESSION: z.enum(['none', 'gzip']).default('gzip'),
   KAFKA_NAMESPACE: z
     .string()
     .regex(/^[A-Za-z0-9._-]{0,100}$/, 'letters, digits, ".", "_" and "-" only')
