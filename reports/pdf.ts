@@ -172,8 +172,10 @@ export function createPdfRenderer(o: PdfRendererOptions): PdfRenderer {
           const state = await page
             .waitForFunction(
               () => {
-                const s = document.body.dataset.report;
-                return s === 'ready' || s === 'error' ? s : false;
+                const d = document.body.dataset;
+                if (d.report === 'ready' || d.report === 'error') return d.report;
+                // A web UI built before the print view existed shows its overview instead.
+                return d.loaded === 'true' && d.page !== 'report' ? 'not_a_print_view' : false;
               },
               undefined,
               { timeout },
@@ -185,6 +187,10 @@ export function createPdfRenderer(o: PdfRendererOptions): PdfRenderer {
                 { cause: error },
               );
             });
+          if (state === 'not_a_print_view')
+            throw new PrintViewUnavailableError(
+              'the web UI served here has no print view (built before it): rebuild it with npm run build:ui',
+            );
           if (state !== 'ready')
             throw new Error(
               `the report page failed: ${await page.evaluate(() => document.body.dataset.reportError ?? 'unknown error')}`,

@@ -8,6 +8,7 @@ import { printingApi } from '../../api/printing.ts';
 import { runScheduledReports } from '../../reports/scheduled.ts';
 import type { Store } from '../../store/port.ts';
 import { listDeliveries } from '../../store/queries/alerts-store.ts';
+import { ensureUiBuilt } from '../support/browser.ts';
 import { anEnrichedMention } from '../support/builders.ts';
 import { freshStore, storeThroughSink } from '../support/store.ts';
 
@@ -95,6 +96,7 @@ alerts:
     );
   await storeThroughSink(store, mentions);
   // Printed as the API prints: the dashboard's print view, served by an API in process.
+  await ensureUiBuilt();
   printing = await printingApi({
     store,
     config: () => config,
