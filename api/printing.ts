@@ -9,7 +9,7 @@ import { uiRoutes } from './routes/ui.ts';
 
 /**
  * The report printer of a process that does not serve the API (the alerts role's scheduled
- * reports, `earshot alerts digest`, `earshot reports send`): an API built in process and never
+ * reports, `earshot alerts digest`): an API built in process and never
  * listening, with the web UI and the routes its print view reads, so a scheduled report is
  * printed exactly as `GET /v1/reports/…` prints it.
  */

@@ -42,6 +42,8 @@ export interface ScheduledRunOptions {
   publicUrl?: string;
   /** Send these even if already sent for this period (`earshot reports send`, the API's send). */
   only?: { workspace: string; id: string; force?: boolean };
+  /** Make the messages without the file and send nothing (`earshot alerts digest --dry-run`). */
+  dryRun?: boolean;
 }
 
 export interface ScheduledResult {
@@ -49,6 +51,8 @@ export interface ScheduledResult {
   schedule: string;
   period: { from: string; to: string };
   deliveries: DeliveryResult[];
+  /** With `dryRun`: what would be sent, and to which channels. */
+  preview?: { title: string; lines: string[]; channels: string[] };
 }
 
 /** The digest's schedule of a workspace, when its alert channels take the digest. */
@@ -132,6 +136,7 @@ async function reportNotice(
     notice.body = { ...notice.body, report_url: link };
     return { notice, file };
   }
+  if (o.dryRun) return { notice, file };
   const input = {
     store: o.store,
     workspace: ws,
@@ -216,8 +221,9 @@ export async function runScheduledReports(o: ScheduledRunOptions): Promise<Sched
         deliveries: [],
       };
       let notice: Notice;
+      let file: string;
       try {
-        ({ notice } = await reportNotice(o, ws, s, period));
+        ({ notice, file } = await reportNotice(o, ws, s, period));
       } catch (error) {
         // Nothing to send: every channel records the reason (a dead letter, never silence).
         for (const c of pending) {
@@ -243,6 +249,15 @@ export async function runScheduledReports(o: ScheduledRunOptions): Promise<Sched
           schedule: s.id,
           err: describeError(error),
         });
+        out.push(result);
+        continue;
+      }
+      if (o.dryRun) {
+        result.preview = {
+          title: notice.title,
+          lines: [...notice.lines, '', `(the report would be attached: ${file}.pdf)`],
+          channels: pending.map((c) => c.id),
+        };
         out.push(result);
         continue;
       }

@@ -91,7 +91,7 @@ workspaces:
               ),
             );
           }
-          return target.query(sql, params as never);
+          return target.query(sql, params);
         };
       },
     });
