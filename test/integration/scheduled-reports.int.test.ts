@@ -215,4 +215,29 @@ describe('scheduled reports', () => {
       /Content-Type: text\/html; charset=utf-8; name=ws-digest-2026-11-16\.html/,
     );
   });
+
+  it('a dry run (`earshot alerts digest --dry-run`) shows the digest and its channels, sends nothing', async () => {
+    const sent = mails.length;
+    const before = (await listDeliveries(store, 'ws')).length;
+    const [digest] = await runScheduledReports({
+      store,
+      config,
+      logger: silentLogger(),
+      env: {},
+      now: new Date('2026-12-07T10:00:00Z'),
+      printer: {
+        browserPath: '',
+        pdf: () => Promise.reject(new Error('a dry run prints nothing')),
+      },
+      only: { workspace: 'ws', id: 'digest' },
+      dryRun: true,
+    });
+    expect(digest!.period.from).toBe('2026-11-30T00:00:00.000Z');
+    expect(digest!.deliveries).toEqual([]);
+    expect(digest!.preview!.channels).toEqual(['mail']);
+    expect(digest!.preview!.title).toMatch(/^Weekly digest: Acme Inc/);
+    expect(digest!.preview!.lines[0]).toMatch(/^ACME: 0 mentions/);
+    expect(mails.length).toBe(sent);
+    expect((await listDeliveries(store, 'ws')).length).toBe(before);
+  });
 });
