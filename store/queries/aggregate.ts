@@ -382,6 +382,8 @@ export function authorsExpression(
   // muted (the scalar guard folds the whole read away): the common case costs nothing.
   const notCounted = `(SELECT mention_id FROM mention_overrides FINAL
                        WHERE workspace = {a_workspace:String} AND NOT counted)`;
+  const anyOut = `(SELECT count() FROM mention_overrides FINAL
+                   WHERE workspace = {a_workspace:String} AND NOT counted) > 0`;
   const rows = `workspace = {a_workspace:String} AND brand IN {a_brands:Array(String)}
          AND ((created_at >= {a_previous_from:DateTime64(3, 'UTC')} AND created_at < {a_previous_until:DateTime64(3, 'UTC')})
            OR (created_at >= {a_current_from:DateTime64(3, 'UTC')} AND created_at < {a_to:DateTime64(3, 'UTC')}))
@@ -390,10 +392,9 @@ export function authorsExpression(
       SELECT author_id, created_at >= {a_current_from:DateTime64(3, 'UTC')} AS current,
              countIf(mention_id NOT IN ${notCounted}) AS kept
       FROM brand_mentions
-      WHERE ${rows}
-        AND (SELECT count() FROM mention_overrides FINAL WHERE workspace = {a_workspace:String} AND NOT counted) > 0
+      WHERE ${anyOut} AND ${rows}
         AND author_id IN (SELECT author_id FROM brand_mentions
-                          WHERE ${rows} AND mention_id IN ${notCounted} AND author_id IS NOT NULL)
+                          WHERE ${anyOut} AND ${rows} AND mention_id IN ${notCounted} AND author_id IS NOT NULL)
       GROUP BY author_id, current))`;
   const sketch = `(SELECT tuple(uniqCombinedMergeIf(13)(authors, current = 1), uniqCombinedMergeIf(13)(authors, current = 0))
            FROM (${branches.join('\n UNION ALL \n')}))`;
