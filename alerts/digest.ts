@@ -1,18 +1,12 @@
-import type { Logger } from '../core/logger.ts';
-import type { EarshotConfig, WorkspaceConfig } from '../core/workspace-config.ts';
-import type { Store } from '../store/port.ts';
-import { insertDelivery } from '../store/queries/alerts-store.ts';
-import {
-  digestTopTopics,
-  digestTotals,
-  type DigestBrandTotals,
-} from '../store/queries/alerts-digest.ts';
-import { digestChannelsOf } from './channels.ts';
-import { parseAlertsConfig } from './config.ts';
+import type { WorkspaceConfig } from '../core/workspace-config.ts';
+import type { DigestBrandTotals } from '../store/queries/alerts-digest.ts';
 import type { Notice } from './delivery/notice.ts';
-import { sendNotice } from './delivery/send.ts';
 
-const WEEK_MS = 7 * 86_400_000;
+/**
+ * The weekly digest's lines: per brand, volume, net sentiment and share of voice against the
+ * previous period, and the top topics. Pure; the digest is sent as the `digest` scheduled
+ * report (reports/scheduled.ts), whose message starts with these lines for its brands.
+ */
 
 export interface DigestBrand {
   brand: string;
@@ -101,48 +95,4 @@ export function digestNotice(d: Digest): Notice {
     color: '#4f7cff',
     body: { kind: 'digest', ...d },
   };
-}
-
-/** Compute and send the weekly digest of every workspace (the week ending at `now`). */
-export async function runDigest(o: {
-  store: Store;
-  config: EarshotConfig;
-  logger: Logger;
-  env: Record<string, string | undefined>;
-  now: Date;
-}): Promise<Digest[]> {
-  const alerts = parseAlertsConfig(o.config);
-  const to = new Date(Math.floor(o.now.getTime() / 3_600_000) * 3_600_000);
-  const from = new Date(to.getTime() - WEEK_MS);
-  const prevFrom = new Date(from.getTime() - WEEK_MS);
-  const out: Digest[] = [];
-  for (const ws of o.config.workspaces) {
-    const digest = buildDigest(
-      ws,
-      from,
-      to,
-      await digestTotals(o.store, ws.id, from, to),
-      await digestTotals(o.store, ws.id, prevFrom, from),
-      await digestTopTopics(o.store, ws.id, from, to),
-    );
-    out.push(digest);
-    const channels = digestChannelsOf(alerts, ws.id);
-    const notice = digestNotice(digest);
-    for (const channel of channels) {
-      const r = await sendNotice(channel, notice, {
-        delivery: alerts.delivery,
-        env: o.env,
-        logger: o.logger,
-      });
-      await insertDelivery(o.store, {
-        workspace: ws.id,
-        incident_id: `digest.${to.toISOString().slice(0, 10)}`,
-        kind: 'digest',
-        ...r,
-        at: new Date().toISOString(),
-      });
-    }
-    o.logger.info({ event: 'digest_sent', workspace: ws.id, channels: channels.length });
-  }
-  return out;
 }

@@ -10,7 +10,7 @@ import { metrics } from '../core/metrics.ts';
 import type { EarshotConfig } from '../core/workspace-config.ts';
 import type { Store } from '../store/port.ts';
 import { DEFAULT_ENGAGEMENT_WEIGHTS, type EngagementWeights } from '../store/queries/metrics.ts';
-import { createAuth, type KeyChanges } from './auth.ts';
+import { createAuth, PrintKeys, type KeyChanges } from './auth.ts';
 import { ResultCache } from './cache.ts';
 import { frameworkErrors, installErrorHandler } from './errors.ts';
 import type { RouteSpec } from './openapi.ts';
@@ -20,7 +20,8 @@ import { compareRoutes } from './routes/compare.ts';
 import { exportRoutes } from './routes/export.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { reportScheduleRoutes } from './routes/report-schedules.ts';
-import { createPdfRenderer, type PdfRenderer } from '../reports/pdf.ts';
+import { createPdfRenderer, type PageRequest, type PdfRenderer } from '../reports/pdf.ts';
+import { createReportPrinter, type ReportPrinter } from '../reports/print.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { systemRoutes } from './routes/system.ts';
 
@@ -70,6 +71,15 @@ export interface ApiContext {
   setup: SetupPort | null;
   /** Prints HTML reports to PDF (headless Chromium), started at the first report. */
   reports: PdfRenderer;
+  /** Prints a report from the web UI's print view, served by this API (reports/print.ts). */
+  printer: ReportPrinter;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This API's report printer: the scheduled reports print through it too. */
+    reportPrinter: ReportPrinter;
+  }
 }
 
 const VERSION = (
@@ -94,6 +104,10 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     bodyLimit: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     frameworkErrors,
   });
+  const printKeys = new PrintKeys();
+  const reports =
+    deps.pdf ??
+    createPdfRenderer({ browserPath: deps.reportsBrowserPath ?? DEFAULT_REPORTS_BROWSER });
   const ctx: ApiContext = {
     store: deps.store,
     config: deps.config,
@@ -105,10 +119,18 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     cache: new ResultCache(deps.cacheTtlMs ?? 0),
     version: VERSION,
     setup: deps.setup ?? null,
-    reports:
-      deps.pdf ??
-      createPdfRenderer({ browserPath: deps.reportsBrowserPath ?? DEFAULT_REPORTS_BROWSER }),
+    reports,
+    printer: createReportPrinter({
+      renderer: reports,
+      serve: (r) => serveInProcess(app, r),
+      mintKey: (workspace, ttlMs) => {
+        const key = printKeys.mint(workspace, ttlMs);
+        return { key, revoke: () => printKeys.revoke(key) };
+      },
+      logger: deps.logger,
+    }),
   };
+  app.decorate('reportPrinter', ctx.printer);
   app.addHook('onClose', async () => {
     if (!deps.pdf) await ctx.reports.close();
   });
@@ -130,6 +152,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     store: deps.store,
     demoKey: deps.demoKey,
     ratePerSecond: deps.rateLimitPerSecond ?? 200,
+    printKeys,
     ...(deps.keyChanges ? { keyChanges: deps.keyChanges } : {}),
   });
   await app.register(
@@ -150,4 +173,19 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     { prefix: '/v1' },
   );
   return app;
+}
+
+/** A request of the printed page, answered by this API without a socket. */
+async function serveInProcess(app: FastifyInstance, r: PageRequest) {
+  const res = await app.inject({
+    method: r.method as 'GET',
+    url: r.url,
+    headers: r.headers,
+    ...(r.body ? { payload: r.body } : {}),
+  });
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(res.headers))
+    if (value !== undefined && name !== 'transfer-encoding')
+      headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+  return { status: res.statusCode, headers, body: res.rawPayload };
 }

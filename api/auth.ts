@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   listApiKeys,
@@ -31,6 +31,36 @@ export interface AuthOptions {
   now?: () => number;
   /** Key changes made in this process (the admin endpoint): applied at the next request. */
   keyChanges?: KeyChanges;
+  /** Short-lived read keys this process mints for itself (the report printer's). */
+  printKeys?: PrintKeys;
+}
+
+/**
+ * Read keys that live in this process's memory only, for one workspace and a few minutes: the
+ * key the PDF printer hands the dashboard it loads (reports/print.ts). Never stored, never
+ * listed, revoked when the print is done; they can only read (`GET`), like a `read` key.
+ */
+export class PrintKeys {
+  private readonly keys = new Map<string, { workspace: string; expires: number }>();
+  constructor(private readonly now: () => number = Date.now) {}
+  mint(workspace: string, ttlMs: number): string {
+    const key = `esp_${randomBytes(24).toString('base64url')}`;
+    this.keys.set(key, { workspace, expires: this.now() + ttlMs });
+    return key;
+  }
+  revoke(key: string): void {
+    this.keys.delete(key);
+  }
+  /** The key's workspace while it is valid; expired ones are forgotten on the way. */
+  workspaceOf(key: string): string | null {
+    const k = this.keys.get(key);
+    if (!k) return null;
+    if (k.expires <= this.now()) {
+      this.keys.delete(key);
+      return null;
+    }
+    return k.workspace;
+  }
 }
 
 /** Tells the key cache that keys were created or revoked, so a revoke applies at once. */
@@ -87,6 +117,9 @@ export function createAuth(options: AuthOptions) {
     const key = match[1]!;
     if (options.demoKey && sameSecret(key, options.demoKey.key))
       return { workspace: options.demoKey.workspace, keyId: 'demo', keyName: '', scope: 'admin' };
+    const printing = key.startsWith('esp_') ? options.printKeys?.workspaceOf(key) : null;
+    if (printing)
+      return { workspace: printing, keyId: 'print', keyName: 'report printer', scope: 'read' };
     const parsed = parseApiKey(key);
     if (!parsed) throw new ApiError(401, 'unauthorized', 'invalid API key');
     if (now() - loadedAt > 5_000 || !cache.has(parsed.id)) await reload();

@@ -14,7 +14,8 @@ import type { EngagementWeights } from '../store/queries/metrics.ts';
 import { listStoredSchedules } from '../store/queries/report-schedules.ts';
 import { brandReportData, compareReportData, type ReportPeriod } from './data.ts';
 import { renderReport } from './html.ts';
-import { PdfUnavailableError, type PdfRenderer } from './pdf.ts';
+import { PdfUnavailableError } from './pdf.ts';
+import type { ReportPrinter } from './print.ts';
 
 /**
  * Scheduled reports: when a schedule's period is over (the week to Monday 00:00, the month to
@@ -34,12 +35,15 @@ export interface ScheduledRunOptions {
   logger: Logger;
   env: Record<string, string | undefined>;
   now: Date;
-  pdf: PdfRenderer;
+  /** Prints the PDF as the API does: the dashboard's print view (reports/print.ts). */
+  printer: ReportPrinter;
   weights?: EngagementWeights;
   /** `REPORTS_PUBLIC_URL`: where links of `pdf: link` schedules point (the API's address). */
   publicUrl?: string;
   /** Send these even if already sent for this period (`earshot reports send`, the API's send). */
   only?: { workspace: string; id: string; force?: boolean };
+  /** Make the messages without the file and send nothing (`earshot alerts digest --dry-run`). */
+  dryRun?: boolean;
 }
 
 export interface ScheduledResult {
@@ -47,6 +51,8 @@ export interface ScheduledResult {
   schedule: string;
   period: { from: string; to: string };
   deliveries: DeliveryResult[];
+  /** With `dryRun`: what would be sent, and to which channels. */
+  preview?: { title: string; lines: string[]; channels: string[] };
 }
 
 /** The digest's schedule of a workspace, when its alert channels take the digest. */
@@ -130,19 +136,31 @@ async function reportNotice(
     notice.body = { ...notice.body, report_url: link };
     return { notice, file };
   }
-  const data =
-    s.brands.length === 1
-      ? await brandReportData(
-          { store: o.store, workspace: ws, period, ...(o.weights ? { weights: o.weights } : {}) },
-          s.brands[0]!,
-        )
-      : await compareReportData(
-          { store: o.store, workspace: ws, period, ...(o.weights ? { weights: o.weights } : {}) },
-          s.brands,
-        );
-  const html = renderReport(data, { generatedAt: o.now });
+  if (o.dryRun) return { notice, file };
+  const input = {
+    store: o.store,
+    workspace: ws,
+    period,
+    ...(o.weights ? { weights: o.weights } : {}),
+  };
+  const html = async () =>
+    renderReport(
+      s.brands.length === 1
+        ? await brandReportData(input, s.brands[0]!)
+        : await compareReportData(input, s.brands),
+      { generatedAt: o.now },
+    );
   try {
-    const pdf = await o.pdf.render(html);
+    // The same print as `GET /v1/reports/…`: the dashboard's page, printed.
+    const pdf = await o.printer.pdf({
+      workspace: ws.id,
+      kind: s.brands.length === 1 ? 'brand' : 'compare',
+      brands: s.brands,
+      from: period.from,
+      to: period.to,
+      tz: period.tz,
+      html,
+    });
     notice.attachments = [
       { filename: `${file}.pdf`, contentType: 'application/pdf', content: pdf },
     ];
@@ -159,7 +177,7 @@ async function reportNotice(
       {
         filename: `${file}.html`,
         contentType: 'text/html; charset=utf-8',
-        content: Buffer.from(html),
+        content: Buffer.from(await html()),
       },
     ];
   }
@@ -203,8 +221,9 @@ export async function runScheduledReports(o: ScheduledRunOptions): Promise<Sched
         deliveries: [],
       };
       let notice: Notice;
+      let file: string;
       try {
-        ({ notice } = await reportNotice(o, ws, s, period));
+        ({ notice, file } = await reportNotice(o, ws, s, period));
       } catch (error) {
         // Nothing to send: every channel records the reason (a dead letter, never silence).
         for (const c of pending) {
@@ -230,6 +249,15 @@ export async function runScheduledReports(o: ScheduledRunOptions): Promise<Sched
           schedule: s.id,
           err: describeError(error),
         });
+        out.push(result);
+        continue;
+      }
+      if (o.dryRun) {
+        result.preview = {
+          title: notice.title,
+          lines: [...notice.lines, '', `(the report would be attached: ${file}.pdf)`],
+          channels: pending.map((c) => c.id),
+        };
         out.push(result);
         continue;
       }

@@ -40,7 +40,8 @@ import {
  * Downloads for spreadsheets: the mention feed with its filters, a brand's series and the
  * comparison table, each as CSV (UTF-8 with a byte-order mark, so Excel reads Greek and Persian
  * right) or XLSX. Every download says how many rows it holds (`X-Total-Count`, counted before
- * the first byte) and streams page by page: nothing is cut, whatever the size.
+ * the first byte) and streams page by page: nothing is cut, whatever the size, and nothing is
+ * added (mentions stored during the download are left out of it, as of the count).
  */
 
 const ExportQuery = RangeQuery.extend(FilterQuery.shape)
@@ -115,10 +116,12 @@ export function exportRoutes(ctx: ApiContext): FastifyPluginAsync {
           const q = input.query;
           const { ws } = brandOf(ctx, request.workspaceId, q.brand);
           const range = rangeOf(q, ctx.now(), timeZoneOf(ws));
-          const filters = mentionFilters(ws.id, q.brand, range, q);
+          const asked = mentionFilters(ws.id, q.brand, range, q);
           // The count and the first page too: a store that fails answers a JSON 5xx/503, not a
-          // cut file.
-          const rows = await countMentions(ctx.store, filters);
+          // cut file. The rows are read under the count's storage bound: what is stored while
+          // the file streams is left out, so the file holds exactly X-Total-Count rows.
+          const { rows, storedUpTo } = await countMentions(ctx.store, asked);
+          const filters: MentionFilters = { ...asked, storedUpTo };
           const first = await mentionFeed(ctx.store, filters, { limit: PAGE_SIZE, cursor: null });
           const table: Table = {
             name: 'mentions',

@@ -18,9 +18,10 @@ import {
 } from '../params.ts';
 
 /**
- * Reports to send: a brand or a comparison over a period, as a PDF printed by headless Chromium
- * from the HTML report, or that HTML itself (`format=html`). Where no browser is installed a
- * PDF request is a 503 `pdf_unavailable` that says why and links the HTML report.
+ * Reports to send: a brand or a comparison over a period, as a PDF that headless Chromium
+ * prints from the dashboard's own print view of the brand or comparison page (reports/print.ts),
+ * or the server's HTML report of the same queries (`format=html`). Where no browser is installed
+ * a PDF request is a 503 `pdf_unavailable` that says why and links the HTML report.
  */
 
 const Format = z
@@ -53,24 +54,40 @@ const RESPONSES = {
   503: 'pdf_unavailable: no Chromium on the server (details name the HTML report)',
 };
 
+type Period = ReturnType<typeof period>;
+
+/**
+ * The HTML report, or the PDF: the dashboard's print view printed by headless Chromium
+ * (reports/print.ts), which reads through this API; the data for the HTML report is only
+ * queried when it is what is sent (or printed, where the web UI is not built).
+ */
 async function send(
   ctx: ApiContext,
   reply: FastifyReply,
-  report: Report,
+  job: { workspace: string; kind: 'brand' | 'compare'; brands: string[]; period: Period },
+  data: () => Promise<Report>,
   format: 'pdf' | 'html',
   name: string,
   htmlUrl: string,
 ): Promise<FastifyReply> {
-  const html = renderReport(report, { generatedAt: ctx.now() });
+  const html = async () => renderReport(await data(), { generatedAt: ctx.now() });
   void reply.header('Cache-Control', 'no-store');
   if (format === 'html') {
     return reply
       .type('text/html; charset=utf-8')
       .header('Content-Disposition', `inline; filename="${name}.html"`)
-      .send(html);
+      .send(await html());
   }
   try {
-    const pdf = await ctx.reports.render(html);
+    const pdf = await ctx.printer.pdf({
+      workspace: job.workspace,
+      kind: job.kind,
+      brands: job.brands,
+      from: job.period.from,
+      to: job.period.to,
+      tz: job.period.tz,
+      html,
+    });
     return reply
       .type('application/pdf')
       .header('Content-Disposition', `attachment; filename="${name}.pdf"`)
@@ -126,20 +143,18 @@ export function reportRoutes(ctx: ApiContext): FastifyPluginAsync {
       async (request, reply, input) => {
         const { ws } = brandOf(ctx, request.workspaceId, input.params.brand);
         const q = input.query;
-        const report = await brandReportData(
-          {
-            store: ctx.store,
-            workspace: ws,
-            period: period(ctx, ws, q),
-            weights: ctx.engagementWeights,
-          },
-          input.params.brand,
-        );
-        const day = report.period.from.toISOString().slice(0, 10);
+        const p = period(ctx, ws, q);
+        const data = () =>
+          brandReportData(
+            { store: ctx.store, workspace: ws, period: p, weights: ctx.engagementWeights },
+            input.params.brand,
+          );
+        const day = p.from.toISOString().slice(0, 10);
         return send(
           ctx,
           reply,
-          report,
+          { workspace: ws.id, kind: 'brand', brands: [input.params.brand], period: p },
+          data,
           q.format,
           `${input.params.brand}-report-${day}`,
           htmlUrlOf(request.url),
@@ -167,17 +182,22 @@ export function reportRoutes(ctx: ApiContext): FastifyPluginAsync {
         for (const id of q.brands)
           if (!ws.brands.some((b) => b.id === id))
             throw new ApiError(404, 'not_found', `no brand "${id}"`);
-        const report = await compareReportData(
-          {
-            store: ctx.store,
-            workspace: ws,
-            period: period(ctx, ws, q),
-            weights: ctx.engagementWeights,
-          },
-          q.brands,
+        const p = period(ctx, ws, q);
+        const data = () =>
+          compareReportData(
+            { store: ctx.store, workspace: ws, period: p, weights: ctx.engagementWeights },
+            q.brands,
+          );
+        const day = p.from.toISOString().slice(0, 10);
+        return send(
+          ctx,
+          reply,
+          { workspace: ws.id, kind: 'compare', brands: q.brands, period: p },
+          data,
+          q.format,
+          `compare-report-${day}`,
+          htmlUrlOf(request.url),
         );
-        const day = report.period.from.toISOString().slice(0, 10);
-        return send(ctx, reply, report, q.format, `compare-report-${day}`, htmlUrlOf(request.url));
       },
     );
     return Promise.resolve();

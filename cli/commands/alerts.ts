@@ -5,7 +5,8 @@ import type { Store } from '../../store/port.ts';
 /**
  * `earshot alerts backtest [--rule R] [--from T] [--to T] [--json]`: replay alert rules over
  * stored history and print the alerts they would have raised (progress bar on stderr).
- * `earshot alerts digest [--dry-run]`: compute (and send) the weekly digest now.
+ * `earshot alerts digest [--dry-run]`: send last week's digest now (the `digest` scheduled report,
+ * reports/scheduled.ts), unless it was sent already; `--dry-run` prints it and sends nothing.
  */
 export function register(program: Command): void {
   const alerts = program.command('alerts').description('alert rules: backtest, digest');
@@ -64,22 +65,68 @@ export function register(program: Command): void {
     });
   alerts
     .command('digest')
-    .description('compute the weekly digest of every workspace and send it to its channels')
-    .action(async () => {
-      const { runDigest } = await import('../../alerts/digest.ts');
-      const { silentLogger } = await import('../../core/logger.ts');
+    .description(
+      "send last week's digest of every workspace whose alert channels take it (alerts.digest): the weekly scheduled report, once per week",
+    )
+    .option('--dry-run', 'print what would be sent, and to which channels; send nothing')
+    .action(async (opts: { dryRun?: boolean }) => {
+      const [{ runScheduledReports }, { printingApi }, { silentLogger }, { AppSettingsSchema }] =
+        await Promise.all([
+          import('../../reports/scheduled.ts'),
+          import('../../api/printing.ts'),
+          import('../../core/logger.ts'),
+          import('../settings.ts'),
+        ]);
+      const { loadConfig } = await import('../../core/config.ts');
+      const settings = loadConfig(AppSettingsSchema, process.env);
       await withStore(async (store, config) => {
-        const digests = await runDigest({
-          store,
-          config,
-          logger: silentLogger(),
-          env: process.env,
-          now: new Date(),
-        });
-        process.stdout.write(`${JSON.stringify(digests, null, 2)}\n`);
+        // The digest is the `digest` scheduled report (reports/scheduled.ts): the same message,
+        // PDF and channels as the hourly job sends, and the same record of what was sent, so
+        // this command and the job never send one week twice.
+        const printing = opts.dryRun
+          ? null
+          : await printingApi({
+              store,
+              config: () => config,
+              logger: silentLogger(),
+              browserPath: settings.REPORTS_BROWSER_PATH,
+              weights: settings.ENGAGEMENT_WEIGHTS,
+            });
+        try {
+          const results = [];
+          for (const ws of config.workspaces)
+            results.push(
+              ...(await runScheduledReports({
+                store,
+                config,
+                logger: silentLogger(),
+                env: process.env,
+                now: new Date(),
+                printer: printing?.printer ?? noPrinter,
+                only: { workspace: ws.id, id: 'digest' },
+                ...(settings.REPORTS_PUBLIC_URL ? { publicUrl: settings.REPORTS_PUBLIC_URL } : {}),
+                ...(opts.dryRun ? { dryRun: true } : {}),
+              })),
+            );
+          if (results.length === 0)
+            process.stderr.write(
+              "earshot: no digest to send: it is off (alerts.digest), no channel takes it, or last week's was sent already\n",
+            );
+          process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+          if (results.some((r) => r.deliveries.some((d) => d.status !== 'delivered')))
+            process.exitCode = 1;
+        } finally {
+          await printing?.close();
+        }
       });
     });
 }
+
+/** A dry run prints nothing: a printer that is never called. */
+const noPrinter = {
+  browserPath: '',
+  pdf: () => Promise.reject(new Error('a dry run prints no report')),
+};
 
 async function withStore(
   fn: (store: Store, config: EarshotConfig) => Promise<void>,

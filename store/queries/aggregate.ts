@@ -372,9 +372,35 @@ export function authorsExpression(
     );
   }
   if (branches.length === 0) return { sql: 'tuple(toUInt64(0), toUInt64(0))', params };
+  params.a_previous_from = toClickHouseTime(previousFrom);
+  params.a_previous_until = toClickHouseTime(previousUntil);
+  params.a_to = toClickHouseTime(scope.to);
+  // The sketches count every author who wrote a stored mention; a person hid or muted some
+  // (migration 0017), and an author whose every mention of a period is out is no author of it.
+  // Sketches cannot lose an element, so those authors are counted on raw rows and taken off.
+  // Only authors with such a mention are read, and nothing at all where none is hidden or
+  // muted (the scalar guard folds the whole read away): the common case costs nothing.
+  const notCounted = `(SELECT mention_id FROM mention_overrides FINAL
+                       WHERE workspace = {a_workspace:String} AND NOT counted)`;
+  const anyOut = `(SELECT count() FROM mention_overrides FINAL
+                   WHERE workspace = {a_workspace:String} AND NOT counted) > 0`;
+  const rows = `workspace = {a_workspace:String} AND brand IN {a_brands:Array(String)}
+         AND ((created_at >= {a_previous_from:DateTime64(3, 'UTC')} AND created_at < {a_previous_until:DateTime64(3, 'UTC')})
+           OR (created_at >= {a_current_from:DateTime64(3, 'UTC')} AND created_at < {a_to:DateTime64(3, 'UTC')}))
+         AND ({a_source:String} = '' OR source = {a_source:String}) AND ({a_lang:String} = '' OR lang = {a_lang:String})`;
+  const gone = `(SELECT tuple(countIf(current = 1 AND kept = 0), countIf(current = 0 AND kept = 0)) FROM (
+      SELECT author_id, created_at >= {a_current_from:DateTime64(3, 'UTC')} AS current,
+             countIf(mention_id NOT IN ${notCounted}) AS kept
+      FROM brand_mentions
+      WHERE ${anyOut} AND ${rows}
+        AND author_id IN (SELECT author_id FROM brand_mentions
+                          WHERE ${anyOut} AND ${rows} AND mention_id IN ${notCounted} AND author_id IS NOT NULL)
+      GROUP BY author_id, current))`;
+  const sketch = `(SELECT tuple(uniqCombinedMergeIf(13)(authors, current = 1), uniqCombinedMergeIf(13)(authors, current = 0))
+           FROM (${branches.join('\n UNION ALL \n')}))`;
   return {
-    sql: `(SELECT tuple(uniqCombinedMergeIf(13)(authors, current = 1), uniqCombinedMergeIf(13)(authors, current = 0))
-           FROM (${branches.join('\n UNION ALL \n')}))`,
+    sql: `(SELECT tuple(toUInt64(greatest(0, toInt64(s.1) - toInt64(g.1))), toUInt64(greatest(0, toInt64(s.2) - toInt64(g.2))))
+           FROM (SELECT ${sketch} AS s, ${gone} AS g))`,
     params,
   };
 }

@@ -4,16 +4,26 @@ import { mentionWhere, type MentionFilters } from './filters.ts';
 /**
  * The number of mentions the feed (and so an export) lists for these filters: one per
  * (mention, created_at) of `brand_mentions`, as `mentionFeed` pages them. Counted before an
- * export starts, so the download can say how many rows it holds.
+ * export starts, so the download can say how many rows it holds; with the newest `version`
+ * among them (`storedUpTo`). The export then reads under `storedUpTo` too, so a mention stored
+ * while the file streams is in neither the count nor the file: they match to the row.
+ *
+ * `version` is the enrichment time, and the sink stores mentions in the order they were
+ * enriched, so "version ≤ the newest counted" is "stored when the count was taken". What that
+ * bound cannot see: a mention re-enriched during the download (its new row replaces the
+ * counted one at the next merge), and a hide or mute made meanwhile.
  */
-export async function countMentions(store: Store, f: MentionFilters): Promise<number> {
+export async function countMentions(
+  store: Store,
+  f: MentionFilters,
+): Promise<{ rows: number; storedUpTo: number }> {
   const { where, params } = mentionWhere(f);
-  const [row] = await store.query<{ n: number | string }>(
-    `SELECT count() AS n FROM (SELECT mention_id, created_at FROM brand_mentions
-       WHERE ${where} GROUP BY mention_id, created_at)`,
+  const [row] = await store.query<{ n: number | string; v: number | string }>(
+    `SELECT count() AS n, max(v) AS v FROM (SELECT mention_id, created_at, max(version) AS v
+       FROM brand_mentions WHERE ${where} GROUP BY mention_id, created_at)`,
     params,
   );
-  return Number(row?.n ?? 0);
+  return { rows: Number(row?.n ?? 0), storedUpTo: Number(row?.v ?? 0) };
 }
 
 /**

@@ -21,6 +21,12 @@ export interface MentionFilters {
   bookmarked?: boolean | undefined;
   /** true: only hidden mentions (to bring one back); otherwise hidden and muted ones are left out. */
   hidden?: boolean | undefined;
+  /**
+   * Only rows stored up to this `version` (their enrichment time, in ms; rows are stored in
+   * that order): an export counts its rows and then reads them under one bound, so mentions
+   * stored while it streams are in neither (store/queries/export.ts).
+   */
+  storedUpTo?: number | undefined;
 }
 
 /** Mention ids of the workspace whose override (migration 0017) meets `condition`. */
@@ -89,6 +95,10 @@ export function mentionWhere(f: MentionFilters): { where: string; params: QueryP
         OR (sentiment_label = {sentiment:String} AND mention_id NOT IN ${overridden("label != ''")}))`,
     );
     params.sentiment = f.sentiment;
+  }
+  if (f.storedUpTo !== undefined) {
+    clauses.push('version <= {stored_up_to:UInt64}');
+    params.stored_up_to = f.storedUpTo;
   }
   if (f.tag !== undefined) {
     clauses.push(`mention_id IN ${overridden('has(tags, {tag:String})')}`);

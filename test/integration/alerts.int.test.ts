@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { backtest, backtestAlerts, formatBacktest } from '../../alerts/backtest.ts';
-import { runDigest } from '../../alerts/digest.ts';
 import { Evaluator } from '../../alerts/evaluator.ts';
 import { alertRoutes } from '../../api/routes/alerts.ts';
 import { buildApi } from '../../api/app.ts';
 import { InProcessBus } from '../../core/bus/in-process.ts';
 import { Topics } from '../../core/contracts/topics.ts';
 import { loadConfig } from '../../core/config.ts';
+import { PdfUnavailableError } from '../../reports/pdf.ts';
+import { runScheduledReports } from '../../reports/scheduled.ts';
 import { silentLogger } from '../../core/logger.ts';
 import { loadEarshotConfig, type EarshotConfig } from '../../core/workspace-config.ts';
 import { startPipeline } from '../../cli/embedded.ts';
@@ -193,23 +194,59 @@ describe('alerts on the demo history (real ClickHouse engine)', () => {
 
   it('weekly digest: per-brand numbers from the rollups, delivered like alerts', async () => {
     posts.length = 0;
-    const [digest] = await runDigest({ store, config, logger, env: {}, now: new Date(now) });
-    const nimbus = digest!.brands.find((b) => b.brand === 'nimbus')!;
-    const [stored] = await store.query<{ n: number }>(
-      `SELECT count() AS n FROM brand_mentions FINAL WHERE workspace = 'demo' AND brand = 'nimbus'
-        AND created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}`,
-      {
-        from: digest!.from.replace('T', ' ').replace('Z', ''),
-        to: digest!.to.replace('T', ' ').replace('Z', ''),
+    // The digest is the weekly scheduled report: on the Monday after these mentions, the week
+    // that holds them. No browser here: the report goes as HTML, the message is the same.
+    const monday = new Date(now);
+    monday.setUTCHours(0, 0, 0, 0);
+    monday.setUTCDate(monday.getUTCDate() + ((8 - monday.getUTCDay()) % 7 || 7));
+    const withDigest: EarshotConfig = {
+      ...config,
+      alerts: { ...(config.alerts as Record<string, unknown>), digest: { enabled: true } },
+    };
+    const [digest] = await runScheduledReports({
+      store,
+      config: withDigest,
+      logger,
+      env: {},
+      now: new Date(monday.getTime() + HOUR),
+      printer: {
+        browserPath: '',
+        pdf: () => Promise.reject(new PdfUnavailableError('no browser in this test')),
       },
-    );
-    expect(nimbus.volume).toBe(Number(stored!.n));
-    expect(nimbus.previous_volume).toBe(0);
-    expect(nimbus.volume_change_pct).toBeNull();
-    const sov = digest!.brands.reduce((s, b) => s + (b.share_of_voice ?? 0), 0);
-    expect(nimbus.share_of_voice).toBeGreaterThan(0.2);
-    expect(sov).toBeCloseTo(1, 3); // three brands, each against the other two
-    expect(String(posts[0]?.text)).toContain('Weekly digest: demo');
+      only: { workspace: 'demo', id: 'digest' },
+    });
+    expect(digest!.period.to).toBe(monday.toISOString());
+    expect(digest!.deliveries.find((d) => d.channel === 'oncall')?.status).toBe('delivered');
+    const text = String(posts[0]?.text);
+    expect(text).toContain('Weekly digest: Demo phones');
+    // Each brand's line carries its mentions of the week, as the store counts them.
+    for (const [brand, name] of [
+      ['nimbus', 'Nimbus'],
+      ['aurora', 'Aurora'],
+    ]) {
+      const [stored] = await store.query<{ n: number }>(
+        `SELECT count() AS n FROM brand_mentions FINAL WHERE workspace = 'demo' AND brand = {brand:String}
+          AND created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}`,
+        {
+          brand,
+          from: digest!.period.from.replace('T', ' ').replace('Z', ''),
+          to: digest!.period.to.replace('T', ' ').replace('Z', ''),
+        },
+      );
+      expect(text).toContain(`${name}: ${Number(stored!.n)} mentions`);
+    }
+    // Sent once per week: the next hourly tick sends nothing more.
+    expect(
+      await runScheduledReports({
+        store,
+        config: withDigest,
+        logger,
+        env: {},
+        now: new Date(monday.getTime() + 2 * HOUR),
+        printer: { browserPath: '', pdf: () => Promise.reject(new Error('not printed twice')) },
+        only: { workspace: 'demo', id: 'digest' },
+      }),
+    ).toEqual([]);
   }, 60_000);
 
   it('API: lists the alert with why it fired, acknowledges it, manages rules', async () => {

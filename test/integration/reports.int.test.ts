@@ -2,11 +2,14 @@ import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApi } from '../../api/app.ts';
+import { alertRoutes } from '../../api/routes/alerts.ts';
+import { uiRoutes } from '../../api/routes/ui.ts';
 import type { EnrichedMention } from '../../core/contracts/mention.ts';
 import { silentLogger } from '../../core/logger.ts';
 import { parseEarshotConfig } from '../../core/workspace-config.ts';
 import type { Store } from '../../store/port.ts';
 import { saveIncident } from '../../store/queries/alerts-store.ts';
+import { ensureUiBuilt } from '../support/browser.ts';
 import { anEnrichedMention } from '../support/builders.ts';
 import { freshStore, storeThroughSink } from '../support/store.ts';
 
@@ -123,12 +126,16 @@ beforeAll(async () => {
     acked_at: null,
     acked_by: null,
   });
+  // As `earshot start` serves it: the web UI (whose print view the PDF is) and the alerts.
+  await ensureUiBuilt();
   app = await buildApi({
     store,
     config: () => config,
     logger: silentLogger(),
     now: () => NOW,
     demoKey: { key: KEY, workspace: 'ws' },
+    extraRoutes: [alertRoutes],
+    rootPlugins: [uiRoutes()],
   });
 });
 
@@ -366,7 +373,7 @@ describe('reports', () => {
     expect(res.body).toContain('Data since');
   });
 
-  it('prints a PDF with the machine’s Chromium', async () => {
+  it('prints the dashboard’s print view to PDF with the machine’s Chromium', async () => {
     const t0 = Date.now();
     const res = await get(`/v1/reports/brands/acme?${RANGE}`);
     expect(res.statusCode).toBe(200);
@@ -376,12 +383,35 @@ describe('reports', () => {
     );
     expect(res.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(res.rawPayload.length).toBeGreaterThan(10_000);
+    // The PDF's title is the print view's (the server's HTML report is "ACME: report").
+    expect(res.rawPayload.toString('latin1')).toContain('/Title (ACME | earshot report)');
     console.log(
       `[figure] brand report PDF in ${Date.now() - t0} ms (first, with the browser start)`,
     );
     const cmp = await get(`/v1/reports/compare?brands=acme,rival&${RANGE}`);
     expect(cmp.statusCode).toBe(200);
     expect(cmp.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(cmp.rawPayload.toString('latin1')).toContain('/Title (ACME vs Rival | earshot report)');
+  });
+
+  it('an API without the web UI prints the HTML report of the same queries instead', async () => {
+    const bare = await buildApi({
+      store,
+      config: () => config,
+      logger: silentLogger(),
+      now: () => NOW,
+      demoKey: { key: KEY, workspace: 'ws' },
+    });
+    try {
+      const res = await bare.inject({
+        url: `/v1/reports/brands/acme?${RANGE}`,
+        headers: { authorization: `Bearer ${KEY}` },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.rawPayload.toString('latin1')).toContain('/Title (ACME: report)');
+    } finally {
+      await bare.close();
+    }
   });
 
   it('without a browser: a clear 503 naming the HTML report, which is served', async () => {

@@ -4,10 +4,11 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { silentLogger } from '../../core/logger.ts';
 import { parseEarshotConfig, type EarshotConfig } from '../../core/workspace-config.ts';
-import { createPdfRenderer, type PdfRenderer } from '../../reports/pdf.ts';
+import { printingApi } from '../../api/printing.ts';
 import { runScheduledReports } from '../../reports/scheduled.ts';
 import type { Store } from '../../store/port.ts';
 import { listDeliveries } from '../../store/queries/alerts-store.ts';
+import { ensureUiBuilt } from '../support/browser.ts';
 import { anEnrichedMention } from '../support/builders.ts';
 import { freshStore, storeThroughSink } from '../support/store.ts';
 
@@ -33,7 +34,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 let store: Store;
 let config: EarshotConfig;
-let pdf: PdfRenderer;
+let printing: Awaited<ReturnType<typeof printingApi>>;
 // Wednesday 25 November 2026: the last whole week is Monday 16 to Monday 23 (UTC).
 const NOW = new Date('2026-11-25T10:00:00Z');
 
@@ -94,18 +95,32 @@ alerts:
       }),
     );
   await storeThroughSink(store, mentions);
-  pdf = createPdfRenderer({ browserPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
+  // Printed as the API prints: the dashboard's print view, served by an API in process.
+  await ensureUiBuilt();
+  printing = await printingApi({
+    store,
+    config: () => config,
+    logger: silentLogger(),
+    browserPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  });
 });
 
 afterAll(async () => {
-  await pdf?.close();
+  await printing?.close();
   await store?.close();
   await new Promise((r) => http.close(r));
   await new Promise<void>((r) => smtp.close(() => r()));
 });
 
 const run = (now = NOW) =>
-  runScheduledReports({ store, config, logger: silentLogger(), env: {}, now, pdf });
+  runScheduledReports({
+    store,
+    config,
+    logger: silentLogger(),
+    env: {},
+    now,
+    printer: printing.printer,
+  });
 
 describe('scheduled reports', () => {
   it('sends last week’s digest by e-mail with the PDF, and the configured report to its webhook', async () => {
@@ -130,9 +145,11 @@ describe('scheduled reports', () => {
     const b64 = /filename=ws-digest-2026-11-16\.pdf\r?\n\r?\n([A-Za-z0-9+/=\r\n]+)/.exec(
       mail.data,
     )?.[1];
-    expect(Buffer.from(b64!.replace(/\s+/g, ''), 'base64').subarray(0, 5).toString('latin1')).toBe(
-      '%PDF-',
-    );
+    const digestPdf = Buffer.from(b64!.replace(/\s+/g, ''), 'base64');
+    expect(digestPdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // Printed from the dashboard's print view of the comparison (its title is the PDF's), as
+    // `GET /v1/reports/compare` prints it, not from a page of the scheduler's own.
+    expect(digestPdf.toString('latin1')).toContain('/Title (ACME vs Rival | earshot report)');
 
     // The webhook gets the comparison report, base64 in its JSON, and the digest numbers.
     expect(posts).toHaveLength(1);
@@ -149,9 +166,9 @@ describe('scheduled reports', () => {
       ['rival', 10],
     ]);
     expect(post.attachments[0]!.filename).toBe('ws-weekly-acme-2026-11-16.pdf');
-    expect(
-      Buffer.from(post.attachments[0]!.content_base64, 'base64').subarray(0, 5).toString('latin1'),
-    ).toBe('%PDF-');
+    const reportPdf = Buffer.from(post.attachments[0]!.content_base64, 'base64');
+    expect(reportPdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(reportPdf.toString('latin1')).toContain('/Title (ACME vs Rival | earshot report)');
     // The delivery record keeps the file's name and size, not its bytes.
     const [record] = await store.query<{ payload: string }>(
       "SELECT payload FROM alert_deliveries WHERE kind = 'report' AND channel = 'hook'",
@@ -176,21 +193,51 @@ describe('scheduled reports', () => {
   });
 
   it('without a browser: the HTML report attached, and the reason in the message', async () => {
-    const bare = createPdfRenderer({ browserPath: '/nonexistent/chromium' });
+    const bare = await printingApi({
+      store,
+      config: () => config,
+      logger: silentLogger(),
+      browserPath: '/nonexistent/chromium',
+    });
     const [digest] = await runScheduledReports({
       store,
       config,
       logger: silentLogger(),
       env: {},
       now: NOW,
-      pdf: bare,
+      printer: bare.printer,
       only: { workspace: 'ws', id: 'digest', force: true },
-    });
+    }).finally(() => bare.close());
     expect(digest!.deliveries.map((d) => d.status)).toEqual(['delivered']);
     const mail = mails[mails.length - 1]!.data;
     expect(mail).toContain('PDF unavailable: PDF reports need Chromium');
     expect(mail).toMatch(
       /Content-Type: text\/html; charset=utf-8; name=ws-digest-2026-11-16\.html/,
     );
+  });
+
+  it('a dry run (`earshot alerts digest --dry-run`) shows the digest and its channels, sends nothing', async () => {
+    const sent = mails.length;
+    const before = (await listDeliveries(store, 'ws')).length;
+    const [digest] = await runScheduledReports({
+      store,
+      config,
+      logger: silentLogger(),
+      env: {},
+      now: new Date('2026-12-07T10:00:00Z'),
+      printer: {
+        browserPath: '',
+        pdf: () => Promise.reject(new Error('a dry run prints nothing')),
+      },
+      only: { workspace: 'ws', id: 'digest' },
+      dryRun: true,
+    });
+    expect(digest!.period.from).toBe('2026-11-30T00:00:00.000Z');
+    expect(digest!.deliveries).toEqual([]);
+    expect(digest!.preview!.channels).toEqual(['mail']);
+    expect(digest!.preview!.title).toMatch(/^Weekly digest: Acme Inc/);
+    expect(digest!.preview!.lines[0]).toMatch(/^ACME: 0 mentions/);
+    expect(mails.length).toBe(sent);
+    expect((await listDeliveries(store, 'ws')).length).toBe(before);
   });
 });

@@ -56,6 +56,23 @@ export function palette(): {
 }
 
 const live = new Set<Chart>();
+/** Each live chart's first complete render (see `chartsSettled`). */
+const rendered = new Map<Chart, Promise<void>>();
+/** Print view: no animation, so a chart is final at its first render. */
+let still = false;
+export function setStillCharts(on: boolean): void {
+  still = on;
+}
+
+/**
+ * Resolves when every chart mounted so far has finished its first render (ECharts' `finished`
+ * event): the print view's ready marker waits for this, not for a guessed delay. A chart that
+ * cannot render (no size) does not hold the page for ever: after `maxMs` it is let go.
+ */
+export async function chartsSettled(maxMs = 5_000): Promise<void> {
+  const all = Promise.all(rendered.values()).then(() => undefined);
+  await Promise.race([all, new Promise<void>((r) => window.setTimeout(r, maxMs))]);
+}
 const observer =
   typeof ResizeObserver === 'undefined'
     ? null
@@ -72,10 +89,12 @@ export function mountChart(el: HTMLElement, option: ChartOption, label: string):
   el.setAttribute('aria-label', label);
   const chart = echarts.init(el, null, { renderer: 'canvas' });
   const p = palette();
+  rendered.set(chart, new Promise<void>((resolve) => chart.on('finished', () => resolve())));
   chart.setOption({
     aria: { enabled: true, label: { description: label } },
     textStyle: { color: p.text, fontFamily: 'inherit' },
     animationDuration: 300,
+    ...(still ? { animation: false } : {}),
     ...option,
   });
   live.add(chart);
@@ -94,6 +113,7 @@ export function disposeCharts(): void {
     c.dispose();
   }
   live.clear();
+  rendered.clear();
 }
 
 export function axisStyle(): Record<string, unknown> {

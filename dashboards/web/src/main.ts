@@ -10,6 +10,7 @@ import { brandPage } from './pages/brand.ts';
 import { comparePage } from './pages/compare.ts';
 import { mutedPage } from './pages/muted.ts';
 import { overviewPage } from './pages/overview.ts';
+import { parseReportHash, reportPage } from './pages/report.ts';
 import { settingsPage } from './pages/settings.ts';
 import {
   extractKey,
@@ -109,7 +110,9 @@ async function render(options: { keepScroll?: boolean } = {}): Promise<void> {
     if (active) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
-  document.body.dataset.page = state.page;
+  // The print view of a report (the server prints it to PDF): the brand or comparison page.
+  const report = parseReportHash(location.hash);
+  document.body.dataset.page = report ? 'report' : state.page;
   try {
     if (!(await loadBrands(signal)) || ticket !== rendering) return;
     const ctx: PageContext = {
@@ -125,7 +128,7 @@ async function render(options: { keepScroll?: boolean } = {}): Promise<void> {
     const root = h('div', { class: `page page-${state.page}` });
     disposeCharts();
     main.replaceChildren(root);
-    await pages[state.page](root, ctx);
+    await (report ? reportPage(report) : pages[state.page])(root, ctx);
     if (ticket !== rendering) return;
     document.body.dataset.loaded = 'true';
     if (options.keepScroll) window.scrollTo(0, scroll);
