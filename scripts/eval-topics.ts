@@ -223,6 +223,7 @@ async function embeddingMerge(): Promise<void> {
       `    after (cross-language merge): all pairs ${f(after.all)}; cross-language ${f(after.crossLanguage)}; ${after.topics} topics, ${after.merged} merges`,
     );
     for (const l of after.labels.slice(0, 12)) console.log(`      ${l}`);
+    for (const c of after.composition) console.log(`      topic of several stories: ${c}`);
   }
 
   // Cost. The fast path: assign() per mention (all the merge adds to it is keeping a cluster's

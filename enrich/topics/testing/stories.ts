@@ -144,12 +144,22 @@ export async function evaluateSet(
   }
   const clusters = ids.map((id) => clusterer.resolve(id));
   const labels = posts.map((p) => p.story);
+  // Each topic's posts by story (what a wrong merge put together).
+  const stories = new Map<string, Map<string, number>>();
+  clusters.forEach((c, i) => {
+    const m = stories.get(c) ?? new Map<string, number>();
+    m.set(labels[i]!, (m.get(labels[i]!) ?? 0) + 1);
+    stories.set(c, m);
+  });
   return {
     all: pairwiseF1(clusters, labels),
     crossLanguage: pairwiseF1(clusters, labels, (i, j) => posts[i]!.lang !== posts[j]!.lang),
     topics: new Set(clusters).size,
     merged,
     embedded,
+    composition: [...stories.values()]
+      .filter((m) => m.size > 1)
+      .map((m) => [...m].map(([story, n]) => `${n} ${story}`).join(' + ')),
     labels: clusterer
       .topics('eval/brand', 30)
       .map((t) => `${t.count} ${t.label} [${t.langs.join(' ')}]`),
