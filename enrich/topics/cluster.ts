@@ -78,6 +78,7 @@ export const DEFAULT_EMBED_MERGE: EmbedMergeOptions = {
   minCount: 1,
   maxTexts: 256,
   crossLanguageOnly: true,
+  linkage: 'mean',
 };
 
 class Clusterer implements TopicClusterer {
@@ -362,8 +363,11 @@ class Clusterer implements TopicClusterer {
       const mine = rows.slice(at, at + x.cluster.samples.length);
       at += mine.length;
       if (!live(x)) continue;
-      x.cluster.emb = meanEmbedding(mine, this.embCentre, mainLanguage(x.cluster));
+      const lang = mainLanguage(x.cluster);
+      x.cluster.emb = meanEmbedding(mine, this.embCentre, lang);
       x.cluster.embOf = x.key;
+      // A cluster not merged across languages is its own one part; a merged one keeps its parts.
+      if (x.cluster.parts.length <= 1) x.cluster.parts = [{ emb: x.cluster.emb, lang }];
       touched.add(x.brand);
       clusters++;
     }

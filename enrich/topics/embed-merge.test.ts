@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EmbedTexts } from './embed-merge.ts';
+import { MIN_CENTRE, mergeClose, newCentre, type EmbedTexts } from './embed-merge.ts';
 import { createTopicClusterer, type TopicClusterer } from './index.ts';
+import { absorb, newCluster, type BrandState } from './model.ts';
 
 /**
  * The cross-language merge with a stand-in encoder: each text's embedding is a large part every
@@ -195,5 +196,52 @@ describe('cross-language merge (sentence embeddings per cluster)', () => {
     expect(r.merged).toBeGreaterThan(0);
     expect(pairs(ids, restored).wrong).toBe(0);
     expect(pairs(ids, restored).together).toBeGreaterThan(pairs(ids, c).together);
+  });
+});
+
+describe('linkage of merged topics', () => {
+  // Three clusters in three languages on a circle: A–B and B–C close (40° and 42° apart), A–C
+  // far (82°). Centred on a zero mean, cosines are the embeddings' own.
+  const at = (deg: number) =>
+    Float64Array.from([Math.cos((deg * Math.PI) / 180), Math.sin((deg * Math.PI) / 180), 0, 0]);
+  const brandWith = (): BrandState => {
+    const mk = (id: string, lang: string, deg: number, count: number) => {
+      const c = newCluster(id, 0, 0);
+      c.count = count;
+      c.langs = { [lang]: count };
+      c.emb = at(deg);
+      c.parts = [{ emb: c.emb, lang }];
+      return c;
+    };
+    return {
+      n: 9,
+      freq: new Map(),
+      sinceMerge: 0,
+      clusters: [mk('a', 'en', 0, 3), mk('b', 'de', 40, 2), mk('c', 'es', 82, 1)],
+    };
+  };
+  const centre = () => ({ ...newCentre(), sum: new Float64Array(4), n: MIN_CENTRE });
+  const run = (linkage: 'mean' | 'complete') => {
+    const brand = brandWith();
+    const folds: string[] = [];
+    const merged = mergeClose(
+      brand,
+      centre(),
+      { threshold: 0.38, minCount: 1, crossLanguageOnly: true, linkage },
+      (keep, gone) => {
+        folds.push(`${gone.id}→${keep.id}`);
+        absorb(keep, gone);
+        brand.clusters.splice(brand.clusters.indexOf(gone), 1);
+      },
+    );
+    return { merged, folds };
+  };
+
+  it('mean linkage chains a third story through the merged mean', () => {
+    expect(run('mean')).toEqual({ merged: 2, folds: ['b→a', 'c→a'] });
+  });
+
+  it('complete linkage merges the close pair only: every part must agree', () => {
+    expect(run('complete')).toEqual({ merged: 1, folds: ['b→a'] });
   });
 });

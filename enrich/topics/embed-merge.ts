@@ -28,6 +28,12 @@ export interface EmbedMergeOptions {
   maxTexts: number;
   /** Merge only clusters whose main languages differ (same-language merges stay lexical). */
   crossLanguageOnly: boolean;
+  /**
+   * How close two clusters are: `mean`, their mean embeddings' cosine; `complete`, the least
+   * cosine between the parts each was merged from (a merged topic joins a third only when every
+   * part agrees, so two neighbouring stories do not chain through a topic between them).
+   */
+  linkage: 'mean' | 'complete';
 }
 
 export interface EmbedMergeResult {
@@ -108,21 +114,36 @@ export function meanEmbedding(
   return unit(out);
 }
 
-/** `c`'s embedding minus the mean of its languages (weighted by its posts), at unit length. */
-function centred(c: Cluster, centre: Centre): Float64Array {
-  const emb = c.emb!;
-  const mean = new Float64Array(emb.length);
+/** The mean embedding of `langs` (weights: posts per language), of all where one has too few. */
+function centreOf(langs: Record<string, number>, centre: Centre, d: number): Float64Array {
+  const mean = new Float64Array(d);
   let total = 0;
-  for (const n of Object.values(c.langs)) total += n;
-  for (const [lang, n] of Object.entries(c.langs)) {
+  for (const n of Object.values(langs)) total += n;
+  for (const [lang, n] of Object.entries(langs)) {
     const own = centre.byLang.get(lang);
     const m = own && own.n >= MIN_CENTRE ? own : { sum: centre.sum!, n: centre.n };
     const w = n / total / m.n;
-    for (let k = 0; k < emb.length; k++) mean[k] = mean[k]! + w * m.sum[k]!;
+    for (let k = 0; k < d; k++) mean[k] = mean[k]! + w * m.sum[k]!;
   }
+  return mean;
+}
+
+/** `emb` minus `mean`, at unit length. */
+function minus(emb: Float64Array, mean: Float64Array): Float64Array {
   const out = new Float64Array(emb.length);
   for (let k = 0; k < emb.length; k++) out[k] = emb[k]! - mean[k]!;
   return unit(out);
+}
+
+/** A cluster's embedding centred on its languages (weighted by its posts). */
+function centred(c: Cluster, centre: Centre): Float64Array {
+  return minus(c.emb!, centreOf(c.langs, centre, c.emb!.length));
+}
+
+/** Each part of a cluster centred on its own language. */
+function centredParts(c: Cluster, centre: Centre): Float64Array[] {
+  const parts = c.parts.length > 0 ? c.parts : [{ emb: c.emb!, lang: mainLanguage(c) }];
+  return parts.map((p) => minus(p.emb, centreOf({ [p.lang]: 1 }, centre, p.emb.length)));
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
@@ -144,22 +165,37 @@ export function mainLanguage(c: Cluster): string {
 }
 
 /**
- * Merges a brand's clusters whose centred embeddings are close, closest pair first, until no
- * pair reaches the threshold (a merged cluster's embedding is its parts' weighted mean, so a
- * third language joins the pair only when it is close to both). `fold(keep, gone)` does the
- * merge (absorb, alias); returns the number of merges.
+ * Merges a brand's clusters whose centred embeddings are close (`linkage`), closest pair first,
+ * until no pair reaches the threshold. `fold(keep, gone)` does the merge (absorb, alias);
+ * returns the number of merges.
  */
 export function mergeClose(
   brand: BrandState,
   centre: Centre,
-  o: Pick<EmbedMergeOptions, 'threshold' | 'minCount' | 'crossLanguageOnly'>,
+  o: Pick<EmbedMergeOptions, 'threshold' | 'minCount' | 'crossLanguageOnly' | 'linkage'>,
   fold: (keep: Cluster, gone: Cluster) => void,
 ): number {
   if (centre.sum === null || centre.n < MIN_CENTRE) return 0;
   const cs = brand.clusters.filter((c) => c.emb !== null && c.count >= o.minCount);
   if (cs.length < 2) return 0;
-  const vs = cs.map((c) => centred(c, centre));
+  const complete = o.linkage === 'complete';
+  const vs = cs.map((c) => (complete ? centredParts(c, centre) : [centred(c, centre)]));
   const langs = cs.map(mainLanguage);
+  const closeness = (a: Float64Array[], b: Float64Array[]): number => {
+    let least = Infinity;
+    for (const x of a) for (const y of b) least = Math.min(least, dot(x, y));
+    return least;
+  };
+  // Pairwise closeness once; after a merge, the merged row is updated (complete linkage: the
+  // lesser of the two rows, Lance–Williams; mean linkage: from the new mean).
+  const sim: number[][] = cs.map((_, i) =>
+    cs.map((_, j) => (i < j ? closeness(vs[i]!, vs[j]!) : 0)),
+  );
+  const at = (i: number, j: number) => (i < j ? sim[i]![j]! : sim[j]![i]!);
+  const set = (i: number, j: number, v: number) => {
+    if (i < j) sim[i]![j] = v;
+    else sim[j]![i] = v;
+  };
   let merged = 0;
   for (;;) {
     let bi = -1;
@@ -168,9 +204,9 @@ export function mergeClose(
     for (let i = 0; i < cs.length; i++)
       for (let j = i + 1; j < cs.length; j++) {
         if (o.crossLanguageOnly && langs[i] === langs[j]) continue;
-        const sim = dot(vs[i]!, vs[j]!);
-        if (sim >= best) {
-          best = sim;
+        const s = sim[i]![j]!;
+        if (s >= best) {
+          best = s;
           bi = i;
           bj = j;
         }
@@ -179,10 +215,19 @@ export function mergeClose(
     const [k, g] = cs[bi]!.count >= cs[bj]!.count ? [bi, bj] : [bj, bi];
     fold(cs[k]!, cs[g]!);
     merged++;
-    vs[k] = centred(cs[k]!, centre);
     langs[k] = mainLanguage(cs[k]!);
+    if (complete) {
+      for (let x = 0; x < cs.length; x++)
+        if (x !== k && x !== g) set(k, x, Math.min(at(k, x), at(g, x)));
+    } else {
+      vs[k] = [centred(cs[k]!, centre)];
+      for (let x = 0; x < cs.length; x++)
+        if (x !== k && x !== g) set(k, x, closeness(vs[k]!, vs[x]!));
+    }
     cs.splice(g, 1);
     vs.splice(g, 1);
     langs.splice(g, 1);
+    sim.splice(g, 1);
+    for (const row of sim) row.splice(g, 1);
   }
 }

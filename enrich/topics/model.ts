@@ -59,9 +59,21 @@ export interface Cluster {
   emb: Float64Array | null;
   /** The samples `emb` was computed from (joined): a change means it is stale. */
   embOf: string;
+  /**
+   * The embeddings of the clusters merged into it across languages (itself first; at most
+   * PARTS_MAX), each with its language: complete linkage compares every part (embed-merge.ts).
+   */
+  parts: EmbeddedPart[];
   /** Assignment sequence number of the last update (eviction order). */
   touched: number;
 }
+
+export interface EmbeddedPart {
+  emb: Float64Array;
+  lang: string;
+}
+
+export const PARTS_MAX = 8;
 
 export interface BrandState {
   n: number;
@@ -90,6 +102,7 @@ export function newCluster(id: string, time: number, seq: number): Cluster {
     samples: [],
     emb: null,
     embOf: '',
+    parts: [],
     touched: seq,
   };
 }
@@ -231,6 +244,7 @@ export function absorb(keep: Cluster, gone: Cluster): void {
       keep.emb[k] = keep.emb[k]! * wk + (gone.emb[k] ?? 0) * gone.count;
     unit(keep.emb);
   } else keep.emb ??= gone.emb;
+  keep.parts = [...keep.parts, ...gone.parts].slice(0, PARTS_MAX);
 }
 
 /** Scales `v` to unit length in place (a zero vector stays zero). */

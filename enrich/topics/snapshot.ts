@@ -148,6 +148,7 @@ export function readSnapshot(snapshot: unknown, into: ClustererState): void {
           samples: c.samples,
           emb: null,
           embOf: '',
+          parts: [],
           touched: c.touched,
         };
       }),
