@@ -222,7 +222,7 @@ export function mergeClose(
     } else {
       vs[k] = [centred(cs[k]!, centre)];
       for (let x = 0; x < cs.length; x++)
-        if (x !== k && x !== g) set(k, x, closeness(vs[k]!, vs[x]!));
+        if (x !== k && x !== g) set(k, x, closeness(vs[k], vs[x]!));
     }
     cs.splice(g, 1);
     vs.splice(g, 1);
