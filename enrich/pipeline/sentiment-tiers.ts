@@ -28,7 +28,9 @@ export async function loadSentimentTiers(
     // Where the encoder runs for sentiment, topics use it too: one story told in several
     // languages becomes one topic (topics/embed-merge.ts). Its session loads on the first pass.
     const topicMerge = new TopicMergeScheduler(lazyTopicEmbedder({ modelDir: options.modelDir }), {
-      onError: options.onError,
+      // Said as the topics' failure, not the batch's sentiment (its scores stand either way).
+      onError: (error) =>
+        options.onError?.(new Error(`topic merge pass failed: ${describeError(error)}`)),
     });
     return {
       accurate: {

@@ -347,7 +347,7 @@ class Clusterer implements TopicClusterer {
   ): Promise<EmbedMergeResult> {
     const o = { ...this.embedMerge, ...options };
     const stale = staleClusters(this.s.brands.values(), o);
-    const texts = stale.flatMap((s) => s.cluster.samples);
+    const texts = stale.flatMap((s) => s.texts);
     if (texts.length === 0) return { texts: 0, clusters: 0, merged: 0 };
     const rows = await embed(texts);
     if (rows.length !== texts.length)
@@ -360,7 +360,7 @@ class Clusterer implements TopicClusterer {
     let at = 0;
     let clusters = 0;
     for (const x of stale) {
-      const mine = rows.slice(at, at + x.cluster.samples.length);
+      const mine = rows.slice(at, at + x.texts.length);
       at += mine.length;
       if (!live(x)) continue;
       const lang = mainLanguage(x.cluster);

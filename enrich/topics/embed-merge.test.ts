@@ -245,3 +245,27 @@ describe('linkage of merged topics', () => {
     expect(run('complete')).toEqual({ merged: 1, folds: ['b→a'] });
   });
 });
+
+describe('a pass while assign runs', () => {
+  it('embeds the texts it collected, even when a cluster gains samples while the encoder runs', async () => {
+    const c = createTopicClusterer({ embedMerge: { threshold: 0.6 } });
+    feed(c);
+    const inner = fakeEmbed([]);
+    const r = await c.mergeAcrossLanguages(async (texts) => {
+      // Meanwhile new posts join existing clusters (and may become their representatives).
+      POSTS.forEach(([, lang, text], i) =>
+        c.assign({
+          id: `again${i}`,
+          text: `${text} again today`,
+          lang,
+          brands: ['ws/nimbus'],
+          created_at: '2026-11-02T00:00:00Z',
+          exclude_terms: ['Nimbus'],
+        }),
+      );
+      return inner(texts);
+    });
+    expect(r.clusters).toBeGreaterThan(0);
+    expect(r.merged).toBeGreaterThan(0);
+  });
+});

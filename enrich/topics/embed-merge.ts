@@ -63,6 +63,8 @@ export interface StaleCluster {
   brand: BrandState;
   cluster: Cluster;
   key: string;
+  /** The texts to embed, as they were when collected (assign may add samples meanwhile). */
+  texts: string[];
 }
 
 /** Clusters whose samples changed since they were embedded, biggest first, within `maxTexts`. */
@@ -75,14 +77,14 @@ export function staleClusters(
     for (const cluster of brand.clusters) {
       if (cluster.count < o.minCount || cluster.samples.length === 0) continue;
       const key = cluster.samples.join('\n');
-      if (key !== cluster.embOf) all.push({ brand, cluster, key });
+      if (key !== cluster.embOf) all.push({ brand, cluster, key, texts: [...cluster.samples] });
     }
   all.sort((a, b) => b.cluster.count - a.cluster.count);
   const out: StaleCluster[] = [];
   let texts = 0;
   for (const s of all) {
-    if (texts + s.cluster.samples.length > o.maxTexts) break;
-    texts += s.cluster.samples.length;
+    if (texts + s.texts.length > o.maxTexts) break;
+    texts += s.texts.length;
     out.push(s);
   }
   return out;
