@@ -46,16 +46,29 @@ const Scope = {
   to: z.iso.datetime(),
 };
 
+const TopicLangs = z
+  .array(z.string())
+  .describe(
+    "languages of the topic's mentions in the period, most first (one story told in several languages is one topic)",
+  );
+
 export const TopicsResponse = z.object({
   ...Scope,
   top: z.array(
-    z.object({ id: z.string(), label: z.string(), volume: z.number(), negative_share: Share }),
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      volume: z.number(),
+      negative_share: Share,
+      langs: TopicLangs,
+    }),
   ),
   trending: z.array(
     z.object({
       id: z.string(),
       label: z.string(),
       volume: z.number(),
+      langs: TopicLangs,
       previous_volume: z.number(),
       growth: z.number().nullable().describe('% change vs the previous period'),
     }),

@@ -6,6 +6,7 @@ import type { AccurateScorer } from '../sentiment/accurate/scorer.ts';
 import { GIVEN_MODEL } from './sentiment-choice.ts';
 import type { TierGovernor } from '../sentiment/tiers.ts';
 import { enrichMention, type Enrichers } from './enrich.ts';
+import type { TopicMergeScheduler } from './topic-merge.ts';
 
 /**
  * The sentiment tiers of a stage or command: the accurate scorer (null when only the fast tier
@@ -16,6 +17,11 @@ export interface SentimentTiers {
   governor: TierGovernor;
   /** Told when the accurate tier failed on a batch (its mentions keep their fast scores). */
   onError?: (error: unknown) => void;
+  /**
+   * The topics' cross-language merge, with the same encoder model (topic-merge.ts): poked after
+   * each batch, it runs beside the stream at a cost per topic cluster, never per mention.
+   */
+  topicMerge?: TopicMergeScheduler | null;
 }
 
 export type BatchResult = { ok: true; value: EnrichedMention } | { ok: false; reason: string };
@@ -38,6 +44,7 @@ export async function enrichBatch(
       return { ok: false, reason: `enrichment failed: ${describeError(error)}` };
     }
   });
+  tiers?.topicMerge?.poke(enrichers.topics);
   const accurate = tiers?.accurate ?? null;
   if (tiers === null || tiers === undefined || accurate === null) return counted(results, 0);
   const k = tiers.governor.plan(mentions.length);

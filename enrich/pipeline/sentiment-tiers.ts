@@ -1,6 +1,7 @@
 import { describeError } from '../../core/errors.ts';
 import { TierGovernor, type SentimentTier } from '../sentiment/tiers.ts';
 import type { SentimentTiers } from './batch.ts';
+import { lazyTopicEmbedder, TopicMergeScheduler } from './topic-merge.ts';
 
 /**
  * The sentiment tiers for a stage or command. `fast` loads nothing more. `accurate` needs the
@@ -23,11 +24,25 @@ export async function loadSentimentTiers(
   try {
     // Imported here: onnxruntime is loaded only by processes that run the accurate tier.
     const { loadAccurateScorer } = await import('../sentiment/accurate/scorer.ts');
-    const accurate = await loadAccurateScorer({ modelDir: options.modelDir });
+    const scorer = await loadAccurateScorer({ modelDir: options.modelDir });
+    // Where the encoder runs for sentiment, topics use it too: one story told in several
+    // languages becomes one topic (topics/embed-merge.ts). Its session loads on the first pass.
+    const topicMerge = new TopicMergeScheduler(lazyTopicEmbedder({ modelDir: options.modelDir }), {
+      // Said as the topics' failure, not the batch's sentiment (its scores stand either way).
+      onError: (error) =>
+        options.onError?.(new Error(`topic merge pass failed: ${describeError(error)}`)),
+    });
     return {
-      accurate,
+      accurate: {
+        ...scorer,
+        close: async () => {
+          await topicMerge.close();
+          await scorer.close();
+        },
+      },
       governor: new TierGovernor(tier, options.budgetMs, options.fullBatch),
       onError: options.onError,
+      topicMerge,
     };
   } catch (error) {
     if (tier === 'accurate') throw error;

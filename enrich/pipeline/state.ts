@@ -11,7 +11,9 @@ type Stateful = Pick<Enrichers, 'topics' | 'dedup' | 'spam'>;
  * Topics of the pipeline: per brand only, on words and phrases. The multilingual word vectors
  * (topics/vectors.ts, `npm run eval:topics`) stay off here: on the held-out stories they raised
  * pairwise F1 only 0.18 → 0.23 while precision fell 1.00 → 0.71 (unrelated posts merged into
- * one topic) and whole enrichment slowed by about 20 % (docs/benchmarks.md).
+ * one topic) and whole enrichment slowed by about 20 % (docs/benchmarks.md). One story across
+ * languages comes instead from the cross-language merge (topics/embed-merge.ts), which the
+ * sentiment tiers run beside the stream where the accurate encoder loads (sentiment-tiers.ts).
  */
 const topicOptions = (): TopicOptions => ({ unbrandedKey: null });
 

@@ -1,6 +1,17 @@
 import { shortHash } from '../text/hash.ts';
 import { damp, denseFeatures, DIM, idf, mgAdd, postFeatures, wordFeature } from './features.ts';
 import { extract, type Candidate } from './keyphrases.ts';
+import {
+  mainLanguage,
+  meanEmbedding,
+  mergeClose,
+  newCentre,
+  staleClusters,
+  type Centre,
+  type EmbedMergeOptions,
+  type EmbedMergeResult,
+  type EmbedTexts,
+} from './embed-merge.ts';
 import { clusterLabel, postKeywords } from './labels.ts';
 import {
   absorb,
@@ -57,6 +68,18 @@ const BRAND_FREQ_MAX = 300;
  */
 export const DEFAULT_VECTOR_WEIGHT = 0.75;
 const ALIASES_MAX = 10_000;
+/**
+ * Defaults of the cross-language merge (embed-merge.ts). The threshold is chosen by
+ * `npm run eval:topics` on its development sets only (cross-validated across them, with
+ * precision ≥ 0.9 on each as a guard); the held-out figures are in docs/benchmarks.md.
+ */
+export const DEFAULT_EMBED_MERGE: EmbedMergeOptions = {
+  threshold: 0.35,
+  minCount: 1,
+  maxTexts: 256,
+  crossLanguageOnly: true,
+  linkage: 'mean',
+};
 
 class Clusterer implements TopicClusterer {
   private readonly s: ClustererState = {
@@ -67,8 +90,11 @@ class Clusterer implements TopicClusterer {
     aliases: new Map(),
     brands: new Map(),
   };
-  private readonly o: Required<Omit<TopicOptions, 'vectors'>>;
+  private readonly o: Required<Omit<TopicOptions, 'vectors' | 'embedMerge'>>;
   private readonly vectors: TopicOptions['vectors'];
+  private readonly embedMerge: EmbedMergeOptions;
+  /** Running sums of the sentence embeddings computed, of all and per language (embed-merge.ts). */
+  private readonly embCentre: Centre = newCentre();
 
   constructor(options: TopicOptions, snapshot: unknown) {
     this.o = {
@@ -82,6 +108,7 @@ class Clusterer implements TopicClusterer {
       vectorWeight: options.vectorWeight ?? DEFAULT_VECTOR_WEIGHT,
     };
     this.vectors = options.vectors ?? null;
+    this.embedMerge = { ...DEFAULT_EMBED_MERGE, ...options.embedMerge };
     this.s.centre = { sum: new Float64Array(this.vectors?.dims ?? 0), n: 0 };
     if (snapshot !== undefined && snapshot !== null) readSnapshot(snapshot, this.s);
   }
@@ -134,6 +161,7 @@ class Clusterer implements TopicClusterer {
         cluster,
         () => representativePhrase(candidates, cluster, (w) => keep(w, brand)),
         sim,
+        input.text,
       );
       topics.push({ id: cluster.id, label: this.label(cluster, brand), brand: key });
       if (++brand.sinceMerge >= this.o.mergeEvery) {
@@ -302,7 +330,10 @@ class Clusterer implements TopicClusterer {
         id: c.id,
         brand: brandKey,
         label: this.label(c, brand),
-        lang: Object.entries(c.langs).sort((x, y) => y[1] - x[1])[0]?.[0] ?? 'und',
+        lang: mainLanguage(c),
+        langs: Object.entries(c.langs)
+          .sort((x, y) => y[1] - x[1])
+          .map(([l]) => l),
         count: c.count,
         first_seen: new Date(c.first).toISOString(),
         last_seen: new Date(c.last).toISOString(),
@@ -317,6 +348,47 @@ class Clusterer implements TopicClusterer {
 
   snapshot(): unknown {
     return writeSnapshot(this.s);
+  }
+
+  async mergeAcrossLanguages(
+    embed: EmbedTexts,
+    options: Partial<EmbedMergeOptions> = {},
+  ): Promise<EmbedMergeResult> {
+    const o = { ...this.embedMerge, ...options };
+    const stale = staleClusters(this.s.brands.values(), o);
+    const texts = stale.flatMap((s) => s.texts);
+    if (texts.length === 0) return { texts: 0, clusters: 0, merged: 0 };
+    const rows = await embed(texts);
+    if (rows.length !== texts.length)
+      throw new Error(`embedder returned ${rows.length} embeddings for ${texts.length} texts`);
+    // assign() may have run meanwhile: a cluster evicted or merged since is no longer in its
+    // brand's list (or its brand is gone) and is skipped.
+    const live = (x: (typeof stale)[number]): boolean =>
+      x.brand.clusters.includes(x.cluster) && [...this.s.brands.values()].includes(x.brand);
+    const touched = new Set<BrandState>();
+    let at = 0;
+    let clusters = 0;
+    for (const x of stale) {
+      const mine = rows.slice(at, at + x.texts.length);
+      at += mine.length;
+      if (!live(x)) continue;
+      const lang = mainLanguage(x.cluster);
+      x.cluster.emb = meanEmbedding(mine, this.embCentre, lang);
+      x.cluster.embOf = x.key;
+      // A cluster not merged across languages is its own one part; a merged one keeps its parts.
+      if (x.cluster.parts.length <= 1) x.cluster.parts = [{ emb: x.cluster.emb, lang }];
+      touched.add(x.brand);
+      clusters++;
+    }
+    let merged = 0;
+    for (const brand of touched) {
+      merged += mergeClose(brand, this.embCentre, o, (keep, gone) => {
+        absorb(keep, gone);
+        this.alias(gone.id, keep.id);
+        brand.clusters.splice(brand.clusters.indexOf(gone), 1);
+      });
+    }
+    return { texts: texts.length, clusters, merged };
   }
 }
 

@@ -49,9 +49,31 @@ export interface Cluster {
    */
   rep: string;
   repSim: number;
+  /**
+   * Texts of its most central posts (the latest representatives first, at most SAMPLES_MAX,
+   * each cut to SAMPLE_CHARS): what the cross-language merge embeds (embed-merge.ts), a few texts
+   * per cluster rather than every post.
+   */
+  samples: string[];
+  /** Mean sentence embedding of `samples` (unit length); null until a merge pass embeds it. */
+  emb: Float64Array | null;
+  /** The samples `emb` was computed from (joined): a change means it is stale. */
+  embOf: string;
+  /**
+   * The embeddings of the clusters merged into it across languages (itself first; at most
+   * PARTS_MAX), each with its language: complete linkage compares every part (embed-merge.ts).
+   */
+  parts: EmbeddedPart[];
   /** Assignment sequence number of the last update (eviction order). */
   touched: number;
 }
+
+export interface EmbeddedPart {
+  emb: Float64Array;
+  lang: string;
+}
+
+export const PARTS_MAX = 8;
 
 export interface BrandState {
   n: number;
@@ -77,6 +99,10 @@ export function newCluster(id: string, time: number, seq: number): Cluster {
     labelAt: 0,
     rep: '',
     repSim: 0,
+    samples: [],
+    emb: null,
+    embOf: '',
+    parts: [],
     touched: seq,
   };
 }
@@ -204,16 +230,49 @@ export function absorb(keep: Cluster, gone: Cluster): void {
     keep.rep = gone.rep;
     keep.repSim = gone.repSim;
   }
+  // Samples of both (alternating), so the merged topic's next embedding speaks for both; until
+  // then its embedding is the two weighted by their posts.
+  const both: string[] = [];
+  for (let i = 0; i < SAMPLES_MAX; i++) {
+    if (keep.samples[i] !== undefined) both.push(keep.samples[i]!);
+    if (gone.samples[i] !== undefined) both.push(gone.samples[i]!);
+  }
+  keep.samples = both.slice(0, SAMPLES_MAX);
+  if (keep.emb && gone.emb) {
+    const wk = keep.count - gone.count;
+    for (let k = 0; k < keep.emb.length; k++)
+      keep.emb[k] = keep.emb[k]! * wk + (gone.emb[k] ?? 0) * gone.count;
+    unit(keep.emb);
+  } else keep.emb ??= gone.emb;
+  keep.parts = [...keep.parts, ...gone.parts].slice(0, PARTS_MAX);
+}
+
+/** Scales `v` to unit length in place (a zero vector stays zero). */
+export function unit(v: Float64Array): Float64Array {
+  let n = 0;
+  for (const x of v) n += x * x;
+  if (n > 0) {
+    const f = 1 / Math.sqrt(n);
+    for (let k = 0; k < v.length; k++) v[k] = v[k]! * f;
+  }
+  return v;
 }
 
 /** How much a representative's similarity fades with each post that joins its cluster. */
 const REP_DECAY = 0.98;
 
-/** Makes `phrase` the cluster's representative when its post is at least as central. */
+export const SAMPLES_MAX = 3;
+const SAMPLE_CHARS = 300;
+
+/**
+ * Makes `phrase` the cluster's representative when its post is at least as central, and the
+ * post's `text` its newest sample.
+ */
 export function offerRepresentative(
   c: Cluster,
   phrase: () => string | undefined,
   sim: number,
+  text: string,
 ): void {
   c.repSim *= REP_DECAY;
   if (c.rep !== '' && sim < c.repSim) return;
@@ -221,4 +280,6 @@ export function offerRepresentative(
   if (p === undefined || p === '') return;
   c.rep = p;
   c.repSim = sim;
+  const sample = text.slice(0, SAMPLE_CHARS);
+  if (c.samples[0] !== sample) c.samples = [sample, ...c.samples].slice(0, SAMPLES_MAX);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DIM } from './features.ts';
-import { normOf, type BrandState } from './model.ts';
+import { normOf, SAMPLES_MAX, type BrandState } from './model.ts';
 
 /**
  * The clusterer's whole state as JSON, for restarts (the enrich stage stores it in
@@ -57,6 +57,8 @@ const SnapshotSchema = z.object({
           // Absent in snapshots written before representatives: the label falls back.
           rep: z.string().default(''),
           rep_sim: z.number().default(0),
+          // Absent in older snapshots: the cross-language merge waits for new representatives.
+          samples: z.array(z.string()).max(SAMPLES_MAX).default([]),
         }),
       ),
     }),
@@ -99,6 +101,7 @@ export function writeSnapshot(s: ClustererState): unknown {
         label_at: c.labelAt,
         rep: c.rep,
         rep_sim: c.repSim,
+        samples: c.samples,
       })),
     })),
   } satisfies z.input<typeof SnapshotSchema>;
@@ -141,6 +144,11 @@ export function readSnapshot(snapshot: unknown, into: ClustererState): void {
           labelAt: c.label_at,
           rep: c.rep,
           repSim: c.rep_sim,
+          // Embeddings are not kept: the next merge pass recomputes them (a cost per cluster).
+          samples: c.samples,
+          emb: null,
+          embOf: '',
+          parts: [],
           touched: c.touched,
         };
       }),

@@ -1,3 +1,4 @@
+import type { EmbedMergeOptions, EmbedMergeResult, EmbedTexts } from './embed-merge.ts';
 import type { TopicVectors } from './vectors.ts';
 
 /** The topic clusterer's public shapes: what the enrich pipeline and the benches see. */
@@ -30,7 +31,10 @@ export interface TopicSummary {
   id: string;
   brand: string;
   label: string;
+  /** The language most of its posts are in. */
   lang: string;
+  /** Every language of its posts, most posts first (a merged story spans several). */
+  langs: string[];
   count: number;
   first_seen: string;
   last_seen: string;
@@ -65,6 +69,15 @@ export interface TopicClusterer {
   trending(brand: string, options: TrendingOptions): TrendingTopic[];
   /** The current id of a topic (ids of merged topics resolve to the surviving topic). */
   resolve(id: string): string;
+  /**
+   * The cross-language merge pass (embed-merge.ts): embeds a few texts of each cluster that
+   * changed since the last pass and merges clusters whose embeddings are close. Asynchronous,
+   * beside `assign` (clusters gone meanwhile are skipped); its cost is per cluster.
+   */
+  mergeAcrossLanguages(
+    embed: EmbedTexts,
+    options?: Partial<EmbedMergeOptions>,
+  ): Promise<EmbedMergeResult>;
 }
 
 export interface TopicOptions {
@@ -86,4 +99,6 @@ export interface TopicOptions {
   vectors?: TopicVectors | null;
   /** Weight of the word-vector part against the (unit) word part of a post's vector. */
   vectorWeight?: number;
+  /** Defaults of `mergeAcrossLanguages` (embed-merge.ts). */
+  embedMerge?: Partial<EmbedMergeOptions>;
 }

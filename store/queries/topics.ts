@@ -32,7 +32,7 @@ async function topicCounts(
   f: MentionFilters,
   limit: number,
   now?: Date,
-): Promise<TopicRow[]> {
+): Promise<{ rows: TopicRow[]; rollup: boolean }> {
   const span = f.to.getTime() - f.from.getTime();
   // Like for like (as brand health): a period still filling is compared with the previous one
   // up to the same offset; on a rollup the hour the cut falls in is prorated.
@@ -85,15 +85,49 @@ async function topicCounts(
       limit,
     },
   );
-  return rows.map((r) => ({
-    id: String(r.id),
-    label: String(r.label),
-    volume: Number(r.n),
-    positive: Number(r.n_pos),
-    neutral: Number(r.n_neu),
-    negative: Number(r.n_neg),
-    previous: Number(r.n_previous),
-  }));
+  return {
+    rollup,
+    rows: rows.map((r) => ({
+      id: String(r.id),
+      label: String(r.label),
+      volume: Number(r.n),
+      positive: Number(r.n_pos),
+      neutral: Number(r.n_neu),
+      negative: Number(r.n_neg),
+      previous: Number(r.n_previous),
+    })),
+  };
+}
+
+/**
+ * The languages of each of `ids`' mentions in the period, most mentions first: one topic can
+ * tell one story in several languages (enrich/topics/embed-merge.ts), and the list says which.
+ * Only for the topics shown (a few), from the language-split rollup or the raw rows.
+ */
+async function topicLanguages(
+  store: Store,
+  f: MentionFilters,
+  rollup: boolean,
+  ids: string[],
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (ids.length === 0) return out;
+  const { where, params } = rollup ? rollupWhere(f) : mentionWhere(f);
+  const rows = await store.query<{ id: string; lang: string; n: string | number }>(
+    `SELECT topic_id AS id, lang, ${rollup ? 'sum(volume)' : 'count()'} AS n
+     FROM ${rollup ? 'brand_topics_hourly' : 'brand_mentions FINAL ARRAY JOIN topic_ids AS topic_id'}
+     WHERE ${where} AND topic_id IN {topic_ids:Array(String)}
+     GROUP BY topic_id, lang
+     HAVING n > 0
+     ORDER BY n DESC, lang`,
+    { ...params, topic_ids: ids },
+  );
+  for (const r of rows) {
+    const langs = out.get(String(r.id)) ?? [];
+    langs.push(String(r.lang));
+    out.set(String(r.id), langs);
+  }
+  return out;
 }
 
 function rollupWhere(f: MentionFilters): { where: string; params: QueryParams } {
@@ -110,7 +144,7 @@ export async function brandTopics(
   f: MentionFilters,
   options: { limit: number; minVolume: number; now?: Date },
 ) {
-  const current = await topicCounts(store, f, 500, options.now);
+  const { rows: current, rollup } = await topicCounts(store, f, 500, options.now);
   const top = current.slice(0, options.limit).map((t) => ({
     id: t.id,
     label: t.label,
@@ -133,5 +167,9 @@ export async function brandTopics(
     .filter((t) => (t.growth ?? 0) > 0)
     .sort((a, b) => (b.growth ?? 0) - (a.growth ?? 0) || b.volume - a.volume)
     .slice(0, options.limit);
-  return { top, trending };
+  const langs = await topicLanguages(store, f, rollup, [
+    ...new Set([...top, ...trending].map((t) => t.id)),
+  ]);
+  const withLangs = <T extends { id: string }>(t: T) => ({ ...t, langs: langs.get(t.id) ?? [] });
+  return { top: top.map(withLangs), trending: trending.map(withLangs) };
 }

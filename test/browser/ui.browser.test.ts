@@ -172,6 +172,27 @@ describe('web UI in Chromium', () => {
     expect(await chartPoints(page, '[data-panel="timeline"]')).toBeGreaterThanOrEqual(80);
     expect(await chartPoints(page, '[data-panel="languages"]')).toBeGreaterThan(1);
 
+    // Topic labels are phrases; a topic in several languages says how many, naming them on hover.
+    const topics = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-topics="top"] li button')].map((b) => ({
+        label: b.querySelector('bdi')?.textContent ?? '',
+        title: b.getAttribute('title') ?? '',
+        langs: b.querySelector('.topic-langs')?.getAttribute('data-langs')?.split(' ') ?? [],
+        said: b.querySelector('.topic-langs')?.textContent ?? '',
+      })),
+    );
+    expect(topics.length).toBeGreaterThan(0);
+    for (const t of topics) {
+      expect(t.label).not.toMatch(/ · /);
+      if (t.langs.length > 1) {
+        expect(t.said).toBe(` · ${t.langs.length} languages`);
+        expect(t.title).toMatch(/\((\p{L}+[ \p{L}]*, )+\p{L}+[ \p{L}]*\)$/u);
+      } else expect(t.said).toBe('');
+    }
+    console.log(
+      `[figure] top topics: ${topics.map((t) => `${t.label} [${t.langs.join(' ')}]`).join('; ')}`,
+    );
+
     const mentions = page.locator('.feed > li.mention');
     expect(await mentions.count()).toBe(25);
     expect(await page.locator('.feed mark').count()).toBeGreaterThan(10);

@@ -380,5 +380,13 @@ describe('analytics read paths agree with an oracle computed from the fixtures',
         .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
     );
     for (const t of topics.trending) expect(t.previous_volume).toBe(count(previous, t.id));
+    // Each topic names the languages of its mentions in the period, most mentions first.
+    const langsOf = (id: string) => {
+      const n = new Map<string, number>();
+      for (const m of current) if (m.topics[0]!.id === id) n.set(m.lang, (n.get(m.lang) ?? 0) + 1);
+      return [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([l]) => l);
+    };
+    for (const t of [...topics.top, ...topics.trending]) expect(t.langs).toEqual(langsOf(t.id));
+    expect(topics.top.some((t) => t.langs.length > 1)).toBe(filter.lang === undefined);
   });
 });

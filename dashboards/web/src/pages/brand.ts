@@ -390,6 +390,12 @@ function hbar(
   );
 }
 
+/** " (English, German, Greek)" for a topic in several languages; "" for one in one. */
+function topicLanguages(t: Topic): string {
+  const langs = t.langs ?? [];
+  return langs.length > 1 ? ` (${langs.map((l) => languageName(l)).join(', ')})` : '';
+}
+
 function topicList(
   topics: Topic[],
   kind: 'top' | 'trending',
@@ -413,9 +419,17 @@ function topicList(
             type: 'button',
             class: 'link',
             onclick: () => onPick(t),
-            title: `Show mentions about ${t.label}`,
+            title: `Show mentions about ${t.label}${topicLanguages(t)}`,
           },
           h('bdi', {}, t.label),
+          // One story told in several languages is one topic: say which.
+          (t.langs?.length ?? 0) > 1
+            ? h(
+                'span',
+                { class: 'muted topic-langs', 'data-langs': t.langs!.join(' ') },
+                ` · ${t.langs!.length} languages`,
+              )
+            : null,
         ),
         h(
           'span',
