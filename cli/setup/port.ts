@@ -172,6 +172,8 @@ interface WindowRow extends PreviewRow {
 interface WindowRead {
   /** `mentionsVersion` when read. */
   version: string | null;
+  /** The end of the window read (ms): a preview with an earlier `now` reads again. */
+  to: number;
   window: Array<{ day: string; n: number }>;
   stride: number;
   rows: WindowRow[];
@@ -198,6 +200,7 @@ export class PreviewCache {
     key: string,
     version: string | null,
     now: number,
+    to: number,
     load: () => Promise<WindowRead>,
   ): Promise<WindowRead> {
     const hit = this.entries.get(key);
@@ -205,6 +208,7 @@ export class PreviewCache {
       const read = await hit.read.catch(() => null);
       if (
         read &&
+        read.to <= to &&
         ((version !== null && read.version === version) ||
           (read.stride > 1 && now - hit.at < PREVIEW_STALE_MS))
       ) {
@@ -249,34 +253,41 @@ export async function previewQuery(
     window,
     stride,
     rows: searched,
-  } = await cache.get(`${input.workspace}|${from.toISOString()}`, version, Date.now(), async () => {
-    const window = await windowByDay(store, {
-      workspace: input.workspace,
-      from,
-      to,
-      fold: FOLD_SQL,
-    });
-    const all = window.reduce((n, d) => n + d.n, 0);
-    // Every stride-th granule: a power of two that keeps the texts searched near the budget.
-    const stride = 2 ** Math.max(0, Math.ceil(Math.log2(all / PREVIEW_SCAN_ROWS)));
-    const rows = await windowRows(store, {
-      workspace: input.workspace,
-      from,
-      to,
-      fold: FOLD_SQL,
-      stride,
-    });
-    return {
-      version,
-      window,
-      stride,
-      rows: rows.map((r) => ({
-        ...r,
-        day: r.created.slice(0, 10),
-        folded: foldText(r.title === null ? r.text : `${r.text} ${r.title}`),
-      })),
-    };
-  });
+  } = await cache.get(
+    `${input.workspace}|${from.toISOString()}`,
+    version,
+    Date.now(),
+    to.getTime(),
+    async () => {
+      const window = await windowByDay(store, {
+        workspace: input.workspace,
+        from,
+        to,
+        fold: FOLD_SQL,
+      });
+      const all = window.reduce((n, d) => n + d.n, 0);
+      // Every stride-th granule: a power of two that keeps the texts searched near the budget.
+      const stride = 2 ** Math.max(0, Math.ceil(Math.log2(all / PREVIEW_SCAN_ROWS)));
+      const rows = await windowRows(store, {
+        workspace: input.workspace,
+        from,
+        to,
+        fold: FOLD_SQL,
+        stride,
+      });
+      return {
+        version,
+        to: to.getTime(),
+        window,
+        stride,
+        rows: rows.map((r) => ({
+          ...r,
+          day: r.created.slice(0, 10),
+          folded: foldText(r.title === null ? r.text : `${r.text} ${r.title}`),
+        })),
+      };
+    },
+  );
   const windowAll = window.reduce((n, d) => n + d.n, 0);
   const scope = scopeOf(
     input.workspace,
@@ -334,7 +345,7 @@ export async function previewQuery(
   }
   // Matches of a day = its candidates × the match rate of those checked (a day the check
   // missed takes the window's rate) × its mentions per mention read (the stride's sample).
-  const sampledAll = searched.length;
+  const sampledAll = [...days.values()].reduce((n, d) => n + d.read, 0);
   const estimate = (day: string, candidatesOfDay: number, key: 'draft' | 'current') => {
     const d = perDay.get(day);
     if (!estimated) return d?.[key] ?? 0;

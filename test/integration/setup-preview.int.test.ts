@@ -182,6 +182,19 @@ describe('narrowing never changes what the matcher says', () => {
     },
   );
 
+  it('a read kept from a preview with a later now answers as a fresh one does', async () => {
+    const cache = new PreviewCache();
+    const input = { workspace: 'acme', query: 'nestle OR zurich', current: null, days: 7 };
+    await previewQuery(store, { ...input, samples: 50, now: NOW }, cache);
+    const earlier = new Date(NOW.getTime() - 3 * 3_600_000);
+    const kept = await previewQuery(store, { ...input, samples: 50, now: earlier }, cache);
+    const fresh = await previewQuery(store, { ...input, samples: 50, now: earlier });
+    expect(kept).toEqual(fresh);
+    // Stored 2 h before NOW: after the earlier now.
+    expect(kept.samples.map((m) => m.id)).not.toContain('hostile:0');
+    expect(kept.samples.map((m) => m.id)).toContain('hostile:3');
+  });
+
   it('a preview kept across keystrokes still sees a mention stored since', async () => {
     const cache = new PreviewCache();
     const input = {
@@ -192,7 +205,22 @@ describe('narrowing never changes what the matcher says', () => {
       samples: 10,
       now: new Date(NOW.getTime() + 60_000),
     };
-    expect((await previewQuery(store, input, cache)).total).toBe(0);
+    // Store reads counted: a keystroke on unchanged mentions asks only for their version.
+    let reads = 0;
+    const counted = new Proxy(store, {
+      get(target, name) {
+        const value: unknown = Reflect.get(target, name);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (name === 'query') reads++;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    expect((await previewQuery(counted, input, cache)).total).toBe(0);
+    const first = reads;
+    expect((await previewQuery(counted, { ...input, query: 'quuxbra*' }, cache)).total).toBe(0);
+    expect(reads - first).toBe(1);
     await storeThroughSink(
       store,
       [
