@@ -116,21 +116,22 @@ export function sourceRoutes(ctx: ApiContext): FastifyPluginAsync {
         const options = input.body.options;
         const problems = setup.checkSource(source, options);
         if (problems === null) throw new ApiError(404, 'not_found', `no source "${source}"`);
-        // Bad options first: the answer to a bad request never depends on who holds what.
+        const merged = setup.merged();
+        const owner = merged.storedSources.get(source);
+        // The file's sources are every workspace's to see: read-only whatever the body.
+        if (source in merged.config.sources && owner === undefined)
+          throw new ApiError(
+            409,
+            'defined_in_config',
+            `source "${source}" is defined in earshot.config.yaml: change it there`,
+          );
+        // Bad options next: that answer never depends on which workspace holds the source.
         if (problems.length > 0)
           throw new ApiError(
             400,
             'invalid_parameter',
             `invalid body parameter${problems.length > 1 ? 's' : ''}: ${problems.map((p) => p.parameter).join(', ')}`,
             problems,
-          );
-        const merged = setup.merged();
-        const owner = merged.storedSources.get(source);
-        if (source in merged.config.sources && owner === undefined)
-          throw new ApiError(
-            409,
-            'defined_in_config',
-            `source "${source}" is defined in earshot.config.yaml: change it there`,
           );
         if (owner !== undefined && owner !== ws.id) throw unavailable(source);
         await saveSetting(ctx.store, {
