@@ -13,7 +13,10 @@ import { setupPortOf } from './setup.ts';
  * state as `earshot sources` tells it (configured, what it still needs) plus, from the process
  * that runs the connectors, whether it runs, its last error and its last fetch. Options carry
  * credentials only by the name of the env var that holds them, as in the file. A source runs
- * once per process: a source another workspace stored first cannot be stored again (409).
+ * once per process, so a source another workspace stored first cannot be stored again; the
+ * answer (409 source_unavailable) says only that, the same whoever holds it: never which
+ * workspace, its options, its state or its errors. Tenancy is a wall: even that another
+ * workspace exists is not for this one to learn.
  */
 
 const SourceParams = z.object({ source: Slug.describe('a source from GET /v1/sources') });
@@ -27,6 +30,18 @@ const SourceBody = z
       ),
   })
   .strict();
+
+/**
+ * A source this workspace cannot configure because it already runs in this process for someone
+ * else. Worded so it holds nothing of that someone: the source's name is the caller's own.
+ */
+function unavailable(source: string): ApiError {
+  return new ApiError(
+    409,
+    'source_unavailable',
+    `source "${source}" cannot be configured from your workspace: a source runs once per earshot process, and this one is not free; the operator can set it in earshot.config.yaml`,
+  );
+}
 
 export function sourceRoutes(ctx: ApiContext): FastifyPluginAsync {
   return (app) => {
@@ -91,7 +106,7 @@ export function sourceRoutes(ctx: ApiContext): FastifyPluginAsync {
           201: 'created',
           400: 'a bad option: details name its path (options.<key>)',
           404: 'no such source',
-          409: 'defined in earshot.config.yaml, or stored by another workspace',
+          409: 'defined in earshot.config.yaml (defined_in_config), or not free in this process (source_unavailable: nothing more is said)',
         },
       },
       async (request, reply, input) => {
@@ -103,18 +118,14 @@ export function sourceRoutes(ctx: ApiContext): FastifyPluginAsync {
         if (problems === null) throw new ApiError(404, 'not_found', `no source "${source}"`);
         const merged = setup.merged();
         const owner = merged.storedSources.get(source);
+        // The file's sources are every workspace's to see: read-only whatever the body.
         if (source in merged.config.sources && owner === undefined)
           throw new ApiError(
             409,
             'defined_in_config',
             `source "${source}" is defined in earshot.config.yaml: change it there`,
           );
-        if (owner !== undefined && owner !== ws.id)
-          throw new ApiError(
-            409,
-            'conflict',
-            `source "${source}" is already configured for this earshot (a source runs once per process)`,
-          );
+        // Bad options next: that answer never depends on which workspace holds the source.
         if (problems.length > 0)
           throw new ApiError(
             400,
@@ -122,6 +133,7 @@ export function sourceRoutes(ctx: ApiContext): FastifyPluginAsync {
             `invalid body parameter${problems.length > 1 ? 's' : ''}: ${problems.map((p) => p.parameter).join(', ')}`,
             problems,
           );
+        if (owner !== undefined && owner !== ws.id) throw unavailable(source);
         await saveSetting(ctx.store, {
           workspace: ws.id,
           kind: 'source',

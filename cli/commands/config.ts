@@ -7,7 +7,7 @@ export function register(program: Command): void {
   config
     .command('export')
     .description(
-      'write the merged configuration (the file, plus brands and sources made in the dashboard or API) as YAML that earshot start accepts',
+      'write the merged configuration (the file, plus brands, sources and alert rules made in the dashboard or API) as YAML that earshot start accepts',
     )
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .action(async (options: { output?: string }) => {
@@ -35,17 +35,33 @@ export function register(program: Command): void {
           process.stderr.write(`wrote ${options.output}\n`);
         } else process.stdout.write(text);
       };
+      const { listStoredRules } = await import('../../store/queries/alerts-store.ts');
       await withStore(
-        async (store) => write(exp.exportConfig(file, await listSettings(store), raw?.alerts)),
+        async (store) =>
+          write(
+            exp.exportConfig(
+              file,
+              await listSettings(store),
+              raw?.alerts,
+              await listStoredRules(store),
+            ),
+          ),
         {
           // While earshot start holds the embedded store: read the items through it.
           remote: async (admin) => {
-            const text = await admin.sql(SETTINGS_SQL, 'JSONEachRow');
-            const rows = text
-              .split('\n')
-              .filter((l) => l.trim().length > 0)
-              .map((l) => JSON.parse(l) as Record<string, unknown>);
-            write(exp.exportConfig(file, parseSettingRows(rows), raw?.alerts));
+            const rowsOf = async (sql: string) =>
+              (await admin.sql(sql, 'JSONEachRow'))
+                .split('\n')
+                .filter((l) => l.trim().length > 0)
+                .map((l) => JSON.parse(l) as Record<string, unknown>);
+            write(
+              exp.exportConfig(
+                file,
+                parseSettingRows(await rowsOf(SETTINGS_SQL)),
+                raw?.alerts,
+                exp.parseStoredRuleRows(await rowsOf(exp.STORED_RULES_SQL)),
+              ),
+            );
           },
         },
       );

@@ -22,9 +22,9 @@ import { listConnectors } from '../../ingest/runtime.ts';
 import type { Store } from '../../store/port.ts';
 import {
   candidatePage,
-  candidatesByDay,
-  candidateSample,
+  mentionsVersion,
   windowByDay,
+  windowRows,
   type PreviewRow,
   type PreviewScope,
 } from '../../store/queries/preview.ts';
@@ -36,7 +36,7 @@ import {
   type MatchedMention,
 } from '../../store/queries/rematch.ts';
 import type { SettingsSync } from '../settings-sync.ts';
-import { FOLD_SQL, queryNeedles } from './prefilter.ts';
+import { FOLD_SQL, foldText, queryNeedles } from './prefilter.ts';
 
 /**
  * The setup routes' port (api/setup-port.ts), built from the pieces the API may not import:
@@ -51,6 +51,8 @@ export const PREVIEW_CHECK_LIMIT = 4_000;
  * its counts scaled. Sized for p95 ≤ 300 ms on two shared cores (docs/benchmarks.md).
  */
 export const PREVIEW_SCAN_ROWS = 10_000;
+/** How long an estimated preview's read serves after mentions arrived (PreviewCache). */
+export const PREVIEW_STALE_MS = 10_000;
 
 export function createSetupPort(options: {
   store: Store;
@@ -60,6 +62,7 @@ export function createSetupPort(options: {
   connectorStatus?: () => ConnectorStatus[];
 }): SetupPort {
   const { store, sync, env } = options;
+  const previews = new PreviewCache();
   return {
     merged: () => sync.merged(),
     refresh: () => sync.refresh(),
@@ -108,7 +111,7 @@ export function createSetupPort(options: {
         last_fetch: fetched.has(c.source) ? isoOf(fetched.get(c.source)!) : null,
       }));
     },
-    preview: (input) => previewQuery(store, input),
+    preview: (input) => previewQuery(store, input, previews),
     rematch: (input) => rematch(store, input),
   };
 }
@@ -159,29 +162,133 @@ function scopeOf(
   };
 }
 
+/** A mention of the window as the preview keeps it: its fold computed once. */
+interface WindowRow extends PreviewRow {
+  day: string;
+  folded: string;
+}
+
+/** What a preview reads from the store for a window, kept across keystrokes. */
+interface WindowRead {
+  /** `mentionsVersion` when read. */
+  version: string | null;
+  /** The end of the window read (ms): a preview with an earlier `now` reads again. */
+  to: number;
+  window: Array<{ day: string; n: number }>;
+  stride: number;
+  rows: WindowRow[];
+}
+
 /**
- * Counts by day, samples, gained and lost. The store finds the candidates (folded text holds a
- * word of the draft or of the query in force) and counts them by day; the matcher checks them,
- * all of them up to PREVIEW_CHECK_LIMIT, else an even sample whose match rate per day scales
- * the day's candidates (`estimated`).
+ * The mentions of a window the preview searched, kept while the user types: each keystroke is a
+ * new draft over the same mentions, so only the first reads from the store; the next ones narrow
+ * and match in the process. An entry serves while the stored mentions are unchanged (the
+ * table's parts, metadata only), so an exact preview stays exact; an estimated one (a window
+ * larger than the scan budget, counts scaled from a sample) also serves for PREVIEW_STALE_MS
+ * after mentions arrive: a live source inserts every few seconds, and what it brings moves a
+ * sampled estimate less than the sampling does.
+ */
+export class PreviewCache {
+  private readonly entries = new Map<string, { at: number; read: Promise<WindowRead> }>();
+
+  constructor(
+    private readonly ttlMs = 60_000,
+    private readonly maxEntries = 8,
+  ) {}
+
+  async get(
+    key: string,
+    version: string | null,
+    now: number,
+    to: number,
+    load: () => Promise<WindowRead>,
+  ): Promise<WindowRead> {
+    const hit = this.entries.get(key);
+    if (hit && now - hit.at < this.ttlMs) {
+      const read = await hit.read.catch(() => null);
+      if (
+        read &&
+        read.to <= to &&
+        ((version !== null && read.version === version) ||
+          (read.stride > 1 && now - hit.at < PREVIEW_STALE_MS))
+      ) {
+        // Most recently used last: the first key is the one to drop.
+        this.entries.delete(key);
+        this.entries.set(key, hit);
+        return read;
+      }
+    }
+    const read = load();
+    const entry = { at: now, read };
+    this.entries.set(key, entry);
+    // A failed read is not kept: the next keystroke tries again.
+    read.catch(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    });
+    while (this.entries.size > this.maxEntries)
+      this.entries.delete(this.entries.keys().next().value!);
+    return read;
+  }
+}
+
+/**
+ * Counts by day, samples, gained and lost. The store gives the window's mentions per day and the
+ * texts of about PREVIEW_SCAN_ROWS of them (every one in a smaller window), kept in `cache`
+ * across keystrokes; the process keeps those whose folded text holds a word of the draft or of
+ * the query in force (`queryNeedles`: a superset) and the matcher checks them, all of them up
+ * to PREVIEW_CHECK_LIMIT, else an even sample whose match rate per day scales the day's
+ * candidates (`estimated`).
  */
 export async function previewQuery(
   store: Store,
   input: Parameters<SetupPort['preview']>[0],
+  cache: PreviewCache = new PreviewCache(),
 ): Promise<PreviewResult> {
   const to = input.now;
   const from = startOfDay(to.getTime() - (input.days - 1) * DAY_MS);
   const draft = matcherOf(input.workspace, input.query);
   const current = input.current === null ? null : matcherOf(input.workspace, input.current);
-  const window = await windowByDay(store, {
-    workspace: input.workspace,
-    from,
-    to,
-    fold: FOLD_SQL,
-  });
+  const version = await mentionsVersion(store);
+  const {
+    window,
+    stride,
+    rows: searched,
+  } = await cache.get(
+    `${input.workspace}|${from.toISOString()}`,
+    version,
+    Date.now(),
+    to.getTime(),
+    async () => {
+      const window = await windowByDay(store, {
+        workspace: input.workspace,
+        from,
+        to,
+        fold: FOLD_SQL,
+      });
+      const all = window.reduce((n, d) => n + d.n, 0);
+      // Every stride-th granule: a power of two that keeps the texts searched near the budget.
+      const stride = 2 ** Math.max(0, Math.ceil(Math.log2(all / PREVIEW_SCAN_ROWS)));
+      const rows = await windowRows(store, {
+        workspace: input.workspace,
+        from,
+        to,
+        fold: FOLD_SQL,
+        stride,
+      });
+      return {
+        version,
+        to: to.getTime(),
+        window,
+        stride,
+        rows: rows.map((r) => ({
+          ...r,
+          day: r.created.slice(0, 10),
+          folded: foldText(r.title === null ? r.text : `${r.text} ${r.title}`),
+        })),
+      };
+    },
+  );
   const windowAll = window.reduce((n, d) => n + d.n, 0);
-  // Every stride-th granule: a power of two that keeps the texts searched near the budget.
-  const stride = 2 ** Math.max(0, Math.ceil(Math.log2(windowAll / PREVIEW_SCAN_ROWS)));
   const scope = scopeOf(
     input.workspace,
     input.current === null ? [input.query] : [input.query, input.current],
@@ -189,9 +296,22 @@ export async function previewQuery(
     to,
     stride,
   );
-  const days = await candidatesByDay(store, scope);
-  const rows = await candidateSample(store, scope, PREVIEW_CHECK_LIMIT);
-  const candidates = days.reduce((n, d) => n + d.n, 0);
+  const needles = scope.needles;
+  // Per day: mentions searched, and those that may match.
+  const days = new Map<string, { read: number; n: number }>();
+  const candidatesInHashOrder: WindowRow[] = [];
+  for (const row of searched) {
+    const d = days.get(row.day) ?? { read: 0, n: 0 };
+    days.set(row.day, d);
+    d.read++;
+    if (needles === null || needles.some((n) => row.folded.includes(n))) {
+      d.n++;
+      candidatesInHashOrder.push(row);
+    }
+  }
+  // The first ones in id-hash order: an even sample, the same for the same draft.
+  const rows = candidatesInHashOrder.slice(0, PREVIEW_CHECK_LIMIT);
+  const candidates = candidatesInHashOrder.length;
   const estimated = stride > 1 || candidates > rows.length;
   const perDay = new Map<string, { checked: number; draft: number; current: number }>();
   const samples: PreviewMention[] = [];
@@ -201,11 +321,12 @@ export async function previewQuery(
   let draftAll = 0;
   let currentAll = 0;
   // Newest first, so the samples shown are recent.
-  rows.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
+  rows.sort((a, b) =>
+    a.created < b.created ? 1 : a.created > b.created ? -1 : a.id < b.id ? -1 : 1,
+  );
   for (const row of rows) {
-    const day = row.created.slice(0, 10);
-    const d = perDay.get(day) ?? { checked: 0, draft: 0, current: 0 };
-    perDay.set(day, d);
+    const d = perDay.get(row.day) ?? { checked: 0, draft: 0, current: 0 };
+    perDay.set(row.day, d);
     d.checked++;
     checkedAll++;
     const m = matchRow(draft, row);
@@ -224,7 +345,7 @@ export async function previewQuery(
   }
   // Matches of a day = its candidates × the match rate of those checked (a day the check
   // missed takes the window's rate) × its mentions per mention read (the stride's sample).
-  const sampledAll = days.reduce((n, d) => n + d.read, 0);
+  const sampledAll = [...days.values()].reduce((n, d) => n + d.read, 0);
   const estimate = (day: string, candidatesOfDay: number, key: 'draft' | 'current') => {
     const d = perDay.get(day);
     if (!estimated) return d?.[key] ?? 0;
@@ -235,15 +356,14 @@ export async function previewQuery(
           ? (key === 'draft' ? draftAll : currentAll) / checkedAll
           : 0;
     const w = window.find((x) => x.day === day);
-    const read = days.find((x) => x.day === day)?.read ?? 0;
+    const read = days.get(day)?.read ?? 0;
     const scale = w && read > 0 ? w.n / read : sampledAll > 0 ? windowAll / sampledAll : 1;
     return Math.round(candidatesOfDay * rate * scale);
   };
   const byDay: PreviewResult['by_day'] = [];
-  const counts = new Map(days.map((d) => [d.day, d.n]));
   for (let t = from.getTime(); t < to.getTime(); t += DAY_MS) {
     const day = new Date(t).toISOString().slice(0, 10);
-    const n = counts.get(day) ?? 0;
+    const n = days.get(day)?.n ?? 0;
     byDay.push({
       day,
       matches: estimate(day, n, 'draft'),
@@ -283,7 +403,7 @@ function shown(row: PreviewRow, m: WatchMatch): PreviewMention {
 }
 
 /** Replace the brand's rows from the start of the day `days` ago with what its query matches now. */
-async function rematch(
+export async function rematch(
   store: Store,
   input: Parameters<SetupPort['rematch']>[0],
 ): Promise<{ from: string; checked: number; matched: number; mentions: number }> {

@@ -62,12 +62,31 @@ function score(needles: string[]): number {
   return Math.min(...needles.map((n) => n.length)) / needles.length;
 }
 
-/** A query word as the folded text holds it (fold the same way as the text column below). */
+/** A query word as the folded text holds it: folded the same way (`foldText`). */
 export function foldNeedle(word: string): string {
-  let out = '';
-  for (const ch of word.toLowerCase()) out += FOLD_MAP.get(ch) ?? ch;
-  return out;
+  return foldText(word);
 }
+
+/**
+ * A text folded so that every word the tokenizer normalizes appears in it as its normal form
+ * (or, for letters that fold to two, as a spelling `variants` searches): decomposed, lowercased,
+ * every mark, tatweel and ZWNJ/ZWJ dropped (the tokenizer drops them inside Latin, Greek,
+ * Cyrillic, Arabic and Hebrew words, the only scripts needles come from), then one letter to one.
+ * Dropping marks in other scripts too only makes the text hold more: never a lost match.
+ * The store folds the same way in SQL (`foldedTextSql` in store/queries/preview.ts).
+ */
+export function foldText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- the whole ASCII range, controls included
+  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
+  return text
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(MARKS_RE, '')
+    .replace(FOLD_RE, (c) => FOLD_MAP.get(c) ?? c);
+}
+
+/** What the fold drops (the SQL twin is `[\p{M}\x{0640}\x{200C}\x{200D}]`). */
+const MARKS_RE = /[\p{M}\u0640\u200c\u200d]/gu;
 
 /**
  * Characters the tokenizer folds to one other character, found by asking it (so the two never
@@ -88,7 +107,9 @@ for (let cp = 0x80; cp <= 0xffff; cp++) {
     MULTI.push([lower, folded]);
 }
 
-/** The SQL parameters that fold a lowercased text: `translateUTF8(x, from, to)`. */
+const FOLD_RE = new RegExp(`[${[...FOLD_MAP.keys()].join('')}]`, 'gu');
+
+/** The SQL parameters of the fold's last step: `translateUTF8(x, from, to)`. */
 export const FOLD_SQL = {
   from: [...FOLD_MAP.keys()].join(''),
   to: [...FOLD_MAP.values()].join(''),

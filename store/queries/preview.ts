@@ -14,7 +14,7 @@ export interface PreviewScope {
   to: Date;
   /** At least one must be in the folded text; null: any mention. */
   needles: string[] | null;
-  /** `translateUTF8` arguments: one letter to one letter (diacritics off). */
+  /** `translateUTF8` arguments of the fold's last step: one letter to one letter. */
   fold: { from: string; to: string };
   /**
    * Read every stride-th granule (8,192 rows) only: texts are the cost (mentions are ordered by
@@ -36,6 +36,16 @@ export interface PreviewRow {
   author_handle: string | null;
 }
 
+/**
+ * The text folded as `foldText` (cli/setup/prefilter.ts) folds it in JS: decomposed, lowercased,
+ * marks, tatweel and ZWNJ/ZWJ dropped, then one letter to one (`{ff}` → `{ft}`). Without the
+ * decomposition and the dropped marks a Persian word written with a ZWNJ, an Arabic one with
+ * harakat or a decomposed "Zürich" would hold no needle, and a match would be lost.
+ */
+function foldedTextSql(expr: string): string {
+  return `translateUTF8(replaceRegexpAll(lowerUTF8(normalizeUTF8NFKD(${expr})), '[\\\\p{M}\\\\x{0640}\\\\x{200C}\\\\x{200D}]', ''), {ff:String}, {ft:String})`;
+}
+
 function where(scope: PreviewScope): {
   prewhere: string;
   sql: string;
@@ -51,19 +61,35 @@ function where(scope: PreviewScope): {
   const clauses = [
     "created_at >= {from:DateTime64(3, 'UTC')}",
     "created_at < {to:DateTime64(3, 'UTC')}",
-    "extract(id, '^[a-z][a-z0-9_-]*:@([a-z0-9][a-z0-9_-]{0,63}):') IN ('', {ws:String})",
+    // A substring search first: the regex runs only on the few ids that can be namespaced.
+    "if(position(id, ':@') = 0, '', extract(id, '^[a-z][a-z0-9_-]*:@([a-z0-9][a-z0-9_-]{0,63}):')) IN ('', {ws:String})",
     'intDiv(_part_offset, 8192) % {stride:UInt32} = 0',
   ];
   const prewhere = clauses.join(' AND ');
   clauses.length = 0;
   if (scope.needles !== null) {
-    const folded = `translateUTF8(lowerUTF8(concat(text, ' ', ifNull(title, ''))), {ff:String}, {ft:String})`;
+    const folded = foldedTextSql(`concat(text, ' ', ifNull(title, ''))`);
     params.ff = scope.fold.from;
     params.ft = scope.fold.to;
     params.needles = scope.needles;
     clauses.push(`multiSearchAny(${folded}, {needles:Array(String)})`);
   }
   return { prewhere, sql: clauses.length > 0 ? clauses.join(' AND ') : '1', params };
+}
+
+/**
+ * What changes whenever the stored mentions change (an insert, a merge, a delete): the active
+ * parts of the table on this server. Metadata only: about a millisecond. Null when the table is
+ * not local (a Distributed table's shards are elsewhere): then nothing can be trusted unchanged.
+ */
+export async function mentionsVersion(store: Store): Promise<string | null> {
+  const [row] = await store.query<{ engine: string; v: string }>(
+    `SELECT (SELECT any(engine) FROM system.tables WHERE database = currentDatabase() AND name = 'mentions') AS engine,
+       concat(toString(count()), '/', toString(sum(rows)), '/', toString(max(max_block_number)), '/',
+         toString(max(modification_time)), '/', toString(sum(cityHash64(name)))) AS v
+     FROM system.parts WHERE database = currentDatabase() AND table = 'mentions' AND active`,
+  );
+  return row && row.engine.endsWith('MergeTree') ? row.v : null;
 }
 
 /** Mentions of the window per UTC day (no text is read: cheap), to choose a stride. */
@@ -80,32 +106,21 @@ export async function windowByDay(
   return rows.map((r) => ({ day: r.day, n: Number(r.n) }));
 }
 
-/** Per UTC day of the window: the mentions the stride read, and those of them that may match. */
-export async function candidatesByDay(
+/**
+ * Every mention of the stride's granules in the window (at most about the preview's scan
+ * budget), in the order of a hash of the id: the preview keeps them while the user types and
+ * narrows and matches them in the process (cli/setup/port.ts).
+ */
+export async function windowRows(
   store: Store,
-  scope: PreviewScope,
-): Promise<Array<{ day: string; read: number; n: number }>> {
-  const w = where(scope);
-  const rows = await store.query<{ day: string; read: number; n: number }>(
-    `SELECT toString(toDate(created_at)) AS day, count() AS read, countIf(${w.sql}) AS n
-     FROM mentions WHERE ${w.prewhere} GROUP BY day ORDER BY day`,
-    w.params,
-  );
-  return rows.map((r) => ({ day: r.day, read: Number(r.read), n: Number(r.n) }));
-}
-
-/** Up to `limit` mentions that may match, an even sample when there are more. */
-export async function candidateSample(
-  store: Store,
-  scope: PreviewScope,
-  limit: number,
+  scope: Omit<PreviewScope, 'needles'>,
 ): Promise<PreviewRow[]> {
-  const w = where(scope);
+  const w = where({ ...scope, needles: null });
   return store.query<PreviewRow>(
     `SELECT id, toString(created_at) AS created, source, lang, text, title, url, author_handle
-     FROM mentions PREWHERE ${w.prewhere} WHERE ${w.sql}
-     ORDER BY cityHash64(id) LIMIT 1 BY id LIMIT {limit:UInt32}`,
-    { ...w.params, limit },
+     FROM mentions WHERE ${w.prewhere}
+     ORDER BY cityHash64(id), id LIMIT 1 BY id`,
+    w.params,
   );
 }
 

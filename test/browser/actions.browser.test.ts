@@ -3,11 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureUiBuilt,
   launchBrowser,
-  loaded,
-  openPage,
+  type RunningApp,
   screenshot,
   startApp,
-  type RunningApp,
+  visit,
   type Watched,
 } from '../support/browser.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -40,13 +39,9 @@ afterAll(async () => {
   await app?.stop();
 }, 60_000);
 
-async function visit(query = ''): Promise<Watched> {
-  const w = await openPage(browser);
-  open.push(w);
-  await w.page.goto(`${app.url}/#key=${app.key}`);
-  await loaded(w.page);
-  await w.page.goto(`${app.url}/#/brand/${BRAND}?from=${FROM}&to=${TO}${query}`);
-  await loaded(w.page);
+/** The brand's page over the fixed window (with `query` added), once its feed is drawn. */
+async function feedPage(query = ''): Promise<Watched> {
+  const w = await visit({ app, browser, open }, `#/brand/${BRAND}?from=${FROM}&to=${TO}${query}`);
   await w.page.locator('.feed > li.mention').first().waitFor();
   return w;
 }
@@ -88,7 +83,7 @@ const mentions = (page: Page) => page.locator('.feed > li.mention');
 
 describe('mention actions in Chromium', () => {
   it('correct: the mention shows "corrected" and moves from one class to another in the numbers', async () => {
-    const { page, problems } = await visit('&sentiment=pos');
+    const { page, problems } = await feedPage('&sentiment=pos');
     const before = await totals();
     const first = mentions(page).first();
     const id = await first.getAttribute('data-mention');
@@ -115,7 +110,7 @@ describe('mention actions in Chromium', () => {
   });
 
   it('tag, then filter the feed by the tag', async () => {
-    const { page, problems } = await visit();
+    const { page, problems } = await feedPage();
     const second = mentions(page).nth(1);
     const id = await second.getAttribute('data-mention');
     await second.locator('button.tag-add').click();
@@ -134,7 +129,7 @@ describe('mention actions in Chromium', () => {
   });
 
   it('hide takes a mention out of the feed and the numbers; the Hidden filter brings it back', async () => {
-    const { page, problems } = await visit();
+    const { page, problems } = await feedPage();
     const before = await totals();
     const third = mentions(page).nth(2);
     const id = await third.getAttribute('data-mention');
@@ -152,7 +147,7 @@ describe('mention actions in Chromium', () => {
   });
 
   it('mute an author: every mention of theirs leaves; unmuted from the Muted list, they come back', async () => {
-    const { page, problems } = await visit();
+    const { page, problems } = await feedPage();
     const before = await totals();
     const item = mentions(page).first();
     const author = await item.getAttribute('data-author');
@@ -178,7 +173,7 @@ describe('mention actions in Chromium', () => {
   });
 
   it('bookmark: the star is pressed and the Bookmarked filter shows it', async () => {
-    const { page, problems } = await visit();
+    const { page, problems } = await feedPage();
     const fourth = mentions(page).nth(3);
     const id = await fourth.getAttribute('data-mention');
     await fourth.locator('button.bookmark').click();

@@ -4,10 +4,10 @@ import {
   ensureUiBuilt,
   launchBrowser,
   loaded,
-  openPage,
+  type RunningApp,
   screenshot,
   startApp,
-  type RunningApp,
+  visit,
   type Watched,
 } from '../support/browser.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -39,16 +39,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.stop();
 }, 60_000);
-
-async function visit(hash: string, options: Parameters<typeof openPage>[1] = {}): Promise<Watched> {
-  const w = await openPage(browser, options);
-  open.push(w);
-  await w.page.goto(`${app.url}/#key=${app.key}`);
-  await loaded(w.page);
-  await w.page.goto(`${app.url}/${hash}`);
-  await loaded(w.page);
-  return w;
-}
 
 const api = async <T>(method: string, path: string, body?: unknown): Promise<[number, T]> => {
   const res = await fetch(`${app.url}${path}`, {
@@ -88,7 +78,10 @@ describe('alert rules and cards in Chromium', () => {
         )[1].alerts.some((a) => a.historical),
       { timeoutMs: 120_000, intervalMs: 2_000, what: 'the historical Nimbus alert' },
     );
-    const { page, problems } = await visit('#/alerts', { locale, timezoneId });
+    const { page, problems } = await visit({ app, browser, open }, '#/alerts', {
+      locale,
+      timezoneId,
+    });
     const planted = page.locator('.alert-item', { has: page.locator('.state-historical') });
     await planted.first().waitFor({ timeout: 10_000 });
     expect(await planted.count()).toBe(1);
@@ -122,7 +115,7 @@ describe('alert rules and cards in Chromium', () => {
   });
 
   it('a rule of the config file is shown read-only', async () => {
-    const { page, problems } = await visit('#/alerts');
+    const { page, problems } = await visit({ app, browser, open }, '#/alerts');
     const fromFile = row(page, 'nimbus-negative-spike');
     await fromFile.waitFor();
     expect(await fromFile.getAttribute('data-origin')).toBe('config');
@@ -134,7 +127,7 @@ describe('alert rules and cards in Chromium', () => {
   });
 
   it('create a rule; a bad field shows the API’s message at that field', async () => {
-    const { page, problems } = await visit('#/alerts');
+    const { page, problems } = await visit({ app, browser, open }, '#/alerts');
     await page.click('#new-rule');
     await page.fill('#rule-id', 'aurora-volume-ui');
     await page.selectOption('#rule-brand', 'aurora');
@@ -172,7 +165,7 @@ describe('alert rules and cards in Chromium', () => {
   });
 
   it('edit it: only what changed is sent; a cleared field goes back to the default', async () => {
-    const { page, problems } = await visit('#/alerts');
+    const { page, problems } = await visit({ app, browser, open }, '#/alerts');
     await row(page, 'aurora-volume-ui').locator('[data-action="edit"]').click();
     expect(await page.inputValue('#rule-id')).toBe('aurora-volume-ui');
     expect(await page.getAttribute('#rule-id', 'readonly')).not.toBeNull();
@@ -204,7 +197,7 @@ describe('alert rules and cards in Chromium', () => {
   });
 
   it('disable it, and enable it again', async () => {
-    const { page, problems } = await visit('#/alerts');
+    const { page, problems } = await visit({ app, browser, open }, '#/alerts');
     await row(page, 'aurora-volume-ui').locator('[data-action="toggle"]').click();
     await page.locator('tr[data-rule="aurora-volume-ui"][data-enabled="false"]').waitFor();
     expect(await cell(page, 'aurora-volume-ui', 5).textContent()).toBe('no');
@@ -225,7 +218,7 @@ describe('alert rules and cards in Chromium', () => {
   });
 
   it('delete it, after a confirmation (cancel keeps it)', async () => {
-    const { page, problems } = await visit('#/alerts');
+    const { page, problems } = await visit({ app, browser, open }, '#/alerts');
     const dialog = page.locator('dialog#confirm-delete');
     await row(page, 'aurora-volume-ui').locator('[data-action="delete"]').click();
     await dialog.waitFor();
@@ -244,7 +237,7 @@ describe('alert rules and cards in Chromium', () => {
 
   it('two rules that fire on one incident (same brand and type, overlapping windows) are one card naming both, acknowledged together', async () => {
     // A second negative-spike rule for Zephyr, made in the page, beside the file's.
-    const { page, problems } = await visit('#/alerts');
+    const { page, problems } = await visit({ app, browser, open }, '#/alerts');
     await page.click('#new-rule');
     await page.fill('#rule-id', 'zephyr-complaints');
     await page.selectOption('#rule-brand', 'zephyr');

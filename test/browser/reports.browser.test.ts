@@ -1,15 +1,15 @@
-import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  download,
   ensureUiBuilt,
   launchBrowser,
   loaded,
-  openPage,
+  type RunningApp,
   screenshot,
   startApp,
-  type RunningApp,
+  visit,
   type Watched,
 } from '../support/browser.ts';
 
@@ -35,23 +35,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.stop();
 }, 60_000);
-
-async function visit(hash: string): Promise<Watched> {
-  const w = await openPage(browser);
-  open.push(w);
-  await w.page.goto(`${app.url}/#key=${app.key}`);
-  await loaded(w.page);
-  await w.page.goto(`${app.url}/${hash}`);
-  await loaded(w.page);
-  return w;
-}
-
-/** Clicks and returns the file the page hands to the browser, with its name. */
-async function download(page: Page, selector: string): Promise<{ name: string; bytes: Buffer }> {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.locator(selector).click()]);
-  const path = await file.path();
-  return { name: file.suggestedFilename(), bytes: readFileSync(path) };
-}
 
 /** The fields of one RFC 4180 line (quoted fields may hold commas and doubled quotes). */
 function fields(line: string): string[] {
@@ -94,7 +77,10 @@ async function apiCount(params: string): Promise<number> {
 
 describe('reports and exports in Chromium', () => {
   it('brand: CSV of the feed with its filters (BOM, every row, counted), XLSX of the series', async () => {
-    const { page, problems } = await visit('#/brand/aurora?period=24h&sentiment=neg');
+    const { page, problems } = await visit(
+      { app, browser, open },
+      '#/brand/aurora?period=24h&sentiment=neg',
+    );
     // Language names, not codes, in the filter and on the mentions.
     const langs = await page.locator('#filter-lang option').allTextContents();
     expect(langs).toContain('English');
@@ -131,7 +117,7 @@ describe('reports and exports in Chromium', () => {
   });
 
   it('brand: the PDF report button saves a PDF printed on the server', async () => {
-    const { page, problems } = await visit('#/brand/nimbus?period=7d');
+    const { page, problems } = await visit({ app, browser, open }, '#/brand/nimbus?period=7d');
     const t0 = Date.now();
     const pdf = await download(page, '#report-button');
     console.log(`[figure] brand report PDF downloaded in ${Date.now() - t0} ms (7 days, demo)`);
@@ -207,7 +193,7 @@ describe('reports and exports in Chromium', () => {
   });
 
   it('compare: a verdict per metric, the table as CSV, and the comparison report', async () => {
-    const { page, problems } = await visit('#/compare?period=24h');
+    const { page, problems } = await visit({ app, browser, open }, '#/compare?period=24h');
     const verdicts = page.locator('table.compare .verdict');
     expect(await verdicts.count()).toBeGreaterThan(6);
     // The first brand is the reference: only the others carry "vs Aurora" verdicts.
@@ -241,7 +227,7 @@ describe('reports and exports in Chromium', () => {
   });
 
   it('a custom date range in whole days of the reporting time zone, labelled', async () => {
-    const { page, problems } = await visit('#/');
+    const { page, problems } = await visit({ app, browser, open }, '#/');
     expect(await page.locator('.tz-label').textContent()).toBe('Days in UTC');
     await page.locator('#range-toggle').click();
     const today = new Date().toISOString().slice(0, 10);

@@ -7,9 +7,9 @@ import {
   ensureUiBuilt,
   launchBrowser,
   loaded,
-  openPage,
-  startApp,
   type RunningApp,
+  startApp,
+  visit,
   type Watched,
 } from '../support/browser.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -26,20 +26,19 @@ const DOCS_IMAGES = fileURLToPath(new URL('../../docs/images/', import.meta.url)
 let app: RunningApp;
 let browser: Browser;
 let w: Watched;
+const open: Watched[] = [];
 let page: Page;
 
 beforeAll(async () => {
   await ensureUiBuilt();
   // A few hours of demo history are enough here (and quick to write on a busy machine).
   [app, browser] = await Promise.all([startApp({ backfillHours: 6 }), launchBrowser()]);
-  w = await openPage(browser, { viewport: { width: 1100, height: 760 } });
+  w = await visit({ app, browser, open }, '#/', { viewport: { width: 1100, height: 760 } });
   page = w.page;
-  await page.goto(`${app.url}/#key=${app.key}`);
-  await loaded(page);
 }, 240_000);
 
 afterAll(async () => {
-  await w?.context.close();
+  await Promise.all(open.map((o) => o.context.close()));
   await browser?.close();
   await app?.stop();
 }, 60_000);

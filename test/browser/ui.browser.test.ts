@@ -7,9 +7,10 @@ import {
   launchBrowser,
   loaded,
   openPage,
+  type RunningApp,
   screenshot,
   startApp,
-  type RunningApp,
+  visit,
   type Watched,
 } from '../support/browser.ts';
 
@@ -60,25 +61,6 @@ afterAll(async () => {
   await app?.stop();
 }, 60_000);
 
-async function visit(hash: string, options: Parameters<typeof openPage>[1] = {}): Promise<Watched> {
-  const w = await openPage(browser, options);
-  open.push(w);
-  // The first load carries the key the way the demo prints it; deep links work after that.
-  const started = Date.now();
-  await w.page.goto(`${app.url}/#key=${app.key}`);
-  await loaded(w.page);
-  if (hash === '#/')
-    console.log(`[figure] ${hash} drawn ${Date.now() - started} ms after navigation (cold)`);
-  expect(new URL(w.page.url()).hash).not.toContain('key=');
-  if (hash !== '#/') {
-    const t0 = Date.now();
-    await w.page.goto(`${app.url}/${hash}`);
-    await loaded(w.page);
-    console.log(`[figure] ${hash} drawn ${Date.now() - t0} ms after navigation`);
-  }
-  return w;
-}
-
 const feedTimes = (page: Page): Promise<number[]> =>
   page.evaluate(() =>
     [...document.querySelectorAll('.feed time')].map((e) =>
@@ -98,7 +80,7 @@ const num = async (page: Page, selector: string): Promise<number> =>
 
 describe('web UI in Chromium', () => {
   it('overview: every brand with volume, sentiment, share of voice, sparkline; no console errors', async () => {
-    const { page, problems } = await visit('#/');
+    const { page, problems } = await visit({ app, browser, open }, '#/', { figures: true });
     const cards = page.locator('.brand-card');
     expect(await cards.count()).toBe(3);
     for (const brand of ['aurora', 'nimbus', 'zephyr']) {
@@ -130,7 +112,7 @@ describe('web UI in Chromium', () => {
   });
 
   it('the period picker changes what is shown and lands in the URL', async () => {
-    const { page, problems } = await visit('#/');
+    const { page, problems } = await visit({ app, browser, open }, '#/', { figures: true });
     const day = await num(
       page,
       '.brand-card[data-brand="aurora"] [data-metric="volume"] .metric-value',
@@ -163,7 +145,7 @@ describe('web UI in Chromium', () => {
   });
 
   it('brand: charts with data, mention feed that paginates, filters, and the words behind each score', async () => {
-    const { page, problems } = await visit('#/');
+    const { page, problems } = await visit({ app, browser, open }, '#/', { figures: true });
     await page.locator('.brand-card[data-brand="nimbus"] h2 a').click();
     await page.waitForFunction(() => location.hash.startsWith('#/brand/nimbus'));
     await loaded(page);
@@ -276,7 +258,9 @@ describe('web UI in Chromium', () => {
   });
 
   it('brand: clicking a bar of the chart shows the mentions of that interval', async () => {
-    const { page, problems } = await visit('#/brand/nimbus?period=24h');
+    const { page, problems } = await visit({ app, browser, open }, '#/brand/nimbus?period=24h', {
+      figures: true,
+    });
     const chart = page.locator('[data-panel="timeline"] [data-chart="ready"]');
     const box = (await chart.boundingBox())!;
     // The whole column of a bucket is the target, not only its bar: a click high in the plot,
@@ -307,7 +291,7 @@ describe('web UI in Chromium', () => {
   });
 
   it('compare: share of voice and sentiment side by side with intervals; the brand picker changes it', async () => {
-    const { page, problems } = await visit('#/compare');
+    const { page, problems } = await visit({ app, browser, open }, '#/compare', { figures: true });
     const rows = page.locator('table.compare tbody tr');
     expect(await rows.count()).toBe(3);
     expect(await page.locator('table.compare .ci-range').first().textContent()).toMatch(
@@ -375,7 +359,7 @@ describe('web UI in Chromium', () => {
       { timeoutMs: 180_000, intervalMs: 2_000, what: 'an alert for the Zephyr spike' },
     );
 
-    const { page, problems } = await visit('#/alerts');
+    const { page, problems } = await visit({ app, browser, open }, '#/alerts', { figures: true });
     const item = page.locator(`.alert-item[data-alert="${alert.id}"]`);
     await item.waitFor({ timeout: 10_000 });
     // The demo's planted Nimbus spike, found in the history on the first start, is on the Open
@@ -463,13 +447,20 @@ describe('web UI in Chromium', () => {
   });
 
   it('dark theme and a phone: readable, nothing wider than the screen', async () => {
-    const dark = await visit('#/brand/aurora', { colorScheme: 'dark' });
+    const dark = await visit({ app, browser, open }, '#/brand/aurora', {
+      figures: true,
+      colorScheme: 'dark',
+    });
     const bg = await dark.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(bg).toBe('rgb(14, 18, 25)');
     console.log(`[screenshot] ${await screenshot(dark.page, 'brand-dark')}`);
     expect(dark.problems).toEqual([]);
 
-    const phone = await visit('#/', { viewport: { width: 390, height: 844 }, isMobile: true });
+    const phone = await visit({ app, browser, open }, '#/', {
+      figures: true,
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+    });
     const overflow = await phone.page.evaluate(
       () => document.documentElement.scrollWidth - window.innerWidth,
     );
@@ -486,7 +477,7 @@ describe('web UI in Chromium', () => {
 
   it('accessible: every control has a name, charts are described, the keyboard reaches the pages', async () => {
     for (const hash of ['#/', '#/brand/aurora', '#/compare', '#/alerts']) {
-      const { page } = await visit(hash);
+      const { page } = await visit({ app, browser, open }, hash, { figures: true });
       const unnamed = await page.evaluate(() =>
         [...document.querySelectorAll('button, select, input, a[href]')]
           .filter((el) => {
@@ -515,7 +506,7 @@ describe('web UI in Chromium', () => {
       }
     }
     // Keyboard: the skip link comes first, then the navigation.
-    const { page } = await visit('#/');
+    const { page } = await visit({ app, browser, open }, '#/', { figures: true });
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
     await page.keyboard.press('Tab');

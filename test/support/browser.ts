@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { waitFor } from './wait-for.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -158,6 +159,51 @@ export async function openPage(
     if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
   });
   return { context, page, problems };
+}
+
+/** What a browser test file holds: the running app, the browser, the pages it opened. */
+export interface BrowserSession {
+  app: RunningApp;
+  browser: Browser;
+  /** Closed by the file's afterAll. */
+  open: Watched[];
+}
+
+/**
+ * A new page signed in as a user is: the first load carries the key the way the demo prints
+ * its link (`#key=…`, which the page keeps and removes from the address), then `hash` (a deep
+ * link, which works once the key is kept). `figures`: print how long each load took to draw.
+ */
+export async function visit(
+  session: BrowserSession,
+  hash = '#/',
+  options: Parameters<typeof openPage>[1] & { figures?: boolean } = {},
+): Promise<Watched> {
+  const { figures, ...pageOptions } = options;
+  const w = await openPage(session.browser, pageOptions);
+  session.open.push(w);
+  const started = Date.now();
+  await w.page.goto(`${session.app.url}/#key=${session.app.key}`);
+  await loaded(w.page);
+  if (figures && hash === '#/')
+    console.log(`[figure] ${hash} drawn ${Date.now() - started} ms after navigation (cold)`);
+  expect(new URL(w.page.url()).hash).not.toContain('key=');
+  if (hash !== '#/') {
+    const t0 = Date.now();
+    await w.page.goto(`${session.app.url}/${hash}`);
+    await loaded(w.page);
+    if (figures) console.log(`[figure] ${hash} drawn ${Date.now() - t0} ms after navigation`);
+  }
+  return w;
+}
+
+/** Clicks `selector` and returns the file the page hands to the browser, with its name. */
+export async function download(
+  page: Page,
+  selector: string,
+): Promise<{ name: string; bytes: Buffer }> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.locator(selector).click()]);
+  return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
 }
 
 /** Waits until the page says it finished drawing (`body[data-loaded=true]`). */

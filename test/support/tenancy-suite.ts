@@ -655,9 +655,48 @@ export async function defineTenancySuite(
       expect(hn?.origin).toBeNull();
     },
     'PUT /v1/sources/{source}': async () => {
+      // B stored it first: A learns that it is not free, nothing of who holds it or how.
       const res = await asA('PUT', '/v1/sources/hackernews', { options: { queries: ['acme'] } });
       expect(res.statusCode).toBe(409);
+      expect(res.json<{ error: { code: string } }>().error.code).toBe('source_unavailable');
       expectNothingOfB(res);
+      expect(res.body).not.toMatch(/ws-b|workspace "|another workspace|queries/);
+      // Bad options are a 400 whoever holds the source.
+      const bad = await asA('PUT', '/v1/sources/hackernews', { options: { querys: ['acme'] } });
+      expect(bad.statusCode).toBe(400);
+      expectNothingOfB(bad);
+      // The other side: A stores a free source first; B's attempt learns nothing of A's options,
+      // and changes nothing of them.
+      const A_SECRET = 'asecretfeedmarker';
+      const mine = await asA('PUT', '/v1/sources/rss', {
+        options: { feeds: [`http://127.0.0.1:9/${A_SECRET}.xml`] },
+      });
+      expect(mine.statusCode).toBe(201);
+      const theirs = await call('PUT', '/v1/sources/rss', keyB, {
+        options: { feeds: ['http://127.0.0.1:9/b.xml'] },
+      });
+      expect(theirs.statusCode).toBe(409);
+      expect(theirs.json<{ error: { code: string } }>().error.code).toBe('source_unavailable');
+      // The same words as A got for B's source: the answer tells nothing of its holder.
+      expect(theirs.json<{ error: { message: string } }>().error.message).toBe(
+        res.json<{ error: { message: string } }>().error.message.replace('hackernews', 'rss'),
+      );
+      expect(theirs.body).not.toMatch(/asecretfeedmarker|ws-a|another workspace/);
+      const seenByB = await call('GET', '/v1/sources', keyB);
+      expect(seenByB.body).not.toContain(A_SECRET);
+      expect(
+        seenByB
+          .json<{ sources: Array<{ source: string; origin: string | null; options: unknown }> }>()
+          .sources.find((x) => x.source === 'rss'),
+      ).toMatchObject({ origin: null, options: null, state: null, last_error: null });
+      expect((await call('DELETE', '/v1/sources/rss', keyB)).statusCode).toBe(404);
+      const kept = (await asA('GET', '/v1/sources')).json<{
+        sources: Array<{ source: string; options: unknown }>;
+      }>();
+      expect(kept.sources.find((x) => x.source === 'rss')?.options).toEqual({
+        feeds: [`http://127.0.0.1:9/${A_SECRET}.xml`],
+      });
+      expect((await asA('DELETE', '/v1/sources/rss')).statusCode).toBe(204);
     },
     'DELETE /v1/sources/{source}': async () => {
       expect((await asA('DELETE', '/v1/sources/hackernews')).statusCode).toBe(404);

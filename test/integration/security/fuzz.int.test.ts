@@ -7,7 +7,11 @@ import { z } from 'zod';
 import { buildApi } from '../../../api/app.ts';
 import { alertRoutes } from '../../../api/routes/alerts.ts';
 import { ingestRoutes } from '../../../api/routes/ingest.ts';
+import { setupRoutes } from '../../../api/routes/setup.ts';
+import { sourceRoutes } from '../../../api/routes/sources.ts';
 import { uiRoutes } from '../../../api/routes/ui.ts';
+import { createSettingsSync, type SettingsSync } from '../../../cli/settings-sync.ts';
+import { createSetupPort } from '../../../cli/setup/port.ts';
 import {
   MentionSchema,
   type EnrichedMention,
@@ -63,7 +67,10 @@ alerts:
 
 /** A valid value of each workspace for the parameters a request cannot go without. */
 const VALID: Record<string, (ws: 'a' | 'b', path: string) => string> = {
-  brand: (ws) => (ws === 'a' ? 'alpha' : 'bravo'),
+  // A brand stored from the API where the route changes one (the file's are read-only: 409).
+  brand: (ws, path) =>
+    path === '/v1/brands/{brand}' ? `stored-${ws}` : ws === 'a' ? 'alpha' : 'bravo',
+  source: () => 'hackernews',
   brands: (ws) => (ws === 'a' ? 'alpha,beta' : 'bravo,charlie'),
   from: () => RANGE.from,
   to: () => RANGE.to,
@@ -87,6 +94,11 @@ const VALID_BODY: Record<string, unknown> = {
   'POST /v1/mentions/actions': { id: 'fx:a8-0', tags: ['fuzz'], bookmarked: true },
   'PUT /v1/mutes': { kind: 'domain', value: 'fuzz.example', muted: true },
   'PUT /v1/report-schedules/{id}': { every: 'weekly', brands: ['alpha'], channels: ['a-hook'] },
+  'POST /v1/brands': { name: 'Fuzz brand', query: 'fuzz OR alpha', competitors: ['alpha'] },
+  'PATCH /v1/brands/{brand}': { query: 'alpha AND fuzz', color: '#123456' },
+  'POST /v1/brands/preview': { query: 'alpha NOT beta', brand: 'alpha', days: 7, samples: 5 },
+  'POST /v1/brands/{brand}/rematch': { days: 2 },
+  'PUT /v1/sources/{source}': { options: { queries: ['alpha'] } },
   'POST /v1/ingest': {
     id: 'fuzz:1',
     source: 'fuzz',
@@ -278,6 +290,7 @@ describe.each([
     let keyB: string;
     let operations: Operation[] = [];
     let before: unknown;
+    let sync: SettingsSync;
     const ingested: Mention[] = [];
 
     const fixture = (id: string, workspace: string, brand: string, at: string): EnrichedMention =>
@@ -326,9 +339,13 @@ describe.each([
       keyB = (await createApiKey(store, 'ws-b', 'fuzz')).key;
       await saveIncident(store, incident('a'));
       await saveIncident(store, incident('b'));
+      // Setup (brands, preview, sources, re-match) as `earshot start` offers it: the file merged
+      // with what the API stored.
+      sync = await createSettingsSync(store, config, silentLogger(), 60_000);
       app = await buildApi({
         store,
-        config: () => config,
+        config: () => sync.merged().config,
+        setup: createSetupPort({ store, sync, env: {} }),
         logger: silentLogger(),
         now: () => NOW,
         rateLimitPerSecond: 1_000_000,
@@ -339,9 +356,12 @@ describe.each([
             deadLetter: () => Promise.resolve(),
           }),
           alertRoutes,
+          setupRoutes,
+          sourceRoutes,
         ],
         rootPlugins: [uiRoutes({ root: uiRoot() })],
       });
+      await storedBrands();
       for (const [ws, key] of [
         ['a', keyA],
         ['b', keyB],
@@ -358,7 +378,24 @@ describe.each([
       before = await workspaceB();
     });
 
+    /** Each workspace's stored brand, made again if A's fuzz deleted its own. */
+    async function storedBrands() {
+      for (const [ws, key] of [
+        ['a', keyA],
+        ['b', keyB],
+      ] as const) {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/v1/brands',
+          headers: { authorization: `Bearer ${key}` },
+          payload: { id: `stored-${ws}`, name: `Stored ${ws}`, query: `stored${ws}` },
+        });
+        expect([201, 409], res.body).toContain(res.statusCode);
+      }
+    }
+
     afterAll(async () => {
+      sync?.close();
       await app?.close();
       await store?.close();
     });
@@ -523,6 +560,14 @@ describe.each([
           'GET /v1/export/mentions.csv',
           'POST /v1/ingest',
           'POST /v1/alert-rules',
+          'POST /v1/brands',
+          'PATCH /v1/brands/{brand}',
+          'DELETE /v1/brands/{brand}',
+          'POST /v1/brands/preview',
+          'POST /v1/brands/{brand}/rematch',
+          'GET /v1/sources',
+          'PUT /v1/sources/{source}',
+          'DELETE /v1/sources/{source}',
         ]),
       );
       const health = operations.find((o) => o.key === 'GET /v1/brands/{brand}/health')!;
@@ -627,8 +672,10 @@ describe.each([
     });
 
     it('body fields: hostile JSON values get a 2xx or a JSON 4xx, never a 5xx', async () => {
+      await storedBrands();
       const failures: Failure[] = [];
       let accepted = 0;
+      const acceptedBy = new Map<string, number>();
       for (const op of operations.filter((o) => o.bodyFields !== null)) {
         const itemSchema = BODY_ITEM_SCHEMA[op.key];
         const fields = itemSchema
@@ -644,12 +691,19 @@ describe.each([
               payload: JSON.stringify(itemSchema ? [body] : body),
               headers: { 'content-type': 'application/json' },
             });
-            if (res.statusCode < 300) accepted++;
+            if (res.statusCode < 300) {
+              accepted++;
+              acceptedBy.set(op.key, (acceptedBy.get(op.key) ?? 0) + 1);
+            }
             check(failures, op, `${field}=${JSON.stringify(value)?.slice(0, 40)}`, res, field);
           }
         }
       }
       expect(accepted).toBeGreaterThan(50);
+      // The setup routes' work is reached, not only their validation: brands made and changed
+      // with hostile names, colours and queries, previews of hostile drafts.
+      for (const key of ['POST /v1/brands', 'PATCH /v1/brands/{brand}', 'POST /v1/brands/preview'])
+        expect(acceptedBy.get(key) ?? 0, key).toBeGreaterThan(0);
       expect(failures).toEqual([]);
     });
 
