@@ -132,7 +132,10 @@ describe('reports and exports in Chromium', () => {
   it('the PDF is the brand page’s print view: the brand’s numbers, drawn charts, top mentions', async () => {
     const to = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString();
     const from = new Date(Date.parse(to) - 24 * 3_600_000).toISOString();
-    const { page, problems } = await visit(`#/report/brand/nimbus?from=${from}&to=${to}`);
+    const { page, problems } = await visit(
+      { app, browser, open },
+      `#/report/brand/nimbus?from=${from}&to=${to}`,
+    );
     await page.emulateMedia({ media: 'print' });
     await page.waitForSelector('body[data-report="ready"]', { timeout: 30_000 });
     const health = (await (
