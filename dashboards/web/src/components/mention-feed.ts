@@ -317,9 +317,17 @@ export function mentionFeed(
     container.dataset.loaded = String(list.children.length);
   };
 
+  // A page load the page's navigation cancelled ends quietly: the feed is gone, and its loads are
+  // started without a waiter (scrolling, the sentinel showing after a mute), so a rejection would be
+  // an uncaught error in the console.
+  const untilLeft = (load: Promise<void>): Promise<void> =>
+    load.catch((error: unknown) => {
+      if (!ctx.signal.aborted) throw error;
+    });
+
   const next = (): Promise<void> => {
     if (!loadingPage && cursor !== null)
-      loadingPage = loadPage().finally(() => (loadingPage = null));
+      loadingPage = untilLeft(loadPage()).finally(() => (loadingPage = null));
     return loadingPage ?? Promise.resolve();
   };
 
@@ -329,7 +337,7 @@ export function mentionFeed(
     list.replaceChildren();
     container.querySelectorAll('.empty').forEach((e) => e.remove());
     drawFilters();
-    loadingPage = loadPage().finally(() => (loadingPage = null));
+    loadingPage = untilLeft(loadPage()).finally(() => (loadingPage = null));
     return loadingPage;
   };
 
