@@ -191,9 +191,16 @@ export async function runScheduledReports(o: ScheduledRunOptions): Promise<Sched
   for (const ws of o.config.workspaces) {
     if (o.only && o.only.workspace !== ws.id) continue;
     const tz = ws.timezone ?? 'UTC';
+    // A channel is done for a period once delivered, or once it was tried and dead-lettered after
+    // its retries (as for alerts: a broken channel is not sent the same report every hour of the
+    // week). A report that could not be made (attempts 0) is tried again on the next run.
     const delivered = new Set(
       (await listDeliveries(o.store, ws.id))
-        .filter((d) => d.kind === 'report' && d.status === 'delivered')
+        .filter(
+          (d) =>
+            d.kind === 'report' &&
+            (d.status === 'delivered' || (d.status === 'dead_letter' && d.attempts > 0)),
+        )
         .map((d) => `${d.incident_id}|${d.channel}`),
     );
     for (const s of await schedulesOf(o.store, o.config, ws)) {
