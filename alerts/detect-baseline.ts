@@ -153,12 +153,58 @@ const LEVEL_PRIOR = 30;
 const DIP_RATIO = 0.4;
 
 /**
- * Counts of the baseline samples of the window ending at `endMs`. Same-hour-of-day samples
- * are rescaled by the ratio of the mention volume in the six hours before the window, now
- * vs on that day: yesterday may have been a Sunday, or the brand may be growing. The ratio
- * is clamped to [0.5, 2] so a spike in those hours cannot move the baseline much, and it
- * scales every count of a sample alike, so shares are unaffected. Same-hour-of-week samples
- * already share the weekday and are used as they are.
+ * The level of the hours before a window against the same hours `lagMs` earlier: the median
+ * over the `LEVEL_HOURS` hours before `startMs` of each hour's ratio (mentions + prior), or null
+ * when either side is not held. A median of hours, not a ratio of sums: an incident or a dip in
+ * a few of those hours (a launch, the end of a holiday) does not move it, while the day's level
+ * (a brand's day wanders by a few per cent, all day) moves every hour alike.
+ */
+export function hourlyLevelRatio(
+  series: MinuteSeries,
+  startMs: number,
+  lagMs: number,
+  now?: readonly number[],
+): number | null {
+  const from = startMs - LEVEL_HOURS * HOUR_MS;
+  if (!series.covers(from - lagMs, startMs)) return null;
+  const ratios = new Float64Array(LEVEL_HOURS);
+  for (let h = 0; h < LEVEL_HOURS; h++) {
+    const a = from + h * HOUR_MS;
+    const x = now?.[h] ?? series.total(a, a + HOUR_MS);
+    ratios[h] = (x + HOUR_LEVEL_PRIOR) / (series.total(a - lagMs, a + HOUR_MS - lagMs) + HOUR_LEVEL_PRIOR);
+  }
+  ratios.sort();
+  const mid = LEVEL_HOURS >> 1;
+  return (ratios[mid - 1]! + ratios[mid]!) / 2;
+}
+
+const HOUR_MS = 3_600_000;
+/**
+ * Hours whose median ratio is a lag's level correction (`hourlyLevelRatio`). Twelve: a dip
+ * or an incident must fill half of them to move the median, and a holiday that ended six hours
+ * ago then reads as a midpoint between its level and the normal one, under `LEVEL_BAND`.
+ */
+const LEVEL_HOURS = 12;
+/** Mentions added to both sides of each hour's ratio: a quiet brand's ratio stays near 1. */
+const HOUR_LEVEL_PRIOR = 20;
+/**
+ * A level correction between days of the same type (and weeks apart) outside this band is not
+ * a level but a dip or an incident in the hours before the window, and is not applied. A day's
+ * level wanders by a few per cent (2–8 % on the harness), rarely by a fifth.
+ */
+const LEVEL_BAND = [0.8, 1.25] as const;
+
+/**
+ * Counts of the baseline samples of the window ending at `endMs`, each rescaled to the current
+ * level (`hourlyLevelRatio`): a busy brand's day runs a few per cent above or below its usual
+ * level all day, which is several noise levels of a window of hundreds of mentions, so without
+ * it a high day paged all day (rate-band harness, tuning seeds: most false `volume_spike`
+ * alerts of the busy bands came in runs on one day). Samples of the same day type (and every
+ * hour-of-week sample) take that correction while it stays within `LEVEL_BAND`. Same-hour-of-day
+ * samples of the other day type (a brand's first weekend against its weekdays) are rescaled
+ * by the ratio of the mention volume in the six hours before the window, now vs on that day,
+ * clamped to [0.5, 2] so a spike in those hours cannot move the baseline much. Either ratio
+ * scales every count of a sample alike, so shares are unaffected.
  */
 export function baselineSamples(
   series: MinuteSeries,
@@ -172,15 +218,23 @@ export function baselineSamples(
     : null;
   const ratios = new Map<number, number>();
   const today = dayType(start);
+  const hoursNow = series.covers(start - LEVEL_HOURS * HOUR_MS, start)
+    ? Array.from({ length: LEVEL_HOURS }, (_, h) => {
+        const a = start - (LEVEL_HOURS - h) * HOUR_MS;
+        return series.total(a, a + HOUR_MS);
+      })
+    : undefined;
   const ratio = (offset: number): number => {
-    if (base.method !== 'hour_of_day' || levelNow === null) return 1;
-    // A lag of today's day type needs no correction: the day-to-day wander is noise the
-    // calibration measures, and a correction read off the hours just after a holiday or a
-    // quiet day would scale the baseline down by that dip.
-    if (dayType(start - offset) === today) return 1;
     const lag = Math.round(offset / DAY_MS) * DAY_MS;
     let r = ratios.get(lag);
-    if (r === undefined) {
+    if (r !== undefined) return r;
+    if (base.method === 'hour_of_week' || dayType(start - offset) === today) {
+      // Same day type: the day's level, from the median hour (`hourlyLevelRatio`).
+      const level = hoursNow ? hourlyLevelRatio(series, start, lag, hoursNow) : null;
+      r = level === null || level < LEVEL_BAND[0] || level > LEVEL_BAND[1] ? 1 : level;
+    } else if (levelNow === null) {
+      r = 1;
+    } else {
       const from = start - LEVEL_MS - lag;
       const raw = series.covers(from, start - lag)
         ? (levelNow + LEVEL_PRIOR) / (series.sum(from, start - lag).total + LEVEL_PRIOR)
@@ -190,8 +244,8 @@ export function baselineSamples(
       // (rate-band harness: most false volume alerts of the busy bands came the night after
       // a holiday or a quiet day).
       r = raw < DIP_RATIO ? 1 : Math.min(2, Math.max(0.5, raw));
-      ratios.set(lag, r);
     }
+    ratios.set(lag, r);
     return r;
   };
   return base.offsets.map((o) => {

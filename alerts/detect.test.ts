@@ -181,6 +181,32 @@ describe('baseline choice', () => {
     expect(samples.every((c) => c.total === 30)).toBe(true);
   });
 
+  it("rescales samples to the day's level: a busy brand's high day is not a spike all day", () => {
+    // 40 mentions a minute with Poisson noise for three weeks; the fourth Monday runs 10 %
+    // above the usual level all day (a day's level wanders), with no incident in it.
+    const rng = mulberry32(3);
+    const high = (i: number) => Math.floor(i / DAY) === 21;
+    const s = seriesOf(22, (i) => ({ total: poisson(high(i) ? 44 : 40, rng) }));
+    const end = T0 + (21 * DAY + 15 * 60) * MINUTE_MS;
+    const b = baselineOffsets(s, end, 60 * MINUTE_MS)!;
+    expect(b.method).toBe('hour_of_week');
+    const samples = baselineSamples(s, end, 60 * MINUTE_MS, b);
+    const centre = trimmedMean(samples.map((c) => c.total));
+    expect(centre / 2400).toBeGreaterThan(1.07);
+    expect(centre / 2400).toBeLessThan(1.13);
+    const rule = aRule({ type: 'volume_spike', min_volume: undefined });
+    const cache = calibrationCache();
+    const fired = [10, 12, 14, 16, 18, 20].filter(
+      (h) => detect(rule, s, T0 + (21 * DAY + h * 60) * MINUTE_MS, cache).firing,
+    );
+    expect(fired).toEqual([]);
+    // A real spike that day still pages: 30 % more for half an hour.
+    const spiked = seriesOf(22, (i) => ({
+      total: poisson(high(i) ? (i % DAY >= 14 * 60 && i % DAY < 14 * 60 + 30 ? 57 : 44) : 40, rng),
+    }));
+    expect(detect(rule, spiked, T0 + (21 * DAY + 14 * 60 + 30) * MINUTE_MS).firing).toBe(true);
+  });
+
   it('never uses windows before the data starts', () => {
     const s = new MinuteSeries(T0, T0 + 3 * DAY * MINUTE_MS, [], T0 + 2 * DAY * MINUTE_MS);
     expect(baselineOffsets(s, T0 + 3 * DAY * MINUTE_MS, 15 * MINUTE_MS)).toBeNull();
