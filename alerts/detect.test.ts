@@ -4,6 +4,7 @@ import {
   baselineSamples,
   calibrate,
   calibrationCache,
+  clampShare,
   detect,
   detectScale,
   mad,
@@ -18,6 +19,7 @@ import {
   twoSidedExtra,
 } from './detect.ts';
 import { MinuteSeries, MINUTE_MS } from './series.ts';
+import { binomialZ } from './tails.ts';
 import { replay } from './replay.ts';
 import { mulberry32, poisson } from '../core/random.ts';
 import { phaseOf } from './evaluator.ts';
@@ -64,6 +66,24 @@ describe('robust statistics', () => {
       6,
     );
     expect(rawScore(STATS.volume, c(50), samples, 'hour_of_day')!.median).toBe(55);
+  });
+});
+
+describe('a share over few mentions', () => {
+  it("leans on the brand's last-week share: twenty quiet windows without a negative do not make it 0", () => {
+    // A brand at 3 mentions an hour: each 15-minute sample holds one mention, none negative
+    // by chance, while 15 % of its mentions last week were negative.
+    const one = { total: 1, pos: 1, neu: 0, neg: 0, competitors: 0 };
+    const samples = Array.from({ length: 20 }, () => one);
+    const three = { total: 3, pos: 0, neu: 0, neg: 3, competitors: 0 };
+    const r = rawScore(STATS.negative_share, three, samples, 'hour_of_week', 0.15)!;
+    expect(r.median).toBeCloseTo((30 * 0.15) / 50, 6);
+    // Three negatives of three mentions at that share are unusual, not a 1-in-a-million event.
+    expect(binomialZ(3, 3, clampShare(r.median))).toBeLessThan(3.75);
+    // Without a prior (unknown), the samples alone, as before.
+    expect(rawScore(STATS.negative_share, three, samples, 'hour_of_week', Number.NaN)!.median).toBe(
+      0,
+    );
   });
 });
 
