@@ -19,6 +19,15 @@ export interface Baseline {
   offsets: number[];
 }
 
+/**
+ * History an hour-of-week baseline waits for: two weeks give it its two lags, and the third
+ * gives the calibration (which measures windows scored the same way) a week of such windows.
+ * With two weeks, it measured the noise on the few hours scored so far that day: in the
+ * rate-band harness's third week (tuning seeds, 300 an hour) a busy brand's daytime windows
+ * were scored with the noise of its night and paged all week. Until then the hour of day.
+ */
+const WEEKLY_HISTORY_MS = 3 * WEEK_MS;
+
 /** Windows longer than this take their baseline from whole days (`baselineOffsets`). */
 const MAX_SHIFTED_MS = 2 * 3_600_000;
 const HALF_DAY_MS = DAY_MS / 2;
@@ -103,6 +112,11 @@ export function baselineOffsets(
   series: MinuteSeries,
   endMs: number,
   windowMs: number,
+  /**
+   * The calibration's: score a past window the way the current one is, whenever its history
+   * allows (`WEEKLY_HISTORY_MS` aside).
+   */
+  method?: BaselineMethod,
 ): Baseline | null {
   const step = windowMs;
   const valid = (offset: number) => series.covers(endMs - windowMs - offset, endMs - offset);
@@ -128,9 +142,16 @@ export function baselineOffsets(
     lags.flatMap((lag) => shifts.map((s) => lag + s).filter(valid));
 
   // Hour of week: 1–4 weeks back, needs two of them (one week could be the odd one).
-  const weeks = [1, 2, 3, 4].map((k) => k * WEEK_MS).filter((o) => valid(o) && !dip(o));
+  // Only from three weeks of history on (`WEEKLY_HISTORY_MS`), unless the calibration asks.
+  const weeklyReady =
+    method === 'hour_of_week' ||
+    (method === undefined && series.covers(endMs - windowMs - WEEKLY_HISTORY_MS, endMs));
+  const weeks = weeklyReady
+    ? [1, 2, 3, 4].map((k) => k * WEEK_MS).filter((o) => valid(o) && !dip(o))
+    : [];
   const weekly = withShifts(weeks);
   if (weeks.length >= 2 && weekly.length >= 10) return { method: 'hour_of_week', offsets: weekly };
+  if (method === 'hour_of_week') return null;
   // Hour of day: 1–7 days back, of today's type when two such days exist.
   const daily = withShifts(pick(recent, 2));
   if (daily.length >= 5) return { method: 'hour_of_day', offsets: daily };
@@ -171,7 +192,8 @@ export function hourlyLevelRatio(
   for (let h = 0; h < LEVEL_HOURS; h++) {
     const a = from + h * HOUR_MS;
     const x = now?.[h] ?? series.total(a, a + HOUR_MS);
-    ratios[h] = (x + HOUR_LEVEL_PRIOR) / (series.total(a - lagMs, a + HOUR_MS - lagMs) + HOUR_LEVEL_PRIOR);
+    ratios[h] =
+      (x + HOUR_LEVEL_PRIOR) / (series.total(a - lagMs, a + HOUR_MS - lagMs) + HOUR_LEVEL_PRIOR);
   }
   ratios.sort();
   const mid = LEVEL_HOURS >> 1;
