@@ -174,37 +174,42 @@ const LEVEL_PRIOR = 30;
 const DIP_RATIO = 0.4;
 
 /**
- * The level of the hours before a window against the same hours `lagMs` earlier: the median
- * over the `LEVEL_HOURS` hours before `startMs` of each hour's ratio (mentions + prior), or null
- * when either side is not held. A median of hours, not a ratio of sums: an incident or a dip in
- * a few of those hours (a launch, the end of a holiday) does not move it, while the day's level
- * (a brand's day wanders by a few per cent, all day) moves every hour alike.
+ * The level of the day so far against the same hours `lagMs` (whole days) earlier: the median
+ * over the whole hours of the window's own UTC day before `startMs` (the last `LEVEL_HOURS` of
+ * them) of each hour's ratio (mentions + prior), or null when fewer than `MIN_LEVEL_HOURS` are
+ * held. The window's own day: a brand's level wanders from day to day, and the hours before a
+ * Monday morning are a Sunday's (which scaled Monday's baseline to the weekend's level and
+ * paged all morning). A median of hours, not a ratio of sums: an incident or a dip in a few of
+ * them (a launch, a holiday's end) does not move it, while the day's level moves every hour.
  */
 export function hourlyLevelRatio(
   series: MinuteSeries,
   startMs: number,
   lagMs: number,
-  now?: readonly number[],
 ): number | null {
-  const from = startMs - LEVEL_HOURS * HOUR_MS;
+  const dayStart = Math.floor(startMs / DAY_MS) * DAY_MS;
+  const hours = Math.min(LEVEL_HOURS, Math.floor((startMs - dayStart) / HOUR_MS));
+  if (hours < MIN_LEVEL_HOURS) return null;
+  const from = startMs - hours * HOUR_MS;
   if (!series.covers(from - lagMs, startMs)) return null;
-  const ratios = new Float64Array(LEVEL_HOURS);
-  for (let h = 0; h < LEVEL_HOURS; h++) {
+  const ratios = new Float64Array(hours);
+  for (let h = 0; h < hours; h++) {
     const a = from + h * HOUR_MS;
-    const x = now?.[h] ?? series.total(a, a + HOUR_MS);
     ratios[h] =
-      (x + HOUR_LEVEL_PRIOR) / (series.total(a - lagMs, a + HOUR_MS - lagMs) + HOUR_LEVEL_PRIOR);
+      (series.total(a, a + HOUR_MS) + HOUR_LEVEL_PRIOR) /
+      (series.total(a - lagMs, a + HOUR_MS - lagMs) + HOUR_LEVEL_PRIOR);
   }
   ratios.sort();
-  const mid = LEVEL_HOURS >> 1;
-  return (ratios[mid - 1]! + ratios[mid]!) / 2;
+  const mid = hours >> 1;
+  return hours % 2 === 1 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
 }
 
+/** Fewer whole hours of the day than this before a window (the night): no level correction. */
+const MIN_LEVEL_HOURS = 4;
 const HOUR_MS = 3_600_000;
 /**
- * Hours whose median ratio is a lag's level correction (`hourlyLevelRatio`). Twelve: a dip
- * or an incident must fill half of them to move the median, and a holiday that ended six hours
- * ago then reads as a midpoint between its level and the normal one, under `LEVEL_BAND`.
+ * At most this many hours make a lag's level correction (`hourlyLevelRatio`): a dip or an
+ * incident must fill half of them to move the median.
  */
 const LEVEL_HOURS = 12;
 /** Mentions added to both sides of each hour's ratio: a quiet brand's ratio stays near 1. */
@@ -240,19 +245,13 @@ export function baselineSamples(
     : null;
   const ratios = new Map<number, number>();
   const today = dayType(start);
-  const hoursNow = series.covers(start - LEVEL_HOURS * HOUR_MS, start)
-    ? Array.from({ length: LEVEL_HOURS }, (_, h) => {
-        const a = start - (LEVEL_HOURS - h) * HOUR_MS;
-        return series.total(a, a + HOUR_MS);
-      })
-    : undefined;
   const ratio = (offset: number): number => {
     const lag = Math.round(offset / DAY_MS) * DAY_MS;
     let r = ratios.get(lag);
     if (r !== undefined) return r;
     if (base.method === 'hour_of_week' || dayType(start - offset) === today) {
       // Same day type: the day's level, from the median hour (`hourlyLevelRatio`).
-      const level = hoursNow ? hourlyLevelRatio(series, start, lag, hoursNow) : null;
+      const level = hourlyLevelRatio(series, start, lag);
       r = level === null || level < LEVEL_BAND[0] || level > LEVEL_BAND[1] ? 1 : level;
     } else if (levelNow === null) {
       r = 1;

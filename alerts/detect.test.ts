@@ -232,6 +232,18 @@ describe('baseline choice', () => {
     expect(detect(rule, spiked, T0 + (21 * DAY + 14 * 60 + 30) * MINUTE_MS).firing).toBe(true);
   });
 
+  it("takes the level from the window's own day: a Monday morning is not scaled to Sunday's", () => {
+    // Weekends at 85 % of the weekday level (within the band a level correction may take).
+    const rng = mulberry32(5);
+    const weekend = (i: number) => [5, 6].includes(Math.floor(i / DAY) % 7);
+    const s = seriesOf(22, (i) => ({ total: poisson(weekend(i) ? 34 : 40, rng) }));
+    const end = T0 + (21 * DAY + 7 * 60) * MINUTE_MS; // Monday 07:00, three weeks in
+    const b = baselineOffsets(s, end, 60 * MINUTE_MS)!;
+    const centre = trimmedMean(baselineSamples(s, end, 60 * MINUTE_MS, b).map((c) => c.total));
+    expect(centre / 2400).toBeGreaterThan(0.96);
+    expect(centre / 2400).toBeLessThan(1.04);
+  });
+
   it('never uses windows before the data starts', () => {
     const s = new MinuteSeries(T0, T0 + 3 * DAY * MINUTE_MS, [], T0 + 2 * DAY * MINUTE_MS);
     expect(baselineOffsets(s, T0 + 3 * DAY * MINUTE_MS, 15 * MINUTE_MS)).toBeNull();
