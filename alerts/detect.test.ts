@@ -236,9 +236,11 @@ describe('baseline choice', () => {
     // Weekends at 85 % of the weekday level (within the band a level correction may take).
     const rng = mulberry32(5);
     const weekend = (i: number) => [5, 6].includes(Math.floor(i / DAY) % 7);
-    const s = seriesOf(22, (i) => ({ total: poisson(weekend(i) ? 34 : 40, rng) }));
-    const end = T0 + (21 * DAY + 7 * 60) * MINUTE_MS; // Monday 07:00, three weeks in
+    const s = seriesOf(8, (i) => ({ total: poisson(weekend(i) ? 34 : 40, rng) }));
+    // Monday 07:00 a week in: the same hour of the last five weekdays.
+    const end = T0 + (7 * DAY + 7 * 60) * MINUTE_MS;
     const b = baselineOffsets(s, end, 60 * MINUTE_MS)!;
+    expect(b.method).toBe('hour_of_day');
     const centre = trimmedMean(baselineSamples(s, end, 60 * MINUTE_MS, b).map((c) => c.total));
     expect(centre / 2400).toBeGreaterThan(0.96);
     expect(centre / 2400).toBeLessThan(1.04);
