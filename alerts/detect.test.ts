@@ -183,6 +183,18 @@ describe('baseline choice', () => {
     expect(baselineSamples(s, end, 15 * MINUTE_MS, b).every((c) => c.total === 30)).toBe(true);
   });
 
+  it('leaves out a dip day near midnight too (its own day, not only the 24 hours around)', () => {
+    // T0 is a Monday; the Saturday of the first week is quiet (3 %). The next Saturday at
+    // 00:20: the 24 hours around last Saturday's sample are half a normal Friday.
+    const quiet = (i: number) => Math.floor(i / DAY) === 5;
+    const s = seriesOf(13, (i) => ({ total: quiet(i) ? (i % 30 === 0 ? 1 : 0) : 2 }));
+    const end = T0 + (12 * DAY + 25) * MINUTE_MS;
+    const b = baselineOffsets(s, end, 5 * MINUTE_MS)!;
+    const lags = [...new Set(b.offsets.map((o) => Math.round(o / (DAY * MINUTE_MS))))];
+    expect(lags).not.toContain(7);
+    expect(baselineSamples(s, end, 5 * MINUTE_MS, b).every((c) => c.total === 10)).toBe(true);
+  });
+
   it('an hour-of-day baseline takes days of the same type (weekdays for a Wednesday)', () => {
     // Weekends at half the volume; nine days of history, so no second week yet.
     const weekend = (i: number) => [5, 6].includes(Math.floor(i / DAY) % 7);
