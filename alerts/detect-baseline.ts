@@ -19,6 +19,15 @@ export interface Baseline {
   offsets: number[];
 }
 
+/**
+ * History an hour-of-week baseline waits for: two weeks give it its two lags, and the third
+ * gives the calibration (which measures windows scored the same way) a week of such windows.
+ * With two weeks, it measured the noise on the few hours scored so far that day: in the
+ * rate-band harness's third week (tuning seeds, 300 an hour) a busy brand's daytime windows
+ * were scored with the noise of its night and paged all week. Until then the hour of day.
+ */
+const WEEKLY_HISTORY_MS = 3 * WEEK_MS;
+
 /** Windows longer than this take their baseline from whole days (`baselineOffsets`). */
 const MAX_SHIFTED_MS = 2 * 3_600_000;
 const HALF_DAY_MS = DAY_MS / 2;
@@ -76,11 +85,20 @@ export function dayScreen(
   const levelsOf = (offsets: number[]) => offsets.map(level).filter((l): l is number => l !== null);
   const sameLevels = levelsOf(RECENT_DAYS.filter(sameType));
   const reference = upperThird(sameLevels.length >= 2 ? sameLevels : levelsOf(RECENT_DAYS));
-  const dip = (offset: number): boolean => {
-    if (!Number.isFinite(reference)) return false;
-    const l = level(offset);
-    return l !== null && (l + DIP_DAY_PRIOR) / (reference + DIP_DAY_PRIOR) < DIP_DAY;
+  /** The whole UTC day the lag's sample falls in (past days only; null when not held). */
+  const calendarDay = (offset: number): number | null => {
+    if (offset < DAY_MS) return null;
+    const d = Math.floor((center - offset) / DAY_MS) * DAY_MS;
+    return series.covers(d, d + DAY_MS) ? series.total(d, d + DAY_MS) : null;
   };
+  const low = (l: number | null) =>
+    l !== null && (l + DIP_DAY_PRIOR) / (reference + DIP_DAY_PRIOR) < DIP_DAY;
+  // The 24 hours around the sample, or its own day: near midnight the 24 hours around a
+  // holiday's first or last hour are half a normal day and passed as one (rate-band harness,
+  // held-out seeds, 3,000 an hour: a Saturday 00:20 scored against a quiet Saturday's samples
+  // of 3–8 mentions where 160 are usual, and paged).
+  const dip = (offset: number): boolean =>
+    Number.isFinite(reference) && (low(level(offset)) || low(calendarDay(offset)));
   return { dip, sameType };
 }
 
@@ -103,6 +121,11 @@ export function baselineOffsets(
   series: MinuteSeries,
   endMs: number,
   windowMs: number,
+  /**
+   * The calibration's: score a past window the way the current one is, whenever its history
+   * allows (`WEEKLY_HISTORY_MS` aside).
+   */
+  method?: BaselineMethod,
 ): Baseline | null {
   const step = windowMs;
   const valid = (offset: number) => series.covers(endMs - windowMs - offset, endMs - offset);
@@ -128,9 +151,16 @@ export function baselineOffsets(
     lags.flatMap((lag) => shifts.map((s) => lag + s).filter(valid));
 
   // Hour of week: 1–4 weeks back, needs two of them (one week could be the odd one).
-  const weeks = [1, 2, 3, 4].map((k) => k * WEEK_MS).filter((o) => valid(o) && !dip(o));
+  // Only from three weeks of history on (`WEEKLY_HISTORY_MS`), unless the calibration asks.
+  const weeklyReady =
+    method === 'hour_of_week' ||
+    (method === undefined && series.covers(endMs - windowMs - WEEKLY_HISTORY_MS, endMs));
+  const weeks = weeklyReady
+    ? [1, 2, 3, 4].map((k) => k * WEEK_MS).filter((o) => valid(o) && !dip(o))
+    : [];
   const weekly = withShifts(weeks);
   if (weeks.length >= 2 && weekly.length >= 10) return { method: 'hour_of_week', offsets: weekly };
+  if (method === 'hour_of_week') return null;
   // Hour of day: 1–7 days back, of today's type when two such days exist.
   const daily = withShifts(pick(recent, 2));
   if (daily.length >= 5) return { method: 'hour_of_day', offsets: daily };
@@ -153,12 +183,64 @@ const LEVEL_PRIOR = 30;
 const DIP_RATIO = 0.4;
 
 /**
- * Counts of the baseline samples of the window ending at `endMs`. Same-hour-of-day samples
- * are rescaled by the ratio of the mention volume in the six hours before the window, now
- * vs on that day: yesterday may have been a Sunday, or the brand may be growing. The ratio
- * is clamped to [0.5, 2] so a spike in those hours cannot move the baseline much, and it
- * scales every count of a sample alike, so shares are unaffected. Same-hour-of-week samples
- * already share the weekday and are used as they are.
+ * The level of the day so far against the same hours `lagMs` (whole days) earlier: the median
+ * over the whole hours of the window's own UTC day before `startMs` (the last `LEVEL_HOURS` of
+ * them) of each hour's ratio (mentions + prior), or null when fewer than `MIN_LEVEL_HOURS` are
+ * held. The window's own day: a brand's level wanders from day to day, and the hours before a
+ * Monday morning are a Sunday's (which scaled Monday's baseline to the weekend's level and
+ * paged all morning). A median of hours, not a ratio of sums: an incident or a dip in a few of
+ * them (a launch, a holiday's end) does not move it, while the day's level moves every hour.
+ */
+export function hourlyLevelRatio(
+  series: MinuteSeries,
+  startMs: number,
+  lagMs: number,
+): number | null {
+  const dayStart = Math.floor(startMs / DAY_MS) * DAY_MS;
+  const hours = Math.min(LEVEL_HOURS, Math.floor((startMs - dayStart) / HOUR_MS));
+  if (hours < MIN_LEVEL_HOURS) return null;
+  const from = startMs - hours * HOUR_MS;
+  if (!series.covers(from - lagMs, startMs)) return null;
+  const ratios = new Float64Array(hours);
+  for (let h = 0; h < hours; h++) {
+    const a = from + h * HOUR_MS;
+    ratios[h] =
+      (series.total(a, a + HOUR_MS) + HOUR_LEVEL_PRIOR) /
+      (series.total(a - lagMs, a + HOUR_MS - lagMs) + HOUR_LEVEL_PRIOR);
+  }
+  ratios.sort();
+  const mid = hours >> 1;
+  return hours % 2 === 1 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
+}
+
+/** Fewer whole hours of the day than this before a window (the night): no level correction. */
+const MIN_LEVEL_HOURS = 4;
+const HOUR_MS = 3_600_000;
+/**
+ * At most this many hours make a lag's level correction (`hourlyLevelRatio`): a dip or an
+ * incident must fill half of them to move the median.
+ */
+const LEVEL_HOURS = 12;
+/** Mentions added to both sides of each hour's ratio: a quiet brand's ratio stays near 1. */
+const HOUR_LEVEL_PRIOR = 20;
+/**
+ * A level correction between days of the same type (and weeks apart) outside this band is not
+ * a level but a dip or an incident in the hours before the window, and is not applied. A day's
+ * level wanders by a few per cent (2–8 % on the harness), rarely by a fifth.
+ */
+const LEVEL_BAND = [0.8, 1.25] as const;
+
+/**
+ * Counts of the baseline samples of the window ending at `endMs`, each rescaled to the current
+ * level (`hourlyLevelRatio`): a busy brand's day runs a few per cent above or below its usual
+ * level all day, which is several noise levels of a window of hundreds of mentions, so without
+ * it a high day paged all day (rate-band harness, tuning seeds: most false `volume_spike`
+ * alerts of the busy bands came in runs on one day). Samples of the same day type (and every
+ * hour-of-week sample) take that correction while it stays within `LEVEL_BAND`. Same-hour-of-day
+ * samples of the other day type (a brand's first weekend against its weekdays) are rescaled
+ * by the ratio of the mention volume in the six hours before the window, now vs on that day,
+ * clamped to [0.5, 2] so a spike in those hours cannot move the baseline much. Either ratio
+ * scales every count of a sample alike, so shares are unaffected.
  */
 export function baselineSamples(
   series: MinuteSeries,
@@ -173,14 +255,16 @@ export function baselineSamples(
   const ratios = new Map<number, number>();
   const today = dayType(start);
   const ratio = (offset: number): number => {
-    if (base.method !== 'hour_of_day' || levelNow === null) return 1;
-    // A lag of today's day type needs no correction: the day-to-day wander is noise the
-    // calibration measures, and a correction read off the hours just after a holiday or a
-    // quiet day would scale the baseline down by that dip.
-    if (dayType(start - offset) === today) return 1;
     const lag = Math.round(offset / DAY_MS) * DAY_MS;
     let r = ratios.get(lag);
-    if (r === undefined) {
+    if (r !== undefined) return r;
+    if (base.method === 'hour_of_week' || dayType(start - offset) === today) {
+      // Same day type: the day's level, from the median hour (`hourlyLevelRatio`).
+      const level = hourlyLevelRatio(series, start, lag);
+      r = level === null || level < LEVEL_BAND[0] || level > LEVEL_BAND[1] ? 1 : level;
+    } else if (levelNow === null) {
+      r = 1;
+    } else {
       const from = start - LEVEL_MS - lag;
       const raw = series.covers(from, start - lag)
         ? (levelNow + LEVEL_PRIOR) / (series.sum(from, start - lag).total + LEVEL_PRIOR)
@@ -190,8 +274,8 @@ export function baselineSamples(
       // (rate-band harness: most false volume alerts of the busy bands came the night after
       // a holiday or a quiet day).
       r = raw < DIP_RATIO ? 1 : Math.min(2, Math.max(0.5, raw));
-      ratios.set(lag, r);
     }
+    ratios.set(lag, r);
     return r;
   };
   return base.offsets.map((o) => {

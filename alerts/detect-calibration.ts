@@ -105,9 +105,9 @@ export function calibrate(
     // half, hiding the next week's incidents (rate-band harness, tuning seeds, 300 an hour:
     // a doubling of the negatives scored 3 after a quiet day).
     if (dayScreen(series, e, windowMs).dip(0)) continue;
-    const base = baselineOffsets(series, e, windowMs);
-    // Only windows scored the same way: residuals of a one-day baseline would misstate the
-    // noise of a four-week one, and the other way round.
+    // Every past window scored the same way (`baselineOffsets`' `method`): residuals of a
+    // one-day baseline would misstate the noise of a four-week one, and the other way round.
+    const base = baselineOffsets(series, e, windowMs, method);
     if (base === null || base.method !== method) continue;
     const s = rawScore(
       stat,

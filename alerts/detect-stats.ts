@@ -64,7 +64,11 @@ export function rawScore(
   counts: Counts,
   samples: readonly Counts[],
   method: BaselineMethod = 'hour_of_day',
-  /** The brand's recent mean of this count per window (a quiet window's prior), if known. */
+  /**
+   * The brand's recent value of the statistic over the last week (`priorOf`): a count's mean
+   * per window (a quiet window's prior), a proportion's value (the prior of a baseline of few
+   * mentions); NaN when unknown.
+   */
   priorMean = 0,
 ): RawScore | null {
   const observed = stat.value(counts);
@@ -81,7 +85,7 @@ export function rawScore(
       // The prior is the brand's mean rate for a window this long, worth PRIOR_SAMPLES
       // samples: ten empty nights do not prove the next one must stay empty.
       const kept = screenedSamples(values);
-      const a = 0.5 + PRIOR_SAMPLES * priorMean;
+      const a = 0.5 + PRIOR_SAMPLES * (Number.isFinite(priorMean) ? priorMean : 0);
       exposure = kept.length + PRIOR_SAMPLES;
       med = (kept.reduce((x, y) => x + y, 0) + a) / exposure;
     }
@@ -121,11 +125,18 @@ export function rawScore(
   }
   if (usable.length < 3 || stat.n(counts) === 0) return null;
   const pooledN = usable.reduce((a, c) => a + stat.n(c), 0);
-  // Small samples: their pooled proportion (a median of shares of three mentions is noise).
+  // Small samples: their pooled proportion (a median of shares of three mentions is noise),
+  // with the brand's value over the last week worth PRIOR_MENTIONS mentions. A quiet brand's
+  // twenty samples hold a mention each: a baseline share of negatives read off them alone was
+  // often 0 (clamped to 1 %), and then three negatives of three mentions scored a z of 4.9
+  // (rate-band harness, tuning seeds, 3 an hour: the false `negative_spike` alerts).
+  const prior = stat.kind === 'proportion' && Number.isFinite(priorMean) ? PRIOR_MENTIONS : 0;
   const med =
     pooledN / usable.length >= 30
       ? median(usable.map(stat.value))
-      : usable.reduce((a, c) => a + stat.value(c) * stat.n(c), 0) / pooledN;
+      : (usable.reduce((a, c) => a + stat.value(c) * stat.n(c), 0) +
+          prior * (prior ? priorMean : 0)) /
+        (pooledN + prior);
   const v = Math.max(stat.unitVariance(usable), 1e-4);
   const sigma0 = Math.sqrt(v / stat.n(counts));
   return {
@@ -137,13 +148,21 @@ export function rawScore(
   };
 }
 
-/** A count's mean over the last week, per window of `windowMs` (`rawScore`'s prior). */
+/**
+ * `rawScore`'s prior, from the last week: a count's mean per window of `windowMs`, a
+ * proportion's value (NaN when the week holds no mention), 0 for a conditional count.
+ */
 export function priorOf(stat: Stat, series: MinuteSeries, endMs: number, windowMs: number): number {
-  if (stat.kind !== 'count') return 0;
+  if (stat.kind === 'conditional') return 0;
   const from = Math.max(series.startMs, series.dataStartMs, endMs - 7 * 86_400_000);
-  if (endMs <= from) return 0;
-  return (stat.value(series.sum(from, endMs)) * windowMs) / (endMs - from);
+  if (endMs <= from) return stat.kind === 'count' ? 0 : Number.NaN;
+  const c = series.sum(from, endMs);
+  if (stat.kind === 'proportion') return stat.n(c) > 0 ? stat.value(c) : Number.NaN;
+  return (stat.value(c) * windowMs) / (endMs - from);
 }
+
+/** Weight of the brand's last-week value in a proportion's baseline of few mentions. */
+const PRIOR_MENTIONS = 30;
 
 /** Weight of the brand's mean rate in a quiet count's baseline, in samples (`rawScore`). */
 const PRIOR_SAMPLES = 2;

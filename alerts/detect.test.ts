@@ -4,6 +4,7 @@ import {
   baselineSamples,
   calibrate,
   calibrationCache,
+  clampShare,
   detect,
   detectScale,
   mad,
@@ -18,6 +19,7 @@ import {
   twoSidedExtra,
 } from './detect.ts';
 import { MinuteSeries, MINUTE_MS } from './series.ts';
+import { binomialZ } from './tails.ts';
 import { replay } from './replay.ts';
 import { mulberry32, poisson } from '../core/random.ts';
 import { phaseOf } from './evaluator.ts';
@@ -64,6 +66,24 @@ describe('robust statistics', () => {
       6,
     );
     expect(rawScore(STATS.volume, c(50), samples, 'hour_of_day')!.median).toBe(55);
+  });
+});
+
+describe('a share over few mentions', () => {
+  it("leans on the brand's last-week share: twenty quiet windows without a negative do not make it 0", () => {
+    // A brand at 3 mentions an hour: each 15-minute sample holds one mention, none negative
+    // by chance, while 15 % of its mentions last week were negative.
+    const one = { total: 1, pos: 1, neu: 0, neg: 0, competitors: 0 };
+    const samples = Array.from({ length: 20 }, () => one);
+    const three = { total: 3, pos: 0, neu: 0, neg: 3, competitors: 0 };
+    const r = rawScore(STATS.negative_share, three, samples, 'hour_of_week', 0.15)!;
+    expect(r.median).toBeCloseTo((30 * 0.15) / 50, 6);
+    // Three negatives of three mentions at that share are unusual, not a 1-in-a-million event.
+    expect(binomialZ(3, 3, clampShare(r.median))).toBeLessThan(3.75);
+    // Without a prior (unknown), the samples alone, as before.
+    expect(rawScore(STATS.negative_share, three, samples, 'hour_of_week', Number.NaN)!.median).toBe(
+      0,
+    );
   });
 });
 
@@ -115,11 +135,16 @@ describe('negatives given the other mentions', () => {
 });
 
 describe('baseline choice', () => {
-  it('uses the same hour of week when two weeks of history exist', () => {
-    const s = seriesOf(15, () => ({ total: 1 }));
-    const b = baselineOffsets(s, T0 + 15 * DAY * MINUTE_MS, 15 * MINUTE_MS)!;
+  it('uses the same hour of week from three weeks of history on (two lags, a week to calibrate)', () => {
+    const s = seriesOf(22, () => ({ total: 1 }));
+    const b = baselineOffsets(s, T0 + 21 * DAY * MINUTE_MS + 15 * MINUTE_MS, 15 * MINUTE_MS)!;
     expect(b.method).toBe('hour_of_week');
     expect(b.offsets.length).toBeGreaterThanOrEqual(10);
+    // With two weeks, the hour of day; the calibration may still score such a window by the
+    // hour of week, to measure the noise of that baseline on the week before it is used.
+    const two = T0 + 15 * DAY * MINUTE_MS;
+    expect(baselineOffsets(s, two, 15 * MINUTE_MS)!.method).toBe('hour_of_day');
+    expect(baselineOffsets(s, two, 15 * MINUTE_MS, 'hour_of_week')!.method).toBe('hour_of_week');
   });
 
   it('falls back to the same hour of day over the last days (the demo has 72 h)', () => {
@@ -158,6 +183,18 @@ describe('baseline choice', () => {
     expect(baselineSamples(s, end, 15 * MINUTE_MS, b).every((c) => c.total === 30)).toBe(true);
   });
 
+  it('leaves out a dip day near midnight too (its own day, not only the 24 hours around)', () => {
+    // T0 is a Monday; the Saturday of the first week is quiet (3 %). The next Saturday at
+    // 00:20: the 24 hours around last Saturday's sample are half a normal Friday.
+    const quiet = (i: number) => Math.floor(i / DAY) === 5;
+    const s = seriesOf(13, (i) => ({ total: quiet(i) ? (i % 30 === 0 ? 1 : 0) : 2 }));
+    const end = T0 + (12 * DAY + 25) * MINUTE_MS;
+    const b = baselineOffsets(s, end, 5 * MINUTE_MS)!;
+    const lags = [...new Set(b.offsets.map((o) => Math.round(o / (DAY * MINUTE_MS))))];
+    expect(lags).not.toContain(7);
+    expect(baselineSamples(s, end, 5 * MINUTE_MS, b).every((c) => c.total === 10)).toBe(true);
+  });
+
   it('an hour-of-day baseline takes days of the same type (weekdays for a Wednesday)', () => {
     // Weekends at half the volume; nine days of history, so no second week yet.
     const weekend = (i: number) => [5, 6].includes(Math.floor(i / DAY) % 7);
@@ -181,6 +218,46 @@ describe('baseline choice', () => {
     expect(samples.every((c) => c.total === 30)).toBe(true);
   });
 
+  it("rescales samples to the day's level: a busy brand's high day is not a spike all day", () => {
+    // 40 mentions a minute with Poisson noise for three weeks; the fourth Monday runs 10 %
+    // above the usual level all day (a day's level wanders), with no incident in it.
+    const rng = mulberry32(3);
+    const high = (i: number) => Math.floor(i / DAY) === 21;
+    const s = seriesOf(22, (i) => ({ total: poisson(high(i) ? 44 : 40, rng) }));
+    const end = T0 + (21 * DAY + 15 * 60) * MINUTE_MS;
+    const b = baselineOffsets(s, end, 60 * MINUTE_MS)!;
+    expect(b.method).toBe('hour_of_week');
+    const samples = baselineSamples(s, end, 60 * MINUTE_MS, b);
+    const centre = trimmedMean(samples.map((c) => c.total));
+    expect(centre / 2400).toBeGreaterThan(1.07);
+    expect(centre / 2400).toBeLessThan(1.13);
+    const rule = aRule({ type: 'volume_spike', min_volume: undefined });
+    const cache = calibrationCache();
+    const fired = [10, 12, 14, 16, 18, 20].filter(
+      (h) => detect(rule, s, T0 + (21 * DAY + h * 60) * MINUTE_MS, cache).firing,
+    );
+    expect(fired).toEqual([]);
+    // A real spike that day still pages: 30 % more for half an hour.
+    const spiked = seriesOf(22, (i) => ({
+      total: poisson(high(i) ? (i % DAY >= 14 * 60 && i % DAY < 14 * 60 + 30 ? 57 : 44) : 40, rng),
+    }));
+    expect(detect(rule, spiked, T0 + (21 * DAY + 14 * 60 + 30) * MINUTE_MS).firing).toBe(true);
+  });
+
+  it("takes the level from the window's own day: a Monday morning is not scaled to Sunday's", () => {
+    // Weekends at 85 % of the weekday level (within the band a level correction may take).
+    const rng = mulberry32(5);
+    const weekend = (i: number) => [5, 6].includes(Math.floor(i / DAY) % 7);
+    const s = seriesOf(8, (i) => ({ total: poisson(weekend(i) ? 34 : 40, rng) }));
+    // Monday 07:00 a week in: the same hour of the last five weekdays.
+    const end = T0 + (7 * DAY + 7 * 60) * MINUTE_MS;
+    const b = baselineOffsets(s, end, 60 * MINUTE_MS)!;
+    expect(b.method).toBe('hour_of_day');
+    const centre = trimmedMean(baselineSamples(s, end, 60 * MINUTE_MS, b).map((c) => c.total));
+    expect(centre / 2400).toBeGreaterThan(0.96);
+    expect(centre / 2400).toBeLessThan(1.04);
+  });
+
   it('never uses windows before the data starts', () => {
     const s = new MinuteSeries(T0, T0 + 3 * DAY * MINUTE_MS, [], T0 + 2 * DAY * MINUTE_MS);
     expect(baselineOffsets(s, T0 + 3 * DAY * MINUTE_MS, 15 * MINUTE_MS)).toBeNull();
@@ -194,9 +271,13 @@ describe('detect', () => {
   const end = T0 + 14 * DAY * MINUTE_MS + 14 * H; // a Monday afternoon, two weeks in
   const flat = (rate: number, spike?: (t: number) => number) =>
     seriesOf(15, (i, t) => ({ total: around(rate, i) + (spike ? spike(t) : 0) }));
+  // Three weeks in: the hour-of-week baseline (`WEEKLY_HISTORY_MS`).
+  const end3 = end + 7 * DAY * MINUTE_MS;
+  const flat3 = (rate: number, spike?: (t: number) => number) =>
+    seriesOf(22, (i, t) => ({ total: around(rate, i) + (spike ? spike(t) : 0) }));
 
   it('does not fire on an ordinary window, and explains itself', () => {
-    const d = detect(aRule(), flat(4), end);
+    const d = detect(aRule(), flat3(4), end3);
     expect(d).toMatchObject({
       firing: false,
       reason: 'within_baseline',
@@ -237,36 +318,36 @@ describe('detect', () => {
   });
 
   it('the two-window scale has a lower threshold and pages at once', () => {
-    // +1.75/min for the last 30 minutes: 3.6 noise levels over 30 minutes (3.4 a minute
-    // earlier), 2.6 over the last 15. The 30-minute threshold (3.75 − 0.25) is crossed for the
+    // +1.35/min for the last 30 minutes: 3.6 noise levels over 30 minutes (3.4 a minute
+    // earlier), 2.7 over the last 15. The 30-minute threshold (3.75 − 0.25) is crossed for the
     // first time now, and it fires now: a shift lasting two windows is found within two.
-    const s = flat(4, (t) => (t >= end - 30 * MINUTE_MS && t < end ? 1.75 : 0));
+    const s = flat3(4, (t) => (t >= end3 - 30 * MINUTE_MS && t < end3 ? 1.35 : 0));
     const rule = aRule();
     expect(scaleExtra(30 * MINUTE_MS, rule.windowMs, 'hour_of_week')).toBe(-0.25);
     expect(scaleExtra(15 * MINUTE_MS, rule.windowMs, 'hour_of_week')).toBe(0);
     expect(scaleExtra(60 * MINUTE_MS, rule.windowMs, 'hour_of_week')).toBe(0);
     // A few days of history (hour-of-day baseline): no change.
     expect(scaleExtra(30 * MINUTE_MS, rule.windowMs, 'hour_of_day')).toBe(0);
-    const before = detectScale(rule, s, end - MINUTE_MS, 30 * MINUTE_MS);
+    const before = detectScale(rule, s, end3 - MINUTE_MS, 30 * MINUTE_MS);
     expect(before.firing).toBe(false);
-    const d = detect(rule, s, end);
+    const d = detect(rule, s, end3);
     expect(d).toMatchObject({ firing: true, window_minutes: 30, threshold: 3.5 });
     expect(d.z).toBeLessThan(d.threshold + 1);
-    expect(detectScale(rule, s, end, 15 * MINUTE_MS).z).toBeLessThan(3);
+    expect(detectScale(rule, s, end3, 15 * MINUTE_MS).z).toBeLessThan(3);
   });
 
   it('a marginal excess must hold for two consecutive evaluations; a clear one fires at once', () => {
-    const burst = (n: number) => flat(4, (t) => (t === end - MINUTE_MS ? n : 0));
+    const burst = (n: number) => flat3(4, (t) => (t === end3 - MINUTE_MS ? n : 0));
     // A one-minute burst just above the threshold (on the 5-minute sub-window): not yet…
     const marginal = burst(22);
-    const first = detect(aRule(), marginal, end);
+    const first = detect(aRule(), marginal, end3);
     expect(first.firing).toBe(false);
     // …but one minute later the same excess is still there: it fires.
-    const next = detect(aRule(), marginal, end + MINUTE_MS);
+    const next = detect(aRule(), marginal, end3 + MINUTE_MS);
     expect(next).toMatchObject({ firing: true, window_minutes: 5 });
     expect(next.z).toBeLessThan(next.threshold + 1);
     // A burst twice that size fires on the first evaluation.
-    expect(detect(aRule(), burst(44), end).firing).toBe(true);
+    expect(detect(aRule(), burst(44), end3).firing).toBe(true);
   });
 
   it('never pages for a handful of mentions (minimum volume)', () => {
@@ -413,6 +494,33 @@ describe('detect', () => {
     expect(drop.observed).toBeLessThan(drop.baseline);
     expect(drop.z).toBeGreaterThan(0);
     expect(detect(aRule({ type: 'sentiment_drop' }), s(0.0), end).firing).toBe(false);
+  });
+
+  it('sentiment_drop does not read a drop off a handful of mentions (a quiet day)', () => {
+    // 8 mentions a minute, mostly positive; the last day is quiet (a few per cent of the
+    // volume) and its last half hour holds five mentions, all negative: five mentions are no
+    // evidence of a drop in the brand's sentiment (the normal tail made it z ≈ 6).
+    const quiet = (i: number) => Math.floor(i / DAY) === 14;
+    const end = T0 + (14 * DAY + 12 * 60) * MINUTE_MS;
+    const s = seriesOf(15, (i, t) => {
+      if (!quiet(i)) {
+        const n = around(8, i);
+        return { total: n, pos: n - 1, neu: 0, neg: 1 };
+      }
+      return t >= end - 30 * MINUTE_MS && t < end && i % 6 === 0 ? mix(1, 1) : mix(0, 0);
+    });
+    const rule = aRule({ type: 'sentiment_drop', min_volume: 1 });
+    expect(detectScale(rule, s, end, 30 * MINUTE_MS).firing).toBe(false);
+    expect(detect(rule, s, end).firing).toBe(false);
+    // Ten such mentions are: the drop is scored.
+    const ten = seriesOf(15, (i, t) => {
+      if (!quiet(i)) {
+        const n = around(8, i);
+        return { total: n, pos: n - 1, neu: 0, neg: 1 };
+      }
+      return t >= end - 30 * MINUTE_MS && t < end && i % 3 === 0 ? mix(1, 1) : mix(0, 0);
+    });
+    expect(detectScale(rule, ten, end, 30 * MINUTE_MS).firing).toBe(true);
   });
 
   it('sov_shift fires on a large move against competitors, not on a small one', () => {

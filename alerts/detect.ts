@@ -218,6 +218,8 @@ export function scaleExtra(w: number, ruleWindowMs: number, method: BaselineMeth
 }
 
 const PROPORTION_TYPES: ReadonlySet<AlertRule['type']> = new Set(['sentiment_drop', 'sov_shift']);
+/** Scored mentions a `sentiment_drop` window must hold to be scored at all. */
+const MIN_SENTIMENT_N = 10;
 /** Mentions a proportion's window must be expected to hold (`detect`). */
 const MIN_PROPORTION_N = 30;
 
@@ -468,6 +470,10 @@ function detectAt(
     case 'sentiment_drop': {
       result.z = round(-main.z); // a drop is this rule's positive direction
       if (scored(volumeCounts) < minVolume) return { ...result, reason: 'below_min_volume' };
+      // A handful of mentions says nothing of the brand's sentiment: on a quiet day five
+      // negatives in half an hour scored z ≈ 6 under the normal tail (rate-band harness,
+      // tuning seeds, 300 an hour: three false drops on one quiet day).
+      if (scored(counts) < MIN_SENTIMENT_N) return { ...result, reason: 'below_min_volume' };
       return verdict(result, -main.z >= result.threshold);
     }
     case 'sov_shift': {
