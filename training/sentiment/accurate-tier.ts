@@ -137,12 +137,6 @@ export function trainAccurateTier(o: {
       x: c.x.subarray(i * dims, (i + 1) * dims),
     })),
   );
-  // The fast tier's out-of-fold probabilities of the same rows (null where not cached).
-  const splits = new Map(readSplit(o.data, 'train').map((s) => [s.set, s.rows]));
-  const fastOf: Array<Float64Array | null> = cached.flatMap((c) => {
-    const p = readFastOutOfFold(o.fastOof ?? FAST_OOF_DIR, c.set, splits.get(c.set) ?? []);
-    return c.idx.map((j) => p?.[j] ?? null);
-  });
   const std = standardizer(raw, dims);
   const rows = standardize(raw, std);
   const langs = [...new Set(rows.map((r) => r.lang))].sort();
@@ -206,7 +200,7 @@ export function trainAccurateTier(o: {
     { head: number[]; temperature: number; neutral: 'own' | 'shared'; fastWeight: number }
   > = {};
   const cv: Record<string, { shared: number; own: number; neutralShare: number }> = {};
-  const curves: Record<string, { curve: number[]; n: number }> = {};
+  const perLanguage: Record<string, { idx: number[]; accOof: Float64Array[]; gold: number[] }> = {};
   for (const lang of langs) {
     const idx = rows.map((r, i) => (r.lang === lang ? i : -1)).filter((i) => i >= 0);
     const lr = idx.map((i) => rows[i]!);
@@ -251,18 +245,7 @@ export function trainAccurateTier(o: {
       return p;
     });
     const ownPred = accOof.map((p) => argmax(p));
-    const withFast = idx.map((_, n) => n).filter((n) => fastOf[idx[n]!] !== null);
-    if (withFast.length > 0) {
-      curves[lang] = {
-        curve: fastWeightCurve(
-          withFast.map((n) => accOof[n]!),
-          withFast.map((n) => fastOf[idx[n]!]!),
-          withFast.map((n) => gold[n]!),
-          combineWithFast,
-        ),
-        n: withFast.length,
-      };
-    }
+    perLanguage[lang] = { idx, accOof, gold };
     cv[lang] = {
       shared: Math.round(f1(gold, sharedPred) * 1000) / 1000,
       own: Math.round(f1(gold, ownPred) * 1000) / 1000,
@@ -279,7 +262,30 @@ export function trainAccurateTier(o: {
     );
   }
 
-  // The fast tier's weight per language, from both tiers' out-of-fold probabilities on train.
+  // The fast tier's weight per language, from both tiers' out-of-fold probabilities on train
+  // (read only here: the fast tier's trainer may still be writing them when this one starts).
+  // The fast tier's out-of-fold probabilities of the same rows (null where not cached).
+  const splits = new Map(readSplit(o.data, 'train').map((s) => [s.set, s.rows]));
+  const fastOf: Array<Float64Array | null> = cached.flatMap((c) => {
+    const p = readFastOutOfFold(o.fastOof ?? FAST_OOF_DIR, c.set, splits.get(c.set) ?? []);
+    return c.idx.map((j) => p?.[j] ?? null);
+  });
+  const curves: Record<string, { curve: number[]; n: number }> = {};
+  for (const lang of langs) {
+    const { idx, accOof, gold } = perLanguage[lang]!;
+    const withFast = idx.map((_, n) => n).filter((n) => fastOf[idx[n]!] !== null);
+    if (withFast.length > 0) {
+      curves[lang] = {
+        curve: fastWeightCurve(
+          withFast.map((n) => accOof[n]!),
+          withFast.map((n) => fastOf[idx[n]!]!),
+          withFast.map((n) => gold[n]!),
+          combineWithFast,
+        ),
+        n: withFast.length,
+      };
+    }
+  }
   const curveLangs = Object.keys(curves);
   const pooled = FAST_WEIGHT_GRID.map(
     (_, g) => curveLangs.reduce((a, l) => a + curves[l]!.curve[g]!, 0) / curveLangs.length,
