@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { HeadsSchema } from '../../enrich/sentiment/accurate/heads.ts';
@@ -29,7 +29,7 @@ import { FAST_OOF_DIR, readFastOutOfFold } from './fast-oof.ts';
 import { combineWithFast } from '../../enrich/sentiment/accurate/scorer.ts';
 
 /** The accurate tier's version (bump it when the heads or the encoder change). */
-export const ACCURATE_VERSION = '1.0.0';
+export const ACCURATE_VERSION = '1.1.0';
 export const ACCURATE_NAME = 'earshot-sentiment-accurate';
 
 /**
@@ -126,6 +126,8 @@ export function trainAccurateTier(o: {
   out: string;
   cache?: string;
   fastOof?: string;
+  /** How long to wait for the fast tier's out-of-fold files (a fast training running beside). */
+  waitForFastOofMs?: number;
 }): void {
   const started = performance.now();
   const cached = readEmbedCache(o.data, o.cache).filter((c) => c.split === 'train');
@@ -265,9 +267,16 @@ export function trainAccurateTier(o: {
   // The fast tier's weight per language, from both tiers' out-of-fold probabilities on train
   // (read only here: the fast tier's trainer may still be writing them when this one starts).
   // The fast tier's out-of-fold probabilities of the same rows (null where not cached).
+  const oofDir = o.fastOof ?? FAST_OOF_DIR;
+  // When the two tiers are trained in parallel, give the fast one time to write them (umsab_pt's
+  // file is its last).
+  const waitUntil = performance.now() + (o.waitForFastOofMs ?? 0);
+  while (!existsSync(join(oofDir, 'umsab_pt.train.json')) && performance.now() < waitUntil) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
+  }
   const splits = new Map(readSplit(o.data, 'train').map((s) => [s.set, s.rows]));
   const fastOf: Array<Float64Array | null> = cached.flatMap((c) => {
-    const p = readFastOutOfFold(o.fastOof ?? FAST_OOF_DIR, c.set, splits.get(c.set) ?? []);
+    const p = readFastOutOfFold(oofDir, c.set, splits.get(c.set) ?? []);
     return c.idx.map((j) => p?.[j] ?? null);
   });
   const curves: Record<string, { curve: number[]; n: number }> = {};
