@@ -522,7 +522,11 @@ export async function trainFastTier(values: FastTrainOptions): Promise<void> {
     gateReport = { pool, gated, heldOut: held, polarTemperatures: tPolar };
   }
 
-  writeFastOutOfFold(values.oofCache ?? FAST_OOF_DIR, rows, (i, out) => {
+  // Beside a model written elsewhere (a test's), not over the repository's cache.
+  const oofDir =
+    values.oofCache ??
+    (resolve(out) === resolve(DEFAULT_MODEL_DIR) ? FAST_OOF_DIR : join(out, 'fast-oof'));
+  writeFastOutOfFold(oofDir, rows, (i, out) => {
     const comb = combiners[lang(i)];
     const gateT = neutralGate?.languages[lang(i)];
     if (comb === undefined) out.set(oof[i]!);
