@@ -14,8 +14,7 @@ import type { LabelledRow } from './data.ts';
  * One file per train split file, `<set>.train.json`: a hash of the set's texts and, per JSONL
  * row, [P(neg), P(neu), P(pos)] (null for a row the fast tier did not train on).
  */
-export const FAST_OOF_DIR = new URL('../../.cache/sentiment-fast-oof/', import.meta.url)
-  .pathname;
+export const FAST_OOF_DIR = new URL('../../.cache/sentiment-fast-oof/', import.meta.url).pathname;
 
 function textsHash(rows: readonly LabelledRow[]): string {
   const h = createHash('sha256');
