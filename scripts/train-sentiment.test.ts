@@ -104,6 +104,13 @@ describe('npm run train:sentiment', () => {
       linear: { neutralGate?: { languages: Record<string, number>; weights: number[] } };
     };
     expect(Object.keys(manifest.linear.neutralGate?.languages ?? {})).toEqual(['sl']);
+    // The fast tier's out-of-fold probabilities, for the accurate trainer: beside this model,
+    // one row per training text, summing to 1 (never over the repository's own cache).
+    const oof = JSON.parse(readFileSync(join(a, 'fast-oof', 'tiny_en.train.json'), 'utf8')) as {
+      p: number[][];
+    };
+    expect(oof.p).toHaveLength(EN.length);
+    for (const p of oof.p) expect(p[0]! + p[1]! + p[2]!).toBeCloseTo(1, 3);
     run('train-sentiment.ts', ['--data', data, '--out', b, ...FAST]);
     for (const f of ['linear.bin', 'manifest.json', 'lexicons.json', 'curated.json']) {
       expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);

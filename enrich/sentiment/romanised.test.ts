@@ -23,4 +23,12 @@ describe('isRomanisedHindi', () => {
   ])('leaves "%s" alone', (text) => {
     expect(hindi(text)).toBe(false);
   });
+
+  it('reads one distinctive marker as enough where the detected language has no model', () => {
+    const text = 'padhai karni bahut zaroori';
+    expect(isRomanisedHindi(tokenize(text))).toBe(false);
+    expect(isRomanisedHindi(tokenize(text), true)).toBe(true);
+    // a weak marker alone still is not
+    expect(isRomanisedHindi(tokenize('ko ko the end'), true)).toBe(false);
+  });
 });

@@ -122,8 +122,13 @@ const WEAK: ReadonlySet<string> = new Set([
 /** Different marker words needed, at least one of them distinctive ("hai", "nahi", "kya"). */
 export const MIN_MARKERS = 2;
 
-/** Whether these tokens read as romanised Hindi (see the module comment). */
-export function isRomanisedHindi(tokens: readonly Token[]): boolean {
+/**
+ * Whether these tokens read as romanised Hindi (see the module comment). With `unmodelled` (the
+ * detector named a language without a sentiment model, so the text would go unscored), one
+ * distinctive marker is enough: such texts are mostly Hinglish the detector took for Tagalog,
+ * Malay or Albanian (22 % of umsab_hi train), and a Hindi reading beats none.
+ */
+export function isRomanisedHindi(tokens: readonly Token[], unmodelled = false): boolean {
   let strong = 0;
   let weak = 0;
   let seen: string | null = null;
@@ -132,7 +137,7 @@ export function isRomanisedHindi(tokens: readonly Token[]): boolean {
     seen = t.norm;
     if (WEAK.has(t.norm)) weak++;
     else strong++;
-    if (strong >= MIN_MARKERS || (strong >= 1 && weak >= 1)) return true;
+    if (strong >= MIN_MARKERS || (strong >= 1 && (weak >= 1 || unmodelled))) return true;
   }
   return false;
 }

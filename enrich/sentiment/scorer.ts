@@ -126,7 +126,9 @@ export function createScorer(dir: string, opts: { useModel: boolean }): Sentimen
       const tokens = tokenize(text);
       let base = baseLang(lang);
       // Romanised Hindi is detected as English or as a language we do not score (romanised.ts).
-      if (hindi && (base === 'en' || !lexicons.has(base)) && isRomanisedHindi(tokens)) base = 'hi';
+      if (hindi && (base === 'en' || !lexicons.has(base))) {
+        if (isRomanisedHindi(tokens, base !== 'en')) base = 'hi';
+      }
       const lex = lexicons.get(base);
       if (lex === undefined) {
         // Unsupported or undetermined language: only emoji/emoticons can be read honestly.

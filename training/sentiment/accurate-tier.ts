@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { HeadsSchema } from '../../enrich/sentiment/accurate/heads.ts';
@@ -7,6 +7,9 @@ import { CLASSES, K } from '../../enrich/sentiment/linear.ts';
 import {
   ALL_CLASSES,
   argmax,
+  chooseFastWeight,
+  FAST_WEIGHT_GRID,
+  fastWeightCurve,
   fitHead,
   fitTemperature,
   foldsOf,
@@ -21,9 +24,12 @@ import {
 } from './accurate.ts';
 import { macroF1 } from './metrics.ts';
 import { readEmbedCache } from './encoder/cache.ts';
+import { readSplit } from './data.ts';
+import { FAST_OOF_DIR, readFastOutOfFold } from './fast-oof.ts';
+import { combineWithFast } from '../../enrich/sentiment/accurate/scorer.ts';
 
 /** The accurate tier's version (bump it when the heads or the encoder change). */
-export const ACCURATE_VERSION = '1.0.0';
+export const ACCURATE_VERSION = '1.1.0';
 export const ACCURATE_NAME = 'earshot-sentiment-accurate';
 
 /**
@@ -84,12 +90,16 @@ const LOLO_MAX_ROWS = 1200;
 const SHARED_NEUTRAL_BELOW = 0.1;
 const FOLDS = 3;
 /**
- * Weight of the fast tier's probabilities where it has a trained model for the language (every
- * labelled language): an equal-weight geometric mean, fixed a priori rather than fitted, because
- * the fast tier's out-of-fold probabilities are not cached (its in-sample ones on train would
- * overrate it). docs/sentiment.md gives the dev figures with and without it.
+ * Weight of the fast tier's probabilities where it has a trained model for the language, when
+ * its out-of-fold probabilities are not cached (`npm run train:sentiment` with the fast tier
+ * writes them): an equal-weight geometric mean.
  */
 const FAST_WEIGHT = 0.5;
+/**
+ * Rows' worth of the curve pooled over languages that each language's own curve is shrunk
+ * towards when its fast weight is chosen (chooseFastWeight).
+ */
+const FAST_WEIGHT_PRIOR_ROWS = 600;
 
 function log(msg: string): void {
   process.stdout.write(`${msg}\n`);
@@ -111,7 +121,14 @@ function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-export function trainAccurateTier(o: { data: string; out: string; cache?: string }): void {
+export function trainAccurateTier(o: {
+  data: string;
+  out: string;
+  cache?: string;
+  fastOof?: string;
+  /** How long to wait for the fast tier's out-of-fold files (a fast training running beside). */
+  waitForFastOofMs?: number;
+}): void {
   const started = performance.now();
   const cached = readEmbedCache(o.data, o.cache).filter((c) => c.split === 'train');
   const dims = cached[0]!.dims;
@@ -185,6 +202,7 @@ export function trainAccurateTier(o: { data: string; out: string; cache?: string
     { head: number[]; temperature: number; neutral: 'own' | 'shared'; fastWeight: number }
   > = {};
   const cv: Record<string, { shared: number; own: number; neutralShare: number }> = {};
+  const perLanguage: Record<string, { idx: number[]; accOof: Float64Array[]; gold: number[] }> = {};
   for (const lang of langs) {
     const idx = rows.map((r, i) => (r.lang === lang ? i : -1)).filter((i) => i >= 0);
     const lr = idx.map((i) => rows[i]!);
@@ -218,16 +236,18 @@ export function trainAccurateTier(o: { data: string; out: string; cache?: string
     // Out-of-fold macro-F1 on this language's rows: its own head against the shared head's.
     const gold = idx.map((i) => rows[i]!.y);
     const sharedPred = idx.map((i) => argmax(probabilities(oofShared[i]!, sharedT)));
-    const ownPred =
-      neutral === 'own'
-        ? oof.map((z) => argmax(z))
-        : lr.map((r) => {
-            const p = new Float64Array(K);
-            const fi = fitRows.indexOf(r);
-            const zOwn = fi >= 0 ? oof[fi]! : logitsOf(own, [r], dims)[0]!;
-            gatedProbabilities(zOwn, temperature, oofShared[idx[lr.indexOf(r)]!]!, sharedT, p);
-            return argmax(p);
-          });
+    // Out-of-fold probabilities of this head as the runtime forms them (headProbabilities).
+    const fitPos = new Map(fitRows.map((r, i) => [r, i]));
+    const accOof = lr.map((r, n) => {
+      const fi = fitPos.get(r);
+      if (neutral === 'own') return probabilities(oof[fi!]!, temperature);
+      const p = new Float64Array(K);
+      const zOwn = fi !== undefined ? oof[fi]! : logitsOf(own, [r], dims)[0]!;
+      gatedProbabilities(zOwn, temperature, oofShared[idx[n]!]!, sharedT, p);
+      return p;
+    });
+    const ownPred = accOof.map((p) => argmax(p));
+    perLanguage[lang] = { idx, accOof, gold };
     cv[lang] = {
       shared: Math.round(f1(gold, sharedPred) * 1000) / 1000,
       own: Math.round(f1(gold, ownPred) * 1000) / 1000,
@@ -244,6 +264,55 @@ export function trainAccurateTier(o: { data: string; out: string; cache?: string
     );
   }
 
+  // The fast tier's weight per language, from both tiers' out-of-fold probabilities on train
+  // (read only here: the fast tier's trainer may still be writing them when this one starts).
+  // The fast tier's out-of-fold probabilities of the same rows (null where not cached).
+  const oofDir = o.fastOof ?? FAST_OOF_DIR;
+  // When the two tiers are trained in parallel, give the fast one time to write them (umsab_pt's
+  // file is its last).
+  const waitUntil = performance.now() + (o.waitForFastOofMs ?? 0);
+  while (!existsSync(join(oofDir, 'umsab_pt.train.json')) && performance.now() < waitUntil) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
+  }
+  const splits = new Map(readSplit(o.data, 'train').map((s) => [s.set, s.rows]));
+  const fastOf: Array<Float64Array | null> = cached.flatMap((c) => {
+    const p = readFastOutOfFold(oofDir, c.set, splits.get(c.set) ?? []);
+    return c.idx.map((j) => p?.[j] ?? null);
+  });
+  const curves: Record<string, { curve: number[]; n: number }> = {};
+  for (const lang of langs) {
+    const { idx, accOof, gold } = perLanguage[lang]!;
+    const withFast = idx.map((_, n) => n).filter((n) => fastOf[idx[n]!] !== null);
+    if (withFast.length > 0) {
+      curves[lang] = {
+        curve: fastWeightCurve(
+          withFast.map((n) => accOof[n]!),
+          withFast.map((n) => fastOf[idx[n]!]!),
+          withFast.map((n) => gold[n]!),
+          combineWithFast,
+        ),
+        n: withFast.length,
+      };
+    }
+  }
+  const curveLangs = Object.keys(curves);
+  const pooled = FAST_WEIGHT_GRID.map(
+    (_, g) => curveLangs.reduce((a, l) => a + curves[l]!.curve[g]!, 0) / curveLangs.length,
+  );
+  const fastWeights: Record<string, { weight: number; curve: number[] }> = {};
+  for (const lang of langs) {
+    const c = curves[lang];
+    if (c === undefined) continue;
+    const weight = chooseFastWeight(c.curve, c.n, pooled, FAST_WEIGHT_PRIOR_ROWS);
+    languages[lang]!.fastWeight = weight;
+    fastWeights[lang] = { weight, curve: c.curve.map((f) => Math.round(f * 1000) / 1000) };
+    log(
+      `  ${lang}: fast weight ${weight} (out-of-fold macro-F1 heads alone ${c.curve[0]!.toFixed(3)}, fast alone ${c.curve[c.curve.length - 1]!.toFixed(3)}, chosen ${c.curve[FAST_WEIGHT_GRID.indexOf(weight)]!.toFixed(3)}; n=${c.n})`,
+    );
+  }
+  if (curveLangs.length === 0)
+    log('  no fast-tier out-of-fold probabilities cached: fast weight 0.5');
+
   const heads = {
     name: ACCURATE_NAME,
     version: ACCURATE_VERSION,
@@ -253,7 +322,16 @@ export function trainAccurateTier(o: { data: string; out: string; cache?: string
     shared: { head: unstandardize(sharedW, std, dims), temperature: sharedT, unseenTemperature },
     languages,
     transfer: TRANSFER_LANGUAGES.filter((l) => languages[l] === undefined),
-    training: { rows: rows.length, leaveOneLanguageOut: transfer, crossValidated: cv },
+    training: {
+      rows: rows.length,
+      rowsPerLanguage: Object.fromEntries(
+        langs.map((l) => [l, rows.filter((r) => r.lang === l).length]),
+      ),
+      leaveOneLanguageOut: transfer,
+      crossValidated: cv,
+      fastWeights,
+      fastWeightGrid: FAST_WEIGHT_GRID,
+    },
   };
   const checked = HeadsSchema.safeParse(heads);
   if (!checked.success) {

@@ -220,3 +220,49 @@ export function unstandardize(w: Float64Array, s: Standardizer, dims: number): n
   }
   return Array.from(out, (v) => Math.round(v * 1e5) / 1e5);
 }
+
+/** Weights of the fast tier tried in the combination (0: the heads alone, 1: the fast tier alone). */
+export const FAST_WEIGHT_GRID: readonly number[] = Array.from({ length: 11 }, (_, i) => i / 10);
+
+/**
+ * Macro-F1 of acc^(1−w)·fast^w (normalised) for each weight of FAST_WEIGHT_GRID, over rows with
+ * both tiers' out-of-fold probabilities. `combine` is the runtime's (combineWithFast).
+ */
+export function fastWeightCurve(
+  acc: readonly Float64Array[],
+  fast: readonly Float64Array[],
+  gold: readonly number[],
+  combine: (acc: Float64Array, fast: Float64Array, w: number) => void,
+): number[] {
+  return FAST_WEIGHT_GRID.map((w) => {
+    const pred = acc.map((a, i) => {
+      const p = Float64Array.from(a);
+      combine(p, fast[i]!, w);
+      return argmax(p);
+    });
+    return f1Of(gold, pred);
+  });
+}
+
+/**
+ * The weight for one language: the best of its own curve shrunk towards the curve pooled over
+ * languages (`prior` rows' worth of it), so a few hundred rows cannot pick a weight by noise;
+ * ties go to the smaller weight (more of the accurate tier).
+ */
+export function chooseFastWeight(
+  own: readonly number[],
+  n: number,
+  pooled: readonly number[],
+  prior: number,
+): number {
+  let best = 0;
+  let bestScore = -Infinity;
+  own.forEach((f, i) => {
+    const s = (n * f + prior * pooled[i]!) / (n + prior);
+    if (s > bestScore + 1e-9) {
+      bestScore = s;
+      best = i;
+    }
+  });
+  return FAST_WEIGHT_GRID[best]!;
+}

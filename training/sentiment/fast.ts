@@ -5,7 +5,15 @@ import { DEFAULT_NEGATED_FACTOR, readWordVectors } from '../../enrich/sentiment/
 import { rulesFor } from '../../enrich/sentiment/lang-rules.ts';
 import { DEFAULT_MODEL_DIR } from '../../enrich/sentiment/index.ts';
 import { writeManifest } from './manifest.ts';
-import { CLASSES, combine, quantize, type ClassName } from '../../enrich/sentiment/linear.ts';
+import {
+  CLASSES,
+  combine,
+  quantize,
+  softmaxInPlace,
+  type ClassName,
+} from '../../enrich/sentiment/linear.ts';
+import { gatedProbabilities } from '../../enrich/sentiment/neutral.ts';
+import { FAST_OOF_DIR, writeFastOutOfFold } from './fast-oof.ts';
 import { makeLexicons, type Lexicons } from '../../enrich/sentiment/rules.ts';
 import { DEFAULT_DATA_DIR, readSplit } from './data.ts';
 import { buildLanguageDb } from './langdb.ts';
@@ -167,6 +175,8 @@ export interface FastTrainOptions {
   tune: boolean;
   /** The packed language DB is rebuilt by the full run; the CI fixture run skips it. */
   'lang-db': boolean;
+  /** Where the out-of-fold probabilities go (default FAST_OOF_DIR). */
+  oofCache?: string;
 }
 
 /** The defaults of the options `npm run train:sentiment` does not require. */
@@ -262,6 +272,7 @@ export async function trainFastTier(values: FastTrainOptions): Promise<void> {
   }
 
   const examples = featurize(rows, lexicons, params.features);
+  const lang = (i: number): string => examples[i]!.lang;
   // Calibration: a temperature per language on out-of-fold logits.
   const oof = outOfFold(examples, params, k);
   // Word-vector heads: out-of-fold logits on the text model's folds, for languages the table covers.
@@ -510,6 +521,25 @@ export async function trainFastTier(values: FastTrainOptions): Promise<void> {
     neutralGate = { weights, languages: gateLanguages };
     gateReport = { pool, gated, heldOut: held, polarTemperatures: tPolar };
   }
+
+  // Beside a model written elsewhere (a test's), not over the repository's cache.
+  const oofDir =
+    values.oofCache ??
+    (resolve(out) === resolve(DEFAULT_MODEL_DIR) ? FAST_OOF_DIR : join(out, 'fast-oof'));
+  writeFastOutOfFold(oofDir, rows, (i, out) => {
+    const comb = combiners[lang(i)];
+    const gateT = neutralGate?.languages[lang(i)];
+    if (comb === undefined) out.set(oof[i]!);
+    else combine(comb, oof[i]!, examples[i]!.f.dense, out, heads[lang(i)] ? oofHead[i] : undefined);
+    if (gateT !== undefined) {
+      gatedProbabilities(
+        neutralGate!.weights,
+        (out[2]! - out[0]!) / gateT,
+        examples[i]!.f.dense,
+        out,
+      );
+    } else softmaxInPlace(out, comb === undefined ? (temperatures[lang(i)] ?? 1) : 1);
+  });
 
   const trained = train(examples, params);
   const q = quantize(trained.sparse);

@@ -164,7 +164,9 @@ export async function loadAccurateScorer(
   const langOf = (text: string, lang: string): string | null => {
     let base = baseLang(lang);
     // Romanised Hindi is detected as English or a language without a model (romanised.ts).
-    if (hindi && (base === 'en' || !scored.has(base)) && isRomanisedHindi(tokenize(text))) {
+    // As the fast tier decides it (a language without a labelled head of its own is 'unmodelled').
+    const own = heads.languages[base] !== undefined;
+    if (hindi && (base === 'en' || !own) && isRomanisedHindi(tokenize(text), base !== 'en')) {
       base = 'hi';
     }
     return scored.has(base) ? base : null;

@@ -27,6 +27,8 @@ export interface CachedSplit {
   set: string;
   split: 'train' | 'dev';
   rows: LabelledRow[];
+  /** Row i's index in its JSONL file. */
+  idx: number[];
   /** Row i's embedding is x[i * dims … (i+1) * dims). */
   x: Float32Array;
   dims: number;
@@ -82,7 +84,7 @@ export function readEmbedCache(data = DEFAULT_DATA_DIR, dir = EMBED_CACHE_DIR): 
       if (x.length !== kept.length * m.dims) {
         throw new Error(`cached embeddings for ${set}.${split} are truncated: rebuild the cache`);
       }
-      out.push({ set, split, rows: kept, x, dims: m.dims });
+      out.push({ set, split, rows: kept, idx: m.idx, x, dims: m.dims });
     }
   }
   return out;
