@@ -234,8 +234,8 @@ workspaces:
         trending: Array<{ id: string; previous_volume: number; growth: number }>;
       }>();
       expect(body.top).toEqual([
-        { id: 't-camera', label: 'camera', volume: 6, negative_share: 0 },
-        { id: 't-outage', label: 'outage', volume: 3, negative_share: 1 },
+        { id: 't-camera', label: 'camera', volume: 6, negative_share: 0, langs: ['en'] },
+        { id: 't-outage', label: 'outage', volume: 3, negative_share: 1, langs: ['en'] },
       ]);
       // camera: 6 now vs 2 before → +200 %; outage: 3 vs none (counted as 1) → +200 %; ties by volume.
       expect(body.trending.map((t) => [t.id, t.previous_volume, t.growth])).toEqual([
