@@ -1,7 +1,7 @@
 import { loadTopicVectors } from '../enrich/pipeline/topic-vectors.ts';
 import { createTopicClusterer } from '../enrich/topics/index.ts';
 import { nmi, purity } from '../enrich/topics/quality.ts';
-import { labelledCorpus } from '../enrich/topics/testing/corpus.ts';
+import { asTopicInput, labelledCorpus } from '../enrich/topics/testing/corpus.ts';
 import { evaluateSet, evaluateStories, multilingualSet } from '../enrich/topics/testing/stories.ts';
 import { loadTopicEmbedder } from '../enrich/pipeline/topic-merge.ts';
 import { describeError } from '../core/errors.ts';
@@ -43,14 +43,7 @@ async function crossLanguage(posts: ReturnType<typeof labelledCorpus>): Promise<
     const before = await evaluateSet(set, {});
     const after = await evaluateSet(set, {}, embedder.embed);
     const c = createTopicClusterer();
-    for (const p of posts)
-      c.assign({
-        id: p.id,
-        text: p.text,
-        lang: p.lang,
-        brands: [p.brand],
-        created_at: p.created_at,
-      });
+    for (const p of posts) c.assign(asTopicInput(p));
     const t0 = process.cpuUsage();
     const pass = await c.mergeAcrossLanguages(embedder.embed, { maxTexts: 10_000 });
     const d = process.cpuUsage(t0);
@@ -143,14 +136,7 @@ export default async function run(): Promise<BenchResult[]> {
   const vectors = loadTopicVectors();
   const withVectors = createTopicClusterer({ vectors });
   const t1 = performance.now();
-  for (const p of posts)
-    withVectors.assign({
-      id: p.id,
-      text: p.text,
-      lang: p.lang,
-      brands: [p.brand],
-      created_at: p.created_at,
-    });
+  for (const p of posts) withVectors.assign(asTopicInput(p));
   const vectorSeconds = (performance.now() - t1) / 1000;
   const lexical = evaluateStories({}, 'test');
   const stories = evaluateStories({ vectors }, 'test');

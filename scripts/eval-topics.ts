@@ -25,7 +25,7 @@ import { loadTopicEmbedder } from '../enrich/pipeline/topic-merge.ts';
 import { DEFAULT_EMBED_MERGE } from '../enrich/topics/cluster.ts';
 import type { EmbedMergeOptions, EmbedTexts } from '../enrich/topics/embed-merge.ts';
 import { createTopicClusterer } from '../enrich/topics/index.ts';
-import { labelledCorpus } from '../enrich/topics/testing/corpus.ts';
+import { asTopicInput, labelledCorpus } from '../enrich/topics/testing/corpus.ts';
 import {
   corpusSets,
   evaluateCorpus,
@@ -268,14 +268,7 @@ async function embeddingMerge(): Promise<void> {
   const assignCpu = () => {
     const c = createTopicClusterer();
     const t0 = process.cpuUsage();
-    for (const p of posts)
-      c.assign({
-        id: p.id,
-        text: p.text,
-        lang: p.lang,
-        brands: [p.brand],
-        created_at: p.created_at,
-      });
+    for (const p of posts) c.assign(asTopicInput(p));
     return { us: (cpuMs(t0) * 1000) / posts.length, c };
   };
   assignCpu(); // warm-up

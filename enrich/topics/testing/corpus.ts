@@ -1,4 +1,5 @@
 import { mulberry32 } from '../../../core/random.ts';
+import type { TopicInput } from '../types.ts';
 /**
  * A labelled, multilingual corpus with known topics, for measuring topic quality (purity, NMI)
  * and for tests. Each post names its brand, draws 2–4 terms from one topic's vocabulary in its
@@ -14,6 +15,11 @@ export interface LabelledPost {
   brand: string;
   topic: string;
   created_at: string;
+}
+
+/** A labelled post as the clusterer takes it (benchmarks and evaluations assign many). */
+export function asTopicInput(p: LabelledPost): TopicInput {
+  return { id: p.id, text: p.text, lang: p.lang, brands: [p.brand], created_at: p.created_at };
 }
 
 type Vocab = Record<string, string[]>;
