@@ -144,4 +144,33 @@ alerts:
     await evaluator.tick(new Date(NOW + MINUTE_MS));
     expect(store.inserts.length).toBe(before);
   }, 60_000);
+
+  it('a spike that opens in the same tick as a history replay is live, not historical', async () => {
+    // The storm began eight minutes before the evaluated window's end, and the first tick (or a
+    // backfill) replays the history up to that end: the replay's last step finds it first.
+    const endMs = NOW - MINUTE_MS; // the default settle is one minute
+    const stormFrom = endMs - 8 * MINUTE_MS; // the replay steps at :55, four minutes in
+    class FreshStormStore extends FakeStore {
+      override query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
+        if (!sql.includes('FROM brand_minutely') || sql.includes('min(minute)'))
+          return super.query<T>(sql, params);
+        const rows = [];
+        const from = Math.max(Number(params.from) * 1000, this.dataStart);
+        for (let t = from; t < Number(params.to) * 1000; t += MINUTE_MS) {
+          const extra = t >= stormFrom ? 40 : 0;
+          rows.push({ t, own: 1, total: 4 + extra, pos: 2, neu: 1, neg: 1 + extra });
+        }
+        return Promise.resolve(rows as T[]);
+      }
+    }
+    const store = new FreshStormStore();
+    store.dataStart = NOW - 3 * 86_400_000;
+    const evaluator = new Evaluator({ store, config: () => config, logger: silentLogger() });
+    await evaluator.tick(new Date(NOW));
+    const saved = store.inserts
+      .filter((i) => i.table === 'alert_incidents')
+      .flatMap((i) => i.rows) as Array<Record<string, unknown>>;
+    expect(saved).toHaveLength(1);
+    expect(saved[0]).toMatchObject({ rule_id: 'neg', state: 'open', historical: false });
+  }, 60_000);
 });

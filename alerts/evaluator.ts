@@ -158,7 +158,12 @@ export class Evaluator {
       if (known.get(id)) continue;
       // An incident still open at the end while another is open live: the live one wins.
       if (live !== null && open?.id === id) continue;
-      await this.record(rule, alerts, e.kind, e.incident, nowMs, true);
+      // One that opened in the replay's last step is happening now: the live evaluator would
+      // have opened it on this tick, so it is live, not history (a storm that arrives in the
+      // same tick as a backfill must not be labelled historical).
+      const happeningNow =
+        open?.id === id && Date.parse(e.incident.opened_at) >= endMs - HISTORY_STEP_MS;
+      await this.record(rule, alerts, e.kind, e.incident, nowMs, !happeningNow);
     }
     if (live === null && open !== null && !known.get(open.id)) this.open.set(key, open);
   }
