@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 
 /**
  * A table to download, as CSV or XLSX, streamed: rows come page by page from an async
@@ -67,13 +66,15 @@ export function xlsxText(v: string): string {
 
 function xlsxStream(table: Table): Readable {
   const out = new PassThrough();
-  // No shared strings and no styles: both are held in memory until the end (exceljs docs).
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: out,
-    useSharedStrings: false,
-    useStyles: false,
-  });
   const write = async () => {
+    // Loaded at the first XLSX export, not with the API: most processes never write one.
+    const { default: ExcelJS } = await import('exceljs');
+    // No shared strings and no styles: both are held in memory until the end (exceljs docs).
+    const book = new ExcelJS.stream.xlsx.WorkbookWriter({
+      stream: out,
+      useSharedStrings: false,
+      useStyles: false,
+    });
     let sheetNo = 1;
     let rowsInSheet = 0;
     const newSheet = () => {

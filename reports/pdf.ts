@@ -1,5 +1,5 @@
 import { access, constants } from 'node:fs/promises';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 /**
  * HTML → PDF through headless Chromium (playwright-core driving the machine's browser, Debian's
@@ -86,6 +86,8 @@ export function createPdfRenderer(o: PdfRendererOptions): PdfRenderer {
       );
     }
     try {
+      // Loaded at the first report: every process that serves the API must not pay for it.
+      const { chromium } = await import('playwright-core');
       const b = await chromium.launch({
         executablePath: o.browserPath,
         timeout,

@@ -1,5 +1,4 @@
 import { ConfigError } from '../core/errors.ts';
-import { ChdbStore } from './chdb.ts';
 import { ClickHouseServerStore } from './clickhouse-server.ts';
 import type { Store } from './port.ts';
 
@@ -22,6 +21,9 @@ export async function openStore(settings: StoreSettings): Promise<Store> {
         'CLICKHOUSE_CLUSTER needs EARSHOT_STORE=clickhouse: the embedded engine is one process, not a cluster',
       );
     }
+    // Imported here, not at the top: loading the engine's library costs ~150 MB of memory,
+    // which a process that talks to a ClickHouse server must not pay.
+    const { ChdbStore } = await import('./chdb.ts');
     return ChdbStore.open(settings.CHDB_PATH, settings.CLICKHOUSE_DATABASE);
   }
   if (!settings.CLICKHOUSE_URL) {
