@@ -26,6 +26,9 @@ import type { BenchResult } from './types.ts';
  * 3. latency: 50 mentions/s for BENCH_E2E_TRICKLE_S seconds (default 20), each one's time
  *    from produce until a query of the store finds it; p50/p95/max.
  *
+ * BENCH_E2E_WARMUP mentions (default 0) go through first, unmeasured: the rate and CPU are then
+ * those of warm processes, as in a long run.
+ *
  * BENCH_E2E_LAYOUT=combined runs enrich and sink in one `earshot run enrich sink` process on
  * the embedded engine instead (no HTTP front; sustained rate only).
  *
@@ -36,6 +39,12 @@ import type { BenchResult } from './types.ts';
  */
 const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
 const total = Number(process.env.BENCH_E2E_MENTIONS ?? 200_000);
+/**
+ * Mentions stored before the measured run (default 0): a role process compiles its hot code on
+ * V8's background threads during its first mentions, which a short run counts as per-mention CPU
+ * (measured on a cold 20,000-mention run: 60–70 µs of enrich's CPU a mention on those threads).
+ */
+const warmup = Number(process.env.BENCH_E2E_WARMUP ?? 0);
 const enrichReplicas = Number(process.env.BENCH_E2E_ENRICH ?? 1);
 const partitions = Number(process.env.BENCH_E2E_PARTITIONS ?? 4);
 const trickleSeconds = Number(process.env.BENCH_E2E_TRICKLE_S ?? 20);
@@ -56,7 +65,7 @@ export default async function run(): Promise<BenchResult[]> {
     name: `sustained, ${layout === 'combined' ? 'enrich+sink in one process' : `${enrichReplicas} enrich + 1 sink process`}`,
     value: sustained.rate,
     unit: 'mentions/s',
-    notes: `${total.toLocaleString('en-US')} mentions in ${sustained.seconds.toFixed(1)} s, ${partitions} partitions, sentiment tier ${tier}; produced at ${Math.round(sustained.produceRate).toLocaleString('en-US')}/s; ${load}`,
+    notes: `${total.toLocaleString('en-US')} mentions in ${sustained.seconds.toFixed(1)} s${warmup > 0 ? ` after ${warmup.toLocaleString('en-US')} to warm up` : ''}, ${partitions} partitions, sentiment tier ${tier}; produced at ${Math.round(sustained.produceRate).toLocaleString('en-US')}/s; ${load}`,
   });
   // On a shared machine wall-clock rates say little; CPU per mention does. The capacity of
   // two dedicated cores follows from it (the store's engine, in this process, not counted).
@@ -278,26 +287,22 @@ interface Sustained {
 async function sustainedRun(): Promise<Sustained> {
   const d = await deploy();
   try {
-    const batch = mentions(total, 's');
-    const encoded = batch.map((m) => ({ key: m.id, value: JSON.stringify(m) }));
+    const all = mentions(warmup + total, 's');
+    const encode = (ms: Mention[]) => ms.map((m) => ({ key: m.id, value: JSON.stringify(m) }));
+    if (warmup > 0) {
+      const warm = encode(all.slice(0, warmup));
+      for (let i = 0; i < warm.length; i += 2_000)
+        await d.bus.produce(Topics.raw, warm.slice(i, i + 2_000));
+      await drained(d, warmup);
+    }
+    const encoded = encode(all.slice(warmup));
     const cpu0 = d.cpu();
     const own0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < encoded.length; i += 2_000)
       await d.bus.produce(Topics.raw, encoded.slice(i, i + 2_000));
     const produced = performance.now();
-    // Done when enrich committed every raw message and the sink every enriched one.
-    await until(
-      async () => {
-        d.check();
-        if ((await committed(d, 'earshot-enrich', Topics.raw)) < total) return false;
-        const end = await endOffsets(d, Topics.enriched);
-        return end >= total && (await committed(d, 'earshot-sink', Topics.enriched)) >= end;
-      },
-      1_800_000,
-      () => 'every mention stored',
-      250,
-    );
+    await drained(d, warmup + total);
     const seconds = (performance.now() - t0) / 1000;
     const cpu1 = d.cpu();
     const own = process.cpuUsage(own0);
@@ -306,7 +311,8 @@ async function sustainedRun(): Promise<Sustained> {
     );
     if (d.store) {
       const [row] = await d.store.query<{ n: string }>('SELECT count() AS n FROM mentions FINAL');
-      if (Number(row?.n) !== total) throw new Error(`stored ${row?.n} of ${total} mentions`);
+      if (Number(row?.n) !== warmup + total)
+        throw new Error(`stored ${row?.n} of ${warmup + total} mentions`);
     }
     return {
       rate: total / seconds,
@@ -318,6 +324,21 @@ async function sustainedRun(): Promise<Sustained> {
   } finally {
     await d.stop();
   }
+}
+
+/** Until enrich committed `n` raw messages and the sink every enriched one. */
+async function drained(d: Deployment, n: number): Promise<void> {
+  await until(
+    async () => {
+      d.check();
+      if ((await committed(d, 'earshot-enrich', Topics.raw)) < n) return false;
+      const end = await endOffsets(d, Topics.enriched);
+      return end >= n && (await committed(d, 'earshot-sink', Topics.enriched)) >= end;
+    },
+    1_800_000,
+    () => 'every mention stored',
+    250,
+  );
 }
 
 async function trickleRun(): Promise<{ count: number; p50: number; p95: number; max: number }> {
