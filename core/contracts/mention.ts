@@ -38,7 +38,7 @@ const MENTION_TIME_MIN_MS = Date.parse(MENTION_TIME_MIN);
  * Date.parse would cost more than the rest of the contract's checks together.
  */
 let today = { at: 0, date: '' };
-function inIngestWindow(iso: string): boolean {
+export function inIngestWindow(iso: string): boolean {
   const now = Date.now();
   // Refreshed every minute: a stale `today` is earlier, so the shortcut only gets stricter.
   if (now - today.at > 60_000) today = { at: now, date: new Date(now).toISOString().slice(0, 10) };

@@ -1,5 +1,5 @@
 import type { ConsumedMessage } from '../../core/bus/port.ts';
-import { decodeEnriched } from '../../core/contracts/enriched-check.ts';
+import { decodeEnriched } from '../../core/contracts/contract-check.ts';
 import type { DeliveryInfo, ProcessResult, Stage } from '../../core/stage-runner.ts';
 import { toMentionRow } from '../mention-row.ts';
 import type { Store } from '../port.ts';
