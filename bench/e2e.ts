@@ -26,6 +26,9 @@ import type { BenchResult } from './types.ts';
  * 3. latency: 50 mentions/s for BENCH_E2E_TRICKLE_S seconds (default 20), each one's time
  *    from produce until a query of the store finds it; p50/p95/max.
  *
+ * BENCH_E2E_WARMUP mentions (default 0) go through first, unmeasured: the rate and CPU are then
+ * those of warm processes, as in a long run.
+ *
  * BENCH_E2E_LAYOUT=combined runs enrich and sink in one `earshot run enrich sink` process on
  * the embedded engine instead (no HTTP front; sustained rate only).
  *
@@ -36,6 +39,12 @@ import type { BenchResult } from './types.ts';
  */
 const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
 const total = Number(process.env.BENCH_E2E_MENTIONS ?? 200_000);
+/**
+ * Mentions stored before the measured run (default 0): a role process compiles its hot code on
+ * V8's background threads during its first mentions, which a short run counts as per-mention CPU
+ * (measured on a cold 20,000-mention run: 60–70 µs of enrich's CPU a mention on those threads).
+ */
+const warmup = Number(process.env.BENCH_E2E_WARMUP ?? 0);
 const enrichReplicas = Number(process.env.BENCH_E2E_ENRICH ?? 1);
 const partitions = Number(process.env.BENCH_E2E_PARTITIONS ?? 4);
 const trickleSeconds = Number(process.env.BENCH_E2E_TRICKLE_S ?? 20);
@@ -56,19 +65,20 @@ export default async function run(): Promise<BenchResult[]> {
     name: `sustained, ${layout === 'combined' ? 'enrich+sink in one process' : `${enrichReplicas} enrich + 1 sink process`}`,
     value: sustained.rate,
     unit: 'mentions/s',
-    notes: `${total.toLocaleString('en-US')} mentions in ${sustained.seconds.toFixed(1)} s, ${partitions} partitions, sentiment tier ${tier}; produced at ${Math.round(sustained.produceRate).toLocaleString('en-US')}/s; ${load}`,
+    notes: `${total.toLocaleString('en-US')} mentions in ${sustained.seconds.toFixed(1)} s${warmup > 0 ? ` after ${warmup.toLocaleString('en-US')} to warm up` : ''}, ${partitions} partitions, sentiment tier ${tier}; produced at ${Math.round(sustained.produceRate).toLocaleString('en-US')}/s; ${load}`,
   });
   // On a shared machine wall-clock rates say little; CPU per mention does. The capacity of
   // two dedicated cores follows from it (the store's engine, in this process, not counted).
   let cpuTotal = 0;
   for (const [role, us] of Object.entries(sustained.cpuPerMention)) {
     cpuTotal += us;
+    const main = sustained.mainCpuPerMention[role]!;
     results.push({
       area: 'e2e',
       name: `CPU per mention: earshot run ${role}`,
       value: us,
       unit: 'µs',
-      notes: 'user + system, every thread of the process (gzip included)',
+      notes: `user + system, every thread of the process: the main thread ${main.toFixed(1)} µs, the others (V8's compiler and garbage collector, gzip) ${(us - main).toFixed(1)} µs`,
     });
   }
   results.push({
@@ -113,6 +123,8 @@ interface Deployment {
   check(): void;
   /** CPU seconds (user + system) each role process used so far, by role. */
   cpu(): Record<string, number>;
+  /** The same for each role process's main thread (the JavaScript). */
+  mainCpu(): Record<string, number>;
   bus: KafkaBus;
   admin: kafkajs.Admin;
   store: ClickHouseServerStore | null;
@@ -213,6 +225,10 @@ async function deploy(): Promise<Deployment> {
         throw new Error(`earshot run ${names[i]} exited: ${outputs[i]!().slice(-2000)}`);
     },
     cpu: () => Object.fromEntries(children.map((c, i) => [names[i]!, cpuSeconds(c.pid!)])),
+    mainCpu: () =>
+      Object.fromEntries(
+        children.map((c, i) => [names[i]!, cpuSeconds(c.pid!, `task/${c.pid!}/stat`)]),
+      ),
     bus,
     admin,
     store,
@@ -258,9 +274,9 @@ async function endOffsets(d: Deployment, topic: string): Promise<number> {
   return offsets.reduce((n, p) => n + Number(p.high), 0);
 }
 
-/** utime + stime of a process from /proc (Linux), in seconds. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** utime + stime of a process (or, with `task/<tid>/stat`, one thread) from /proc (Linux), in seconds. */
+function cpuSeconds(pid: number, file = 'stat'): number {
+  const stat = readFileSync(`/proc/${pid}/${file}`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks: 100 per second on Linux
 }
@@ -271,6 +287,8 @@ interface Sustained {
   produceRate: number;
   /** CPU microseconds per mention, by role process. */
   cpuPerMention: Record<string, number>;
+  /** The part of it on the process's main thread. */
+  mainCpuPerMention: Record<string, number>;
   /** The same for this process: the producer, and the store engine behind the HTTP front. */
   benchCpuPerMention: number;
 }
@@ -278,46 +296,64 @@ interface Sustained {
 async function sustainedRun(): Promise<Sustained> {
   const d = await deploy();
   try {
-    const batch = mentions(total, 's');
-    const encoded = batch.map((m) => ({ key: m.id, value: JSON.stringify(m) }));
+    const all = mentions(warmup + total, 's');
+    const encode = (ms: Mention[]) => ms.map((m) => ({ key: m.id, value: JSON.stringify(m) }));
+    if (warmup > 0) {
+      const warm = encode(all.slice(0, warmup));
+      for (let i = 0; i < warm.length; i += 2_000)
+        await d.bus.produce(Topics.raw, warm.slice(i, i + 2_000));
+      await drained(d, warmup);
+    }
+    const encoded = encode(all.slice(warmup));
     const cpu0 = d.cpu();
+    const main0 = d.mainCpu();
     const own0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < encoded.length; i += 2_000)
       await d.bus.produce(Topics.raw, encoded.slice(i, i + 2_000));
     const produced = performance.now();
-    // Done when enrich committed every raw message and the sink every enriched one.
-    await until(
-      async () => {
-        d.check();
-        if ((await committed(d, 'earshot-enrich', Topics.raw)) < total) return false;
-        const end = await endOffsets(d, Topics.enriched);
-        return end >= total && (await committed(d, 'earshot-sink', Topics.enriched)) >= end;
-      },
-      1_800_000,
-      () => 'every mention stored',
-      250,
-    );
+    await drained(d, warmup + total);
     const seconds = (performance.now() - t0) / 1000;
     const cpu1 = d.cpu();
+    const main1 = d.mainCpu();
     const own = process.cpuUsage(own0);
-    const cpuPerMention = Object.fromEntries(
-      Object.entries(cpu1).map(([k, v]) => [k, ((v - cpu0[k]!) * 1_000_000) / total]),
-    );
+    const perMention = (t0s: Record<string, number>, t1s: Record<string, number>) =>
+      Object.fromEntries(
+        Object.entries(t1s).map(([k, v]) => [k, ((v - t0s[k]!) * 1_000_000) / total]),
+      );
+    const cpuPerMention = perMention(cpu0, cpu1);
+    const mainCpuPerMention = perMention(main0, main1);
     if (d.store) {
       const [row] = await d.store.query<{ n: string }>('SELECT count() AS n FROM mentions FINAL');
-      if (Number(row?.n) !== total) throw new Error(`stored ${row?.n} of ${total} mentions`);
+      if (Number(row?.n) !== warmup + total)
+        throw new Error(`stored ${row?.n} of ${warmup + total} mentions`);
     }
     return {
       rate: total / seconds,
       seconds,
       produceRate: total / ((produced - t0) / 1000),
       cpuPerMention,
+      mainCpuPerMention,
       benchCpuPerMention: (own.user + own.system) / total,
     };
   } finally {
     await d.stop();
   }
+}
+
+/** Until enrich committed `n` raw messages and the sink every enriched one. */
+async function drained(d: Deployment, n: number): Promise<void> {
+  await until(
+    async () => {
+      d.check();
+      if ((await committed(d, 'earshot-enrich', Topics.raw)) < n) return false;
+      const end = await endOffsets(d, Topics.enriched);
+      return end >= n && (await committed(d, 'earshot-sink', Topics.enriched)) >= end;
+    },
+    1_800_000,
+    () => 'every mention stored',
+    250,
+  );
 }
 
 async function trickleRun(): Promise<{ count: number; p50: number; p95: number; max: number }> {

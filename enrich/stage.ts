@@ -1,6 +1,6 @@
 import type { Bus, ConsumedMessage } from '../core/bus/port.ts';
-import { decodeJson } from '../core/contracts/codec.ts';
-import { MentionSchema, type EnrichedMention, type Mention } from '../core/contracts/mention.ts';
+import { decodeMention } from '../core/contracts/contract-check.ts';
+import type { EnrichedMention, Mention } from '../core/contracts/mention.ts';
 import { Topics } from '../core/contracts/topics.ts';
 import type { Stage } from '../core/stage-runner.ts';
 import { enrichBatch, type SentimentTiers } from './pipeline/batch.ts';
@@ -16,7 +16,8 @@ export function enrichStage(
 ): Stage<Mention, EnrichedMention> {
   return {
     name: 'enrich',
-    decode: (message: ConsumedMessage) => decodeJson(MentionSchema, message),
+    // The contract, with a hand-written check in front for the shape producers write.
+    decode: (message: ConsumedMessage) => decodeMention(message),
     // One mention that trips an enricher is dead-lettered with the reason, not the batch.
     process: (mentions: Mention[]) => enrichBatch(mentions, enrichers, tiers),
     deliver: (outputs: EnrichedMention[]) =>

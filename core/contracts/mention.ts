@@ -7,14 +7,16 @@ import { z } from 'zod';
  */
 
 /** Source names are open-ended (new connectors appear), but always a lowercase slug. */
+export const SOURCE_NAME_RE = /^[a-z][a-z0-9_-]{0,31}$/;
 export const SourceNameSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'source must be a lowercase slug like "bluesky"');
+  .regex(SOURCE_NAME_RE, 'source must be a lowercase slug like "bluesky"');
 
 /** ISO 639-1 (two letters), optionally with a region (`pt-BR`); `und` means undetermined. */
+export const LANG_CODE_RE = /^([a-z]{2,3})(-[A-Za-z0-9]{2,8})*$/;
 export const LangCodeSchema = z
   .string()
-  .regex(/^([a-z]{2,3})(-[A-Za-z0-9]{2,8})*$/, 'lang must be an ISO 639 code like "de" or "pt-BR"');
+  .regex(LANG_CODE_RE, 'lang must be an ISO 639 code like "de" or "pt-BR"');
 
 const IsoDateTime = z.iso.datetime({ offset: true });
 
@@ -36,7 +38,7 @@ const MENTION_TIME_MIN_MS = Date.parse(MENTION_TIME_MIN);
  * Date.parse would cost more than the rest of the contract's checks together.
  */
 let today = { at: 0, date: '' };
-function inIngestWindow(iso: string): boolean {
+export function inIngestWindow(iso: string): boolean {
   const now = Date.now();
   // Refreshed every minute: a stale `today` is earlier, so the shortcut only gets stricter.
   if (now - today.at > 60_000) today = { at: now, date: new Date(now).toISOString().slice(0, 10) };
@@ -70,13 +72,12 @@ export const EngagementSchema = z.object({
 });
 export type Engagement = z.infer<typeof EngagementSchema>;
 
+export const MENTION_ID_RE = /^[a-z][a-z0-9_-]*:.+$/s;
+export const WORKSPACE_ID_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
 export const MentionSchema = z.object({
   /** `source:native_id`: deterministic, so a redelivered or re-fetched item dedups. */
-  id: z
-    .string()
-    .min(3)
-    .max(512)
-    .regex(/^[a-z][a-z0-9_-]*:.+$/s, 'id must look like "source:native_id"'),
+  id: z.string().min(3).max(512).regex(MENTION_ID_RE, 'id must look like "source:native_id"'),
   source: SourceNameSchema,
   url: z.url().max(4096).nullable().default(null),
   author: AuthorSchema.default({ id: null, handle: null, display_name: null, followers: null }),
@@ -121,10 +122,7 @@ export const MentionSchema = z.object({
    * against that workspace's watch queries only. Absent for public sources, whose mentions
    * match every workspace. Optional, so messages without it keep their meaning on this topic.
    */
-  workspace: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'workspace must be a workspace id')
-    .optional(),
+  workspace: z.string().regex(WORKSPACE_ID_RE, 'workspace must be a workspace id').optional(),
 });
 export type Mention = z.infer<typeof MentionSchema>;
 /** What a producer may send: defaults filled in by the schema. */

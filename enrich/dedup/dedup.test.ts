@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDedupIndex, dedupWords } from './index.ts';
+import { createDedupIndex, dedupWords, minhash } from './index.ts';
 
 const ORIGINAL =
   'Acme Cloud is down again for the third time this week, our whole team cannot deploy anything';
@@ -137,5 +137,54 @@ describe('near-duplicate groups', () => {
       'see',
       'now',
     ]);
+  });
+
+  it('signs a post as the plain definition does: FNV-1a + murmur3 of each distinct shingle text', () => {
+    // The definition the stored signatures (snapshots) were made with: bigram strings "a b"
+    // (words alone below 3), each hashed once. The index computes the same without building
+    // strings or sets; a signature that drifted would split every group across a restart.
+    const mix = (x: number) => {
+      x ^= x >>> 16;
+      x = Math.imul(x, 0x85ebca6b);
+      x ^= x >>> 13;
+      x = Math.imul(x, 0xc2b2ae35);
+      x ^= x >>> 16;
+      return x >>> 0;
+    };
+    const hash = (s: string) => {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+      return mix(h);
+    };
+    const seeds = Array.from({ length: 64 }, (_, i) =>
+      mix(0x9e3779b9 ^ Math.imul(i + 1, 0x85ebca6b)),
+    );
+    const reference = (words: string[]) => {
+      const shingles = new Set<number>();
+      if (words.length < 3) for (const w of words) shingles.add(hash(w));
+      else
+        for (let i = 0; i + 1 < words.length; i++)
+          shingles.add(hash(`${words[i]} ${words[i + 1]}`));
+      return Uint16Array.from(seeds, (seed) => {
+        let min = 0xffffffff;
+        for (const h of shingles) min = Math.min(min, mix(h ^ seed));
+        return min & 0xffff;
+      });
+    };
+    const texts = [
+      ORIGINAL,
+      'one',
+      'two words',
+      'la la la la la la land', // a bigram repeated
+      'Ça coûte 20 € — très cher 😡 #fail @acme',
+      '東京で新しいカメラを買いました。とても良いです',
+      'Привет мир, это тест сообщения для проверки',
+    ];
+    for (const text of texts) {
+      const words = dedupWords(text);
+      expect([...minhash(words)], text).toEqual([...reference(words)]);
+    }
+    // Twice in a row: the signature does not depend on the previous call's scratch state.
+    expect([...minhash(dedupWords('one'))]).toEqual([...reference(dedupWords('one'))]);
   });
 });

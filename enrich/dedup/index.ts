@@ -52,13 +52,21 @@ function mix32(x: number): number {
   return x >>> 0;
 }
 
-function hashString(s: string): number {
-  let h = 0x811c9dc5;
+const FNV_BASIS = 0x811c9dc5;
+const SPACE = 0x20;
+
+/** FNV-1a over `s`, continuing from `h` (so a bigram hashes without building "a b"). */
+function fnv(h: number, s: string): number {
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return mix32(h);
+  return h;
+}
+
+/** A shingle's hash: the murmur3 finalizer over FNV-1a of the shingle's text. */
+function hashString(s: string): number {
+  return mix32(fnv(FNV_BASIS, s));
 }
 
 const URL_RE = /\b(?:https?:\/\/|www\.)\S+/giu;
@@ -71,22 +79,34 @@ export function dedupWords(text: string): string[] {
   return tokenize(cleaned).map((t) => t.norm);
 }
 
-/** Shingles: word bigrams, or the words themselves for posts of fewer than 3 words. */
+/**
+ * Shingles: word bigrams, or the words themselves for posts of fewer than 3 words. A bigram's
+ * hash is that of its text "<a> <b>", computed without building the string. Repeated shingles
+ * are kept: a minimum is the same over a list as over its set.
+ */
 function shingles(words: string[]): number[] {
-  const out = new Set<number>();
-  if (words.length < 3) for (const w of words) out.add(hashString(w));
+  const out: number[] = [];
+  if (words.length < 3) for (const w of words) out.push(hashString(w));
   else
-    for (let i = 0; i + 1 < words.length; i++) out.add(hashString(`${words[i]} ${words[i + 1]}`));
-  return [...out];
+    for (let i = 0; i + 1 < words.length; i++) {
+      const h = fnv(FNV_BASIS, words[i]!) ^ SPACE;
+      out.push(mix32(fnv(Math.imul(h, 0x01000193), words[i + 1]!)));
+    }
+  return out;
 }
+
+/** The per-hash minimums of the signature being computed (one at a time: it is synchronous). */
+const scratch = new Uint32Array(HASHES);
 
 /**
  * The MinHash signature, keeping the low 16 bits of each minimum ("b-bit MinHash"): half the
  * memory and snapshot size, and a chance collision (1 in 65,536) barely moves the estimate.
  */
 export function minhash(words: string[]): Uint16Array {
-  const min = new Uint32Array(HASHES).fill(0xffffffff);
-  for (const h of shingles(words)) {
+  const min = scratch.fill(0xffffffff);
+  const hashes = shingles(words);
+  for (let s = 0; s < hashes.length; s++) {
+    const h = hashes[s]!;
     for (let k = 0; k < HASHES; k++) {
       const v = mix32(h ^ SEEDS[k]!);
       if (v < min[k]!) min[k] = v;
@@ -96,6 +116,9 @@ export function minhash(words: string[]): Uint16Array {
   for (let k = 0; k < HASHES; k++) sig[k] = min[k]! & 0xffff;
   return sig;
 }
+
+/** The candidate ids compared so far by the `assign` running now (it is synchronous). */
+const seen: string[] = new Array<string>(32).fill('');
 
 function similarity(a: Uint16Array, b: Uint16Array): number {
   let same = 0;
@@ -159,17 +182,21 @@ class MinHashIndex implements DedupIndex {
     const sig = minhash(words);
     const bands = bandKeys(sig);
 
-    const found: { best: Entry | null; sim: number } = { best: null, sim: 0 };
-    const seen = new Set<string>();
+    // The best candidate over the 16 bands' buckets. A copy usually finds its group's
+    // representative in most of the 16: each id is compared once (a short list, searched by
+    // reference; past its end an id is compared again, which changes nothing).
+    let best = null as Entry | null;
+    let bestSim = 0;
+    let compared = 0;
     const consider = (other: string): void => {
-      if (seen.has(other)) return;
-      seen.add(other);
+      for (let i = 0; i < compared; i++) if (seen[i] === other) return;
+      if (compared < seen.length) seen[compared++] = other;
       const entry = this.entries.get(other);
-      if (!entry) return;
+      if (entry === undefined) return;
       const sim = similarity(sig, entry.sig);
-      if (sim >= this.threshold && sim > found.sim) {
-        found.best = entry;
-        found.sim = sim;
+      if (sim >= this.threshold && sim > bestSim) {
+        best = entry;
+        bestSim = sim;
       }
     };
     for (let b = 0; b < BANDS; b++) {
@@ -178,10 +205,10 @@ class MinHashIndex implements DedupIndex {
       if (typeof hit === 'string') consider(hit);
       else for (const other of hit) consider(other);
     }
+    seen.fill('', 0, compared);
 
     let group: string;
     let result: DedupResult;
-    const best = found.best;
     if (best) {
       group = best.group;
       const g = this.groups.get(group) ?? [0, 0];

@@ -1,7 +1,52 @@
 import { describe, expect, it } from 'vitest';
-import { fold, hasElongation, isShouted, splitHashtag, squeeze, tokenize } from './text.ts';
+import { range } from '../../ingest/demo/connector.ts';
+import {
+  fold,
+  hasElongation,
+  isShouted,
+  splitHashtag,
+  squeeze,
+  tokenize,
+  TOKEN_PATTERNS,
+  type Token,
+  type TokenKind,
+} from './text.ts';
 
 describe('tokenize', () => {
+  it('finds the tokens one named group per pattern finds (matchAll), in every language of the demo', () => {
+    // The plain form of the tokenizer: one named group per kind, read through matchAll.
+    const named = new RegExp(TOKEN_PATTERNS.map(([kind, p]) => `(?<${kind}>${p})`).join('|'), 'gu');
+    const reference = (text: string): Token[] =>
+      [...text.matchAll(named)].map((m) => {
+        const kind = Object.entries(m.groups!).find(([, v]) => v !== undefined)![0] as TokenKind;
+        const raw = m[0];
+        const norm =
+          kind === 'word'
+            ? fold(raw)
+            : kind === 'hashtag'
+              ? fold(raw.slice(1))
+              : kind === 'emoji'
+                ? raw.replace(/\ufe0f|\p{Emoji_Modifier}/gu, '')
+                : kind === 'emoticon' || kind === 'punct'
+                  ? raw
+                  : '';
+        return { kind, raw, norm, start: m.index, end: m.index + raw.length };
+      });
+    const start = Date.parse('2026-11-10T09:00:00Z');
+    const texts = [
+      ...range(start, start + 3_600_000, { ratePerMinute: 100, incident: null }).map((m) => m.text),
+      'RT @user: 😍😍 So gooood!!! #BestDay http://x.co/a :) Καλό 👍🏽 🇩🇪 …… ?! <3 D: x:D',
+      '',
+      '   ',
+    ];
+    const kinds = new Set<string>();
+    for (const text of texts) {
+      const tokens = tokenize(text);
+      expect(tokens).toEqual(reference(text));
+      for (const t of tokens) kinds.add(t.kind);
+    }
+    expect([...kinds].sort()).toEqual(TOKEN_PATTERNS.map(([k]) => k).sort());
+  });
   it('keeps UTF-16 offsets into the original text, emoji included', () => {
     const text = 'RT @user: 😍😍 So gooood!!! #BestDay http://x.co/a :) Καλό 👍🏽';
     const tokens = tokenize(text);

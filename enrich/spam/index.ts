@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tokenize } from '../text/tokenize.ts';
+import { countPlainWords } from '../text/tokenize.ts';
 import { HOUR_MS } from '../../core/duration.ts';
 
 /**
@@ -110,8 +110,7 @@ class Scorer implements SpamScorer {
       weights.push(SPAM_WEIGHTS[code] * Math.min(1, strength));
     };
 
-    const words = tokenize(input.text.replace(URL_RE, ' ')).filter((t) => t.flag === 0);
-    const contentWords = words.length;
+    const contentWords = countPlainWords(input.text.replace(URL_RE, ' '));
     const isDup = input.dup_group_size > 1;
     // Short generic posts ("thank you") are duplicates of each other by nature, not spam.
     const substantial = contentWords >= 5;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { FLAG_HASHTAG, FLAG_MENTION, normalizeWord, tokenize } from './tokenize.ts';
+import { range } from '../../ingest/demo/connector.ts';
+import {
+  countPlainWords,
+  FLAG_HASHTAG,
+  FLAG_MENTION,
+  FLAG_NONE,
+  normalizeWord,
+  tokenize,
+} from './tokenize.ts';
 
 const norms = (text: string): string[] => tokenize(text).map((t) => t.norm);
 
@@ -60,5 +68,22 @@ describe('tokenize (table)', () => {
     const tokens = tokenize(text);
     expect(tokens).toHaveLength(100_000);
     expect(tokens.at(-1)!.end).toBe(text.length - 1);
+  });
+});
+
+describe('countPlainWords', () => {
+  it('counts the tokens without a sigil that tokenize finds', () => {
+    const start = Date.parse('2026-11-10T09:00:00Z');
+    const texts = [
+      ...range(start, start + 3_600_000, { ratePerMinute: 100, incident: null }).map((m) => m.text),
+      '#tag @handle a#b c@d (#x) "@y" iPhone用 東京 coca-cola',
+      '#',
+      '',
+    ];
+    for (const text of texts)
+      expect(countPlainWords(text), text).toBe(
+        tokenize(text).filter((t) => t.flag === FLAG_NONE).length,
+      );
+    expect(countPlainWords('#tag @handle a#b c@d')).toBe(4);
   });
 });

@@ -112,6 +112,25 @@ export function tokenize(text: string): Token[] {
   return tokens;
 }
 
+/**
+ * How many plain words (no `#`/`@` sigil) `tokenize` finds in the text, without building the
+ * tokens: the spam scorer needs only the count, per mention.
+ */
+export function countPlainWords(text: string): number {
+  let n = 0;
+  TOKEN_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = TOKEN_RE.exec(text)) !== null) {
+    const sigil = m[1] ?? '';
+    if (sigil === '') n++;
+    else {
+      const before = m.index > 0 ? text.charCodeAt(m.index - 1) : 32;
+      if (!isWordBoundaryChar(before)) n++; // `a#b`: the sigil is not one
+    }
+  }
+  return n;
+}
+
 function isWordBoundaryChar(code: number): boolean {
   // Whitespace and ASCII punctuation other than word characters.
   return (

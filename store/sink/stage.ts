@@ -1,6 +1,5 @@
 import type { ConsumedMessage } from '../../core/bus/port.ts';
-import { decodeJson } from '../../core/contracts/codec.ts';
-import { EnrichedMentionSchema } from '../../core/contracts/mention.ts';
+import { decodeEnriched } from '../../core/contracts/contract-check.ts';
 import type { DeliveryInfo, ProcessResult, Stage } from '../../core/stage-runner.ts';
 import { toMentionRow } from '../mention-row.ts';
 import type { Store } from '../port.ts';
@@ -28,8 +27,8 @@ type Row = Record<string, unknown> & { id: string };
 export function sinkStage(store: Store): Stage<Row, Row> {
   return {
     name: 'sink',
-    decode: (message: ConsumedMessage) =>
-      toMentionRow(decodeJson(EnrichedMentionSchema, message)) as Row,
+    // The contract, with a hand-written check in front for the shape enrich produces.
+    decode: (message: ConsumedMessage) => toMentionRow(decodeEnriched(message)) as Row,
     process: (rows: Row[]): ProcessResult<Row>[] => rows.map((value) => ({ ok: true, value })),
     deliver: async (rows: Row[], source: DeliveryInfo) => {
       // The last row of an id wins, with the highest engagement any of its rows reported.
