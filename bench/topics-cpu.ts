@@ -1,0 +1,71 @@
+import { createExhaustiveTopicClusterer, createTopicClusterer } from '../enrich/topics/cluster.ts';
+import { extract } from '../enrich/topics/keyphrases.ts';
+import { topicStream } from '../enrich/topics/testing/stream.ts';
+import type { TopicClusterer } from '../enrich/topics/types.ts';
+import type { BenchResult } from './types.ts';
+
+/**
+ * `npm run bench -- topics-cpu`: CPU time per mention of the topic stage alone (`assign`, as the
+ * enrich stage calls it: no word vectors, no unbranded topics) at 100, 1,000 and 5,000 clusters
+ * per brand, on the synthetic stream of enrich/topics/testing/stream.ts. Each size starts from a
+ * warm state (a snapshot of the brands already at their cluster cap), so the figure is the
+ * steady state, merge passes included (every 300 posts of a brand), not the filling. Beside it,
+ * the same posts from the same state with the exhaustive search (every cluster compared: the
+ * clusterer before its index, enrich/topics/postings.ts). CPU time (process.cpuUsage), so it
+ * holds on a loaded machine.
+ */
+const SIZES = [100, 1000, 5000];
+const MEASURED = 3000;
+
+function cpuMicros(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return d.user + d.system;
+}
+
+interface Snap {
+  brands: Array<{ since_merge: number; clusters: unknown[] }>;
+}
+
+export default function run(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  for (const size of SIZES) {
+    const brands = size >= 5000 ? 2 : 4;
+    const post = topicStream({ brands, topicsPerBrand: size * 2, seed: size });
+    const options = { unbrandedKey: null, maxClustersPerBrand: size };
+    // Fill every brand to its cap without merge passes (faster), then start measured from there.
+    const warm = createTopicClusterer({ ...options, mergeEvery: Number.MAX_SAFE_INTEGER });
+    const warmPosts = brands * size * 5;
+    for (let i = 0; i < warmPosts; i++) warm.assign(post(i));
+    const snap = warm.snapshot() as Snap;
+    for (const b of snap.brands) b.since_merge = 0;
+    const clusters = snap.brands.reduce((a, b) => a + b.clusters.length, 0) / brands;
+    const inputs = Array.from({ length: MEASURED }, (_, k) => post(warmPosts + k));
+    const measure = (c: TopicClusterer): number => {
+      const t0 = process.cpuUsage();
+      for (const input of inputs) c.assign(input);
+      return cpuMicros(t0) / MEASURED;
+    };
+    const indexed = measure(createTopicClusterer(options, snap));
+    const exhaustive = measure(createExhaustiveTopicClusterer(options, snap));
+    const t1 = process.cpuUsage();
+    for (const input of inputs) extract(input.text, input.lang);
+    const extractUs = cpuMicros(t1) / MEASURED;
+    const where = `${brands} brands, ${Math.round(clusters)} clusters each at the start`;
+    results.push(
+      {
+        area: 'topics-cpu',
+        name: `assign, ${size} clusters per brand: CPU per mention`,
+        value: indexed,
+        unit: 'µs',
+        notes: `${where}; keyphrase extraction alone ${extractUs.toFixed(1)} µs`,
+      },
+      {
+        area: 'topics-cpu',
+        name: `  the same, every cluster compared (no index)`,
+        value: exhaustive,
+        unit: 'µs',
+      },
+    );
+  }
+  return Promise.resolve(results);
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../core/random.ts';
+import { createExhaustiveTopicClusterer, createTopicClusterer } from './cluster.ts';
+import { labelledCorpus, asTopicInput } from './testing/corpus.ts';
+import { topicStream } from './testing/stream.ts';
+import type { TopicClusterer, TopicInput, TopicOptions } from './types.ts';
+
+/**
+ * The indexed search (postings.ts; cluster.ts `nearest` and `merge`) against the exhaustive one
+ * it replaced, on random streams: every assignment (topic ids, labels, keywords) and the whole
+ * state after must be the same. Small cluster caps and frequent merge passes make evictions and
+ * merges common, so a cluster the index misses or keeps after it left changes an assignment.
+ */
+
+function randomCase(seed: number): { options: TopicOptions; posts: TopicInput[] } {
+  const r = mulberry32(seed);
+  const brands = 1 + Math.floor(r() * 4);
+  const next = topicStream({
+    brands,
+    topicsPerBrand: 10 + Math.floor(r() * 80),
+    seed,
+    vocabulary: 500 + Math.floor(r() * 5000),
+  });
+  const posts = Array.from({ length: 1500 }, (_, i) => {
+    const p = next(i);
+    // Some posts are about two brands (one cluster in each).
+    if (brands > 1 && r() < 0.15) p.brands = [...p.brands, `ws/Brand${(i + 1) % brands}`];
+    return p;
+  });
+  const options: TopicOptions = {
+    unbrandedKey: null,
+    threshold: 0.1 + r() * 0.3,
+    mergeThreshold: 0.15 + r() * 0.5,
+    mergeEvery: 20 + Math.floor(r() * 200),
+    maxClustersPerBrand: 10 + Math.floor(r() * 150),
+  };
+  return { options, posts };
+}
+
+function expectSame(indexed: TopicClusterer, exhaustive: TopicClusterer, posts: TopicInput[]) {
+  for (const p of posts) expect(indexed.assign(p), p.id).toEqual(exhaustive.assign(p));
+  expect(indexed.snapshot()).toEqual(exhaustive.snapshot());
+}
+
+describe('indexed topic search equals the exhaustive one', () => {
+  it.each(Array.from({ length: 12 }, (_, i) => i + 1))('random stream, seed %i', (seed) => {
+    const { options, posts } = randomCase(seed);
+    expectSame(createTopicClusterer(options), createExhaustiveTopicClusterer(options), posts);
+  });
+
+  it('after a restore from a snapshot (the index is rebuilt from the centroids)', () => {
+    const { options, posts } = randomCase(99);
+    const before = createExhaustiveTopicClusterer(options);
+    for (const p of posts.slice(0, 700)) before.assign(p);
+    const snapshot = JSON.parse(JSON.stringify(before.snapshot())) as unknown;
+    expectSame(
+      createTopicClusterer(options, snapshot),
+      createExhaustiveTopicClusterer(options, snapshot),
+      posts.slice(700),
+    );
+  });
+
+  it('on the labelled multilingual corpus with the default options', () => {
+    const posts = labelledCorpus({ size: 3000, seed: 7 }).map(asTopicInput);
+    expectSame(createTopicClusterer(), createExhaustiveTopicClusterer(), posts);
+  });
+});
