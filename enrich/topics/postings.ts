@@ -23,9 +23,13 @@ export class Postings {
   /** (t·|c|)² over |c|²: a cluster's tail weighs less than this share of its squared norm. */
   private readonly share: number;
 
-  /** `t`: the lowest cosine the searches look for (less a margin for rounding). */
+  /** A bound of any cluster's tail norm over its norm (what `tailNorm` adds included). */
+  readonly tailRatio: number;
+
+  /** `t`: tails are kept under t·|centroid|. */
   constructor(t: number) {
     this.share = t * t;
+    this.tailRatio = Math.sqrt(this.share + 1e-12);
   }
 
   /** Indexes `c` (a new or restored cluster) and makes `addVector` keep it in step. */
@@ -117,7 +121,7 @@ export function tailNorm(c: Cluster): number {
 
 function put(index: Map<number, Map<Cluster, number>>, f: number, c: Cluster, w: number): void {
   let list = index.get(f);
-  if (list === undefined) index.set(f, (list = new Map()));
+  if (list === undefined) index.set(f, (list = new Map<Cluster, number>()));
   list.set(c, w);
 }
 
