@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../core/random.ts';
 import { createExhaustiveTopicClusterer, createTopicClusterer } from './cluster.ts';
+import type { EmbedTexts } from './embed-merge.ts';
+import { hashFeature } from './features.ts';
 import { labelledCorpus, asTopicInput } from './testing/corpus.ts';
 import { topicStream } from './testing/stream.ts';
 import type { TopicClusterer, TopicInput, TopicOptions } from './types.ts';
@@ -43,7 +45,7 @@ function expectSame(indexed: TopicClusterer, exhaustive: TopicClusterer, posts: 
 }
 
 describe('indexed topic search equals the exhaustive one', () => {
-  it.each(Array.from({ length: 12 }, (_, i) => i + 1))('random stream, seed %i', (seed) => {
+  it.each(Array.from({ length: 24 }, (_, i) => i + 1))('random stream, seed %i', (seed) => {
     const { options, posts } = randomCase(seed);
     expectSame(createTopicClusterer(options), createExhaustiveTopicClusterer(options), posts);
   });
@@ -58,6 +60,33 @@ describe('indexed topic search equals the exhaustive one', () => {
       createExhaustiveTopicClusterer(options, snapshot),
       posts.slice(700),
     );
+  });
+
+  it('around cross-language merge passes (clusters they merge leave the index)', async () => {
+    const { options, posts } = randomCase(7);
+    // Bag of hashed words: posts that share words get close embeddings.
+    const embed: EmbedTexts = (texts) =>
+      Promise.resolve(
+        texts.map((t) => {
+          const v = new Float64Array(16);
+          for (const w of t.toLowerCase().split(/\W+/)) if (w) v[hashFeature(w) % 16]! += 1;
+          return v;
+        }),
+      );
+    const merge = { crossLanguageOnly: false, minCount: 1, threshold: 0.3 };
+    const indexed = createTopicClusterer(options);
+    const exhaustive = createExhaustiveTopicClusterer(options);
+    let merged = 0;
+    for (let at = 0; at < posts.length; at += 250) {
+      expectSame(indexed, exhaustive, posts.slice(at, at + 250));
+      const [x, y] = await Promise.all([
+        indexed.mergeAcrossLanguages(embed, merge),
+        exhaustive.mergeAcrossLanguages(embed, merge),
+      ]);
+      expect(x).toEqual(y);
+      merged += x.merged;
+    }
+    expect(merged).toBeGreaterThan(0);
   });
 
   it('on the labelled multilingual corpus with the default options', () => {
