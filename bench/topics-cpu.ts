@@ -1,7 +1,7 @@
 import { createExhaustiveTopicClusterer, createTopicClusterer } from '../enrich/topics/cluster.ts';
 import { extract } from '../enrich/topics/keyphrases.ts';
 import { topicStream } from '../enrich/topics/testing/stream.ts';
-import type { TopicClusterer } from '../enrich/topics/types.ts';
+import type { TopicClusterer, TopicInput } from '../enrich/topics/types.ts';
 import type { BenchResult } from './types.ts';
 
 /**
@@ -40,13 +40,17 @@ export default function run(): Promise<BenchResult[]> {
     for (const b of snap.brands) b.since_merge = 0;
     const clusters = snap.brands.reduce((a, b) => a + b.clusters.length, 0) / brands;
     const inputs = Array.from({ length: MEASURED }, (_, k) => post(warmPosts + k));
-    const measure = (c: TopicClusterer): number => {
+    const measure = (c: TopicClusterer, as = (p: TopicInput) => p): number => {
+      const posts = inputs.map(as);
       const t0 = process.cpuUsage();
-      for (const input of inputs) c.assign(input);
+      for (const input of posts) c.assign(input);
       return cpuMicros(t0) / MEASURED;
     };
     const indexed = measure(createTopicClusterer(options, snap));
     const exhaustive = measure(createExhaustiveTopicClusterer(options, snap));
+    // The same posts without a brand: keyphrases, features and keywords but no cluster, so the
+    // difference is placing the post and keeping its cluster (merge passes included).
+    const unbranded = measure(createTopicClusterer(options, snap), (p) => ({ ...p, brands: [] }));
     const t1 = process.cpuUsage();
     for (const input of inputs) extract(input.text, input.lang);
     const extractUs = cpuMicros(t1) / MEASURED;
@@ -58,6 +62,13 @@ export default function run(): Promise<BenchResult[]> {
         value: indexed,
         unit: 'µs',
         notes: `${where}; keyphrase extraction alone ${extractUs.toFixed(1)} µs`,
+      },
+      {
+        area: 'topics-cpu',
+        name: `  of which placing and cluster upkeep`,
+        value: indexed - unbranded,
+        unit: 'µs',
+        notes: 'assign minus the same posts without a brand (no cluster)',
       },
       {
         area: 'topics-cpu',

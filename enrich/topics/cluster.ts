@@ -114,6 +114,8 @@ class Clusterer implements TopicClusterer {
   private readonly xs: number[] = [];
   private readonly order: number[] = [];
   private readonly rest: number[] = [];
+  /** Made once: a closure made per post costs its allocation (and tsx's naming) every time. */
+  private readonly heavierFirst = (p: number, q: number): number => this.xs[q]! - this.xs[p]!;
 
   /**
    * `exhaustive`: compare a post with every cluster and every cluster with every other, as
@@ -333,7 +335,7 @@ class Clusterer implements TopicClusterer {
       xs.push(x);
     }
     // Heaviest features first; rest[k]: the squared norm of the post's features from k on.
-    order.sort((p, q) => xs[q]! - xs[p]!);
+    order.sort(this.heavierFirst);
     rest.length = order.length + 1;
     rest[order.length] = 0;
     for (let k = order.length - 1; k >= 0; k--) rest[k] = rest[k + 1]! + xs[order[k]!]! ** 2;
@@ -429,7 +431,9 @@ class Clusterer implements TopicClusterer {
     }
     for (let i = 0; i < cs.length; i++) {
       let a = cs[i]!;
-      let todo: Cluster[] = a.partners.filter((x) => x.rank > a.rank).sort(byRank);
+      let todo: Cluster[] = [];
+      for (const x of a.partners) if (x.rank > a.rank) todo.push(x);
+      todo.sort(byRank);
       for (let k = 0; k < todo.length; k++) {
         const b = todo[k]!;
         if (b.postings !== postings) continue; // merged away in this pass
