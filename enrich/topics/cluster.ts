@@ -69,6 +69,12 @@ const BRAND_FREQ_MAX = 300;
  * `npm run bench -- topics-cpu`). Below 1, it also absorbs rounding in the running sums.
  */
 const TAIL_SHARE = 0.75;
+/**
+ * Brands are indexed from this many clusters on. The index about doubles a brand's memory
+ * (0.28 → 0.55 MB for 100 clusters of the benchmark stream) and saves little below: at the
+ * default cap of 100, 52.5 against 53.3 µs per mention (docs/benchmarks.md).
+ */
+const INDEX_FROM = 128;
 /** Upper bounds are raised, lower bounds lowered by this factor before they rule a cluster out (rounding). */
 const BOUND_SLACK = 1 + 1e-9;
 const LOWER_SLACK = 1 - 1e-9;
@@ -118,13 +124,14 @@ class Clusterer implements TopicClusterer {
   private readonly heavierFirst = (p: number, q: number): number => this.xs[q]! - this.xs[p]!;
 
   /**
-   * `exhaustive`: compare a post with every cluster and every cluster with every other, as
-   * before the index; the reference the indexed search is tested against (search.test.ts).
+   * `indexFrom`: a brand's clusters are indexed (postings.ts) once it has that many; below, and
+   * always when Infinity, a post is compared with every cluster and every cluster with every
+   * other, as before the index (the reference the index is tested against, search.test.ts).
    */
   constructor(
     options: TopicOptions,
     snapshot: unknown,
-    private readonly exhaustive = false,
+    private readonly indexFrom = INDEX_FROM,
   ) {
     this.o = {
       threshold: options.threshold ?? 0.2,
@@ -296,21 +303,21 @@ class Clusterer implements TopicClusterer {
   }
 
   /**
-   * The brand's index (postings.ts), built from the centroids on first use (a new brand, a
-   * restored snapshot). Null with word vectors: their dense part gives every cluster a score, so
-   * every cluster is compared (`nearestScan`, `mergeScan`).
+   * The brand's index (postings.ts), built from the centroids when the brand reaches
+   * `indexFrom` clusters (or is restored with as many), then kept. Null below, and with word
+   * vectors (their dense part gives every cluster a score): every cluster is compared
+   * (`nearestScan`, `mergeScan`).
    */
   private postingsOf(brand: BrandState): Postings | null {
+    if (brand.postings !== null) return brand.postings;
     // Tails under the join threshold (a post is unit length) and under half the merge
     // threshold (two clusters are compared on the features in both heads: see `probe`).
     const t = Math.min(this.o.threshold, this.o.mergeThreshold / 2) * TAIL_SHARE;
-    if (this.exhaustive || this.vectors || !(t > 0)) return null;
-    if (brand.postings === null) {
-      const postings = new Postings(t);
-      for (const c of brand.clusters) postings.attach(c);
-      brand.postings = postings;
-    }
-    return brand.postings;
+    if (brand.clusters.length < this.indexFrom || this.vectors || !(t > 0)) return null;
+    const postings = new Postings(t);
+    for (const c of brand.clusters) postings.attach(c);
+    brand.postings = postings;
+    return postings;
   }
 
   /**
@@ -679,5 +686,14 @@ export function createExhaustiveTopicClusterer(
   options: TopicOptions = {},
   snapshot?: unknown,
 ): TopicClusterer {
-  return new Clusterer(options, snapshot, true);
+  return new Clusterer(options, snapshot, Infinity);
+}
+
+/** The clusterer indexing brands from `indexFrom` clusters on. Only for tests and benchmarks. */
+export function createIndexedTopicClusterer(
+  indexFrom: number,
+  options: TopicOptions = {},
+  snapshot?: unknown,
+): TopicClusterer {
+  return new Clusterer(options, snapshot, indexFrom);
 }

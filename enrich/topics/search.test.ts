@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../core/random.ts';
-import { createExhaustiveTopicClusterer, createTopicClusterer } from './cluster.ts';
+import {
+  createExhaustiveTopicClusterer,
+  createIndexedTopicClusterer,
+  createTopicClusterer,
+} from './cluster.ts';
 import type { EmbedTexts } from './embed-merge.ts';
 import { hashFeature } from './features.ts';
 import { labelledCorpus, asTopicInput } from './testing/corpus.ts';
@@ -14,7 +18,11 @@ import type { TopicClusterer, TopicInput, TopicOptions } from './types.ts';
  * merges common, so a cluster the index misses or keeps after it left changes an assignment.
  */
 
-function randomCase(seed: number): { options: TopicOptions; posts: TopicInput[] } {
+function randomCase(seed: number): {
+  options: TopicOptions;
+  posts: TopicInput[];
+  indexed: (snapshot?: unknown) => TopicClusterer;
+} {
   const r = mulberry32(seed);
   const brands = 1 + Math.floor(r() * 4);
   const next = topicStream({
@@ -36,7 +44,13 @@ function randomCase(seed: number): { options: TopicOptions; posts: TopicInput[] 
     mergeEvery: 20 + Math.floor(r() * 200),
     maxClustersPerBrand: 10 + Math.floor(r() * 150),
   };
-  return { options, posts };
+  // From the first cluster, or from a count a brand reaches mid-stream (the index is built then).
+  const from = [0, 15, 40][Math.floor(r() * 3)]!;
+  return {
+    options,
+    posts,
+    indexed: (snapshot) => createIndexedTopicClusterer(from, options, snapshot),
+  };
 }
 
 function expectSame(indexed: TopicClusterer, exhaustive: TopicClusterer, posts: TopicInput[]) {
@@ -46,24 +60,24 @@ function expectSame(indexed: TopicClusterer, exhaustive: TopicClusterer, posts: 
 
 describe('indexed topic search equals the exhaustive one', () => {
   it.each(Array.from({ length: 24 }, (_, i) => i + 1))('random stream, seed %i', (seed) => {
-    const { options, posts } = randomCase(seed);
-    expectSame(createTopicClusterer(options), createExhaustiveTopicClusterer(options), posts);
+    const { options, posts, indexed } = randomCase(seed);
+    expectSame(indexed(), createExhaustiveTopicClusterer(options), posts);
   });
 
   it('after a restore from a snapshot (the index is rebuilt from the centroids)', () => {
-    const { options, posts } = randomCase(99);
+    const { options, posts, indexed } = randomCase(99);
     const before = createExhaustiveTopicClusterer(options);
     for (const p of posts.slice(0, 700)) before.assign(p);
     const snapshot = JSON.parse(JSON.stringify(before.snapshot())) as unknown;
     expectSame(
-      createTopicClusterer(options, snapshot),
+      indexed(snapshot),
       createExhaustiveTopicClusterer(options, snapshot),
       posts.slice(700),
     );
   });
 
   it('around cross-language merge passes (clusters they merge leave the index)', async () => {
-    const { options, posts } = randomCase(7);
+    const { options, posts, indexed: make } = randomCase(7);
     // Bag of hashed words: posts that share words get close embeddings.
     const embed: EmbedTexts = (texts) =>
       Promise.resolve(
@@ -74,7 +88,7 @@ describe('indexed topic search equals the exhaustive one', () => {
         }),
       );
     const merge = { crossLanguageOnly: false, minCount: 1, threshold: 0.3 };
-    const indexed = createTopicClusterer(options);
+    const indexed = make();
     const exhaustive = createExhaustiveTopicClusterer(options);
     let merged = 0;
     for (let at = 0; at < posts.length; at += 250) {
@@ -87,6 +101,15 @@ describe('indexed topic search equals the exhaustive one', () => {
       merged += x.merged;
     }
     expect(merged).toBeGreaterThan(0);
+  });
+
+  it('as the pipeline builds it, on a brand that grows past the size it is indexed from', () => {
+    const next = topicStream({ brands: 1, topicsPerBrand: 400, seed: 5 });
+    const posts = Array.from({ length: 2500 }, (_, i) => next(i));
+    const options = { unbrandedKey: null, maxClustersPerBrand: 300 };
+    const indexed = createTopicClusterer(options);
+    expectSame(indexed, createExhaustiveTopicClusterer(options), posts);
+    expect(indexed.topics('ws/Brand0', 1000).length).toBeGreaterThan(200);
   });
 
   it('on the labelled multilingual corpus with the default options', () => {
