@@ -411,9 +411,9 @@ class Clusterer implements TopicClusterer {
    * Merges the brand's clusters whose centroids became similar: the pairs in list order, as
    * `mergeScan` visits them, but only the pairs that can reach the threshold. Two clusters that
    * did not change since the last pass were compared then and stay below it; a pair with a
-   * changed cluster is compared only when the other holds one of the changed one's features in
-   * its head (postings.ts: below the threshold without it). So the same pairs merge, in the
-   * same order, at a cost per changed cluster rather than per pair of clusters.
+   * changed cluster is compared only when `probe` cannot rule it out (no feature in both heads,
+   * or a bound below the threshold). So the same pairs merge, in the same order, at a cost per
+   * changed cluster rather than per pair of clusters.
    */
   private merge(brand: BrandState): void {
     const postings = this.postingsOf(brand);
