@@ -4,6 +4,7 @@ import type { BenchSuite } from './types.ts';
 export const suites: Array<{ area: string; load: () => Promise<{ default: BenchSuite }> }> = [
   { area: 'match', load: () => import('./match.ts') },
   { area: 'topics', load: () => import('./topics.ts') },
+  { area: 'topics-cpu', load: () => import('./topics-cpu.ts') },
   { area: 'dedup', load: () => import('./dedup.ts') },
   { area: 'ingest', load: () => import('./ingest.ts') },
   { area: 'pipeline', load: () => import('./pipeline.ts') },

@@ -218,6 +218,7 @@ describe('linkage of merged topics', () => {
       freq: new Map(),
       sinceMerge: 0,
       clusters: [mk('a', 'en', 0, 3), mk('b', 'de', 40, 2), mk('c', 'es', 82, 1)],
+      postings: null,
     };
   };
   const centre = () => ({ ...newCentre(), sum: new Float64Array(4), n: MIN_CENTRE });

@@ -1,5 +1,6 @@
 import { HOUR_MS } from '../../core/duration.ts';
 import type { Candidate } from './keyphrases.ts';
+import type { Postings } from './postings.ts';
 
 /**
  * What a topic cluster remembers, and the bounded updates on it: a centroid of feature
@@ -66,6 +67,25 @@ export interface Cluster {
   parts: EmbeddedPart[];
   /** Assignment sequence number of the last update (eviction order). */
   touched: number;
+  // Search bookkeeping (postings.ts, cluster.ts `nearest` and `merge`), not in the snapshot.
+  /** The brand's index this cluster is in (kept in step by `addVector`); null: not indexed. */
+  postings: Postings | null;
+  /** Its features not in the index (light ones), their squared weights' sum, updates since chosen. */
+  tail: Set<number>;
+  tailMass: number;
+  sinceRebalance: number;
+  /** Bumped by every change of the centroid. */
+  version: number;
+  /** `version` when a merge pass last compared it with every other cluster (-1: never). */
+  checked: number;
+  /** Its `version` when the running merge pass began. */
+  passAt: number;
+  /** Stamp of the last search round that found it, and its dot product over head features then. */
+  mark: number;
+  score: number;
+  /** Its position in the brand's list during a merge pass, and its partners to compare. */
+  rank: number;
+  partners: Cluster[];
 }
 
 export interface EmbeddedPart {
@@ -81,6 +101,8 @@ export interface BrandState {
   freq: Map<number, number>;
   clusters: Cluster[];
   sinceMerge: number;
+  /** Feature → clusters (postings.ts); null until first needed (and without word vectors). */
+  postings: Postings | null;
 }
 
 export function newCluster(id: string, time: number, seq: number): Cluster {
@@ -104,6 +126,17 @@ export function newCluster(id: string, time: number, seq: number): Cluster {
     embOf: '',
     parts: [],
     touched: seq,
+    postings: null,
+    tail: new Set(),
+    tailMass: 0,
+    sinceRebalance: 0,
+    version: 0,
+    checked: -1,
+    passAt: -1,
+    mark: 0,
+    score: 0,
+    rank: 0,
+    partners: [],
   };
 }
 
@@ -153,11 +186,14 @@ function decrementAll(phrases: Map<string, PhraseStat>): void {
 }
 
 export function addVector(c: Cluster, v: PostVector): void {
+  const postings = c.postings;
   for (const [f, x] of v.sparse) {
-    const old = c.centroid.get(f) ?? 0;
+    const had = c.centroid.get(f);
+    const old = had ?? 0;
     const next = old + x;
     c.centroid.set(f, next);
     c.norm2 += next * next - old * old;
+    postings?.grew(c, f, had, next);
   }
   if (v.dense) {
     const d = (c.dense ??= new Float64Array(v.dense.length));
@@ -168,6 +204,8 @@ export function addVector(c: Cluster, v: PostVector): void {
       c.norm2 += next * next - old * old;
     }
   }
+  c.version++;
+  postings?.settle(c, v.sparse.keys());
   if (c.centroid.size > CENTROID_MAX) prune(c);
 }
 
@@ -180,10 +218,13 @@ function dense2(c: Cluster): number {
 
 /** Keep the strongest features of a centroid (bounded memory); recompute its norm. */
 function prune(c: Cluster): void {
-  const kept = [...c.centroid].sort((a, b) => b[1] - a[1]).slice(0, CENTROID_KEEP);
+  const sorted = [...c.centroid].sort((a, b) => b[1] - a[1]);
+  const kept = sorted.slice(0, CENTROID_KEEP);
+  for (let i = CENTROID_KEEP; i < sorted.length; i++) c.postings?.forget(c, sorted[i]![0]);
   c.centroid = new Map(kept);
   c.norm2 = dense2(c);
   for (const [, x] of kept) c.norm2 += x * x;
+  c.postings?.rebalance(c);
 }
 
 /** The norm of a restored cluster (snapshot.ts). */

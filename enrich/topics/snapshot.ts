@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DIM } from './features.ts';
-import { normOf, SAMPLES_MAX, type BrandState } from './model.ts';
+import { newCluster, normOf, SAMPLES_MAX, type BrandState } from './model.ts';
 
 /**
  * The clusterer's whole state as JSON, for restarts (the enrich stage stores it in
@@ -127,31 +127,26 @@ export function readSnapshot(snapshot: unknown, into: ClustererState): void {
       sinceMerge: b.since_merge,
       freq: new Map(b.freq),
       clusters: b.clusters.map((c) => {
-        const centroid = new Map(c.centroid);
-        const dense = c.dense ? Float64Array.from(c.dense) : null;
-        return {
-          id: c.id,
-          count: c.count,
-          centroid,
-          dense,
-          norm2: normOf({ centroid, dense }),
-          langs: c.langs,
-          phrases: new Map(c.phrases),
-          buckets: new Map(c.buckets),
-          first: c.first,
-          last: c.last,
-          label: c.label,
-          labelAt: c.label_at,
-          rep: c.rep,
-          repSim: c.rep_sim,
-          // Embeddings are not kept: the next merge pass recomputes them (a cost per cluster).
-          samples: c.samples,
-          emb: null,
-          embOf: '',
-          parts: [],
-          touched: c.touched,
-        };
+        // From newCluster, so restored clusters have the same shape (and search fields).
+        const cluster = newCluster(c.id, c.first, c.touched);
+        cluster.count = c.count;
+        cluster.centroid = new Map(c.centroid);
+        cluster.dense = c.dense ? Float64Array.from(c.dense) : null;
+        cluster.norm2 = normOf(cluster);
+        cluster.langs = c.langs;
+        cluster.phrases = new Map(c.phrases);
+        cluster.buckets = new Map(c.buckets);
+        cluster.last = c.last;
+        cluster.label = c.label;
+        cluster.labelAt = c.label_at;
+        cluster.rep = c.rep;
+        cluster.repSim = c.rep_sim;
+        // Embeddings are not kept: the next merge pass recomputes them (a cost per cluster).
+        cluster.samples = c.samples;
+        return cluster;
       }),
+      // Rebuilt from the centroids when first needed (cluster.ts).
+      postings: null,
     });
   }
 }
