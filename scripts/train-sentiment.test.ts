@@ -117,7 +117,7 @@ describe('npm run train:sentiment', () => {
     }
     const scorer = loadSentimentScorer({ modelDir: a });
     const s = scorer.score('I love this, it is great', 'en');
-    expect(s.model.version).toBe('3.0.0');
+    expect(s.model.version).toBe('3.1.0');
     const sl = scorer.score('Super dan, hvala', 'sl');
     expect(['pos', 'neu', 'neg']).toContain(sl.label);
     expect(['pos', 'neu', 'neg']).toContain(s.label);

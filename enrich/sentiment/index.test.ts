@@ -358,6 +358,15 @@ describe('score: romanised Hindi', () => {
       expect(label('kya mast gaana hai, bahut badhiya', lang), lang).toBe('pos');
     }
   });
+  it('is scored by the Hindi model where the detector named a language we score', () => {
+    // umsab_hi: 231 of 1,831 train texts are detected as Slovenian, Italian, French…
+    const text = 'bhaiyo aman ki baat mein mat aana ye bjp ko badnam karne ki sajish hai';
+    const hindi = scorer.score(text, 'hi');
+    for (const lang of ['sl', 'it', 'fr']) expect(scorer.score(text, lang), lang).toEqual(hindi);
+    expect(scorer.score('Danes je lep dan, res sem vesel', 'sl')).not.toEqual(
+      scorer.score('Danes je lep dan, res sem vesel', 'hi'),
+    );
+  });
   it('leaves English and the languages we score alone', () => {
     const en = scorer.score('Hi there, the new phone is great', 'en');
     const asHindi = createScorer(DEFAULT_MODEL_DIR, { useModel: true }).score(

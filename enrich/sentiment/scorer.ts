@@ -9,7 +9,7 @@ import { CLASSES, K } from './linear.ts';
 import { readHeads, readJson, readLinear } from './loaders.ts';
 import { LexiconsFileSchema, ManifestSchema, ValenceTableSchema } from './manifest.ts';
 import { clamp, mergeOwned, round3 } from './merge.ts';
-import { isRomanisedHindi } from './romanised.ts';
+import { sentimentLanguage } from './romanised.ts';
 import { makeLexicons, scoreRules, type Lexicons } from './rules.ts';
 import { tokenize } from './text.ts';
 
@@ -125,10 +125,8 @@ export function createScorer(dir: string, opts: { useModel: boolean }): Sentimen
     score(text: string, lang: string): Sentiment {
       const tokens = tokenize(text);
       let base = baseLang(lang);
-      // Romanised Hindi is detected as English or as a language we do not score (romanised.ts).
-      if (hindi && (base === 'en' || !lexicons.has(base))) {
-        if (isRomanisedHindi(tokens, base !== 'en')) base = 'hi';
-      }
+      // Romanised Hindi is detected as English, Slovenian, Tagalog… (romanised.ts).
+      if (hindi) base = sentimentLanguage(tokens, base, lexicons.has(base));
       const lex = lexicons.get(base);
       if (lex === undefined) {
         // Unsupported or undetermined language: only emoji/emoticons can be read honestly.

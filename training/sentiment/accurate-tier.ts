@@ -29,7 +29,7 @@ import { FAST_OOF_DIR, readFastOutOfFold } from './fast-oof.ts';
 import { combineWithFast } from '../../enrich/sentiment/accurate/scorer.ts';
 
 /** The accurate tier's version (bump it when the heads or the encoder change). */
-export const ACCURATE_VERSION = '1.1.0';
+export const ACCURATE_VERSION = '1.2.0';
 export const ACCURATE_NAME = 'earshot-sentiment-accurate';
 
 /**

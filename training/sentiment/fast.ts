@@ -60,7 +60,7 @@ import {
 const COMBINER_CV_REPEATS = 3;
 
 /** The model's version, written to the manifest (bump it when the model changes). */
-export const MODEL_VERSION = '3.0.0';
+export const MODEL_VERSION = '3.1.0';
 
 /** The committed word-vector table (scripts/distill-embeddings.py). */
 const EMBEDDINGS_FILE = 'embeddings.bin';

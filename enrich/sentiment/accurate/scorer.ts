@@ -1,7 +1,7 @@
 import type { ExplanationItem, Sentiment } from '../../../core/contracts/mention.ts';
 import { showable } from '../explain.ts';
 import { CLASSES, K } from '../linear.ts';
-import { isRomanisedHindi } from '../romanised.ts';
+import { sentimentLanguage } from '../romanised.ts';
 import { tokenize } from '../text.ts';
 import { SentenceEncoder } from './encoder.ts';
 import { checkHashed, readHeads, type AccurateHeads } from './heads.ts';
@@ -163,12 +163,9 @@ export async function loadAccurateScorer(
   const hindi = heads.languages.hi !== undefined;
   const langOf = (text: string, lang: string): string | null => {
     let base = baseLang(lang);
-    // Romanised Hindi is detected as English or a language without a model (romanised.ts).
-    // As the fast tier decides it (a language without a labelled head of its own is 'unmodelled').
-    const own = heads.languages[base] !== undefined;
-    if (hindi && (base === 'en' || !own) && isRomanisedHindi(tokenize(text), base !== 'en')) {
-      base = 'hi';
-    }
+    // Romanised Hindi is detected as English, Slovenian, Tagalog… (romanised.ts), decided as the
+    // fast tier decides it (a language without a labelled head of its own is unmodelled).
+    if (hindi) base = sentimentLanguage(tokenize(text), base, heads.languages[base] !== undefined);
     return scored.has(base) ? base : null;
   };
   return {
