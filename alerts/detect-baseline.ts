@@ -42,29 +42,6 @@ const DIP_DAY = 0.75;
 /** Mentions added to both sides of that comparison (a quiet brand's day is a few dozen). */
 const DIP_DAY_PRIOR = 20;
 
-/**
- * A lag whose day (the 24 hours around its sample) held a negative share of scored mentions at
- * least `SOUR_FACTOR` times the recent days' reference share, and `SOUR_Z` binomial standard
- * deviations above it, is a sour day (a sentiment drift, a day-long storm) and is not a
- * baseline sample either. A drift of one to three days fills half of the last week's samples
- * of the same hour: their median then sits on it, and the calibration, measuring windows
- * scored against those samples, read the drift as noise (rate-band harness, tuning seeds,
- * 3,000 an hour: after a drift the 60-minute negative count's noise was five times Poisson,
- * and three negative spikes of +140 negatives an hour on about 500 scored z 1–3). Reasoned,
- * not tuned: a drift turns 15–40 points of a day negative (a ratio of 1.6 and more), a spike
- * of a few hours moves a busy brand's day by a few per cent, and the binomial test keeps a
- * quiet brand's ordinary day (a few dozen mentions) from being dropped for its noise.
- */
-const SOUR_FACTOR = 1.25;
-const SOUR_Z = 3;
-
-/** The value a third of the way up from the smallest (NaN when there are none). */
-export function lowerThird(xs: readonly number[]): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.ceil(s.length / 3) - 1]!;
-}
-
 /** The value a third of the way down from the largest (NaN when there are none). */
 export function upperThird(xs: readonly number[]): number {
   if (xs.length === 0) return Number.NaN;
@@ -95,11 +72,7 @@ export function dayScreen(
   series: MinuteSeries,
   endMs: number,
   windowMs: number,
-): {
-  dip: (offset: number) => boolean;
-  sour: (offset: number) => boolean;
-  sameType: (offset: number) => boolean;
-} {
+): { dip: (offset: number) => boolean; sameType: (offset: number) => boolean } {
   const center = endMs - windowMs / 2;
   const level = (offset: number): number | null => {
     const c = center - offset;
@@ -126,33 +99,7 @@ export function dayScreen(
   // of 3–8 mentions where 160 are usual, and paged).
   const dip = (offset: number): boolean =>
     Number.isFinite(reference) && (low(level(offset)) || low(calendarDay(offset)));
-  /** Negatives and scored mentions of the 24 hours around the sample `offset` earlier. */
-  const negOf = (offset: number): { neg: number; n: number } | null => {
-    const c = center - offset;
-    if (!series.covers(c - HALF_DAY_MS, c + HALF_DAY_MS)) return null;
-    const k = series.sum(c - HALF_DAY_MS, c + HALF_DAY_MS);
-    return { neg: k.neg, n: k.pos + k.neu + k.neg };
-  };
-  // The reference share: the lower third of the last week's days, which a drift over up to
-  // four of them does not move (computed once, on first use: most windows never ask).
-  let refShare: number | undefined;
-  const sour = (offset: number): boolean => {
-    const day = negOf(offset);
-    if (day === null || day.n === 0) return false;
-    refShare ??= lowerThird(
-      RECENT_DAYS.map(negOf)
-        .filter((d): d is { neg: number; n: number } => d !== null && d.n > 0)
-        .map((d) => d.neg / d.n),
-    );
-    const p = refShare;
-    if (!(p > 0 && p < 1)) return false;
-    const expected = day.n * p;
-    return (
-      day.neg >= SOUR_FACTOR * expected &&
-      (day.neg - expected) / Math.sqrt(expected * (1 - p)) >= SOUR_Z
-    );
-  };
-  return { dip, sour, sameType };
+  return { dip, sameType };
 }
 
 /**
@@ -182,14 +129,9 @@ export function baselineOffsets(
 ): Baseline | null {
   const step = windowMs;
   const valid = (offset: number) => series.covers(endMs - windowMs - offset, endMs - offset);
-  const screen = dayScreen(series, endMs, windowMs);
-  const { sameType } = screen;
-  const dip = (o: number) => screen.dip(o) || screen.sour(o);
+  const { dip, sameType } = dayScreen(series, endMs, windowMs);
   const recent = RECENT_DAYS;
-  /**
-   * Lag offsets of the usable days: no dips nor sour days, and of today's type when `min` of
-   * them are.
-   */
+  /** Lag offsets of the usable days: no dips, and of today's type when `min` of them are. */
   const pick = (lags: number[], min: number): number[] => {
     const ok = lags.filter((o) => valid(o) && !dip(o));
     const same = ok.filter(sameType);

@@ -104,9 +104,7 @@ export function calibrate(
     // sit far below, and a quarter of the windows that far off inflated the measured noise by
     // half, hiding the next week's incidents (rate-band harness, tuning seeds, 300 an hour:
     // a doubling of the negatives scored 3 after a quiet day).
-    // Nor those of a sour day (a drift): the same, above (`SOUR_FACTOR`).
-    const screen = dayScreen(series, e, windowMs);
-    if (screen.dip(0) || screen.sour(0)) continue;
+    if (dayScreen(series, e, windowMs).dip(0)) continue;
     // Every past window scored the same way (`baselineOffsets`' `method`): residuals of a
     // one-day baseline would misstate the noise of a four-week one, and the other way round.
     const base = baselineOffsets(series, e, windowMs, method);

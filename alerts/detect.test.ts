@@ -206,35 +206,6 @@ describe('baseline choice', () => {
     expect(lags.sort()).toEqual([1, 2, 5, 6, 7]); // Tue, Mon, Fri, Thu, Wed: not Sat, Sun
   });
 
-  it('leaves out the lags of a sour day (a sentiment drift), not of an ordinary one', () => {
-    // 10 mentions a minute, 20 % negative; Wednesday to Friday of the first week a drift turns
-    // half of them negative. The next Tuesday noon: of its five weekday lags three are drift
-    // days, whose median negatives (5 a minute) would be the baseline.
-    const drift = (i: number) => [2, 3, 4].includes(Math.floor(i / DAY));
-    const s = seriesOf(9, (i) => mix(10, drift(i) ? 0.5 : 0.2));
-    const end = T0 + (8 * DAY + 12 * 60) * MINUTE_MS;
-    const b = baselineOffsets(s, end, 15 * MINUTE_MS)!;
-    const lags = [...new Set(b.offsets.map((o) => Math.round(o / (DAY * MINUTE_MS))))];
-    expect(lags.sort()).toEqual([1, 7]); // Monday and last Tuesday: not Wednesday–Friday
-    const samples = baselineSamples(s, end, 15 * MINUTE_MS, b);
-    expect(median(samples.map((c) => c.neg))).toBe(30);
-    // So a negative spike on the Tuesday (75 negatives where 30 are usual, as many as on a
-    // drift day) is scored against 30, not 50, and pages.
-    const spiked = seriesOf(9, (i) =>
-      mix(10, drift(i) ? 0.5 : i >= 8 * DAY + 12 * 60 - 15 && i < 8 * DAY + 12 * 60 ? 0.5 : 0.2),
-    );
-    const rule = aRule({ type: 'negative_spike', min_volume: undefined });
-    const d = detectScale(rule, spiked, end, 15 * MINUTE_MS);
-    expect(d.baseline).toBeLessThan(32);
-    expect(d.firing).toBe(true);
-    // A day only a little more negative (23 % against 20 %) is an ordinary day: kept.
-    const mild = seriesOf(9, (i) => mix(10, Math.floor(i / DAY) === 3 ? 0.23 : 0.2));
-    const mildLags = baselineOffsets(mild, end, 15 * MINUTE_MS)!.offsets.map((o) =>
-      Math.round(o / (DAY * MINUTE_MS)),
-    );
-    expect(new Set(mildLags)).toContain(5);
-  });
-
   it('does not rescale a weekday by the hours just after a holiday', () => {
     // Mon, Tue normal; Wednesday a holiday at 40 %; Thursday 03:00 has three holiday hours
     // among the six before it, which read as a level of 70 % of Tuesday's.
