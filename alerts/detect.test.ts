@@ -688,7 +688,7 @@ describe('share scan (negative_spike)', () => {
   it('learns over-dispersion from the hours: a share that wanders by the hour needs more', () => {
     // The hourly share alternates between 15 % and 25 %: binomial noise understates it.
     const wander = seriesOf(10, (i) => mix(40, Math.floor(i / 60) % 2 === 0 ? 0.15 : 0.25));
-    const steady = seriesOf(10, (i) => mix(40, 0.2));
+    const steady = seriesOf(10, () => mix(40, 0.2));
     const end = T0 + start * MINUTE_MS;
     expect(referenceShare(steady, end)!.rho).toBe(0);
     expect(referenceShare(wander, end)!.rho).toBeGreaterThan(1e-3);
