@@ -23,6 +23,28 @@ import { binomialZ } from './tails.ts';
 
 /** The windows scanned, shortest first (the first to cross reports: the fastest evidence). */
 export const SHIFT_WINDOWS_MS = [15, 30, 60, 120, 240, 480].map((m) => m * MINUTE_MS);
+/**
+ * Windows over two hours are scanned only while the window before them is expected to hold
+ * fewer scored mentions than this (from the brand's rate over the last week, as the seasonal
+ * scales of hours: `longScales`): a busy brand's shift shows within two hours, and a window of
+ * hours holds an incident (and its alert, `holdMs`) for hours after it ended. 400 mentions
+ * measure a share to ±2 points, the size of the smallest shifts worth a page.
+ */
+const LONG_WINDOW_TARGET = 400;
+
+/** The windows scanned for a brand: all six for one under 100 mentions an hour, else fewer. */
+export function shiftWindows(series: MinuteSeries, endMs: number): number[] {
+  const from = Math.max(series.startMs, series.dataStartMs, endMs - REFERENCE_DAYS * DAY_MS);
+  if (endMs <= from) return SHIFT_WINDOWS_MS.filter((w) => w <= 2 * HOUR_MS);
+  const c = series.sum(from, endMs);
+  const perMs = (c.pos + c.neu + c.neg) / (endMs - from);
+  const out: number[] = [];
+  for (const w of SHIFT_WINDOWS_MS) {
+    if (w > 2 * HOUR_MS && perMs * out.at(-1)! >= LONG_WINDOW_TARGET) break;
+    out.push(w);
+  }
+  return out;
+}
 /** Days of history the usual share is read from (24-hour blocks before the longest window). */
 const REFERENCE_DAYS = 7;
 const HOUR_MS = 3_600_000;
@@ -144,9 +166,10 @@ export function shareShift(
 ): ShareShift | null {
   const ref = referenceShare(series, endMs);
   if (ref === null) return null;
-  const t = scanThreshold(threshold, SHIFT_WINDOWS_MS.length);
+  const windows = shiftWindows(series, endMs);
+  const t = scanThreshold(threshold, windows.length);
   let best: ShareShift | null = null;
-  for (const w of SHIFT_WINDOWS_MS) {
+  for (const w of windows) {
     if (!series.covers(endMs - w, endMs)) continue;
     const c = series.sum(endMs - w, endMs);
     const n = c.pos + c.neu + c.neg;

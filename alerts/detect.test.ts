@@ -14,6 +14,7 @@ import {
   samplesFor,
   scanThreshold,
   shareShift,
+  shiftWindows,
   scaleAt,
   scaleExtra,
   scalesOf,
@@ -683,6 +684,38 @@ describe('share scan (negative_spike)', () => {
     const end = T0 + (start + 120) * MINUTE_MS;
     const r = shareShift(fewer, end, 3.75);
     expect(r === null || r.z < r.threshold).toBe(true);
+  });
+
+  it('scans windows of hours only for quiet brands (a busy one shows a shift within two)', () => {
+    const end = T0 + start * MINUTE_MS;
+    const minutes = (ws: number[]) => ws.map((w) => w / MINUTE_MS);
+    // 40 a minute: two hours hold 4,800 mentions.
+    expect(
+      minutes(
+        shiftWindows(
+          seriesOf(10, () => mix(40, 0.2)),
+          end,
+        ),
+      ),
+    ).toEqual([15, 30, 60, 120]);
+    // One a minute: 120 in two hours, 240 in four.
+    expect(
+      minutes(
+        shiftWindows(
+          seriesOf(10, () => mix(1, 0)),
+          end,
+        ),
+      ),
+    ).toEqual([15, 30, 60, 120, 240, 480]);
+    // 2.5 a minute: 300 in two hours, 600 in four.
+    expect(
+      minutes(
+        shiftWindows(
+          seriesOf(10, (i) => mix(i % 2 ? 3 : 2, 0)),
+          end,
+        ),
+      ),
+    ).toEqual([15, 30, 60, 120, 240]);
   });
 
   it('learns over-dispersion from the hours: a share that wanders by the hour needs more', () => {
