@@ -7,6 +7,7 @@ import {
   clampShare,
   detect,
   detectScale,
+  hoursOnDipDay,
   mad,
   median,
   rawScore,
@@ -208,6 +209,21 @@ describe('baseline choice', () => {
     expect(b.method).toBe('hour_of_day');
     const lags = [...new Set(b.offsets.map((o) => Math.round(o / (DAY * MINUTE_MS))))];
     expect(lags.sort()).toEqual([1, 2, 5, 6, 7]); // Tue, Mon, Fri, Thu, Wed: not Sat, Sun
+  });
+
+  it("does not rescale a brand's first Saturday night by the holiday Friday before it", () => {
+    // Weekdays and the weekend alike at 20 a minute; Friday a holiday at 40 %. Saturday's lags
+    // are weekdays (no weekend yet), rescaled by the six hours before the window: all Friday
+    // evening, 40 % of a usual one, which halved the baseline of an ordinary night.
+    const holiday = (i: number) => Math.floor(i / DAY) === 4;
+    const s = seriesOf(6, (i) => ({ total: around(holiday(i) ? 8 : 20, i) }));
+    const end = T0 + (5 * DAY + 35) * MINUTE_MS;
+    expect(hoursOnDipDay(s, end - 30 * MINUTE_MS - 6 * H, end - 30 * MINUTE_MS)).toBe(true);
+    const b = baselineOffsets(s, end, 30 * MINUTE_MS)!;
+    const centre = median(baselineSamples(s, end, 30 * MINUTE_MS, b).map((c) => c.total));
+    expect(centre).toBeGreaterThan(540);
+    const rule = aRule({ type: 'volume_spike', window: '30m', min_volume: undefined });
+    expect(detect(rule, s, end).firing).toBe(false);
   });
 
   it('does not rescale a weekday by the hours just after a holiday', () => {
