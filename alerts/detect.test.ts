@@ -7,10 +7,15 @@ import {
   clampShare,
   detect,
   detectScale,
+  hoursOnDipDay,
   mad,
   median,
   rawScore,
+  referenceShare,
   samplesFor,
+  scanThreshold,
+  shareShift,
+  shiftWindows,
   scaleAt,
   scaleExtra,
   scalesOf,
@@ -204,6 +209,21 @@ describe('baseline choice', () => {
     expect(b.method).toBe('hour_of_day');
     const lags = [...new Set(b.offsets.map((o) => Math.round(o / (DAY * MINUTE_MS))))];
     expect(lags.sort()).toEqual([1, 2, 5, 6, 7]); // Tue, Mon, Fri, Thu, Wed: not Sat, Sun
+  });
+
+  it("does not rescale a brand's first Saturday night by the holiday Friday before it", () => {
+    // Weekdays and the weekend alike at 20 a minute; Friday a holiday at 40 %. Saturday's lags
+    // are weekdays (no weekend yet), rescaled by the six hours before the window: all Friday
+    // evening, 40 % of a usual one, which halved the baseline of an ordinary night.
+    const holiday = (i: number) => Math.floor(i / DAY) === 4;
+    const s = seriesOf(6, (i) => ({ total: around(holiday(i) ? 8 : 20, i) }));
+    const end = T0 + (5 * DAY + 35) * MINUTE_MS;
+    expect(hoursOnDipDay(s, end - 30 * MINUTE_MS - 6 * H, end - 30 * MINUTE_MS)).toBe(true);
+    const b = baselineOffsets(s, end, 30 * MINUTE_MS)!;
+    const centre = median(baselineSamples(s, end, 30 * MINUTE_MS, b).map((c) => c.total));
+    expect(centre).toBeGreaterThan(540);
+    const rule = aRule({ type: 'volume_spike', window: '30m', min_volume: undefined });
+    expect(detect(rule, s, end).firing).toBe(false);
   });
 
   it('does not rescale a weekday by the hours just after a holiday', () => {
@@ -625,6 +645,102 @@ describe('detect', () => {
     // Poisson units) than a quiet one, instead of one factor for the whole day.
     expect(cNoisy.perLevel).toBeGreaterThan(0);
     expect(scaleAt(cNoisy, 240)).toBeGreaterThan(1.3 * scaleAt(cNoisy, 60));
+  });
+});
+
+describe('share scan (negative_spike)', () => {
+  // A busy brand: 40 mentions a minute, 20 % negative, its rate wandering by 15 % from quarter
+  // hour to quarter hour (which the seasonal count's calibration measures as noise).
+  const busy = (shift: (i: number) => number, seed = 7) => {
+    const rng = mulberry32(seed);
+    let block = 1;
+    return seriesOf(10, (i) => {
+      if (i % 15 === 0) block = Math.max(0.3, 1 + 0.15 * (rng() * 2 - 1) * 1.7);
+      const n = poisson(40 * block, rng);
+      let neg = 0;
+      const p = 0.2 + shift(i);
+      for (let k = 0; k < n; k++) if (rng() < p) neg++;
+      const pos = Math.floor((n - neg) / 2);
+      return { total: n, pos, neu: n - neg - pos, neg };
+    });
+  };
+  const start = 9 * DAY + 10 * 60; // day 9, 10:00
+  const rule = aRule({ type: 'negative_spike', min_volume: undefined });
+
+  it('the threshold is raised for the windows scanned (Bonferroni on the normal tail)', () => {
+    expect(scanThreshold(3.75, 6)).toBeCloseTo(4.2, 1);
+    expect(scanThreshold(3.75, 1)).toBe(3.75);
+  });
+
+  it('finds a three-point rise of the negative share over hours that the seasonal scales miss', () => {
+    // From 20 % to 23 % negative over an hour's ramp, then held: no volume change.
+    const ramp = (i: number) => (i < start ? 0 : 0.03 * Math.min(1, (i - start) / 60));
+    const s = busy(ramp);
+    const at = (m: number) => T0 + (start + m) * MINUTE_MS;
+    const cache = calibrationCache();
+    const fired = [60, 90, 120, 150, 180, 210, 240].map((m) => detect(rule, s, at(m), cache));
+    const first = fired.find((d) => d.firing);
+    expect(first).toBeDefined();
+    expect(first!.secondary?.metric).toBe('negative_share_scan');
+    expect(first!.window_minutes).toBeGreaterThanOrEqual(60);
+    expect(first!.secondary!.baseline).toBeCloseTo(0.2, 2);
+  });
+
+  it('an ordinary day never crosses, and fewer positive mentions alone do not either', () => {
+    const s = busy(() => 0, 9);
+    const t = (h: number) => T0 + (9 * DAY + h * 60) * MINUTE_MS;
+    const scores = Array.from({ length: 24 }, (_, h) => shareShift(s, t(h), 3.75));
+    expect(scores.every((x) => x === null || x.z < x.threshold)).toBe(true);
+    // Two hours in which the positive and neutral mentions fall to a third: the share doubles,
+    // the negatives do not rise.
+    const fewer = seriesOf(10, (i) => {
+      const quiet = i >= start && i < start + 120;
+      return quiet ? { total: 12, pos: 2, neu: 2, neg: 8 } : mix(around(40, i), 0.2);
+    });
+    const end = T0 + (start + 120) * MINUTE_MS;
+    const r = shareShift(fewer, end, 3.75);
+    expect(r === null || r.z < r.threshold).toBe(true);
+  });
+
+  it('scans windows of hours only for quiet brands (a busy one shows a shift within two)', () => {
+    const end = T0 + start * MINUTE_MS;
+    const minutes = (ws: number[]) => ws.map((w) => w / MINUTE_MS);
+    // 40 a minute: two hours hold 4,800 mentions.
+    expect(
+      minutes(
+        shiftWindows(
+          seriesOf(10, () => mix(40, 0.2)),
+          end,
+        ),
+      ),
+    ).toEqual([15, 30, 60, 120]);
+    // One a minute: 120 in two hours, 240 in four.
+    expect(
+      minutes(
+        shiftWindows(
+          seriesOf(10, () => mix(1, 0)),
+          end,
+        ),
+      ),
+    ).toEqual([15, 30, 60, 120, 240, 480]);
+    // 2.5 a minute: 300 in two hours, 600 in four.
+    expect(
+      minutes(
+        shiftWindows(
+          seriesOf(10, (i) => mix(i % 2 ? 3 : 2, 0)),
+          end,
+        ),
+      ),
+    ).toEqual([15, 30, 60, 120, 240]);
+  });
+
+  it('learns over-dispersion from the hours: a share that wanders by the hour needs more', () => {
+    // The hourly share alternates between 15 % and 25 %: binomial noise understates it.
+    const wander = seriesOf(10, (i) => mix(40, Math.floor(i / 60) % 2 === 0 ? 0.15 : 0.25));
+    const steady = seriesOf(10, () => mix(40, 0.2));
+    const end = T0 + start * MINUTE_MS;
+    expect(referenceShare(steady, end)!.rho).toBe(0);
+    expect(referenceShare(wander, end)!.rho).toBeGreaterThan(1e-3);
   });
 });
 

@@ -17,11 +17,13 @@ import {
   type Stat,
 } from './detect-stats.ts';
 import { MINUTE_MS, type Counts, type MinuteSeries } from './series.ts';
+import { shareShift } from './detect-shift.ts';
 import { binomialZ } from './tails.ts';
 
 export * from './detect-baseline.ts';
 export * from './detect-calibration.ts';
 export * from './detect-robust.ts';
+export * from './detect-shift.ts';
 export * from './detect-stats.ts';
 
 /**
@@ -116,7 +118,52 @@ export function detect(
     )
       return d;
   }
+  if (rule.type === 'negative_spike') {
+    const shift = shiftDetection(rule, series, endMs, single);
+    if (shift !== null) return shift;
+  }
   return single.firing ? verdict(single, false) : single;
+}
+
+/**
+ * `negative_spike`'s share scan (`detect-shift.ts`) as a verdict: the negatives of the best
+ * window against what the usual share makes of its scored mentions. A marginal crossing must
+ * also hold one evaluation earlier, like the seasonal scales'.
+ */
+function shiftDetection(
+  rule: AlertRule,
+  series: MinuteSeries,
+  endMs: number,
+  single: Detection,
+): Detection | null {
+  const perMs = rule.minVolume / rule.windowMs;
+  const s = shareShift(series, endMs, rule.threshold, perMs);
+  if (s === null || s.z < s.threshold) return null;
+  if (s.z < s.threshold + CONFIRM_MARGIN) {
+    const before = shareShift(series, endMs - CONFIRM_LAG_MS, rule.threshold, perMs);
+    if (before === null || before.z < before.threshold) return null;
+  }
+  const expected = s.scored * s.share;
+  const sigma = Math.sqrt(expected * (1 - s.share) * (1 + (s.scored - 1) * s.rho));
+  return verdict(
+    {
+      ...single,
+      window_minutes: s.windowMs / MINUTE_MS,
+      observed: s.negatives,
+      baseline: round(expected),
+      z: round(s.z),
+      threshold: round(s.threshold),
+      noise_scale: round(sigma),
+      secondary: {
+        metric: 'negative_share_scan',
+        observed: round(s.negatives / s.scored),
+        baseline: round(s.share),
+        z: round(s.z),
+      },
+      counts: series.sum(endMs - s.windowMs, endMs),
+    },
+    true,
+  );
 }
 
 /**

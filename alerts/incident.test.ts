@@ -72,6 +72,17 @@ describe('incident state machine', () => {
     ]);
   });
 
+  it('a window of up to two hours holds an incident for the cooldown only', () => {
+    // A busy brand's spike whose peak was its 2-hour share scan: it resolves a cooldown after
+    // the last firing, like one found over 15 minutes (the demo's planted spike).
+    const scan = { ...det(true), window_minutes: 120 };
+    const events = run([...repeat(3, det(false)), ...repeat(5, scan), ...repeat(200, det(false))]);
+    expect(events.map((e) => [e.kind, e.minute])).toEqual([
+      ['open', 3],
+      ['resolved', 7 + 30],
+    ]);
+  });
+
   it('a flapping signal inside the cooldown stays one incident', () => {
     const flap = Array.from({ length: 60 }, (_, i) => det(i % 10 < 3));
     const events = run([...flap, ...repeat(40, det(false))]);

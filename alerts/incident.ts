@@ -50,6 +50,8 @@ export interface Transition {
 const ESCALATION_FACTOR = 2;
 /** The longest an incident found over a window of hours is held open by that window alone. */
 const MAX_HOLD_MS = 24 * 3_600_000;
+/** Windows longer than this (the scales of hours of quiet brands) hold an incident open. */
+const HOLD_FROM_MS = 2 * 3_600_000;
 
 /**
  * How long the condition must be clear before an incident resolves: the rule's cooldown, or
@@ -64,7 +66,10 @@ export function holdMs(
   open: Pick<Incident, 'detection' | 'peak'>,
 ): number {
   const w = Math.max(open.detection.window_minutes, open.peak.window_minutes) * 60_000;
-  return Math.max(rule.cooldownMs, Math.min(w, MAX_HOLD_MS));
+  // Only windows of hours: one of up to two hours (a busy brand's share scan, the seasonal
+  // scales) lets go of a spike within the cooldown's order, and its hold kept the demo's
+  // planted spike open two hours longer than its seasonal detection did.
+  return w > HOLD_FROM_MS ? Math.max(rule.cooldownMs, Math.min(w, MAX_HOLD_MS)) : rule.cooldownMs;
 }
 
 /**
