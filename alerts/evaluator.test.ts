@@ -25,6 +25,8 @@ const NOW = Date.parse('2026-11-21T12:00:00Z');
 const SPIKE_FROM = NOW - 16 * MINUTE_MS;
 
 class FakeStore implements Store {
+  /** `extra(t)`: negatives added to minute t (default: 6 a minute from SPIKE_FROM on). */
+  constructor(private readonly extra: (t: number) => number = (t) => (t >= SPIKE_FROM ? 6 : 0)) {}
   readonly kind = 'chdb' as const;
   readonly database = 'fake';
   /** Minutes before this do not exist yet (a backfill in progress). */
@@ -50,8 +52,8 @@ class FakeStore implements Store {
       const from = Math.max(Number(params.from) * 1000, this.dataStart);
       const rows = [];
       for (let t = from; t < Number(params.to) * 1000; t += MINUTE_MS) {
-        // 4 a minute, one of them negative; a burst of 6 extra negatives a minute in the spike.
-        const extra = t >= SPIKE_FROM ? 6 : 0;
+        // 4 a minute, one of them negative, plus the burst's extra negatives.
+        const extra = this.extra(t);
         rows.push({ t, own: 1, total: 4 + extra, pos: 2, neu: 1, neg: 1 + extra });
       }
       return Promise.resolve(rows as T[]);
@@ -97,20 +99,7 @@ alerts:
     // The spike happened five hours ago, in data that was all stored before the first tick
     // (an import, the demo's first start): the live window alone would never see it.
     const spikeFrom = NOW - 5 * 3_600_000;
-    class PastSpikeStore extends FakeStore {
-      override query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
-        if (!sql.includes('FROM brand_minutely') || sql.includes('min(minute)'))
-          return super.query<T>(sql, params);
-        const rows = [];
-        const from = Math.max(Number(params.from) * 1000, this.dataStart);
-        for (let t = from; t < Number(params.to) * 1000; t += MINUTE_MS) {
-          const extra = t >= spikeFrom && t < spikeFrom + 60 * MINUTE_MS ? 6 : 0;
-          rows.push({ t, own: 1, total: 4 + extra, pos: 2, neu: 1, neg: 1 + extra });
-        }
-        return Promise.resolve(rows as T[]);
-      }
-    }
-    const store = new PastSpikeStore();
+    const store = new FakeStore((t) => (t >= spikeFrom && t < spikeFrom + 60 * MINUTE_MS ? 6 : 0));
     store.dataStart = NOW - 3 * 86_400_000;
     const sent: string[] = [];
     const evaluator = new Evaluator({
@@ -150,20 +139,7 @@ alerts:
     // backfill) replays the history up to that end: the replay's last step finds it first.
     const endMs = NOW - MINUTE_MS; // the default settle is one minute
     const stormFrom = endMs - 8 * MINUTE_MS; // the replay steps at :55, four minutes in
-    class FreshStormStore extends FakeStore {
-      override query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
-        if (!sql.includes('FROM brand_minutely') || sql.includes('min(minute)'))
-          return super.query<T>(sql, params);
-        const rows = [];
-        const from = Math.max(Number(params.from) * 1000, this.dataStart);
-        for (let t = from; t < Number(params.to) * 1000; t += MINUTE_MS) {
-          const extra = t >= stormFrom ? 40 : 0;
-          rows.push({ t, own: 1, total: 4 + extra, pos: 2, neu: 1, neg: 1 + extra });
-        }
-        return Promise.resolve(rows as T[]);
-      }
-    }
-    const store = new FreshStormStore();
+    const store = new FakeStore((t) => (t >= stormFrom ? 40 : 0));
     store.dataStart = NOW - 3 * 86_400_000;
     const evaluator = new Evaluator({ store, config: () => config, logger: silentLogger() });
     await evaluator.tick(new Date(NOW));
