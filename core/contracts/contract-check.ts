@@ -38,6 +38,9 @@ export function decodeMention(
  * value — goes through the contract itself, which fills defaults or rejects with the reason
  * (InvalidMessageError: the runner dead-letters it). So what comes out is what the contract
  * would give, either way (`contract-check.test.ts` holds the two to it).
+ *
+ * A bound tightened in mention.ts must be tightened here in the same change: a new field fails
+ * safe (the key count differs, zod decides), a stricter rule on an existing field does not.
  */
 export function decodeEnriched(
   message: Pick<ConsumedMessage, 'value' | 'offset' | 'topic'>,
