@@ -43,6 +43,31 @@ export const FilterQuery = z.object({
     .describe('only mentions in this detected language'),
 });
 
+/**
+ * The mention feed's own filters. Its download (`/v1/export/mentions.*`) takes the same ones, so
+ * a file holds what the feed shows: one schema, so the two cannot drift apart.
+ */
+export const MentionFilterQuery = z.object({
+  sentiment: z
+    .enum(['pos', 'neu', 'neg', 'unscored'])
+    .optional()
+    .describe('only this sentiment label'),
+  topic: z.string().min(1).max(128).optional().describe('only mentions of this topic id'),
+  q: z.string().min(1).max(200).optional().describe('case-insensitive text search'),
+  owned: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe(
+      "true: only mentions by or under the brand's own accounts (`owned` in the config); false: only the others",
+    ),
+  tag: z.string().trim().min(1).max(40).optional().describe('only mentions you tagged so'),
+  bookmarked: z.enum(['true']).optional().describe('true: only bookmarked mentions'),
+  hidden: z
+    .enum(['true'])
+    .optional()
+    .describe('true: only the mentions you hid (hidden and muted ones are left out otherwise)'),
+});
+
 /** The reporting time zone of a workspace (config `workspaces[].timezone`), UTC by default. */
 export function timeZoneOf(ws: Pick<WorkspaceConfig, 'timezone'>): string {
   return ws.timezone ?? 'UTC';

@@ -14,6 +14,7 @@ import {
   BrandParams,
   brandScope,
   FilterQuery,
+  MentionFilterQuery,
   mentionFilters,
   RangeQuery,
   timeZoneOf,
@@ -44,25 +45,8 @@ const TopicsQuery = RangeQuery.extend(FilterQuery.shape)
   .strict();
 
 const MentionsQuery = RangeQuery.extend(FilterQuery.shape)
+  .extend(MentionFilterQuery.shape)
   .extend({
-    sentiment: z
-      .enum(['pos', 'neu', 'neg', 'unscored'])
-      .optional()
-      .describe('only this sentiment label'),
-    topic: z.string().min(1).max(128).optional().describe('only mentions of this topic id'),
-    q: z.string().min(1).max(200).optional().describe('case-insensitive text search'),
-    owned: z
-      .enum(['true', 'false'])
-      .optional()
-      .describe(
-        "true: only mentions by or under the brand's own accounts (`owned` in the config); false: only the others",
-      ),
-    tag: z.string().trim().min(1).max(40).optional().describe('only mentions you tagged so'),
-    bookmarked: z.enum(['true']).optional().describe('true: only bookmarked mentions'),
-    hidden: z
-      .enum(['true'])
-      .optional()
-      .describe('true: only the mentions you hid (hidden and muted ones are left out otherwise)'),
     limit: z.coerce
       .number()
       .int()

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { z } from 'zod';
 import { brandHealth } from '../../store/queries/brand-health.ts';
 import { compareBrands, type CompareBrand } from '../../store/queries/compare.ts';
 import { countMentions, daysWithMentions } from '../../store/queries/export.ts';
@@ -28,6 +27,7 @@ import { CompareQuery } from './compare.ts';
 import {
   brandOf,
   FilterQuery,
+  MentionFilterQuery,
   mentionFilters,
   RangeQuery,
   rangeOf,
@@ -45,19 +45,8 @@ import {
  */
 
 const ExportQuery = RangeQuery.extend(FilterQuery.shape)
-  .extend({
-    brand: Slug.describe('brand id'),
-    sentiment: z
-      .enum(['pos', 'neu', 'neg', 'unscored'])
-      .optional()
-      .describe('only this sentiment label'),
-    topic: z.string().min(1).max(128).optional().describe('only this topic id'),
-    q: z.string().min(1).max(200).optional().describe('case-insensitive text search'),
-    owned: z
-      .enum(['true', 'false'])
-      .optional()
-      .describe("true: only the brand's own accounts' mentions; false: only the others"),
-  })
+  .extend(MentionFilterQuery.shape)
+  .extend({ brand: Slug.describe('brand id') })
   .strict();
 
 const SeriesQuery = RangeQuery.extend(FilterQuery.shape)

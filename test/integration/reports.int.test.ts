@@ -195,6 +195,45 @@ describe('exports', () => {
     ).toEqual(['fx:persian']);
   });
 
+  it('takes the feed’s tag, bookmark and hidden filters, as the feed does', async () => {
+    const act = (body: object) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/mentions/actions',
+        headers: { authorization: `Bearer ${KEY}` },
+        payload: body,
+      });
+    const ids = async (filters: string) => {
+      const res = await get(`/v1/export/mentions.csv?brand=acme&${RANGE}&${filters}`);
+      expect(res.statusCode).toBe(200);
+      const rows = csvLines(res.body.slice(1)).slice(1);
+      expect(rows.length).toBe(Number(res.headers['x-total-count']));
+      return rows.map((l) => l.split(',')[0]).sort();
+    };
+    expect((await act({ id: 'fx:greek', tags: ['Press'], bookmarked: true })).statusCode).toBe(200);
+    expect((await act({ id: 'fx:persian', tags: ['press'] })).statusCode).toBe(200);
+    expect((await act({ id: 'fx:formula', hidden: true })).statusCode).toBe(200);
+    try {
+      expect(await ids('tag=press')).toEqual(['fx:greek', 'fx:persian']);
+      expect(await ids('tag=press&bookmarked=true')).toEqual(['fx:greek']);
+      expect(await ids('hidden=true')).toEqual(['fx:formula']);
+      // The same answers as the feed for the same filters.
+      const feed = await get(`/v1/brands/acme/mentions?${RANGE}&tag=press&limit=200`);
+      expect(
+        (JSON.parse(feed.body) as { mentions: { id: string }[] }).mentions.map((m) => m.id).sort(),
+      ).toEqual(['fx:greek', 'fx:persian']);
+      // A hidden mention is out of the plain download, as it is out of the feed.
+      expect(
+        Number((await get(`/v1/export/mentions.csv?brand=acme&${RANGE}`)).headers['x-total-count']),
+      ).toBe((await acmeCount()) - 1);
+    } finally {
+      // The other tests count every stored mention.
+      await act({ id: 'fx:greek', tags: [], bookmarked: false });
+      await act({ id: 'fx:persian', tags: [] });
+      await act({ id: 'fx:formula', hidden: false });
+    }
+  });
+
   it('XLSX opens back with exceljs: the same rows, numbers as numbers, Persian intact', async () => {
     const res = await get(`/v1/export/mentions.xlsx?brand=acme&${RANGE}`);
     expect(res.statusCode).toBe(200);

@@ -1,6 +1,7 @@
 import type { Params } from './api.ts';
 import type { PageContext } from './context.ts';
 import { h } from './dom.ts';
+import { feedQuery } from './feed-query.ts';
 import { formatInteger } from './format.ts';
 import { rangeParams } from './period.ts';
 import { parseHash, type ViewState } from './state.ts';
@@ -30,18 +31,7 @@ export function exportParams(dataset: Dataset, state: ViewState, ids: string[] =
   const range = rangeParams(state);
   if (dataset === 'compare') return { ...range, brands: ids.join(',') };
   if (dataset === 'series') return { ...range, brand: state.brand };
-  const feedRange =
-    state.feedFrom && state.feedTo ? { from: state.feedFrom, to: state.feedTo } : range;
-  return {
-    ...feedRange,
-    brand: state.brand,
-    sentiment: state.sentiment,
-    source: state.source,
-    lang: state.lang,
-    topic: state.topic,
-    q: state.q,
-    owned: state.owned,
-  };
+  return { ...feedQuery(state), brand: state.brand };
 }
 
 /** Hands a fetched file to the browser as a download. */

@@ -1,10 +1,11 @@
 import { MentionsSchema, type Health, type Mention, type Topic } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h } from '../dom.ts';
+import { feedQuery } from '../feed-query.ts';
 import { formatCount, relativeTime } from '../format.ts';
 import { languageName } from '../languages.ts';
 import { combineItems, explanationFor, highlightSegments, significantItems } from '../highlight.ts';
-import { rangeParams, shortDateTime } from '../period.ts';
+import { shortDateTime } from '../period.ts';
 import { FEED_SORTS, navigate, SENTIMENTS, toHash, type ViewState } from '../state.ts';
 import { actionBar, authorKey, domainKey } from './mention-actions.ts';
 import { sentimentPill, unavailable } from '../widgets.ts';
@@ -244,23 +245,12 @@ export function mentionFeed(
 
   const loadPage = async (): Promise<void> => {
     const gen = generation;
-    const range =
-      fs.feedFrom && fs.feedTo ? { from: fs.feedFrom, to: fs.feedTo } : rangeParams(ctx.state);
     list.setAttribute('aria-busy', 'true');
     more.disabled = true;
     const res = await ctx.api.get(
       `${base}/mentions`,
       {
-        ...range,
-        sentiment: fs.sentiment,
-        source: fs.source,
-        lang: fs.lang,
-        topic: fs.topic,
-        q: fs.q,
-        owned: fs.owned,
-        tag: fs.tag,
-        bookmarked: fs.bookmarked ? 'true' : undefined,
-        hidden: fs.hidden ? 'true' : undefined,
+        ...feedQuery({ ...ctx.state, ...fs }),
         sort: fs.sort === 'newest' ? undefined : fs.sort,
         limit: FEED_PAGE,
         cursor,
