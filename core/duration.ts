@@ -13,3 +13,10 @@ export const DurationSchema = z
   .regex(/^\d{1,4}[mhdw]$/, 'use a duration like 15m, 1h, 1d or 1w')
   .transform((s) => Number(s.slice(0, -1)) * UNIT_MS[s.slice(-1) as keyof typeof UNIT_MS])
   .refine((ms) => ms >= 60_000, 'must be at least 1m');
+
+/** Milliseconds as `DurationSchema` reads them, in the largest whole unit (86400000 → "1d"). */
+export function durationText(ms: number): string {
+  for (const unit of ['w', 'd', 'h'] as const)
+    if (ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
+  return `${Math.round(ms / MINUTE_MS)}m`;
+}

@@ -1,4 +1,5 @@
 import type { Logger } from '../core/logger.ts';
+import { durationText } from '../core/duration.ts';
 import {
   PrintViewUnavailableError,
   type PageRequest,
@@ -28,6 +29,8 @@ export interface PrintJob {
   to: Date;
   /** The reporting time zone: the page's dates and days are in it. */
   tz: string;
+  /** The chart buckets asked for (ms); absent: the page's automatic ones, as on the dashboard. */
+  interval?: number | undefined;
   /** The server's HTML report of the same period, printed where the web UI is not served. */
   html: () => Promise<string>;
 }
@@ -48,8 +51,12 @@ export interface ReportPrinterOptions {
 }
 
 /** The print view's address (after the origin) for a job. */
-export function printPath(job: Pick<PrintJob, 'kind' | 'brands' | 'from' | 'to'>): string {
-  const range = `from=${job.from.toISOString()}&to=${job.to.toISOString()}`;
+export function printPath(
+  job: Pick<PrintJob, 'kind' | 'brands' | 'from' | 'to' | 'interval'>,
+): string {
+  const range = `from=${job.from.toISOString()}&to=${job.to.toISOString()}${
+    job.interval === undefined ? '' : `&interval=${durationText(job.interval)}`
+  }`;
   return job.kind === 'brand'
     ? `/#/report/brand/${encodeURIComponent(job.brands[0]!)}?${range}`
     : `/#/report/compare?brands=${job.brands.map(encodeURIComponent).join(',')}&${range}`;

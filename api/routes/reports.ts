@@ -64,7 +64,14 @@ type Period = ReturnType<typeof period>;
 async function send(
   ctx: ApiContext,
   reply: FastifyReply,
-  job: { workspace: string; kind: 'brand' | 'compare'; brands: string[]; period: Period },
+  job: {
+    workspace: string;
+    kind: 'brand' | 'compare';
+    brands: string[];
+    period: Period;
+    /** The `interval` asked for (ms), if any: the printed charts use it too. */
+    interval: number | undefined;
+  },
   data: () => Promise<Report>,
   format: 'pdf' | 'html',
   name: string,
@@ -86,6 +93,7 @@ async function send(
       from: job.period.from,
       to: job.period.to,
       tz: job.period.tz,
+      interval: job.interval,
       html,
     });
     return reply
@@ -153,7 +161,13 @@ export function reportRoutes(ctx: ApiContext): FastifyPluginAsync {
         return send(
           ctx,
           reply,
-          { workspace: ws.id, kind: 'brand', brands: [input.params.brand], period: p },
+          {
+            workspace: ws.id,
+            kind: 'brand',
+            brands: [input.params.brand],
+            period: p,
+            interval: q.interval,
+          },
           data,
           q.format,
           `${input.params.brand}-report-${day}`,
@@ -192,7 +206,7 @@ export function reportRoutes(ctx: ApiContext): FastifyPluginAsync {
         return send(
           ctx,
           reply,
-          { workspace: ws.id, kind: 'compare', brands: q.brands, period: p },
+          { workspace: ws.id, kind: 'compare', brands: q.brands, period: p, interval: q.interval },
           data,
           q.format,
           `compare-report-${day}`,

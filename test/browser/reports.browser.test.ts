@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   download,
@@ -15,6 +15,24 @@ import {
 
 // Browser globals for the callbacks that run in the page (this file is checked without DOM).
 declare const location: { hash: string };
+
+/** The most data points any chart under `selector` drew (charts count every series' points). */
+function maxChartPoints(page: Page, selector = '[data-chart="ready"]'): Promise<number> {
+  return page
+    .locator(selector)
+    .evaluateAll((els) =>
+      Math.max(
+        0,
+        ...els.map((e) =>
+          Number(
+            (e as unknown as { getAttribute(n: string): string | null }).getAttribute(
+              'data-points',
+            ),
+          ),
+        ),
+      ),
+    );
+}
 
 /**
  * What a marketer sends on Monday, clicked in a real Chromium against `earshot start`: the
@@ -228,6 +246,49 @@ describe('reports and exports in Chromium', () => {
     const pdf = await download(page, '#report-button');
     expect(pdf.name).toMatch(/^compare-report-.*\.pdf$/);
     expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(problems).toEqual([]);
+  });
+
+  it('chart buckets: chosen beside the period, kept in the link, and printed as chosen', async () => {
+    const { page, problems } = await visit({ app, browser, open }, '#/brand/nimbus?period=7d');
+    const automatic = await maxChartPoints(page);
+    const asked = page.waitForRequest((r) => /\/health\?.*interval=1d/.test(r.url()));
+    await page.locator('#buckets').selectOption('1d');
+    await asked;
+    await page.waitForFunction(() => location.hash.includes('interval=1d'));
+    await loaded(page);
+    // Seven days in days: a handful of points per series where the automatic 6-hour buckets drew ~28.
+    const daily = await maxChartPoints(page);
+    expect(daily).toBeGreaterThan(0);
+    expect(daily * 3).toBeLessThan(automatic);
+    // 15-minute buckets are offered for a week (672) but not for 30 days (2,880 > the API's 2,000).
+    const offered = () =>
+      page
+        .locator('#buckets option')
+        .evaluateAll((els) =>
+          els.map((e) =>
+            (e as unknown as { getAttribute(n: string): string | null }).getAttribute('value'),
+          ),
+        );
+    expect(await offered()).toContain('15m');
+    await page.locator('#period').selectOption('30d');
+    await page.waitForFunction(() => location.hash.includes('period=30d'));
+    await loaded(page);
+    expect(await offered()).not.toContain('15m');
+    expect(await page.locator('#buckets').inputValue()).toBe('1d');
+
+    // The PDF's print view takes the report's `interval` too.
+    const to = new Date((Math.floor(Date.now() / 3_600_000) - 1) * 3_600_000);
+    const from = new Date(to.getTime() - 7 * 86_400_000);
+    const printView = async (interval: string) => {
+      const w = await visit(
+        { app, browser, open },
+        `#/report/brand/nimbus?from=${from.toISOString()}&to=${to.toISOString()}${interval}`,
+      );
+      await w.page.waitForSelector('body[data-report="ready"]', { timeout: 30_000 });
+      return maxChartPoints(w.page, '.page-report [data-chart="ready"]');
+    };
+    expect((await printView('&interval=1d')) * 3).toBeLessThan(await printView(''));
     expect(problems).toEqual([]);
   });
 

@@ -3,7 +3,7 @@ import { ApiClient, type Brand, BrandsSchema } from './api.ts';
 import { disposeCharts } from './charts.ts';
 import type { Page, PageContext } from './context.ts';
 import { emptyState, h, setStatus } from './dom.ts';
-import { PERIOD_LABEL } from './period.ts';
+import { BUCKETS, fitsRange, PERIOD_LABEL } from './period.ts';
 import { rangePicker, setReportingTimeZone } from './range-picker.ts';
 import { alertsPage } from './pages/alerts.ts';
 import { brandPage } from './pages/brand.ts';
@@ -177,6 +177,23 @@ function renderControls(state: ViewState): void {
       ),
     ),
   );
+  const buckets = h(
+    'select',
+    {
+      id: 'buckets',
+      'aria-label': 'Chart buckets',
+      title: 'How wide each point or bar of the charts is',
+      onchange: (e: Event) => go({ interval: (e.target as HTMLSelectElement).value || null }),
+    },
+    h(
+      'option',
+      { value: '', selected: !state.interval || !fitsRange(state.interval, state) },
+      'Buckets: auto',
+    ),
+    ...BUCKETS.filter(([value]) => fitsRange(value, state)).map(([value, label]) =>
+      h('option', { value, selected: value === state.interval }, label),
+    ),
+  );
   const refresh = h(
     'select',
     {
@@ -223,7 +240,7 @@ function renderControls(state: ViewState): void {
     onclick: () => askForKey(false),
   });
   key.innerHTML = KEY_ICON;
-  controls.replaceChildren(period, rangePicker(state, go), refresh, theme, key);
+  controls.replaceChildren(period, rangePicker(state, go), buckets, refresh, theme, key);
 }
 
 /** A small dialog for the API key (also reached from the key button). */

@@ -20,12 +20,17 @@ export const PERIOD_LABEL: Record<Period, string> = {
  * The API's `from`/`to` for the chosen period. Presets stay relative (`now-24h`) so an
  * auto-refreshing screen always shows the latest window; a custom range is absolute.
  */
-export function rangeParams(state: Pick<ViewState, 'period' | 'from' | 'to'>): {
+export function rangeParams(
+  state: Pick<ViewState, 'period' | 'from' | 'to'> & Partial<Pick<ViewState, 'interval'>>,
+): {
   from: string;
   to?: string;
+  interval?: string;
 } {
-  if (state.from && state.to) return { from: state.from, to: state.to };
-  return { from: `now-${state.period}` };
+  const interval =
+    state.interval && fitsRange(state.interval, state) ? { interval: state.interval } : {};
+  if (state.from && state.to) return { from: state.from, to: state.to, ...interval };
+  return { from: `now-${state.period}`, ...interval };
 }
 
 /** The span in milliseconds, for axis formatting and "vs previous N" labels. */
@@ -57,4 +62,31 @@ export function intervalMs(interval: string | undefined): number | null {
     m[2] as 'm' | 'h' | 'd' | 'w'
   ];
   return Number(m[1]) * unit;
+}
+
+/** The bucket widths offered beside the period ("Buckets: auto" is the API's own choice). */
+export const BUCKETS = [
+  ['15m', '15-minute buckets'],
+  ['1h', 'Hourly'],
+  ['6h', '6-hour buckets'],
+  ['1d', 'Daily'],
+  ['1w', 'Weekly'],
+] as const;
+
+/** The API answers at most 2,000 buckets; fewer than two make no chart. */
+const MAX_BUCKETS = 2_000;
+
+/**
+ * Whether a bucket width suits the range: at least two buckets and at most the API's 2,000. A
+ * width kept from a longer or shorter period falls back to the automatic one instead of an
+ * error (15-minute buckets chosen on a day, then "Last 30 days").
+ */
+export function fitsRange(
+  interval: string,
+  state: Pick<ViewState, 'period' | 'from' | 'to'>,
+): boolean {
+  const ms = intervalMs(interval);
+  if (ms === null) return false;
+  const buckets = rangeSpanMs(state) / ms;
+  return buckets >= 2 && buckets <= MAX_BUCKETS;
 }

@@ -159,3 +159,15 @@ describe('navigate', () => {
     });
   });
 });
+
+describe('interval (chart buckets)', () => {
+  it('is read from the link, kept through toHash, and a malformed one is dropped', () => {
+    const s = parseHash('#/brand/aurora?period=7d&interval=1d');
+    expect(s.interval).toBe('1d');
+    expect(parseHash(toHash(s)).interval).toBe('1d');
+    expect(parseHash('#/?interval=0m').interval).toBeNull();
+    expect(parseHash('#/?interval=1y').interval).toBeNull();
+    expect(parseHash('#/?interval=15m').interval).toBe('15m');
+    expect(toHash(parseHash('#/brand/aurora'))).not.toContain('interval');
+  });
+});

@@ -25,6 +25,8 @@ export interface ViewState {
   /** An absolute range (ISO 8601) that overrides `period` when both are set. */
   from: string | null;
   to: string | null;
+  /** Chart bucket width as the API takes it (`1h`, `1d`, `1w`…); null: the API picks one. */
+  interval: string | null;
   /** Compare: the brands side by side (empty: every brand of the workspace). */
   brands: string[];
   /** Mention feed filters. */
@@ -55,6 +57,7 @@ export const DEFAULT_STATE: Readonly<ViewState> = Object.freeze({
   period: '24h',
   from: null,
   to: null,
+  interval: null,
   brands: [],
   sentiment: null,
   source: null,
@@ -75,6 +78,10 @@ export const DEFAULT_STATE: Readonly<ViewState> = Object.freeze({
 const isIso = (s: string | null): s is string => s !== null && !Number.isNaN(Date.parse(s));
 const oneOf = <T extends string | number>(values: readonly T[], v: unknown): T | undefined =>
   values.find((x) => String(x) === v);
+/** A bucket width the API accepts (`\d{1,4}[mhdw]`, at least a minute), else null. */
+export function intervalOf(v: string | null): string | null {
+  return v !== null && /^[1-9]\d{0,3}[mhdw]$/.test(v) ? v : null;
+}
 const text = (v: string | null, max = 200): string | null =>
   v === null || v.trim() === '' ? null : v.trim().slice(0, max);
 
@@ -100,6 +107,7 @@ export function parseHash(hash: string): ViewState {
     period: oneOf(PERIODS, p.get('period')) ?? DEFAULT_STATE.period,
     from: customRange ? from : null,
     to: customRange ? to : null,
+    interval: intervalOf(p.get('interval')),
     brands: (p.get('brands') ?? '')
       .split(',')
       .map((b) => b.trim())
@@ -136,6 +144,7 @@ export function toHash(state: ViewState): string {
     p.set('from', state.from);
     p.set('to', state.to);
   }
+  if (state.interval) p.set('interval', state.interval);
   if (state.page === 'compare' && state.brands.length > 0) p.set('brands', state.brands.join(','));
   if (state.page === 'brand') {
     for (const key of ['sentiment', 'source', 'lang', 'topic', 'q', 'owned'] as const) {

@@ -5,7 +5,7 @@ import { brandName, type Page, type PageContext } from '../context.ts';
 import { emptyState, h, panel } from '../dom.ts';
 import { formatCount } from '../format.ts';
 import { languageName } from '../languages.ts';
-import { DEFAULT_STATE, type ViewState } from '../state.ts';
+import { DEFAULT_STATE, intervalOf, type ViewState } from '../state.ts';
 import { unavailable } from '../widgets.ts';
 import { brandPage } from './brand.ts';
 import { comparePage } from './compare.ts';
@@ -25,6 +25,8 @@ export interface ReportSpec {
   brands: string[];
   from: string;
   to: string;
+  /** The chart buckets the report was asked with (`interval`), or null for the automatic one. */
+  interval: string | null;
 }
 
 const isIso = (s: string | null): s is string => s !== null && !Number.isNaN(Date.parse(s));
@@ -38,13 +40,15 @@ export function parseReportHash(hash: string): ReportSpec | null {
   const from = p.get('from');
   const to = p.get('to');
   if (!isIso(from) || !isIso(to) || Date.parse(from) >= Date.parse(to)) return null;
-  if (parts[1] === 'brand' && parts[2]) return { kind: 'brand', brands: [parts[2]], from, to };
+  const interval = intervalOf(p.get('interval'));
+  if (parts[1] === 'brand' && parts[2])
+    return { kind: 'brand', brands: [parts[2]], from, to, interval };
   if (parts[1] === 'compare') {
     const brands = (p.get('brands') ?? '')
       .split(',')
       .map((b) => b.trim())
       .filter(Boolean);
-    return { kind: 'compare', brands, from, to };
+    return { kind: 'compare', brands, from, to, interval };
   }
   return null;
 }
@@ -82,6 +86,7 @@ async function draw(root: HTMLElement, ctx: PageContext, spec: ReportSpec): Prom
     brands: spec.kind === 'compare' ? spec.brands : [],
     from: spec.from,
     to: spec.to,
+    interval: spec.interval,
   };
   const title =
     spec.kind === 'brand'
