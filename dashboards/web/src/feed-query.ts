@@ -2,14 +2,9 @@ import type { Params } from './api.ts';
 import { rangeParams } from './period.ts';
 import type { ViewState } from './state.ts';
 
-/** What the mention feed is filtered by (the sort is not a filter: a download has its own order). */
-export type FeedFilters = Pick<
+/** What the mention feed is filtered by, beyond the page's range (its order is not a filter). */
+export type FeedFilterState = Pick<
   ViewState,
-  | 'period'
-  | 'from'
-  | 'to'
-  | 'feedFrom'
-  | 'feedTo'
   | 'sentiment'
   | 'source'
   | 'lang'
@@ -19,7 +14,12 @@ export type FeedFilters = Pick<
   | 'tag'
   | 'bookmarked'
   | 'hidden'
+  | 'feedFrom'
+  | 'feedTo'
 >;
+
+/** The feed's filters with the page's range (and buckets) they apply within. */
+export type FeedFilters = FeedFilterState & Pick<ViewState, 'period' | 'from' | 'to' | 'interval'>;
 
 /**
  * The mention feed's range and filters as API parameters. The feed and its download both ask

@@ -1,7 +1,7 @@
 import { MentionsSchema, type Health, type Mention, type Topic } from '../api.ts';
 import type { PageContext } from '../context.ts';
 import { h } from '../dom.ts';
-import { feedQuery } from '../feed-query.ts';
+import { feedQuery, type FeedFilterState } from '../feed-query.ts';
 import { formatCount, relativeTime } from '../format.ts';
 import { languageName } from '../languages.ts';
 import { combineItems, explanationFor, highlightSegments, significantItems } from '../highlight.ts';
@@ -18,21 +18,8 @@ const SENTIMENT_NAMES: Record<string, string> = {
   unscored: 'Unscored',
 };
 
-export type FeedState = Pick<
-  ViewState,
-  | 'sentiment'
-  | 'source'
-  | 'lang'
-  | 'topic'
-  | 'q'
-  | 'owned'
-  | 'sort'
-  | 'tag'
-  | 'bookmarked'
-  | 'hidden'
-  | 'feedFrom'
-  | 'feedTo'
->;
+/** The feed's own state: its filters and its order. */
+export type FeedState = FeedFilterState & Pick<ViewState, 'sort'>;
 
 /**
  * The mention feed: filters, infinite scroll (plus a button, for keyboards and for when the
