@@ -6,7 +6,7 @@ import { EMBED_CACHE_DIR } from '../training/sentiment/encoder/cache.ts';
 import { FAST_TRAIN_DEFAULTS, trainFastTier } from '../training/sentiment/fast.ts';
 
 /**
- * `npm run train:sentiment [-- --data <dir>] [--out <dir>] [--tier fast|accurate|both] [--bits n] [--epochs n] [--folds k] [--tune]`
+ * `npm run train:sentiment [-- --data <dir>] [--out <dir>] [--tier fast|accurate|both] [--bits n] [--epochs n] [--folds k] [--tune] [--refit hi,…]`
  *
  * Rebuilds the sentiment model under enrich/sentiment/model/ from the train splits; the work is
  * in training/sentiment/: the fast tier (fast.ts) and the accurate tier's heads
@@ -32,11 +32,13 @@ const { values } = parseArgs({
     tune: { type: 'boolean', default: FAST_TRAIN_DEFAULTS.tune },
     tier: { type: 'string', default: 'both' },
     cache: { type: 'string', default: EMBED_CACHE_DIR },
+    // Comma-separated languages: refit only their accurate heads, keep the rest of heads.json.
+    refit: { type: 'string' },
     // The packed language DB is rebuilt by the full run; the CI fixture run skips it.
     'lang-db': { type: 'boolean', default: FAST_TRAIN_DEFAULTS['lang-db'] },
   },
 });
-const { tier, cache, ...fast } = values;
+const { tier, cache, refit, ...fast } = values;
 if (!['fast', 'accurate', 'both'].includes(tier)) {
   throw new Error(`--tier: expected fast, accurate or both, got "${tier}"`);
 }
@@ -49,6 +51,11 @@ if (tier !== 'fast') {
     );
     if (tier === 'accurate') process.exitCode = 1;
   } else {
-    trainAccurateTier({ data: values.data, out: accurateDir, cache });
+    trainAccurateTier({
+      data: values.data,
+      out: accurateDir,
+      cache,
+      ...(refit !== undefined ? { refit: refit.split(',') } : {}),
+    });
   }
 }

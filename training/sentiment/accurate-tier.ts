@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { HeadsSchema } from '../../enrich/sentiment/accurate/heads.ts';
+import { HeadsSchema, readHeads } from '../../enrich/sentiment/accurate/heads.ts';
 import { CLASSES, K } from '../../enrich/sentiment/linear.ts';
 import {
   ALL_CLASSES,
@@ -29,7 +29,7 @@ import { FAST_OOF_DIR, readFastOutOfFold } from './fast-oof.ts';
 import { combineWithFast } from '../../enrich/sentiment/accurate/scorer.ts';
 
 /** The accurate tier's version (bump it when the heads or the encoder change). */
-export const ACCURATE_VERSION = '1.2.0';
+export const ACCURATE_VERSION = '1.3.0';
 export const ACCURATE_NAME = 'earshot-sentiment-accurate';
 
 /**
@@ -82,7 +82,12 @@ export const TRANSFER_LANGUAGES = [
 ] as const;
 
 const SHARED_L2 = 3e-2;
-const OWN_L2 = 3e-1;
+/**
+ * Strengths of the pull of a language's head towards the shared head, tried out of fold per
+ * language (the best macro-F1 is kept; ties to the weaker pull): 0.3 was the only one before
+ * 1.3.0; romanised Hindi's 1,831 noisy rows gain from a stronger pull (docs/sentiment.md).
+ */
+export const OWN_L2_GRID: readonly number[] = [0.3, 1, 3, 10];
 const ITERATIONS = 200;
 const LOLO_ITERATIONS = 120;
 const LOLO_MAX_ROWS = 1200;
@@ -128,6 +133,13 @@ export function trainAccurateTier(o: {
   fastOof?: string;
   /** How long to wait for the fast tier's out-of-fold files (a fast training running beside). */
   waitForFastOofMs?: number;
+  /**
+   * Refit only these languages' heads (and fast weights), keeping everything else of the
+   * heads.json already in `out`: a change for one language leaves the others' heads byte for
+   * byte as they were (the cache is rebuilt with the runtime's batching, which moves every head
+   * a little; see docs/sentiment.md).
+   */
+  refit?: readonly string[];
 }): void {
   const started = performance.now();
   const cached = readEmbedCache(o.data, o.cache).filter((c) => c.split === 'train');
@@ -201,7 +213,10 @@ export function trainAccurateTier(o: {
     string,
     { head: number[]; temperature: number; neutral: 'own' | 'shared'; fastWeight: number }
   > = {};
-  const cv: Record<string, { shared: number; own: number; neutralShare: number }> = {};
+  const cv: Record<
+    string,
+    { shared: number; own: number; neutralShare: number; l2: number; l2Curve: number[] }
+  > = {};
   const perLanguage: Record<string, { idx: number[]; accOof: Float64Array[]; gold: number[] }> = {};
   for (const lang of langs) {
     const idx = rows.map((r, i) => (r.lang === lang ? i : -1)).filter((i) => i >= 0);
@@ -212,19 +227,38 @@ export function trainAccurateTier(o: {
     // Polar rows only for a gated language's own head; its neutral is the shared head's.
     const fitRows = neutral === 'shared' ? lr.filter((r) => r.y !== 1) : lr;
     const lf = foldsOf(fitRows.length, FOLDS, 9);
-    const oof = new Array<Float64Array>(fitRows.length);
-    for (let f = 0; f < FOLDS; f++) {
-      const w = fitHead(
-        fitRows.filter((_, i) => lf[i] !== f),
-        dims,
-        { l2: OWN_L2, iterations: ITERATIONS, prior: sharedW, allowed },
+    // Languages not refitted keep their heads: skip their search (only the first l2 is fitted).
+    const grid =
+      o.refit === undefined || o.refit.includes(lang) ? OWN_L2_GRID : OWN_L2_GRID.slice(0, 1);
+    let oof: Float64Array[] = [];
+    let ownL2 = grid[0]!;
+    let bestF1 = -Infinity;
+    const l2Curve: number[] = [];
+    for (const l2 of grid) {
+      const z = new Array<Float64Array>(fitRows.length);
+      for (let f = 0; f < FOLDS; f++) {
+        const w = fitHead(
+          fitRows.filter((_, i) => lf[i] !== f),
+          dims,
+          { l2, iterations: ITERATIONS, prior: sharedW, allowed },
+        );
+        fitRows.forEach((r, i) => {
+          if (lf[i] === f) z[i] = logitsOf(w, [r], dims)[0]!;
+        });
+      }
+      const score = f1(
+        fitRows.map((r) => r.y),
+        z.map((l) => (neutral === 'shared' ? (l[2]! > l[0]! ? 2 : 0) : argmax(l))),
       );
-      fitRows.forEach((r, i) => {
-        if (lf[i] === f) oof[i] = logitsOf(w, [r], dims)[0]!;
-      });
+      l2Curve.push(Math.round(score * 1000) / 1000);
+      if (score > bestF1 + 1e-9) {
+        bestF1 = score;
+        oof = z;
+        ownL2 = l2;
+      }
     }
     const own = fitHead(fitRows, dims, {
-      l2: OWN_L2,
+      l2: ownL2,
       iterations: ITERATIONS,
       prior: sharedW,
       allowed,
@@ -252,6 +286,8 @@ export function trainAccurateTier(o: {
       shared: Math.round(f1(gold, sharedPred) * 1000) / 1000,
       own: Math.round(f1(gold, ownPred) * 1000) / 1000,
       neutralShare: Math.round(neutralShare * 1000) / 1000,
+      l2: ownL2,
+      l2Curve,
     };
     languages[lang] = {
       head: unstandardize(own, std, dims),
@@ -260,7 +296,7 @@ export function trainAccurateTier(o: {
       fastWeight: FAST_WEIGHT,
     };
     log(
-      `  ${lang}: ${lr.length} rows, ${(neutralShare * 100).toFixed(0)} % neutral → neutral from ${neutral === 'own' ? 'its own head' : 'the shared head'}; cv macro-F1 own ${cv[lang].own.toFixed(3)}, shared ${cv[lang].shared.toFixed(3)}, T=${temperature}`,
+      `  ${lang}: ${lr.length} rows, ${(neutralShare * 100).toFixed(0)} % neutral → neutral from ${neutral === 'own' ? 'its own head' : 'the shared head'}; cv macro-F1 own ${cv[lang].own.toFixed(3)} (l2 ${ownL2} of ${grid.join('/')}: ${l2Curve.join('/')}), shared ${cv[lang].shared.toFixed(3)}, T=${temperature}`,
     );
   }
 
@@ -333,6 +369,7 @@ export function trainAccurateTier(o: {
       fastWeightGrid: FAST_WEIGHT_GRID,
     },
   };
+  if (o.refit !== undefined) keepOthers(heads, o.out, o.refit);
   const checked = HeadsSchema.safeParse(heads);
   if (!checked.success) {
     throw new Error(`refusing to write heads.json: ${z.prettifyError(checked.error)}`);
@@ -341,6 +378,47 @@ export function trainAccurateTier(o: {
   log(
     `wrote the accurate heads to ${o.out} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
+}
+
+/**
+ * `heads` with everything but the `refit` languages' heads, cross-validated figures and fast
+ * weights taken from the heads.json in `out` (see `refit`).
+ */
+function keepOthers(
+  heads: {
+    shared: unknown;
+    languages: Record<string, unknown>;
+    transfer: string[];
+    training: Record<string, unknown>;
+  },
+  out: string,
+  refit: readonly string[],
+): void {
+  const old = readHeads(out);
+  const unknownLang = refit.filter((l) => heads.languages[l] === undefined);
+  if (unknownLang.length > 0) {
+    throw new Error(`--refit: no labelled cached rows for ${unknownLang.join(', ')}`);
+  }
+  const oldTraining = (old.training ?? {}) as Record<string, unknown>;
+  const merged = (key: string): Record<string, unknown> => {
+    const was = (oldTraining[key] ?? {}) as Record<string, unknown>;
+    const now = (heads.training[key] ?? {}) as Record<string, unknown>;
+    return { ...was, ...Object.fromEntries(refit.map((l) => [l, now[l]])) };
+  };
+  const crossValidated = merged('crossValidated');
+  const fastWeights = merged('fastWeights');
+  heads.shared = old.shared;
+  heads.transfer = old.transfer;
+  heads.languages = {
+    ...old.languages,
+    ...Object.fromEntries(refit.map((l) => [l, heads.languages[l]])),
+  };
+  heads.training = {
+    ...oldTraining,
+    crossValidated,
+    fastWeights,
+    refit: { languages: refit, version: ACCURATE_VERSION, rows: heads.training.rowsPerLanguage },
+  };
 }
 
 function capPerLanguage(rows: readonly HeadRow[], max: number): HeadRow[] {

@@ -34,7 +34,8 @@ export interface CachedSplit {
   dims: number;
 }
 
-function textsHash(rows: readonly LabelledRow[]): string {
+/** What the cache records of a split's kept texts, so a changed data file is noticed. */
+export function textsHash(rows: readonly LabelledRow[]): string {
   const h = createHash('sha256');
   for (const r of rows) h.update(r.text).update('\u0000');
   return h.digest('hex');
