@@ -13,6 +13,7 @@ import { DependencyUnavailableError, describeError, isRetriable } from '../error
 import { sleep, stageRetry, withRetry } from '../retry.ts';
 import type { Logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
+import { KeyHashPartitioner } from './partitioner.ts';
 import type {
   BatchHandler,
   Bus,
@@ -245,6 +246,8 @@ export class KafkaBus implements Bus {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: true,
+        // The default partitioner's placement, without its per-message allocations.
+        createPartitioner: KeyHashPartitioner,
       });
       try {
         await producer.connect();
