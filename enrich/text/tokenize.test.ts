@@ -87,3 +87,18 @@ describe('countPlainWords', () => {
     expect(countPlainWords('#tag @handle a#b c@d')).toBe(4);
   });
 });
+
+describe('tokenize: the last text’s tokens are reused', () => {
+  it('returns the same tokens for the same text, and fresh ones for another', () => {
+    const a = 'Nimbus battery #fail @someone';
+    const first = tokenize(a);
+    expect(tokenize(a)).toBe(first); // enrichment's second and third call on a post: free
+    expect(tokenize(`${a} `.trimEnd())).toBe(first); // equal text, another string
+    const other = tokenize('Other words');
+    expect(other).not.toBe(first);
+    expect(other.map((t) => t.norm)).toEqual(['other', 'words']);
+    // Interleaved texts still get their own tokens.
+    expect(tokenize(a).map((t) => [t.norm, t.flag])).toEqual(first.map((t) => [t.norm, t.flag]));
+    expect(tokenize(a).map((t) => t.norm)).toEqual(['nimbus', 'battery', 'fail', 'someone']);
+  });
+});
