@@ -101,4 +101,21 @@ describe('tokenize: the last text’s tokens are reused', () => {
     expect(tokenize(a).map((t) => [t.norm, t.flag])).toEqual(first.map((t) => [t.norm, t.flag]));
     expect(tokenize(a).map((t) => t.norm)).toEqual(['nimbus', 'battery', 'fail', 'someone']);
   });
+
+  it('counts plain words from them as it counts them from the text', () => {
+    const start = Date.parse('2026-11-10T09:00:00Z');
+    const texts = [
+      ...range(start, start + 3_600_000, { ratePerMinute: 100, incident: null }).map((m) => m.text),
+      '#tag @handle a#b c@d (#x) "@y" iPhone用 東京 coca-cola',
+      '',
+    ];
+    for (const text of texts) {
+      const fresh = countPlainWords(text); // another text was tokenized last
+      tokenize(text);
+      expect(countPlainWords(text), text).toBe(fresh);
+      tokenize('something else');
+    }
+    tokenize('#tag @handle a#b c@d');
+    expect(countPlainWords('#tag @handle a#b c@d')).toBe(4); // a, b, c and d
+  });
 });
