@@ -184,6 +184,7 @@ async function deploy(): Promise<Deployment> {
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
     child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+    outputs.push(() => output);
     const port = await until(
       () => /"event":"ops_listening"[^\n]*"port":(\d+)/.exec(output)?.[1],
       60_000,
