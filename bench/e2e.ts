@@ -176,6 +176,8 @@ async function deploy(): Promise<Deployment> {
     // BENCH_E2E_CPU_PROF=<dir>: a V8 CPU profile of every role process, written on exit.
     const prof = process.env.BENCH_E2E_CPU_PROF;
     const flags = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+    // BENCH_E2E_NODE_FLAGS: V8/Node flags for the role processes (e.g. --single-threaded-gc).
+    flags.push(...(process.env.BENCH_E2E_NODE_FLAGS ?? '').split(' ').filter(Boolean));
     const child = spawn(process.execPath, [...flags, 'bin/earshot.js', 'run', ...role.args], {
       env: { ...base, ...role.env },
       stdio: ['ignore', 'pipe', 'pipe'],
