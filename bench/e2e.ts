@@ -176,6 +176,8 @@ async function deploy(): Promise<Deployment> {
     // BENCH_E2E_CPU_PROF=<dir>: a V8 CPU profile of every role process, written on exit.
     const prof = process.env.BENCH_E2E_CPU_PROF;
     const flags = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+    // BENCH_E2E_NODE_FLAGS: V8/Node flags for the role processes (e.g. --single-threaded-gc).
+    flags.push(...(process.env.BENCH_E2E_NODE_FLAGS ?? '').split(' ').filter(Boolean));
     const child = spawn(process.execPath, [...flags, 'bin/earshot.js', 'run', ...role.args], {
       env: { ...base, ...role.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -184,6 +186,7 @@ async function deploy(): Promise<Deployment> {
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
     child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+    outputs.push(() => output);
     const port = await until(
       () => /"event":"ops_listening"[^\n]*"port":(\d+)/.exec(output)?.[1],
       60_000,

@@ -7,6 +7,7 @@ export const suites: Array<{ area: string; load: () => Promise<{ default: BenchS
   { area: 'topics-cpu', load: () => import('./topics-cpu.ts') },
   { area: 'dedup', load: () => import('./dedup.ts') },
   { area: 'ingest', load: () => import('./ingest.ts') },
+  { area: 'enrich-path', load: () => import('./enrich-path.ts') },
   { area: 'pipeline', load: () => import('./pipeline.ts') },
   { area: 'api', load: () => import('./api.ts') },
   { area: 'reports', load: () => import('./reports.ts') },

@@ -2,7 +2,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import kafkajs from 'kafkajs';
 import { DependencyUnavailableError } from '../errors.ts';
-import { GZIP_LEVEL, mapKafkaError } from './kafka.ts';
+import { GZIP_LEVEL, mapKafkaError, splitUnder } from './kafka.ts';
 
 const { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded } = kafkajs;
 // The typings omit the `{ cause }` option kafkajs's retrier passes (src/retry/index.js).
@@ -50,5 +50,15 @@ describe('gzip codec', () => {
     expect(compressed.equals(gzipSync(batch))).toBe(false); // kafkajs's own: zlib's level 6
     expect(gunzipSync(compressed).equals(batch)).toBe(true);
     expect((await codec.decompress(gzipSync(batch))).equals(batch)).toBe(true);
+  });
+});
+
+describe('splitUnder (uncompressed produces under message.max.bytes)', () => {
+  it('cuts consecutive parts of at most max units of keys and values, in order', () => {
+    const ms = [5, 5, 5, 20, 1, 1].map((n, i) => ({ key: `${i}`, value: 'x'.repeat(n) }));
+    const parts = splitUnder(ms, 13);
+    expect(parts.map((p) => p.map((m) => m.key))).toEqual([['0', '1'], ['2'], ['3'], ['4', '5']]);
+    expect(parts.flat()).toEqual(ms); // nothing lost, nothing reordered
+    expect(splitUnder(ms, 1_000)).toEqual([ms]);
   });
 });

@@ -13,6 +13,7 @@ import { DependencyUnavailableError, describeError, isRetriable } from '../error
 import { sleep, stageRetry, withRetry } from '../retry.ts';
 import type { Logger } from '../logger.ts';
 import { metrics } from '../metrics.ts';
+import { KeyHashPartitioner } from './partitioner.ts';
 import type {
   BatchHandler,
   Bus,
@@ -140,30 +141,53 @@ export class KafkaBus implements Bus {
   private pending: Array<{
     topic: string;
     messages: OutgoingMessage[];
-    done: { resolve: () => void; reject: (e: unknown) => void };
+    done: { resolve: () => void; reject: (e: Error) => void; failed: boolean };
   }> = [];
   private sending: Promise<void> | null = null;
 
   produce(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
+    // Uncompressed, a partition's record batch must fit the broker's message.max.bytes as it
+    // is: a big produce (enrich's 2,000 outputs, 2.6 MB) goes in parts that each fit.
+    const parts =
+      this.options.compression === 'none' ? splitUnder(messages, NONE_MAX_CHARS) : [messages];
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ topic, messages, done: { resolve, reject } });
+      let left = parts.length;
+      const done = {
+        failed: false,
+        resolve: () => {
+          if (--left === 0 && !done.failed) resolve();
+        },
+        reject: (e: Error) => {
+          if (done.failed) return;
+          done.failed = true; // its parts still queued are dropped: the caller retries it whole
+          reject(e);
+        },
+      };
+      for (const part of parts) this.pending.push({ topic, messages: part, done });
       this.sending ??= this.drainSends();
     });
   }
 
   private async drainSends(): Promise<void> {
+    const none = this.options.compression === 'none';
     try {
       while (this.pending.length > 0) {
         // Merged up to about 1 MB: a broker takes at most message.max.bytes (1 MB by
-        // default) per partition's record batch. One caller's produce always goes whole.
+        // default) per partition's record batch. One caller's produce always goes whole,
+        // compressed; uncompressed, in its parts (produce), merged only while they fit.
         let bytes = 0;
         let n = 0;
         while (n < this.pending.length && (n === 0 || bytes < MERGE_MAX_BYTES)) {
-          for (const m of this.pending[n]!.messages) bytes += m.value.length;
+          const size = none
+            ? charsOf(this.pending[n]!.messages)
+            : valueLength(this.pending[n]!.messages);
+          if (none && n > 0 && bytes + size > NONE_MAX_CHARS) break;
+          bytes += size;
           n++;
         }
-        const group = this.pending.splice(0, n);
+        const group = this.pending.splice(0, n).filter((p) => !p.done.failed);
+        if (group.length === 0) continue;
         const byTopic = new Map<string, OutgoingMessage[]>();
         for (const p of group) {
           const list = byTopic.get(p.topic);
@@ -245,6 +269,8 @@ export class KafkaBus implements Bus {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: true,
+        // The default partitioner's placement, without its per-message allocations.
+        createPartitioner: KeyHashPartitioner,
       });
       try {
         await producer.connect();
@@ -261,6 +287,47 @@ export class KafkaBus implements Bus {
 
 /** Produces merged into one request up to this many bytes of values (see drainSends). */
 const MERGE_MAX_BYTES = 1_000_000;
+/**
+ * Uncompressed (KAFKA_COMPRESSION=none), a request carries at most this many UTF-16 units of
+ * keys and values: at most 3 UTF-8 bytes each, 900 kB, under the broker's default
+ * message.max.bytes (1 MB) with the records' own overhead. Counting units, not bytes, costs
+ * nothing (Buffer.byteLength reads the whole string).
+ */
+export const NONE_MAX_CHARS = 300_000;
+
+function valueLength(messages: readonly OutgoingMessage[]): number {
+  let n = 0;
+  for (const m of messages) n += m.value.length;
+  return n;
+}
+
+function charsOf(messages: readonly OutgoingMessage[]): number {
+  let n = 0;
+  for (const m of messages) n += m.value.length + (m.key?.length ?? 0);
+  return n;
+}
+
+/**
+ * Consecutive parts of `messages`, each of at most `max` units of keys and values (a single
+ * bigger message alone in its part), in order.
+ */
+export function splitUnder(messages: OutgoingMessage[], max: number): OutgoingMessage[][] {
+  const parts: OutgoingMessage[][] = [];
+  let part: OutgoingMessage[] = [];
+  let size = 0;
+  for (const m of messages) {
+    const s = m.value.length + (m.key?.length ?? 0);
+    if (part.length > 0 && size + s > max) {
+      parts.push(part);
+      part = [];
+      size = 0;
+    }
+    part.push(m);
+    size += s;
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
+}
 
 /** Until every partition of `topics` has a leader (a topic just created may not, for a while). */
 async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {

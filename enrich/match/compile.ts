@@ -205,7 +205,7 @@ class Matcher implements WatchMatcher {
   private leafEpoch = new Int32Array(0);
   private leafOcc: number[][] = [];
   private queryEpoch = new Int32Array(0);
-  private tokens: Token[] = [];
+  private tokens: readonly Token[] = [];
   private textLen = 0;
   private input: MatchInput = { text: '' };
   private inputLang = '';

@@ -139,4 +139,44 @@ workspaces:
     const plain = enrichMention({ ...post, id: 'bluesky:2', parent_author: undefined }, enrichers);
     expect(JSON.stringify(plain.brands[0])).not.toContain('owned');
   });
+
+  it('is the same bytes whether built as one literal (plain keys) or key by key (any other)', () => {
+    const fresh = () => ({
+      ...loadEnrichers(loadEarshotConfig(DEMO_CONFIG_PATH)),
+      now: () => new Date('2026-12-01T00:00:00Z'),
+    });
+    const post = MentionSchema.parse({
+      id: 'reddit:t3_plain',
+      source: 'reddit',
+      url: 'https://reddit.com/r/x/1',
+      text: 'The Nimbus battery dies after two hours #nimbus @someone',
+      title: 'Battery',
+      lang: 'en',
+      created_at: '2026-11-20T10:00:00Z',
+      author: { handle: 'someone' },
+      engagement: { likes: 3 },
+    });
+    // The plain form: every key of the contract without an optional one, in its order.
+    expect(Object.keys(post)).toEqual([
+      'id',
+      'source',
+      'url',
+      'author',
+      'text',
+      'title',
+      'lang',
+      'created_at',
+      'fetched_at',
+      'engagement',
+      'parent_id',
+      'synthetic',
+    ]);
+    const literal = enrichMention(post, fresh());
+    // An extra key (undefined: JSON leaves it out) sends the same mention the other way.
+    const assigned = enrichMention({ ...post, workspace: undefined }, fresh());
+    expect(JSON.stringify(literal)).toBe(JSON.stringify(assigned));
+    expect(Object.keys(literal)).toEqual(Object.keys(assigned).filter((k) => k !== 'workspace'));
+    expect(literal.brands.length).toBeGreaterThan(0);
+    expect(literal.lang).toBe('en');
+  });
 });

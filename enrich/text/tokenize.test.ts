@@ -87,3 +87,35 @@ describe('countPlainWords', () => {
     expect(countPlainWords('#tag @handle a#b c@d')).toBe(4);
   });
 });
+
+describe('tokenize: the last text’s tokens are reused', () => {
+  it('returns the same tokens for the same text, and fresh ones for another', () => {
+    const a = 'Nimbus battery #fail @someone';
+    const first = tokenize(a);
+    expect(tokenize(a)).toBe(first); // enrichment's second and third call on a post: free
+    expect(tokenize(`${a} `.trimEnd())).toBe(first); // equal text, another string
+    const other = tokenize('Other words');
+    expect(other).not.toBe(first);
+    expect(other.map((t) => t.norm)).toEqual(['other', 'words']);
+    // Interleaved texts still get their own tokens.
+    expect(tokenize(a).map((t) => [t.norm, t.flag])).toEqual(first.map((t) => [t.norm, t.flag]));
+    expect(tokenize(a).map((t) => t.norm)).toEqual(['nimbus', 'battery', 'fail', 'someone']);
+  });
+
+  it('counts plain words from them as it counts them from the text', () => {
+    const start = Date.parse('2026-11-10T09:00:00Z');
+    const texts = [
+      ...range(start, start + 3_600_000, { ratePerMinute: 100, incident: null }).map((m) => m.text),
+      '#tag @handle a#b c@d (#x) "@y" iPhone用 東京 coca-cola',
+      '',
+    ];
+    for (const text of texts) {
+      const fresh = countPlainWords(text); // another text was tokenized last
+      tokenize(text);
+      expect(countPlainWords(text), text).toBe(fresh);
+      tokenize('something else');
+    }
+    tokenize('#tag @handle a#b c@d');
+    expect(countPlainWords('#tag @handle a#b c@d')).toBe(4); // a, b, c and d
+  });
+});

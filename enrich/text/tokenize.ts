@@ -21,13 +21,13 @@ export type TokenFlag = typeof FLAG_NONE | typeof FLAG_HASHTAG | typeof FLAG_MEN
 
 export interface Token {
   /** Lowercased, diacritics-folded form: what matching compares. */
-  norm: string;
+  readonly norm: string;
   /** The word exactly as written (without `#`/`@`): what `raw:` compares. */
-  raw: string;
+  readonly raw: string;
   /** UTF-16 offsets into the tokenized string; include the `#`/`@` sigil when flagged. */
-  start: number;
-  end: number;
-  flag: TokenFlag;
+  readonly start: number;
+  readonly end: number;
+  readonly flag: TokenFlag;
 }
 
 /** Scripts tokenized one character at a time (no spaces between words). */
@@ -85,8 +85,18 @@ export function normalizeWord(word: string): string {
   return out;
 }
 
+/**
+ * The text tokenized last and its tokens. Enrichment tokenizes a post for the watch queries,
+ * then for its topic key phrases, then for near-duplicates, each after its own clean-up (links,
+ * @mentions), which leaves most posts' text as it was: the second and third time are then free
+ * (on the demo stream, all of them). Hence readonly tokens: callers share them.
+ */
+let lastText: string | null = null;
+let lastTokens: readonly Token[] = [];
+
 /** Split text into tokens with their UTF-16 offsets. Pure; never throws. */
-export function tokenize(text: string): Token[] {
+export function tokenize(text: string): readonly Token[] {
+  if (text === lastText) return lastTokens;
   const tokens: Token[] = [];
   TOKEN_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -109,6 +119,8 @@ export function tokenize(text: string): Token[] {
       flag,
     });
   }
+  lastText = text;
+  lastTokens = tokens;
   return tokens;
 }
 
@@ -118,6 +130,11 @@ export function tokenize(text: string): Token[] {
  */
 export function countPlainWords(text: string): number {
   let n = 0;
+  // The spam scorer comes after near-duplicates, which most often tokenized this very text.
+  if (text === lastText) {
+    for (const t of lastTokens) if (t.flag === FLAG_NONE) n++;
+    return n;
+  }
   TOKEN_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = TOKEN_RE.exec(text)) !== null) {

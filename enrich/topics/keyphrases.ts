@@ -1,5 +1,11 @@
 import { createRequire } from 'node:module';
-import { FLAG_HASHTAG, FLAG_MENTION, isUnspacedScript, tokenize } from '../text/tokenize.ts';
+import {
+  FLAG_HASHTAG,
+  FLAG_MENTION,
+  isUnspacedScript,
+  tokenize,
+  type Token,
+} from '../text/tokenize.ts';
 
 /**
  * Keyphrase and hashtag extraction, per language. Candidates are RAKE-style: maximal runs of
@@ -116,7 +122,7 @@ export function extract(text: string, lang: string): Extracted {
   const hashtags: string[] = [];
   const words: string[] = [];
 
-  let run: typeof tokens = [];
+  let run: Token[] = [];
   const flush = (): void => {
     // Split the run into segments of spaced and unspaced scripts.
     let k = 0;
@@ -139,7 +145,7 @@ export function extract(text: string, lang: string): Extracted {
     }
     run = [];
   };
-  const addCandidate = (part: typeof tokens, sep: string): void => {
+  const addCandidate = (part: readonly Token[], sep: string): void => {
     const norm = part.map((t) => t.norm).join(sep);
     if (seen.has(norm)) return;
     seen.add(norm);

@@ -60,23 +60,28 @@ export function postKeywords(
   max: number,
 ): string[] {
   const excluded = new Set(exclude.flatMap((t) => t.split(/\s+/)).map((w) => normalizeWord(w)));
-  const scored: Array<{ text: string; score: number }> = [];
+  const scored: Array<{ c: Candidate; words: string[]; score: number }> = [];
   for (const c of candidates) {
     const words = c.words.filter((w) => !excluded.has(w) && keepWord(w));
     if (words.length === 0) continue;
-    const text =
-      words.length === c.words.length
-        ? c.surface
-        : c.surfaces.filter((_s, i) => words.includes(c.words[i]!)).join(' ');
     let score = 0;
     for (const w of words) score += weight(w);
-    scored.push({ text: text.toLowerCase().replace(/\s+/g, ' '), score });
+    scored.push({ c, words, score });
   }
+  // A stable sort: equal scores keep the candidates' order.
   scored.sort((a, b) => b.score - a.score);
   const out: string[] = [];
-  for (const s of scored) {
+  // The text only of the phrases read until `max` are taken (a post has more candidates).
+  for (const { c, words } of scored) {
     if (out.length >= max) break;
-    if (!out.includes(s.text)) out.push(s.text);
+    const text = (
+      words.length === c.words.length
+        ? c.surface
+        : c.surfaces.filter((_s, i) => words.includes(c.words[i]!)).join(' ')
+    )
+      .toLowerCase()
+      .replace(/\s+/g, ' ');
+    if (!out.includes(text)) out.push(text);
   }
   return out;
 }
