@@ -216,6 +216,18 @@ export function hourlyLevelRatio(
 /** Fewer whole hours of the day than this before a window (the night): no level correction. */
 const MIN_LEVEL_HOURS = 4;
 const HOUR_MS = 3_600_000;
+
+/**
+ * Whether the window [startMs, endMs) is scored without its day's level: too few of its day's
+ * hours precede it for `hourlyLevelRatio` (the first hours of a UTC day), or it runs past
+ * midnight into a day whose level nothing has corrected for (the correction is its start's
+ * day's). Its counts are then noisier than the rest of the day's by the day-to-day wander, and
+ * are calibrated apart (`calibrationFor`).
+ */
+export function levelUncorrected(startMs: number, endMs: number): boolean {
+  const day = Math.floor(startMs / DAY_MS) * DAY_MS;
+  return startMs - day < MIN_LEVEL_HOURS * HOUR_MS || endMs - 1 >= day + DAY_MS;
+}
 /**
  * At most this many hours make a lag's level correction (`hourlyLevelRatio`): a dip or an
  * incident must fill half of them to move the median.

@@ -648,6 +648,36 @@ describe('detect', () => {
   });
 });
 
+describe('the first hours of a day (no level correction yet)', () => {
+  // A busy brand (50 mentions a minute, Poisson) whose level jumps at midnight to a new day's:
+  // ±8 % from day to day. From 04:00 the day's own hours correct the baseline for it; before,
+  // every window carries the whole day-to-day difference, several noise levels of 750 mentions.
+  const days = 29;
+  const rng = mulberry32(5);
+  const level = Array.from({ length: days }, (_, d) => 1 + 0.08 * (wobble(d, 9) * 2 - 1) * 1.7);
+  level[28] = 1.15; // the day under test: high, but no spike
+  const counts = Array.from({ length: days * DAY }, (_, i) =>
+    poisson(50 * level[Math.floor(i / DAY)]!, rng),
+  );
+  const spikeAt = T0 + 28 * DAY * MINUTE_MS + 12 * H + 15 * MINUTE_MS;
+  const s = seriesOf(days, (i, t) => ({
+    total: counts[i]! + (t >= spikeAt && t < spikeAt + 30 * MINUTE_MS ? 25 : 0),
+  }));
+  const rule = aRule({ type: 'volume_spike' });
+
+  it('are calibrated on past early windows: a high day is not a spike at 00:30', () => {
+    // Before: one calibration for the whole day, set by the corrected hours; 00:30 of this
+    // high day scored z ≈ 4 and paged.
+    for (const m of [30, 45, 60, 90])
+      expect(detect(rule, s, T0 + 28 * DAY * MINUTE_MS + m * MINUTE_MS).firing).toBe(false);
+  });
+
+  it('while the rest of the day keeps its own calibration and finds a spike', () => {
+    expect(detect(rule, s, spikeAt + 20 * MINUTE_MS).firing).toBe(true);
+    expect(detect(rule, s, spikeAt - 30 * MINUTE_MS).firing).toBe(false);
+  });
+});
+
 describe('share scan (negative_spike)', () => {
   // A busy brand: 40 mentions a minute, 20 % negative, its rate wandering by 15 % from quarter
   // hour to quarter hour (which the seasonal count's calibration measures as noise).
@@ -732,6 +762,33 @@ describe('share scan (negative_spike)', () => {
         ),
       ),
     ).toEqual([15, 30, 60, 120, 240]);
+  });
+
+  it('a drift over most of the last week does not become the usual share', () => {
+    // 40 mentions a minute, 20 % negative; a drift of +6 points ramps up over days 10–12 and
+    // ends on day 14 (four of the seven days before day 15 are drift days); on day 15 at 09:30
+    // a steep shift to 25 %. Before: the usual share was the drift's median day (about 24 %)
+    // and the shift was missed.
+    const rng = mulberry32(21);
+    const drift = (d: number) => (d < 10 || d >= 14 ? 0 : 0.06 * Math.min(1, (d - 10) / 2));
+    const shiftAt = 15 * DAY + 9 * 60 + 30;
+    const s = seriesOf(16, (i) => {
+      const n = poisson(40, rng);
+      const p = 0.2 + drift(i / DAY) + (i >= shiftAt ? 0.05 : 0);
+      let neg = 0;
+      for (let k = 0; k < n; k++) if (rng() < p) neg++;
+      const pos = Math.floor((n - neg) / 2);
+      return { total: n, pos, neu: n - neg - pos, neg };
+    });
+    const at = (m: number) => T0 + (shiftAt + m) * MINUTE_MS;
+    expect(referenceShare(s, at(0))!.share).toBeCloseTo(0.2, 2);
+    const cache = calibrationCache();
+    const first = [10, 20, 30, 40, 50, 60].find((m) => detect(rule, s, at(m), cache).firing);
+    expect(first).toBeDefined();
+    expect(first!).toBeLessThanOrEqual(40);
+    // And the day before the shift (the drift just over) pages nothing.
+    const dayBefore = Array.from({ length: 24 }, (_, h) => shareShift(s, at(-60 * (h + 1)), 3.75));
+    expect(dayBefore.every((x) => x === null || x.z < x.threshold)).toBe(true);
   });
 
   it('learns over-dispersion from the hours: a share that wanders by the hour needs more', () => {

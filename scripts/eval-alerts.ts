@@ -1,13 +1,14 @@
-import { runBands, type BandReport } from '../alerts/evaluation/bands.ts';
+import { runBands, type AlertRecord, type BandReport } from '../alerts/evaluation/bands.ts';
 import { buildSentimentPool } from './lib-alerts-sentiment-pool.ts';
 
 /**
- * `npm run eval:alerts [-- --seeds N] [--first-seed S] [--bands 3,30] [--json]`: the rate-band
+ * `npm run eval:alerts [-- --seeds N] [--first-seed S] [--bands 3,30] [--json] [--detail]`: the rate-band
  * harness (alerts/evaluation/bands.ts) over N seeds S … S + N − 1 (one brand each per band;
  * default 8 from 21: the reported seeds; the detector's constants were tuned on 11–13), with
  * each brand's default rules and the project's own sentiment. Prints one row per band (the
  * table of docs/benchmarks.md) and the detector's time per evaluation, and exits non-zero when
- * a band misses a target.
+ * a band misses a target. `--detail` lists every incident (kind, ramp, length, minutes to
+ * detect, the rule, window and statistic that found it) and every false alert.
  */
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -45,14 +46,29 @@ for (const r of reports) {
     `| ${r.perHour.toLocaleString('en')} | ${r.brands} | ${pct(r.precision)} (${r.correctAlerts}/${r.alerts}) | ${pct(r.recall)} (${r.detected}/${r.incidents}) | ${r.falsePerBrandWeek.toFixed(2)} | ${r.ttdSpikeMedian ?? '–'} | ${pct(r.recallNight)} / ${pct(r.recallWeekend)} | ${m.join(', ') || 'none'} |`,
   );
 }
+if (process.argv.includes('--detail')) for (const r of reports) console.log(detail(r));
 if (process.argv.includes('--json'))
   console.log(
     JSON.stringify(
-      reports.map((r) => ({ ...r })),
+      reports.map(({ results: _, ...r }) => r),
       null,
       1,
     ),
   );
+function detail(r: BandReport): string {
+  const at = (ms: number) => new Date(ms).toISOString().slice(5, 16).replace('T', ' ');
+  const how = (a: AlertRecord) => `${a.rule} ${a.windowMinutes} min ${a.statistic} z ${a.z}`;
+  const lines = [`\n${r.perHour.toLocaleString('en')} an hour`];
+  for (const b of r.results) {
+    for (const o of b.outcomes)
+      lines.push(
+        `  seed ${b.seed} ${o.kind}${o.steep ? ' steep' : ` ramp ${Math.round(o.rampMin)} min`} ${Math.round(o.durationMin)} min size ${o.size.toFixed(2)} at ${at(o.startMs)}: ${o.foundBy ? `${o.ttdMinutes} min, ${how(o.foundBy)}` : 'missed'}`,
+      );
+    for (const a of b.alerts.filter((x) => !x.correct))
+      lines.push(`  seed ${b.seed} FALSE ${at(a.openedMs)} during ${a.event ?? '–'}: ${how(a)}`);
+  }
+  return lines.join('\n');
+}
 const evaluations = reports.reduce((a, r) => a + r.evaluations, 0);
 console.log(
   `(seeds ${seeds[0]}–${seeds.at(-1)}, ${seeds.length} brands per band, ${(elapsedMs / 1000).toFixed(0)} s: ${evaluations.toLocaleString('en')} rule evaluations, ${(elapsedMs / evaluations).toFixed(2)} ms each, series generation included)`,

@@ -304,8 +304,14 @@ export interface EventOutcome {
   night: boolean;
   weekend: boolean;
   steep: boolean;
+  /** Minutes to full strength, length in minutes and strength (`PlantedEvent`). */
+  rampMin: number;
+  durationMin: number;
+  size: number;
   detected: boolean;
   ttdMinutes: number | null;
+  /** The first alert that found it (rule type, window, statistic), for the breakdown. */
+  foundBy: AlertRecord | null;
 }
 
 export interface AlertRecord {
@@ -314,6 +320,10 @@ export interface AlertRecord {
   /** The event it belongs to, or null (a false alert). */
   event: EventKind | null;
   correct: boolean;
+  /** The opening detection's window, statistic (its secondary's name when it has one) and z. */
+  windowMinutes: number;
+  statistic: string;
+  z: number;
 }
 
 export interface BrandResult {
@@ -370,11 +380,15 @@ export function runBrand(
       if (ev.kind !== 'open') continue;
       const t = Date.parse(ev.at);
       const event = sc.events.find((e) => t >= e.startMs && t <= e.endMs + GRACE_MS) ?? null;
+      const d = ev.incident.detection;
       alerts.push({
         rule: rule.type,
         openedMs: t,
         event: event?.kind ?? null,
         correct: event !== null && ALLOWED[event.kind].includes(rule.type),
+        windowMinutes: d.window_minutes,
+        statistic: d.secondary?.metric ?? d.metric,
+        z: d.z,
       });
     }
   }
@@ -397,8 +411,12 @@ export function runBrand(
         night: h >= 22 || h < 6,
         weekend: at.getUTCDay() === 0 || at.getUTCDay() === 6,
         steep: e.rampMin === 0,
+        rampMin: e.rampMin,
+        durationMin: (e.endMs - e.startMs) / MINUTE_MS,
+        size: e.size,
         detected: hit !== undefined,
         ttdMinutes: hit ? (hit.openedMs - e.startMs) / MINUTE_MS : null,
+        foundBy: hit ?? null,
       };
     });
   return { perHour, seed, outcomes, alerts, evaluatedMs: endMs - EVAL_FROM_MS, evaluations };
@@ -424,6 +442,8 @@ export interface BandReport {
   falseByRule: Record<string, number>;
   falseByEvent: Record<string, number>;
   evaluations: number;
+  /** Per brand: every incident and every alert (the breakdown of `eval:alerts --detail`). */
+  results: readonly BrandResult[];
 }
 
 function ratio(a: number, b: number): number | null {
@@ -473,6 +493,7 @@ export function summarizeBand(perHour: number, results: readonly BrandResult[]):
     falseByRule,
     falseByEvent,
     evaluations: results.reduce((s, r) => s + r.evaluations, 0),
+    results,
   };
 }
 
