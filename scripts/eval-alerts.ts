@@ -19,8 +19,11 @@ const seeds = Array.from({ length: Number(arg('seeds') ?? 8) }, (_, i) => firstS
 const bands = arg('bands')?.split(',').map(Number);
 const pool = buildSentimentPool();
 const started = Date.now();
+const cpu0 = process.cpuUsage();
 const reports = runBands(pool, { seeds, ...(bands ? { bands } : {}) });
 const elapsedMs = Date.now() - started;
+const cpu = process.cpuUsage(cpu0);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 
 export const TARGETS = { precision: 0.9, recall: 0.9, falsePerBrandWeek: 1, ttdSpikeMedian: 30 };
 
@@ -46,6 +49,18 @@ for (const r of reports) {
     `| ${r.perHour.toLocaleString('en')} | ${r.brands} | ${pct(r.precision)} (${r.correctAlerts}/${r.alerts}) | ${pct(r.recall)} (${r.detected}/${r.incidents}) | ${r.falsePerBrandWeek.toFixed(2)} | ${r.ttdSpikeMedian ?? '–'} | ${pct(r.recallNight)} / ${pct(r.recallWeekend)} | ${m.join(', ') || 'none'} |`,
   );
 }
+console.log(
+  '\nTime to detect by kind, minutes from the start (found / median: every one); "negative" is the issue\'s spikes without launches:',
+);
+for (const r of reports)
+  console.log(
+    `| ${r.perHour.toLocaleString('en')} | negative ${r.ttdNegativeMedian ?? '–'} (oracle bound ${r.oracleNegativeMedian ?? '–'}) | ${Object.entries(
+      r.ttdByKind,
+    )
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k} ${v.found}: ${v.median} (${v.minutes.join(', ')})`)
+      .join(' | ')} |`,
+  );
 if (process.argv.includes('--detail')) for (const r of reports) console.log(detail(r));
 if (process.argv.includes('--json'))
   console.log(
@@ -62,7 +77,7 @@ function detail(r: BandReport): string {
   for (const b of r.results) {
     for (const o of b.outcomes)
       lines.push(
-        `  seed ${b.seed} ${o.kind}${o.steep ? ' steep' : ` ramp ${Math.round(o.rampMin)} min`} ${Math.round(o.durationMin)} min size ${o.size.toFixed(2)} at ${at(o.startMs)}: ${o.foundBy ? `${o.ttdMinutes} min, ${how(o.foundBy)}` : 'missed'}`,
+        `  seed ${b.seed} ${o.kind}${o.steep ? ' steep' : ` ramp ${Math.round(o.rampMin)} min`} ${Math.round(o.durationMin)} min size ${o.size.toFixed(2)} at ${at(o.startMs)}: ${o.foundBy ? `${o.ttdMinutes} min, ${how(o.foundBy)}` : 'missed'}${o.kind === 'negative_spike' || o.kind === 'negative_shift' ? ` (oracle ${o.oracleMinutes ?? '> 360'} min)` : ''}`,
       );
     for (const a of b.alerts.filter((x) => !x.correct))
       lines.push(`  seed ${b.seed} FALSE ${at(a.openedMs)} during ${a.event ?? '–'}: ${how(a)}`);
@@ -71,6 +86,6 @@ function detail(r: BandReport): string {
 }
 const evaluations = reports.reduce((a, r) => a + r.evaluations, 0);
 console.log(
-  `(seeds ${seeds[0]}–${seeds.at(-1)}, ${seeds.length} brands per band, ${(elapsedMs / 1000).toFixed(0)} s: ${evaluations.toLocaleString('en')} rule evaluations, ${(elapsedMs / evaluations).toFixed(2)} ms each, series generation included)`,
+  `(seeds ${seeds[0]}–${seeds.at(-1)}, ${seeds.length} brands per band, ${(elapsedMs / 1000).toFixed(0)} s: ${evaluations.toLocaleString('en')} rule evaluations, ${(elapsedMs / evaluations).toFixed(2)} ms each, ${(cpuMs / evaluations).toFixed(2)} ms of CPU each, series generation included)`,
 );
 process.exitCode = failed ? 1 : 0;
