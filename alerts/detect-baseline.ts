@@ -236,9 +236,10 @@ const LEVEL_HOURS = 12;
 /** Mentions added to both sides of each hour's ratio: a quiet brand's ratio stays near 1. */
 const HOUR_LEVEL_PRIOR = 20;
 /**
- * A level correction between days of the same type (and weeks apart) outside this band is not
- * a level but a dip or an incident in the hours before the window, and is not applied. A day's
- * level wanders by a few per cent (2–8 % on the harness), rarely by a fifth.
+ * A level correction between days of the same type (and weeks apart) below this band is not
+ * a level but a dip or an incident in the hours before the window, and is not applied; above
+ * it, the band's edge is applied (`baselineSamples`). A day's level wanders by a few per cent
+ * (2–8 % on the harness), rarely by a fifth.
  */
 const LEVEL_BAND = [0.8, 1.25] as const;
 
@@ -275,7 +276,14 @@ export function baselineSamples(
     if (base.method === 'hour_of_week' || dayType(start - offset) === today) {
       // Same day type: the day's level, from the median hour (`hourlyLevelRatio`).
       const level = hourlyLevelRatio(series, start, lag);
-      r = level === null || level < LEVEL_BAND[0] || level > LEVEL_BAND[1] ? 1 : level;
+      // Above the band: the band's edge, not no correction at all. A day a third above a lag's
+      // is rare but real (a level wandering 7.7 % from day to day: rate-band harness, fresh
+      // seed 31, 3,000 an hour, a day 1.26–1.39 times its lags, paged from 08:30 to 22:15 on
+      // samples left a third low). The edge errs the safe way for rules that page upwards: a
+      // baseline raised too much costs sensitivity, one left low pages. Below the band (today
+      // a dip so far, or a lag day's launch) it stays uncorrected: scaling down there would page
+      // when the volume comes back.
+      r = level === null || level < LEVEL_BAND[0] ? 1 : Math.min(level, LEVEL_BAND[1]);
     } else if (levelNow === null || levelOnDip()) {
       r = 1;
     } else {

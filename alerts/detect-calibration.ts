@@ -209,22 +209,43 @@ export function calibrationFor(
   method: BaselineMethod,
 ): Calibration {
   const period = cache ? Math.floor((endMs + cache.phaseMs) / RECALIBRATE_MS) : 0;
+  const measure = (uncorrected?: boolean): Calibration => {
+    const key = `${stat.name}:${method}:${windowMs}:${period}:${uncorrected ?? ''}`;
+    const hit = cache?.entries.get(key);
+    if (hit) return hit;
+    const c = calibrate(stat, series, endMs, windowMs, method, uncorrected);
+    if (cache) {
+      if (cache.entries.size > 64) cache.entries.clear();
+      cache.entries.set(key, c);
+    }
+    return c;
+  };
+  const all = measure();
   // A count's windows early in the day are scored without the day's level (`levelUncorrected`):
   // a busy brand's day runs a few per cent off its usual level, which is several noise levels
   // of such a window, while the rest of the day is corrected for it. Measured together, the
   // corrected majority set the noise, and the first hours of a high day paged (rate-band
   // harness, fresh seeds, 3,000 an hour: 7 of 12 false alerts between 00:20 and 01:10 UTC).
-  // Each class is calibrated on past windows of its own.
-  const uncorrected = stat.kind === 'count' ? levelUncorrected(endMs - windowMs, endMs) : undefined;
-  const key = `${stat.name}:${method}:${windowMs}:${period}:${uncorrected ?? ''}`;
-  const hit = cache?.entries.get(key);
-  if (hit) return hit;
-  const c = calibrate(stat, series, endMs, windowMs, method, uncorrected);
-  if (cache) {
-    if (cache.entries.size > 64) cache.entries.clear();
-    cache.entries.set(key, c);
-  }
-  return c;
+  // Such a window takes the noisier of the whole day's calibration and its own class's (past
+  // windows also scored without their day's level): lacking a correction, it cannot be less
+  // noisy than the rest, and alone the class's fewer windows (a sixth) measured less at night
+  // and paged there instead (held-out seeds, 300 and 3,000 an hour: four early negative spikes).
+  if (stat.kind !== 'count' || !levelUncorrected(endMs - windowMs, endMs)) return all;
+  return noisier(all, measure(true));
+}
+
+/**
+ * The more cautious of two calibrations: the larger bias (a higher expected value) and the
+ * larger noise at every level. An unmeasured one (too few windows) leaves the other as it is.
+ */
+export function noisier(a: Calibration, b: Calibration): Calibration {
+  if (b.windows < 24) return a;
+  return {
+    center: Math.max(a.center, b.center),
+    scale: Math.max(a.scale, b.scale),
+    windows: b.windows,
+    perLevel: Math.max(a.perLevel, b.perLevel),
+  };
 }
 
 export function score(raw: RawScore, cal: Calibration): Score {
