@@ -54,7 +54,7 @@ console.log(
 );
 for (const r of reports)
   console.log(
-    `| ${r.perHour.toLocaleString('en')} | negative ${r.ttdNegativeMedian ?? '–'} (oracle bound ${r.oracleNegativeMedian ?? '–'}) | ${Object.entries(
+    `| ${r.perHour.toLocaleString('en')} | negative ${r.ttdNegativeMedian ?? '–'} (oracle bound ${r.oracleNegativeMedian === null ? '–' : Number.isFinite(r.oracleNegativeMedian) ? r.oracleNegativeMedian : '> 360'}) | ${Object.entries(
       r.ttdByKind,
     )
       .sort(([a], [b]) => a.localeCompare(b))
