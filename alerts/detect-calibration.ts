@@ -156,6 +156,14 @@ export function calibrate(
   // is low. That selection read as a bias of −2 noise levels, and its correction paged on any
   // window with a z of 2 (rate-band harness, tuning seeds, 300 an hour: most false
   // negative-spike alerts of weeks 3 and 4).
+  //
+  // The negative share's centre is never below 0: it is `negative_spike`'s, which pages upwards,
+  // and a negative centre (past baselines ran high) is what a past drift in the lags of the
+  // measured windows leaves, not a property of today's baseline; its correction raised every
+  // z of the weeks after by the drift's bias (rate-band harness, fresh seed 32, 300 an hour:
+  // c = −0.55 to −0.70 on days 24–27, after a drift on days 6–8, and four false alerts).
+  if (stat.name === 'negative_share')
+    return fitMeasured(keep, zs, levels, Math.max(0, median(keep.map((i) => zs[i]!))));
   return fitMeasured(keep, zs, levels, stat.kind === 'conditional' ? 0 : undefined);
 }
 

@@ -643,6 +643,30 @@ describe('detect', () => {
     expect(cDipped.windows).toBeLessThan(cPlain.windows);
   });
 
+  it("the negative share's calibration does not carry a past drift's bias into later weeks", () => {
+    // 40 mentions a minute, 20 % negative; days 4–10 a drift at 30 %. The windows of the two
+    // weeks after have the drift in their hour-of-week lags, which raise their baselines: their
+    // raw z sit low, and a centre measured on them (negative) raised every z once the lags
+    // were clean again. `negative_spike` pages upwards: its share's centre is never below 0.
+    const rng = mulberry32(8);
+    const s = seriesOf(26, (i) => {
+      const n = poisson(40, rng);
+      const d = Math.floor(i / DAY);
+      const p = d >= 4 && d <= 10 ? 0.3 : 0.2;
+      let neg = 0;
+      for (let k = 0; k < n; k++) if (rng() < p) neg++;
+      const pos = Math.floor((n - neg) / 2);
+      return { total: n, pos, neu: n - neg - pos, neg };
+    });
+    const at = T0 + (25 * DAY + 12 * 60) * MINUTE_MS;
+    const share = calibrate(STATS.negative_share, s, at, 30 * MINUTE_MS, 'hour_of_week');
+    expect(share.windows).toBeGreaterThan(100);
+    expect(share.center).toBeGreaterThanOrEqual(0);
+    // The volume's centre is still measured both ways (not a rule that the drift biases).
+    const volume = calibrate(STATS.volume, s, at, 30 * MINUTE_MS, 'hour_of_week');
+    expect(volume.windows).toBeGreaterThan(100);
+  });
+
   it('calibration measures extra noise: a noisier brand needs a bigger spike', () => {
     // Same mean, but one series wobbles by ±50 % per quarter hour (over-dispersion).
     // Three weeks, so a whole week of past windows has an hour-of-week baseline.
