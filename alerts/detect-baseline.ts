@@ -216,6 +216,18 @@ export function hourlyLevelRatio(
 /** Fewer whole hours of the day than this before a window (the night): no level correction. */
 const MIN_LEVEL_HOURS = 4;
 const HOUR_MS = 3_600_000;
+
+/**
+ * Whether the window [startMs, endMs) is scored without its day's level: too few of its day's
+ * hours precede it for `hourlyLevelRatio` (the first hours of a UTC day), or it runs past
+ * midnight into a day whose level nothing has corrected for (the correction is its start's
+ * day's). Its counts are then noisier than the rest of the day's by the day-to-day wander, and
+ * are calibrated apart (`calibrationFor`).
+ */
+export function levelUncorrected(startMs: number, endMs: number): boolean {
+  const day = Math.floor(startMs / DAY_MS) * DAY_MS;
+  return startMs - day < MIN_LEVEL_HOURS * HOUR_MS || endMs - 1 >= day + DAY_MS;
+}
 /**
  * At most this many hours make a lag's level correction (`hourlyLevelRatio`): a dip or an
  * incident must fill half of them to move the median.
@@ -224,9 +236,10 @@ const LEVEL_HOURS = 12;
 /** Mentions added to both sides of each hour's ratio: a quiet brand's ratio stays near 1. */
 const HOUR_LEVEL_PRIOR = 20;
 /**
- * A level correction between days of the same type (and weeks apart) outside this band is not
- * a level but a dip or an incident in the hours before the window, and is not applied. A day's
- * level wanders by a few per cent (2–8 % on the harness), rarely by a fifth.
+ * A level correction between days of the same type (and weeks apart) below this band is not
+ * a level but a dip or an incident in the hours before the window, and is not applied; above
+ * it, the band's edge is applied (`baselineSamples`). A day's level wanders by a few per cent
+ * (2–8 % on the harness), rarely by a fifth.
  */
 const LEVEL_BAND = [0.8, 1.25] as const;
 
@@ -263,7 +276,14 @@ export function baselineSamples(
     if (base.method === 'hour_of_week' || dayType(start - offset) === today) {
       // Same day type: the day's level, from the median hour (`hourlyLevelRatio`).
       const level = hourlyLevelRatio(series, start, lag);
-      r = level === null || level < LEVEL_BAND[0] || level > LEVEL_BAND[1] ? 1 : level;
+      // Above the band: the band's edge, not no correction at all. A day a third above a lag's
+      // is rare but real (a level wandering 7.7 % from day to day: rate-band harness, fresh
+      // seed 31, 3,000 an hour, a day 1.26–1.39 times its lags, paged from 08:30 to 22:15 on
+      // samples left a third low). The edge errs the safe way for rules that page upwards: a
+      // baseline raised too much costs sensitivity, one left low pages. Below the band (today
+      // a dip so far, or a lag day's launch) it stays uncorrected: scaling down there would page
+      // when the volume comes back.
+      r = level === null || level < LEVEL_BAND[0] ? 1 : Math.min(level, LEVEL_BAND[1]);
     } else if (levelNow === null || levelOnDip()) {
       r = 1;
     } else {

@@ -45,8 +45,19 @@ export function shiftWindows(series: MinuteSeries, endMs: number): number[] {
   }
   return out;
 }
-/** Days of history the usual share is read from (24-hour blocks before the longest window). */
+/** Days of history the brand's rate and usual window sizes are read from. */
 const REFERENCE_DAYS = 7;
+/**
+ * 24-hour blocks the usual share is read from (before the longest window). Two weeks, not one:
+ * a slow drift ramps over one to three days and recovers over a day and a half, so it can fill
+ * four of seven blocks, and then their median was the drift's share: a steep shift the evening
+ * after a drift was scored against a usual share 4 points high and with the drift's hours as
+ * over-dispersion, and was missed (rate-band harness, held-out seed 21, 3,000 an hour). With
+ * fourteen, any incident of under a week is a minority of the blocks.
+ */
+const SHARE_BLOCKS = 14;
+/** The usual blocks (most recent first) whose hours measure over-dispersion: a week's. */
+const DISPERSION_BLOCKS = 7;
 const HOUR_MS = 3_600_000;
 /** Hours with fewer scored mentions than this do not measure over-dispersion. */
 const DISPERSION_MIN_N = 10;
@@ -83,7 +94,7 @@ interface Reference {
 }
 
 /**
- * The brand's usual negative share and its over-dispersion, from the `REFERENCE_DAYS` 24-hour
+ * The brand's usual negative share and its over-dispersion, from the `SHARE_BLOCKS` 24-hour
  * blocks that end where the longest scanned window begins (an incident under way is not part
  * of its own baseline). The share: pooled over the blocks whose share is not far above the
  * blocks' median (a drift or a day-long storm would raise it). Null with fewer than two blocks.
@@ -91,7 +102,7 @@ interface Reference {
 export function referenceShare(series: MinuteSeries, endMs: number): Reference | null {
   const until = endMs - SHIFT_WINDOWS_MS.at(-1)!;
   const blocks: { k: number; neg: number; n: number }[] = [];
-  for (let k = 0; k < REFERENCE_DAYS; k++) {
+  for (let k = 0; k < SHARE_BLOCKS; k++) {
     const to = until - k * DAY_MS;
     if (!series.covers(to - DAY_MS, to)) break;
     const c = series.sum(to - DAY_MS, to);
@@ -110,7 +121,7 @@ export function referenceShare(series: MinuteSeries, endMs: number): Reference |
   const n = usual.reduce((a, b) => a + b.n, 0);
   // Half a mention of prior each way: a brand that never had a negative still may.
   const share = usual.length ? (neg + 0.5) / (n + 1) : mid;
-  return { share, rho: dispersion(series, until, usual) };
+  return { share, rho: dispersion(series, until, usual.slice(0, DISPERSION_BLOCKS)) };
 }
 
 /**

@@ -264,6 +264,27 @@ describe('baseline choice', () => {
     expect(detect(rule, spiked, T0 + (21 * DAY + 14 * 60 + 30) * MINUTE_MS).firing).toBe(true);
   });
 
+  it("a day far above its lags takes the band's edge, not no correction at all", () => {
+    // The fourth Monday runs 35 % above the usual level all day: beyond the band (1.25) a level
+    // correction may take. Before, such a lag was not corrected at all and the day paged.
+    const rng = mulberry32(4);
+    const high = (i: number) => Math.floor(i / DAY) === 21;
+    const s = seriesOf(22, (i) => ({ total: poisson(high(i) ? 54 : 40, rng) }));
+    const end = T0 + (21 * DAY + 15 * 60) * MINUTE_MS;
+    const b = baselineOffsets(s, end, 60 * MINUTE_MS)!;
+    const centre = trimmedMean(baselineSamples(s, end, 60 * MINUTE_MS, b).map((c) => c.total));
+    expect(centre / 2400).toBeGreaterThan(1.22);
+    expect(centre / 2400).toBeLessThan(1.28);
+    // A dip below the band stays uncorrected (today at 60 %: scaling down would page later).
+    const low = seriesOf(22, (i) => ({ total: poisson(high(i) ? 24 : 40, rng) }));
+    const lowCentre = trimmedMean(
+      baselineSamples(low, end, 60 * MINUTE_MS, baselineOffsets(low, end, 60 * MINUTE_MS)!).map(
+        (c) => c.total,
+      ),
+    );
+    expect(lowCentre / 2400).toBeGreaterThan(0.97);
+  });
+
   it("takes the level from the window's own day: a Monday morning is not scaled to Sunday's", () => {
     // Weekends at 85 % of the weekday level (within the band a level correction may take).
     const rng = mulberry32(5);
@@ -622,6 +643,30 @@ describe('detect', () => {
     expect(cDipped.windows).toBeLessThan(cPlain.windows);
   });
 
+  it("the negative share's calibration does not carry a past drift's bias into later weeks", () => {
+    // 40 mentions a minute, 20 % negative; days 4–10 a drift at 30 %. The windows of the two
+    // weeks after have the drift in their hour-of-week lags, which raise their baselines: their
+    // raw z sit low, and a centre measured on them (negative) raised every z once the lags
+    // were clean again. `negative_spike` pages upwards: its share's centre is never below 0.
+    const rng = mulberry32(8);
+    const s = seriesOf(26, (i) => {
+      const n = poisson(40, rng);
+      const d = Math.floor(i / DAY);
+      const p = d >= 4 && d <= 10 ? 0.3 : 0.2;
+      let neg = 0;
+      for (let k = 0; k < n; k++) if (rng() < p) neg++;
+      const pos = Math.floor((n - neg) / 2);
+      return { total: n, pos, neu: n - neg - pos, neg };
+    });
+    const at = T0 + (25 * DAY + 12 * 60) * MINUTE_MS;
+    const share = calibrate(STATS.negative_share, s, at, 30 * MINUTE_MS, 'hour_of_week');
+    expect(share.windows).toBeGreaterThan(100);
+    expect(share.center).toBeGreaterThanOrEqual(0);
+    // The volume's centre is still measured both ways (not a rule that the drift biases).
+    const volume = calibrate(STATS.volume, s, at, 30 * MINUTE_MS, 'hour_of_week');
+    expect(volume.windows).toBeGreaterThan(100);
+  });
+
   it('calibration measures extra noise: a noisier brand needs a bigger spike', () => {
     // Same mean, but one series wobbles by ±50 % per quarter hour (over-dispersion).
     // Three weeks, so a whole week of past windows has an hour-of-week baseline.
@@ -645,6 +690,36 @@ describe('detect', () => {
     // Poisson units) than a quiet one, instead of one factor for the whole day.
     expect(cNoisy.perLevel).toBeGreaterThan(0);
     expect(scaleAt(cNoisy, 240)).toBeGreaterThan(1.3 * scaleAt(cNoisy, 60));
+  });
+});
+
+describe('the first hours of a day (no level correction yet)', () => {
+  // A busy brand (50 mentions a minute, Poisson) whose level jumps at midnight to a new day's:
+  // ±8 % from day to day. From 04:00 the day's own hours correct the baseline for it; before,
+  // every window carries the whole day-to-day difference, several noise levels of 750 mentions.
+  const days = 29;
+  const rng = mulberry32(5);
+  const level = Array.from({ length: days }, (_, d) => 1 + 0.08 * (wobble(d, 9) * 2 - 1) * 1.7);
+  level[28] = 1.15; // the day under test: high, but no spike
+  const counts = Array.from({ length: days * DAY }, (_, i) =>
+    poisson(50 * level[Math.floor(i / DAY)]!, rng),
+  );
+  const spikeAt = T0 + 28 * DAY * MINUTE_MS + 12 * H + 15 * MINUTE_MS;
+  const s = seriesOf(days, (i, t) => ({
+    total: counts[i]! + (t >= spikeAt && t < spikeAt + 30 * MINUTE_MS ? 25 : 0),
+  }));
+  const rule = aRule({ type: 'volume_spike' });
+
+  it('are at least as noisy as their own past early windows: a high day is not a spike at 00:30', () => {
+    // Before: one calibration for the whole day, set by the corrected hours; 00:30 of this
+    // high day scored z ≈ 4 and paged.
+    for (const m of [30, 45, 60, 90])
+      expect(detect(rule, s, T0 + 28 * DAY * MINUTE_MS + m * MINUTE_MS).firing).toBe(false);
+  });
+
+  it('while the rest of the day keeps its own calibration and finds a spike', () => {
+    expect(detect(rule, s, spikeAt + 20 * MINUTE_MS).firing).toBe(true);
+    expect(detect(rule, s, spikeAt - 30 * MINUTE_MS).firing).toBe(false);
   });
 });
 
@@ -732,6 +807,33 @@ describe('share scan (negative_spike)', () => {
         ),
       ),
     ).toEqual([15, 30, 60, 120, 240]);
+  });
+
+  it('a drift over most of the last week does not become the usual share', () => {
+    // 40 mentions a minute, 20 % negative; a drift of +6 points ramps up over days 10–12 and
+    // ends on day 14 (four of the seven days before day 15 are drift days); on day 15 at 09:30
+    // a steep shift to 25 %. Before: the usual share was the drift's median day (about 24 %)
+    // and the shift was missed.
+    const rng = mulberry32(21);
+    const drift = (d: number) => (d < 10 || d >= 14 ? 0 : 0.06 * Math.min(1, (d - 10) / 2));
+    const shiftAt = 15 * DAY + 9 * 60 + 30;
+    const s = seriesOf(16, (i) => {
+      const n = poisson(40, rng);
+      const p = 0.2 + drift(i / DAY) + (i >= shiftAt ? 0.05 : 0);
+      let neg = 0;
+      for (let k = 0; k < n; k++) if (rng() < p) neg++;
+      const pos = Math.floor((n - neg) / 2);
+      return { total: n, pos, neu: n - neg - pos, neg };
+    });
+    const at = (m: number) => T0 + (shiftAt + m) * MINUTE_MS;
+    expect(referenceShare(s, at(0))!.share).toBeCloseTo(0.2, 2);
+    const cache = calibrationCache();
+    const first = [10, 20, 30, 40, 50, 60].find((m) => detect(rule, s, at(m), cache).firing);
+    expect(first).toBeDefined();
+    expect(first!).toBeLessThanOrEqual(40);
+    // And the day before the shift (the drift just over) pages nothing.
+    const dayBefore = Array.from({ length: 24 }, (_, h) => shareShift(s, at(-60 * (h + 1)), 3.75));
+    expect(dayBefore.every((x) => x === null || x.z < x.threshold)).toBe(true);
   });
 
   it('learns over-dispersion from the hours: a share that wanders by the hour needs more', () => {

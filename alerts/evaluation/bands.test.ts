@@ -1,5 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { brandScenario, DETECTED_BY, runBrand, summarizeBand, type BrandResult } from './bands.ts';
+import {
+  brandScenario,
+  DETECTED_BY,
+  runBrand,
+  summarizeBand,
+  type BrandResult,
+  oracleMinutes,
+  type EventOutcome,
+} from './bands.ts';
+import { mix, seriesOf, T0 } from '../test-helpers.ts';
+import { MINUTE_MS } from '../series.ts';
 import { buildSentimentPool } from '../../scripts/lib-alerts-sentiment-pool.ts';
 import type { SentimentPool } from './pool.ts';
 
@@ -48,4 +58,72 @@ describe('rate-band harness', () => {
     },
     600_000,
   );
+});
+
+describe('time to detect, per kind', () => {
+  it("reports the harness's spike median, the negative incidents' alone, and each kind's", () => {
+    const o = (kind: EventOutcome['kind'], steep: boolean, ttd: number | null): EventOutcome => ({
+      kind,
+      startMs: 0,
+      night: false,
+      weekend: false,
+      steep,
+      rampMin: steep ? 0 : 60,
+      durationMin: 60,
+      size: 1,
+      detected: ttd !== null,
+      ttdMinutes: ttd,
+      foundBy: null,
+      oracleMinutes: kind === 'negative_spike' ? (ttd ?? 30) / 2 : null,
+    });
+    const r: BrandResult = {
+      perHour: 300,
+      seed: 1,
+      outcomes: [
+        o('negative_spike', true, 20),
+        o('negative_spike', false, 80),
+        o('negative_shift', true, 40),
+        o('launch', false, 10),
+        o('launch', false, 15),
+        o('drift', false, 900),
+        o('negative_shift', false, null),
+      ],
+      alerts: [],
+      evaluatedMs: 7 * 86_400_000,
+      evaluations: 1,
+    };
+    const band = summarizeBand(300, [r]);
+    // Spikes (negative, shift, launch): 10, 15, 20, 40, 80 → 20. Negative only: 20, 40, 80 → 40.
+    expect(band.ttdSpikeMedian).toBe(20);
+    expect(band.ttdNegativeMedian).toBe(40);
+    expect(band.ttdByKind['negative_spike steep']).toEqual({ found: 1, median: 20, minutes: [20] });
+    expect(band.ttdByKind['launch']).toEqual({ found: 2, median: 10, minutes: [10, 15] });
+    expect(band.ttdByKind['drift']).toBeUndefined();
+    // The oracle's bound over the negative incidents: spikes 10, 40; shifts none (∞) → 40.
+    expect(band.oracleNegativeMedian).toBe(40);
+  });
+});
+
+describe('the oracle bound on time to detect', () => {
+  it('is the first window from the start whose negatives cross the threshold', () => {
+    // 40 mentions a minute at 20 % negative; from day 9, 10:00, 30 %: an hour's window would
+    // be 10 noise levels, its first 5 minutes (200 mentions) about 3.5, its first 10 about 5.
+    const startMin = 9 * 1440 + 600;
+    const s = seriesOf(10, (i) => mix(40, i >= startMin ? 0.3 : 0.2));
+    const e = {
+      kind: 'negative_shift' as const,
+      startMs: T0 + startMin * MINUTE_MS,
+      endMs: T0 + (startMin + 60) * MINUTE_MS,
+      rampMin: 0,
+      size: 0.1,
+    };
+    expect(oracleMinutes(s, e)).toBe(10);
+    // Nothing there: never within six hours.
+    expect(
+      oracleMinutes(
+        seriesOf(10, () => mix(40, 0.2)),
+        e,
+      ),
+    ).toBeNull();
+  });
 });

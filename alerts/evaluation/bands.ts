@@ -1,5 +1,7 @@
 import { defaultRulesFor, resolveRule, type AlertRule, type RuleType } from '../config.ts';
+import { referenceShare, scanThreshold } from '../detect-shift.ts';
 import { replay } from '../replay.ts';
+import { binomialZ } from '../tails.ts';
 import { MINUTE_MS, MinuteSeries, type MinuteRow } from '../series.ts';
 import { gaussian, mulberry32, poisson } from '../../core/random.ts';
 import type { SentimentLabel } from '../../core/contracts/mention.ts';
@@ -304,8 +306,37 @@ export interface EventOutcome {
   night: boolean;
   weekend: boolean;
   steep: boolean;
+  /** Minutes to full strength, length in minutes and strength (`PlantedEvent`). */
+  rampMin: number;
+  durationMin: number;
+  size: number;
   detected: boolean;
   ttdMinutes: number | null;
+  /** The first alert that found it (rule type, window, statistic), for the breakdown. */
+  foundBy: AlertRecord | null;
+  /** A negative incident's `oracleMinutes` (null for other kinds, or when never in 6 h). */
+  oracleMinutes: number | null;
+}
+
+/**
+ * How soon the counts themselves show a negative incident: an oracle that knows its start
+ * minute scores the one window [start, start + τ) by the exact binomial tail of its negatives
+ * against the brand's usual share (the scan's reference, read before the incident), with the
+ * binomial noise only and one test at the `medium` threshold (no other window, no
+ * multiplicity), τ in steps of five minutes. No detector that must also find the start can be
+ * sooner at that threshold, so it bounds the time to detect from below.
+ */
+export function oracleMinutes(series: MinuteSeries, e: PlantedEvent): number | null {
+  // The reference blocks end where the scan's longest window begins: 8 h before its end.
+  const ref = referenceShare(series, e.startMs + 8 * HOUR_MS);
+  if (ref === null) return null;
+  const t = scanThreshold(3.75, 1);
+  for (let tau = 5; tau <= 360; tau += 5) {
+    const c = series.sum(e.startMs, e.startMs + tau * MINUTE_MS);
+    const n = c.pos + c.neu + c.neg;
+    if (n > 0 && c.neg > n * ref.share && binomialZ(c.neg, n, ref.share) >= t) return tau;
+  }
+  return null;
 }
 
 export interface AlertRecord {
@@ -314,6 +345,10 @@ export interface AlertRecord {
   /** The event it belongs to, or null (a false alert). */
   event: EventKind | null;
   correct: boolean;
+  /** The opening detection's window, statistic (its secondary's name when it has one) and z. */
+  windowMinutes: number;
+  statistic: string;
+  z: number;
 }
 
 export interface BrandResult {
@@ -370,11 +405,15 @@ export function runBrand(
       if (ev.kind !== 'open') continue;
       const t = Date.parse(ev.at);
       const event = sc.events.find((e) => t >= e.startMs && t <= e.endMs + GRACE_MS) ?? null;
+      const d = ev.incident.detection;
       alerts.push({
         rule: rule.type,
         openedMs: t,
         event: event?.kind ?? null,
         correct: event !== null && ALLOWED[event.kind].includes(rule.type),
+        windowMinutes: d.window_minutes,
+        statistic: d.secondary?.metric ?? d.metric,
+        z: d.z,
       });
     }
   }
@@ -397,8 +436,16 @@ export function runBrand(
         night: h >= 22 || h < 6,
         weekend: at.getUTCDay() === 0 || at.getUTCDay() === 6,
         steep: e.rampMin === 0,
+        rampMin: e.rampMin,
+        durationMin: (e.endMs - e.startMs) / MINUTE_MS,
+        size: e.size,
         detected: hit !== undefined,
         ttdMinutes: hit ? (hit.openedMs - e.startMs) / MINUTE_MS : null,
+        foundBy: hit ?? null,
+        oracleMinutes:
+          e.kind === 'negative_spike' || e.kind === 'negative_shift'
+            ? oracleMinutes(series, e)
+            : null,
       };
     });
   return { perHour, seed, outcomes, alerts, evaluatedMs: endMs - EVAL_FROM_MS, evaluations };
@@ -417,6 +464,16 @@ export interface BandReport {
   falsePerBrandWeek: number;
   /** Median minutes from a spike's start to its first alert (spikes: negative, shift, launch). */
   ttdSpikeMedian: number | null;
+  /**
+   * The same median over the negative incidents only (negative spikes and shifts, steep and
+   * ramped: the issue's "negative spikes with and without a volume rise"; launches are listed
+   * apart there), and per kind (`ttdKey`): every figure from the incident's start (a ramp's
+   * first minute), found incidents only.
+   */
+  ttdNegativeMedian: number | null;
+  /** Median `oracleMinutes` over every negative incident (missed ones and > 6 h count as ∞). */
+  oracleNegativeMedian: number | null;
+  ttdByKind: Record<string, { found: number; median: number | null; minutes: number[] }>;
   /** Recall of incidents starting at night (22–06 UTC) and on weekends. */
   recallNight: number | null;
   recallWeekend: number | null;
@@ -424,6 +481,20 @@ export interface BandReport {
   falseByRule: Record<string, number>;
   falseByEvent: Record<string, number>;
   evaluations: number;
+  /** Per brand: every incident and every alert (the breakdown of `eval:alerts --detail`). */
+  results: readonly BrandResult[];
+}
+
+/** The breakdown's kinds: a negative spike or shift, steep or ramped; a launch. */
+export function ttdKey(o: Pick<EventOutcome, 'kind' | 'steep'>): string {
+  return o.kind === 'negative_spike' || o.kind === 'negative_shift'
+    ? `${o.kind} ${o.steep ? 'steep' : 'ramped'}`
+    : o.kind;
+}
+
+/** The lower median (as the band's figure has always been). */
+function lowerMedian(sorted: readonly number[]): number | null {
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : null;
 }
 
 function ratio(a: number, b: number): number | null {
@@ -439,6 +510,24 @@ export function summarizeBand(perHour: number, results: readonly BrandResult[]):
     .filter((o) => SPIKES.has(o.kind) && o.ttdMinutes !== null)
     .map((o) => o.ttdMinutes!)
     .sort((a, b) => a - b);
+  const negativeTtds = outcomes
+    .filter((o) => (o.kind === 'negative_spike' || o.kind === 'negative_shift') && o.detected)
+    .map((o) => o.ttdMinutes!)
+    .sort((a, b) => a - b);
+  const oracles = outcomes
+    .filter((o) => o.kind === 'negative_spike' || o.kind === 'negative_shift')
+    .map((o) => o.oracleMinutes ?? Number.POSITIVE_INFINITY)
+    .sort((a, b) => a - b);
+  const ttdByKind: BandReport['ttdByKind'] = {};
+  for (const o of outcomes.filter((x) => SPIKES.has(x.kind) && x.detected)) {
+    const k = (ttdByKind[ttdKey(o)] ??= { found: 0, median: null, minutes: [] });
+    k.found++;
+    k.minutes.push(o.ttdMinutes!);
+  }
+  for (const k of Object.values(ttdByKind)) {
+    k.minutes.sort((a, b) => a - b);
+    k.median = lowerMedian(k.minutes);
+  }
   const brandWeeks = results.reduce((s, r) => s + r.evaluatedMs, 0) / WEEK_MS;
   const byKind: BandReport['recallByKind'] = {};
   for (const o of outcomes) {
@@ -466,13 +555,17 @@ export function summarizeBand(perHour: number, results: readonly BrandResult[]):
     falseAlerts: alerts.length - correct,
     precision: ratio(correct, alerts.length) ?? 1,
     falsePerBrandWeek: (alerts.length - correct) / brandWeeks,
-    ttdSpikeMedian: ttds.length ? ttds[Math.floor((ttds.length - 1) / 2)]! : null,
+    ttdSpikeMedian: lowerMedian(ttds),
+    ttdNegativeMedian: lowerMedian(negativeTtds),
+    oracleNegativeMedian: lowerMedian(oracles),
+    ttdByKind,
     recallNight: ratio(night.filter((o) => o.detected).length, night.length),
     recallWeekend: ratio(weekend.filter((o) => o.detected).length, weekend.length),
     recallByKind: byKind,
     falseByRule,
     falseByEvent,
     evaluations: results.reduce((s, r) => s + r.evaluations, 0),
+    results,
   };
 }
 
