@@ -133,7 +133,7 @@ function topics(v: unknown): boolean {
 }
 
 /** The raw contract's keys in its order; `?` marks the optional ones. */
-const MENTION_KEYS = [
+export const MENTION_KEYS = [
   'id',
   'source',
   'url',

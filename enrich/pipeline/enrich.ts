@@ -1,3 +1,4 @@
+import { MENTION_KEYS } from '../../core/contracts/contract-check.ts';
 import type { BrandMatch, EnrichedMention, Mention } from '../../core/contracts/mention.ts';
 import type { DedupIndex } from '../dedup/index.ts';
 import { detectLanguage, scoringLanguage } from '../language/detect.ts';
@@ -147,20 +148,7 @@ type Added = Pick<
  * The keys of a mention with no optional field, in the contract's order: what every connector
  * and the demo produce. Such a mention is enriched into one object literal (`plainEnriched`).
  */
-const PLAIN_KEYS = [
-  'id',
-  'source',
-  'url',
-  'author',
-  'text',
-  'title',
-  'lang',
-  'created_at',
-  'fetched_at',
-  'engagement',
-  'parent_id',
-  'synthetic',
-] as const satisfies ReadonlyArray<keyof Mention>;
+const PLAIN_KEYS: readonly string[] = MENTION_KEYS.filter((k) => !k.optional).map((k) => k.key);
 
 function hasPlainKeys(mention: Mention): boolean {
   let i = 0;
