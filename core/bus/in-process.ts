@@ -7,6 +7,7 @@ import type {
   ConsumerStatus,
   OutgoingMessage,
 } from './port.ts';
+import { metrics } from '../metrics.ts';
 
 /**
  * The bus of the embedded default: one process, no Kafka, the same semantics as `kafka.ts`.
@@ -231,11 +232,15 @@ class InProcessConsumer implements BusConsumer {
 
   run(handler: BatchHandler): Promise<void> {
     if (this.finished) throw new Error('consumer already running');
-    this.bus.join(this.options.groupId, this.options.topics, this.options.fromBeginning ?? true);
+    const { groupId: group, topics } = this.options;
+    this.bus.join(group, topics, this.options.fromBeginning ?? true);
     this.running = true;
+    metrics.consumerPartitions.set({ group }, topics.length);
+    for (const topic of topics) this.reportLag(topic);
     this.finished = this.loop(handler).finally(() => {
       this.running = false;
-      this.bus.leave(this.options.groupId);
+      this.bus.leave(group);
+      metrics.consumerPartitions.set({ group }, 0);
     });
     return this.finished;
   }
@@ -256,6 +261,12 @@ class InProcessConsumer implements BusConsumer {
     };
   }
 
+  /** The same `earshot_consumer_lag` series a Kafka consumer reports (one partition per topic). */
+  private reportLag(topic: string): void {
+    const group = this.options.groupId;
+    metrics.consumerLag.set({ group, topic, partition: '0' }, this.bus.lag(topic, group));
+  }
+
   private async loop(handler: BatchHandler): Promise<void> {
     const { groupId, topics } = this.options;
     const maxBatch = this.options.maxBatchSize ?? 1_000;
@@ -267,6 +278,9 @@ class InProcessConsumer implements BusConsumer {
 
     while (context.isRunning()) {
       this.lastLoopAt = Date.now();
+      metrics.consumerLastLoop.set({ group: groupId }, this.lastLoopAt / 1000);
+      // Lag as of this turn, so what arrived while the loop waited shows before it is handled.
+      for (const topic of topics) this.reportLag(topic);
       let handled = false;
       for (const topic of topics) {
         if (!context.isRunning()) break;
@@ -286,6 +300,7 @@ class InProcessConsumer implements BusConsumer {
         const outcome = await handler({ topic, partition: 0, messages }, context);
         const last = outcome?.lastProcessedOffset ?? messages[messages.length - 1]!.offset;
         this.bus.commit(topic, groupId, Number(last) + 1);
+        this.reportLag(topic);
         handled = true;
       }
       if (!handled) await this.bus.waitAny(topics, 1_000, this.abort.signal);

@@ -65,6 +65,15 @@ async function totalVolume(url: string, brand: string, form = '7h'): Promise<num
   return body.totals.volume;
 }
 
+/** Messages produced but not yet handled, summed over every consumer (`earshot_consumer_lag`). */
+async function pipelineLag(url: string): Promise<number | null> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const lags = [...text.matchAll(/^earshot_consumer_lag\{[^}]*\} (\d+)$/gm)].map((m) =>
+    Number(m[1]),
+  );
+  return lags.length === 0 ? null : lags.reduce((a, b) => a + b, 0);
+}
+
 describe('npm start (embedded default)', () => {
   it('starts, serves data within 30 s, stops cleanly on Ctrl-C and keeps the data', async () => {
     const first = await startEarshot();
@@ -95,24 +104,19 @@ describe('npm start (embedded default)', () => {
       timeoutMs: 60_000,
       what: 'backfill done',
     });
-    // Stored, not only produced: the volume holds still over two uncached reads 2 s apart
-    // (the backfill's last mentions may still be on their way through enrich and the sink).
-    const before = await waitFor(
-      async () => {
-        await new Promise((r) => setTimeout(r, 5_100)); // past the cache of the last round
-        const a = await totalVolume(first.url, 'aurora', '7h');
-        await new Promise((r) => setTimeout(r, 2_000));
-        return (await totalVolume(first.url, 'aurora', '420m')) === a ? a : null;
-      },
-      { timeoutMs: 90_000, what: 'the demo history stored' },
-    );
-
+    // Stored, not only produced: every consumer of the pipeline has caught up (the enrich
+    // stage may take many seconds over the backfill), then the volume is read once, uncached.
+    await waitFor(async () => ((await pipelineLag(first.url)) === 0 ? true : null), {
+      timeoutMs: 120_000,
+      what: 'the pipeline caught up with the demo history',
+    });
+    const before = await totalVolume(first.url, 'aurora', '420m');
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);
     expect(first.output()).toContain('stopped cleanly');
 
     const second = await startEarshot();
-    const after = await totalVolume(second.url, 'aurora');
+    const after = await totalVolume(second.url, 'aurora', '7h');
     expect(after).toBeGreaterThanOrEqual(before);
     // The same deterministic history is not counted twice after the restart (an uncached read).
     await new Promise((r) => setTimeout(r, 3_000));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../logger.ts';
 import { StageRunner, type Stage } from '../../stage-runner.ts';
+import { metrics } from '../../metrics.ts';
 import type { BatchHandler, Bus, ConsumerOptions } from '../port.ts';
 
 export interface BusContractOptions {
@@ -122,6 +123,33 @@ export function defineBusContract(
       expect(seen).toEqual(['a', 'b', 'c']);
       await bus.produce(group.topics[0]!, [{ key: null, value: 'd' }]);
       expect(await nextMemberReads(group, 1)).toEqual(['d']);
+    });
+
+    it('reports its lag as earshot_consumer_lag: what is left after the batch it handled', async () => {
+      const group = await topicWith(['a', 'b', 'c']);
+      const [topic] = group.topics;
+      const lagOf = async () =>
+        (await metrics.consumerLag.get()).values.find(
+          (v) => v.labels.group === group.groupId && v.labels.topic === topic,
+        )?.value;
+      let handled = 0;
+      const consumer = bus.consumer(group);
+      const running = consumer.run((batch) => {
+        handled += batch.messages.length;
+        return Promise.resolve();
+      });
+      try {
+        await waitUntil(() => handled >= 3, timeoutMs);
+        let lag: number | undefined;
+        await waitUntil(() => {
+          void lagOf().then((v) => (lag = v));
+          return lag === 0;
+        }, timeoutMs);
+        expect(lag).toBe(0);
+      } finally {
+        await consumer.stop();
+        await running;
+      }
     });
 
     it('delivers a batch again after the handler threw, and the run rejects with the error', async () => {
