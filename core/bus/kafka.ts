@@ -110,8 +110,11 @@ export class KafkaBus implements Bus {
       const existing = new Set(await admin.listTopics());
       const toCreate = missing.filter((t) => !existing.has(t));
       if (toCreate.length > 0) {
+        // Leaders are awaited below, with retries: kafkajs's own wait retries only
+        // LEADER_NOT_AVAILABLE, and a broker started a moment ago answers the metadata of a
+        // topic it just created with UNKNOWN_TOPIC_OR_PARTITION for a while.
         await admin.createTopics({
-          waitForLeaders: true,
+          waitForLeaders: false,
           topics: toCreate.map((topic) => ({
             topic,
             numPartitions: this.options.partitions,
@@ -119,9 +122,9 @@ export class KafkaBus implements Bus {
           })),
         });
       }
-      // createTopics waits for leaders only of the topics it created itself: when another
-      // consumer of this process created some of them a moment before, it returns at once and
-      // a consumer subscribing now hit "This server does not host this topic-partition".
+      // Every topic asked for, also those another consumer of this process created a moment
+      // before: a consumer subscribing before its leader is known hits "This server does not
+      // host this topic-partition".
       await waitForLeaders(admin, missing);
       for (const t of missing) this.knownTopics.add(t);
     } catch (error) {

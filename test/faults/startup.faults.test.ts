@@ -8,6 +8,7 @@ import { StageRunner, type Stage } from '../../core/stage-runner.ts';
 import { uniqueSuffix } from '../support/store.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { startProxy } from './proxy.ts';
+import { ensureKafka, stopKafka } from '../../scripts/kafka.mjs';
 
 /**
  * `earshot run sink` on a broker with no earshot topics yet: the mention sink and the
@@ -185,5 +186,59 @@ describe('starting consumers on a broker without their topics', () => {
     const { groups } = await admin.describeGroups([group]);
     expect(groups[0]!.members).toEqual([]);
     await bus.close();
+  });
+});
+
+describe('a broker restarted a moment ago', () => {
+  // A second broker of its own: the shared one has long settled. Restarted with 800
+  // partitions on disk, it answers metadata of a topic it just created with "unknown topic"
+  // for a while (found on a developer's broker restarted with ~2,800 partitions).
+  const port = 19_492;
+  afterAll(async () => {
+    await stopKafka({ port });
+  });
+
+  it('creates topics and consumes at once, although its first metadata answers are "unknown topic"', async () => {
+    const first = await ensureKafka({ port, fresh: true });
+    const setup = new kafkajs.Kafka({
+      clientId: 'faults-filler',
+      brokers: first.brokers,
+      logLevel: kafkajs.logLevel.NOTHING,
+    }).admin();
+    await setup.connect();
+    await setup.createTopics({
+      topics: Array.from({ length: 200 }, (_, i) => ({ topic: `filler.${i}`, numPartitions: 4 })),
+    });
+    await setup.disconnect();
+    await stopKafka({ port });
+    const { brokers } = await ensureKafka({ port });
+
+    const suffix = uniqueSuffix();
+    const topic = `faults.restarted.${suffix}`;
+    const bus = new KafkaBus({
+      brokers,
+      clientId: `faults-restarted-${suffix}`,
+      partitions: 2,
+      logger,
+    });
+    const { stage, seen } = collecting('restarted');
+    const runner = new StageRunner(stage, {
+      bus,
+      logger,
+      consumer: { groupId: `restarted-${suffix}`, topics: [topic], maxWaitMs: 100 },
+    });
+    try {
+      // kafkajs's createTopics retries only LEADER_NOT_AVAILABLE: this failed at once.
+      await bus.ensureTopics([topic, dlqTopic(topic)]);
+      const running = runner.run();
+      await bus.produce(topic, [{ key: 'a', value: 'first' }]);
+      await waitFor(() => seen.length >= 1, { timeoutMs: 90_000, what: 'the first message' });
+      expect(seen).toEqual(['first']);
+      await runner.stop();
+      await running;
+    } finally {
+      await runner.stop();
+      await bus.close();
+    }
   });
 });
