@@ -62,7 +62,12 @@ export async function saveStateful(
   prefix: string,
   enrichers: Stateful,
 ): Promise<void> {
-  if (enrichers.topics) await state.save(`${prefix}:topics`, enrichers.topics.snapshot());
+  if (enrichers.topics) {
+    await state.save(`${prefix}:topics`, enrichers.topics.snapshot());
+    // Apart, small, for the queries: they map stored mentions' old topic ids through it
+    // (store/queries/topic-aliases.ts) and must not parse the whole clusterer state to do so.
+    await state.save(`${prefix}:topic-aliases`, enrichers.topics.aliases());
+  }
   if (enrichers.dedup) await state.save(`${prefix}:dedup`, enrichers.dedup.snapshot());
   if (enrichers.spam) await state.save(`${prefix}:spam`, enrichers.spam.snapshot());
 }

@@ -516,6 +516,10 @@ class Clusterer implements TopicClusterer {
     return this.s.aliases.get(id) ?? id;
   }
 
+  aliases(): Array<[string, string]> {
+    return [...this.s.aliases];
+  }
+
   topics(brandKey: string, limit = 50): TopicSummary[] {
     const brand = this.s.brands.get(brandKey);
     if (!brand) return [];

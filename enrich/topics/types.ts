@@ -69,6 +69,8 @@ export interface TopicClusterer {
   trending(brand: string, options: TrendingOptions): TrendingTopic[];
   /** The current id of a topic (ids of merged topics resolve to the surviving topic). */
   resolve(id: string): string;
+  /** Every merged topic's id with the id it resolves to now (bounded, oldest merges go first). */
+  aliases(): Array<[string, string]>;
   /**
    * The cross-language merge pass (embed-merge.ts): embeds a few texts of each cluster that
    * changed since the last pass and merges clusters whose embeddings are close. Asynchronous,

@@ -1,5 +1,6 @@
 import type { QueryParams } from '../port.ts';
 import { toClickHouseTime } from '../time.ts';
+import { inTopic } from './topic-aliases.ts';
 
 /** Filters of the mention-level routes (feed, authors, topics, export), as bound SQL. */
 export interface MentionFilters {
@@ -110,7 +111,7 @@ export function mentionWhere(f: MentionFilters): { where: string; params: QueryP
     params.owned = f.owned;
   }
   if (f.topic !== undefined) {
-    clauses.push('has(topic_ids, {topic:String})');
+    clauses.push(inTopic('topic'));
     params.topic = f.topic;
   }
   if (f.q !== undefined && f.q.length > 0) {

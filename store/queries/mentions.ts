@@ -4,6 +4,7 @@ import { fromClickHouseTime, toClickHouseTime } from '../time.ts';
 import { readOverrides } from './adjustments.ts';
 import { currentEngagement, recordedEngagement } from './engagement.ts';
 import { actionsOf, type MentionActions } from './mention-actions.ts';
+import { resolvedTopic, TOPIC_ALIASES } from './topic-aliases.ts';
 import {
   correctedLabels,
   mentionWhere,
@@ -126,9 +127,10 @@ export async function mentionFeed(
   const pageKeys = keys.slice(0, page.limit);
   const details = pageKeys.length
     ? await store.query<MentionRow>(
-        `SELECT id, source, url, author_id, author_handle, author_name, author_followers, text, title, lang, created_at,
+        `WITH ${TOPIC_ALIASES}
+         SELECT id, source, url, author_id, author_handle, author_name, author_followers, text, title, lang, created_at,
                 likes, reposts, replies, sentiment_label, sentiment_score, sentiment_confidence, sentiment_explanation,
-                sentiment_model, topic_ids, topic_labels, topic_brands, synthetic, spam_score, dup_group
+                sentiment_model, arrayMap(t -> ${resolvedTopic('t')}, topic_ids) AS topic_ids, topic_labels, topic_brands, synthetic, spam_score, dup_group
          FROM mentions WHERE id IN {ids:Array(String)}
          ORDER BY id, version DESC LIMIT 1 BY id`,
         // The newest version of each, as FINAL would give, without FINAL's merge of every part

@@ -8,6 +8,7 @@ import {
   type MentionFilters,
 } from './filters.ts';
 import { changePct, previousCut, share } from './metrics.ts';
+import { resolvedTopic, TOPIC_ALIASES } from './topic-aliases.ts';
 
 interface TopicRow {
   id: string;
@@ -70,10 +71,11 @@ async function topicCounts(
     : `brand_mentions FINAL ARRAY JOIN topic_ids AS topic_id, topic_labels AS topic_label
        LEFT JOIN ${correctedLabels} AS c ON c.corrected_id = mention_id`;
   const rows = await store.query<Record<string, string | number>>(
-    `SELECT topic_id AS id, ${rollup ? 'anyLast' : 'any'}(topic_label) AS label, ${measures}
+    `WITH ${TOPIC_ALIASES}
+     SELECT ${resolvedTopic('topic_id')} AS id, ${rollup ? 'anyLast' : 'any'}(topic_label) AS label, ${measures}
      FROM ${from}
      WHERE ${where}
-     GROUP BY topic_id
+     GROUP BY id
      HAVING n > 0
      ORDER BY n DESC, id
      LIMIT {limit:UInt32}`,
@@ -114,10 +116,11 @@ async function topicLanguages(
   if (ids.length === 0) return out;
   const { where, params } = rollup ? rollupWhere(f) : mentionWhere(f);
   const rows = await store.query<{ id: string; lang: string; n: string | number }>(
-    `SELECT topic_id AS id, lang, ${rollup ? 'sum(volume)' : 'count()'} AS n
+    `WITH ${TOPIC_ALIASES}
+     SELECT ${resolvedTopic('topic_id')} AS id, lang, ${rollup ? 'sum(volume)' : 'count()'} AS n
      FROM ${rollup ? 'brand_topics_hourly' : 'brand_mentions FINAL ARRAY JOIN topic_ids AS topic_id'}
-     WHERE ${where} AND topic_id IN {topic_ids:Array(String)}
-     GROUP BY topic_id, lang
+     WHERE ${where} AND id IN {topic_ids:Array(String)}
+     GROUP BY id, lang
      HAVING n > 0
      ORDER BY n DESC, lang`,
     { ...params, topic_ids: ids },
