@@ -150,7 +150,7 @@ export function referenceShare(
   // its own, and the median was one of them. The ordinary days agree with each other; a drift's
   // do not, so the largest set of blocks that agree is the ordinary days (rate-band harness,
   // fresh seed 32, 3,000 an hour: the usual share read 20.6 % where the ordinary days held
-  // 17.5 %, and a steep spike to 21 % was missed). With a majority around the median, the
+  // 17.4 %, and a steep spike to 20.5 % was missed). With a majority around the median, the
   // median's premise holds and nothing changes (a larger set around a block at the edge of the
   // usual ones would take in a drift day or two as well).
   if (2 * usual.length <= blocks.length)
