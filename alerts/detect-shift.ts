@@ -5,7 +5,7 @@ import { binomialZ } from './tails.ts';
 
 /**
  * `negative_spike`'s share scan (docs/alerts.md, "Share scan"): the negatives of the windows of
- * 15 minutes to 2 days ending now, each scored by the exact binomial tail of its negative share
+ * 15 minutes to 8 hours ending now, each scored by the exact binomial tail of its negative share
  * against the brand's usual share (`referenceShare`), with the over-dispersion the brand's own
  * hours show (`dispersion`), and the largest of those scores compared with a threshold raised
  * for the number of windows scanned (`scanThreshold`).
@@ -21,20 +21,8 @@ import { binomialZ } from './tails.ts';
  * four mentions is what it is, not a z of 5.
  */
 
-/**
- * The windows scanned, shortest first (the first to cross reports: the fastest evidence). The
- * day and two days are for the quietest brands only (`shiftWindows`): at 3 mentions an hour a
- * slow drift to a third more negatives holds a handful of mentions in eight hours, too few to
- * tell from chance, and 70–150 over one or two days, enough (rate-band harness, 3 an hour:
- * three of four drifts on seeds 21–22 and 31–32 were missed with eight hours at most).
- */
-export const SHIFT_WINDOWS_MS = [15, 30, 60, 120, 240, 480, 1440, 2880].map((m) => m * MINUTE_MS);
-/**
- * Windows up to this long are scored against the usual share of the blocks that end this long
- * before now; a longer one against blocks that end where it begins (`referenceShare`), so that
- * no window is part of its own baseline.
- */
-const SHORT_REFERENCE_MS = 480 * MINUTE_MS;
+/** The windows scanned, shortest first (the first to cross reports: the fastest evidence). */
+export const SHIFT_WINDOWS_MS = [15, 30, 60, 120, 240, 480].map((m) => m * MINUTE_MS);
 /**
  * Windows over two hours are scanned only while the window before them is expected to hold
  * fewer scored mentions than this (from the brand's rate over the last week, as the seasonal
@@ -43,18 +31,8 @@ const SHORT_REFERENCE_MS = 480 * MINUTE_MS;
  * measure a share to ±2 points, the size of the smallest shifts worth a page.
  */
 const LONG_WINDOW_TARGET = 400;
-/**
- * Windows of a day or more are scanned only while the window before them is expected to hold
- * fewer scored mentions than this: a brand under about 12 mentions an hour. A day window holds
- * an incident for a day after it ended, and its tail test (the last quarter, six hours) is
- * what stops it from paging again; at 30 an hour that tail holds 180 mentions whose z wanders
- * by ±1 from hour to hour, and the day window paged 15 hours after a spike had ended
- * (rate-band harness, held-out seed 21). 100 mentions measure a share to ±4 points, so a brand
- * this busy sees a drift of 15 points over eight hours (z ≈ 3.75) and needs no day.
- */
-const DAY_WINDOW_TARGET = 100;
 
-/** The windows scanned for a brand: all eight for one under 12 mentions an hour, else fewer. */
+/** The windows scanned for a brand: all six for one under 100 mentions an hour, else fewer. */
 export function shiftWindows(series: MinuteSeries, endMs: number): number[] {
   const from = Math.max(series.startMs, series.dataStartMs, endMs - REFERENCE_DAYS * DAY_MS);
   if (endMs <= from) return SHIFT_WINDOWS_MS.filter((w) => w <= 2 * HOUR_MS);
@@ -62,8 +40,7 @@ export function shiftWindows(series: MinuteSeries, endMs: number): number[] {
   const perMs = (c.pos + c.neu + c.neg) / (endMs - from);
   const out: number[] = [];
   for (const w of SHIFT_WINDOWS_MS) {
-    const target = w >= DAY_MS ? DAY_WINDOW_TARGET : LONG_WINDOW_TARGET;
-    if (w > 2 * HOUR_MS && perMs * out.at(-1)! >= target) break;
+    if (w > 2 * HOUR_MS && perMs * out.at(-1)! >= LONG_WINDOW_TARGET) break;
     out.push(w);
   }
   return out;
@@ -122,13 +99,8 @@ interface Reference {
  * of its own baseline). The share: pooled over the blocks whose share is not far above the
  * blocks' median (a drift or a day-long storm would raise it). Null with fewer than two blocks.
  */
-export function referenceShare(
-  series: MinuteSeries,
-  endMs: number,
-  /** The longest window scored against it: the blocks end where that window begins. */
-  longestMs = SHORT_REFERENCE_MS,
-): Reference | null {
-  const until = endMs - Math.max(SHORT_REFERENCE_MS, longestMs);
+export function referenceShare(series: MinuteSeries, endMs: number): Reference | null {
+  const until = endMs - SHIFT_WINDOWS_MS.at(-1)!;
   const blocks: { k: number; neg: number; n: number }[] = [];
   for (let k = 0; k < SHARE_BLOCKS; k++) {
     const to = until - k * DAY_MS;
@@ -216,17 +188,13 @@ export function shareShift(
   /** A rule's `min_volume` as negatives per millisecond of window (0: none). */
   minNegativesPerMs = 0,
 ): ShareShift | null {
-  const short = referenceShare(series, endMs);
-  if (short === null) return null;
+  const ref = referenceShare(series, endMs);
+  if (ref === null) return null;
   const windows = shiftWindows(series, endMs);
   const t = scanThreshold(threshold, windows.length);
-  let long: Reference | null | undefined;
   let best: ShareShift | null = null;
   for (const w of windows) {
     if (!series.covers(endMs - w, endMs)) continue;
-    const ref =
-      w <= SHORT_REFERENCE_MS ? short : (long ??= referenceShare(series, endMs, windows.at(-1)));
-    if (ref === null) continue;
     const c = series.sum(endMs - w, endMs);
     const n = c.pos + c.neu + c.neg;
     if (n === 0 || c.neg <= n * ref.share || c.neg < minNegativesPerMs * w) continue;
@@ -235,7 +203,6 @@ export function shareShift(
     const usual = usualNegatives(series, endMs, w, ref.share);
     if (c.neg < usual + Math.sqrt(usual)) continue;
     if (w > TAIL_FROM_MS && tailZ(series, endMs, w, ref) < (w > 2 * HOUR_MS ? 2 : 1)) continue;
-    if (w >= DAY_MS && !sustained(series, endMs, w, ref)) continue;
     best = {
       windowMs: w,
       negatives: c.neg,
@@ -258,34 +225,10 @@ export function shareShift(
  */
 const TAIL_FROM_MS = HOUR_MS;
 function tailZ(series: MinuteSeries, endMs: number, w: number, ref: Reference): number {
-  return quarterZ(series, endMs, w, ref, 0);
-}
-
-/** Quarter `k` of the window of length `w` ending at `endMs` (0: the last) against the usual share. */
-function quarterZ(
-  series: MinuteSeries,
-  endMs: number,
-  w: number,
-  ref: Reference,
-  k: number,
-): number {
-  const c = series.sum(endMs - ((k + 1) * w) / 4, endMs - (k * w) / 4);
+  const c = series.sum(endMs - w / 4, endMs);
   const n = c.pos + c.neu + c.neg;
   if (n === 0) return 0;
   return binomialZ(c.neg, n, ref.share) / Math.sqrt(1 + (n - 1) * ref.rho);
-}
-
-/**
- * A window of a day or two is for a change that lasts: each of its quarters must be above the
- * usual share (z ≥ 1), not only its last (`tailZ`). Else it speaks for one short incident
- * inside it, which the shorter windows judge, for up to two days: at 3 an hour a one-hour spike
- * and a chance high in the last twelve hours paged the two-day window 41 hours after the spike
- * (rate-band harness, fresh seed 32). A drift holds for a day at full strength, and at 3 an
- * hour six hours of it score z ≈ 2 per quarter.
- */
-function sustained(series: MinuteSeries, endMs: number, w: number, ref: Reference): boolean {
-  for (let k = 1; k < 4; k++) if (quarterZ(series, endMs, w, ref, k) < 1) return false;
-  return true;
 }
 
 /**

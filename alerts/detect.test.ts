@@ -798,15 +798,6 @@ describe('share scan (negative_spike)', () => {
         ),
       ),
     ).toEqual([15, 30, 60, 120, 240, 480]);
-    // 30 an hour: 240 in eight hours, so no day (its tail cannot hold a spike's end apart).
-    expect(
-      minutes(
-        shiftWindows(
-          seriesOf(10, (i) => mix(i % 2, 0)),
-          end,
-        ),
-      ),
-    ).toEqual([15, 30, 60, 120, 240, 480]);
     // 2.5 a minute: 300 in two hours, 600 in four.
     expect(
       minutes(
@@ -845,58 +836,7 @@ describe('share scan (negative_spike)', () => {
     expect(dayBefore.every((x) => x === null || x.z < x.threshold)).toBe(true);
   });
 
-  it('finds a quiet brand\'s slow drift over a day or two, and its ordinary days stay quiet', () => {
-    // 3 mentions an hour, 19 % negative; from day 10 a drift ramps over 36 hours to +22 points
-    // and holds. Eight hours hold 5–10 scored mentions, too few to tell; a day holds about 70.
-    // Before: the scan stopped at eight hours and the drift was never found.
-    const rng = mulberry32(5);
-    const driftFrom = 10 * DAY;
-    const drift = (i: number) => (i < driftFrom ? 0 : 0.22 * Math.min(1, (i - driftFrom) / 2160));
-    const s = seriesOf(14, (i) => {
-      const n = poisson(0.05, rng);
-      let neg = 0;
-      for (let k = 0; k < n; k++) if (rng() < 0.19 + drift(i)) neg++;
-      const pos = Math.floor((n - neg) / 2);
-      return { total: n, pos, neu: n - neg - pos, neg };
-    });
-    const at = (m: number) => T0 + m * MINUTE_MS;
-    expect(shiftWindows(s, at(driftFrom)).map((w) => w / MINUTE_MS)).toEqual([
-      15, 30, 60, 120, 240, 480, 1440, 2880,
-    ]);
-    const hours = (fromMin: number, n: number) =>
-      Array.from({ length: n }, (_, h) => shareShift(s, at(fromMin + 60 * h), 3.75));
-    const during = hours(driftFrom + 24 * 60, 72);
-    const crossing = during.find((x) => x !== null && x.z >= x.threshold);
-    expect(crossing).toBeDefined();
-    expect(crossing!.windowMs).toBeGreaterThanOrEqual(1440 * MINUTE_MS);
-    // Days 5–9, ordinary: never.
-    const before = hours(5 * DAY, 5 * 24);
-    expect(before.every((x) => x === null || x.z < x.threshold)).toBe(true);
-  });
-
-  it('a quiet brand\'s two-day window does not page for one storm inside it a day and a half ago', () => {
-    // 3 mentions an hour, exactly one in five negative; day 10, 01:00–02:00: 25 complaints; day
-    // 11, 08:00–20:00: a little more negative than usual (13 of 36), chance at this size. The
-    // two-day window at 20:00 holds the storm (z ≈ 5) and its last quarter is high (z ≈ 2),
-    // but its middle quarters are ordinary. Before: it paged 42 hours after the storm.
-    const stormFrom = 10 * DAY + 60;
-    const highFrom = 11 * DAY + 8 * 60;
-    const s = seriesOf(12, (i) => {
-      if (i >= stormFrom && i < stormFrom + 60)
-        return i % 12 === 0 ? { total: 5, pos: 0, neu: 0, neg: 5 } : {};
-      if (i % 20 !== 0) return {};
-      const k = i / 20;
-      const neg =
-        i >= highFrom && i < highFrom + 720 ? (k % 36) % 3 === 0 || k % 36 === 1 : k % 5 === 0;
-      return neg ? { total: 1, neg: 1 } : { total: 1, neu: 1 };
-    });
-    const end = T0 + (highFrom + 720) * MINUTE_MS;
-    expect(shiftWindows(s, end).at(-1)).toBe(2880 * MINUTE_MS);
-    const r = shareShift(s, end, 3.75);
-    expect(r === null || r.z < r.threshold).toBe(true);
-  });
-
-  it('a drift that fills most of a young brand\'s blocks does not become the usual share', () => {
+  it("a drift that fills most of a young brand's blocks does not become the usual share", () => {
     // 40 mentions a minute, 20 % negative; a drift ramps over days 3–6 to +8 points, holds a
     // day and stops at day 7: four of the seven blocks before day 7 10:00 are drift days, each
     // at a share of its own. At 10:00 a steep shift to 24 %. Before: the usual share was the
