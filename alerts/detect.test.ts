@@ -836,6 +836,29 @@ describe('share scan (negative_spike)', () => {
     expect(dayBefore.every((x) => x === null || x.z < x.threshold)).toBe(true);
   });
 
+  it("a drift that fills most of a young brand's blocks does not become the usual share", () => {
+    // 40 mentions a minute, 20 % negative; a drift ramps over days 3–6 to +8 points, holds a
+    // day and stops at day 7: four of the seven blocks before day 7 10:00 are drift days, each
+    // at a share of its own. At 10:00 a steep shift to 24 %. Before: the usual share was the
+    // median block's (a drift day's, about 22 %) and the shift was missed.
+    const rng = mulberry32(32);
+    const drift = (d: number) => (d < 3 || d >= 7 ? 0 : 0.08 * Math.min(1, (d - 3) / 3));
+    const shiftAt = 7 * DAY + 10 * 60;
+    const s = seriesOf(8, (i) => {
+      const n = poisson(40, rng);
+      const p = 0.2 + drift(i / DAY) + (i >= shiftAt ? 0.04 : 0);
+      let neg = 0;
+      for (let k = 0; k < n; k++) if (rng() < p) neg++;
+      const pos = Math.floor((n - neg) / 2);
+      return { total: n, pos, neu: n - neg - pos, neg };
+    });
+    const at = (m: number) => T0 + (shiftAt + m) * MINUTE_MS;
+    expect(referenceShare(s, at(0))!.share).toBeCloseTo(0.2, 2);
+    const cache = calibrationCache();
+    const first = [10, 20, 30, 40, 50, 60].find((m) => detect(rule, s, at(m), cache).firing);
+    expect(first).toBeDefined();
+  });
+
   it('learns over-dispersion from the hours: a share that wanders by the hour needs more', () => {
     // The hourly share alternates between 15 % and 25 %: binomial noise understates it.
     const wander = seriesOf(10, (i) => mix(40, Math.floor(i / 60) % 2 === 0 ? 0.15 : 0.25));
