@@ -809,22 +809,36 @@ describe('share scan (negative_spike)', () => {
     ).toEqual([15, 30, 60, 120, 240]);
   });
 
-  it('a drift over most of the last week does not become the usual share', () => {
-    // 40 mentions a minute, 20 % negative; a drift of +6 points ramps up over days 10–12 and
-    // ends on day 14 (four of the seven days before day 15 are drift days); on day 15 at 09:30
-    // a steep shift to 25 %. Before: the usual share was the drift's median day (about 24 %)
-    // and the shift was missed.
-    const rng = mulberry32(21);
-    const drift = (d: number) => (d < 10 || d >= 14 ? 0 : 0.06 * Math.min(1, (d - 10) / 2));
-    const shiftAt = 15 * DAY + 9 * 60 + 30;
-    const s = seriesOf(16, (i) => {
+  /**
+   * 40 mentions a minute at 20 % negative, plus `drift(day)` (a fraction of a day in), plus
+   * `shift` from minute `shiftAt` on: every mention drawn, so the counts carry binomial noise.
+   */
+  function driftThenShift(o: {
+    days: number;
+    seed: number;
+    drift: (day: number) => number;
+    shiftAt: number;
+    shift: number;
+  }) {
+    const rng = mulberry32(o.seed);
+    return seriesOf(o.days, (i) => {
       const n = poisson(40, rng);
-      const p = 0.2 + drift(i / DAY) + (i >= shiftAt ? 0.05 : 0);
+      const p = 0.2 + o.drift(i / DAY) + (i >= o.shiftAt ? o.shift : 0);
       let neg = 0;
       for (let k = 0; k < n; k++) if (rng() < p) neg++;
       const pos = Math.floor((n - neg) / 2);
       return { total: n, pos, neu: n - neg - pos, neg };
     });
+  }
+
+  it('a drift over most of the last week does not become the usual share', () => {
+    // 40 mentions a minute, 20 % negative; a drift of +6 points ramps up over days 10–12 and
+    // ends on day 14 (four of the seven days before day 15 are drift days); on day 15 at 09:30
+    // a steep shift to 25 %. Before: the usual share was the drift's median day (about 24 %)
+    // and the shift was missed.
+    const drift = (d: number) => (d < 10 || d >= 14 ? 0 : 0.06 * Math.min(1, (d - 10) / 2));
+    const shiftAt = 15 * DAY + 9 * 60 + 30;
+    const s = driftThenShift({ days: 16, seed: 21, drift, shiftAt, shift: 0.05 });
     const at = (m: number) => T0 + (shiftAt + m) * MINUTE_MS;
     expect(referenceShare(s, at(0))!.share).toBeCloseTo(0.2, 2);
     const cache = calibrationCache();
@@ -841,17 +855,9 @@ describe('share scan (negative_spike)', () => {
     // day and stops at day 7: four of the seven blocks before day 7 10:00 are drift days, each
     // at a share of its own. At 10:00 a steep shift to 24 %. Before: the usual share was the
     // median block's (a drift day's, about 22 %) and the shift was missed.
-    const rng = mulberry32(32);
     const drift = (d: number) => (d < 3 || d >= 7 ? 0 : 0.08 * Math.min(1, (d - 3) / 3));
     const shiftAt = 7 * DAY + 10 * 60;
-    const s = seriesOf(8, (i) => {
-      const n = poisson(40, rng);
-      const p = 0.2 + drift(i / DAY) + (i >= shiftAt ? 0.04 : 0);
-      let neg = 0;
-      for (let k = 0; k < n; k++) if (rng() < p) neg++;
-      const pos = Math.floor((n - neg) / 2);
-      return { total: n, pos, neu: n - neg - pos, neg };
-    });
+    const s = driftThenShift({ days: 8, seed: 32, drift, shiftAt, shift: 0.04 });
     const at = (m: number) => T0 + (shiftAt + m) * MINUTE_MS;
     expect(referenceShare(s, at(0))!.share).toBeCloseTo(0.2, 2);
     const cache = calibrationCache();
