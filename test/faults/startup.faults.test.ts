@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import kafkajs from 'kafkajs';
+import type kafkajs from 'kafkajs';
 import { KafkaBus } from '../../core/bus/kafka.ts';
 import type { ConsumedMessage } from '../../core/bus/port.ts';
 import { dlqTopic } from '../../core/contracts/topics.ts';
@@ -9,6 +9,7 @@ import { uniqueSuffix } from '../support/store.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { startProxy } from './proxy.ts';
 import { ensureKafka, stopKafka } from '../../scripts/kafka.mjs';
+import { connectedAdmin } from '../support/kafka-admin.ts';
 
 /**
  * `earshot run sink` on a broker with no earshot topics yet: the mention sink and the
@@ -22,12 +23,7 @@ const logger = silentLogger();
 let admin: kafkajs.Admin;
 
 beforeAll(async () => {
-  admin = new kafkajs.Kafka({
-    clientId: 'faults-admin',
-    brokers: services.kafka.brokers,
-    logLevel: kafkajs.logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
+  admin = await connectedAdmin(services.kafka.brokers, 'faults-admin');
 });
 afterAll(async () => {
   await admin?.disconnect();
@@ -200,12 +196,7 @@ describe('a broker restarted a moment ago', () => {
 
   it('creates topics and consumes at once, although its first metadata answers are "unknown topic"', async () => {
     const first = await ensureKafka({ port, fresh: true });
-    const setup = new kafkajs.Kafka({
-      clientId: 'faults-filler',
-      brokers: first.brokers,
-      logLevel: kafkajs.logLevel.NOTHING,
-    }).admin();
-    await setup.connect();
+    const setup = await connectedAdmin(first.brokers, 'faults-filler');
     await setup.createTopics({
       topics: Array.from({ length: 200 }, (_, i) => ({ topic: `filler.${i}`, numPartitions: 4 })),
     });

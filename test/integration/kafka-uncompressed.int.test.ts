@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import kafkajs from 'kafkajs';
+import type kafkajs from 'kafkajs';
 import { KafkaBus, NONE_MAX_CHARS } from '../../core/bus/kafka.ts';
 import { silentLogger } from '../../core/logger.ts';
 import { uniqueSuffix } from '../support/store.ts';
+import { connectedAdmin } from '../support/kafka-admin.ts';
 
 /**
  * KAFKA_COMPRESSION=none on the real broker: a partition's record batch must then fit the
@@ -22,11 +23,7 @@ beforeAll(async () => {
     compression: 'none',
     logger: silentLogger(),
   });
-  admin = new kafkajs.Kafka({
-    brokers: services.kafka.brokers,
-    logLevel: kafkajs.logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
+  admin = await connectedAdmin(services.kafka.brokers, 'earshot-test-uncompressed-admin');
 });
 
 afterAll(async () => {

@@ -6,6 +6,7 @@ import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueSuffix } from '../support/store.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { connectedAdmin } from '../support/kafka-admin.ts';
 
 /**
  * Every `earshot run` process serves /healthz, /readyz and /metrics on its ops port. A sink
@@ -20,12 +21,7 @@ const children: ChildProcess[] = [];
 let admin: kafkajs.Admin;
 
 beforeAll(async () => {
-  admin = new kafkajs.Kafka({
-    clientId: 'ops-port-test',
-    brokers: services.kafka.brokers,
-    logLevel: kafkajs.logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
+  admin = await connectedAdmin(services.kafka.brokers, 'ops-port-test');
 });
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
