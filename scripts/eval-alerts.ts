@@ -2,7 +2,7 @@ import { runBands, type AlertRecord, type BandReport } from '../alerts/evaluatio
 import { buildSentimentPool } from './lib-alerts-sentiment-pool.ts';
 
 /**
- * `npm run eval:alerts [-- --seeds N] [--first-seed S] [--bands 3,30] [--json] [--detail]`: the rate-band
+ * `npm run eval:alerts [-- --seeds N] [--first-seed S] [--bands 3,30] [--step M] [--json] [--detail]`: the rate-band
  * harness (alerts/evaluation/bands.ts) over N seeds S … S + N − 1 (one brand each per band;
  * default 8 from 21: the reported seeds; the detector's constants were tuned on 11–13), with
  * each brand's default rules and the project's own sentiment. Prints one row per band (the
@@ -17,10 +17,16 @@ const arg = (name: string): string | undefined => {
 const firstSeed = Number(arg('first-seed') ?? 21);
 const seeds = Array.from({ length: Number(arg('seeds') ?? 8) }, (_, i) => firstSeed + i);
 const bands = arg('bands')?.split(',').map(Number);
+// The live scheduler evaluates every minute; the harness's default step is five (a fifth of the CPU).
+const stepMin = arg('step') === undefined ? undefined : Number(arg('step'));
 const pool = buildSentimentPool();
 const started = Date.now();
 const cpu0 = process.cpuUsage();
-const reports = runBands(pool, { seeds, ...(bands ? { bands } : {}) });
+const reports = runBands(pool, {
+  seeds,
+  ...(bands ? { bands } : {}),
+  ...(stepMin ? { stepMs: stepMin * 60_000 } : {}),
+});
 const elapsedMs = Date.now() - started;
 const cpu = process.cpuUsage(cpu0);
 const cpuMs = (cpu.user + cpu.system) / 1000;

@@ -231,23 +231,32 @@ function strength(e: PlantedEvent, t: number): number {
   return ramp;
 }
 
-/** The brand's minute counts, as the enricher would have labelled them. */
-export function generateBrand(sc: BrandScenario, pool: SentimentPool): MinuteRow[] {
+/**
+ * Every mention of the brand's four weeks, minute by minute: `emit(t, kind, u, v)` once per
+ * mention of true kind `kind` in the minute starting at `t`, with two uniform draws for the
+ * caller to pick its text or label by (the pool's language and sentence), so the replay harness
+ * and the end-to-end evaluation (`scripts/eval-alerts-e2e.ts`) see the same realisation.
+ */
+export function eachMention(
+  sc: BrandScenario,
+  emit: (t: number, kind: TrueKind, u: number, v: number) => void,
+  onMinute?: (t: number) => void,
+): void {
   const { spec, events } = sc;
   const rng = mulberry32(spec.seed);
-  const rows: MinuteRow[] = [];
   const minutes = BANDS_DAYS * 1440;
   let block = 1;
   let day = 1;
-  const label = (row: MinuteRow, kind: TrueKind, n: number) => {
+  let t = 0;
+  const mentions = (kind: TrueKind, n: number) => {
     for (let k = 0; k < n; k++) {
-      const l: SentimentLabel = pool.draw(kind, rng);
-      row.total++;
-      if (l !== 'unscored') row[l]++;
+      const u = rng();
+      emit(t, kind, u, rng());
     }
   };
   for (let i = 0; i < minutes; i++) {
-    const t = BANDS_START_MS + i * MINUTE_MS;
+    t = BANDS_START_MS + i * MINUTE_MS;
+    onMinute?.(t);
     if (i % 1440 === 0) day = Math.max(0.3, 1 + spec.dayWander * gaussian(rng));
     if (i % 15 === 0) block = Math.max(0.05, 1 + spec.dispersion * gaussian(rng));
     let lambda = (expectedPerHour(spec, t) / 60) * day * block;
@@ -278,25 +287,46 @@ export function generateBrand(sc: BrandScenario, pool: SentimentPool): MinuteRow
           break;
       }
     }
-    const row: MinuteRow = { t, total: 0, pos: 0, neu: 0, neg: 0 };
     const { pos, neu } = spec.mix;
     // The usual mentions; a shift or drift turns a share of all mentions into complaints,
     // taken from the positive and neutral ones (volume unchanged).
     const keep = 1 - turnNeg / (pos + neu);
-    label(row, 'pos', poisson(lambda * pos * Math.max(0, keep), rng));
-    label(row, 'neu', poisson(lambda * neu * Math.max(0, keep), rng));
-    label(row, 'neg', poisson(lambda * spec.mix.neg, rng));
-    label(row, 'incident', poisson(lambda * (pos + neu) * Math.min(1, turnNeg / (pos + neu)), rng));
-    label(row, 'incident', poisson(extraNeg, rng));
+    mentions('pos', poisson(lambda * pos * Math.max(0, keep), rng));
+    mentions('neu', poisson(lambda * neu * Math.max(0, keep), rng));
+    mentions('neg', poisson(lambda * spec.mix.neg, rng));
+    mentions('incident', poisson(lambda * (pos + neu) * Math.min(1, turnNeg / (pos + neu)), rng));
+    mentions('incident', poisson(extraNeg, rng));
     // A launch: mostly praise, some questions.
-    label(row, 'pos', poisson(extraLaunch * 0.7, rng));
-    label(row, 'neu', poisson(extraLaunch * 0.3, rng));
+    mentions('pos', poisson(extraLaunch * 0.7, rng));
+    mentions('neu', poisson(extraLaunch * 0.3, rng));
     // A viral post: replies in the brand's usual mix.
-    label(row, 'pos', poisson(extraViral * pos, rng));
-    label(row, 'neu', poisson(extraViral * neu, rng));
-    label(row, 'neg', poisson(extraViral * spec.mix.neg, rng));
-    rows.push(row);
+    mentions('pos', poisson(extraViral * pos, rng));
+    mentions('neu', poisson(extraViral * neu, rng));
+    mentions('neg', poisson(extraViral * spec.mix.neg, rng));
   }
+}
+
+/** The brand's minute counts, as the enricher would have labelled them. */
+export function generateBrand(sc: BrandScenario, pool: SentimentPool): MinuteRow[] {
+  const rows: MinuteRow[] = [];
+  let row: MinuteRow = { t: 0, total: 0, pos: 0, neu: 0, neg: 0 };
+  let draws: [number, number] = [0, 0];
+  let next = 0;
+  const fromDraws = () => draws[next++]!;
+  eachMention(
+    sc,
+    (_t, kind, u, v) => {
+      draws = [u, v];
+      next = 0;
+      const l: SentimentLabel = pool.draw(kind, fromDraws);
+      row.total++;
+      if (l !== 'unscored') row[l]++;
+    },
+    (t) => {
+      row = { t, total: 0, pos: 0, neu: 0, neg: 0 };
+      rows.push(row);
+    },
+  );
   return rows;
 }
 
@@ -394,7 +424,7 @@ export function runBrand(
   const endMs = BANDS_START_MS + BANDS_DAYS * DAY_MS;
   const series = new MinuteSeries(BANDS_START_MS, endMs, rows);
   const rules = (o.rules ?? bandRules)('eval');
-  const alerts: AlertRecord[] = [];
+  const opened: OpenedAlert[] = [];
   let evaluations = 0;
   for (const rule of rules) {
     const { events } = replay(rule, series, EVAL_FROM_MS, endMs, {
@@ -403,20 +433,48 @@ export function runBrand(
     });
     for (const ev of events) {
       if (ev.kind !== 'open') continue;
-      const t = Date.parse(ev.at);
-      const event = sc.events.find((e) => t >= e.startMs && t <= e.endMs + GRACE_MS) ?? null;
       const d = ev.incident.detection;
-      alerts.push({
+      opened.push({
         rule: rule.type,
-        openedMs: t,
-        event: event?.kind ?? null,
-        correct: event !== null && ALLOWED[event.kind].includes(rule.type),
+        openedMs: Date.parse(ev.at),
         windowMinutes: d.window_minutes,
         statistic: d.secondary?.metric ?? d.metric,
         z: d.z,
       });
     }
   }
+  return { ...scoreBrand(perHour, seed, sc, opened, series), evaluations };
+}
+
+/** An alert as a rule opened it, before it is matched to the planted events. */
+export type OpenedAlert = Omit<AlertRecord, 'event' | 'correct'>;
+
+/** The evaluated span: rules learn for a day first, and the series ends after four weeks. */
+export const BANDS_EVAL_FROM_MS = EVAL_FROM_MS;
+export const BANDS_END_MS = BANDS_START_MS + BANDS_DAYS * DAY_MS;
+
+/**
+ * Matches a brand's alerts to its planted events: an alert during an event (or its grace after)
+ * of a rule type that event allows is right, any other is false; an incident is found by the
+ * first alert of a type that detects it. `series` (the labelled counts) gives the oracle bound;
+ * without it (the end-to-end evaluation) the bound is left out.
+ */
+export function scoreBrand(
+  perHour: number,
+  seed: number,
+  sc: BrandScenario,
+  opened: readonly OpenedAlert[],
+  series: MinuteSeries | null,
+): Omit<BrandResult, 'evaluations'> {
+  const alerts: AlertRecord[] = opened.map((a) => {
+    const event =
+      sc.events.find((e) => a.openedMs >= e.startMs && a.openedMs <= e.endMs + GRACE_MS) ?? null;
+    return {
+      ...a,
+      event: event?.kind ?? null,
+      correct: event !== null && ALLOWED[event.kind].includes(a.rule),
+    };
+  });
   const outcomes: EventOutcome[] = sc.events
     .filter((e) => DETECTED_BY[e.kind].length > 0)
     .map((e) => {
@@ -443,12 +501,12 @@ export function runBrand(
         ttdMinutes: hit ? (hit.openedMs - e.startMs) / MINUTE_MS : null,
         foundBy: hit ?? null,
         oracleMinutes:
-          e.kind === 'negative_spike' || e.kind === 'negative_shift'
+          series !== null && (e.kind === 'negative_spike' || e.kind === 'negative_shift')
             ? oracleMinutes(series, e)
             : null,
       };
     });
-  return { perHour, seed, outcomes, alerts, evaluatedMs: endMs - EVAL_FROM_MS, evaluations };
+  return { perHour, seed, outcomes, alerts, evaluatedMs: BANDS_END_MS - EVAL_FROM_MS };
 }
 
 export interface BandReport {
