@@ -1,6 +1,7 @@
 import type { Store } from '../port.ts';
 import { fromClickHouseTime, toClickHouseTime } from '../time.ts';
 import { currentEngagement, recordedEngagement } from './engagement.ts';
+import { resolvedTopic, survivingLabel, TOPIC_ALIASES } from './topic-aliases.ts';
 
 /** "Why it fired", beyond the numbers: what people talked about and the loudest complaints. */
 
@@ -49,10 +50,17 @@ export async function alertContext(store: Store, q: AlertContextQuery): Promise<
   const now = currentEngagement('m', 'rec');
   const topics = await store.query<AlertTopic>(
     // brand_mentions: the brand's own topics (a post other workspaces match has theirs too).
-    `SELECT label, count() AS volume, countIf(sentiment_label = 'neg') AS negative
-      FROM brand_mentions FINAL
-      ARRAY JOIN topic_labels AS label
-      WHERE ${inScope}
+    // By topic after merges (one story under two ids is one topic, under the label of the one
+    // it merged into), then by label: topics that only share a label read as one line.
+    `SELECT label, sum(n) AS volume, sum(n_neg) AS negative
+      FROM (WITH ${TOPIC_ALIASES}
+            SELECT ${resolvedTopic('topic_id')} AS id,
+                   ${survivingLabel('topic_id', 'topic_label', 'created_at')} AS label,
+                   count() AS n, countIf(sentiment_label = 'neg') AS n_neg
+            FROM brand_mentions FINAL
+            ARRAY JOIN topic_ids AS topic_id, topic_labels AS topic_label
+            WHERE ${inScope}
+            GROUP BY id)
       GROUP BY label
       ORDER BY volume DESC, label
       LIMIT {limit:UInt32}`,

@@ -1,5 +1,6 @@
 import type { Store } from '../port.ts';
 import { toClickHouseTime } from '../time.ts';
+import { resolvedTopic, survivingLabel, TOPIC_ALIASES } from './topic-aliases.ts';
 
 /** Weekly digest numbers per brand of a workspace, from the hourly rollup. */
 export interface DigestBrandTotals {
@@ -44,11 +45,16 @@ export async function digestTopTopics(
 ): Promise<Array<{ brand: string; label: string; volume: number }>> {
   const rows = await store.query<{ brand: string; label: string; volume: number }>(
     // brand_mentions: each brand's own topics (a post other workspaces match has theirs too).
-    `SELECT brand, label, count() AS volume
-      FROM brand_mentions FINAL
-      ARRAY JOIN topic_labels AS label
-      WHERE workspace = {workspace:String}
-        AND created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
+    // By topic after merges, then by label, as an alert's context (alerts-context.ts).
+    `SELECT brand, label, sum(n) AS volume
+      FROM (WITH ${TOPIC_ALIASES}
+            SELECT brand, ${resolvedTopic('topic_id')} AS id,
+                   ${survivingLabel('topic_id', 'topic_label', 'created_at')} AS label, count() AS n
+            FROM brand_mentions FINAL
+            ARRAY JOIN topic_ids AS topic_id, topic_labels AS topic_label
+            WHERE workspace = {workspace:String}
+              AND created_at >= {from:DateTime64(3, 'UTC')} AND created_at < {to:DateTime64(3, 'UTC')}
+            GROUP BY brand, id)
       GROUP BY brand, label
       ORDER BY brand, volume DESC, label
       LIMIT {limit:UInt32} BY brand`,

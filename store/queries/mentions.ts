@@ -4,7 +4,7 @@ import { fromClickHouseTime, toClickHouseTime } from '../time.ts';
 import { readOverrides } from './adjustments.ts';
 import { currentEngagement, recordedEngagement } from './engagement.ts';
 import { actionsOf, type MentionActions } from './mention-actions.ts';
-import { resolvedTopic, TOPIC_ALIASES } from './topic-aliases.ts';
+import { resolvedTopic, survivingLabels, TOPIC_ALIASES } from './topic-aliases.ts';
 import {
   correctedLabels,
   mentionWhere,
@@ -54,6 +54,8 @@ interface MentionRow {
   sentiment_confidence: number;
   sentiment_explanation: string;
   topic_ids: string[];
+  /** `topic_ids` after merges (topic-aliases.ts). */
+  resolved_topic_ids: string[];
   topic_labels: string[];
   topic_brands: string[];
   synthetic: boolean;
@@ -130,7 +132,7 @@ export async function mentionFeed(
         `WITH ${TOPIC_ALIASES}
          SELECT id, source, url, author_id, author_handle, author_name, author_followers, text, title, lang, created_at,
                 likes, reposts, replies, sentiment_label, sentiment_score, sentiment_confidence, sentiment_explanation,
-                sentiment_model, arrayMap(t -> ${resolvedTopic('t')}, topic_ids) AS topic_ids, topic_labels, topic_brands, synthetic, spam_score, dup_group
+                sentiment_model, topic_ids, arrayMap(t -> ${resolvedTopic('t')}, topic_ids) AS resolved_topic_ids, topic_labels, topic_brands, synthetic, spam_score, dup_group
          FROM mentions WHERE id IN {ids:Array(String)}
          ORDER BY id, version DESC LIMIT 1 BY id`,
         // The newest version of each, as FINAL would give, without FINAL's merge of every part
@@ -139,6 +141,14 @@ export async function mentionFeed(
       )
     : [];
   const byId = new Map(details.map((d) => [d.id, d]));
+  const brandKey = `${f.workspace}/${f.brand}`;
+  // A mention stored under a topic that merged since shows under the topic it merged into, and
+  // so under that topic's label, as the lists show it: looked up only for such topics (none on
+  // most pages, so most pages pay nothing).
+  const merged = new Set(
+    details.flatMap((d) => ownTopics(d, brandKey).flatMap((t) => (t.merged ? [t.id] : []))),
+  );
+  const labels = await survivingLabels(store, f, [...merged]);
   // Engagement that grew after the mentions were stored (refreshes): the higher count wins.
   const recorded = details.length
     ? await store.query<Pick<MentionRow, 'likes' | 'reposts' | 'replies'> & { mention_id: string }>(
@@ -165,7 +175,7 @@ export async function mentionFeed(
     return d
       ? [
           withActions(
-            toApiMention(d, k.matched_terms, `${f.workspace}/${f.brand}`, Boolean(k.is_owned)),
+            toApiMention(d, k.matched_terms, brandKey, Boolean(k.is_owned), labels),
             actionsOf(overrides.get(d.id), d.sentiment_label),
           ),
         ]
@@ -216,7 +226,27 @@ async function mostEngagedKeys(
   );
 }
 
-function toApiMention(d: MentionRow, matchedTerms: string[], brandKey: string, owned: boolean) {
+/**
+ * The brand's own topics of a mention: another brand's (maybe another workspace's) are made of
+ * its posts. Each under its id after merges; `merged` when that is not the id it was stored with.
+ */
+function ownTopics(d: MentionRow, brandKey: string) {
+  return d.topic_ids.flatMap((stored, i) => {
+    const owner = d.topic_brands[i] ?? '';
+    const id = d.resolved_topic_ids[i] ?? stored;
+    return owner === '' || owner === brandKey
+      ? [{ id, label: d.topic_labels[i] ?? stored, merged: id !== stored }]
+      : [];
+  });
+}
+
+function toApiMention(
+  d: MentionRow,
+  matchedTerms: string[],
+  brandKey: string,
+  owned: boolean,
+  survivingLabels: ReadonlyMap<string, string>,
+) {
   return {
     id: d.id,
     source: d.source,
@@ -241,11 +271,10 @@ function toApiMention(d: MentionRow, matchedTerms: string[], brandKey: string, o
       /** The model (and version) that scored it; exports carry it for audits and retraining. */
       model: d.sentiment_model,
     },
-    // The brand's own topics: another brand's (maybe another workspace's) are made of its posts.
-    topics: d.topic_ids.flatMap((id, i) => {
-      const owner = d.topic_brands[i] ?? '';
-      return owner === '' || owner === brandKey ? [{ id, label: d.topic_labels[i] ?? id }] : [];
-    }),
+    topics: ownTopics(d, brandKey).map((t) => ({
+      id: t.id,
+      label: (t.merged ? survivingLabels.get(t.id) : undefined) ?? t.label,
+    })),
     matched_terms: matchedTerms,
     /** By or under one of the brand's own accounts: kept whether or not the query matched. */
     owned,

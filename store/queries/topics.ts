@@ -8,7 +8,7 @@ import {
   type MentionFilters,
 } from './filters.ts';
 import { changePct, previousCut, share } from './metrics.ts';
-import { resolvedTopic, TOPIC_ALIASES } from './topic-aliases.ts';
+import { resolvedTopic, survivingLabel, TOPIC_ALIASES } from './topic-aliases.ts';
 
 interface TopicRow {
   id: string;
@@ -72,7 +72,7 @@ async function topicCounts(
        LEFT JOIN ${correctedLabels} AS c ON c.corrected_id = mention_id`;
   const rows = await store.query<Record<string, string | number>>(
     `WITH ${TOPIC_ALIASES}
-     SELECT ${resolvedTopic('topic_id')} AS id, ${rollup ? 'anyLast' : 'any'}(topic_label) AS label, ${measures}
+     SELECT ${resolvedTopic('topic_id')} AS id, ${survivingLabel('topic_id', 'topic_label', time, current)} AS label, ${measures}
      FROM ${from}
      WHERE ${where}
      GROUP BY id

@@ -4,6 +4,8 @@ import { createTopicClusterer } from '../../enrich/topics/cluster.ts';
 import type { EmbedTexts } from '../../enrich/topics/embed-merge.ts';
 import type { TopicClusterer } from '../../enrich/topics/types.ts';
 import type { Store } from '../../store/port.ts';
+import { alertContext } from '../../store/queries/alerts-context.ts';
+import { digestTopTopics } from '../../store/queries/alerts-digest.ts';
 import { mentionFeed } from '../../store/queries/mentions.ts';
 import { brandTopics } from '../../store/queries/topics.ts';
 import { StoreStateStore } from '../../store/state-store.ts';
@@ -21,13 +23,19 @@ const HOUR = Date.parse('2026-11-20T10:00:00Z');
 let store: Store;
 let battery = '';
 let price = '';
+/** The label each topic's mentions were stored with (the clusterer's, per id). */
+const labelOf = new Map<string, string>();
 
 /**
  * A real merge: a clusterer sees one story in English and in German (two topics), and an
  * unrelated one; its cross-language pass then finds the two battery topics alike (an embedding
  * by story) and merges them, as the enrich stage does beside the stream.
  */
-async function mergedClusterer(): Promise<{ clusterer: TopicClusterer; ids: string[] }> {
+async function mergedClusterer(): Promise<{
+  clusterer: TopicClusterer;
+  ids: string[];
+  labels: string[];
+}> {
   const clusterer = createTopicClusterer({ embedMerge: { threshold: 0.6 } });
   // Enough stories that the pass can centre its embeddings (it needs eight).
   const stories = [
@@ -50,7 +58,7 @@ async function mergedClusterer(): Promise<{ clusterer: TopicClusterer; ids: stri
     ['en', 'Acme camera blurry in low light photos'],
     ['en', 'Acme warranty claim refused without reason'],
   ];
-  const ids = posts.map(
+  const topics = posts.map(
     ([lang, text], i) =>
       clusterer.assign({
         id: `p${i}`,
@@ -59,9 +67,13 @@ async function mergedClusterer(): Promise<{ clusterer: TopicClusterer; ids: stri
         brands: [`${WS}/acme`],
         created_at: new Date(HOUR + i * 60_000).toISOString(),
         exclude_terms: ['Acme'],
-      }).topics[0]!.id,
+      }).topics[0]!,
   );
+  const ids = topics.map((t) => t.id);
   expect(new Set(ids).size).toBe(posts.length);
+  // The stage stores each mention with its topic's label: two labels for the one story.
+  const labels = topics.map((t) => t.label);
+  expect(labels[0]).not.toBe(labels[1]);
   // One direction per story; the English and German battery posts tell the same one.
   const embed: EmbedTexts = (texts) =>
     Promise.resolve(
@@ -75,35 +87,47 @@ async function mergedClusterer(): Promise<{ clusterer: TopicClusterer; ids: stri
   // One post a topic here: let the pass embed clusters of one post.
   const merged = await clusterer.mergeAcrossLanguages(embed, { minCount: 1 });
   expect(merged.merged).toBe(1);
-  return { clusterer, ids };
+  return { clusterer, ids, labels };
 }
 
-const mention = (i: number, topic: string, minute: number) =>
+const mention = (i: number, topic: string, minute: number, sentiment: 'pos' | 'neg' = 'pos') =>
   anEnrichedMention({
     id: `merge:${i}`,
     created_at: new Date(HOUR + minute * 60_000).toISOString(),
     brands: [{ workspace: WS, brand: 'acme', query_id: 'acme:q', terms: ['acme'] }],
-    topics: [{ id: topic, label: topic }],
+    topics: [{ id: topic, label: labelOf.get(topic) ?? topic }],
+    sentiment: { ...anEnrichedMention().sentiment, label: sentiment },
   });
 
 beforeAll(async () => {
   store = await freshStore(services);
-  const { clusterer, ids } = await mergedClusterer();
+  const { clusterer, ids, labels } = await mergedClusterer();
+  ids.forEach((id, i) => labelOf.set(id, labels[i]!));
   const [english, german] = ids as [string, string];
   battery = clusterer.resolve(english);
   const absorbed = battery === english ? german : english;
   price = ids[2]!;
-  // Stored as the stage gave them before the merge: three under the absorbed id.
+  // Stored as the stage gave them before the merge: three under the absorbed id (with its
+  // label), the newest of the story among them.
   await storeThroughSink(store, [
-    mention(1, absorbed, 5),
+    mention(1, absorbed, 5, 'neg'),
     mention(2, absorbed, 10),
-    mention(3, absorbed, 15),
-    mention(4, battery, 20),
+    mention(3, absorbed, 50),
+    mention(4, battery, 20, 'neg'),
     mention(5, battery, 25),
-    mention(6, price, 30),
+    mention(6, price, 30, 'neg'),
     mention(7, price, 35),
     mention(8, price, 40),
     mention(9, price, 45),
+    // Another brand's two topics (never merged) that happen to share a label.
+    ...[1, 2, 3].map((i) =>
+      anEnrichedMention({
+        id: `globex:${i}`,
+        created_at: new Date(HOUR + i * 60_000).toISOString(),
+        brands: [{ workspace: WS, brand: 'globex', query_id: 'globex:q', terms: ['globex'] }],
+        topics: [{ id: i === 1 ? 'tp-globex-1' : 'tp-globex-2', label: 'late delivery' }],
+      }),
+    ),
   ]);
   await saveStateful(new StoreStateStore(store), 'enrich', {
     ...freshStateful(),
@@ -124,9 +148,9 @@ describe('topics merged after their mentions were stored', () => {
       { workspace: WS, brand: 'acme', from: new Date(from), to: new Date(to) },
       { limit: 10, minVolume: 1, now: new Date(HOUR + 7_200_000) },
     );
-    expect(topics.top.map((t) => [t.id, t.volume])).toEqual([
-      [battery, 5],
-      [price, 4],
+    expect(topics.top.map((t) => [t.id, t.label, t.volume])).toEqual([
+      [battery, labelOf.get(battery), 5],
+      [price, labelOf.get(price), 4],
     ]);
     expect(topics.top[0]!.langs).toEqual(['en']);
   });
@@ -150,6 +174,30 @@ describe('topics merged after their mentions were stored', () => {
       'merge:4',
       'merge:5',
     ]);
-    for (const m of feed.mentions) expect(m.topics.map((t) => t.id)).toEqual([battery]);
+    // Under the surviving topic's label too, the one the lists show, also on the mentions
+    // stored under the absorbed id with its own label.
+    for (const m of feed.mentions)
+      expect(m.topics).toEqual([{ id: battery, label: labelOf.get(battery) }]);
+  });
+
+  it("are one topic, under the surviving topic's label, in an alert's context", async () => {
+    const window = { from: new Date(HOUR), to: new Date(HOUR + 3_600_000) };
+    const context = await alertContext(store, { workspace: WS, brand: 'acme', ...window });
+    expect(context.top_topics).toEqual([
+      { label: labelOf.get(battery), volume: 5, negative: 2 },
+      { label: labelOf.get(price), volume: 4, negative: 1 },
+    ]);
+    // Topics that only share a label read as one line, as before.
+    const other = await alertContext(store, { workspace: WS, brand: 'globex', ...window });
+    expect(other.top_topics).toEqual([{ label: 'late delivery', volume: 3, negative: 0 }]);
+  });
+
+  it('are one topic in the weekly digest', async () => {
+    const topics = await digestTopTopics(store, WS, new Date(HOUR), new Date(HOUR + 3_600_000));
+    expect(topics).toEqual([
+      { brand: 'acme', label: labelOf.get(battery), volume: 5 },
+      { brand: 'acme', label: labelOf.get(price), volume: 4 },
+      { brand: 'globex', label: 'late delivery', volume: 3 },
+    ]);
   });
 });
