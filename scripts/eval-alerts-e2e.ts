@@ -1,12 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import {
-  createWriteStream,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RuleType } from '../alerts/config.ts';
@@ -24,6 +17,7 @@ import {
 import type { TrueKind } from '../alerts/evaluation/pool.ts';
 import { mulberry32 } from '../core/random.ts';
 import { ASPECTS, LANGUAGE_MIX, PHRASES } from '../ingest/demo/phrases.ts';
+import { languageOf, loadDataTexts } from './lib-alerts-texts.ts';
 
 /**
  * `npm run eval:alerts:e2e [-- --first-seed S] [--seeds N] [--bands 3,8,25,40] [--texts data|demo]
@@ -61,16 +55,6 @@ interface TextBank {
   pick(kind: TrueKind, u: number, v: number): { text: string; lang: string | null };
 }
 
-function languageOf(u: number, mix: ReadonlyArray<readonly [string, number]>): string {
-  const total = mix.reduce((s, [, w]) => s + w, 0);
-  let r = u * total;
-  for (const [lang, w] of mix) {
-    r -= w;
-    if (r <= 0) return lang;
-  }
-  return mix[mix.length - 1]![0];
-}
-
 /** The demo's sentences, indexed exactly as the harness's pool indexes its labels. */
 function demoBank(): TextBank {
   return {
@@ -89,54 +73,13 @@ function demoBank(): TextBank {
   };
 }
 
-/** Dev splits by language (weights: the demo's mix, plus Arabic and Hindi). */
-const DATA_SPLITS: Array<[string, string[], number]> = [
-  ['en', ['tweeteval_en.dev', 'umsab_en.dev'], 0.34],
-  ['de', ['umsab_de.dev'], 0.12],
-  ['es', ['umsab_es.dev'], 0.09],
-  ['fr', ['umsab_fr.dev'], 0.08],
-  ['el', ['ratedtweets_el.dev'], 0.06],
-  ['sl', ['mozetic_sl.dev'], 0.07],
-  ['fa', ['sentipers_fa.dev'], 0.07],
-  ['it', ['umsab_it.dev'], 0.05],
-  ['pt', ['umsab_pt.dev'], 0.05],
-  ['ar', ['umsab_ar.dev'], 0.04],
-  ['hi', ['umsab_hi.dev'], 0.03],
-];
-
-function dataBank(): TextBank {
-  const data = resolve(root, '../shared/data/sentiment');
-  const byLang = new Map<string, Record<'pos' | 'neu' | 'neg', string[]>>();
-  for (const [lang, files] of DATA_SPLITS) {
-    const sets: Record<'pos' | 'neu' | 'neg', string[]> = { pos: [], neu: [], neg: [] };
-    for (const f of files)
-      for (const line of readFileSync(join(data, `${f}.jsonl`), 'utf8').split('\n')) {
-        if (!line.trim()) continue;
-        const row = JSON.parse(line) as { text: string; label: 'pos' | 'neu' | 'neg' };
-        sets[row.label].push(row.text);
-      }
-    byLang.set(lang, sets);
-  }
-  const mix = DATA_SPLITS.map(([lang, , w]) => [lang, w] as const);
-  return {
-    pick(kind, u, v) {
-      const lang = languageOf(u, mix);
-      const sets = byLang.get(lang)!;
-      const xs = sets[kind === 'incident' ? 'neg' : kind];
-      // Half the sources declare a language, as in the demo.
-      const i = Math.floor(v * xs.length * 2);
-      return { text: xs[i >> 1]!, lang: i % 2 === 0 ? lang : null };
-    },
-  };
-}
-
 /** One invented word per brand, so its watch query matches its own mentions only. */
 function brandName(perHour: number, seed: number): string {
   return `Quorvel${perHour}x${seed}`;
 }
 
 async function writeMentions(file: string): Promise<Map<string, ReturnType<typeof brandScenario>>> {
-  const bank = texts === 'demo' ? demoBank() : dataBank();
+  const bank: TextBank = texts === 'demo' ? demoBank() : loadDataTexts();
   const out = createWriteStream(file);
   const scenarios = new Map<string, ReturnType<typeof brandScenario>>();
   let written = 0;

@@ -1,8 +1,8 @@
 import { runBands, type AlertRecord, type BandReport } from '../alerts/evaluation/bands.ts';
-import { buildSentimentPool } from './lib-alerts-sentiment-pool.ts';
+import { buildDataSentimentPool, buildSentimentPool } from './lib-alerts-sentiment-pool.ts';
 
 /**
- * `npm run eval:alerts [-- --seeds N] [--first-seed S] [--bands 3,30] [--step M] [--json] [--detail]`: the rate-band
+ * `npm run eval:alerts [-- --seeds N] [--first-seed S] [--bands 3,30] [--step M] [--texts demo|data] [--json] [--detail]`: the rate-band
  * harness (alerts/evaluation/bands.ts) over N seeds S … S + N − 1 (one brand each per band;
  * default 8 from 21: the reported seeds; the detector's constants were tuned on 11–13), with
  * each brand's default rules and the project's own sentiment. Prints one row per band (the
@@ -19,7 +19,10 @@ const seeds = Array.from({ length: Number(arg('seeds') ?? 8) }, (_, i) => firstS
 const bands = arg('bands')?.split(',').map(Number);
 // The live scheduler evaluates every minute; the harness's default step is five (a fifth of the CPU).
 const stepMin = arg('step') === undefined ? undefined : Number(arg('step'));
-const pool = buildSentimentPool();
+// The demo's sentences (default, the figures of docs/benchmarks.md) or real posts (`--texts data`).
+const texts = arg('texts') ?? 'demo';
+if (texts !== 'demo' && texts !== 'data') throw new Error('--texts must be demo or data');
+const pool = texts === 'data' ? buildDataSentimentPool() : buildSentimentPool();
 const started = Date.now();
 const cpu0 = process.cpuUsage();
 const reports = runBands(pool, {
