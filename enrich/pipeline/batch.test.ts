@@ -6,7 +6,7 @@ import { DEMO_CONFIG_PATH } from '../../cli/settings.ts';
 import { loadEarshotConfig } from '../../core/workspace-config.ts';
 import type { AccurateScorer } from '../sentiment/accurate/scorer.ts';
 import { TierGovernor } from '../sentiment/tiers.ts';
-import { enrichBatch } from './batch.ts';
+import { enrichBatch, spread } from './batch.ts';
 
 const enrichers = loadEnrichers(loadEarshotConfig(DEMO_CONFIG_PATH));
 const mentions = ['I love this phone', 'Worst service ever', 'Das ist gut', 'ok'].map((text, i) =>
@@ -82,6 +82,35 @@ describe('enrichBatch with sentiment tiers', () => {
     });
     expect(models(full)).toEqual(Array(4).fill('earshot-sentiment'));
     expect(accurate.calls).toBe(calls);
+  });
+
+  it('auto spreads the accurate share over the batch, so no stretch of time is one tier', async () => {
+    // A backfill's batch is a stretch of time in order; a budget for a quarter of it.
+    const batch = Array.from({ length: 40 }, (_, i) =>
+      MentionSchema.parse({
+        id: `t:spread-${i}`,
+        source: 'test',
+        created_at: new Date(Date.UTC(2026, 0, 1, i)).toISOString(),
+        text: i % 2 ? 'I love this phone' : 'Worst service ever',
+        author: { id: 'a' },
+      }),
+    );
+    const governor = new TierGovernor('auto', 100);
+    expect(governor.plan(batch.length)).toBe(10);
+    const m = models(await enrichBatch(batch, enrichers, { accurate: slowScorer(0), governor }));
+    const accurateAt = m.flatMap((x, i) => (x === 'earshot-sentiment-accurate' ? [i] : []));
+    expect(accurateAt).toHaveLength(10);
+    // Every quarter of the stretch has its share (the first 10 alone were the old choice).
+    for (let q = 0; q < 4; q++)
+      expect(
+        accurateAt.filter((i) => i >= q * 10 && i < (q + 1) * 10).length,
+      ).toBeGreaterThanOrEqual(2);
+  });
+
+  it('spread takes k evenly, or everything when k covers it', () => {
+    expect(spread([0, 1, 2, 3, 4, 5, 6, 7], 4)).toEqual([1, 3, 5, 7]);
+    expect(spread([0, 1, 2], 5)).toEqual([0, 1, 2]);
+    expect(spread([0, 1, 2], 0)).toEqual([]);
   });
 
   it('a failing accurate tier leaves the fast scores and reports the error', async () => {

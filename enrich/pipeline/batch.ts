@@ -49,14 +49,15 @@ export async function enrichBatch(
   if (tiers === null || tiers === undefined || accurate === null) return counted(results, 0);
   const k = tiers.governor.plan(mentions.length);
   if (k === 0) return counted(results, 0);
-  const chosen: number[] = [];
-  for (let i = 0; i < results.length && chosen.length < k; i++) {
+  const eligible: number[] = [];
+  for (let i = 0; i < results.length; i++) {
     const r = results[i]!;
     // A given label is never re-scored (sentiment-choice.ts): not by the accurate tier either.
     if (r.ok && r.value.sentiment.model.name === GIVEN_MODEL.name) continue;
-    if (r.ok && accurate.scores(r.value.lang)) chosen.push(i);
-    else if (r.ok && r.value.lang === 'und') chosen.push(i); // scoringLanguage may still place it
+    if (r.ok && accurate.scores(r.value.lang)) eligible.push(i);
+    else if (r.ok && r.value.lang === 'und') eligible.push(i); // scoringLanguage may still place it
   }
+  const chosen = spread(eligible, k);
   if (chosen.length === 0) return counted(results, 0);
   const items = chosen.map((i) => {
     const m = (results[i] as { ok: true; value: EnrichedMention }).value;
@@ -86,6 +87,18 @@ export async function enrichBatch(
     tiers.onError?.(error);
   }
   return counted(results, rescored);
+}
+
+/**
+ * `k` of `xs`, evenly spread over it. A batch of a backfill or an import is a stretch of time (a
+ * quiet brand's days, a busy one's hours): taking its first k mentions scored the start of the
+ * stretch by one tier and the rest by the other, and the tiers read a slightly different share
+ * of negatives (real posts: 1–2 points), so sentiment charts and alert baselines stepped with
+ * the tier (eval:alerts:e2e). Spread, every hour of the stretch has the same mix.
+ */
+export function spread<T>(xs: readonly T[], k: number): T[] {
+  if (k >= xs.length) return [...xs];
+  return Array.from({ length: k }, (_, j) => xs[Math.floor(((j + 0.5) * xs.length) / k)]!);
 }
 
 /**
