@@ -17,7 +17,6 @@ import {
   shareShift,
   shiftWindows,
   scaleAt,
-  scaleExtra,
   scalesOf,
   STATS,
   trimmedMean,
@@ -140,16 +139,15 @@ describe('negatives given the other mentions', () => {
 });
 
 describe('baseline choice', () => {
-  it('uses the same hour of week from three weeks of history on (two lags, a week to calibrate)', () => {
+  it('keeps the same hour of day with weeks of history; the hour of week only when asked', () => {
     const s = seriesOf(22, () => ({ total: 1 }));
-    const b = baselineOffsets(s, T0 + 21 * DAY * MINUTE_MS + 15 * MINUTE_MS, 15 * MINUTE_MS)!;
-    expect(b.method).toBe('hour_of_week');
+    const three = T0 + 21 * DAY * MINUTE_MS + 15 * MINUTE_MS;
+    const b = baselineOffsets(s, three, 15 * MINUTE_MS)!;
+    expect(b.method).toBe('hour_of_day');
     expect(b.offsets.length).toBeGreaterThanOrEqual(10);
-    // With two weeks, the hour of day; the calibration may still score such a window by the
-    // hour of week, to measure the noise of that baseline on the week before it is used.
-    const two = T0 + 15 * DAY * MINUTE_MS;
-    expect(baselineOffsets(s, two, 15 * MINUTE_MS)!.method).toBe('hour_of_day');
-    expect(baselineOffsets(s, two, 15 * MINUTE_MS, 'hour_of_week')!.method).toBe('hour_of_week');
+    const weekly = baselineOffsets(s, three, 15 * MINUTE_MS, 'hour_of_week')!;
+    expect(weekly.method).toBe('hour_of_week');
+    expect(weekly.offsets.length).toBeGreaterThanOrEqual(10);
   });
 
   it('falls back to the same hour of day over the last days (the demo has 72 h)', () => {
@@ -179,7 +177,7 @@ describe('baseline choice', () => {
     const quiet = (i: number) => Math.floor(i / DAY) === 7;
     const s = seriesOf(22, (i) => ({ total: quiet(i) ? (i % 30 === 0 ? 1 : 0) : 2 }));
     const end = T0 + (21 * DAY + 12 * 60) * MINUTE_MS;
-    const b = baselineOffsets(s, end, 15 * MINUTE_MS)!;
+    const b = baselineOffsets(s, end, 15 * MINUTE_MS, 'hour_of_week')!;
     expect(b.method).toBe('hour_of_week');
     const week = 7 * DAY * MINUTE_MS;
     // Weeks 1 and 3 back, each with its five neighbours; week 2 (the quiet Monday) is not used.
@@ -246,7 +244,7 @@ describe('baseline choice', () => {
     const s = seriesOf(22, (i) => ({ total: poisson(high(i) ? 44 : 40, rng) }));
     const end = T0 + (21 * DAY + 15 * 60) * MINUTE_MS;
     const b = baselineOffsets(s, end, 60 * MINUTE_MS)!;
-    expect(b.method).toBe('hour_of_week');
+    expect(b.method).toBe('hour_of_day');
     const samples = baselineSamples(s, end, 60 * MINUTE_MS, b);
     const centre = trimmedMean(samples.map((c) => c.total));
     expect(centre / 2400).toBeGreaterThan(1.07);
@@ -312,7 +310,7 @@ describe('detect', () => {
   const end = T0 + 14 * DAY * MINUTE_MS + 14 * H; // a Monday afternoon, two weeks in
   const flat = (rate: number, spike?: (t: number) => number) =>
     seriesOf(15, (i, t) => ({ total: around(rate, i) + (spike ? spike(t) : 0) }));
-  // Three weeks in: the hour-of-week baseline (`WEEKLY_HISTORY_MS`).
+  // Three weeks in: still the hour-of-day baseline, with four weeks of calibration to come.
   const end3 = end + 7 * DAY * MINUTE_MS;
   const flat3 = (rate: number, spike?: (t: number) => number) =>
     seriesOf(22, (i, t) => ({ total: around(rate, i) + (spike ? spike(t) : 0) }));
@@ -322,7 +320,7 @@ describe('detect', () => {
     expect(d).toMatchObject({
       firing: false,
       reason: 'within_baseline',
-      baseline_method: 'hour_of_week',
+      baseline_method: 'hour_of_day',
     });
     expect(Math.abs(d.z)).toBeLessThan(3);
     expect(d.baseline).toBeCloseTo(60, -1);
@@ -356,25 +354,6 @@ describe('detect', () => {
     expect(d).toMatchObject({ firing: true, window_minutes: 60 });
     // Half an hour into the same shift nothing fires yet: it is not visible on any scale.
     expect(detect(aRule(), s, at - 30 * MINUTE_MS).firing).toBe(false);
-  });
-
-  it('the two-window scale has a lower threshold and pages at once', () => {
-    // +1.35/min for the last 30 minutes: 3.6 noise levels over 30 minutes (3.4 a minute
-    // earlier), 2.7 over the last 15. The 30-minute threshold (3.75 − 0.25) is crossed for the
-    // first time now, and it fires now: a shift lasting two windows is found within two.
-    const s = flat3(4, (t) => (t >= end3 - 30 * MINUTE_MS && t < end3 ? 1.35 : 0));
-    const rule = aRule();
-    expect(scaleExtra(30 * MINUTE_MS, rule.windowMs, 'hour_of_week')).toBe(-0.25);
-    expect(scaleExtra(15 * MINUTE_MS, rule.windowMs, 'hour_of_week')).toBe(0);
-    expect(scaleExtra(60 * MINUTE_MS, rule.windowMs, 'hour_of_week')).toBe(0);
-    // A few days of history (hour-of-day baseline): no change.
-    expect(scaleExtra(30 * MINUTE_MS, rule.windowMs, 'hour_of_day')).toBe(0);
-    const before = detectScale(rule, s, end3 - MINUTE_MS, 30 * MINUTE_MS);
-    expect(before.firing).toBe(false);
-    const d = detect(rule, s, end3);
-    expect(d).toMatchObject({ firing: true, window_minutes: 30, threshold: 3.5 });
-    expect(d.z).toBeLessThan(d.threshold + 1);
-    expect(detectScale(rule, s, end3, 15 * MINUTE_MS).z).toBeLessThan(3);
   });
 
   it('a marginal excess must hold for two consecutive evaluations; a clear one fires at once', () => {

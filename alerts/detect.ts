@@ -109,14 +109,8 @@ export function detect(
     if (!d.firing) continue;
     if (w > rule.windowMs && !stillElevated(rule, series, endMs, d)) continue;
     // A marginal excess must also have fired one evaluation earlier (same scale): a clear
-    // one pages at once, and so does the two-window scale of an hour-of-week baseline
-    // (`scaleExtra`).
-    if (
-      d.z >= d.threshold + CONFIRM_MARGIN ||
-      (w === 2 * rule.windowMs && d.baseline_method === 'hour_of_week') ||
-      at(w, endMs - CONFIRM_LAG_MS).firing
-    )
-      return d;
+    // one pages at once.
+    if (d.z >= d.threshold + CONFIRM_MARGIN || at(w, endMs - CONFIRM_LAG_MS).firing) return d;
   }
   if (rule.type === 'negative_spike') {
     const shift = shiftDetection(rule, series, endMs, single);
@@ -234,17 +228,6 @@ export function twoSidedExtra(threshold: number): number {
   return Math.LN2 / threshold;
 }
 /**
- * The two-window scale decides whether a shift is found within two windows: a shift of 3 noise
- * levels per window scores 3·√2 ≈ 4.2 there (less after the baseline's own error: 3.6 on the
- * harness), and only from the end of its second window on. So, with an hour-of-week baseline,
- * it has a lower threshold and pages at once, without the one-minute confirmation (which would
- * put such a shift a minute past two windows). Not with an hour-of-day one (a few days of
- * history): its z has a heavier tail, and on the tuning seed the change found no short-history
- * spike sooner and cost precision (docs/alerts.md, "Scales").
- */
-const TWO_WINDOW_EXTRA = -0.25;
-
-/**
  * `negative_spike`'s second test: the window's negatives against the number its positive and
  * neutral mentions imply (`negative_given_others`). Its noise leaves out the brand's common-mode
  * wander (the whole rate drifts 10–15 % per quarter hour on the harness), which a negative
@@ -258,11 +241,6 @@ const TWO_WINDOW_EXTRA = -0.25;
  */
 const GIVEN_OTHERS_EXTRA = 0.25;
 const GIVEN_OTHERS_GUARD_Z = 1;
-
-/** Added to the rule's threshold on scale `w` of a rule of window `ruleWindowMs`. */
-export function scaleExtra(w: number, ruleWindowMs: number, method: BaselineMethod): number {
-  return w === 2 * ruleWindowMs && method === 'hour_of_week' ? TWO_WINDOW_EXTRA : 0;
-}
 
 const PROPORTION_TYPES: ReadonlySet<AlertRule['type']> = new Set(['sentiment_drop', 'sov_shift']);
 /** Scored mentions a `sentiment_drop` window must hold to be scored at all. */
@@ -421,7 +399,6 @@ function detectAt(
     threshold:
       rule.threshold +
       (base?.method === 'hour_of_day' ? HOUR_OF_DAY_EXTRA : 0) +
-      (base ? scaleExtra(w, rule.windowMs, base.method) : 0) +
       (rule.type === 'sov_shift' && rule.direction === 'both' ? twoSidedExtra(rule.threshold) : 0),
     secondary: null,
     baseline_method: base?.method ?? null,
