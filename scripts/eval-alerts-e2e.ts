@@ -157,7 +157,15 @@ writeFileSync(
     '',
   ].join('\n'),
 );
-const env = { CHDB_PATH: join(dir, 'chdb'), EARSHOT_CONFIG: config, DEMO_ENABLED: 'false' };
+// Always the embedded engine and bus in `dir`: whatever the shell says, an evaluation never
+// writes to a configured ClickHouse server or Kafka cluster.
+const env = {
+  CHDB_PATH: join(dir, 'chdb'),
+  EARSHOT_CONFIG: config,
+  DEMO_ENABLED: 'false',
+  EARSHOT_STORE: 'chdb',
+  EARSHOT_BUS: 'memory',
+};
 rmSync(env.CHDB_PATH, { recursive: true, force: true });
 earshot(['import', file], env);
 const lines = earshot(
