@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RuleType } from '../alerts/config.ts';
 import {
-  BANDS_END_MS,
   BANDS_EVAL_FROM_MS,
   brandScenario,
   eachMention,
   scoreBrand,
+  seriesEndMs,
   summarizeBand,
   type BandReport,
   type BrandResult,
@@ -176,7 +176,7 @@ const lines = earshot(
     '--from',
     new Date(BANDS_EVAL_FROM_MS).toISOString(),
     '--to',
-    new Date(BANDS_END_MS).toISOString(),
+    new Date(Math.max(...[...scenarios.values()].map(seriesEndMs))).toISOString(),
   ],
   env,
 );

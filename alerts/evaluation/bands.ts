@@ -87,6 +87,13 @@ export interface BrandSpec {
 export interface BrandScenario {
   spec: BrandSpec;
   events: PlantedEvent[];
+  /** Length of the series (`BANDS_DAYS` unless asked: `eval:alerts -- --days`). */
+  days: number;
+}
+
+/** Where a scenario's series ends. */
+export function seriesEndMs(sc: Pick<BrandScenario, 'days'>): number {
+  return BANDS_START_MS + sc.days * DAY_MS;
 }
 
 function expectedPerHour(spec: BrandSpec, ms: number): number {
@@ -103,7 +110,7 @@ function hourSigma(spec: BrandSpec, x: number): number {
 }
 
 /** A brand of this band and its planted events: a pure function of the seed. */
-export function brandScenario(perHour: number, seed: number): BrandScenario {
+export function brandScenario(perHour: number, seed: number, days = BANDS_DAYS): BrandScenario {
   const rng = mulberry32(seed);
   const between = (a: number, b: number) => a + rng() * (b - a);
   const neg = between(0.1, 0.25);
@@ -133,7 +140,7 @@ export function brandScenario(perHour: number, seed: number): BrandScenario {
   }
   const events: PlantedEvent[] = [];
   let cursor = PLANT_FROM_MS;
-  const endOfSeries = BANDS_START_MS + BANDS_DAYS * DAY_MS;
+  const endOfSeries = seriesEndMs({ days });
   let spikeNo = 0;
   for (const kind of kinds) {
     let start = cursor + between(12, 40) * HOUR_MS;
@@ -217,7 +224,7 @@ export function brandScenario(perHour: number, seed: number): BrandScenario {
     events.push(e);
     cursor = e.endMs;
   }
-  return { spec, events };
+  return { spec, events, days };
 }
 
 /** How far an event has ramped at `t` (0…1; a drift falls back over its last 12 hours). */
@@ -244,7 +251,7 @@ export function eachMention(
 ): void {
   const { spec, events } = sc;
   const rng = mulberry32(spec.seed);
-  const minutes = BANDS_DAYS * 1440;
+  const minutes = sc.days * 1440;
   let block = 1;
   let day = 1;
   let t = 0;
@@ -392,6 +399,12 @@ export interface BrandResult {
 }
 
 export interface BandOptions {
+  /**
+   * Days of each series (default `BANDS_DAYS`). The eight events are planted one after another
+   * from the third day and take two to three weeks, so a longer series adds no event (at 28 days
+   * the last can fall off the end): its later weeks measure false alerts in a brand's steady state.
+   */
+  days?: number;
   /** Evaluation step; the live evaluator's is one minute. */
   stepMs?: number;
   rules?: (brand: string) => AlertRule[];
@@ -419,9 +432,9 @@ export function runBrand(
   pool: SentimentPool,
   o: BandOptions = {},
 ): BrandResult {
-  const sc = brandScenario(perHour, seed);
+  const sc = brandScenario(perHour, seed, o.days);
   const rows = generateBrand(sc, pool);
-  const endMs = BANDS_START_MS + BANDS_DAYS * DAY_MS;
+  const endMs = seriesEndMs(sc);
   const series = new MinuteSeries(BANDS_START_MS, endMs, rows);
   const rules = (o.rules ?? bandRules)('eval');
   const opened: OpenedAlert[] = [];
@@ -449,9 +462,8 @@ export function runBrand(
 /** An alert as a rule opened it, before it is matched to the planted events. */
 export type OpenedAlert = Omit<AlertRecord, 'event' | 'correct'>;
 
-/** The evaluated span: rules learn for a day first, and the series ends after four weeks. */
+/** Where evaluation starts: rules learn for a day first (the series ends at `seriesEndMs`). */
 export const BANDS_EVAL_FROM_MS = EVAL_FROM_MS;
-export const BANDS_END_MS = BANDS_START_MS + BANDS_DAYS * DAY_MS;
 
 /**
  * Matches a brand's alerts to its planted events: an alert during an event (or its grace after)
@@ -506,7 +518,7 @@ export function scoreBrand(
             : null,
       };
     });
-  return { perHour, seed, outcomes, alerts, evaluatedMs: BANDS_END_MS - EVAL_FROM_MS };
+  return { perHour, seed, outcomes, alerts, evaluatedMs: seriesEndMs(sc) - EVAL_FROM_MS };
 }
 
 export interface BandReport {
