@@ -106,19 +106,22 @@ describe('the ops port of `earshot run sink`', () => {
       messages: [{ key: 'x', value: 'not json' }],
     });
     await producer.disconnect();
+    // The lag gauge is set when the batch ends, after the dead letter was counted inside it:
+    // wait for both (CI once read the page between the two).
+    const lagLine = new RegExp(
+      `earshot_consumer_lag\\{group="${ns.replace(/\./g, '\\.')}earshot-sink",topic="${ns.replace(/\./g, '\\.')}mentions\\.enriched\\.v1",partition="\\d"\\} 0`,
+    );
     const metrics = await waitFor(
       async () => {
         const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-        return /earshot_stage_dead_letters_total\{stage="sink"\} 1/.test(text) ? text : null;
+        return /earshot_stage_dead_letters_total\{stage="sink"\} 1/.test(text) && lagLine.test(text)
+          ? text
+          : null;
       },
-      { timeoutMs: 60_000, what: 'the dead letter on /metrics' },
+      { timeoutMs: 60_000, what: 'the dead letter and the lag on /metrics' },
     );
     expect(metrics).toContain(`earshot_consumer_assigned_partitions{group="${ns}earshot-sink"} 2`);
-    expect(metrics).toMatch(
-      new RegExp(
-        `earshot_consumer_lag\\{group="${ns.replace(/\./g, '\\.')}earshot-sink",topic="${ns.replace(/\./g, '\\.')}mentions\\.enriched\\.v1",partition="\\d"\\} 0`,
-      ),
-    );
+    expect(metrics).toMatch(lagLine);
     expect(metrics).toContain('earshot_consumer_last_loop_timestamp_seconds');
     const topics = await admin.listTopics();
     expect(topics).toContain(`${ns}mentions.enriched.v1`);
