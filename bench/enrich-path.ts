@@ -56,7 +56,7 @@ export default async function run(): Promise<BenchResult[]> {
     const results = await stage.process(decoded);
     await stage.deliver(
       results.map((r) => (r.ok ? r.value : null)!),
-      { topic: 'raw', partition: 0, firstOffset: '0', lastOffset: '0' },
+      { epoch: '', topic: 'raw', partition: 0, firstOffset: '0', lastOffset: '0' },
     );
     const c1 = process.cpuUsage(c0);
     const out = produced.map((p, j) => ({

@@ -51,6 +51,7 @@ export default async function run(): Promise<BenchResult[]> {
         await sink.deliver(
           batch.map((m) => sink.decode(m)),
           {
+            epoch: '',
             topic: 'b',
             partition: 0,
             firstOffset: batch[0]!.offset,

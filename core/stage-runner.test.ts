@@ -4,7 +4,7 @@ import type { ConsumedMessage } from './bus/port.ts';
 import { decodeJson } from './contracts/codec.ts';
 import { DependencyUnavailableError, TooManyDeadLettersError } from './errors.ts';
 import { silentLogger } from './logger.ts';
-import { StageRunner, type Stage } from './stage-runner.ts';
+import { deliveryToken, StageRunner, type DeliveryInfo, type Stage } from './stage-runner.ts';
 import { z } from 'zod';
 
 const Item = z.object({ n: z.number().int() });
@@ -52,6 +52,31 @@ function runner(
 }
 
 describe('StageRunner on the in-process bus', () => {
+  it("gives a new process's batches dedup tokens of their own, though its offsets start at 0 again", async () => {
+    const tokens: string[] = [];
+    for (let run = 0; run < 2; run++) {
+      const bus = new InProcessBus(); // every process (an import, a restart) has a new one
+      await produceNumbers(bus, 'in', 0, 3);
+      const r = runner(bus, {
+        ...doubler(() => Promise.resolve()),
+        deliver: (_out: number[], info: DeliveryInfo) =>
+          Promise.resolve(void tokens.push(deliveryToken(info))),
+      });
+      const running = r.run();
+      await waitUntil(() => bus.lag('in', 'g') === 0);
+      await r.stop();
+      await running;
+    }
+    expect(tokens).toHaveLength(2);
+    expect(tokens[0]).toMatch(/^memory-[0-9a-f-]{36}:in:0:0-2$/);
+    expect(tokens[1]).toMatch(/:in:0:0-2$/);
+    expect(tokens[1]).not.toBe(tokens[0]);
+    // Kafka's offsets outlive the process: its tokens stay the offsets alone.
+    expect(
+      deliveryToken({ epoch: '', topic: 't', partition: 1, firstOffset: '5', lastOffset: '9' }),
+    ).toBe('t:1:5-9');
+  });
+
   it('commits offsets only after deliver resolved', async () => {
     const bus = new InProcessBus();
     await produceNumbers(bus, 'in', 0, 10);

@@ -40,10 +40,22 @@ export interface Stage<In, Out> {
 }
 
 export interface DeliveryInfo {
+  /** The bus's offset epoch (`Bus.offsetEpoch`): '' on Kafka. */
+  epoch: string;
   topic: string;
   partition: number;
   firstOffset: string;
   lastOffset: string;
+}
+
+/**
+ * The insert dedup token of a delivered batch: the same messages delivered again (a crash
+ * between insert and commit) carry the same token, and ClickHouse drops the second insert.
+ * The epoch keeps a new process's offsets 0, 1, … from repeating an earlier run's tokens.
+ */
+export function deliveryToken(info: DeliveryInfo): string {
+  const range = `${info.topic}:${info.partition}:${info.firstOffset}-${info.lastOffset}`;
+  return info.epoch === '' ? range : `${info.epoch}:${range}`;
 }
 
 export interface StageRunnerOptions {
@@ -205,6 +217,7 @@ export class StageRunner<In, Out> {
     }
 
     const info: DeliveryInfo = {
+      epoch: this.options.bus.offsetEpoch,
       topic: batch.topic,
       partition: batch.partition,
       firstOffset: batch.messages[0]!.offset,

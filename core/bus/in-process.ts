@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type {
   BatchHandler,
   Bus,
@@ -36,6 +37,12 @@ interface TopicLog {
 
 export class InProcessBus implements Bus {
   readonly kind = 'memory' as const;
+  /**
+   * Offsets start at 0 again in every process (every `earshot import`, every restart of
+   * `earshot start`): without an epoch of its own, a batch's dedup token repeated one of the
+   * previous run's and ClickHouse dropped the insert as a duplicate.
+   */
+  readonly offsetEpoch = `memory-${randomUUID()}`;
   private readonly topics = new Map<string, TopicLog>();
   private readonly activeGroups = new Set<string>();
   private readonly maxLag: number;

@@ -72,6 +72,8 @@ export interface KafkaBusOptions {
 
 export class KafkaBus implements Bus {
   readonly kind = 'kafka' as const;
+  /** Offsets live in the broker and survive every process: one epoch. */
+  readonly offsetEpoch = '';
   private readonly kafka: InstanceType<typeof Kafka>;
   private producer: Producer | null = null;
   private producerReady: Promise<Producer> | null = null;

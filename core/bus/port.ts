@@ -96,6 +96,13 @@ export interface ConsumerStatus {
 
 export interface Bus {
   readonly kind: 'kafka' | 'memory';
+  /**
+   * Names the numbering of this bus's offsets: an offset identifies a message only within one
+   * epoch. Kafka keeps offsets in the broker, so it has one epoch forever (''); the in-process
+   * bus counts from 0 in every process, so each instance is a new epoch. Insert dedup tokens
+   * built from offsets carry it (`deliveryToken`).
+   */
+  readonly offsetEpoch: string;
   /** Create topics if missing (no-op for the in-process bus). */
   ensureTopics(topics: string[]): Promise<void>;
   /** Resolves once every message is acknowledged by all in-sync replicas (acks=-1). */

@@ -1,6 +1,11 @@
 import type { ConsumedMessage } from '../../core/bus/port.ts';
 import { readDeadLetterHeaders } from '../../core/contracts/dead-letter.ts';
-import type { DeliveryInfo, ProcessResult, Stage } from '../../core/stage-runner.ts';
+import {
+  deliveryToken,
+  type DeliveryInfo,
+  type ProcessResult,
+  type Stage,
+} from '../../core/stage-runner.ts';
 import type { Store } from '../port.ts';
 
 type Row = Record<string, unknown>;
@@ -19,7 +24,7 @@ export function deadLetterSinkStage(store: Store): Stage<Row, Row> {
     process: (rows: Row[]): ProcessResult<Row>[] => rows.map((value) => ({ ok: true, value })),
     deliver: (rows: Row[], source: DeliveryInfo) =>
       store.insert('dead_letters', rows, {
-        dedupToken: `${source.topic}:${source.partition}:${source.firstOffset}-${source.lastOffset}`,
+        dedupToken: deliveryToken(source),
       }),
   };
 }

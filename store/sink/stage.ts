@@ -1,6 +1,11 @@
 import type { ConsumedMessage } from '../../core/bus/port.ts';
 import { decodeEnriched } from '../../core/contracts/contract-check.ts';
-import type { DeliveryInfo, ProcessResult, Stage } from '../../core/stage-runner.ts';
+import {
+  deliveryToken,
+  type DeliveryInfo,
+  type ProcessResult,
+  type Stage,
+} from '../../core/stage-runner.ts';
 import { toMentionRow } from '../mention-row.ts';
 import type { Store } from '../port.ts';
 import { muteNewMentions } from '../queries/mutes.ts';
@@ -45,7 +50,7 @@ export function sinkStage(store: Store): Stage<Row, Row> {
          FROM mentions WHERE id IN {ids:Array(String)}`,
         { ids: [...byId.keys()] },
       );
-      const token = `${source.topic}:${source.partition}:${source.firstOffset}-${source.lastOffset}`;
+      const token = deliveryToken(source);
       const again = new Map<string, Row>();
       for (const { id } of stored) {
         const row = byId.get(id);

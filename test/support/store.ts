@@ -35,12 +35,14 @@ export async function freshStore(services: TestServices): Promise<Store> {
 
 /**
  * Store enriched mentions through the real sink stage, as the pipeline does: one batch at
- * offsets `firstOffset`… of a test topic.
+ * offsets `firstOffset`… of a test topic. One bus epoch by default, so the same offsets are a
+ * redelivery; a test of a new process passes an epoch of its own.
  */
 export async function storeThroughSink(
   store: Store,
   mentions: readonly EnrichedMention[],
   firstOffset = 0,
+  epoch = 'test-bus',
 ): Promise<void> {
   const sink = sinkStage(store);
   const rows = mentions.map((m, i) =>
@@ -54,6 +56,7 @@ export async function storeThroughSink(
     }),
   );
   await sink.deliver(rows, {
+    epoch,
     topic: 't',
     partition: 0,
     firstOffset: String(firstOffset),
