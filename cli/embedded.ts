@@ -16,6 +16,17 @@ export interface RunningPipeline {
   stop(): Promise<void>;
 }
 
+/** The in-process pipeline's two hops, as (topic, consumer group): what ingest produces… */
+export const INGEST_HOP: ReadonlyArray<readonly [string, string]> = [
+  [Topics.raw, 'earshot-enrich'],
+  [dlqTopic(Topics.raw), 'earshot-dlq-sink'],
+];
+/** …and what enrich produces from it, which the sinks store. */
+export const STORE_HOP: ReadonlyArray<readonly [string, string]> = [
+  [Topics.enriched, 'earshot-sink'],
+  [dlqTopic(Topics.enriched), 'earshot-dlq-sink'],
+];
+
 /**
  * Until every message produced so far on the in-process bus is enriched and stored, dead
  * letters included; true at once on Kafka (nothing lives in this process's memory there).
@@ -25,12 +36,7 @@ export async function drainInProcess(rt: Runtime, timeoutMs = 120_000): Promise<
   const bus = rt.bus;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (
-      bus.lag(Topics.raw, 'earshot-enrich') === 0 &&
-      bus.lag(Topics.enriched, 'earshot-sink') === 0 &&
-      bus.lag(dlqTopic(Topics.raw), 'earshot-dlq-sink') === 0 &&
-      bus.lag(dlqTopic(Topics.enriched), 'earshot-dlq-sink') === 0
-    )
+    if ([...INGEST_HOP, ...STORE_HOP].every(([topic, group]) => bus.lag(topic, group) === 0))
       return true;
     await sleep(50);
   }

@@ -1,5 +1,6 @@
 import { createBus, type Bus } from '../core/bus/index.ts';
 import { describeError } from '../core/errors.ts';
+import type { CursorStore } from '../core/cursor-store.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Service } from '../core/runtime/services.ts';
 import {
@@ -36,6 +37,11 @@ export interface Runtime {
    * build a runtime by hand have it).
    */
   settingsSync?: SettingsSync;
+  /**
+   * Connector cursors when not simply the store's table: `earshot start` on the in-process bus
+   * writes them only once what came before them is stored (cli/stored-cursors.ts).
+   */
+  cursors?: CursorStore;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { KeyChanges } from '../../api/auth.ts';
 import type { Service } from '../../core/runtime/services.ts';
 import { drainService } from '../embedded.ts';
+import { storedCursorsService } from '../stored-cursors.ts';
 import type { Runtime } from '../runtime.ts';
 import { alertsServices } from './alerts.ts';
 import { apiService, type ApiService } from './api.ts';
@@ -42,7 +43,11 @@ export function roleServices(
   const services: Service[] = [];
   if (has('sink')) services.push(...sinkServices(rt));
   if (has('enrich')) services.push(...enrichServices(rt));
-  if (options.embedded) services.push(drainService(rt, options.embedded.drainTimeoutMs));
+  if (options.embedded) {
+    // Stopped after the drain: the cursors of what it stored are written then.
+    services.push(storedCursorsService(rt));
+    services.push(drainService(rt, options.embedded.drainTimeoutMs));
+  }
   if (has('alerts')) services.push(...alertsServices(rt));
   const ingest = has('ingest') ? ingestServices(rt, { demo: options.demo }) : null;
   if (ingest) services.push(...ingest.services);

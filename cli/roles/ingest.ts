@@ -37,7 +37,7 @@ export function ingestPorts(rt: Runtime, signal: AbortSignal): IngestPorts {
           }),
         })),
       ),
-    cursors: new StoreCursorStore(rt.store),
+    cursors: rt.cursors ?? new StoreCursorStore(rt.store),
     logger: rt.logger.child({ role: 'ingest' }),
     signal,
     now: () => new Date(),

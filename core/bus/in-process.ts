@@ -102,11 +102,21 @@ export class InProcessBus implements Bus {
     return Promise.resolve();
   }
 
+  /** The offset the next message produced to `topic` will get. */
+  endOffset(topic: string): number {
+    const log = this.log(topic);
+    return log.base + log.messages.length;
+  }
+
+  /** The next offset `groupId` will consume from `topic` (all before it are committed). */
+  committedOffset(topic: string, groupId: string): number {
+    const log = this.log(topic);
+    return log.committed.get(groupId) ?? log.base;
+  }
+
   /** Messages not yet committed by `groupId` (its lag), for tests and the health endpoint. */
   lag(topic: string, groupId: string): number {
-    const log = this.log(topic);
-    const next = log.committed.get(groupId) ?? log.base;
-    return log.base + log.messages.length - next;
+    return this.endOffset(topic) - this.committedOffset(topic, groupId);
   }
 
   // --- used by InProcessConsumer -------------------------------------------------------

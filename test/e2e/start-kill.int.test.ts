@@ -1,0 +1,117 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { feedScope } from '../../ingest/rss/normalize.ts';
+import {
+  expectedIds,
+  startFakeRss,
+  type FakeItem,
+  type FakeSource,
+} from '../support/source-fakes.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+/**
+ * `earshot start` on the embedded bus, killed hard (SIGKILL: out of memory, kill -9) while a
+ * source's mentions are read but not yet stored. The bus is memory, so they are gone from it;
+ * the source's cursor must not say they were read, or they are never read again. The sink is
+ * slowed (SINK_FLUSH_INTERVAL_MS) so the mentions wait in the bus when the kill comes.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'earshot-kill-'));
+const children: ChildProcess[] = [];
+let fake: FakeSource | null = null;
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await fake?.close();
+});
+
+async function startEarshot(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['bin/earshot.js', 'start'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await waitFor(() => (output.includes('earshot is running at') ? true : null), {
+    timeoutMs: 90_000,
+    what: `the start banner (output so far: ${output.slice(-500)})`,
+  });
+  return { child, exited, output: () => output };
+}
+
+describe('earshot start killed hard', () => {
+  it('reads again, on the next start, what was read but not stored', async () => {
+    const now = Date.now();
+    const items: FakeItem[] = Array.from({ length: 5 }, (_, k) => ({
+      n: 10 + k,
+      atMs: now - (k + 1) * 10 * 60_000,
+    }));
+    fake = await startFakeRss({ items: () => items });
+    const feedUrl = `${fake.baseUrl}/feed.xml`;
+    const config = join(dir, 'earshot.config.yaml');
+    writeFileSync(
+      config,
+      `workspaces:
+  - id: k
+    name: K
+    brands: [{ id: acme, name: Acme, query: acme }]
+sources:
+  rss:
+    feeds: ['${feedUrl}']
+    poll_interval_s: 1
+`,
+    );
+    const env = {
+      CHDB_PATH: join(dir, 'chdb'),
+      EARSHOT_CONFIG: config,
+      EARSHOT_DEMO_API_KEY: 'kill-key',
+      DEMO_ENABLED: 'false',
+      PORT: '0',
+      LOG_PRETTY: 'false',
+      LOG_LEVEL: 'info',
+    };
+
+    // Run 1: the feed is read, and its mentions wait for a sink that fills batches for a minute.
+    const first = await startEarshot({ ...env, SINK_FLUSH_INTERVAL_MS: '60000' });
+    const polled = fake.stats.requests;
+    // Two more polls: the first one's items were produced (each poll finishes before the next).
+    await waitFor(() => (fake!.stats.requests >= polled + 2 ? true : null), {
+      timeoutMs: 30_000,
+      what: 'two more polls of the feed',
+    });
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    // Run 2, as usual: the cursor was left behind, so the feed's items are read again.
+    const second = await startEarshot(env);
+    const before = fake.stats.requests;
+    await waitFor(() => (fake!.stats.requests >= before + 3 ? true : null), {
+      timeoutMs: 30_000,
+      what: 'three polls after the restart',
+    });
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    const r = spawnSync(
+      process.execPath,
+      [
+        'bin/earshot.js',
+        'sql',
+        "SELECT id FROM mentions FINAL WHERE source = 'rss' ORDER BY id",
+        '--json',
+      ],
+      { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const stored = r.stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => String((JSON.parse(l) as { id: string }).id));
+    expect(stored).toEqual(expectedIds('rss', items, feedScope(feedUrl)));
+  });
+});
