@@ -132,7 +132,7 @@ export function rawScore(
   // (rate-band harness, tuning seeds, 3 an hour: the false `negative_spike` alerts).
   const prior = stat.kind === 'proportion' && Number.isFinite(priorMean) ? PRIOR_MENTIONS : 0;
   const med =
-    pooledN / usable.length >= 30
+    pooledN / usable.length >= SMALL_SAMPLE_MENTIONS
       ? median(usable.map(stat.value))
       : (usable.reduce((a, c) => a + stat.value(c) * stat.n(c), 0) +
           prior * (prior ? priorMean : 0)) /
@@ -163,6 +163,28 @@ export function priorOf(stat: Stat, series: MinuteSeries, endMs: number, windowM
 
 /** Weight of the brand's last-week value in a proportion's baseline of few mentions. */
 const PRIOR_MENTIONS = 30;
+
+/** Below this many mentions per sample on average, a proportion's samples are pooled. */
+const SMALL_SAMPLE_MENTIONS = 30;
+
+/**
+ * A share of the baseline samples (`part` of `whole`): the median of their shares, or their
+ * pooled share when they are small, as the baseline itself is (`rawScore`). The median of
+ * shares of a mention or two each is 0 or 1: a quiet brand's negative share read that way was
+ * 0, clamped to 1 %, and its noise p(1 − p) a sixteenth of the real one, so one negative of two
+ * mentions scored z 4.3.
+ */
+function sampleShare(
+  samples: readonly Counts[],
+  part: (c: Counts) => number,
+  whole: (c: Counts) => number,
+): number {
+  const n = samples.reduce((a, c) => a + whole(c), 0);
+  if (n === 0) return 0;
+  if (n / samples.length < SMALL_SAMPLE_MENTIONS)
+    return samples.reduce((a, c) => a + part(c), 0) / n;
+  return median(samples.map((c) => (whole(c) === 0 ? 0 : part(c) / whole(c))));
+}
 
 /** Weight of the brand's mean rate in a quiet count's baseline, in samples (`rawScore`). */
 const PRIOR_SAMPLES = 2;
@@ -202,7 +224,7 @@ export const STATS = {
     value: negativeShare,
     n: scored,
     unitVariance: (s) => {
-      const p = clampShare(median(s.map(negativeShare)));
+      const p = clampShare(sampleShare(s, (c) => c.neg, scored));
       return p * (1 - p);
     },
   },
@@ -220,8 +242,8 @@ export const STATS = {
     n: scored,
     // Variance of a +1/0/−1 score with the baseline's positive and negative shares.
     unitVariance: (s) => {
-      const pos = median(s.map((c) => c.pos / scored(c)));
-      const neg = median(s.map((c) => c.neg / scored(c)));
+      const pos = sampleShare(s, (c) => c.pos, scored);
+      const neg = sampleShare(s, (c) => c.neg, scored);
       return Math.max(0.01, pos + neg - (pos - neg) ** 2);
     },
   },
@@ -231,7 +253,13 @@ export const STATS = {
     value: shareOfVoice,
     n: (c) => c.total + c.competitors,
     unitVariance: (s) => {
-      const p = clampShare(median(s.map(shareOfVoice)));
+      const p = clampShare(
+        sampleShare(
+          s,
+          (c) => c.total,
+          (c) => c.total + c.competitors,
+        ),
+      );
       return p * (1 - p);
     },
   },

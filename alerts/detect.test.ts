@@ -89,6 +89,32 @@ describe('a share over few mentions', () => {
       0,
     );
   });
+
+  it('takes its noise from the pooled share too, not from the median of tiny shares', () => {
+    // 3 an hour, 30-minute samples of one or two mentions, a seventh of them negative: most
+    // samples hold no negative, so the median of their shares is 0.
+    const c = (pos: number, neg: number) => ({
+      total: pos + neg,
+      pos,
+      neu: 0,
+      neg,
+      competitors: 0,
+    });
+    const samples = [
+      ...Array.from({ length: 12 }, () => c(1, 0)),
+      ...Array.from({ length: 4 }, () => c(2, 0)),
+      ...Array.from({ length: 4 }, () => c(1, 1)),
+    ];
+    const oneOfTwo = rawScore(STATS.negative_share, c(1, 1), samples, 'hour_of_day', 0.2)!;
+    // One negative of two mentions at a share near 0.2 is ordinary (it scored 4.3 before).
+    expect(oneOfTwo.zRaw).toBeLessThan(1.5);
+    const pooled = 4 / 28; // the samples' negatives over their mentions
+    expect(oneOfTwo.sigma0).toBeCloseTo(Math.sqrt((pooled * (1 - pooled)) / 2), 6);
+    // Net sentiment's noise comes from the pooled shares as well: two negatives of two
+    // mentions scored z −24 against a variance of 0 (clamped to 0.01).
+    const net = rawScore(STATS.net_sentiment, c(0, 2), samples, 'hour_of_day', 0.6)!;
+    expect(net.zRaw).toBeGreaterThan(-4);
+  });
 });
 
 describe('negatives given the other mentions', () => {
