@@ -4,7 +4,13 @@ import type { ConsumedMessage } from './bus/port.ts';
 import { decodeJson } from './contracts/codec.ts';
 import { DependencyUnavailableError, TooManyDeadLettersError } from './errors.ts';
 import { silentLogger } from './logger.ts';
-import { deliveryToken, StageRunner, type DeliveryInfo, type Stage } from './stage-runner.ts';
+import {
+  contentsHash,
+  deliveryToken,
+  StageRunner,
+  type DeliveryInfo,
+  type Stage,
+} from './stage-runner.ts';
 import { z } from 'zod';
 
 const Item = z.object({ n: z.number().int() });
@@ -68,13 +74,34 @@ describe('StageRunner on the in-process bus', () => {
       await running;
     }
     expect(tokens).toHaveLength(2);
-    expect(tokens[0]).toMatch(/^memory-[0-9a-f-]{36}:in:0:0-2$/);
-    expect(tokens[1]).toMatch(/:in:0:0-2$/);
+    expect(tokens[0]).toMatch(/^memory-[0-9a-f-]{36}:in:0:0-2:[0-9a-f]{16}$/);
+    expect(tokens[1]).toMatch(/:in:0:0-2:[0-9a-f]{16}$/);
     expect(tokens[1]).not.toBe(tokens[0]);
-    // Kafka's offsets outlive the process: its tokens stay the offsets alone.
-    expect(
-      deliveryToken({ epoch: '', topic: 't', partition: 1, firstOffset: '5', lastOffset: '9' }),
-    ).toBe('t:1:5-9');
+    // Kafka's offsets outlive the process: its tokens are the offsets and the contents.
+    const at = (keys: Array<string | null>) =>
+      deliveryToken({
+        epoch: '',
+        topic: 't',
+        partition: 1,
+        firstOffset: '5',
+        lastOffset: '9',
+        contents: contentsHash(
+          keys.map((key, i) => ({
+            topic: 't',
+            partition: 1,
+            offset: String(5 + i),
+            key,
+            value: Buffer.from(`v${i}`),
+            headers: {},
+          })),
+        ),
+      });
+    // The same batch again (a redelivery) has the same token; a cluster or topic made anew
+    // puts other messages at those offsets, and their token differs.
+    expect(at(['a', 'b', null])).toBe(at(['a', 'b', null]));
+    expect(at(['a', 'b', null])).toMatch(/^t:1:5-9:[0-9a-f]{16}$/);
+    expect(at(['a', 'c', null])).not.toBe(at(['a', 'b', null]));
+    expect(at(['ab', null])).not.toBe(at(['a', 'b']));
   });
 
   it('commits offsets only after deliver resolved', async () => {

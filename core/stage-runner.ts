@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type {
   BatchOutcome,
   Bus,
@@ -46,6 +47,8 @@ export interface DeliveryInfo {
   partition: number;
   firstOffset: string;
   lastOffset: string;
+  /** A hash of the delivered messages' keys (a value where there is no key); '' when unknown. */
+  contents?: string;
 }
 
 /**
@@ -55,7 +58,20 @@ export interface DeliveryInfo {
  */
 export function deliveryToken(info: DeliveryInfo): string {
   const range = `${info.topic}:${info.partition}:${info.firstOffset}-${info.lastOffset}`;
-  return info.epoch === '' ? range : `${info.epoch}:${range}`;
+  // The contents too: a Kafka cluster or topic made anew counts offsets from 0 again while
+  // ClickHouse still holds the old tokens; a redelivery has the same keys, a new batch does not.
+  const token = info.contents ? `${range}:${info.contents}` : range;
+  return info.epoch === '' ? token : `${info.epoch}:${token}`;
+}
+
+/** `DeliveryInfo.contents` of the messages delivered (keys, or values where there is none). */
+export function contentsHash(messages: readonly ConsumedMessage[]): string {
+  const hash = createHash('sha1');
+  for (const m of messages) {
+    if (m.key !== null && m.key !== undefined) hash.update(`k${m.key.length}:`).update(m.key);
+    else hash.update(`v${m.value.length}:`).update(m.value);
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 export interface StageRunnerOptions {
@@ -222,6 +238,7 @@ export class StageRunner<In, Out> {
       partition: batch.partition,
       firstOffset: batch.messages[0]!.offset,
       lastOffset: lastProcessed.offset,
+      contents: contentsHash(batch.messages.slice(0, batch.messages.indexOf(lastProcessed) + 1)),
     };
     const retry = {
       ...this.retry,
