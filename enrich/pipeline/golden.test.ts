@@ -66,7 +66,13 @@ async function run(): Promise<Golden> {
       if (!r.ok) throw new Error(r.reason);
       return r.value;
     });
-    await stage.deliver(outputs, { epoch: '', topic: 'raw', partition: 0, firstOffset: '0', lastOffset: '0' });
+    await stage.deliver(outputs, {
+      epoch: '',
+      topic: 'raw',
+      partition: 0,
+      firstOffset: '0',
+      lastOffset: '0',
+    });
   }
   const enrichedHash = createHash('sha256');
   const rowsHash = createHash('sha256');
