@@ -110,10 +110,25 @@ export function storedCursorsService(rt: Runtime): Service {
       cursors = own;
       logger = log;
       rt.cursors = own;
+      // An outage of the store is logged once when it starts and once when it ends, not at
+      // every tick; the pending values wait meanwhile.
+      let failing = false;
       timer = setInterval(() => {
-        own.flush().catch((error: unknown) => {
-          log.warn({ event: 'cursor_write_failed', error: describeError(error) }, 'retrying');
-        });
+        own.flush().then(
+          () => {
+            if (failing)
+              log.info({ event: 'cursor_write_recovered' }, 'source cursors written again');
+            failing = false;
+          },
+          (error: unknown) => {
+            if (!failing)
+              log.warn(
+                { event: 'cursor_write_failed', error: describeError(error) },
+                'source cursors not written; retrying',
+              );
+            failing = true;
+          },
+        );
       }, FLUSH_EVERY_MS);
       timer.unref();
       return Promise.resolve();
