@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import {
   type FakeItem,
   type FakeSource,
 } from '../support/source-fakes.ts';
+import { startEarshot } from '../support/earshot-process.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 /**
@@ -25,23 +26,6 @@ afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   await fake?.close();
 });
-
-async function startEarshot(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['bin/earshot.js', 'start'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await waitFor(() => (output.includes('earshot is running at') ? true : null), {
-    timeoutMs: 90_000,
-    what: `the start banner (output so far: ${output.slice(-500)})`,
-  });
-  return { child, exited, output: () => output };
-}
 
 describe('earshot start killed hard', () => {
   it('reads again, on the next start, what was read but not stored', async () => {
@@ -76,7 +60,10 @@ sources:
     };
 
     // Run 1: the feed is read, and its mentions wait for a sink that fills batches for a minute.
-    const first = await startEarshot({ ...env, SINK_FLUSH_INTERVAL_MS: '60000' });
+    const first = await startEarshot(
+      { ...process.env, ...env, SINK_FLUSH_INTERVAL_MS: '60000' },
+      children,
+    );
     const polled = fake.stats.requests;
     // Two more polls: the first one's items were produced (each poll finishes before the next).
     await waitFor(() => (fake!.stats.requests >= polled + 2 ? true : null), {
@@ -87,7 +74,7 @@ sources:
     await first.exited;
 
     // Run 2, as usual: the cursor was left behind, so the feed's items are read again.
-    const second = await startEarshot(env);
+    const second = await startEarshot({ ...process.env, ...env }, children);
     const before = fake.stats.requests;
     await waitFor(() => (fake!.stats.requests >= before + 3 ? true : null), {
       timeoutMs: 30_000,

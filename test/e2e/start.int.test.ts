@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startChdbHttpFront, type ChdbHttpFront } from '../support/clickhouse-http.ts';
+import { startEarshot } from '../support/earshot-process.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 /**
@@ -20,16 +21,10 @@ afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
-interface Started {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-async function startEarshot(extraEnv: Record<string, string> = {}): Promise<Started> {
-  const child = spawn(process.execPath, ['bin/earshot.js', 'start'], {
-    env: {
+/** `earshot start` on this file's store and the demo, with `extraEnv` on top. */
+function startDemo(extraEnv: Record<string, string> = {}) {
+  return startEarshot(
+    {
       ...process.env,
       PORT: '0',
       CHDB_PATH: join(dataDir, 'chdb'),
@@ -40,18 +35,9 @@ async function startEarshot(extraEnv: Record<string, string> = {}): Promise<Star
       EARSHOT_DEMO_API_KEY: KEY,
       ...extraEnv,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await waitFor(() => /earshot is running at (http:\/\/\S+)/.exec(output)?.[1], {
-    timeoutMs: 60_000,
-    what: `the start banner (output so far: ${output.slice(-500)})`,
-  });
-  return { child, url, output: () => output, exited };
+    children,
+    60_000,
+  );
 }
 
 /**
@@ -76,7 +62,7 @@ async function pipelineLag(url: string): Promise<number | null> {
 
 describe('npm start (embedded default)', () => {
   it('starts, serves data within 30 s, stops cleanly on Ctrl-C and keeps the data', async () => {
-    const first = await startEarshot();
+    const first = await startDemo();
     const started = Date.now();
     const volume = await waitFor(async () => (await totalVolume(first.url, 'aurora')) || null, {
       timeoutMs: 30_000,
@@ -115,7 +101,7 @@ describe('npm start (embedded default)', () => {
     expect(await first.exited).toBe(0);
     expect(first.output()).toContain('stopped cleanly');
 
-    const second = await startEarshot();
+    const second = await startDemo();
     const after = await totalVolume(second.url, 'aurora', '7h');
     expect(after).toBeGreaterThanOrEqual(before);
     // The same deterministic history is not counted twice after the restart (an uncached read).
@@ -138,7 +124,7 @@ describe('npm start with a ClickHouse server configuration (EARSHOT_STORE=clickh
     if (services.clickhouse.kind === 'server') server = services.clickhouse;
     else server = front = await startChdbHttpFront();
     const database = `e2e_${Date.now().toString(36)}`;
-    const run = await startEarshot({
+    const run = await startDemo({
       EARSHOT_STORE: 'clickhouse',
       CLICKHOUSE_URL: server.url,
       CLICKHOUSE_USER: server.user,

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import {
   type FakeItem,
   type FakeSource,
 } from '../support/source-fakes.ts';
+import { startEarshot } from '../support/earshot-process.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 /**
@@ -69,29 +70,6 @@ function world(t0: number): FakeItem[] {
   for (let k = 1; k <= LIVE_ITEMS; k++)
     items.push({ n: 100 + k, atMs: t0 + k * LIVE_EVERY_MS, bad: k % 7 === 0 });
   return items;
-}
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-async function startEarshot(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['bin/earshot.js', 'start'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await waitFor(() => (output.includes('earshot is running at') ? true : null), {
-    timeoutMs: 90_000,
-    what: `the start banner (output so far: ${output.slice(-500)})`,
-  });
-  return { child, output: () => output, exited };
 }
 
 function sql(env: Record<string, string>, query: string): Array<Record<string, unknown>> {
@@ -195,7 +173,7 @@ sources:
     };
 
     // Run 1: first runs (look-back) and the first live items, then a graceful stop.
-    const first = await startEarshot(env);
+    const first = await startEarshot({ ...process.env, ...env }, children);
     await new Promise((r) => setTimeout(r, t0 + 25_000 - Date.now()));
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
@@ -203,7 +181,7 @@ sources:
 
     // Down for a few seconds: items keep arriving.
     await new Promise((r) => setTimeout(r, 4_000));
-    const second = await startEarshot(env);
+    const second = await startEarshot({ ...process.env, ...env }, children);
     const restartedAfterMs = Date.now() - stoppedAt;
 
     // Every item is out; wait until each source has answered a few more polls (faults go on).

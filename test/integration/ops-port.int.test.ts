@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { spawnEarshot } from '../support/earshot-process.ts';
 import { uniqueSuffix } from '../support/store.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { connectedAdmin } from '../support/kafka-admin.ts';
@@ -44,8 +45,9 @@ async function probe(port: number, path: '/readyz' | '/healthz'): Promise<Probe>
 
 describe('the ops port of `earshot run sink`', () => {
   it('answers not ready while starting, ready once its consumers are assigned, and serves metrics', async () => {
-    const child = spawn(process.execPath, ['bin/earshot.js', 'run', 'sink'], {
-      env: {
+    const { child, output, exited } = spawnEarshot(
+      ['run', 'sink'],
+      {
         ...process.env,
         EARSHOT_BUS: 'kafka',
         KAFKA_BROKERS: services.kafka.brokers.join(','),
@@ -57,17 +59,12 @@ describe('the ops port of `earshot run sink`', () => {
         LOG_LEVEL: 'info',
         EARSHOT_CONFIG: '',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      children,
+    );
 
     const port = await waitFor(
-      () => /"event":"ops_listening"[^\n]*"port":(\d+)/.exec(output)?.[1],
-      { timeoutMs: 60_000, what: `ops_listening (output: ${output.slice(-400)})` },
+      () => /"event":"ops_listening"[^\n]*"port":(\d+)/.exec(output())?.[1],
+      { timeoutMs: 60_000, what: `ops_listening (output: ${output().slice(-400)})` },
     ).then(Number);
 
     // The ops port opens first: the store is still migrating, no consumer has joined.
@@ -130,6 +127,6 @@ describe('the ops port of `earshot run sink`', () => {
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(output).toContain('stopped cleanly');
+    expect(output()).toContain('stopped cleanly');
   });
 });
