@@ -71,7 +71,7 @@ export class StoredCursors implements CursorStore {
     if (p.storeEnds === null) {
       if (!past(INGEST_HOP, p.ingestEnds)) return false;
       // Enrich produced what it made of those messages before it committed them: their
-      // enriched messages all lie before today's end of the next hop.
+      // enriched messages all lie before the next hop's end as it is now.
       p.storeEnds = STORE_HOP.map(([topic]) => this.bus.endOffset(topic));
     }
     return past(STORE_HOP, p.storeEnds);
