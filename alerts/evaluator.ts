@@ -30,6 +30,14 @@ const FULL_RELOAD_MS = 6 * 3_600_000;
 /** Step of the history replay: five minutes keeps a first start over days of data quick. */
 const HISTORY_STEP_MS = 5 * 60_000;
 
+/** An incident's time span, epoch ms; one still open reaches `openEnd`. */
+function spanOf(
+  i: { opened_at: string; resolved_at: string | null },
+  openEnd = Number.POSITIVE_INFINITY,
+): [number, number] {
+  return [Date.parse(i.opened_at), i.resolved_at === null ? openEnd : Date.parse(i.resolved_at)];
+}
+
 /** Load the minute series a rule needs for windows ending up to `endMs`. */
 export async function loadRuleSeries(
   store: Store,
@@ -132,8 +140,13 @@ export class Evaluator {
   /**
    * Replay a rule over the windows of `alerts.history.lookback` before `endMs`, exactly as the
    * live evaluator would have run them (every `HISTORY_STEP_MS`), and store each incident found
-   * there that the store does not know yet (ids are deterministic: a live incident is never
-   * found twice) as historical. One still open at `endMs` carries on live.
+   * there that the store does not know yet as historical. One still open at `endMs` carries on
+   * live.
+   *
+   * "Known" means the same id (ids are deterministic) or an overlapping span of the same rule:
+   * a replay over more data (the demo's backfill moves the data start back hour by hour, an
+   * import adds older weeks) has a different baseline and can open the same incident a step
+   * earlier or later, under another id. That is one incident, not a second card.
    */
   private async evaluateHistory(
     rule: AlertRule,
@@ -146,18 +159,32 @@ export class Evaluator {
     const from = Math.max(series.startMs, endMs - alerts.history.lookback);
     const live = this.open.get(key) ?? null;
     const { events, open } = replay(rule, series, from, endMs, { stepMs: HISTORY_STEP_MS });
+    if (events.length === 0 && open === null) return;
+    const stored = await listIncidents(this.deps.store, {
+      workspace: rule.workspace,
+      rule: rule.id,
+      limit: 10_000,
+    });
+    const spans = stored.map(spanOf);
+    if (live !== null) spans.push(spanOf(live));
     const known = new Map<string, boolean>();
+    const isKnown = (incident: Incident): boolean => {
+      let k = known.get(incident.id);
+      if (k === undefined) {
+        const [start, end] = spanOf(incident, endMs);
+        k = spans.some(([s, e]) => s <= end && start <= e);
+        known.set(incident.id, k);
+      }
+      return k;
+    };
+    // Judge each incident by its whole span in this replay (its last event), not by its
+    // opening alone: a span that only later reaches a stored one is the same incident too.
+    const last = new Map<string, Incident>();
+    for (const e of events) last.set(e.incident.id, e.incident);
+    if (open !== null) last.set(open.id, open);
     for (const e of events) {
+      if (isKnown(last.get(e.incident.id)!)) continue;
       const id = e.incident.id;
-      if (!known.has(id))
-        known.set(
-          id,
-          (live !== null && live.id === id) ||
-            (await getIncident(this.deps.store, rule.workspace, id)) !== null,
-        );
-      if (known.get(id)) continue;
-      // An incident still open at the end while another is open live: the live one wins.
-      if (live !== null && open?.id === id) continue;
       // One that opened in the replay's last step is happening now: the live evaluator would
       // have opened it on this tick, so it is live, not history (a storm that arrives in the
       // same tick as a backfill must not be labelled historical).
@@ -165,7 +192,7 @@ export class Evaluator {
         open?.id === id && Date.parse(e.incident.opened_at) >= endMs - HISTORY_STEP_MS;
       await this.record(rule, alerts, e.kind, e.incident, nowMs, !happeningNow);
     }
-    if (live === null && open !== null && !known.get(open.id)) this.open.set(key, open);
+    if (live === null && open !== null && !isKnown(open)) this.open.set(key, open);
   }
 
   private async loadOpen(): Promise<void> {

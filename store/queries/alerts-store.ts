@@ -155,6 +155,8 @@ function fromRow(r: IncidentRow): StoredIncident {
 export interface IncidentFilter {
   workspace?: string;
   brand?: string;
+  /** One rule's incidents. */
+  rule?: string;
   state?: string;
   /** Only incidents not resolved yet. */
   active?: boolean;
@@ -168,6 +170,7 @@ export async function listIncidents(store: Store, f: IncidentFilter): Promise<St
       FROM alert_incidents FINAL
       WHERE ({workspace:String} = '' OR workspace = {workspace:String})
         AND ({brand:String} = '' OR brand = {brand:String})
+        AND ({rule:String} = '' OR rule_id = {rule:String})
         AND ({state:String} = '' OR state = {state:String})
         AND (NOT {active:Bool} OR state != 'resolved')
       ORDER BY opened_at DESC, id
@@ -175,6 +178,7 @@ export async function listIncidents(store: Store, f: IncidentFilter): Promise<St
     {
       workspace: f.workspace ?? '',
       brand: f.brand ?? '',
+      rule: f.rule ?? '',
       state: f.state ?? '',
       active: f.active ?? false,
       limit: f.limit ?? 100,
