@@ -359,6 +359,18 @@ describe('web UI in Chromium', () => {
       { timeoutMs: 180_000, intervalMs: 2_000, what: 'an alert for the Zephyr spike' },
     );
 
+    // The history is replayed a tick after the backfill's data start held still (up to two
+    // minutes after the start); the storm may open live before that.
+    await waitFor(
+      async () => {
+        const res = await fetch(`${app.url}/v1/alerts?brand=nimbus`, {
+          headers: { authorization: `Bearer ${app.key}` },
+        });
+        const body = (await res.json()) as { alerts?: { historical: boolean }[] };
+        return body.alerts?.some((a) => a.historical);
+      },
+      { timeoutMs: 180_000, intervalMs: 2_000, what: 'the historical Nimbus alert' },
+    );
     const { page, problems } = await visit({ app, browser, open }, '#/alerts', { figures: true });
     const item = page.locator(`.alert-item[data-alert="${alert.id}"]`);
     await item.waitFor({ timeout: 10_000 });

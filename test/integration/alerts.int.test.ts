@@ -445,6 +445,8 @@ describe('alerts on the demo history (real ClickHouse engine)', () => {
       await store.command(`TRUNCATE TABLE ${table}`);
     posts.length = 0;
     const evaluator = new Evaluator({ store, config: () => config, logger, env: {} });
+    // The history is replayed once the data start held still for a tick (evaluator.ts).
+    await evaluator.tick(new Date(now - 60_000));
     await evaluator.tick(new Date(now));
     await evaluator.drain();
     const incidents = await listIncidents(store, { workspace: 'demo' });
@@ -459,6 +461,7 @@ describe('alerts on the demo history (real ClickHouse engine)', () => {
     // A second tick (or a restart) does not raise it again.
     const again = new Evaluator({ store, config: () => config, logger, env: {} });
     await again.tick(new Date(now + 60_000));
+    await again.tick(new Date(now + 120_000));
     expect(await listIncidents(store, { workspace: 'demo' })).toHaveLength(1);
     // The history replay looks up a rule's own incidents (overlapping spans are one incident).
     const ofRule = (rule: string) => listIncidents(store, { workspace: 'demo', rule });
