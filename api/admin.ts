@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger.ts';
 import type { EarshotConfig } from '../core/workspace-config.ts';
 import type { Store } from '../store/port.ts';
 import { createApiKey, KEY_SCOPES, listApiKeys, revokeApiKey } from '../store/queries/api-keys.ts';
+import { countStoredMentions } from '../store/queries/mentions.ts';
 import type { KeyChanges } from './auth.ts';
 import { ApiError, installErrorHandler, parseInput } from './errors.ts';
 
@@ -143,8 +144,13 @@ export async function buildAdminApi(deps: AdminDependencies): Promise<FastifyIns
     });
     if (rejected.length > 0)
       throw new ApiError(400, 'invalid_mention', 'the batch has invalid mentions', rejected);
+    // Counted before they go onto the bus: those stored already are updated, not added.
+    const alreadyStored = await countStoredMentions(
+      deps.store,
+      mentions.map((m) => m.id),
+    );
     await deps.importer.produce(mentions);
-    return { accepted: mentions.length };
+    return { accepted: mentions.length, already_stored: alreadyStored };
   });
   app.post('/admin/v1/import/dead-letters', async (request) => {
     const body = parseInput(DeadLetterBody, request.body, 'body');

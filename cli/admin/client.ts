@@ -54,8 +54,12 @@ export class AdminClient {
     return (await this.request('POST', '/admin/v1/sql', { query, format })).text();
   }
 
-  async produce(mentions: Mention[]): Promise<void> {
-    await this.json('POST', '/admin/v1/import/mentions', { mentions });
+  /** Puts the mentions on the running process's bus; answers how many were stored already. */
+  async produce(mentions: Mention[]): Promise<number> {
+    const body = await this.json<{ already_stored?: number }>('POST', '/admin/v1/import/mentions', {
+      mentions,
+    });
+    return body.already_stored ?? 0;
   }
 
   async deadLetter(

@@ -5,6 +5,7 @@ import type { Mention } from '../../core/contracts/mention.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { createLogger } from '../../core/logger.ts';
 import { readMentionFile } from '../../ingest/files/read.ts';
+import { countStoredMentions } from '../../store/queries/mentions.ts';
 import { ownedMention } from '../../ingest/webhook/owned.ts';
 import { loadEarshotConfig } from '../../core/workspace-config.ts';
 import { CONFIG_RULES } from '../config-rules.ts';
@@ -17,7 +18,8 @@ import type { Logger } from '../../core/logger.ts';
 
 /** Where the mentions of an import go. */
 interface ImportTarget {
-  produce(mentions: Mention[]): Promise<void>;
+  /** Sends the mentions on; answers how many of them the store held already. */
+  produce(mentions: Mention[]): Promise<number>;
   deadLetter(
     items: Array<{ source: string; payload: string; reason: string; workspace?: string }>,
   ): Promise<void>;
@@ -79,9 +81,10 @@ export async function runImport(
 
   let valid = 0;
   let invalid = 0;
+  let alreadyStored = 0;
   let chunk: Mention[] = [];
   const flush = async () => {
-    if (chunk.length > 0) await target.produce(chunk);
+    if (chunk.length > 0) alreadyStored += await target.produce(chunk);
     chunk = [];
   };
   try {
@@ -117,6 +120,11 @@ export async function runImport(
     process.stdout.write(
       `imported ${valid} mentions${invalid > 0 ? `, ${invalid} invalid lines dead-lettered (see the dead_letters table)` : ''}\n`,
     );
+    // A file imported again (or overlapping an earlier one) adds nothing twice: say so.
+    if (alreadyStored > 0)
+      process.stdout.write(
+        `${alreadyStored} of them were stored already: skipped, not counted twice\n`,
+      );
   } finally {
     bar.stop();
     await target.close();
@@ -145,7 +153,14 @@ async function localTarget(settings: AppSettings, logger: Logger): Promise<Impor
   const pipeline = rt.bus.kind === 'memory' ? await startPipeline(rt) : null;
   const ports = ingestPorts(rt, new AbortController().signal);
   return {
-    produce: (mentions) => ports.produce(mentions),
+    produce: async (mentions) => {
+      const stored = await countStoredMentions(
+        rt.store,
+        mentions.map((m) => m.id),
+      );
+      await ports.produce(mentions);
+      return stored;
+    },
     deadLetter: (items) => ports.deadLetter(items),
     drain: async (timeoutMs) => (pipeline ? pipeline.drain(timeoutMs) : true),
     close: async () => {

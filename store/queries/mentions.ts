@@ -351,3 +351,16 @@ export async function topAuthors(store: Store, f: MentionFilters, limit: number)
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
+
+/**
+ * How many of `ids` the store holds already: an import reports them apart, since the sink skips
+ * them (but for newer engagement counts) rather than adding mentions.
+ */
+export async function countStoredMentions(store: Store, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const [r] = await store.query<{ n: number | string }>(
+    'SELECT uniqExact(id) AS n FROM mentions WHERE id IN {ids:Array(String)}',
+    { ids: [...ids] },
+  );
+  return Number(r?.n ?? 0);
+}

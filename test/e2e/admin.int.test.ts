@@ -176,7 +176,10 @@ describe('admin commands while earshot start runs (embedded)', () => {
     const volume = sqlNumber("SELECT sum(volume) AS n FROM brand_hourly WHERE workspace = 'demo'");
     expect(volume).toBeGreaterThan(0);
 
-    expect(earshot('import', file).code).toBe(0);
+    expect(first.stdout).not.toContain('stored already');
+    const again = earshot('import', file);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('150 of them were stored already: skipped, not counted twice');
     expect(sqlNumber('SELECT count() AS n FROM mentions FINAL')).toBe(150);
     expect(sqlNumber("SELECT sum(volume) AS n FROM brand_hourly WHERE workspace = 'demo'")).toBe(
       volume,

@@ -50,11 +50,19 @@ describe('earshot import, again and again into one store', () => {
   it('stores every file, and a file imported twice once', () => {
     const a = file('a.jsonl', 0, 50, 'crm:bad-a');
     const b = file('b.jsonl', 1000, 50, 'crm:bad-b');
+    const outputs: string[] = [];
     for (const path of [a, b, a]) {
       const r = earshot('import', path);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('imported 50 mentions, 1 invalid lines dead-lettered');
+      outputs.push(r.stdout);
     }
+    // The third run says that its 50 were there already; the first two add new ones only.
+    expect(outputs.map((o) => /(\d+) of them were stored already/.exec(o)?.[1])).toEqual([
+      undefined,
+      undefined,
+      '50',
+    ]);
     expect(stored('mentions')).toBe('100');
     expect(stored('brand_mentions')).toBe('100');
     expect(sqlValue("SELECT count() AS v FROM mentions FINAL WHERE id LIKE 'crm:10__'")).toBe('50');
