@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/logger.ts';
 import { parseEarshotConfig } from '../core/workspace-config.ts';
-import type { QueryParams, Store } from '../store/port.ts';
+import type { QueryParams } from '../store/port.ts';
 import { saveIncident } from '../store/queries/alerts-store.ts';
 import { Evaluator } from './evaluator.ts';
 import { MINUTE_MS } from './series.ts';
+import { EvaluatorStore } from './test-helpers.ts';
 
 /**
  * The evaluator's own logic (caching, restarts, backfills) against an in-memory stand-in for
@@ -25,55 +26,19 @@ alerts:
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 const SPIKE_FROM = NOW - 16 * MINUTE_MS;
 
-class FakeStore implements Store {
-  /** `extra(t)`: negatives added to minute t (default: 6 a minute from SPIKE_FROM on). */
-  constructor(private readonly extra: (t: number) => number = (t) => (t >= SPIKE_FROM ? 6 : 0)) {}
-  readonly kind = 'chdb' as const;
-  readonly database = 'fake';
-  /** Minutes before this do not exist yet (a backfill in progress). */
-  dataStart = NOW - 3 * 3_600_000;
-  inserts: Array<{ table: string; rows: readonly object[] }> = [];
-
-  command(): Promise<void> {
-    return Promise.resolve();
+/** 4 mentions a minute, one of them negative, plus `extra(t)` negatives in minute t. */
+class FakeStore extends EvaluatorStore {
+  /** `extra(t)` defaults to 6 a minute from SPIKE_FROM on; the data to three hours. */
+  constructor(private readonly extra: (t: number) => number = (t) => (t >= SPIKE_FROM ? 6 : 0)) {
+    super(NOW - 3 * 3_600_000);
   }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-  readOnlyQuery(): Promise<string> {
-    return Promise.reject(new Error('not used by the evaluator'));
-  }
-  insert(table: string, rows: readonly object[]): Promise<void> {
-    this.inserts.push({ table, rows });
-    return Promise.resolve();
-  }
-  query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
-    if (sql.includes('min(minute)')) return Promise.resolve([{ t: this.dataStart, n: 1 }] as T[]);
-    if (sql.includes('FROM brand_minutely')) {
-      const from = Math.max(Number(params.from) * 1000, this.dataStart);
-      const rows = [];
-      for (let t = from; t < Number(params.to) * 1000; t += MINUTE_MS) {
-        // 4 a minute, one of them negative, plus the burst's extra negatives.
-        const extra = this.extra(t);
-        rows.push({ t, own: 1, total: 4 + extra, pos: 2, neu: 1, neg: 1 + extra });
-      }
-      return Promise.resolve(rows as T[]);
+  protected minuteRows(_params: QueryParams, fromMs: number, toMs: number) {
+    const rows = [];
+    for (let t = fromMs; t < toMs; t += MINUTE_MS) {
+      const extra = this.extra(t);
+      rows.push({ t, own: 1, total: 4 + extra, pos: 2, neu: 1, neg: 1 + extra });
     }
-    if (sql.includes('FROM alert_incidents')) {
-      // What was saved, newest version of each id, filtered as the real queries do.
-      const latest = new Map<string, Record<string, unknown>>();
-      for (const i of this.inserts)
-        if (i.table === 'alert_incidents')
-          for (const r of i.rows as Array<Record<string, unknown>>) latest.set(String(r.id), r);
-      const rows = [...latest.values()].filter(
-        (r) =>
-          (params.id === undefined || r.id === params.id) &&
-          (!params.rule || r.rule_id === params.rule) &&
-          (!params.active || r.state !== 'resolved'),
-      );
-      return Promise.resolve(rows as T[]);
-    }
-    return Promise.resolve([]); // no API rules, no context
+    return rows;
   }
 }
 

@@ -4,9 +4,10 @@ import {
   type AlertRule,
   type AlertRuleInput,
 } from './config.ts';
+import type { QueryParams, Store } from '../store/port.ts';
 import { MinuteSeries, MINUTE_MS, type MinuteRow } from './series.ts';
 
-/** Builders for the alert tests (not used by production code). */
+/** Builders for the alert tests and evaluation scripts (not used by production code). */
 
 export const T0 = Date.parse('2026-01-05T00:00:00Z');
 
@@ -55,4 +56,62 @@ export function mix(n: number, neg: number): Pick<MinuteRow, 'total' | 'pos' | '
   const negN = Math.round(n * neg);
   const pos = Math.floor((n - negN) / 2);
   return { total: n, pos, neu: n - negN - pos, neg: negN };
+}
+
+/**
+ * A stand-in for the store that answers the evaluator's few queries from memory: the data
+ * start, the minute counts (`minuteRows`, one row per minute and brand as the real query
+ * groups them) and the incidents saved so far (newest version of each id, filtered as the real
+ * queries are). The real SQL is covered by test/integration/alerts.int.test.ts; the evaluator's
+ * tests and `npm run eval:demo-alerts` use this.
+ */
+export abstract class EvaluatorStore implements Store {
+  readonly kind = 'chdb' as const;
+  readonly database = 'memory';
+  inserts: Array<{ table: string; rows: readonly object[] }> = [];
+
+  /** @param dataStart minutes before this do not exist (yet: a backfill in progress) */
+  constructor(public dataStart: number) {}
+
+  /** The `brand_minutely` rows of [fromMs, toMs): `{ t, own, total, pos, neu, neg }`. */
+  protected abstract minuteRows(params: QueryParams, fromMs: number, toMs: number): object[];
+
+  command(): Promise<void> {
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+  readOnlyQuery(): Promise<string> {
+    return Promise.reject(new Error('not used by the evaluator'));
+  }
+  insert(table: string, rows: readonly object[]): Promise<void> {
+    this.inserts.push({ table, rows });
+    return Promise.resolve();
+  }
+  /** The incidents saved, the newest version of each. */
+  incidents(): Array<Record<string, unknown>> {
+    const latest = new Map<string, Record<string, unknown>>();
+    for (const i of this.inserts)
+      if (i.table === 'alert_incidents')
+        for (const r of i.rows as Array<Record<string, unknown>>) latest.set(String(r.id), r);
+    return [...latest.values()];
+  }
+  query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
+    if (sql.includes('min(minute)')) return Promise.resolve([{ t: this.dataStart, n: 1 }] as T[]);
+    if (sql.includes('FROM brand_minutely')) {
+      const from = Math.max(Number(params.from) * 1000, this.dataStart);
+      return Promise.resolve(this.minuteRows(params, from, Number(params.to) * 1000) as T[]);
+    }
+    if (sql.includes('FROM alert_incidents'))
+      return Promise.resolve(
+        this.incidents().filter(
+          (r) =>
+            (params.id === undefined || r.id === params.id) &&
+            (!params.rule || r.rule_id === params.rule) &&
+            (!params.active || r.state !== 'resolved'),
+        ) as T[],
+      );
+    return Promise.resolve([]); // no API rules, no context
+  }
 }

@@ -6,7 +6,8 @@ import { silentLogger } from '../core/logger.ts';
 import { loadEarshotConfig } from '../core/workspace-config.ts';
 import { enrichMention } from '../enrich/pipeline/enrich.ts';
 import { mentionsForMinute, type DemoOptions } from '../ingest/demo/generator.ts';
-import type { QueryParams, Store } from '../store/port.ts';
+import { EvaluatorStore } from '../alerts/test-helpers.ts';
+import type { QueryParams } from '../store/port.ts';
 
 /**
  * `npm run eval:demo-alerts [-- --starts N] [--from ISO] [--every-hours H] [--detail]`: does the demo's
@@ -70,64 +71,34 @@ function countMinute(minute: number, options: DemoOptions): Map<string, Row> {
 const background = new Map<number, Map<string, Row>>();
 
 /** The alert queries the evaluator makes, answered from the demo's counts. */
-class DemoStore implements Store {
-  readonly kind = 'chdb' as const;
-  readonly database = 'demo-sweep';
-  dataStart: number;
-  incidents = new Map<string, Record<string, unknown>>();
-
+class DemoStore extends EvaluatorStore {
   constructor(
     private readonly rows: (minute: number) => Map<string, Row> | undefined,
     readonly nowMs: number,
   ) {
-    this.dataStart = nowMs;
+    super(nowMs);
   }
-  command(): Promise<void> {
-    return Promise.resolve();
+  protected minuteRows(params: QueryParams, fromMs: number, toMs: number) {
+    const out = [];
+    for (let t = fromMs; t < Math.min(toMs, this.nowMs); t += MINUTE_MS) {
+      const counts = this.rows(t / MINUTE_MS);
+      for (const b of params.brands as string[]) {
+        const r = counts?.get(b);
+        if (r) out.push({ t, own: b === params.brand ? 1 : 0, ...r });
+      }
+    }
+    return out;
   }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-  readOnlyQuery(): Promise<string> {
-    return Promise.reject(new Error('not used by the evaluator'));
-  }
-  insert(table: string, rows: readonly object[]): Promise<void> {
-    if (table === 'alert_incidents')
-      for (const r of rows as Array<Record<string, unknown>>) {
-        if (detail && !this.incidents.has(String(r.id)))
+  override insert(table: string, rows: readonly object[]): Promise<void> {
+    if (detail && table === 'alert_incidents') {
+      const known = new Set(this.incidents().map((i) => i.id));
+      for (const r of rows as Array<Record<string, unknown>>)
+        if (!known.has(r.id))
           console.log(
             `  found ${String(r.id)} with data from ${new Date(this.dataStart).toISOString()}: ${String(r.detection)}`,
           );
-        this.incidents.set(String(r.id), r);
-      }
-    return Promise.resolve();
-  }
-  query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
-    if (sql.includes('min(minute)')) return Promise.resolve([{ t: this.dataStart, n: 1 }] as T[]);
-    if (sql.includes('FROM brand_minutely')) {
-      const brands = params.brands as string[];
-      const from = Math.max(Number(params.from) * 1000, this.dataStart);
-      const to = Math.min(Number(params.to) * 1000, this.nowMs);
-      const out = [];
-      for (let t = from; t < to; t += MINUTE_MS) {
-        const counts = this.rows(t / MINUTE_MS);
-        for (const b of brands) {
-          const r = counts?.get(b);
-          if (r) out.push({ t, own: b === params.brand ? 1 : 0, ...r });
-        }
-      }
-      return Promise.resolve(out as T[]);
     }
-    if (sql.includes('FROM alert_incidents'))
-      return Promise.resolve(
-        [...this.incidents.values()].filter(
-          (r) =>
-            (params.id === undefined || r.id === params.id) &&
-            (!params.rule || r.rule_id === params.rule) &&
-            (!params.active || r.state !== 'resolved'),
-        ) as T[],
-      );
-    return Promise.resolve([]);
+    return super.insert(table, rows);
   }
 }
 
@@ -159,7 +130,7 @@ async function runStart(nowMs: number) {
     if (store.dataStart === earliest) break;
   }
   for (let i = 0; i < 3; i++) await evaluator.tick(new Date((t += MINUTE_MS)));
-  return { incidentStart, incidents: [...store.incidents.values()] };
+  return { incidentStart, incidents: store.incidents() };
 }
 
 const t0 = Date.now();
