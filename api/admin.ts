@@ -144,7 +144,8 @@ export async function buildAdminApi(deps: AdminDependencies): Promise<FastifyIns
     });
     if (rejected.length > 0)
       throw new ApiError(400, 'invalid_mention', 'the batch has invalid mentions', rejected);
-    // Counted before they go onto the bus: those stored already are updated, not added.
+    // Counted before they go onto the bus: the sink skips those stored already (but for newer
+    // engagement counts), so the import's summary tells them apart.
     const alreadyStored = await countStoredMentions(
       deps.store,
       mentions.map((m) => m.id),
