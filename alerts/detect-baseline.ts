@@ -33,6 +33,9 @@ export interface Baseline {
 /** Windows longer than this take their baseline from whole days (`baselineOffsets`). */
 const MAX_SHIFTED_MS = 2 * 3_600_000;
 const HALF_DAY_MS = DAY_MS / 2;
+/** The neighbouring windows of a lag reach at least this far either side (`baselineOffsets`). */
+const MIN_SHIFT_REACH_MS = 30 * 60_000;
+const MIN_SHIFT_SPACING_MS = 10 * 60_000;
 /**
  * A lag whose day (the 24 hours around its sample) holds less than this share of the recent
  * days' is a dip (a holiday, a quiet day, an outage) and is not a baseline sample. Reasoned, not
@@ -148,7 +151,13 @@ export function baselineOffsets(
     );
     return days.length >= 3 ? { method: 'hour_of_day', offsets: days } : null;
   }
-  const shifts = [-2, -1, 0, 1, 2].map((j) => j * step);
+  // At least half an hour either side: a sub-window of five minutes with ±2 neighbours spans
+  // 25 minutes of each lag day, one or two quarter hours, and one low quarter hour yesterday
+  // became the whole baseline (docs/alerts.md, step 1). Spaced ten minutes apart there: seven
+  // samples a day, not thirteen (the baseline and its calibration are summed per sample).
+  const spacing = Math.max(step, MIN_SHIFT_SPACING_MS);
+  const reach = Math.max(2, Math.ceil(MIN_SHIFT_REACH_MS / spacing));
+  const shifts = Array.from({ length: 2 * reach + 1 }, (_, j) => (j - reach) * spacing);
   const withShifts = (lags: number[]): number[] =>
     lags.flatMap((lag) => shifts.map((s) => lag + s).filter(valid));
 

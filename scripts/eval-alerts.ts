@@ -2,7 +2,7 @@ import { runBands, type AlertRecord, type BandReport } from '../alerts/evaluatio
 import { buildDataSentimentPool, buildSentimentPool } from './lib-alerts-sentiment-pool.ts';
 
 /**
- * `npm run eval:alerts [-- --seeds N] [--first-seed S] [--bands 3,30] [--step M] [--days D] [--texts demo|data] [--json] [--detail]`: the rate-band
+ * `npm run eval:alerts [-- --seeds N] [--first-seed S] [--bands 3,30] [--step M] [--days D] [--texts demo|data] [--dispersion C] [--wander C] [--json] [--detail]`: the rate-band
  * harness (alerts/evaluation/bands.ts) over N seeds S … S + N − 1 (one brand each per band;
  * default 8 from 21: the reported seeds; the detector's constants were tuned on 11–13), with
  * each brand's default rules and the project's own sentiment. Prints one row per band (the
@@ -24,6 +24,12 @@ const stepMin = arg('step') === undefined ? undefined : Number(arg('step'));
 const days = arg('days') === undefined ? undefined : Number(arg('days'));
 // The demo's sentences (default, the figures of docs/benchmarks.md) or real posts (`--texts data`).
 const texts = arg('texts') ?? 'demo';
+// Burstier traffic than the harness draws (every brand): the quarter hour's coefficient of
+// variation (`--dispersion`, drawn 0.03–0.15 otherwise) and the day's (`--wander`, 0.02–0.08).
+const burst =
+  arg('dispersion') === undefined && arg('wander') === undefined
+    ? undefined
+    : { dispersion: Number(arg('dispersion') ?? 0.1), dayWander: Number(arg('wander') ?? 0.05) };
 if (texts !== 'demo' && texts !== 'data') throw new Error('--texts must be demo or data');
 const pool = texts === 'data' ? buildDataSentimentPool() : buildSentimentPool();
 const started = Date.now();
@@ -33,6 +39,7 @@ const reports = runBands(pool, {
   ...(bands ? { bands } : {}),
   ...(stepMin ? { stepMs: stepMin * 60_000 } : {}),
   ...(days ? { days } : {}),
+  ...(burst ? { burst } : {}),
 });
 const elapsedMs = Date.now() - started;
 const cpu = process.cpuUsage(cpu0);

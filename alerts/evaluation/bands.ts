@@ -407,6 +407,11 @@ export interface BandOptions {
   days?: number;
   /** Evaluation step; the live evaluator's is one minute. */
   stepMs?: number;
+  /**
+   * Burstier brands than the harness draws (`eval:alerts -- --dispersion 0.4 --wander 0.2`):
+   * the quarter hour's and the day's coefficients of variation, for every brand.
+   */
+  burst?: { dispersion: number; dayWander: number };
   rules?: (brand: string) => AlertRule[];
 }
 
@@ -433,6 +438,7 @@ export function runBrand(
   o: BandOptions = {},
 ): BrandResult {
   const sc = brandScenario(perHour, seed, o.days);
+  if (o.burst) Object.assign(sc.spec, o.burst);
   const rows = generateBrand(sc, pool);
   const endMs = seriesEndMs(sc);
   const series = new MinuteSeries(BANDS_START_MS, endMs, rows);
