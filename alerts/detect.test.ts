@@ -411,6 +411,19 @@ describe('detect', () => {
     expect(d).toMatchObject({ firing: false, reason: 'below_min_volume' });
   });
 
+  /**
+   * A young brand's third day: minutes from 16:00 to the first `volume_spike` alert (evaluated
+   * every minute from 15:00 until `untilHour`), or null when none.
+   */
+  const firstVolumeAlertOfDay3 = (s: MinuteSeries, untilHour: number): number | null => {
+    const day3 = T0 + 2 * DAY * MINUTE_MS;
+    const rule = aRule({ min_volume: undefined });
+    const cache = calibrationCache();
+    for (let t = day3 + 15 * H; t < day3 + untilHour * H; t += MINUTE_MS)
+      if (detect(rule, s, t, cache).firing) return (t - (day3 + 16 * H)) / MINUTE_MS;
+    return null;
+  };
+
   it("a young brand's outage yesterday at this hour does not make today's ordinary hour a spike", () => {
     // 300 mentions an hour, three days; yesterday 15:50–16:35 the source was down (no mention).
     // Today's hour-of-day baseline has two days, and at 16:00 half its samples are the
@@ -429,13 +442,7 @@ describe('detect', () => {
         return { total: n, pos: n };
       });
     };
-    const firstAlert = (s: MinuteSeries): number | null => {
-      const rule = aRule({ min_volume: undefined });
-      const cache = calibrationCache();
-      for (let t = T0 + 2 * D + 15 * H; t < T0 + 2 * D + 18 * H; t += MINUTE_MS)
-        if (detect(rule, s, t, cache).firing) return (t - (T0 + 2 * D + 16 * H)) / MINUTE_MS;
-      return null;
-    };
+    const firstAlert = (s: MinuteSeries) => firstVolumeAlertOfDay3(s, 18);
     expect(firstAlert(brand(true, 1))).toBeNull();
     expect(firstAlert(brand(false, 1))).toBeNull();
     // A real rise at that hour still pages, within a quarter hour of its start.
@@ -460,13 +467,7 @@ describe('detect', () => {
         return { total: n, pos: n };
       });
     };
-    const firstAlert = (s: MinuteSeries): number | null => {
-      const rule = aRule({ min_volume: undefined });
-      const cache = calibrationCache();
-      for (let t = T0 + 2 * D + 15 * H; t < T0 + 2 * D + 17 * H; t += MINUTE_MS)
-        if (detect(rule, s, t, cache).firing) return (t - (T0 + 2 * D + 16 * H)) / MINUTE_MS;
-      return null;
-    };
+    const firstAlert = (s: MinuteSeries) => firstVolumeAlertOfDay3(s, 17);
     expect(firstAlert(brand(1))).toBeNull();
     // A doubling at that hour still pages (slowed by the calibration's bias: the second day
     // scored against the low first one; docs/alerts.md, step 4a).
