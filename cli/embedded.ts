@@ -28,6 +28,45 @@ export const STORE_HOP: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /**
+ * A point in the in-process bus: the messages produced before it (on the ingest hop, when it was
+ * taken). `stored()` tells when enrich and the sinks have committed past all of them, so their
+ * mentions (or dead letters) are in the store and a kill can no longer lose them.
+ */
+export class StoredMark {
+  private readonly ingestEnds: number[];
+  /** End offsets of the store hop's topics once the ingest hop was committed past the above. */
+  private storeEnds: number[] | null = null;
+
+  constructor(private readonly bus: InProcessBus) {
+    this.ingestEnds = INGEST_HOP.map(([topic]) => bus.endOffset(topic));
+  }
+
+  stored(): boolean {
+    if (this.storeEnds === null) {
+      if (!this.past(INGEST_HOP, this.ingestEnds)) return false;
+      // Enrich produced what it made of those messages before it committed them: their
+      // enriched messages all lie before the next hop's end as it is now.
+      this.storeEnds = STORE_HOP.map(([topic]) => this.bus.endOffset(topic));
+    }
+    return this.past(STORE_HOP, this.storeEnds);
+  }
+
+  /** Resolves true once `stored()`, false after `timeoutMs`. */
+  async until(timeoutMs: number, pollMs = 20): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.stored()) {
+      if (Date.now() >= deadline) return false;
+      await sleep(pollMs);
+    }
+    return true;
+  }
+
+  private past(hop: typeof INGEST_HOP, ends: number[]): boolean {
+    return hop.every(([topic, group], i) => this.bus.committedOffset(topic, group) >= ends[i]!);
+  }
+}
+
+/**
  * Until every message produced so far on the in-process bus is enriched and stored, dead
  * letters included; true at once on Kafka (nothing lives in this process's memory there).
  */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InProcessBus } from '../core/bus/in-process.ts';
 import { dlqTopic, Topics } from '../core/contracts/topics.ts';
 import { MemoryCursorStore } from '../core/cursor-store.ts';
+import { StoredMark } from './embedded.ts';
 import { StoredCursors } from './stored-cursors.ts';
 
 /** The pipeline's consumers, moved by hand: join, then commit up to an offset. */
@@ -93,5 +94,21 @@ describe('StoredCursors (the in-process bus)', () => {
     await store.set('hackernews', 'acme', '42');
     const cursors = new StoredCursors(store, new InProcessBus());
     expect(await cursors.get('hackernews', 'acme')).toBe('42');
+  });
+});
+
+describe('StoredMark (what POST /v1/ingest waits for on the in-process bus)', () => {
+  it('resolves true once enrich and the sinks committed past it, false on timeout', async () => {
+    const bus = new InProcessBus();
+    const { enrich } = pipeline(bus);
+    await bus.produce(Topics.raw, mentions(4));
+    const mark = new StoredMark(bus);
+    expect(await mark.until(30, 5)).toBe(false);
+    await enrich();
+    expect(await mark.until(30, 5)).toBe(false); // enriched, not stored
+    // What is produced after the mark does not hold it back.
+    await bus.produce(Topics.raw, mentions(2));
+    bus.commit(Topics.enriched, 'earshot-sink', 4);
+    expect(await mark.until(30, 5)).toBe(true);
   });
 });

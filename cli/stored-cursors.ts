@@ -4,7 +4,7 @@ import { describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Service } from '../core/runtime/services.ts';
 import { StoreCursorStore } from '../store/cursor-store.ts';
-import { INGEST_HOP, STORE_HOP } from './embedded.ts';
+import { StoredMark } from './embedded.ts';
 import type { Runtime } from './runtime.ts';
 
 /**
@@ -39,8 +39,7 @@ export class StoredCursors implements CursorStore {
       source,
       key,
       value,
-      ingestEnds: INGEST_HOP.map(([topic]) => this.bus.endOffset(topic)),
-      storeEnds: null,
+      mark: new StoredMark(this.bus),
     });
     return Promise.resolve();
   }
@@ -58,23 +57,11 @@ export class StoredCursors implements CursorStore {
 
   private async writeStored(): Promise<void> {
     for (const [id, p] of [...this.pending]) {
-      if (!this.stored(p)) continue;
+      if (!p.mark.stored()) continue;
       await this.inner.set(p.source, p.key, p.value);
       // A newer value set meanwhile stays pending until its own mentions are stored.
       if (this.pending.get(id) === p) this.pending.delete(id);
     }
-  }
-
-  private stored(p: Pending): boolean {
-    const past = (hop: typeof INGEST_HOP, ends: number[]) =>
-      hop.every(([topic, group], i) => this.bus.committedOffset(topic, group) >= ends[i]!);
-    if (p.storeEnds === null) {
-      if (!past(INGEST_HOP, p.ingestEnds)) return false;
-      // Enrich produced what it made of those messages before it committed them: their
-      // enriched messages all lie before the next hop's end as it is now.
-      p.storeEnds = STORE_HOP.map(([topic]) => this.bus.endOffset(topic));
-    }
-    return past(STORE_HOP, p.storeEnds);
   }
 }
 
@@ -82,10 +69,8 @@ interface Pending {
   source: string;
   key: string;
   value: string;
-  /** End offsets of the ingest hop's topics when the cursor was set. */
-  ingestEnds: number[];
-  /** End offsets of the store hop's topics once the ingest hop was committed past the above. */
-  storeEnds: number[] | null;
+  /** What was produced when the cursor was set: the cursor is written once that is stored. */
+  mark: StoredMark;
 }
 
 const idOf = (source: string, key: string) => `${source}\u0000${key}`;

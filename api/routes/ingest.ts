@@ -9,15 +9,23 @@ import { route } from '../openapi.ts';
 import { workspaceOf } from '../params.ts';
 
 /**
+ * Where the bus is memory (the embedded default), the ingest route answers only once what it
+ * produced is stored: an acknowledgement in memory would be lost by a hard kill, and the client
+ * would not post again. `untilStored` resolves then, or false after its timeout.
+ */
+export interface IngestRoutePorts extends Pick<IngestPorts, 'produce' | 'deadLetter'> {
+  untilStored?: () => Promise<boolean>;
+}
+
+/**
  * `POST /v1/ingest`: the webhook source, for Zapier-style and in-house feeds. A JSON object,
  * a JSON array or NDJSON of mentions; each item is validated on its own, valid ones go to
- * mentions.raw.v1 (acknowledged before we answer), invalid ones are reported by index and
- * dead-lettered (bounded: ingest/webhook/owned.ts). Everything accepted belongs to the key's
- * workspace: its ids are namespaced and it matches that workspace's brands only.
+ * mentions.raw.v1 (acknowledged before we answer: by Kafka, or on the in-process bus by the
+ * store), invalid ones are reported by index and dead-lettered (bounded:
+ * ingest/webhook/owned.ts). Everything accepted belongs to the key's workspace: its ids are
+ * namespaced and it matches that workspace's brands only.
  */
-export function ingestRoutes(
-  ports: Pick<IngestPorts, 'produce' | 'deadLetter'>,
-): (ctx: ApiContext) => FastifyPluginAsync {
+export function ingestRoutes(ports: IngestRoutePorts): (ctx: ApiContext) => FastifyPluginAsync {
   return (ctx) => (app) => {
     app.addContentTypeParser(
       [
@@ -46,6 +54,7 @@ export function ingestRoutes(
           202: '{ accepted, rejected: [{ index, reason }], dead_lettered }',
           400: 'nothing valid in the body',
           401: 'no or invalid key',
+          503: 'embedded (in-process) bus only: accepted but not stored in time; post the same mentions again (their ids make that safe)',
         },
       },
       async (request, reply) => {
@@ -58,6 +67,15 @@ export function ingestRoutes(
         );
         const deadLetters = webhookDeadLetters(errors, workspace);
         if (deadLetters.length > 0) await ports.deadLetter(deadLetters);
+        if (mentions.length > 0) await ports.produce(mentions);
+        if ((mentions.length > 0 || deadLetters.length > 0) && ports.untilStored) {
+          if (!(await ports.untilStored()))
+            throw new ApiError(
+              503,
+              'not_stored',
+              `${mentions.length} mention(s) accepted but not stored in time (the pipeline is behind or stopped); post them again: their ids make that safe`,
+            );
+        }
         const rejected = errors.map(({ index, reason }) => ({ index, reason }));
         if (mentions.length === 0) {
           throw new ApiError(
@@ -69,7 +87,6 @@ export function ingestRoutes(
             rejected,
           );
         }
-        await ports.produce(mentions);
         return reply
           .status(202)
           .send({ accepted: mentions.length, rejected, dead_lettered: deadLetters.length });

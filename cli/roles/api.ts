@@ -4,16 +4,17 @@ import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../api/app.ts';
 import type { KeyChanges } from '../../api/auth.ts';
 import { alertRoutes } from '../../api/routes/alerts.ts';
-import { ingestRoutes } from '../../api/routes/ingest.ts';
+import { ingestRoutes, type IngestRoutePorts } from '../../api/routes/ingest.ts';
 import { setupRoutes } from '../../api/routes/setup.ts';
 import { sourceRoutes } from '../../api/routes/sources.ts';
 import type { SetupPort } from '../../api/setup-port.ts';
 import { uiRoutes } from '../../api/routes/ui.ts';
+import { InProcessBus } from '../../core/bus/in-process.ts';
 import type { Service } from '../../core/runtime/services.ts';
-import type { IngestPorts } from '../../ingest/ports.ts';
 import type { ConnectorStatus } from '../../ingest/runtime.ts';
 import { createApiKey, listApiKeys, parseApiKey } from '../../store/queries/api-keys.ts';
 import type { Runtime } from '../runtime.ts';
+import { StoredMark } from '../embedded.ts';
 import { createSetupPort } from '../setup/port.ts';
 import { ingestPorts } from './ingest.ts';
 
@@ -21,8 +22,26 @@ import { ingestPorts } from './ingest.ts';
  * The `/v1` routes beyond the read API, for every process that serves it. The security suite
  * (test/integration/security/) builds its API from this too, so a route added here is covered.
  */
-export function apiExtraRoutes(ports: Pick<IngestPorts, 'produce' | 'deadLetter'>) {
+export function apiExtraRoutes(ports: IngestRoutePorts) {
   return [ingestRoutes(ports), alertRoutes, setupRoutes, sourceRoutes];
+}
+
+/**
+ * How long `POST /v1/ingest` waits, on the in-process bus, for what it produced to be stored
+ * before it answers 503 (the pipeline stopped or far behind). Enrich and the sinks flush every
+ * SINK_FLUSH_INTERVAL_MS (500 ms by default), so a request usually waits under a second.
+ */
+const INGEST_STORE_TIMEOUT_MS = 30_000;
+
+/** The ingest route's ports: on the in-process bus, it answers once the mentions are stored. */
+function ingestRoutePorts(rt: Runtime): IngestRoutePorts {
+  const ports = ingestPorts(rt, new AbortController().signal);
+  const bus = rt.bus;
+  if (!(bus instanceof InProcessBus)) return ports;
+  return {
+    ...ports,
+    untilStored: () => new StoredMark(bus).until(INGEST_STORE_TIMEOUT_MS),
+  };
 }
 
 /** The setup routes' port for this runtime (brands, sources, preview, re-match). */
@@ -46,7 +65,7 @@ export async function startApi(
   keyChanges?: KeyChanges,
   connectorStatus?: () => ConnectorStatus[],
 ): Promise<FastifyInstance> {
-  const ports = ingestPorts(rt, new AbortController().signal);
+  const ports = ingestRoutePorts(rt);
   const setup = setupPortFor(rt, connectorStatus);
   const app = await buildApi({
     store: rt.store,

@@ -101,4 +101,71 @@ sources:
       .map((l) => String((JSON.parse(l) as { id: string }).id));
     expect(stored).toEqual(expectedIds('rss', items, feedScope(feedUrl)));
   });
+
+  it('keeps what POST /v1/ingest acknowledged, when killed right after the answer', async () => {
+    // The sink flushes every 3 s: an answer given once the mentions are in the bus comes
+    // before that, and the kill below would lose them.
+    const wsDir = mkdtempSync(join(dir, 'ingest-'));
+    const config = join(wsDir, 'earshot.config.yaml');
+    writeFileSync(
+      config,
+      `workspaces:
+  - id: k
+    name: K
+    brands: [{ id: acme, name: Acme, query: acme }]
+`,
+    );
+    const env = {
+      CHDB_PATH: join(wsDir, 'chdb'),
+      EARSHOT_CONFIG: config,
+      EARSHOT_DEMO_API_KEY: 'ingest-kill-key',
+      DEMO_ENABLED: 'false',
+      PORT: '0',
+      LOG_PRETTY: 'false',
+      SINK_FLUSH_INTERVAL_MS: '3000',
+    };
+    const run = await startEarshot({ ...process.env, ...env }, children);
+    const created = Date.now() - 60_000;
+    const body = Array.from({ length: 5 }, (_, k) =>
+      JSON.stringify({
+        id: `webhook:kill-${k}`,
+        source: 'webhook',
+        text: `acme post ${k}`,
+        created_at: new Date(created + k * 1000).toISOString(),
+      }),
+    ).join('\n');
+    const started = Date.now();
+    const res = await fetch(`${run.url}/v1/ingest`, {
+      method: 'POST',
+      headers: {
+        authorization: 'Bearer ingest-kill-key',
+        'content-type': 'application/x-ndjson',
+      },
+      body,
+    });
+    run.child.kill('SIGKILL');
+    const waitedMs = Date.now() - started;
+    expect(res.status, await res.text()).toBe(202);
+    await run.exited;
+
+    const r = spawnSync(
+      process.execPath,
+      [
+        'bin/earshot.js',
+        'sql',
+        "SELECT id FROM mentions FINAL WHERE source = 'webhook' ORDER BY id",
+        '--json',
+      ],
+      { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const stored = r.stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => String((JSON.parse(l) as { id: string }).id));
+    expect(stored, `answered after ${waitedMs} ms`).toEqual(
+      Array.from({ length: 5 }, (_, k) => `webhook:@k:kill-${k}`),
+    );
+  });
 });

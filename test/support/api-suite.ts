@@ -40,6 +40,8 @@ workspaces:
   let acmeKey: string;
   let otherKey: string;
   const ingested: Mention[] = [];
+  // What the ingest route's untilStored answers (the embedded bus: stored in time or not).
+  let storedInTime = true;
 
   type Label = 'pos' | 'neu' | 'neg' | 'unscored';
   let n = 0;
@@ -130,6 +132,7 @@ workspaces:
         ingestRoutes({
           produce: (mentions) => Promise.resolve(void ingested.push(...mentions)),
           deadLetter: () => Promise.resolve(),
+          untilStored: () => Promise.resolve(storedInTime),
         }),
       ],
     });
@@ -409,6 +412,29 @@ workspaces:
         headers: { 'content-type': 'application/x-ndjson' },
       });
       expect(unauthenticated.statusCode).toBe(401);
+    });
+
+    it('webhook ingest answers 503, not 202, when the embedded pipeline does not store in time', async () => {
+      storedInTime = false;
+      try {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/v1/ingest',
+          headers: { authorization: `Bearer ${acmeKey}` },
+          payload: {
+            id: 'webhook:slow',
+            source: 'webhook',
+            text: 'acme slow',
+            created_at: '2026-11-20T11:02:00Z',
+          },
+        });
+        expect(res.statusCode).toBe(503);
+        const error = res.json<{ error: { code: string; message: string } }>().error;
+        expect(error.code).toBe('not_stored');
+        expect(error.message).toMatch(/post them again/);
+      } finally {
+        storedInTime = true;
+      }
     });
   });
 
