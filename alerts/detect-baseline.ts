@@ -261,7 +261,8 @@ const LEVEL_BAND = [0.8, 1.25] as const;
  * hour-of-week sample) take that correction while it stays within `LEVEL_BAND`. Same-hour-of-day
  * samples of the other day type (a brand's first weekend against its weekdays) are rescaled
  * by the ratio of the mention volume in the six hours before the window, now vs on that day,
- * clamped to [0.5, 2] so a spike in those hours cannot move the baseline much. Either ratio
+ * clamped to [0.5, 2] so a spike in those hours cannot move the baseline much (in a Saturday's
+ * or a Monday's first six hours, by whole days instead: `dayTypeRatio`). Either ratio
  * scales every count of a sample alike, so shares are unaffected.
  */
 export function baselineSamples(
@@ -295,6 +296,13 @@ export function baselineSamples(
       r = level === null || level < LEVEL_BAND[0] ? 1 : Math.min(level, LEVEL_BAND[1]);
     } else if (levelNow === null || levelOnDip()) {
       r = 1;
+    } else if (dayType(start - LEVEL_MS) !== today) {
+      // The six hours before reach into yesterday, a day of the other type (a Saturday's or a
+      // Monday's first hours): against the same hours of a weekday they read ~1, and a brand's
+      // second Saturday night (its first a holiday) was scored at its weekdays' level, which
+      // hid a launch of half as many mentions again (rate-band harness, held-out seed 21, 300
+      // an hour). The whole days of today's type say more, when there is one that is no dip.
+      r = dayTypeRatio(series, start, lag) ?? 1;
     } else {
       const from = start - LEVEL_MS - lag;
       const raw = series.covers(from, start - lag)
@@ -322,6 +330,38 @@ export function baselineSamples(
           competitors: c.competitors * r,
         };
   });
+}
+
+/**
+ * Today's day type against the lag's day, from whole UTC days: the mean of the last week's
+ * calendar days of today's type that were no dip, over the lag's own day (`DIP_DAY_PRIOR` on
+ * both sides, clamped to [0.5, 2] as the six hours' ratio is). A dip as `dayScreen` judges one,
+ * on calendar days only (they do not move with the window's minute): against the upper third
+ * of today's type when two such days are held, else of every day, so a lone weekend day under
+ * three quarters of the weekdays is not told from a holiday and is not used. Null when no day
+ * is left (a brand's very first weekend).
+ */
+function dayTypeRatio(series: MinuteSeries, startMs: number, lagMs: number): number | null {
+  const calendarTotal = (ms: number): number | null => {
+    const d = Math.floor(ms / DAY_MS) * DAY_MS;
+    return series.covers(d, d + DAY_MS) ? series.total(d, d + DAY_MS) : null;
+  };
+  const lagDay = calendarTotal(startMs - lagMs);
+  if (lagDay === null) return null;
+  const today = dayType(startMs);
+  const all: number[] = [];
+  const same: number[] = [];
+  for (const o of RECENT_DAYS) {
+    const t = calendarTotal(startMs - o);
+    if (t === null) continue;
+    all.push(t);
+    if (dayType(startMs - o) === today) same.push(t);
+  }
+  const reference = upperThird(same.length >= 2 ? same : all);
+  const usable = same.filter((t) => (t + DIP_DAY_PRIOR) / (reference + DIP_DAY_PRIOR) >= DIP_DAY);
+  if (usable.length === 0) return null;
+  const mean = usable.reduce((a, b) => a + b, 0) / usable.length;
+  return Math.min(2, Math.max(0.5, (mean + DIP_DAY_PRIOR) / (lagDay + DIP_DAY_PRIOR)));
 }
 
 /**

@@ -255,6 +255,47 @@ describe('baseline choice', () => {
     expect(detect(rule, s, end).firing).toBe(false);
   });
 
+  it("scales a Saturday night's weekday samples by last Sunday's level when last Saturday was a holiday", () => {
+    // Weekdays at 20 a minute, weekends at 16 (80 %); the first Saturday (day 5) a holiday at
+    // 40 % of that, so the second Saturday has one weekend day that is no dip and takes weekday
+    // lags. At 01:00 the six hours before are Friday evening's, which against a Thursday evening
+    // read 1: its samples stayed at the weekdays' level, a quarter above the night's, and a
+    // launch of a third more mentions (01:00–04:00) did not page at all before.
+    const D = DAY * MINUTE_MS;
+    const saturday = T0 + 12 * D;
+    const brand = (launch: boolean) => {
+      const rng = mulberry32(11);
+      return seriesOf(13, (i, t) => {
+        const day = Math.floor(i / DAY);
+        const weekend = day % 7 >= 5;
+        let rate = weekend ? 16 : 20;
+        if (day === 5) rate *= 0.4;
+        if (launch && t >= saturday + H && t < saturday + 4 * H) rate += 5;
+        const n = poisson(rate, rng);
+        return { total: n, pos: n };
+      });
+    };
+    const rule = aRule({ min_volume: undefined });
+    const firstAlert = (s: MinuteSeries): number | null => {
+      const cache = calibrationCache();
+      for (let t = saturday + 30 * MINUTE_MS; t < saturday + 5 * H; t += MINUTE_MS)
+        if (detect(rule, s, t, cache).firing) return (t - (saturday + H)) / MINUTE_MS;
+      return null;
+    };
+    const end = saturday + 2 * H;
+    const b = baselineOffsets(brand(false), end, 15 * MINUTE_MS)!;
+    const centre = median(
+      baselineSamples(brand(false), end, 15 * MINUTE_MS, b).map((c) => c.total),
+    );
+    expect(centre).toBeGreaterThan(15 * 15);
+    expect(centre).toBeLessThan(17 * 15);
+    expect(firstAlert(brand(false))).toBeNull();
+    const found = firstAlert(brand(true));
+    expect(found).not.toBeNull();
+    expect(found!).toBeGreaterThanOrEqual(0);
+    expect(found!).toBeLessThanOrEqual(30);
+  });
+
   it('does not rescale a weekday by the hours just after a holiday', () => {
     // Mon, Tue normal; Wednesday a holiday at 40 %; Thursday 03:00 has three holiday hours
     // among the six before it, which read as a level of 70 % of Tuesday's.
