@@ -261,8 +261,8 @@ const LEVEL_BAND = [0.8, 1.25] as const;
  * hour-of-week sample) take that correction while it stays within `LEVEL_BAND`. Same-hour-of-day
  * samples of the other day type (a brand's first weekend against its weekdays) are rescaled
  * by the ratio of the mention volume in the six hours before the window, now vs on that day,
- * clamped to [0.5, 2] so a spike in those hours cannot move the baseline much (in a Saturday's
- * or a Monday's first six hours, by whole days instead: `dayTypeRatio`). Either ratio
+ * clamped to [0.5, 2] so a spike in those hours cannot move the baseline much, until the
+ * brand's weekend level is known from whole days (`weekendRatio`, `typeMixFactor`). Either ratio
  * scales every count of a sample alike, so shares are unaffected.
  */
 export function baselineSamples(
@@ -296,13 +296,6 @@ export function baselineSamples(
       r = level === null || level < LEVEL_BAND[0] ? 1 : Math.min(level, LEVEL_BAND[1]);
     } else if (levelNow === null || levelOnDip()) {
       r = 1;
-    } else if (dayType(start - LEVEL_MS) !== today) {
-      // The six hours before reach into yesterday, a day of the other type (a Saturday's or a
-      // Monday's first hours): against the same hours of a weekday they read ~1, and a brand's
-      // second Saturday night (its first a holiday) was scored at its weekdays' level, which
-      // hid a launch of half as many mentions again (rate-band harness, held-out seed 21, 300
-      // an hour). The whole days of today's type say more, when there is one that is no dip.
-      r = dayTypeRatio(series, start, lag) ?? 1;
     } else {
       const from = start - LEVEL_MS - lag;
       const raw = series.covers(from, start - lag)
@@ -317,9 +310,25 @@ export function baselineSamples(
     ratios.set(lag, r);
     return r;
   };
+  // Once the brand's weekend level is known from whole days (`weekendRatio`), a sample that
+  // holds another mix of weekday and weekend than the window is scaled by it (`typeMixFactor`):
+  // a sample of the other type (a Saturday night's weekday lags) instead of by the six hours
+  // before, which on a Saturday's or Monday's first hours are yesterday's, of the other type,
+  // and read ~1; a window across a midnight between types (Sunday 23:45 to Monday 00:45, a
+  // quiet brand's day-long window from Sunday afternoon) against samples of one type.
+  const weekendNow = weekendShare(start, endMs);
+  let weekendLevel: number | null | undefined;
+  /** The sample's factor for its mix of day types; null while the weekend's level is unknown. */
+  const mix = (o: number): number | null => {
+    const weekendThen = weekendShare(start - o, endMs - o);
+    if (weekendThen === weekendNow) return 1;
+    weekendLevel ??= weekendRatio(series, start);
+    return weekendLevel === null ? null : typeMixFactor(weekendLevel, weekendNow, weekendThen);
+  };
   return base.offsets.map((o) => {
     const c = series.sum(start - o, endMs - o);
-    const r = ratio(o);
+    const sameType = base.method === 'hour_of_week' || dayType(start - o) === today;
+    const r = sameType ? ratio(o) * (mix(o) ?? 1) : (mix(o) ?? ratio(o));
     return r === 1
       ? c
       : {
@@ -332,36 +341,48 @@ export function baselineSamples(
   });
 }
 
+/** The share of [fromMs, toMs) that falls on weekend days (UTC). */
+export function weekendShare(fromMs: number, toMs: number): number {
+  let weekend = 0;
+  for (let d = Math.floor(fromMs / DAY_MS) * DAY_MS; d < toMs; d += DAY_MS)
+    if (dayType(d) === 'weekend') weekend += Math.min(toMs, d + DAY_MS) - Math.max(fromMs, d);
+  return weekend / (toMs - fromMs);
+}
+
 /**
- * Today's day type against the lag's day, from whole UTC days: the mean of the last week's
- * calendar days of today's type that were no dip, over the lag's own day (`DIP_DAY_PRIOR` on
- * both sides, clamped to [0.5, 2] as the six hours' ratio is). A dip as `dayScreen` judges one,
- * on calendar days only (they do not move with the window's minute): against the upper third
- * of today's type when two such days are held, else of every day, so a lone weekend day under
- * three quarters of the weekdays is not told from a holiday and is not used. Null when no day
- * is left (a brand's very first weekend).
+ * The brand's weekend level against its weekdays': the 14 whole UTC days before the day
+ * `startMs` falls in, dips left out within each type (`DIP_DAY` of that type's upper
+ * third), as (mean weekend day + `DIP_DAY_PRIOR`) / (mean weekday + `DIP_DAY_PRIOR`). Null
+ * with fewer than two days of either type.
  */
-function dayTypeRatio(series: MinuteSeries, startMs: number, lagMs: number): number | null {
-  const calendarTotal = (ms: number): number | null => {
-    const d = Math.floor(ms / DAY_MS) * DAY_MS;
-    return series.covers(d, d + DAY_MS) ? series.total(d, d + DAY_MS) : null;
-  };
-  const lagDay = calendarTotal(startMs - lagMs);
-  if (lagDay === null) return null;
-  const today = dayType(startMs);
-  const all: number[] = [];
-  const same: number[] = [];
-  for (const o of RECENT_DAYS) {
-    const t = calendarTotal(startMs - o);
-    if (t === null) continue;
-    all.push(t);
-    if (dayType(startMs - o) === today) same.push(t);
+export function weekendRatio(series: MinuteSeries, startMs: number): number | null {
+  const today = Math.floor(startMs / DAY_MS) * DAY_MS;
+  const weekend: number[] = [];
+  const weekday: number[] = [];
+  for (let k = 1; k <= 14; k++) {
+    const d = today - k * DAY_MS;
+    if (!series.covers(d, d + DAY_MS)) continue;
+    (dayType(d) === 'weekend' ? weekend : weekday).push(series.total(d, d + DAY_MS));
   }
-  const reference = upperThird(same.length >= 2 ? same : all);
-  const usable = same.filter((t) => (t + DIP_DAY_PRIOR) / (reference + DIP_DAY_PRIOR) >= DIP_DAY);
-  if (usable.length === 0) return null;
-  const mean = usable.reduce((a, b) => a + b, 0) / usable.length;
-  return Math.min(2, Math.max(0.5, (mean + DIP_DAY_PRIOR) / (lagDay + DIP_DAY_PRIOR)));
+  if (weekend.length < 2 || weekday.length < 2) return null;
+  const usualMean = (xs: number[]): number => {
+    const reference = upperThird(xs);
+    const kept = xs.filter((t) => (t + DIP_DAY_PRIOR) / (reference + DIP_DAY_PRIOR) >= DIP_DAY);
+    return kept.reduce((a, b) => a + b, 0) / kept.length;
+  };
+  return (usualMean(weekend) + DIP_DAY_PRIOR) / (usualMean(weekday) + DIP_DAY_PRIOR);
+}
+
+/**
+ * A sample's scale for the mix of day types: the expected level of a window with weekend
+ * share `now` over one with share `then`, the weekend at `weekendLevel` times the weekdays'.
+ * A Sunday-to-Monday hour against a Saturday-to-Sunday one: the Monday part runs at the
+ * weekdays' level (rate-band harness, new seed 41, 300 an hour: two false `volume_spike`
+ * alerts at Monday 00:45, a week apart; at 3 an hour day-long windows from Sunday afternoon
+ * paged on Mondays at z 4.0–5.4). Within a type both shares are equal and this is 1.
+ */
+export function typeMixFactor(weekendLevel: number, now: number, then: number): number {
+  return (1 + (weekendLevel - 1) * now) / (1 + (weekendLevel - 1) * then);
 }
 
 /**

@@ -22,6 +22,9 @@ import {
   STATS,
   trimmedMean,
   twoSidedExtra,
+  typeMixFactor,
+  weekendRatio,
+  weekendShare,
 } from './detect.ts';
 import { MinuteSeries, MINUTE_MS } from './series.ts';
 import { binomialZ } from './tails.ts';
@@ -255,12 +258,13 @@ describe('baseline choice', () => {
     expect(detect(rule, s, end).firing).toBe(false);
   });
 
-  it("scales a Saturday night's weekday samples by last Sunday's level when last Saturday was a holiday", () => {
+  it("scales a Saturday night's weekday samples to the weekend's level when last Saturday was a holiday", () => {
     // Weekdays at 20 a minute, weekends at 16 (80 %); the first Saturday (day 5) a holiday at
     // 40 % of that, so the second Saturday has one weekend day that is no dip and takes weekday
     // lags. At 01:00 the six hours before are Friday evening's, which against a Thursday evening
     // read 1: its samples stayed at the weekdays' level, a quarter above the night's, and a
-    // launch of a third more mentions (01:00–04:00) did not page at all before.
+    // launch of a third more mentions (01:00–04:00) did not page at all before. The weekend's
+    // level from whole days (last Sunday's, the holiday left out) scales them now.
     const D = DAY * MINUTE_MS;
     const saturday = T0 + 12 * D;
     const brand = (launch: boolean) => {
@@ -294,6 +298,47 @@ describe('baseline choice', () => {
     expect(found).not.toBeNull();
     expect(found!).toBeGreaterThanOrEqual(0);
     expect(found!).toBeLessThanOrEqual(30);
+  });
+
+  it('scores a window across a midnight between day types by the mix of types it holds', () => {
+    // Weekdays at 20 a minute, weekends at 10; three weeks. The hour from Sunday 23:45 is typed
+    // by its start (a weekend hour), but three quarters of it run at the weekdays' level: its
+    // samples, weekend hours, are scaled by (1 + (ρ − 1)·¼) / ρ with ρ = 1/2.
+    const D = DAY * MINUTE_MS;
+    const weekend = (i: number) => Math.floor(i / DAY) % 7 >= 5;
+    const brand = (spike: number) => {
+      const rng = mulberry32(5);
+      const monday = T0 + 21 * D;
+      return seriesOf(22, (i, t) => {
+        const extra = t >= monday && t < monday + H ? spike : 0;
+        const n = poisson((weekend(i) ? 10 : 20) + extra, rng);
+        return { total: n, pos: n };
+      });
+    };
+    expect(weekendShare(T0 + 21 * D - 15 * MINUTE_MS, T0 + 21 * D + 45 * MINUTE_MS)).toBe(0.25);
+    expect(typeMixFactor(0.5, 0.25, 1)).toBeCloseTo(1.75, 6);
+    expect(typeMixFactor(0.5, 0.4, 0.4)).toBe(1);
+    const ordinary = brand(0);
+    expect(weekendRatio(ordinary, T0 + 21 * D)).toBeCloseTo(0.5, 1);
+    const rule = aRule({ window: '1h', min_volume: undefined });
+    const cache = calibrationCache();
+    const firing: string[] = [];
+    for (let t = T0 + 21 * D - 2 * H; t <= T0 + 21 * D + 2 * H; t += 5 * MINUTE_MS) {
+      const d = detect(rule, ordinary, t, cache);
+      if (d.firing) firing.push(`${new Date(t).toISOString()}: ${d.observed}/${d.baseline}`);
+    }
+    expect(firing).toEqual([]);
+    // A real rise across that midnight still pages: a third more than a Monday's first hour.
+    const risen = brand(7);
+    const cache2 = calibrationCache();
+    let found: number | null = null;
+    for (
+      let t = T0 + 21 * D + 5 * MINUTE_MS;
+      t <= T0 + 21 * D + H && found === null;
+      t += MINUTE_MS
+    )
+      if (detect(rule, risen, t, cache2).firing) found = (t - (T0 + 21 * D)) / MINUTE_MS;
+    expect(found).not.toBeNull();
   });
 
   it('does not rescale a weekday by the hours just after a holiday', () => {
