@@ -27,6 +27,26 @@ afterAll(async () => {
   await fake?.close();
 });
 
+/** The ids stored from `source`, read with `earshot sql` once the process is gone. */
+function storedIds(env: NodeJS.ProcessEnv, source: string): string[] {
+  const r = spawnSync(
+    process.execPath,
+    [
+      'bin/earshot.js',
+      'sql',
+      `SELECT id FROM mentions FINAL WHERE source = '${source}' ORDER BY id`,
+      '--json',
+    ],
+    { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 },
+  );
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => String((JSON.parse(l) as { id: string }).id));
+}
+
 describe('earshot start killed hard', () => {
   it('reads again, on the next start, what was read but not stored', async () => {
     const now = Date.now();
@@ -83,22 +103,7 @@ sources:
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
 
-    const r = spawnSync(
-      process.execPath,
-      [
-        'bin/earshot.js',
-        'sql',
-        "SELECT id FROM mentions FINAL WHERE source = 'rss' ORDER BY id",
-        '--json',
-      ],
-      { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 },
-    );
-    expect(r.status, r.stderr).toBe(0);
-    const stored = r.stdout
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => String((JSON.parse(l) as { id: string }).id));
+    const stored = storedIds(env, 'rss');
     expect(stored).toEqual(expectedIds('rss', items, feedScope(feedUrl)));
   });
 
@@ -148,22 +153,7 @@ sources:
     expect(res.status, await res.text()).toBe(202);
     await run.exited;
 
-    const r = spawnSync(
-      process.execPath,
-      [
-        'bin/earshot.js',
-        'sql',
-        "SELECT id FROM mentions FINAL WHERE source = 'webhook' ORDER BY id",
-        '--json',
-      ],
-      { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 },
-    );
-    expect(r.status, r.stderr).toBe(0);
-    const stored = r.stdout
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => String((JSON.parse(l) as { id: string }).id));
+    const stored = storedIds(env, 'webhook');
     expect(stored, `answered after ${waitedMs} ms`).toEqual(
       Array.from({ length: 5 }, (_, k) => `webhook:@k:kill-${k}`),
     );
