@@ -27,6 +27,20 @@ afterAll(async () => {
   await fake?.close();
 });
 
+/** Workspace `k` with brand Acme, and `more` (sources) after it; returns the file's path. */
+function writeConfig(inDir: string, more = ''): string {
+  const config = join(inDir, 'earshot.config.yaml');
+  writeFileSync(
+    config,
+    `workspaces:
+  - id: k
+    name: K
+    brands: [{ id: acme, name: Acme, query: acme }]
+${more}`,
+  );
+  return config;
+}
+
 /** The ids stored from `source`, read with `earshot sql` once the process is gone. */
 function storedIds(env: NodeJS.ProcessEnv, source: string): string[] {
   const r = spawnSync(
@@ -56,14 +70,9 @@ describe('earshot start killed hard', () => {
     }));
     fake = await startFakeRss({ items: () => items });
     const feedUrl = `${fake.baseUrl}/feed.xml`;
-    const config = join(dir, 'earshot.config.yaml');
-    writeFileSync(
-      config,
-      `workspaces:
-  - id: k
-    name: K
-    brands: [{ id: acme, name: Acme, query: acme }]
-sources:
+    const config = writeConfig(
+      dir,
+      `sources:
   rss:
     feeds: ['${feedUrl}']
     poll_interval_s: 1
@@ -111,15 +120,7 @@ sources:
     // The sink flushes every 3 s: an answer given once the mentions are in the bus comes
     // before that, and the kill below would lose them.
     const wsDir = mkdtempSync(join(dir, 'ingest-'));
-    const config = join(wsDir, 'earshot.config.yaml');
-    writeFileSync(
-      config,
-      `workspaces:
-  - id: k
-    name: K
-    brands: [{ id: acme, name: Acme, query: acme }]
-`,
-    );
+    const config = writeConfig(wsDir);
     const env = {
       CHDB_PATH: join(wsDir, 'chdb'),
       EARSHOT_CONFIG: config,
