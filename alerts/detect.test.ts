@@ -1044,6 +1044,39 @@ describe('share scan (negative_spike)', () => {
     expect(referenceShare(steady, end)!.rho).toBe(0);
     expect(referenceShare(wander, end)!.rho).toBeGreaterThan(1e-3);
   });
+
+  it("learns the day's wander of the share: a day a quarter above the usual is no incident", () => {
+    // 40 mentions a minute; each day's share is 20 % times its own factor (from 0.8 to 1.25,
+    // as a real brand's complaints move with the news), day 15 at 1.3 all day. Before: every
+    // window of day 15 was scored against the pooled share and the binomial noise of its
+    // thousands of mentions (a 2-hour window at z 10), and paged all day.
+    const days = [
+      1, 0.85, 1.15, 0.9, 1.2, 1.05, 0.8, 1.1, 0.95, 1.25, 0.9, 1.1, 0.85, 1.0, 1.0, 1.3,
+    ];
+    const rng = mulberry32(15);
+    const wandering = (extra: (i: number) => number) =>
+      seriesOf(16, (i) => {
+        const n = poisson(40, rng);
+        const p = 0.2 * days[Math.floor(i / DAY)]! + extra(i);
+        let neg = 0;
+        for (let k = 0; k < n; k++) if (rng() < p) neg++;
+        const pos = Math.floor((n - neg) / 2);
+        return { total: n, pos, neu: n - neg - pos, neg };
+      });
+    const t = (m: number) => T0 + (15 * DAY + m) * MINUTE_MS;
+    const ordinary = wandering(() => 0);
+    expect(referenceShare(ordinary, t(600))!.dayVar).toBeGreaterThan(1e-4);
+    const hours = Array.from({ length: 22 }, (_, h) => shareShift(ordinary, t(120 + h * 60), 3.75));
+    expect(hours.every((x) => x === null || x.z < x.threshold)).toBe(true);
+    // A real incident on such a day still pages within the hour: the share doubles from 14:00.
+    const from = 15 * DAY + 14 * 60;
+    const storm = wandering((i) => (i >= from ? 0.26 : 0));
+    const first = [15, 30, 45, 60].find((m) => {
+      const x = shareShift(storm, t(14 * 60 + m), 3.75);
+      return x !== null && x.z >= x.threshold;
+    });
+    expect(first).toBeDefined();
+  });
 });
 
 describe('recalibration spread over the six hours', () => {

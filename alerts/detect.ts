@@ -17,7 +17,7 @@ import {
   type Stat,
 } from './detect-stats.ts';
 import { MINUTE_MS, type Counts, type MinuteSeries } from './series.ts';
-import { shareShift } from './detect-shift.ts';
+import { noiseFactor, shareShift } from './detect-shift.ts';
 import { binomialZ } from './tails.ts';
 import { MAD_TO_SIGMA, mad, median } from './detect-robust.ts';
 
@@ -139,7 +139,7 @@ function shiftDetection(
     if (before === null || before.z < before.threshold) return null;
   }
   const expected = s.scored * s.share;
-  const sigma = Math.sqrt(expected * (1 - s.share) * (1 + (s.scored - 1) * s.rho));
+  const sigma = Math.sqrt(expected * (1 - s.share) * noiseFactor(s, s.scored));
   return verdict(
     {
       ...single,

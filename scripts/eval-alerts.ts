@@ -2,7 +2,7 @@ import { runBands, type AlertRecord, type BandReport } from '../alerts/evaluatio
 import { buildDataSentimentPool, buildSentimentPool } from './lib-alerts-sentiment-pool.ts';
 
 /**
- * `npm run eval:alerts [-- --seeds N] [--first-seed S] [--bands 3,30] [--step M] [--days D] [--texts demo|data] [--dispersion C] [--wander C] [--json] [--detail]`: the rate-band
+ * `npm run eval:alerts [-- --seeds N] [--first-seed S] [--bands 3,30] [--step M] [--days D] [--texts demo|data] [--dispersion C] [--wander C] [--mix-wander C] [--json] [--detail]`: the rate-band
  * harness (alerts/evaluation/bands.ts) over N seeds S … S + N − 1 (one brand each per band;
  * default 8 from 21: the reported seeds; the detector's constants were tuned on 11–13), with
  * each brand's default rules and the project's own sentiment. Prints one row per band (the
@@ -30,6 +30,8 @@ const burst =
   arg('dispersion') === undefined && arg('wander') === undefined
     ? undefined
     : { dispersion: Number(arg('dispersion') ?? 0.1), dayWander: Number(arg('wander') ?? 0.05) };
+// The negative share wanders by this coefficient of variation per day and per hour (`--mix-wander`).
+const mixWander = arg('mix-wander') === undefined ? undefined : Number(arg('mix-wander'));
 if (texts !== 'demo' && texts !== 'data') throw new Error('--texts must be demo or data');
 const pool = texts === 'data' ? buildDataSentimentPool() : buildSentimentPool();
 const started = Date.now();
@@ -40,6 +42,7 @@ const reports = runBands(pool, {
   ...(stepMin ? { stepMs: stepMin * 60_000 } : {}),
   ...(days ? { days } : {}),
   ...(burst ? { burst } : {}),
+  ...(mixWander ? { mixWander } : {}),
 });
 const elapsedMs = Date.now() - started;
 const cpu = process.cpuUsage(cpu0);

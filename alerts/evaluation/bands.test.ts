@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   brandScenario,
   DETECTED_BY,
+  generateBrand,
   runBrand,
   summarizeBand,
   type BrandResult,
@@ -43,6 +44,25 @@ describe('rate-band harness', () => {
     const kinds = a.events.map((e) => e.kind);
     expect(kinds).toContain('negative_spike');
     expect(kinds.some((k) => DETECTED_BY[k].length === 0)).toBe(true); // decoys
+  });
+
+  it('draws a wandering negative share at the same level (`--mix-wander`)', () => {
+    const steady = brandScenario(300, 11, 7);
+    const wandering = brandScenario(300, 11, 7);
+    wandering.spec.mixWander = 0.3;
+    const a = generateBrand(steady, pool);
+    const b = generateBrand(wandering, pool);
+    const total = (rows: typeof a) => rows.reduce((x, r) => x + r.total, 0);
+    expect(total(b) / total(a)).toBeCloseTo(1, 1);
+    // The days' negative shares spread far beyond the binomial noise of 7,000 mentions a day.
+    const dayShares = (rows: typeof a) =>
+      Array.from({ length: 7 }, (_, d) => {
+        const day = rows.slice(d * 1440, (d + 1) * 1440);
+        const neg = day.reduce((x, r) => x + r.neg, 0);
+        return neg / day.reduce((x, r) => x + r.pos + r.neu + r.neg, 0);
+      });
+    const spread = (xs: number[]) => Math.max(...xs) - Math.min(...xs);
+    expect(spread(dayShares(b))).toBeGreaterThan(2 * spread(dayShares(a)));
   });
 
   const results: BrandResult[] = [];

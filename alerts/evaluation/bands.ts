@@ -82,6 +82,12 @@ export interface BrandSpec {
   /** Coefficient of variation of the day's level. */
   dayWander: number;
   mix: { pos: number; neu: number; neg: number };
+  /**
+   * Coefficient of variation of the negative share, drawn per day and again per hour (0 unless
+   * asked: `eval:alerts -- --mix-wander C`). Real brands' share of complaints moves with the news
+   * and the threads of the day; the harness's brands otherwise keep one mix for four weeks.
+   */
+  mixWander?: number;
 }
 
 export interface BrandScenario {
@@ -251,9 +257,14 @@ export function eachMention(
 ): void {
   const { spec, events } = sc;
   const rng = mulberry32(spec.seed);
+  // Its own generator for the mix's factors, so a series without the wander draws as before.
+  const mixRng = mulberry32(spec.seed ^ 0x5bd1e995);
+  const mixWander = spec.mixWander ?? 0;
   const minutes = sc.days * 1440;
   let block = 1;
   let day = 1;
+  let negDay = 1;
+  let negHour = 1;
   let t = 0;
   const mentions = (kind: TrueKind, n: number) => {
     for (let k = 0; k < n; k++) {
@@ -266,6 +277,8 @@ export function eachMention(
     onMinute?.(t);
     if (i % 1440 === 0) day = Math.max(0.3, 1 + spec.dayWander * gaussian(rng));
     if (i % 15 === 0) block = Math.max(0.05, 1 + spec.dispersion * gaussian(rng));
+    if (mixWander > 0 && i % 1440 === 0) negDay = Math.max(0.2, 1 + mixWander * gaussian(mixRng));
+    if (mixWander > 0 && i % 60 === 0) negHour = Math.max(0.2, 1 + mixWander * gaussian(mixRng));
     let lambda = (expectedPerHour(spec, t) / 60) * day * block;
     let turnNeg = 0;
     let extraNeg = 0;
@@ -294,13 +307,18 @@ export function eachMention(
           break;
       }
     }
-    const { pos, neu } = spec.mix;
+    // The day's and the hour's mix: the negative share wanders, taken from (or given to) the
+    // positive and neutral ones in proportion.
+    const neg = Math.min(0.8, spec.mix.neg * negDay * negHour);
+    const rest = mixWander > 0 ? (1 - neg) / (spec.mix.pos + spec.mix.neu) : 1;
+    const pos = spec.mix.pos * rest;
+    const neu = spec.mix.neu * rest;
     // The usual mentions; a shift or drift turns a share of all mentions into complaints,
     // taken from the positive and neutral ones (volume unchanged).
     const keep = 1 - turnNeg / (pos + neu);
     mentions('pos', poisson(lambda * pos * Math.max(0, keep), rng));
     mentions('neu', poisson(lambda * neu * Math.max(0, keep), rng));
-    mentions('neg', poisson(lambda * spec.mix.neg, rng));
+    mentions('neg', poisson(lambda * neg, rng));
     mentions('incident', poisson(lambda * (pos + neu) * Math.min(1, turnNeg / (pos + neu)), rng));
     mentions('incident', poisson(extraNeg, rng));
     // A launch: mostly praise, some questions.
@@ -309,7 +327,7 @@ export function eachMention(
     // A viral post: replies in the brand's usual mix.
     mentions('pos', poisson(extraViral * pos, rng));
     mentions('neu', poisson(extraViral * neu, rng));
-    mentions('neg', poisson(extraViral * spec.mix.neg, rng));
+    mentions('neg', poisson(extraViral * neg, rng));
   }
 }
 
@@ -412,6 +430,8 @@ export interface BandOptions {
    * the quarter hour's and the day's coefficients of variation, for every brand.
    */
   burst?: { dispersion: number; dayWander: number };
+  /** The negative share's wander for every brand (`BrandSpec.mixWander`). */
+  mixWander?: number;
   rules?: (brand: string) => AlertRule[];
 }
 
@@ -439,6 +459,7 @@ export function runBrand(
 ): BrandResult {
   const sc = brandScenario(perHour, seed, o.days);
   if (o.burst) Object.assign(sc.spec, o.burst);
+  if (o.mixWander) sc.spec.mixWander = o.mixWander;
   const rows = generateBrand(sc, pool);
   const endMs = seriesEndMs(sc);
   const series = new MinuteSeries(BANDS_START_MS, endMs, rows);
