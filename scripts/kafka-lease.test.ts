@@ -1,7 +1,13 @@
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { releaseKafkaLease, shouldStopBroker, takeKafkaLease, withStartLock } from './kafka.mjs';
+import {
+  newClusterId,
+  releaseKafkaLease,
+  shouldStopBroker,
+  takeKafkaLease,
+  withStartLock,
+} from './kafka.mjs';
 
 // A port no broker uses: only its lease folder is touched.
 const PORT = 65_011;
@@ -44,5 +50,15 @@ describe('shared local broker: leases', () => {
     writeFileSync(join(dir, 'start.lock'), String(dead));
     await withStartLock({ port: PORT, timeoutMs: 2_000 }, () => Promise.resolve());
     expect(existsSync(join(dir, 'start.lock'))).toBe(false);
+  });
+});
+
+describe('local broker: cluster id', () => {
+  it('never starts with a dash (the storage tool would read it as a flag)', () => {
+    // One raw id in 64 starts with '-': 5,000 draws hold one with certainty but for 1e-34.
+    const ids = Array.from({ length: 5_000 }, () => newClusterId());
+    expect(ids.some((id) => id.startsWith('-'))).toBe(false);
+    expect(ids.every((id) => /^[A-Za-z0-9_-]{22}$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });

@@ -1,6 +1,7 @@
 /** Types of scripts/kafka.mjs (a plain ESM script so `npm run kafka:up` needs no TypeScript). */
 export class KafkaSetupError extends Error {}
 export function checkPrerequisites(): void;
+export function newClusterId(): string;
 export function ensureKafka(options?: {
   port?: number;
   fresh?: boolean;

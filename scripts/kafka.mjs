@@ -269,6 +269,19 @@ async function waitReady(port, pid, p, timeoutMs) {
 }
 
 /**
+ * A cluster id as `kafka-storage random-uuid` makes one: 16 random bytes in base64url. One in 64
+ * of those starts with '-', and the storage tool's argument parser then reads `-t -Yoh…` as a
+ * flag with no value and fails ("argument --cluster-id/-t: expected one argument"): a CI run
+ * failed so. Kafka's own Uuid.randomUuid draws again in that case; so does this.
+ */
+export function newClusterId() {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+/**
  * Start the broker unless it already runs. Returns { brokers, startedHere, startMs }.
  * `fresh: true` wipes its data first (tests that want an empty cluster).
  */
@@ -308,7 +321,7 @@ async function ensureKafkaLocked({
   writeConfig(port, p);
   const classpath = `${libDir}/*`;
   if (!existsSync(join(p.data, 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url');
+    const clusterId = newClusterId();
     execFileSync(
       'java',
       [
