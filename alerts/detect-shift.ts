@@ -156,7 +156,8 @@ export function referenceShare(series: MinuteSeries, endMs: number): Reference |
   // Too few days to measure the day's wander: a brand whose hours wander beyond the binomial is
   // taken to wander as much from one day to the next. On a young brand whose share moves by a
   // fifth a day and an hour, each new day read against its first two or three paged (harness
-  // as in `dayWander`, 3,000 an hour: five false alerts in the first three days).
+  // as in `dayWander`, 3,000 an hour: five of the scan's false alerts fell in the brands' first
+  // three days, two with this).
   const dayVar = blocks.length < WANDER_MIN_BLOCKS ? rho * share * (1 - share) : measured;
   return { share, rho, dayVar };
 }
