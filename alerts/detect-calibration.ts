@@ -33,6 +33,10 @@ export interface Calibration {
    * under-state the noise at the daily peak (and page there) and over-state it at night.
    */
   perLevel: number;
+  /** Distinct days the measured windows end on (`WANDER_MEASURED_DAYS`). */
+  days: number;
+  /** The noise factor is never below this (a borrowed calibration, `calibrationFor`). */
+  floor?: number;
 }
 
 /**
@@ -49,11 +53,45 @@ const COUNT_CALIBRATION_MIN = 5;
 const PROPORTION_CALIBRATION_MIN = 30;
 const CALIBRATION_SPAN_MS = 28 * DAY_MS;
 /** Without enough past windows to measure the noise, assume it is 50 % above the model. */
-const UNCALIBRATED: Calibration = { center: 0, scale: 1.5, windows: 0, perLevel: 0 };
+const UNCALIBRATED: Calibration = { center: 0, scale: 1.5, windows: 0, perLevel: 0, days: 0 };
+/**
+ * Below this many distinct days of measured windows, a calibration has not seen the day-to-day
+ * wander of what it measures: its windows share one or two days' levels, so that wander reads as
+ * their centre, not their spread. A statistic no day level corrects (a share, the negatives
+ * given the others) then takes the day's wander as large as the within-day wander it did
+ * measure (`youngWander`), as the share scan does with fewer than five daily blocks
+ * (detect-shift.ts). Not counts: their level is corrected after a day's first hours, and a
+ * doubled φ in those hours lost a planted spike at 3,000 an hour on day 4 (seeds 21–22) and
+ * removed no false alert. A brand whose share wanders by a fifth from day to day
+ * and hour to hour paged in its first three days (rate-band harness, `--mix-wander 0.2`, seeds
+ * 21–22: 11 of 21 false alerts fell on days 3–5).
+ */
+const WANDER_MEASURED_DAYS = 5;
+/** Past windows a calibration must have measured to stand on its own. */
+const MEASURED_WINDOWS = 24;
+/**
+ * Windows from 30 minutes to two hours borrow (`calibrationFor`): the detection scales whose
+ * half is itself a scale (15 minutes and more). Longer windows belong to quiet brands, whose
+ * few mentions leave the model's tail as their noise model anyway.
+ */
+const BORROW_MS = [30 * 60_000, 2 * 3_600_000] as const;
+/** Calibrations of this many statistics, windows and classes kept before older ones go. */
+const CACHE_ENTRIES = 256;
+
+/**
+ * `cal` with its over-dispersion doubled while it spans fewer than `WANDER_MEASURED_DAYS`
+ * days: the unmeasured day wander assumed as large as the measured within-day one. A brand
+ * whose windows show no excess (φ = 0) is unchanged.
+ */
+export function youngWander(cal: Calibration): Calibration {
+  return cal.days < WANDER_MEASURED_DAYS && cal.windows >= MEASURED_WINDOWS
+    ? { ...cal, perLevel: 2 * cal.perLevel }
+    : cal;
+}
 
 /** The calibrated noise factor of a window at `level`. */
 export function scaleAt(cal: Calibration, level: number): number {
-  return cal.scale * Math.sqrt(1 + cal.perLevel * level);
+  return Math.max(cal.floor ?? 0, cal.scale * Math.sqrt(1 + cal.perLevel * level));
 }
 
 /**
@@ -99,6 +137,7 @@ export function calibrate(
 ): Calibration {
   const zs: number[] = [];
   const levels: number[] = [];
+  const ends: number[] = [];
   // Windows of hours and days step back by an hour (overlapping): non-overlapping ones would
   // be too few in four weeks to measure anything.
   const stepMs = Math.min(windowMs, 3_600_000);
@@ -127,6 +166,7 @@ export function calibrate(
     if (s !== null) {
       zs.push(s.zRaw);
       levels.push(Math.max(0, s.level));
+      ends.push(e);
     }
   }
   // Counts whose windows hold a handful of mentions: the exact tail is the noise model (a
@@ -134,11 +174,11 @@ export function calibrate(
   // be read as one. Only windows of at least COUNT_CALIBRATION_MIN expected are measured.
   if (stat.kind === 'count') {
     const keep = levels.map((l, i) => (l >= COUNT_CALIBRATION_MIN ? i : -1)).filter((i) => i >= 0);
-    if (keep.length < 24)
-      return levels.length >= 24 || median(levels) < COUNT_CALIBRATION_MIN
-        ? { center: 0, scale: 1, windows: keep.length, perLevel: 0 }
+    if (keep.length < MEASURED_WINDOWS)
+      return levels.length >= MEASURED_WINDOWS || median(levels) < COUNT_CALIBRATION_MIN
+        ? { center: 0, scale: 1, windows: keep.length, perLevel: 0, days: daysOf(keep, ends) }
         : { ...UNCALIBRATED, windows: keep.length };
-    return fitMeasured(keep, zs, levels);
+    return fitMeasured(keep, zs, levels, ends);
   }
   // Proportions likewise: a share of a few mentions takes a few discrete values, whose spread
   // says nothing of over-dispersion. Windows of fewer than PROPORTION_CALIBRATION_MIN mentions
@@ -146,9 +186,9 @@ export function calibrate(
   // count's level is its expected count, measured from COUNT_CALIBRATION_MIN like a count's.
   const min = stat.kind === 'conditional' ? COUNT_CALIBRATION_MIN : PROPORTION_CALIBRATION_MIN;
   const keep = levels.map((l, i) => (l >= min ? i : -1)).filter((i) => i >= 0);
-  if (keep.length < 24)
-    return levels.length >= 24
-      ? { center: 0, scale: 1, windows: keep.length, perLevel: 0 }
+  if (keep.length < MEASURED_WINDOWS)
+    return levels.length >= MEASURED_WINDOWS
+      ? { center: 0, scale: 1, windows: keep.length, perLevel: 0, days: daysOf(keep, ends) }
       : { ...UNCALIBRATED, windows: zs.length };
   // No bias correction for a conditional count: its expectation comes from the window's own
   // other mentions, so it follows the level with no lag to correct, while the windows kept
@@ -163,8 +203,8 @@ export function calibrate(
   // z of the weeks after by the drift's bias (rate-band harness, fresh seed 32, 300 an hour:
   // c = −0.55 to −0.70 on days 24–27, after a drift on days 6–8, and four false alerts).
   if (stat.name === 'negative_share')
-    return fitMeasured(keep, zs, levels, Math.max(0, median(keep.map((i) => zs[i]!))));
-  return fitMeasured(keep, zs, levels, stat.kind === 'conditional' ? 0 : undefined);
+    return fitMeasured(keep, zs, levels, ends, Math.max(0, median(keep.map((i) => zs[i]!))));
+  return fitMeasured(keep, zs, levels, ends, stat.kind === 'conditional' ? 0 : undefined);
 }
 
 /**
@@ -175,15 +215,21 @@ function fitMeasured(
   keep: number[],
   zs: readonly number[],
   levels: readonly number[],
+  ends: readonly number[],
   fixedCenter?: number,
-) {
+): Calibration {
   const kz = keep.map((i) => zs[i]!);
   const center = fixedCenter ?? median(kz);
   const perLevel = fitPerLevel(
     kz.map((z) => Math.abs(z - center)),
     keep.map((i) => levels[i]!),
   );
-  return { center, scale: 1, windows: keep.length, perLevel };
+  return { center, scale: 1, windows: keep.length, perLevel, days: daysOf(keep, ends) };
+}
+
+/** Distinct UTC days the measured windows (`keep`, indices into `ends`) end on. */
+function daysOf(keep: readonly number[], ends: readonly number[]): number {
+  return new Set(keep.map((i) => Math.floor((ends[i]! - 1) / DAY_MS))).size;
 }
 
 /** How often a statistic's calibration is measured again: it changes slowly. */
@@ -218,17 +264,37 @@ export function calibrationFor(
 ): Calibration {
   const period = cache ? Math.floor((endMs + cache.phaseMs) / RECALIBRATE_MS) : 0;
   const measure = (uncorrected?: boolean): Calibration => {
-    const key = `${stat.name}:${method}:${windowMs}:${period}:${uncorrected ?? ''}`;
+    const key = `${period}|${stat.name}:${method}:${windowMs}:${uncorrected ?? ''}`;
     const hit = cache?.entries.get(key);
     if (hit) return hit;
     const c = calibrate(stat, series, endMs, windowMs, method, uncorrected);
     if (cache) {
-      if (cache.entries.size > 64) cache.entries.clear();
+      // Only the entries of earlier periods go: clearing them all re-measured this period's
+      // at a later minute, which both cost the measurement again and changed its numbers.
+      if (cache.entries.size >= CACHE_ENTRIES)
+        for (const k of cache.entries.keys())
+          if (!k.startsWith(`${period}|`) && !k.startsWith(`${period - 1}|`))
+            cache.entries.delete(k);
       cache.entries.set(key, c);
     }
     return c;
   };
-  const all = measure();
+  const own = measure();
+  // Too few past windows of this length (a young brand's windows of an hour and more): its
+  // over-dispersion is read from the half-length windows, which are twice as many. φ is the
+  // squared wander of the rate or the share, and that does not average away within an hour.
+  // Assuming only "50 % above the model" (`UNCALIBRATED`) left a busy young brand's hour at a
+  // fifth of its real noise when its share wandered: its 60-minute windows paged on days 3–4
+  // (rate-band harness, `--mix-wander 0.2`, 3,000 an hour, seeds 21–22: four false alerts).
+  if (own.windows < MEASURED_WINDOWS && windowMs >= BORROW_MS[0] && windowMs <= BORROW_MS[1]) {
+    const half = Math.round(windowMs / 2 / 60_000) * 60_000;
+    const shorter = calibrationFor(cache, stat, series, endMs, half, method);
+    if (shorter.windows >= MEASURED_WINDOWS)
+      return { ...shorter, center: 0, scale: 1, floor: UNCALIBRATED.scale };
+  }
+  // A level-free statistic's day wander (`youngWander`): a share, a conditional count.
+  if (stat.kind !== 'count') return youngWander(own);
+  const all = own;
   // A count's windows early in the day are scored without the day's level (`levelUncorrected`):
   // a busy brand's day runs a few per cent off its usual level, which is several noise levels
   // of such a window, while the rest of the day is corrected for it. Measured together, the
@@ -238,7 +304,7 @@ export function calibrationFor(
   // windows also scored without their day's level): lacking a correction, it cannot be less
   // noisy than the rest, and alone the class's fewer windows (a sixth) measured less at night
   // and paged there instead (held-out seeds, 300 and 3,000 an hour: four early negative spikes).
-  if (stat.kind !== 'count' || !levelUncorrected(endMs - windowMs, endMs)) return all;
+  if (!levelUncorrected(endMs - windowMs, endMs)) return all;
   return noisier(all, measure(true));
 }
 
@@ -247,12 +313,14 @@ export function calibrationFor(
  * larger noise at every level. An unmeasured one (too few windows) leaves the other as it is.
  */
 export function noisier(a: Calibration, b: Calibration): Calibration {
-  if (b.windows < 24) return a;
+  if (b.windows < MEASURED_WINDOWS) return a;
   return {
     center: Math.max(a.center, b.center),
     scale: Math.max(a.scale, b.scale),
     windows: b.windows,
     perLevel: Math.max(a.perLevel, b.perLevel),
+    days: b.days,
+    floor: Math.max(a.floor ?? 0, b.floor ?? 0),
   };
 }
 

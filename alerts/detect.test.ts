@@ -4,6 +4,7 @@ import {
   baselineSamples,
   calibrate,
   calibrationCache,
+  calibrationFor,
   clampShare,
   detect,
   detectScale,
@@ -864,6 +865,79 @@ describe('detect', () => {
   });
 });
 
+describe("a young brand's day wander", () => {
+  // 40 mentions a minute, 20 % negative times an hourly factor (±20 %, as complaints move with
+  // the threads of the hour) and a daily one. Four days of windows cannot tell the days' wander
+  // from their centre: the calibration a young brand's share is scored with takes it as large
+  // as the hours' (double the measured over-dispersion), until five days are measured.
+  const wandering = (days: number, seed: number) => {
+    const rng = mulberry32(seed);
+    let hour = 1;
+    let day = 1;
+    return seriesOf(days, (i) => {
+      if (i % DAY === 0) day = 1 + 0.2 * (rng() * 2 - 1) * Math.sqrt(3);
+      if (i % 60 === 0) hour = 1 + 0.2 * (rng() * 2 - 1) * Math.sqrt(3);
+      const n = poisson(40, rng);
+      const p = 0.2 * day * hour;
+      let neg = 0;
+      for (let k = 0; k < n; k++) if (rng() < p) neg++;
+      const pos = Math.floor((n - neg) / 2);
+      return { total: n, pos, neu: n - neg - pos, neg };
+    });
+  };
+  const measured = (days: number) => {
+    const s = wandering(days, 21);
+    const at = T0 + ((days - 1) * DAY + 12 * 60) * MINUTE_MS;
+    const args = [s, at, 60 * MINUTE_MS, 'hour_of_day'] as const;
+    return {
+      raw: calibrate(STATS.negative_share, ...args),
+      used: calibrationFor(undefined, STATS.negative_share, ...args),
+      volume: calibrationFor(undefined, STATS.volume, ...args),
+      volumeRaw: calibrate(STATS.volume, ...args),
+    };
+  };
+
+  it('doubles the over-dispersion of a share measured on fewer than five days', () => {
+    const young = measured(4);
+    expect(young.raw.days).toBeLessThan(5);
+    expect(young.raw.perLevel).toBeGreaterThan(0);
+    expect(young.used.perLevel).toBeCloseTo(2 * young.raw.perLevel, 12);
+    // A count at noon is corrected for its day's level: left as measured.
+    expect(young.volume.perLevel).toBe(young.volumeRaw.perLevel);
+  });
+
+  it("reads an hour's over-dispersion from the half hours while the hours are too few", () => {
+    // Day 3, 00:45: 23 past hours have a baseline, 46 past half hours. The hour used to take
+    // "50 % above the model", a fifth of its real noise for a share that wanders by a fifth.
+    const s = wandering(3, 21);
+    const at = T0 + (2 * DAY + 45) * MINUTE_MS;
+    const args = [s, at, 60 * MINUTE_MS, 'hour_of_day'] as const;
+    const hour = calibrate(STATS.negative_share, ...args);
+    expect(hour.windows).toBeLessThan(24);
+    expect(scaleAt(hour, 2400)).toBe(1.5);
+    const half = calibrationFor(
+      undefined,
+      STATS.negative_share,
+      s,
+      at,
+      30 * MINUTE_MS,
+      'hour_of_day',
+    );
+    const used = calibrationFor(undefined, STATS.negative_share, ...args);
+    expect(half.perLevel).toBeGreaterThan(0);
+    expect(used.perLevel).toBe(half.perLevel);
+    // An hour of 2,400 mentions: several times the binomial noise, and never below the 1.5.
+    expect(scaleAt(used, 2400)).toBeGreaterThan(3);
+    expect(scaleAt(used, 0)).toBe(1.5);
+  });
+
+  it('leaves a calibration of five days and more as measured', () => {
+    const grown = measured(9);
+    expect(grown.raw.days).toBeGreaterThanOrEqual(5);
+    expect(grown.used.perLevel).toBe(grown.raw.perLevel);
+  });
+});
+
 describe('the first hours of a day (no level correction yet)', () => {
   // A busy brand (50 mentions a minute, Poisson) whose level jumps at midnight to a new day's:
   // ±8 % from day to day. From 04:00 the day's own hours correct the baseline for it; before,
@@ -1099,6 +1173,21 @@ describe('recalibration spread over the six hours', () => {
     detect(rule, series, after, shifted);
     expect(shifted.entries.size).toBe(n);
     expect(a.z).toBeCloseTo(detect(rule, series, before, calibrationCache()).z, 10);
+  });
+
+  it('a full cache lets go of earlier periods only: this period is never measured twice', () => {
+    const cache = calibrationCache();
+    detect(rule, series, before, cache);
+    const current = new Map(cache.entries);
+    expect(current.size).toBeGreaterThan(0);
+    // Entries of an earlier period fill the cache (as after days of evaluations); a rule of
+    // another window then needs new ones a minute later.
+    const old = calibrate(STATS.volume, series, before, 15 * MINUTE_MS, 'hour_of_day');
+    for (let k = 0; k < 300; k++) cache.entries.set(`1|old:${k}`, old);
+    detect(aRule({ window: '30m' }), series, before + MINUTE_MS, cache);
+    expect([...cache.entries.keys()].some((k) => k.startsWith('1|'))).toBe(false);
+    // This period's calibrations are the same objects: used again, not measured again.
+    for (const [k, v] of current) expect(cache.entries.get(k)).toBe(v);
   });
 
   it('gives each rule a stable phase within the six hours, spread across them', () => {
