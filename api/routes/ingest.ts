@@ -73,7 +73,7 @@ export function ingestRoutes(ports: IngestRoutePorts): (ctx: ApiContext) => Fast
             throw new ApiError(
               503,
               'not_stored',
-              `${mentions.length} mention(s) accepted but not stored in time (the pipeline is behind or stopped); post them again: their ids make that safe`,
+              `${pendingWhat(mentions.length, deadLetters.length)} but not stored in time (the pipeline is behind or stopped); post them again: their ids make that safe`,
             );
         }
         const rejected = errors.map(({ index, reason }) => ({ index, reason }));
@@ -94,4 +94,17 @@ export function ingestRoutes(ports: IngestRoutePorts): (ctx: ApiContext) => Fast
     );
     return Promise.resolve();
   };
+}
+
+/** What a 503 leaves unstored, in words: "2 mentions accepted and 1 invalid item dead-lettered". */
+export function pendingWhat(mentions: number, deadLettered: number): string {
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  return [
+    mentions > 0 ? `${plural(mentions, 'mention', 'mentions')} accepted` : null,
+    deadLettered > 0
+      ? `${plural(deadLettered, 'invalid item', 'invalid items')} dead-lettered`
+      : null,
+  ]
+    .filter((x) => x !== null)
+    .join(' and ');
 }

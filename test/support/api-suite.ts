@@ -431,7 +431,19 @@ workspaces:
         expect(res.statusCode).toBe(503);
         const error = res.json<{ error: { code: string; message: string } }>().error;
         expect(error.code).toBe('not_stored');
+        expect(error.message).toMatch(/^1 mention accepted but not stored in time/);
         expect(error.message).toMatch(/post them again/);
+        // Only invalid items: their dead letters are what is not stored, not "0 mentions".
+        const invalid = await app.inject({
+          method: 'POST',
+          url: '/v1/ingest',
+          headers: { authorization: `Bearer ${acmeKey}`, 'content-type': 'application/x-ndjson' },
+          payload: '{"id":"webhook:bad"}\nnot json\n',
+        });
+        expect(invalid.statusCode).toBe(503);
+        expect(invalid.json<{ error: { message: string } }>().error.message).toMatch(
+          /^2 invalid items dead-lettered but not stored in time/,
+        );
       } finally {
         storedInTime = true;
       }
