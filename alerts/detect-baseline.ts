@@ -325,10 +325,24 @@ export function baselineSamples(
     weekendLevel ??= weekendRatio(series, start);
     return weekendLevel === null ? null : typeMixFactor(weekendLevel, weekendNow, weekendThen);
   };
+  /**
+   * A sample of the other day type while the weekend's level is unknown: the six hours before
+   * the window (`ratio`) read the level of today's type over the sample's. That is the whole
+   * correction for a window of one type; a window across a midnight between types holds the
+   * other type too, so the ratio is taken as the weekend's level and applied by the mix of
+   * types (`typeMixFactor`). A quiet brand's day-long window from Sunday 20:15, in its second
+   * week, was scored as a weekend day: its weekday samples scaled to 0.66, and Monday paged
+   * at z 5.7 (rate-band harness, real posts, seed 41, 8 an hour).
+   */
+  const byHoursBefore = (o: number): number => {
+    const r = ratio(o);
+    const weekendLevelRead = today === 'weekend' ? r : 1 / r;
+    return typeMixFactor(weekendLevelRead, weekendNow, weekendShare(start - o, endMs - o));
+  };
   return base.offsets.map((o) => {
     const c = series.sum(start - o, endMs - o);
     const sameType = base.method === 'hour_of_week' || dayType(start - o) === today;
-    const r = sameType ? ratio(o) * (mix(o) ?? 1) : (mix(o) ?? ratio(o));
+    const r = sameType ? ratio(o) * (mix(o) ?? 1) : (mix(o) ?? byHoursBefore(o));
     return r === 1
       ? c
       : {

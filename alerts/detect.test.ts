@@ -342,6 +342,31 @@ describe('baseline choice', () => {
     expect(found).not.toBeNull();
   });
 
+  it("scores a young brand's day-long window from Sunday evening as mostly Monday", () => {
+    // Weekdays at 8 an hour, weekends at 4; eight days from a Monday. On the second Monday at
+    // 20:15 the day-long window starts on Sunday: one weekend day (Saturday) precedes it, too
+    // few to know the weekend's level, so its weekday samples are rescaled by the six hours
+    // before, a weekend's (½). That used to scale the whole window to a weekend day, and
+    // Monday paged; the ratio now applies to the Sunday part alone, by the mix of types.
+    const D = DAY * MINUTE_MS;
+    const rng = mulberry32(9);
+    const weekend = (i: number) => Math.floor(i / DAY) % 7 >= 5;
+    const s = seriesOf(8, (i) => {
+      const n = poisson((weekend(i) ? 4 : 8) / 60, rng);
+      return { total: n, pos: n };
+    });
+    const end = T0 + 7 * D + (20 * 60 + 15) * MINUTE_MS;
+    const w = 24 * H;
+    expect(weekendRatio(s, end - w)).toBeNull();
+    const b = baselineOffsets(s, end, w)!;
+    const centre = median(baselineSamples(s, end, w, b).map((c) => c.total));
+    // The window: 3¾ hours of Sunday and 20¼ of Monday, about 177 mentions.
+    const expected = 3.75 * 4 + 20.25 * 8;
+    expect(centre).toBeGreaterThan(0.85 * expected);
+    expect(centre).toBeLessThan(1.15 * expected);
+    expect(detectScale(aRule({ min_volume: undefined }), s, end, w).firing).toBe(false);
+  });
+
   it('does not rescale a weekday by the hours just after a holiday', () => {
     // Mon, Tue normal; Wednesday a holiday at 40 %; Thursday 03:00 has three holiday hours
     // among the six before it, which read as a level of 70 % of Tuesday's.
