@@ -294,7 +294,6 @@ export function calibrationFor(
   }
   // A level-free statistic's day wander (`youngWander`): a share, a conditional count.
   if (stat.kind !== 'count') return youngWander(own);
-  const all = own;
   // A count's windows early in the day are scored without the day's level (`levelUncorrected`):
   // a busy brand's day runs a few per cent off its usual level, which is several noise levels
   // of such a window, while the rest of the day is corrected for it. Measured together, the
@@ -304,8 +303,8 @@ export function calibrationFor(
   // windows also scored without their day's level): lacking a correction, it cannot be less
   // noisy than the rest, and alone the class's fewer windows (a sixth) measured less at night
   // and paged there instead (held-out seeds, 300 and 3,000 an hour: four early negative spikes).
-  if (!levelUncorrected(endMs - windowMs, endMs)) return all;
-  return noisier(all, measure(true));
+  if (!levelUncorrected(endMs - windowMs, endMs)) return own;
+  return noisier(own, measure(true));
 }
 
 /**

@@ -956,6 +956,24 @@ describe("a young brand's day wander", () => {
     expect(scaleAt(used, 0)).toBe(1.5);
   });
 
+  it("leaves a quiet young brand's share as measured: too few mentions to show any wander", () => {
+    // Three mentions an hour: no window holds the 30 mentions a share's spread is measured on.
+    const rng = mulberry32(4);
+    const s = seriesOf(4, () => {
+      const n = poisson(3 / 60, rng);
+      const neg = n > 0 && rng() < 0.2 ? 1 : 0;
+      return { total: n, pos: n - neg, neg };
+    });
+    const at = T0 + (3 * DAY + 12 * 60) * MINUTE_MS;
+    for (const w of [60, 120].map((m) => m * MINUTE_MS)) {
+      const used = calibrationFor(undefined, STATS.negative_share, s, at, w, 'hour_of_day');
+      expect(used.perLevel).toBe(0);
+      expect(scaleAt(used, 6)).toBe(
+        scaleAt(calibrate(STATS.negative_share, s, at, w, 'hour_of_day'), 6),
+      );
+    }
+  });
+
   it('leaves a calibration of five days and more as measured', () => {
     const grown = measured(9);
     expect(grown.raw.days).toBeGreaterThanOrEqual(5);
