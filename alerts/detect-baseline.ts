@@ -277,7 +277,7 @@ export function baselineSamples(
     : null;
   const ratios = new Map<number, number>();
   let onDip: boolean | undefined;
-  const levelOnDip = () => (onDip ??= hoursOnDipDay(series, start - LEVEL_MS, start));
+  const levelOnDip = () => (onDip ??= hoursOnDipDay(series, start - LEVEL_MS, start, endMs));
   const today = dayType(start);
   const ratio = (offset: number): number => {
     const lag = Math.round(offset / DAY_MS) * DAY_MS;
@@ -400,17 +400,27 @@ export function typeMixFactor(weekendLevel: number, now: number, then: number): 
 }
 
 /**
- * Whether [fromMs, toMs) overlaps a whole past UTC day that was a dip (`DIP_DAY` of the upper
- * third of the seven days before it): then those hours are no measure of the brand's level.
+ * Whether [fromMs, toMs) overlaps a UTC day that was a dip (`DIP_DAY` of the upper third of the
+ * seven days before it) and is whole by `knownUntilMs` (the evaluated window's end): then those
+ * hours are no measure of the brand's level. A day-long window from a holiday Saturday's
+ * evening, evaluated on Sunday, has the holiday whole behind it: checked only up to the
+ * window's start, it passed, and a young brand's Sunday was scored against weekday samples
+ * halved by the holiday's six hours (rate-band harness, real posts, seed 22, 8 an hour: a false
+ * `negative_spike` at z 4.3, 49 negatives against 22).
  * Between 40 % and 100 % of a usual day, the six hours before a window read the tail of a
  * holiday or a quiet day as the level, and a brand's first weekend, whose lags are weekdays
  * rescaled by that ratio, was scored against half its samples (rate-band harness, held-out
  * seeds, 3,000 an hour: four false alerts at z 4.4–8.6 the night after a holiday Friday and a
  * quiet Saturday, in the first week).
  */
-export function hoursOnDipDay(series: MinuteSeries, fromMs: number, toMs: number): boolean {
+export function hoursOnDipDay(
+  series: MinuteSeries,
+  fromMs: number,
+  toMs: number,
+  knownUntilMs = toMs,
+): boolean {
   for (let d = Math.floor(fromMs / DAY_MS) * DAY_MS; d < toMs; d += DAY_MS) {
-    if (d + DAY_MS > toMs || !series.covers(d, d + DAY_MS)) continue;
+    if (d + DAY_MS > knownUntilMs || !series.covers(d, d + DAY_MS)) continue;
     const recent = RECENT_DAYS.map((o) => d - o)
       .filter((x) => series.covers(x, x + DAY_MS))
       .map((x) => series.total(x, x + DAY_MS));

@@ -259,6 +259,21 @@ describe('baseline choice', () => {
     expect(detect(rule, s, end).firing).toBe(false);
   });
 
+  it("does not rescale a young brand's day-long window by the holiday it starts on", () => {
+    // Weekdays and the weekend alike at 20 a minute; the first Saturday a holiday at 40 %. A
+    // day-long window from Saturday 17:40, evaluated on Sunday: its lags are weekdays, and the
+    // six hours before it are the holiday's, whole by Sunday though not by the window's start.
+    const holiday = (i: number) => Math.floor(i / DAY) === 5;
+    const s = seriesOf(7, (i) => ({ total: around(holiday(i) ? 8 : 20, i) }));
+    const end = T0 + (6 * DAY + 17 * 60 + 40) * MINUTE_MS;
+    const start = end - DAY * MINUTE_MS;
+    expect(hoursOnDipDay(s, start - 6 * H, start)).toBe(false); // not whole by the start
+    expect(hoursOnDipDay(s, start - 6 * H, start, end)).toBe(true);
+    const b = baselineOffsets(s, end, DAY * MINUTE_MS)!;
+    const centre = median(baselineSamples(s, end, DAY * MINUTE_MS, b).map((c) => c.total));
+    expect(centre).toBeGreaterThan(0.9 * 20 * DAY); // halved by the holiday's hours before
+  });
+
   it("scales a Saturday night's weekday samples to the weekend's level when last Saturday was a holiday", () => {
     // Weekdays at 20 a minute, weekends at 16 (80 %); the first Saturday (day 5) a holiday at
     // 40 % of that, so the second Saturday has one weekend day that is no dip and takes weekday
@@ -1277,6 +1292,51 @@ describe('quiet brands (a few mentions an hour)', () => {
     expect(fired[0]).toBeLessThanOrEqual(35);
     // The old fixed minimum (20 negatives per window) made this brand unalertable.
     expect(detect(rule, s, T0 + (spikeAt + 35) * MINUTE_MS).firing).toBe(false);
+  });
+
+  describe('an excess already reported', () => {
+    const viralAt = 12 * DAY + 9 * 60; // day 13, 09:00
+    /** Three mentions an hour; ten more an hour for two hours from each burst (hours after 09:00). */
+    function bursts(...starts: number[]) {
+      const rng = mulberry32(4);
+      return seriesOf(14, (i) => {
+        const on = starts.some((h) => i >= viralAt + h * 60 && i < viralAt + h * 60 + 120);
+        const n = poisson((3 + (on ? 10 : 0)) / 60, rng);
+        let neg = 0;
+        for (let k = 0; k < n; k++) if (rng() < 0.2) neg++;
+        return { total: n, neg, pos: n - neg, neu: 0 };
+      });
+    }
+    const rule = { ...aRule({ type: 'volume_spike' }), minVolume: 0 };
+    const run = (s: MinuteSeries) =>
+      replay(rule, s, T0 + (viralAt - 60) * MINUTE_MS, T0 + (viralAt + 22 * 60) * MINUTE_MS, {
+        stepMs: 5 * MINUTE_MS,
+      }).events;
+    const opensOf = (events: ReturnType<typeof run>) =>
+      events.filter((e) => e.kind === 'open').map((e) => (Date.parse(e.at) - T0) / MINUTE_MS);
+
+    it('a viral post pages once: a window of hours does not page again for it', () => {
+      const s = bursts(0);
+      const events = run(s);
+      expect(opensOf(events)).toHaveLength(1);
+      // What it guards against: 4 h 35 min after the post began, the four-hour window still
+      // holds it and fires, although the hour since the incident resolved was ordinary.
+      const resolvedAt = Date.parse(
+        events.find((e) => e.kind === 'resolved')!.incident.resolved_at!,
+      );
+      const again = T0 + (viralAt + 275) * MINUTE_MS;
+      expect(detect(rule, s, again).firing).toBe(true);
+      expect(detect(rule, s, again, undefined, resolvedAt).firing).toBe(false);
+    });
+
+    it('a second burst after the first resolved pages again', () => {
+      for (const second of [5, 6]) {
+        const opens = opensOf(run(bursts(0, second)));
+        expect(opens).toHaveLength(2);
+        expect(opens[1]! - viralAt).toBeGreaterThanOrEqual(second * 60);
+        expect(opens[1]! - viralAt).toBeLessThanOrEqual(second * 60 + 90);
+      }
+    }, 60_000);
   });
 
   it('a quiet week without incidents pages at most once', () => {

@@ -79,13 +79,16 @@ export const LEARNING_MS = 2 * DAY_MS;
 /**
  * Evaluate one rule for the window [endMs − window, endMs). `series` must hold the brand's
  * filtered counts (and the competitor set's for share of voice). Pass one `cache` per
- * (rule, series) when evaluating many consecutive windows.
+ * (rule, series) when evaluating many consecutive windows. `reportedUntilMs`: when the rule's
+ * last incident resolved (`reportedUntil`), so a longer scale does not page again for the
+ * excess that incident already reported.
  */
 export function detect(
   rule: AlertRule,
   series: MinuteSeries,
   endMs: number,
   cache?: CalibrationCache,
+  reportedUntilMs?: number,
 ): Detection {
   const at = (w: number, end: number): Detection => detectScale(rule, series, end, w, cache);
   const single = at(rule.windowMs, endMs);
@@ -109,13 +112,15 @@ export function detect(
     const d = w === rule.windowMs ? single : at(w, endMs);
     if (!d.firing) continue;
     if (w > rule.windowMs && !stillElevated(rule, series, endMs, d)) continue;
+    if (w > rule.windowMs && !newSinceReported(rule, series, endMs, d, reportedUntilMs)) continue;
     // A marginal excess must also have fired one evaluation earlier (same scale): a clear
     // one pages at once.
     if (d.z >= d.threshold + CONFIRM_MARGIN || at(w, endMs - CONFIRM_LAG_MS).firing) return d;
   }
   if (rule.type === 'negative_spike') {
     const shift = shiftDetection(rule, series, endMs, single);
-    if (shift !== null) return shift;
+    if (shift !== null && newSinceReported(rule, series, endMs, shift, reportedUntilMs))
+      return shift;
   }
   return single.firing ? verdict(single, false) : single;
 }
@@ -267,14 +272,41 @@ function stillElevated(
 const LONG_STILL_ELEVATED_Z = 2;
 
 /**
+ * A scale longer than the rule's window still holds the excess of the rule's last incident for
+ * hours after that incident resolved: the same viral post or spike paged again from a window of
+ * 8 or 24 hours, 4–6 hours after it ended (rate-band harness, real posts, 3 and 8 an hour: 4 of
+ * 14 false alerts). A window that reaches back into what was already reported speaks only when
+ * the part after it, `reportedUntilMs` to now (at least the rule's window), crosses the
+ * threshold by itself, scored against the window's baseline and noise prorated: the reported
+ * excess is not evidence twice. Once the window has slid past it, it is scored as usual.
+ */
+function newSinceReported(
+  rule: AlertRule,
+  series: MinuteSeries,
+  endMs: number,
+  d: Detection,
+  reportedUntilMs: number | undefined,
+): boolean {
+  const w = d.window_minutes * MINUTE_MS;
+  if (reportedUntilMs === undefined || reportedUntilMs <= endMs - w) return true;
+  const sinceMs = Math.min(w, Math.max(rule.windowMs, endMs - reportedUntilMs));
+  return tailZ(rule, series, endMs, d, sinceMs) >= d.threshold;
+}
+
+/**
  * The latest rule window scored against a longer scale's detection `d` (its baseline and noise,
  * prorated), in the rule's direction. Infinity when `d` has no noise scale (nothing to prorate).
  */
-export function tailZ(rule: AlertRule, series: MinuteSeries, endMs: number, d: Detection): number {
-  if (d.noise_scale === null || d.noise_scale <= 0) return Number.POSITIVE_INFINITY;
+export function tailZ(
+  rule: AlertRule,
+  series: MinuteSeries,
+  endMs: number,
+  d: Detection,
   // The latest rule window, or a quarter of a scale of hours and days (a quiet brand's 15
   // minutes hold no mention; a drift shows over hours, not in the last quarter hour).
-  const tailMs = Math.max(rule.windowMs, Math.floor(d.window_minutes / 4) * MINUTE_MS);
+  tailMs = Math.max(rule.windowMs, Math.floor(d.window_minutes / 4) * MINUTE_MS),
+): number {
+  if (d.noise_scale === null || d.noise_scale <= 0) return Number.POSITIVE_INFINITY;
   const part = tailMs / (d.window_minutes * MINUTE_MS);
   const stat = STATS[d.metric];
   const tail = stat.value(series.sum(endMs - tailMs, endMs));

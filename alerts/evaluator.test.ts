@@ -3,8 +3,13 @@ import { silentLogger } from '../core/logger.ts';
 import { parseEarshotConfig } from '../core/workspace-config.ts';
 import type { QueryParams } from '../store/port.ts';
 import { saveIncident } from '../store/queries/alerts-store.ts';
+import { mulberry32, poisson } from '../core/random.ts';
+import { parseAlertsConfig } from './config.ts';
+import { detect } from './detect.ts';
 import { Evaluator } from './evaluator.ts';
-import { MINUTE_MS } from './series.ts';
+import { replay } from './replay.ts';
+import { allRules } from './rules.ts';
+import { MinuteSeries, MINUTE_MS, type MinuteRow } from './series.ts';
 import { EvaluatorStore } from './test-helpers.ts';
 
 /**
@@ -209,5 +214,63 @@ alerts:
       .flatMap((i) => i.rows) as Array<Record<string, unknown>>;
     expect(saved).toHaveLength(1);
     expect(saved[0]).toMatchObject({ rule_id: 'neg', state: 'open', historical: false });
+  }, 60_000);
+});
+
+describe('Evaluator after a restart', () => {
+  it('does not page again for the excess of an incident it resolved before the restart', async () => {
+    // A quiet brand (3 mentions an hour) with a viral post: ten more an hour for two hours.
+    // The incident that reported it resolved before the restart; 4 h 35 min after the post
+    // began, the four-hour window still holds the post (alerts/detect.test.ts, "an excess
+    // already reported").
+    const start = Date.parse('2026-01-05T00:00:00Z');
+    const viralAt = start + (12 * 1440 + 9 * 60) * MINUTE_MS;
+    const rng = mulberry32(4);
+    const rows: MinuteRow[] = [];
+    for (let t = start; t < viralAt + 6 * 3_600_000; t += MINUTE_MS) {
+      const on = t >= viralAt && t < viralAt + 2 * 3_600_000;
+      const n = poisson((3 + (on ? 10 : 0)) / 60, rng);
+      let neg = 0;
+      for (let k = 0; k < n; k++) if (rng() < 0.2) neg++;
+      rows.push({ t, total: n, pos: n - neg, neu: 0, neg, competitors: 0 });
+    }
+    class QuietStore extends EvaluatorStore {
+      protected minuteRows(_params: QueryParams, fromMs: number, toMs: number) {
+        return rows.filter((r) => r.t >= fromMs && r.t < toMs).map((r) => ({ ...r, own: 1 }));
+      }
+    }
+    const volumeConfig = parseEarshotConfig(`
+workspaces:
+  - id: w
+    name: W
+    brands: [{ id: b, name: B, query: 'B' }]
+alerts:
+  default_rules: false
+  defaults: { sensitivity: medium, cooldown: 1h }
+  rules: [{ id: vol, brand: b, type: volume_spike }]
+`);
+    const rule = (
+      await allRules(new QuietStore(start), volumeConfig, parseAlertsConfig(volumeConfig))
+    )[0]!;
+    const series = new MinuteSeries(start, viralAt + 6 * 3_600_000, rows);
+    const { events } = replay(rule, series, viralAt - 3_600_000, viralAt + 4 * 3_600_000, {
+      stepMs: 5 * MINUTE_MS,
+    });
+    const resolved = events.find((e) => e.kind === 'resolved')!.incident;
+    const again = viralAt + 275 * MINUTE_MS;
+    expect(detect(rule, series, again).firing).toBe(true); // the window that would page again
+
+    for (const remembers of [true, false]) {
+      const store = new QuietStore(start);
+      if (remembers) await saveIncident(store, { ...resolved, context: null, historical: false });
+      const evaluator = new Evaluator({
+        store,
+        config: () => volumeConfig,
+        logger: silentLogger(),
+      });
+      const r = await evaluator.tick(new Date(again + MINUTE_MS)); // the default settle: a minute
+      expect(r.detections[0]!.window_end).toBe(new Date(again).toISOString());
+      expect(r.events.map((e) => e.kind)).toEqual(remembers ? [] : ['open']);
+    }
   }, 60_000);
 });

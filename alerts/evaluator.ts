@@ -15,7 +15,7 @@ import { channelsOf, parseAlertsConfig, type AlertRule, type AlertsConfig } from
 import { calibrationCache, detect, type CalibrationCache, type Detection } from './detect.ts';
 import { alertNotice } from './delivery/notice.ts';
 import { sendNotice } from './delivery/send.ts';
-import { excessOf, step, type AlertEventKind, type Incident } from './incident.ts';
+import { excessOf, reportedUntil, step, type AlertEventKind, type Incident } from './incident.ts';
 import { replay } from './replay.ts';
 import { allRules, competitorsOf } from './rules.ts';
 import { floorMinute, MinuteSeries, type MinuteRow } from './series.ts';
@@ -130,10 +130,11 @@ export class Evaluator {
         await this.evaluateHistory(rule, alerts, key, series, endMs, now.getTime());
         this.historyAt.set(key, dataStart);
       }
-      const d = detect(rule, series, endMs, cache);
+      const d = detect(rule, series, endMs, cache, this.reported.get(key));
       result.detections.push(d);
       const tr = step(rule, this.open.get(key) ?? null, d, endMs);
       this.open.set(key, tr.open);
+      this.setReported(key, reportedUntil(tr, undefined));
       if (!tr.event) continue;
       result.events.push(tr.event);
       await this.record(rule, alerts, tr.event.kind, tr.event.incident, now.getTime());
@@ -169,7 +170,10 @@ export class Evaluator {
   ): Promise<void> {
     const from = Math.max(series.startMs, endMs - alerts.history.lookback);
     const live = this.open.get(key) ?? null;
-    const { events, open } = replay(rule, series, from, endMs, { stepMs: HISTORY_STEP_MS });
+    const { events, open, reportedUntilMs } = replay(rule, series, from, endMs, {
+      stepMs: HISTORY_STEP_MS,
+    });
+    this.setReported(key, reportedUntilMs);
     if (events.length === 0 && open === null) return;
     const stored = await listIncidents(this.deps.store, {
       workspace: rule.workspace,
@@ -206,7 +210,18 @@ export class Evaluator {
     if (live === null && open !== null && !isKnown(open)) this.open.set(key, open);
   }
 
+  /** Per rule: when its last incident resolved (`detect`'s `reportedUntilMs`). */
+  private reported = new Map<string, number>();
+
+  private setReported(key: string, ms: number | undefined): void {
+    if (ms !== undefined && ms > (this.reported.get(key) ?? -Infinity)) this.reported.set(key, ms);
+  }
+
   private async loadOpen(): Promise<void> {
+    // Where each rule's last report ends, so a longer window does not page again for it.
+    for (const i of await listIncidents(this.deps.store, { state: 'resolved', limit: 10_000 }))
+      if (i.resolved_at !== null)
+        this.setReported(`${i.workspace}/${i.rule_id}`, Date.parse(i.resolved_at));
     for (const i of await listIncidents(this.deps.store, { active: true, limit: 10_000 })) {
       const detection = i.detection as Detection;
       this.open.set(`${i.workspace}/${i.rule_id}`, {

@@ -157,3 +157,13 @@ export function step(
   }
   return { open, event: null };
 }
+
+/**
+ * Where what a rule has reported ends, after a step: when the incident that just resolved was
+ * resolved, else as before. Up to then its excess was the open incident's (an excess fading
+ * below the threshold still belongs to it). `detect` (its `reportedUntilMs`) keeps a longer
+ * window from opening a new incident for it.
+ */
+export function reportedUntil(tr: Transition, before: number | undefined): number | undefined {
+  return tr.event?.kind === 'resolved' ? Date.parse(tr.event.incident.resolved_at!) : before;
+}

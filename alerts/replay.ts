@@ -1,6 +1,6 @@
 import type { AlertRule } from './config.ts';
 import { calibrationCache, detect } from './detect.ts';
-import { step, type AlertEventKind, type Incident } from './incident.ts';
+import { reportedUntil, step, type AlertEventKind, type Incident } from './incident.ts';
 import { MINUTE_MS, type MinuteSeries } from './series.ts';
 
 export interface ReplayEvent {
@@ -19,16 +19,24 @@ export function replay(
   series: MinuteSeries,
   fromMs: number,
   toMs: number,
-  options: { stepMs?: number; open?: Incident | null; onStep?: (t: number) => void } = {},
-): { events: ReplayEvent[]; open: Incident | null } {
+  options: {
+    stepMs?: number;
+    open?: Incident | null;
+    /** When the rule's last incident before `fromMs` resolved (`detect`'s `reportedUntilMs`). */
+    reportedUntilMs?: number;
+    onStep?: (t: number) => void;
+  } = {},
+): { events: ReplayEvent[]; open: Incident | null; reportedUntilMs: number | undefined } {
   const stepMs = options.stepMs ?? MINUTE_MS;
   let open = options.open ?? null;
+  let reportedUntilMs = options.reportedUntilMs;
   const events: ReplayEvent[] = [];
   const cache = calibrationCache();
   for (let t = Math.ceil(fromMs / stepMs) * stepMs; t < toMs; t += stepMs) {
-    const d = detect(rule, series, t, cache);
+    const d = detect(rule, series, t, cache, reportedUntilMs);
     const tr = step(rule, open, d, t);
     open = tr.open;
+    reportedUntilMs = reportedUntil(tr, reportedUntilMs);
     if (tr.event)
       events.push({
         kind: tr.event.kind,
@@ -37,5 +45,5 @@ export function replay(
       });
     options.onStep?.(t);
   }
-  return { events, open };
+  return { events, open, reportedUntilMs };
 }

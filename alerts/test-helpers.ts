@@ -109,6 +109,7 @@ export abstract class EvaluatorStore implements Store {
           (r) =>
             (params.id === undefined || r.id === params.id) &&
             (!params.rule || r.rule_id === params.rule) &&
+            (!params.state || r.state === params.state) &&
             (!params.active || r.state !== 'resolved'),
         ) as T[],
       );
