@@ -17,16 +17,21 @@ import { EvaluatorStore } from './test-helpers.ts';
  * the store that answers the handful of alert queries; the real SQL is covered by
  * test/integration/alerts.int.test.ts.
  */
-const config = parseEarshotConfig(`
+/** Workspace `w` with brand `b` and these lines of its alerts section (no default rules). */
+const configWith = (alerts: string) =>
+  parseEarshotConfig(`
 workspaces:
   - id: w
     name: W
     brands: [{ id: b, name: B, query: 'B' }]
 alerts:
   default_rules: false
-  defaults: { sensitivity: medium, min_volume: 20, cooldown: 1h }
-  rules: [{ id: neg, brand: b, type: negative_spike }]
+${alerts}
 `);
+
+const config = configWith(`
+  defaults: { sensitivity: medium, min_volume: 20, cooldown: 1h }
+  rules: [{ id: neg, brand: b, type: negative_spike }]`);
 
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 const SPIKE_FROM = NOW - 16 * MINUTE_MS;
@@ -71,16 +76,9 @@ describe('Evaluator', () => {
 
 describe('Evaluator history', () => {
   it('raises an incident found in past windows as historical, stored but not sent when old', async () => {
-    const historyConfig = parseEarshotConfig(`
-workspaces:
-  - id: w
-    name: W
-    brands: [{ id: b, name: B, query: 'B' }]
-alerts:
-  default_rules: false
+    const historyConfig = configWith(`
   channels: [{ id: hook, type: webhook, url: 'http://127.0.0.1:9/hook' }]
-  rules: [{ id: neg, brand: b, type: negative_spike }]
-`);
+  rules: [{ id: neg, brand: b, type: negative_spike }]`);
     // The spike happened five hours ago, in data that was all stored before the first tick
     // (an import, the demo's first start): the live window alone would never see it.
     const spikeFrom = NOW - 5 * 3_600_000;
@@ -239,16 +237,9 @@ describe('Evaluator after a restart', () => {
         return rows.filter((r) => r.t >= fromMs && r.t < toMs).map((r) => ({ ...r, own: 1 }));
       }
     }
-    const volumeConfig = parseEarshotConfig(`
-workspaces:
-  - id: w
-    name: W
-    brands: [{ id: b, name: B, query: 'B' }]
-alerts:
-  default_rules: false
+    const volumeConfig = configWith(`
   defaults: { sensitivity: medium, cooldown: 1h }
-  rules: [{ id: vol, brand: b, type: volume_spike }]
-`);
+  rules: [{ id: vol, brand: b, type: volume_spike }]`);
     const rule = (
       await allRules(new QuietStore(start), volumeConfig, parseAlertsConfig(volumeConfig))
     )[0]!;
