@@ -32,7 +32,7 @@ import { binomialZ } from './tails.ts';
 import { replay } from './replay.ts';
 import { mulberry32, poisson } from '../core/random.ts';
 import { phaseOf } from './evaluator.ts';
-import { aRule, mix, seriesOf, T0, wobble } from './test-helpers.ts';
+import { aRule, mix, quietMinute, seriesOf, T0, wobble } from './test-helpers.ts';
 
 const DAY = 1440;
 const H = 60 * MINUTE_MS;
@@ -1268,11 +1268,9 @@ describe('quiet brands (a few mentions an hour)', () => {
   function quiet(days: number, extraNeg: (i: number) => number, seed = 5) {
     const rng = mulberry32(seed);
     return seriesOf(days, (i) => {
-      const n = poisson(3 / 60, rng);
-      let neg = 0;
-      for (let k = 0; k < n; k++) if (rng() < 0.2) neg++;
+      const m = quietMinute(rng, 3);
       const extra = extraNeg(i);
-      return { total: n + extra, neg: neg + extra, pos: n - neg, neu: 0 };
+      return { ...m, total: m.total + extra, neg: m.neg + extra };
     });
   }
   const spikeAt = 9 * DAY + 14 * 60; // day 10, 14:00
@@ -1301,10 +1299,7 @@ describe('quiet brands (a few mentions an hour)', () => {
       const rng = mulberry32(4);
       return seriesOf(14, (i) => {
         const on = starts.some((h) => i >= viralAt + h * 60 && i < viralAt + h * 60 + 120);
-        const n = poisson((3 + (on ? 10 : 0)) / 60, rng);
-        let neg = 0;
-        for (let k = 0; k < n; k++) if (rng() < 0.2) neg++;
-        return { total: n, neg, pos: n - neg, neu: 0 };
+        return quietMinute(rng, 3 + (on ? 10 : 0));
       });
     }
     const rule = { ...aRule({ type: 'volume_spike' }), minVolume: 0 };

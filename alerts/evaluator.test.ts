@@ -3,14 +3,14 @@ import { silentLogger } from '../core/logger.ts';
 import { parseEarshotConfig } from '../core/workspace-config.ts';
 import type { QueryParams } from '../store/port.ts';
 import { saveIncident } from '../store/queries/alerts-store.ts';
-import { mulberry32, poisson } from '../core/random.ts';
+import { mulberry32 } from '../core/random.ts';
 import { parseAlertsConfig } from './config.ts';
 import { detect } from './detect.ts';
 import { Evaluator } from './evaluator.ts';
 import { replay } from './replay.ts';
 import { allRules } from './rules.ts';
 import { MinuteSeries, MINUTE_MS, type MinuteRow } from './series.ts';
-import { EvaluatorStore } from './test-helpers.ts';
+import { EvaluatorStore, quietMinute } from './test-helpers.ts';
 
 /**
  * The evaluator's own logic (caching, restarts, backfills) against an in-memory stand-in for
@@ -227,10 +227,7 @@ describe('Evaluator after a restart', () => {
     const rows: MinuteRow[] = [];
     for (let t = start; t < viralAt + 6 * 3_600_000; t += MINUTE_MS) {
       const on = t >= viralAt && t < viralAt + 2 * 3_600_000;
-      const n = poisson((3 + (on ? 10 : 0)) / 60, rng);
-      let neg = 0;
-      for (let k = 0; k < n; k++) if (rng() < 0.2) neg++;
-      rows.push({ t, total: n, pos: n - neg, neu: 0, neg, competitors: 0 });
+      rows.push({ t, ...quietMinute(rng, 3 + (on ? 10 : 0)), competitors: 0 });
     }
     class QuietStore extends EvaluatorStore {
       protected minuteRows(_params: QueryParams, fromMs: number, toMs: number) {

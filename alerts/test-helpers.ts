@@ -4,6 +4,7 @@ import {
   type AlertRule,
   type AlertRuleInput,
 } from './config.ts';
+import { poisson } from '../core/random.ts';
 import type { QueryParams, Store } from '../store/port.ts';
 import { MinuteSeries, MINUTE_MS, type MinuteRow } from './series.ts';
 
@@ -49,6 +50,20 @@ export function wobble(i: number, seed = 1): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
+}
+
+/**
+ * One minute of a quiet brand at `perHour` mentions an hour (Poisson), each negative with
+ * probability 0.2, the rest positive: the quiet-brand tests' traffic.
+ */
+export function quietMinute(
+  rng: () => number,
+  perHour: number,
+): Pick<MinuteRow, 'total' | 'pos' | 'neu' | 'neg'> {
+  const n = poisson(perHour / 60, rng);
+  let neg = 0;
+  for (let k = 0; k < n; k++) if (rng() < 0.2) neg++;
+  return { total: n, pos: n - neg, neu: 0, neg };
 }
 
 /** A mix of pos/neu/neg for `n` mentions with a negative share `neg` (rest split evenly). */
