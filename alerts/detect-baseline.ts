@@ -245,6 +245,97 @@ const LEVEL_HOURS = 12;
 /** Mentions added to both sides of each hour's ratio: a quiet brand's ratio stays near 1. */
 const HOUR_LEVEL_PRIOR = 20;
 /**
+ * The correction a same-type lag takes from the day's level `today` (`hourlyLevelRatio`; null
+ * in the day's first hours). Within `LEVEL_BAND` it is applied; below it, nothing; above it,
+ * the band's edge, unless the brand's volume rose for good (`risen`, `risenLevel`). Then the
+ * lag takes the rise since its own day, also before the day's level is known: that rise over
+ * the week's rise at the lag (`riseAtLag`, `dayRise`), so a lag from after the rise is not
+ * scaled up again. A brand whose volume doubled for good (a keyword added to its search, a
+ * following that stays) had its baseline held at the band's edge until the old days left its
+ * samples two days later, and its rules paged or held one incident open meanwhile. Only
+ * upwards: a baseline scaled down by a lasting drop that then ends (a holiday's last hours)
+ * pages on the ordinary hours after it.
+ */
+function sameTypeLevel(
+  today: number | null,
+  lag: number,
+  risen: () => number | null,
+  riseAtLag: (lag: number) => number | null,
+): number {
+  if (today !== null && today >= LEVEL_BAND[0] && today <= LEVEL_BAND[1]) return today;
+  if (today !== null && today < LEVEL_BAND[0]) return 1;
+  const now = risen();
+  if (now === null) return today === null ? 1 : LEVEL_BAND[1];
+  const since = now / (riseAtLag(lag) ?? 1);
+  return Math.max(since, today === null ? 1 : LEVEL_BAND[1]);
+}
+
+/**
+ * The level a brand's volume rose to for good, or null: the mentions of the 24 whole hours
+ * before `startMs` over the same hours a week earlier (+ 20 each), when three quarters of those
+ * hours ran above `LEVEL_BAND` (the lower quartile of the hours' ratios, + 20 each, so a quiet
+ * brand's noise does not pass). An incident of hours fills neither. Hours whose week-earlier
+ * hour fell on a dip day (`dipOfItsType`: a holiday a week ago is no level to rise from) are
+ * left out; null with fewer than 12 left, and before the brand has eight days.
+ */
+export function risenLevel(series: MinuteSeries, startMs: number): number | null {
+  const from = startMs - DAY_MS;
+  if (!series.covers(from - WEEK_MS, startMs)) return null;
+  const dips = new Map<number, boolean>();
+  const onDip = (ms: number): boolean => {
+    const d = Math.floor(ms / DAY_MS) * DAY_MS;
+    if (!dips.has(d)) dips.set(d, dipOfItsType(series, d));
+    return dips.get(d)!;
+  };
+  const ratios: number[] = [];
+  let now = 0;
+  let before = 0;
+  for (let a = from; a < startMs; a += HOUR_MS) {
+    if (onDip(a - WEEK_MS)) continue;
+    const x = series.total(a, a + HOUR_MS);
+    const y = series.total(a - WEEK_MS, a + HOUR_MS - WEEK_MS);
+    ratios.push((x + HOUR_LEVEL_PRIOR) / (y + HOUR_LEVEL_PRIOR));
+    now += x;
+    before += y;
+  }
+  if (ratios.length < 12) return null;
+  ratios.sort((p, q) => p - q);
+  if (ratios[Math.floor(ratios.length / 4)]! <= LEVEL_BAND[1]) return null;
+  return (now + DIP_DAY_PRIOR) / (before + DIP_DAY_PRIOR);
+}
+
+/**
+ * Whether the UTC day starting at `d` was a dip (`DIP_DAY`) against the upper third of the
+ * seven days before it of its own type (all seven when fewer than two are): a brand's ordinary
+ * Saturday, at half its weekdays' level, is no dip.
+ */
+function dipOfItsType(series: MinuteSeries, d: number): boolean {
+  if (!series.covers(d, d + DAY_MS)) return false;
+  const days = RECENT_DAYS.map((o) => d - o).filter((x) => series.covers(x, x + DAY_MS));
+  const same = days.filter((x) => dayType(x) === dayType(d));
+  const reference = upperThird(
+    (same.length >= 2 ? same : days).map((x) => series.total(x, x + DAY_MS)),
+  );
+  return (
+    Number.isFinite(reference) &&
+    (series.total(d, d + DAY_MS) + DIP_DAY_PRIOR) / (reference + DIP_DAY_PRIOR) < DIP_DAY
+  );
+}
+
+/**
+ * The mentions of the 24 hours before `startMs` over the same hours a week earlier (+ 20 each),
+ * or null where the series does not reach: how far the brand's volume has moved in a week.
+ */
+export function dayRise(series: MinuteSeries, startMs: number): number | null {
+  const from = startMs - DAY_MS;
+  if (!series.covers(from - WEEK_MS, startMs)) return null;
+  return (
+    (series.total(from, startMs) + DIP_DAY_PRIOR) /
+    (series.total(from - WEEK_MS, startMs - WEEK_MS) + DIP_DAY_PRIOR)
+  );
+}
+
+/**
  * A level correction between days of the same type (and weeks apart) below this band is not
  * a level but a dip or an incident in the hours before the window, and is not applied; above
  * it, the band's edge is applied (`baselineSamples`). A day's level wanders by a few per cent
@@ -277,6 +368,12 @@ export function baselineSamples(
     : null;
   const ratios = new Map<number, number>();
   let onDip: boolean | undefined;
+  let risenNow: number | null | undefined;
+  const risen = (): number | null => {
+    if (risenNow === undefined) risenNow = risenLevel(series, start);
+    return risenNow;
+  };
+  const riseAtLag = (lag: number): number | null => dayRise(series, start - lag);
   const levelOnDip = () => (onDip ??= hoursOnDipDay(series, start - LEVEL_MS, start, endMs));
   const today = dayType(start);
   const ratio = (offset: number): number => {
@@ -293,7 +390,7 @@ export function baselineSamples(
       // baseline raised too much costs sensitivity, one left low pages. Below the band (today
       // a dip so far, or a lag day's launch) it stays uncorrected: scaling down there would page
       // when the volume comes back.
-      r = level === null || level < LEVEL_BAND[0] ? 1 : Math.min(level, LEVEL_BAND[1]);
+      r = sameTypeLevel(level, lag, risen, riseAtLag);
     } else if (levelNow === null || levelOnDip()) {
       r = 1;
     } else {
@@ -318,11 +415,18 @@ export function baselineSamples(
   // quiet brand's day-long window from Sunday afternoon) against samples of one type.
   const weekendNow = weekendShare(start, endMs);
   let weekendLevel: number | null | undefined;
-  /** The sample's factor for its mix of day types; null while the weekend's level is unknown. */
+  /**
+   * The sample's factor for its mix of day types; null while the weekend's level is unknown,
+   * and in the week after the brand's level rose for good: the weekends of the last 14 days are
+   * all from before, its weekdays mostly from after (the earlier ones left out as dips), so
+   * their ratio halved a doubled brand's weekday samples for its first weekend (rate-band
+   * harness, `--level-shift 2`, 3,000 an hour: five false volume alerts that Saturday).
+   */
   const mix = (o: number): number | null => {
     const weekendThen = weekendShare(start - o, endMs - o);
     if (weekendThen === weekendNow) return 1;
-    weekendLevel ??= weekendRatio(series, start);
+    if (weekendLevel === undefined)
+      weekendLevel = risen() !== null ? null : weekendRatio(series, start);
     return weekendLevel === null ? null : typeMixFactor(weekendLevel, weekendNow, weekendThen);
   };
   /**

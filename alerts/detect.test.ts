@@ -13,6 +13,7 @@ import {
   median,
   rawScore,
   referenceShare,
+  risenLevel,
   samplesFor,
   sampleSpreadZ,
   scanThreshold,
@@ -439,6 +440,68 @@ describe('baseline choice', () => {
       ),
     );
     expect(lowCentre / 2400).toBeGreaterThan(0.97);
+  });
+
+  it('a volume that doubled for good becomes the baseline after most of a day, and pages once', () => {
+    // 20 mentions a minute for two weeks, then 40 from the third Monday 10:00 on (a keyword
+    // added to the brand's search). Before, the baseline stayed at the band's edge (1.25) until
+    // the old days left its samples, two days later.
+    const rng = mulberry32(6);
+    const stepAt = 14 * DAY + 10 * 60;
+    const s = seriesOf(21, (i) => ({ total: poisson(i >= stepAt ? 40 : 20, rng) }));
+    const rule = aRule({ type: 'volume_spike', min_volume: undefined });
+    // A day and a half later (Tuesday 23:00), the samples are at the new level.
+    const end = T0 + (15 * DAY + 23 * 60) * MINUTE_MS;
+    const b = baselineOffsets(s, end, 60 * MINUTE_MS)!;
+    const centre = trimmedMean(baselineSamples(s, end, 60 * MINUTE_MS, b).map((c) => c.total));
+    expect(centre / 2400).toBeGreaterThan(0.9);
+    expect(centre / 2400).toBeLessThan(1.1);
+    // Friday 02:00, before the day's level is known: the lags from after the rise are not
+    // scaled up again (only the rise since each lag).
+    const night = T0 + (18 * DAY + 2 * 60) * MINUTE_MS;
+    const nightCentre = trimmedMean(
+      baselineSamples(s, night, 60 * MINUTE_MS, baselineOffsets(s, night, 60 * MINUTE_MS)!).map(
+        (c) => c.total,
+      ),
+    );
+    expect(nightCentre / 2400).toBeGreaterThan(0.9);
+    expect(nightCentre / 2400).toBeLessThan(1.1);
+    // Through its first weekend: the weekends of the last two weeks are all from before, so
+    // their ratio to the weekdays (0.5) would halve the weekday samples of a Saturday.
+    const { events } = replay(rule, s, T0 + (stepAt - 60) * MINUTE_MS, T0 + 21 * DAY * MINUTE_MS, {
+      stepMs: 10 * MINUTE_MS,
+    });
+    const opened = events.filter((e) => e.kind === 'open');
+    // The change itself is news: it pages within the hour, once, and the incident resolves
+    // by the next noon (before, it stayed open for two days: the old days left the samples).
+    expect(opened.length).toBe(1);
+    expect(Date.parse(opened[0]!.at)).toBeLessThan(T0 + (stepAt + 60) * MINUTE_MS);
+    const resolved = events.filter((e) => e.kind === 'resolved');
+    expect(resolved.length).toBe(1);
+    expect(Date.parse(resolved[0]!.at)).toBeLessThan(T0 + (15 * DAY + 12 * 60) * MINUTE_MS);
+    // A spike on the new level still pages (Thursday 15:00, half as much again for half an hour).
+    const spikeAt = 17 * DAY + 15 * 60;
+    const spiked = seriesOf(19, (i) => ({
+      total: poisson(i >= spikeAt && i < spikeAt + 30 ? 60 : i >= stepAt ? 40 : 20, rng),
+    }));
+    expect(detect(rule, spiked, T0 + (spikeAt + 30) * MINUTE_MS).firing).toBe(true);
+  }, 60_000);
+
+  it('reads a rise against ordinary days a week ago: not a holiday, but a quiet weekend', () => {
+    // Weekdays at 20 a minute, weekends at 10; the second Tuesday (day 8) a holiday at 8.
+    const rng = mulberry32(7);
+    const weekend = (i: number) => [5, 6].includes(Math.floor(i / DAY) % 7);
+    const base = (i: number) => (Math.floor(i / DAY) === 8 ? 8 : weekend(i) ? 10 : 20);
+    const s = seriesOf(21, (i) => ({ total: poisson(base(i), rng) }));
+    // The third Wednesday 00:00: its last 24 hours against the holiday are no rise.
+    expect(risenLevel(s, T0 + 16 * DAY * MINUTE_MS)).toBeNull();
+    // Doubled from the third Wednesday on: its Sunday noon has risen against last weekend's
+    // ordinary hours (half the weekdays' level, not a dip).
+    const doubled = seriesOf(21, (i) => ({
+      total: poisson(base(i) * (i >= 16 * DAY ? 2 : 1), rng),
+    }));
+    expect(risenLevel(doubled, T0 + (20 * DAY + 12 * 60) * MINUTE_MS)).toBeCloseTo(2, 0);
+    expect(risenLevel(s, T0 + (20 * DAY + 12 * 60) * MINUTE_MS)).toBeNull();
   });
 
   it("takes the level from the window's own day: a Monday morning is not scaled to Sunday's", () => {

@@ -2,7 +2,7 @@ import { runBands, type AlertRecord, type BandReport } from '../alerts/evaluatio
 import { buildDataSentimentPool, buildSentimentPool } from './lib-alerts-sentiment-pool.ts';
 
 /**
- * `npm run eval:alerts [-- --seeds N] [--first-seed S] [--bands 3,30] [--step M] [--days D] [--texts demo|data] [--dispersion C] [--wander C] [--mix-wander C] [--json] [--detail]`: the rate-band
+ * `npm run eval:alerts [-- --seeds N] [--first-seed S] [--bands 3,30] [--step M] [--days D] [--texts demo|data] [--dispersion C] [--wander C] [--mix-wander C] [--level-shift F] [--json] [--detail]`: the rate-band
  * harness (alerts/evaluation/bands.ts) over N seeds S … S + N − 1 (one brand each per band;
  * default 8 from 21: the reported seeds; the detector's constants were tuned on 11–13), with
  * each brand's default rules and the project's own sentiment. Prints one row per band (the
@@ -32,6 +32,8 @@ const burst =
     : { dispersion: Number(arg('dispersion') ?? 0.1), dayWander: Number(arg('wander') ?? 0.05) };
 // The negative share wanders by this coefficient of variation per day and per hour (`--mix-wander`).
 const mixWander = arg('mix-wander') === undefined ? undefined : Number(arg('mix-wander'));
+// Every brand's volume changes for good by this factor between days 12 and 16 (`--level-shift`).
+const levelShift = arg('level-shift') === undefined ? undefined : Number(arg('level-shift'));
 if (texts !== 'demo' && texts !== 'data') throw new Error('--texts must be demo or data');
 const pool = texts === 'data' ? buildDataSentimentPool() : buildSentimentPool();
 const started = Date.now();
@@ -43,6 +45,7 @@ const reports = runBands(pool, {
   ...(days ? { days } : {}),
   ...(burst ? { burst } : {}),
   ...(mixWander ? { mixWander } : {}),
+  ...(levelShift ? { levelShift } : {}),
 });
 const elapsedMs = Date.now() - started;
 const cpu = process.cpuUsage(cpu0);

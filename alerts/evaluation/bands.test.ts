@@ -3,6 +3,7 @@ import {
   brandScenario,
   DETECTED_BY,
   generateBrand,
+  levelShiftEvent,
   runBrand,
   summarizeBand,
   type BrandResult,
@@ -63,6 +64,24 @@ describe('rate-band harness', () => {
       });
     const spread = (xs: number[]) => Math.max(...xs) - Math.min(...xs);
     expect(spread(dayShares(b))).toBeGreaterThan(2 * spread(dayShares(a)));
+  });
+
+  it('changes the volume for good from a drawn hour, and nothing before it (`--level-shift`)', () => {
+    const plain = brandScenario(300, 11);
+    const shifted = brandScenario(300, 11);
+    const shift = levelShiftEvent(shifted, 2);
+    shifted.events.push(shift);
+    const a = generateBrand(plain, pool);
+    const b = generateBrand(shifted, pool);
+    const at = (shift.startMs - a[0]!.t) / MINUTE_MS;
+    expect(at).toBeGreaterThanOrEqual(12 * 1440);
+    expect(at).toBeLessThan(16 * 1440);
+    // The same series up to the shift; twice the mentions on each later day, not only its first.
+    expect(b.slice(0, at)).toEqual(a.slice(0, at));
+    const total = (rows: typeof a, from: number, to: number) =>
+      rows.slice(from, to).reduce((x, r) => x + r.total, 0);
+    const lastWeek = a.length - 7 * 1440;
+    expect(total(b, lastWeek, a.length) / total(a, lastWeek, a.length)).toBeCloseTo(2, 1);
   });
 
   const results: BrandResult[] = [];

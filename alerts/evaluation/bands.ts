@@ -34,7 +34,14 @@ const EVAL_FROM_MS = BANDS_START_MS + DAY_MS + 2 * HOUR_MS;
 const PLANT_FROM_MS = BANDS_START_MS + 2 * DAY_MS;
 
 export type EventKind =
-  'negative_spike' | 'negative_shift' | 'launch' | 'drift' | 'viral' | 'holiday' | 'quiet_day';
+  | 'negative_spike'
+  | 'negative_shift'
+  | 'launch'
+  | 'drift'
+  | 'viral'
+  | 'holiday'
+  | 'quiet_day'
+  | 'level_shift';
 
 export interface PlantedEvent {
   kind: EventKind;
@@ -45,7 +52,7 @@ export interface PlantedEvent {
   rampMin: number;
   /**
    * Strength: extra mentions per hour (spikes, launch, viral), the share of mentions turned
-   * negative (shift, drift) or the factor on volume (holiday, quiet day).
+   * negative (shift, drift) or the factor on volume (holiday, quiet day, a lasting level shift).
    */
   size: number;
 }
@@ -59,6 +66,7 @@ export const DETECTED_BY: Record<EventKind, readonly RuleType[]> = {
   viral: [],
   holiday: [],
   quiet_day: [],
+  level_shift: [],
 };
 /** Alerts that are right during an event without being required (a negative spike with a volume
  * rise is also a volume spike; a viral post is one). Any other alert is false. */
@@ -66,6 +74,8 @@ const ALLOWED: Record<EventKind, readonly RuleType[]> = {
   ...DETECTED_BY,
   negative_spike: ['negative_spike', 'sentiment_drop', 'volume_spike'],
   viral: ['volume_spike'],
+  // A lasting rise is news in its first hours (`levelShiftEvent`), not for days after.
+  level_shift: ['volume_spike'],
 };
 /** Spikes: the events whose time to detect is the ≤ 30 min target. */
 const SPIKES: ReadonlySet<EventKind> = new Set(['negative_spike', 'negative_shift', 'launch']);
@@ -130,7 +140,7 @@ export function brandScenario(perHour: number, seed: number, days = BANDS_DAYS):
     dayWander: between(0.02, 0.08),
     mix: { pos, neg, neu: 1 - pos - neg },
   };
-  const kinds: EventKind[] = [
+  const kinds: Exclude<EventKind, 'level_shift'>[] = [
     'negative_spike',
     'negative_spike',
     'negative_shift',
@@ -285,6 +295,10 @@ export function eachMention(
     let extraLaunch = 0;
     let extraViral = 0;
     for (const e of events) {
+      if (e.kind === 'level_shift') {
+        if (t >= e.startMs) lambda *= e.size;
+        continue;
+      }
       const s = strength(e, t);
       if (s === 0) continue;
       switch (e.kind) {
@@ -432,7 +446,23 @@ export interface BandOptions {
   burst?: { dispersion: number; dayWander: number };
   /** The negative share's wander for every brand (`BrandSpec.mixWander`). */
   mixWander?: number;
+  /** Every brand's volume changes for good by this factor halfway through (`levelShiftEvent`). */
+  levelShift?: number;
   rules?: (brand: string) => AlertRule[];
+}
+
+/**
+ * A lasting change of a brand's volume by `factor` (`eval:alerts -- --level-shift F`): a keyword
+ * added to its search, a following that stays. It starts at an hour drawn between days 12 and
+ * 16 (its own generator: the brand's other draws are unchanged) and never ends; a volume alert
+ * in its first 12 hours (and the grace after) is right, any other alert after it is false. It is
+ * listed after the brand's events, so an alert during one of them belongs to that one.
+ */
+export function levelShiftEvent(sc: BrandScenario, factor: number): PlantedEvent {
+  const rng = mulberry32(sc.spec.seed ^ 0x2c1b3c6d);
+  const startMs =
+    BANDS_START_MS + 12 * DAY_MS + Math.floor(rng() * 4 * 24) * HOUR_MS + 17 * MINUTE_MS;
+  return { kind: 'level_shift', startMs, endMs: startMs + 12 * HOUR_MS, rampMin: 0, size: factor };
 }
 
 /** The default rules of a brand, exactly as a new brand in the config gets them. */
@@ -460,6 +490,7 @@ export function runBrand(
   const sc = brandScenario(perHour, seed, o.days);
   if (o.burst) Object.assign(sc.spec, o.burst);
   if (o.mixWander) sc.spec.mixWander = o.mixWander;
+  if (o.levelShift) sc.events.push(levelShiftEvent(sc, o.levelShift));
   const rows = generateBrand(sc, pool);
   const endMs = seriesEndMs(sc);
   const series = new MinuteSeries(BANDS_START_MS, endMs, rows);
