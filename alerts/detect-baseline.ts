@@ -389,7 +389,7 @@ export function baselineSamples(
       // samples left a third low). The edge errs the safe way for rules that page upwards: a
       // baseline raised too much costs sensitivity, one left low pages. Below the band (today
       // a dip so far, or a lag day's launch) it stays uncorrected: scaling down there would page
-      // when the volume comes back.
+      // when the volume comes back. A rise for good goes beyond the edge (`sameTypeLevel`).
       r = sameTypeLevel(level, lag, risen, riseAtLag);
     } else if (levelNow === null || levelOnDip()) {
       r = 1;
