@@ -275,7 +275,7 @@ function sameTypeLevel(
  * before `startMs` over the same hours a week earlier (+ 20 each), when three quarters of those
  * hours ran above `LEVEL_BAND` (the lower quartile of the hours' ratios, + 20 each, so a quiet
  * brand's noise does not pass). An incident of hours fills neither. Hours whose week-earlier
- * hour fell on a dip day (`dipOfItsType`: a holiday a week ago is no level to rise from) are
+ * hour fell on a dip day of its type (`dipDay`: a holiday a week ago is no level to rise from) are
  * left out; null with fewer than 12 left, and before the brand has eight days.
  */
 export function risenLevel(series: MinuteSeries, startMs: number): number | null {
@@ -284,7 +284,7 @@ export function risenLevel(series: MinuteSeries, startMs: number): number | null
   const dips = new Map<number, boolean>();
   const onDip = (ms: number): boolean => {
     const d = Math.floor(ms / DAY_MS) * DAY_MS;
-    if (!dips.has(d)) dips.set(d, dipOfItsType(series, d));
+    if (!dips.has(d)) dips.set(d, dipDay(series, d, true));
     return dips.get(d)!;
   };
   const ratios: number[] = [];
@@ -305,14 +305,14 @@ export function risenLevel(series: MinuteSeries, startMs: number): number | null
 }
 
 /**
- * Whether the UTC day starting at `d` was a dip (`DIP_DAY`) against the upper third of the
- * seven days before it of its own type (all seven when fewer than two are): a brand's ordinary
- * Saturday, at half its weekdays' level, is no dip.
+ * Whether the UTC day starting at `d` (held whole) was a dip (`DIP_DAY`) against the upper third
+ * of the seven days before it; `ofItsType`: of those of its own type when two are held (a
+ * brand's ordinary Saturday, at half its weekdays' level, is then no dip).
  */
-function dipOfItsType(series: MinuteSeries, d: number): boolean {
+function dipDay(series: MinuteSeries, d: number, ofItsType: boolean): boolean {
   if (!series.covers(d, d + DAY_MS)) return false;
   const days = RECENT_DAYS.map((o) => d - o).filter((x) => series.covers(x, x + DAY_MS));
-  const same = days.filter((x) => dayType(x) === dayType(d));
+  const same = ofItsType ? days.filter((x) => dayType(x) === dayType(d)) : [];
   const reference = upperThird(
     (same.length >= 2 ? same : days).map((x) => series.total(x, x + DAY_MS)),
   );
@@ -523,16 +523,8 @@ export function hoursOnDipDay(
   toMs: number,
   knownUntilMs = toMs,
 ): boolean {
-  for (let d = Math.floor(fromMs / DAY_MS) * DAY_MS; d < toMs; d += DAY_MS) {
-    if (d + DAY_MS > knownUntilMs || !series.covers(d, d + DAY_MS)) continue;
-    const recent = RECENT_DAYS.map((o) => d - o)
-      .filter((x) => series.covers(x, x + DAY_MS))
-      .map((x) => series.total(x, x + DAY_MS));
-    if (recent.length === 0) continue;
-    const reference = upperThird(recent);
-    if ((series.total(d, d + DAY_MS) + DIP_DAY_PRIOR) / (reference + DIP_DAY_PRIOR) < DIP_DAY)
-      return true;
-  }
+  for (let d = Math.floor(fromMs / DAY_MS) * DAY_MS; d < toMs; d += DAY_MS)
+    if (d + DAY_MS <= knownUntilMs && dipDay(series, d, false)) return true;
   return false;
 }
 
