@@ -420,7 +420,7 @@ export function baselineSamples(
    * and in the week after the brand's level rose for good: the weekends of the last 14 days are
    * all from before, its weekdays mostly from after (the earlier ones left out as dips), so
    * their ratio halved a doubled brand's weekday samples for its first weekend (rate-band
-   * harness, `--level-shift 2`, 3,000 an hour: five false volume alerts that Saturday).
+   * harness, `--level-shift 2`, 3,000 an hour: six false volume alerts that weekend).
    */
   const mix = (o: number): number | null => {
     const weekendThen = weekendShare(start - o, endMs - o);
