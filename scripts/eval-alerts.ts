@@ -34,6 +34,10 @@ const burst =
 const mixWander = arg('mix-wander') === undefined ? undefined : Number(arg('mix-wander'));
 // Every brand's volume changes for good by this factor between days 12 and 16 (`--level-shift`).
 const levelShift = arg('level-shift') === undefined ? undefined : Number(arg('level-shift'));
+if (levelShift !== undefined && !(levelShift > 0))
+  throw new Error(
+    `--level-shift must be a factor above 0 (2 doubles the volume), not "${arg('level-shift')}"`,
+  );
 if (texts !== 'demo' && texts !== 'data') throw new Error('--texts must be demo or data');
 const pool = texts === 'data' ? buildDataSentimentPool() : buildSentimentPool();
 const started = Date.now();

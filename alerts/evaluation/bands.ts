@@ -446,7 +446,7 @@ export interface BandOptions {
   burst?: { dispersion: number; dayWander: number };
   /** The negative share's wander for every brand (`BrandSpec.mixWander`). */
   mixWander?: number;
-  /** Every brand's volume changes for good by this factor halfway through (`levelShiftEvent`). */
+  /** Every brand's volume changes for good by this factor from days 12–16 (`levelShiftEvent`). */
   levelShift?: number;
   rules?: (brand: string) => AlertRule[];
 }
