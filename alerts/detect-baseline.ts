@@ -272,13 +272,34 @@ function sameTypeLevel(
 
 /**
  * The level a brand's volume rose to for good, or null: the mentions of the 24 whole hours
- * before `startMs` over the same hours a week earlier (+ 20 each), when three quarters of those
- * hours ran above `LEVEL_BAND` (the lower quartile of the hours' ratios, + 20 each, so a quiet
- * brand's noise does not pass). An incident of hours fills neither. Hours whose week-earlier
- * hour fell on a dip day of its type (`dipDay`: a holiday a week ago is no level to rise from) are
- * left out; null with fewer than 12 left, and before the brand has eight days.
+ * before `startMs` over the same hours a week earlier (`weekOnWeek`), when three quarters of
+ * those hours ran above `LEVEL_BAND` (the lower quartile of the hours' ratios, + 20 each, so a
+ * quiet brand's noise does not pass). An incident of hours fills neither. Null with fewer than
+ * 12 hours to compare, and before the brand has eight days.
  */
 export function risenLevel(series: MinuteSeries, startMs: number): number | null {
+  const w = weekOnWeek(series, startMs);
+  if (w === null) return null;
+  const ratios = w.ratios.sort((p, q) => p - q);
+  if (ratios[Math.floor(ratios.length / 4)]! <= LEVEL_BAND[1]) return null;
+  return w.ratio;
+}
+
+/**
+ * The 24 whole hours before `startMs` against the same hours a week earlier: each hour's ratio
+ * (+ 20 each) and that of their sums, or null with fewer than 12 hours to compare. An hour
+ * whose week-earlier day was a dip of its type (`dipDay`: a holiday a week ago is no level to
+ * rise from) is compared with two weeks earlier instead, and left out when that was a dip too
+ * or is not held. Without the second week, a holiday Friday blinded the next Friday's test
+ * (the brand's tripled level went unseen into its weekend), and a holiday a week before a
+ * lag's day read as a rise at that lag, so the lag was scaled up by a third of the rise
+ * (rate-band harness, `--level-shift 3`, 300 an hour: two false volume alerts on the first
+ * Saturday after the rise, at z 5.1–5.4).
+ */
+function weekOnWeek(
+  series: MinuteSeries,
+  startMs: number,
+): { ratios: number[]; ratio: number } | null {
   const from = startMs - DAY_MS;
   if (!series.covers(from - WEEK_MS, startMs)) return null;
   const dips = new Map<number, boolean>();
@@ -287,21 +308,25 @@ export function risenLevel(series: MinuteSeries, startMs: number): number | null
     if (!dips.has(d)) dips.set(d, dipDay(series, d, true));
     return dips.get(d)!;
   };
+  const reference = (a: number): number | null => {
+    if (!onDip(a - WEEK_MS)) return a - WEEK_MS;
+    const b = a - 2 * WEEK_MS;
+    return series.covers(b, b + HOUR_MS) && !onDip(b) ? b : null;
+  };
   const ratios: number[] = [];
   let now = 0;
   let before = 0;
   for (let a = from; a < startMs; a += HOUR_MS) {
-    if (onDip(a - WEEK_MS)) continue;
+    const b = reference(a);
+    if (b === null) continue;
     const x = series.total(a, a + HOUR_MS);
-    const y = series.total(a - WEEK_MS, a + HOUR_MS - WEEK_MS);
+    const y = series.total(b, b + HOUR_MS);
     ratios.push((x + HOUR_LEVEL_PRIOR) / (y + HOUR_LEVEL_PRIOR));
     now += x;
     before += y;
   }
   if (ratios.length < 12) return null;
-  ratios.sort((p, q) => p - q);
-  if (ratios[Math.floor(ratios.length / 4)]! <= LEVEL_BAND[1]) return null;
-  return (now + DIP_DAY_PRIOR) / (before + DIP_DAY_PRIOR);
+  return { ratios, ratio: (now + DIP_DAY_PRIOR) / (before + DIP_DAY_PRIOR) };
 }
 
 /**
@@ -323,16 +348,11 @@ function dipDay(series: MinuteSeries, d: number, ofItsType: boolean): boolean {
 }
 
 /**
- * The mentions of the 24 hours before `startMs` over the same hours a week earlier (+ 20 each),
- * or null where the series does not reach: how far the brand's volume has moved in a week.
+ * How far the brand's volume had moved in the week before `startMs` (`weekOnWeek`: the 24 hours
+ * before it over the same hours a week earlier, + 20 each), or null where that cannot be read.
  */
 export function dayRise(series: MinuteSeries, startMs: number): number | null {
-  const from = startMs - DAY_MS;
-  if (!series.covers(from - WEEK_MS, startMs)) return null;
-  return (
-    (series.total(from, startMs) + DIP_DAY_PRIOR) /
-    (series.total(from - WEEK_MS, startMs - WEEK_MS) + DIP_DAY_PRIOR)
-  );
+  return weekOnWeek(series, startMs)?.ratio ?? null;
 }
 
 /**

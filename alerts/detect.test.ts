@@ -14,6 +14,7 @@ import {
   rawScore,
   referenceShare,
   risenLevel,
+  dayRise,
   samplesFor,
   sampleSpreadZ,
   scanThreshold,
@@ -503,6 +504,38 @@ describe('baseline choice', () => {
     expect(risenLevel(doubled, T0 + (20 * DAY + 12 * 60) * MINUTE_MS)).toBeCloseTo(2, 0);
     expect(risenLevel(s, T0 + (20 * DAY + 12 * 60) * MINUTE_MS)).toBeNull();
   });
+
+  it('reads a rise past a holiday a week earlier: two weeks back, not blind, not a rise of its own', () => {
+    // Weekdays at 20 a minute, weekends at 10; days of 4 a minute are holidays.
+    const rng = mulberry32(8);
+    const weekend = (i: number) => [5, 6].includes(Math.floor(i / DAY) % 7);
+    const level = (i: number, holiday: number) =>
+      Math.floor(i / DAY) === holiday ? 4 : weekend(i) ? 10 : 20;
+    const satNight = T0 + (19 * DAY + 20) * MINUTE_MS;
+    // A holiday on the second Friday (day 11); tripled from the third Tuesday 10:00 on. By
+    // Saturday night the rise is read against the first Friday: with only the holiday a week
+    // before to compare with, it went unseen into the weekend.
+    const stepAt = 15 * DAY + 10 * 60;
+    const a = seriesOf(21, (i) => ({ total: poisson(level(i, 11) * (i >= stepAt ? 3 : 1), rng) }));
+    expect(risenLevel(a, satNight)).toBeCloseTo(3, 0);
+    // A holiday on the first Saturday (day 5); tripled from the second Sunday 10:00 on. The
+    // second Saturday against it is no rise: that Sunday's samples (from before the rise) take
+    // the whole of it, not a third.
+    const b = seriesOf(21, (i) => {
+      const x = level(i, 5) * (i >= 13 * DAY + 10 * 60 ? 3 : 1);
+      return { total: poisson(x, rng) };
+    });
+    expect(risenLevel(b, satNight)).toBeCloseTo(3, 0);
+    expect(dayRise(b, T0 + (13 * DAY + 20) * MINUTE_MS)).toBeNull();
+    // Neither Saturday night pages on its own lags from before the rise.
+    const rule = aRule({ type: 'volume_spike', min_volume: undefined });
+    for (const s of [a, b]) {
+      const { events } = replay(rule, s, satNight, satNight + 4 * 60 * MINUTE_MS, {
+        stepMs: 10 * MINUTE_MS,
+      });
+      expect(events.filter((e) => e.kind === 'open')).toEqual([]);
+    }
+  }, 60_000);
 
   it("takes the level from the window's own day: a Monday morning is not scaled to Sunday's", () => {
     // Weekends at 85 % of the weekday level (within the band a level correction may take).

@@ -2,7 +2,7 @@ import { runBands, type AlertRecord, type BandReport } from '../alerts/evaluatio
 import { buildDataSentimentPool, buildSentimentPool } from './lib-alerts-sentiment-pool.ts';
 
 /**
- * `npm run eval:alerts [-- --seeds N] [--first-seed S] [--bands 3,30] [--step M] [--days D] [--texts demo|data] [--dispersion C] [--wander C] [--mix-wander C] [--level-shift F] [--json] [--detail]`: the rate-band
+ * `npm run eval:alerts [-- --seeds N] [--first-seed S] [--bands 3,30] [--step M] [--days D] [--texts demo|data] [--dispersion C] [--wander C] [--mix-wander C] [--level-shift F] [--weekend F] [--json] [--detail]`: the rate-band
  * harness (alerts/evaluation/bands.ts) over N seeds S … S + N − 1 (one brand each per band;
  * default 8 from 21: the reported seeds; the detector's constants were tuned on 11–13), with
  * each brand's default rules and the project's own sentiment. Prints one row per band (the
@@ -32,11 +32,21 @@ const burst =
     : { dispersion: Number(arg('dispersion') ?? 0.1), dayWander: Number(arg('wander') ?? 0.05) };
 // The negative share wanders by this coefficient of variation per day and per hour (`--mix-wander`).
 const mixWander = arg('mix-wander') === undefined ? undefined : Number(arg('mix-wander'));
+if (mixWander !== undefined && !(mixWander >= 0))
+  throw new Error(
+    `--mix-wander must be a coefficient of variation, 0 or above (0.2 is a share that moves a fifth), not "${arg('mix-wander')}"`,
+  );
 // Every brand's volume changes for good by this factor between days 12 and 16 (`--level-shift`).
 const levelShift = arg('level-shift') === undefined ? undefined : Number(arg('level-shift'));
 if (levelShift !== undefined && !(levelShift > 0))
   throw new Error(
     `--level-shift must be a factor above 0 (2 doubles the volume), not "${arg('level-shift')}"`,
+  );
+// Every brand's weekend runs at this share of its weekdays (`--weekend`, drawn 0.5–1 otherwise).
+const weekend = arg('weekend') === undefined ? undefined : Number(arg('weekend'));
+if (weekend !== undefined && !(weekend > 0))
+  throw new Error(
+    `--weekend must be the weekend's share of a weekday's volume, above 0 (0.3 is a quiet weekend), not "${arg('weekend')}"`,
   );
 if (texts !== 'demo' && texts !== 'data') throw new Error('--texts must be demo or data');
 const pool = texts === 'data' ? buildDataSentimentPool() : buildSentimentPool();
@@ -50,6 +60,7 @@ const reports = runBands(pool, {
   ...(burst ? { burst } : {}),
   ...(mixWander ? { mixWander } : {}),
   ...(levelShift ? { levelShift } : {}),
+  ...(weekend ? { weekend } : {}),
 });
 const elapsedMs = Date.now() - started;
 const cpu = process.cpuUsage(cpu0);

@@ -8,6 +8,7 @@ import {
   summarizeBand,
   type BrandResult,
   oracleMinutes,
+  scoreBrand,
   type EventOutcome,
 } from './bands.ts';
 import { mix, seriesOf, T0 } from '../test-helpers.ts';
@@ -82,6 +83,33 @@ describe('rate-band harness', () => {
       rows.slice(from, to).reduce((x, r) => x + r.total, 0);
     const lastWeek = a.length - 7 * 1440;
     expect(total(b, lastWeek, a.length) / total(a, lastWeek, a.length)).toBeCloseTo(2, 1);
+  });
+
+  it('scores an alert by the event it is right for, where a level shift falls inside a drift', () => {
+    const sc = brandScenario(300, 11);
+    const drift = sc.events.find((e) => e.kind === 'drift')!;
+    const shift = { ...levelShiftEvent(sc, 2), startMs: drift.startMs + 60 * MINUTE_MS };
+    shift.endMs = shift.startMs + 12 * 60 * MINUTE_MS;
+    sc.events.push(shift);
+    const alert = (rule: 'volume_spike' | 'negative_spike', min: number) => ({
+      rule,
+      openedMs: shift.startMs + min * MINUTE_MS,
+      windowMinutes: 60,
+      statistic: 'volume',
+      z: 5,
+    });
+    const r = scoreBrand(
+      300,
+      11,
+      sc,
+      [alert('volume_spike', 30), alert('negative_spike', 40)],
+      null,
+    );
+    // The rise's volume alert is the shift's (a drift allows none); the negative one the drift's.
+    expect(r.alerts.map((a) => [a.event, a.correct])).toEqual([
+      ['level_shift', true],
+      ['drift', true],
+    ]);
   });
 
   const results: BrandResult[] = [];

@@ -448,6 +448,11 @@ export interface BandOptions {
   mixWander?: number;
   /** Every brand's volume changes for good by this factor from days 12–16 (`levelShiftEvent`). */
   levelShift?: number;
+  /**
+   * Every brand's weekend level, as a share of its weekdays' (`eval:alerts -- --weekend 0.3`;
+   * drawn 0.5–1 otherwise): a business-to-business brand is talked about far less on Saturdays.
+   */
+  weekend?: number;
   rules?: (brand: string) => AlertRule[];
 }
 
@@ -455,8 +460,8 @@ export interface BandOptions {
  * A lasting change of a brand's volume by `factor` (`eval:alerts -- --level-shift F`): a keyword
  * added to its search, a following that stays. It starts at an hour drawn between days 12 and
  * 16 (its own generator: the brand's other draws are unchanged) and never ends; a volume alert
- * in its first 12 hours (and the grace after) is right, any other alert after it is false. It is
- * listed after the brand's events, so an alert during one of them belongs to that one.
+ * in its first 12 hours (and the grace after) is right, any other alert after it is false. Where
+ * it falls inside another event, an alert belongs to the one that allows its rule (`scoreBrand`).
  */
 export function levelShiftEvent(sc: BrandScenario, factor: number): PlantedEvent {
   const rng = mulberry32(sc.spec.seed ^ 0x2c1b3c6d);
@@ -490,6 +495,7 @@ export function runBrand(
   const sc = brandScenario(perHour, seed, o.days);
   if (o.burst) Object.assign(sc.spec, o.burst);
   if (o.mixWander) sc.spec.mixWander = o.mixWander;
+  if (o.weekend) sc.spec.weekend = o.weekend;
   if (o.levelShift) sc.events.push(levelShiftEvent(sc, o.levelShift));
   const rows = generateBrand(sc, pool);
   const endMs = seriesEndMs(sc);
@@ -537,8 +543,12 @@ export function scoreBrand(
   series: MinuteSeries | null,
 ): Omit<BrandResult, 'evaluations'> {
   const alerts: AlertRecord[] = opened.map((a) => {
-    const event =
-      sc.events.find((e) => a.openedMs >= e.startMs && a.openedMs <= e.endMs + GRACE_MS) ?? null;
+    // Planted events overlap only where a level shift falls inside another: the alert belongs to
+    // one it is right for, if any (the rise's own volume alert inside a drift is no false alert).
+    const during = sc.events.filter(
+      (e) => a.openedMs >= e.startMs && a.openedMs <= e.endMs + GRACE_MS,
+    );
+    const event = during.find((e) => ALLOWED[e.kind].includes(a.rule)) ?? during[0] ?? null;
     return {
       ...a,
       event: event?.kind ?? null,
