@@ -295,28 +295,41 @@ export function risenLevel(series: MinuteSeries, startMs: number): number | null
  * lag's day read as a rise at that lag, so the lag was scaled up by a third of the rise
  * (rate-band harness, `--level-shift 3`, 300 an hour: two false volume alerts on the first
  * Saturday after the rise, at z 5.1–5.4).
+ *
+ * Hours on a past day that was itself a dip are skipped too, and the 24 are taken from the
+ * ordinary hours before it (`RISE_REACH_MS` back at most): a holiday two days after a rise
+ * filled the 24 hours the test read, so the rise went unseen for a day, and the next morning was
+ * scored against samples from before it (rate-band harness, `--level-shift 3`, 3,000 an hour,
+ * seeds 41–42: a false volume alert on a Friday at 06:00, z 7.0). Only days whole by
+ * `knownUntilMs` are judged: the evaluated window's own day is not known yet.
  */
 function weekOnWeek(
   series: MinuteSeries,
   startMs: number,
+  knownUntilMs = startMs,
 ): { ratios: number[]; ratio: number } | null {
-  const from = startMs - DAY_MS;
-  if (!series.covers(from - WEEK_MS, startMs)) return null;
+  if (!series.covers(startMs - DAY_MS - WEEK_MS, startMs)) return null;
   const dips = new Map<number, boolean>();
   const onDip = (ms: number): boolean => {
     const d = Math.floor(ms / DAY_MS) * DAY_MS;
     if (!dips.has(d)) dips.set(d, dipDay(series, d, true));
     return dips.get(d)!;
   };
+  const known = Math.floor(knownUntilMs / DAY_MS) * DAY_MS;
   const reference = (a: number): number | null => {
-    if (!onDip(a - WEEK_MS)) return a - WEEK_MS;
+    const w = a - WEEK_MS;
+    if (!series.covers(w, w + HOUR_MS)) return null;
+    if (!onDip(w)) return w;
     const b = a - 2 * WEEK_MS;
     return series.covers(b, b + HOUR_MS) && !onDip(b) ? b : null;
   };
   const ratios: number[] = [];
   let now = 0;
   let before = 0;
-  for (let a = from; a < startMs; a += HOUR_MS) {
+  let hours = 0;
+  for (let a = startMs - HOUR_MS; hours < 24 && a >= startMs - RISE_REACH_MS; a -= HOUR_MS) {
+    if (a < known && onDip(a)) continue;
+    hours++;
     const b = reference(a);
     if (b === null) continue;
     const x = series.total(a, a + HOUR_MS);
@@ -328,6 +341,9 @@ function weekOnWeek(
   if (ratios.length < 12) return null;
   return { ratios, ratio: (now + DIP_DAY_PRIOR) / (before + DIP_DAY_PRIOR) };
 }
+
+/** How far back `weekOnWeek` looks for 24 ordinary hours past dips: a long weekend's. */
+const RISE_REACH_MS = 3 * DAY_MS;
 
 /**
  * Whether the UTC day starting at `d` (held whole) was a dip (`DIP_DAY`) against the upper third
@@ -350,9 +366,17 @@ function dipDay(series: MinuteSeries, d: number, ofItsType: boolean): boolean {
 /**
  * How far the brand's volume had moved in the week before `startMs` (`weekOnWeek`: the 24 hours
  * before it over the same hours a week earlier, + 20 each), or null where that cannot be read.
+ * A lag's: `knownUntilMs` is the evaluated window's start, so the lag's own day is judged too
+ * (a holiday on it, or on the day before, is passed over, not read as a fall that scaled the
+ * lag up by the rise and again by the holiday: rate-band harness, `--level-shift 3`, 300 an
+ * hour, a Saturday's week-old lag after a holiday Friday scaled 5.9 times where the rise was 3).
  */
-export function dayRise(series: MinuteSeries, startMs: number): number | null {
-  return weekOnWeek(series, startMs)?.ratio ?? null;
+export function dayRise(
+  series: MinuteSeries,
+  startMs: number,
+  knownUntilMs = startMs,
+): number | null {
+  return weekOnWeek(series, startMs, knownUntilMs)?.ratio ?? null;
 }
 
 /**
@@ -393,7 +417,7 @@ export function baselineSamples(
     if (risenNow === undefined) risenNow = risenLevel(series, start);
     return risenNow;
   };
-  const riseAtLag = (lag: number): number | null => dayRise(series, start - lag);
+  const riseAtLag = (lag: number): number | null => dayRise(series, start - lag, start);
   const levelOnDip = () => (onDip ??= hoursOnDipDay(series, start - LEVEL_MS, start, endMs));
   const today = dayType(start);
   const ratio = (offset: number): number => {

@@ -537,6 +537,33 @@ describe('baseline choice', () => {
     }
   }, 60_000);
 
+  it('reads a rise past a holiday after it: the ordinary hours before the holiday', () => {
+    // Weekdays at 20 a minute, weekends at 10; tripled from the third Tuesday 10:00 on, and a
+    // holiday (4 a minute, before tripling) on the Thursday after. On Friday morning the
+    // holiday filled the 24 hours the rise test read: the rise went unseen, and Friday was
+    // scored against its lags from before it.
+    const rng = mulberry32(9);
+    const weekend = (i: number) => [5, 6].includes(Math.floor(i / DAY) % 7);
+    const stepAt = 15 * DAY + 10 * 60;
+    const s = seriesOf(19, (i) => {
+      const day = Math.floor(i / DAY);
+      const x = day === 17 ? 4 : (weekend(i) ? 10 : 20) * (i >= stepAt ? 3 : 1);
+      return { total: poisson(x, rng) };
+    });
+    const friday = T0 + (18 * DAY + 6 * 60) * MINUTE_MS;
+    expect(risenLevel(s, friday)).toBeCloseTo(3, 0);
+    // Read for a lag from a later window, the lag's own day is judged too: the holiday's hours
+    // before Thursday 06:00 are passed over, and the rise reads 3, not 2.3 (a lag scaled up too
+    // far by the rest).
+    const thursday = friday - DAY * MINUTE_MS;
+    expect(dayRise(s, thursday, friday)).toBeCloseTo(3, 0);
+    const rule = aRule({ type: 'volume_spike', min_volume: undefined });
+    const { events } = replay(rule, s, friday, friday + 6 * 60 * MINUTE_MS, {
+      stepMs: 10 * MINUTE_MS,
+    });
+    expect(events.filter((e) => e.kind === 'open')).toEqual([]);
+  }, 60_000);
+
   it("takes the level from the window's own day: a Monday morning is not scaled to Sunday's", () => {
     // Weekends at 85 % of the weekday level (within the band a level correction may take).
     const rng = mulberry32(5);

@@ -85,6 +85,33 @@ describe('rate-band harness', () => {
     expect(total(b, lastWeek, a.length) / total(a, lastWeek, a.length)).toBeCloseTo(2, 1);
   });
 
+  it('counts a rise that starts on a quiet day as news from when that day ends', () => {
+    const sc = brandScenario(3000, 41 * 7919 + 3000);
+    const quiet = sc.events.find((e) => e.kind === 'quiet_day')!;
+    const shift = levelShiftEvent(sc, 3);
+    // This brand's rise is drawn on its quiet day: seen at midnight, news until noon.
+    expect(shift.startMs).toBeGreaterThanOrEqual(quiet.startMs);
+    expect(shift.startMs).toBeLessThan(quiet.endMs);
+    expect(shift.endMs).toBe(quiet.endMs + 12 * 60 * MINUTE_MS);
+    sc.events.push(shift);
+    const volume = (min: number) => ({
+      rule: 'volume_spike' as const,
+      openedMs: quiet.endMs + min * MINUTE_MS,
+      windowMinutes: 5,
+      statistic: 'volume',
+      z: 14,
+    });
+    const r = scoreBrand(3000, 1, sc, [volume(5), volume(20 * 60)], null);
+    expect(r.alerts.map((a) => [a.event, a.correct])).toEqual([
+      ['level_shift', true],
+      [null, false],
+    ]);
+    // Elsewhere, 12 hours from the rise itself.
+    const other = brandScenario(300, 11);
+    const plain = levelShiftEvent(other, 2);
+    expect(plain.endMs - plain.startMs).toBe(12 * 60 * MINUTE_MS);
+  });
+
   it('scores an alert by the event it is right for, where a level shift falls inside a drift', () => {
     const sc = brandScenario(300, 11);
     const drift = sc.events.find((e) => e.kind === 'drift')!;

@@ -460,14 +460,21 @@ export interface BandOptions {
  * A lasting change of a brand's volume by `factor` (`eval:alerts -- --level-shift F`): a keyword
  * added to its search, a following that stays. It starts at an hour drawn between days 12 and
  * 16 (its own generator: the brand's other draws are unchanged) and never ends; a volume alert
- * in its first 12 hours (and the grace after) is right, any other alert after it is false. Where
- * it falls inside another event, an alert belongs to the one that allows its rule (`scoreBrand`).
+ * in its first 12 hours of being seen (and the grace after) is right, any other alert after it
+ * is false. A rise that starts on a holiday or a quiet day is first seen when that day ends (a
+ * tripled quiet day is still a quiet day), and is news for 12 hours from then. Where it falls
+ * inside another event, an alert belongs to the one that allows its rule (`scoreBrand`).
  */
 export function levelShiftEvent(sc: BrandScenario, factor: number): PlantedEvent {
   const rng = mulberry32(sc.spec.seed ^ 0x2c1b3c6d);
   const startMs =
     BANDS_START_MS + 12 * DAY_MS + Math.floor(rng() * 4 * 24) * HOUR_MS + 17 * MINUTE_MS;
-  return { kind: 'level_shift', startMs, endMs: startMs + 12 * HOUR_MS, rampMin: 0, size: factor };
+  const hiddenBy = sc.events.find(
+    (e) =>
+      (e.kind === 'holiday' || e.kind === 'quiet_day') && startMs >= e.startMs && startMs < e.endMs,
+  );
+  const seenMs = hiddenBy?.endMs ?? startMs;
+  return { kind: 'level_shift', startMs, endMs: seenMs + 12 * HOUR_MS, rampMin: 0, size: factor };
 }
 
 /** The default rules of a brand, exactly as a new brand in the config gets them. */
