@@ -1,3 +1,4 @@
+import { median } from './detect-robust.ts';
 import type { Stat } from './detect-stats.ts';
 import type { Counts, MinuteSeries } from './series.ts';
 
@@ -513,9 +514,14 @@ export function weekendShare(fromMs: number, toMs: number): number {
 
 /**
  * The brand's weekend level against its weekdays': the 14 whole UTC days before the day
- * `startMs` falls in, dips left out within each type (`DIP_DAY` of that type's upper
- * third), as (mean weekend day + `DIP_DAY_PRIOR`) / (mean weekday + `DIP_DAY_PRIOR`). Null
- * with fewer than two days of either type.
+ * `startMs` falls in, dips left out within each type (`DIP_DAY` of that type's median day, or
+ * of the higher of two), as (median weekend day + `DIP_DAY_PRIOR`) / (median weekday +
+ * `DIP_DAY_PRIOR`). Null with fewer than two days of either type. Medians, not the mean of the
+ * days within a third of the highest: the weekend is read from two to four days, and a launch
+ * on one of three made it the reference, so the ordinary Saturday counted as a dip and the
+ * level read was the launch's and a viral post's (rate-band harness, `--weekend 0.3`, 300 an
+ * hour: 0.38 read where the level is 0.3, and a ramped spike on the brand's second Sunday was
+ * lost against weekday samples scaled a quarter too high).
  */
 export function weekendRatio(series: MinuteSeries, startMs: number): number | null {
   const today = Math.floor(startMs / DAY_MS) * DAY_MS;
@@ -527,12 +533,13 @@ export function weekendRatio(series: MinuteSeries, startMs: number): number | nu
     (dayType(d) === 'weekend' ? weekend : weekday).push(series.total(d, d + DAY_MS));
   }
   if (weekend.length < 2 || weekday.length < 2) return null;
-  const usualMean = (xs: number[]): number => {
-    const reference = upperThird(xs);
-    const kept = xs.filter((t) => (t + DIP_DAY_PRIOR) / (reference + DIP_DAY_PRIOR) >= DIP_DAY);
-    return kept.reduce((a, b) => a + b, 0) / kept.length;
+  const usualDay = (xs: number[]): number => {
+    // Dips are judged against the median day where three or more are held: the upper third
+    // of three is the highest, and a launch there made the ordinary days dips.
+    const reference = xs.length >= 3 ? median(xs) : upperThird(xs);
+    return median(xs.filter((t) => (t + DIP_DAY_PRIOR) / (reference + DIP_DAY_PRIOR) >= DIP_DAY));
   };
-  return (usualMean(weekend) + DIP_DAY_PRIOR) / (usualMean(weekday) + DIP_DAY_PRIOR);
+  return (usualDay(weekend) + DIP_DAY_PRIOR) / (usualDay(weekday) + DIP_DAY_PRIOR);
 }
 
 /**

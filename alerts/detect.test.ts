@@ -318,6 +318,22 @@ describe('baseline choice', () => {
     expect(found!).toBeLessThanOrEqual(30);
   });
 
+  it("reads the weekend's level past a launch on one of its days (the median day)", () => {
+    // Weekdays at 20 a minute, weekends at 6; the first Saturday doubled by a launch. The mean
+    // of the four weekend days read 0.375 of a weekday, their median reads 0.3.
+    const D = DAY * MINUTE_MS;
+    const rng = mulberry32(6);
+    const s = seriesOf(15, (i) => {
+      const day = Math.floor(i / DAY);
+      const x = day % 7 >= 5 ? (day === 5 ? 12 : 6) : 20;
+      return { total: poisson(x, rng) };
+    });
+    expect(weekendRatio(s, T0 + 14 * D + 12 * H)).toBeCloseTo(0.3, 1);
+    // With three weekend days, the launch is no reference that makes the other two dips: its
+    // mean of the days within a quarter of the highest read the launch alone (0.6).
+    expect(weekendRatio(s, T0 + 13 * D + 12 * H)).toBeCloseTo(0.3, 1);
+  });
+
   it('scores a window across a midnight between day types by the mix of types it holds', () => {
     // Weekdays at 20 a minute, weekends at 10; three weeks. The hour from Sunday 23:45 is typed
     // by its start (a weekend hour), but three quarters of it run at the weekdays' level: its
