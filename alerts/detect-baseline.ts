@@ -367,10 +367,9 @@ function dipDay(series: MinuteSeries, d: number, ofItsType: boolean): boolean {
 /**
  * How far the brand's volume had moved in the week before `startMs` (`weekOnWeek`: the 24 hours
  * before it over the same hours a week earlier, + 20 each), or null where that cannot be read.
- * A lag's: `knownUntilMs` is the evaluated window's start, so the lag's own day is judged too
- * (a holiday on it, or on the day before, is passed over, not read as a fall that scaled the
- * lag up by the rise and again by the holiday: rate-band harness, `--level-shift 3`, 300 an
- * hour, a Saturday's week-old lag after a holiday Friday scaled 5.9 times where the rise was 3).
+ * A lag's: `knownUntilMs` is the evaluated window's start, so the lag's own day is judged too:
+ * a holiday on it, or on the day before, is passed over, not read as a fall that the lag is
+ * then scaled up by on top of the rise (the unit test: 2.3 read where the rise is 3).
  */
 export function dayRise(
   series: MinuteSeries,
@@ -517,11 +516,10 @@ export function weekendShare(fromMs: number, toMs: number): number {
  * `startMs` falls in, dips left out within each type (`DIP_DAY` of that type's median day, or
  * of the higher of two), as (median weekend day + `DIP_DAY_PRIOR`) / (median weekday +
  * `DIP_DAY_PRIOR`). Null with fewer than two days of either type. Medians, not the mean of the
- * days within a third of the highest: the weekend is read from two to four days, and a launch
- * on one of three made it the reference, so the ordinary Saturday counted as a dip and the
- * level read was the launch's and a viral post's (rate-band harness, `--weekend 0.3`, 300 an
- * hour: 0.38 read where the level is 0.3, and a ramped spike on the brand's second Sunday was
- * lost against weekday samples scaled a quarter too high).
+ * days at three quarters of the upper third or more: the weekend is read from two to four
+ * days, and a launch on one of three made it the reference, so the ordinary Saturday counted as
+ * a dip and the level read was the launch's and a viral post's (rate-band harness, `--weekend
+ * 0.3`, 300 an hour, a brand's second Sunday: 0.38 read where the level is 0.3, now 0.33).
  */
 export function weekendRatio(series: MinuteSeries, startMs: number): number | null {
   const today = Math.floor(startMs / DAY_MS) * DAY_MS;
